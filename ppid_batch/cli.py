@@ -1,0 +1,88 @@
+"""The command line: parses arguments, calls one library function, maps PpidError to one line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import Config, default_workspace, load_config
+from .errors import PpidError
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(exc: PpidError, debug: bool) -> None:
+    if debug:
+        raise exc
+    click.echo(f"Galat: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def handles_errors(func: F) -> F:
+    """Turn PpidError into one Indonesian line and its exit code (traceback only with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except PpidError as exc:
+            _fail(exc, bool(ctx.find_root().params.get("debug")))
+
+    return wrapper  # type: ignore[return-value]
+
+
+workspace_option = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder ruang kerja (bawaan: PPID_WORKSPACE atau folder saat ini).",
+)
+
+
+def _config(workspace: Path | None) -> Config:
+    return load_config(default_workspace(workspace))
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", message="ppid-batch %(version)s")
+@click.option("--debug", is_flag=True, help="Tampilkan traceback lengkap bila terjadi galat.")
+def cli(debug: bool) -> None:
+    """Pendokumentasian Informasi Publik (SOP 3/2025) KPU Kabupaten Mesuji sebagai proses malam.
+
+    Petugas menaruh Form Daftar Informasi Publik di input/; proses malam memeriksa setiap
+    formulir, mencatat register, menyiapkan lembar persetujuan Atasan PPID, dan menghasilkan
+    Daftar Informasi Publik serta Draft Nota Dinas di output/.
+    """
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@handles_errors
+def init(directory: Path | None) -> None:
+    """Siapkan ruang kerja: folder input/, output/, var/ dan ppid.toml berkomentar."""
+    from .workspace import init_workspace
+
+    target = directory or Path.cwd()
+    created = init_workspace(target)
+    if created:
+        for path in created:
+            click.echo(f"dibuat: {path}")
+    click.echo(f"Ruang kerja siap di {target.resolve()}. Sunting ppid.toml: nama dan NIP pejabat.")
+
+
+def main() -> None:
+    cli(prog_name="ppid-batch")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,26 @@
+"""Shared fixtures: a fresh workspace with the project's ppid.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ppid_batch.config import Config, load_config
+from ppid_batch.workspace import init_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    return ws
+
+
+@pytest.fixture
+def config(workspace: Path) -> Config:
+    return load_config(workspace)
