@@ -80,6 +80,30 @@ def init(directory: Path | None) -> None:
     click.echo(f"Ruang kerja siap di {target.resolve()}. Sunting ppid.toml: nama dan NIP pejabat.")
 
 
+# ---- form ----
+# (section owned by issue 2: blank form)
+
+
+# ---- validate ----
+# (section owned by issue 3: reading and validation)
+
+
+# ---- run ----
+# (section owned by issue 6: the nightly batch)
+
+
+# ---- schedule ----
+# (section owned by issue 6: scheduling)
+
+
+# ---- demo ----
+# (section owned by issue 6: demo)
+
+
+# ---- report ----
+# (section owned by issue 7: annual report)
+
+
 def main() -> None:
     cli(prog_name="ppid-batch")
 
