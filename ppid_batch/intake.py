@@ -41,8 +41,8 @@ MESSAGES = {
         "yang tidak perlu, lalu kirim kembali."
     ),
     "unpacked_too_large": (
-        "Isi berkas ini terlalu besar setelah dibuka (lebih dari {limit:.0f} MB). Hapus lembar atau "
-        "data yang tidak perlu, atau salin isinya ke formulir baru, lalu kirim kembali."
+        "Isi berkas ini terlalu besar setelah dibuka (lebih dari {limit:.0f} MB). Hapus "
+        "lembar atau data yang tidak perlu, atau salin isinya ke formulir baru, lalu kirim kembali."
     ),
     "xls": (
         "Berkas ini tampaknya buku kerja Excel lama (.xls). Buka di Excel lalu " + _SAVE_AS + "."
