@@ -53,7 +53,8 @@ MESSAGES = {
     "encrypted": (
         "Berkas ini dilindungi kata sandi sehingga tidak dapat dibaca. Buka di Excel, hapus kata "
         "sandinya (File > Info > Lindungi Buku Kerja > Enkripsi dengan Kata Sandi, kosongkan), "
-        "lalu " + _SAVE_AS + "."
+        + _SAVE_AS
+        + "."
     ),
     "ods": (
         "Berkas ini buku kerja LibreOffice/OpenDocument (.ods). Simpan sebagai "
@@ -69,11 +70,7 @@ MESSAGES = {
     ),
     "macro": (
         "Berkas ini buku kerja bermakro (.xlsm); demi keamanan makro tidak diterima. Buka di "
-        "Excel lalu " + _SAVE_AS + " tanpa makro."
-    ),
-    "sheet_too_large": (
-        "Sebuah lembar di berkas ini terisi sampai sel yang sangat jauh ({cell}). Hapus isi dan "
-        "format di luar tabel formulir, lalu kirim kembali."
+        "Excel, simpan sebagai 'Buku Kerja Excel (*.xlsx)' tanpa makro, lalu kirim kembali."
     ),
     "xml_unsafe": (
         "Berkas ini memuat definisi entitas XML yang tidak pernah dibuat oleh Excel dan tidak "
