@@ -72,6 +72,10 @@ MESSAGES = {
         "Berkas ini buku kerja bermakro (.xlsm); demi keamanan makro tidak diterima. Buka di "
         "Excel, simpan sebagai 'Buku Kerja Excel (*.xlsx)' tanpa makro, lalu kirim kembali."
     ),
+    "sheet_too_large": (
+        "Sebuah lembar di berkas ini terisi sampai sel yang sangat jauh ({cell}). Hapus isi dan "
+        "format di luar tabel formulir, lalu kirim kembali."
+    ),
     "xml_unsafe": (
         "Berkas ini memuat definisi entitas XML yang tidak pernah dibuat oleh Excel dan tidak "
         "dibaca demi keamanan. Salin isinya ke formulir baru, lalu kirim kembali."
