@@ -768,6 +768,9 @@ REFUSED: list[Refused] = [
 ]
 
 
+BY_NAME_REFUSED = {case.name: case for case in REFUSED}
+
+
 def write_refused(case: Refused, folder: Path) -> Path:
     path = folder / case.filename
     path.write_bytes(case.make())
