@@ -120,7 +120,7 @@ def validate(
     berkas, setiap baris keluaran adalah satu objek JSON (JSON Lines).
     """
     from .errors import UsageError
-    from .validate import validate_file
+    from .validate import validate_files
 
     if not files:
         raise UsageError(
@@ -135,8 +135,7 @@ def validate(
         raise UsageError(f"--koreksi {koreksi} bukan folder.")
     limits = _validate_limits(workspace)
     all_ok = True
-    for path in files:
-        report = validate_file(path, **limits)
+    for report in validate_files(files, **limits):
         all_ok = all_ok and report.ok
         written = None
         if koreksi is not None and not report.ok:

@@ -116,16 +116,12 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
 
 def _normalise_column(norm: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """Normalise a column, once per distinct value (categories repeat on every row)."""
-    seen: dict[Any, Any] = {(str, ""): None}
-    out = []
-    for v in raw:
-        key = (v.__class__, v)  # the class keeps TRUE apart from 1
-        try:
-            out.append(seen[key])
-        except KeyError:
-            seen[key] = norm(v)
-            out.append(seen[key])
-    return out
+    distinct = dict.fromkeys(raw)
+    if any(v.__class__ is bool for v in distinct):
+        # TRUE == 1 as a dict key: keep them apart the slow way
+        return [None if v == "" else norm(v) for v in raw]
+    mapping = {v: None if v == "" else norm(v) for v in distinct}
+    return list(map(mapping.__getitem__, raw))
 
 
 # ---- the pandera schema, built from the YAML --------------------------------------------
