@@ -354,6 +354,11 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
+def _open_error(url: str, exc: Exception) -> StoreError:
+    shown = sa.make_url(url).render_as_string(hide_password=True)
+    return StoreError(f"Register {shown} tidak dapat dibuka ({exc.__class__.__name__}).")
+
+
 class Store:
     """The register database. Open with `Store.open(url)`; write inside `with store.begin():`."""
 
@@ -377,6 +382,11 @@ class Store:
         """
         try:
             store = cls(_make_engine(url), clock)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(
+                f"Register {url} tidak dapat dibuka: {exc.__class__.__name__}"
+            ) from exc
+        try:
             with store.begin() as conn:
                 if migrate_schema:
                     migrate(conn, clock)
@@ -384,10 +394,11 @@ class Store:
                     raise StoreError(
                         "Register perlu diperbarui; jalankan 'ppid-batch run' terlebih dahulu."
                     )
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"Register {url} tidak dapat dibuka: {exc.__class__.__name__}"
-            ) from exc
+        except BaseException as exc:
+            store.close()
+            if isinstance(exc, sa.exc.SQLAlchemyError):
+                raise _open_error(url, exc) from exc
+            raise
         return store
 
     def close(self) -> None:
