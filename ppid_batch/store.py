@@ -76,6 +76,14 @@ def format_item_id(year: int, seq: int) -> str:
     return f"DIP-{year}-{seq:04d}"
 
 
+def id_order(item_id: str) -> tuple[int, int, str]:
+    """Sort key putting `DIP-2025-9999` before `DIP-2025-10000` and years in order."""
+    parts = item_id.rsplit("-", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), int(parts[2]), item_id
+    return 0, 0, item_id
+
+
 # ---------------------------------------------------------------------------
 # The schema, version by version. `_schema_v<n>(md)` adds what version n added to
 # a MetaData; never edit a released one: append `_schema_v<n+1>` and its migration.
