@@ -222,7 +222,9 @@ def load_config(workspace: Path | None = None) -> Config:
 
     kode = r.text("kantor.kode_wilayah")
     if not kode.isdigit():
-        raise r.fail("kantor.kode_wilayah", f"harus berupa angka kode wilayah, contoh 1811 (bukan '{kode}')")
+        raise r.fail(
+            "kantor.kode_wilayah", f"harus berupa angka kode wilayah, contoh 1811 (bukan '{kode}')"
+        )
     office = Office(
         nama_satker=r.text("kantor.nama_satker"),
         singkatan=r.text("kantor.singkatan", r.text("kantor.nama_satker")),
