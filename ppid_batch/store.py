@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 SYSTEM_ACTOR = "ppid-batch"
+IN_CHUNK = 500  # values per IN (...) query: well under every database's parameter limit
 ITEM_FIELDS = (
     "ringkasan",
     "penguasa",
@@ -463,6 +464,27 @@ class Store:
                 )
             )
 
+    def log_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Append many events at once (keys as for `log`); order is kept."""
+        if not rows:
+            return
+        ts = self.now()
+        with self.begin() as conn:
+            conn.execute(
+                sa.insert(events),
+                [
+                    {
+                        "ts": ts,
+                        "run_id": r.get("run_id"),
+                        "actor": r.get("actor", SYSTEM_ACTOR),
+                        "action": r["action"],
+                        "item_id": r.get("item_id"),
+                        "detail": dumps(dict(r["detail"])) if r.get("detail") else None,
+                    }
+                    for r in rows
+                ],
+            )
+
     def events(
         self, *, item_id: str | None = None, action: str | None = None
     ) -> list[dict[str, Any]]:
@@ -525,6 +547,16 @@ class Store:
         with self.begin() as conn:
             row = conn.execute(self._item_query().where(items.c.id == item_id)).mappings().first()
         return register_item(row) if row else None
+
+    def items_by_id(self, ids: Sequence[str]) -> list[RegisterItem]:
+        """The register items with these IDs, in ID order (unknown IDs are left out)."""
+        unique = sorted(set(ids))
+        found: list[RegisterItem] = []
+        with self.begin() as conn:
+            for start in range(0, len(unique), IN_CHUNK):
+                query = self._item_query().where(items.c.id.in_(unique[start : start + IN_CHUNK]))
+                found += [register_item(row) for row in conn.execute(query).mappings()]
+        return sorted(found, key=lambda i: id_order(i.id))
 
     def decisions(self, item_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(decisions).order_by(decisions.c.id)

@@ -399,3 +399,18 @@ def test_validate_checks_an_approval_sheet_against_the_register(config: Config) 
     assert data["errors"][0]["message"].startswith(
         "ID Informasi DIP-2025-0999 tidak ada di register"
     )
+
+
+def test_a_sheet_of_more_ids_than_one_query_takes_is_applied_whole(tmp_path: Path) -> None:
+    rows = [item(f"Informasi nomor {n}") for n in range(1, 1102)]
+    with Store.open(f"sqlite:///{tmp_path / 'big.sqlite'}") as store:
+        register_form(store, form_report("besar.xlsx", rows), received=RECEIVED, run_id=None)
+        ids = [i.id for i in store.items()]
+        report = approval_report(
+            [(i, "YA", None) for i in ids[:-1]] + [("DIP-2025-9999", "YA", None)]
+        )
+        out = apply_approval(store, report, run_id=None)
+        assert out.decided_ids == tuple(ids[:-1]) and cells(out.skipped) == [
+            ("A1108", "id", "unknown_id")
+        ]
+        assert [i.id for i in store.items(status="pending")] == ids[-1:]
