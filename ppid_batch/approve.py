@@ -78,9 +78,9 @@ def decision_of(value: object) -> str | None:
     return lookup.get(label_key(value), _INVALID)
 
 
-def _stored_decisions(store: Store, ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+def _stored_decisions(store: Store, ids: Sequence[str]) -> dict[str, Mapping[Any, Any]]:
     unique = sorted(set(ids))
-    found: dict[str, Mapping[str, Any]] = {}
+    found: dict[str, Mapping[Any, Any]] = {}
     query = sa.select(items.c.id, items.c.status, items.c.atasan, items.c.decided_on, items.c.unit)
     with store.begin() as conn:
         for start in range(0, len(unique), IN_CHUNK):

@@ -27,6 +27,7 @@ from .store import (
     item_history,
     items,
     match_key,
+    new_id,
     submissions,
 )
 
@@ -323,21 +324,23 @@ def register_form(
         reg = _Registrar(store, conn, report, run_id)
         verdict = "rejected" if report.errors else "accepted"
         filled = report.meta.get("tanggal_pengisian")
-        submission_id = conn.execute(
-            sa.insert(submissions).values(
-                file_name=name,
-                sha256=report.sha256,
-                unit=reg.unit or None,
-                petugas=report.meta.get("petugas"),
-                nip=report.meta.get("nip"),
-                tanggal_pengisian=filled if isinstance(filled, dt.date) else None,
-                received=received,
-                verdict=verdict,
-                rows=len(report.items),
-                run_id=run_id,
-                recorded_at=store.now(),
+        submission_id = new_id(
+            conn.execute(
+                sa.insert(submissions).values(
+                    file_name=name,
+                    sha256=report.sha256,
+                    unit=reg.unit or None,
+                    petugas=report.meta.get("petugas"),
+                    nip=report.meta.get("nip"),
+                    tanggal_pengisian=filled if isinstance(filled, dt.date) else None,
+                    received=received,
+                    verdict=verdict,
+                    rows=len(report.items),
+                    run_id=run_id,
+                    recorded_at=store.now(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         if report.errors:
             reg.log(
                 "submission_rejected",

@@ -324,6 +324,13 @@ def migrate(conn: Connection, clock: Callable[[], dt.datetime] = now_utc) -> int
 # ---------------------------------------------------------------------------
 
 
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key an INSERT just created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _sqlite_path(url: sa.URL) -> Path | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
@@ -503,9 +510,9 @@ class Store:
 
     def start_run(self) -> int:
         with self.begin() as conn:
-            run_id = conn.execute(
-                sa.insert(runs).values(started=self.now(), status="running")
-            ).inserted_primary_key[0]
+            run_id = new_id(
+                conn.execute(sa.insert(runs).values(started=self.now(), status="running"))
+            )
             self.log("run_started", run_id=run_id)
         return int(run_id)
 
@@ -629,17 +636,19 @@ class Store:
                 or 0
             ) + 1
             number = config.nota_number(urut, year, date.month)
-            nd_id = conn.execute(
-                sa.insert(nota_dinas).values(
-                    number=number,
-                    year=year,
-                    urut=urut,
-                    unit=unit,
-                    date=date,
-                    run_id=run_id,
-                    recorded_at=self.now(),
+            nd_id = new_id(
+                conn.execute(
+                    sa.insert(nota_dinas).values(
+                        number=number,
+                        year=year,
+                        urut=urut,
+                        unit=unit,
+                        date=date,
+                        run_id=run_id,
+                        recorded_at=self.now(),
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             conn.execute(
                 sa.insert(nota_dinas_items),
                 [{"nota_dinas_id": nd_id, "item_id": i} for i in wanted],
@@ -668,7 +677,7 @@ class Store:
         return out
 
 
-def register_item(row: Mapping[str, Any]) -> RegisterItem:
+def register_item(row: Mapping[Any, Any]) -> RegisterItem:
     """A RegisterItem from an `items` row (joined with its Nota Dinas number)."""
     return RegisterItem(
         id=row["id"],
