@@ -218,7 +218,8 @@ def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | N
         raise UsageError(f"Nama berkas formulir harus berakhiran .xlsx (bukan '{target.name}').")
     if target.exists() and not timpa:
         raise UsageError(
-            f"{target} sudah ada; pilih nama lain dengan -o atau tambahkan --timpa untuk menimpanya."
+            f"{target} sudah ada; pilih nama lain dengan -o "
+            "atau tambahkan --timpa untuk menimpanya."
         )
     unit = unit.strip() if unit else None
     path = write_blank_form(target, _config(workspace), unit=unit)
