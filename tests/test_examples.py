@@ -118,3 +118,24 @@ def test_demo_form_has_exactly_the_planted_mistakes(validate_file) -> None:
     assert not report.ok
     assert {(f.cell, f.field) for f in report.errors} == PLANTED
     assert all(f.message for f in report.errors)
+
+
+def test_validate_command_answers_json_for_the_demo_form() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from ppid_batch.cli import cli
+
+    if "validate" not in cli.commands:
+        pytest.skip("validate command (issue 3) not merged")
+    result = CliRunner().invoke(cli, ["validate", "--json", str(EXAMPLES / BAD)])
+    assert result.exit_code == 1, result.output
+    answer = json.loads(result.stdout)
+    assert (answer["file"], answer["kind"], answer["ok"], answer["rows"]) == (
+        BAD,
+        "form_dip",
+        False,
+        8,
+    )
+    assert {(e["cell"], e["field"]) for e in answer["errors"]} == PLANTED
