@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -269,11 +268,3 @@ def load_config(workspace: Path | None = None) -> Config:
         similarity_threshold=r.integer("batch.ambang_kemiripan", DEFAULT_SIMILARITY, 50, 100),
         source=path,
     )
-
-
-def default_workspace(explicit: Path | None) -> Path:
-    """The CLI's choice of workspace: --workspace, else PPID_WORKSPACE, else the current folder."""
-    if explicit is not None:
-        return explicit
-    env = os.environ.get("PPID_WORKSPACE")
-    return Path(env) if env else Path.cwd()
