@@ -328,6 +328,8 @@ def _validate_verdict(report: Any) -> str:
     if report.ok:
         note = f" ({len(report.warnings)} catatan di bawah)" if report.warnings else ""
         return f"{name}: lengkap dan benar; {report.rows} informasi siap diproses.{note}"
+    if not report.rows:
+        return f"{name}: {len(report.errors)} hal perlu diperbaiki, lihat di bawah."
     bad_rows = {f.row for f in report.errors if f.row is not None}
     good = max(report.rows - len(bad_rows), 0)
     return (
