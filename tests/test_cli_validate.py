@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from badfiles import BY_NAME_REFUSED, Form, good_row, write_form, write_refused
+from badfiles import BY_NAME_REFUSED, JENIS_FINDING_JSON, Form, good_row, write_form, write_refused
 from click.testing import CliRunner
 
 from ppid_batch.cli import cli
@@ -72,17 +72,7 @@ def test_json_is_one_object_per_form_md(tmp_path: Path) -> None:
         False,
         3,
     )
-    assert data["errors"][0] == {
-        "sheet": "Form DIP",
-        "cell": "I10",
-        "row": 10,
-        "field": "jenis",
-        "column": "Jenis Informasi",
-        "value": "Rahasia",
-        "type": "choice",
-        "message": "Jenis Informasi harus salah satu dari: Berkala, Serta Merta, Setiap Saat, "
-        "Dikecualikan",
-    }
+    assert data["errors"][0] == JENIS_FINDING_JSON
     assert [w["type"] for w in data["warnings"]] == ["extra_column"]
 
 
