@@ -150,8 +150,9 @@ def _vectorised(name: str, ok: Callable[[str], bool]) -> pa.Check:
     on 200-row object columns by an order of magnitude (it re-infers the dtype per call)."""
 
     def check(series: pd.Series) -> pd.Series:
-        # empty cells are the `required` rule's business, not this check's
-        return pd.Series([v is None or ok(v) for v in series], index=series.index, dtype=bool)
+        # once per distinct value; empty cells are the `required` rule's business
+        verdict = {v: v is None or ok(v) for v in dict.fromkeys(series)}
+        return pd.Series(list(map(verdict.__getitem__, series)), index=series.index, dtype=bool)
 
     return pa.Check(check, name=name, ignore_na=False)
 
