@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -45,6 +47,24 @@ def _note(kind: str, message: str, path: Path | None = None) -> Finding:
     )
 
 
+def _run(cmd: list[str], timeout: float) -> str | None:
+    """Run LibreOffice in its own process group; None when it finished, else the reason."""
+    try:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+    except OSError as exc:
+        return str(exc)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # soffice is a wrapper around soffice.bin: end the whole group, not just the wrapper.
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return "terlalu lama"
+    return None
+
+
 def convert_to_pdf(
     documents: Sequence[Path],
     out_dir: Path,
@@ -75,11 +95,9 @@ def convert_to_pdf(
             "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work / "pdf"),
             *(str(d) for d in documents),
         ]  # fmt: skip
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            reason = "terlalu lama" if isinstance(exc, subprocess.TimeoutExpired) else str(exc)
-            message = f"Salinan PDF tidak dibuat: LibreOffice gagal dijalankan ({reason})."
+        failure = _run(cmd, timeout)
+        if failure:
+            message = f"Salinan PDF tidak dibuat: LibreOffice gagal dijalankan ({failure})."
             return PdfResult(notes=(_note("pdf_failed", message),))
         pdfs, notes = [], []
         for doc in documents:
