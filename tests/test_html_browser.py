@@ -86,6 +86,16 @@ def _wait_for(check, what: str, timeout: float = 20.0):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _loaded(page: Page) -> bool:
+    # The target may still show about:blank while the file loads: wait for our page.
+    try:
+        return page.eval(
+            "document.readyState === 'complete' && document.getElementById('cari') !== null"
+        )
+    except AssertionError:  # the context was replaced mid-navigation; ask again
+        return False
+
+
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     root = tmp_path_factory.mktemp("browser")
@@ -116,7 +126,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
 
         target = _wait_for(page_target, "the page")
         p = Page(target["webSocketDebuggerUrl"])
-        _wait_for(lambda: p.eval("document.readyState") == "complete", "page load")
+        _wait_for(lambda: _loaded(p), "page load")
         yield p
         p.close()
     finally:
