@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -271,6 +271,30 @@ def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]]) -> None:
     ws.set_paper(9)
 
 
+def _office_workbook(
+    config: Config,
+    today: dt.date,
+    *,
+    title: str,
+    doc_title: str,
+    sheet_name: str,
+    columns: Sequence[tuple[str, int]],
+    fill: Callable[[_Sheet, int], int],
+    changes: Sequence[Mapping[str, Any]] | None,
+) -> bytes:
+    """A workbook in the office's layout; `fill(sheet, first_row)` writes the body rows."""
+    buf = io.BytesIO()
+    wb = _workbook(buf, today, doc_title, config)
+    sheet = _Sheet(wb, wb.add_worksheet(sheet_name), columns)
+    row = fill(sheet, sheet.header(sheet.letterhead(config, title, today)))
+    sheet.signature(row + 1, config, today)
+    sheet.print_setup(f"{doc_title} — {config.office.singkatan}")
+    if changes is not None:
+        _changes_sheet(wb, changes)
+    wb.close()
+    return buf.getvalue()
+
+
 def register_xlsx(
     groups: Sequence[Group],
     year: int,
@@ -278,20 +302,22 @@ def register_xlsx(
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
-    buf = io.BytesIO()
-    title = f"DAFTAR INFORMASI PUBLIK TAHUN {year}"
-    wb = _workbook(buf, today, f"Daftar Informasi Publik {year}", config)
-    sheet = _Sheet(wb, wb.add_worksheet("Daftar Informasi Publik"), REGISTER_COLUMNS)
-    row = sheet.header(sheet.letterhead(config, title, today))
-    for group in groups:
-        sheet.merged(row, f"{group.letter}. {group.heading}", "group")
-        row = sheet.rows(row + 1, group.rows)
-    sheet.signature(row + 1, config, today)
-    sheet.print_setup(f"Daftar Informasi Publik {year} — {config.office.singkatan}")
-    if changes is not None:
-        _changes_sheet(wb, changes)
-    wb.close()
-    return buf.getvalue()
+    def fill(sheet: _Sheet, row: int) -> int:
+        for group in groups:
+            sheet.merged(row, f"{group.letter}. {group.heading}", "group")
+            row = sheet.rows(row + 1, group.rows)
+        return row
+
+    return _office_workbook(
+        config,
+        today,
+        title=f"DAFTAR INFORMASI PUBLIK TAHUN {year}",
+        doc_title=f"Daftar Informasi Publik {year}",
+        sheet_name="Daftar Informasi Publik",
+        columns=REGISTER_COLUMNS,
+        fill=fill,
+        changes=changes,
+    )
 
 
 def exemptions_xlsx(
@@ -301,19 +327,17 @@ def exemptions_xlsx(
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
-    buf = io.BytesIO()
-    title = f"DAFTAR USULAN INFORMASI YANG DIKECUALIKAN TAHUN {year}"
-    wb = _workbook(buf, today, f"Daftar Usulan Informasi yang Dikecualikan {year}", config)
-    sheet = _Sheet(wb, wb.add_worksheet("Usulan Dikecualikan"), EXEMPTION_COLUMNS)
-    row = sheet.header(sheet.letterhead(config, title, today))
     records = [{**item_fields(i, no), "keputusan": ""} for no, i in enumerate(exempted(items), 1)]
-    row = sheet.rows(row, records)
-    sheet.signature(row + 1, config, today)
-    sheet.print_setup(f"Usulan Informasi Dikecualikan {year} — {config.office.singkatan}")
-    if changes is not None:
-        _changes_sheet(wb, changes)
-    wb.close()
-    return buf.getvalue()
+    return _office_workbook(
+        config,
+        today,
+        title=f"DAFTAR USULAN INFORMASI YANG DIKECUALIKAN TAHUN {year}",
+        doc_title=f"Daftar Usulan Informasi yang Dikecualikan {year}",
+        sheet_name="Usulan Dikecualikan",
+        columns=EXEMPTION_COLUMNS,
+        fill=lambda sheet, row: sheet.rows(row, records),
+        changes=changes,
+    )
 
 
 # ---- csv and json ----
