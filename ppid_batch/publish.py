@@ -25,6 +25,7 @@ from .document_fields import (
     officer_fields,
     sort_key,
 )
+from .errors import TemplateError
 from .files import atomic_write_bytes
 from .models import RegisterItem
 from .nip import format_nip
@@ -416,6 +417,30 @@ def html_environment(config: Config) -> Any:
     )
     env.filters["csp_hash"] = _csp_hash
     return env
+
+
+HTML_VARIABLES = frozenset({"tahun", "tanggal", "kantor", "ppid", "kelompok", "jumlah", "kolom"})
+
+
+def check_html_template(config: Config) -> None:
+    """Raise TemplateError when the page template is broken or uses an unknown variable."""
+    from jinja2 import TemplateError as JinjaTemplateError
+    from jinja2 import meta
+
+    env = html_environment(config)
+    try:
+        source = env.loader.get_source(env, HTML_TEMPLATE)[0]  # type: ignore[union-attr]
+        names = meta.find_undeclared_variables(env.parse(source))
+    except JinjaTemplateError as exc:
+        raise TemplateError(
+            f"Templat {HTML_TEMPLATE} tidak dapat dibaca: {exc.message}; perbaiki tandanya."
+        ) from exc
+    unknown = sorted(names - HTML_VARIABLES)
+    if unknown:
+        raise TemplateError(
+            f"Templat {HTML_TEMPLATE} memakai variabel '{unknown[0]}' yang tidak dikenal; "
+            f"variabel yang tersedia: {', '.join(sorted(HTML_VARIABLES))}."
+        )
 
 
 def register_html(groups: Sequence[Group], year: int, config: Config, today: dt.date) -> bytes:

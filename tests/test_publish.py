@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import warnings
@@ -270,3 +271,18 @@ def test_exemption_list_has_an_empty_decision_column(config, tmp_path: Path) -> 
         "Membuka rahasia pribadi pemilih",
         None,
     ]
+
+
+def test_the_office_may_bring_its_own_page_template(config, tmp_path: Path) -> None:
+    folder = tmp_path / "templat"
+    folder.mkdir()
+    (folder / "daftar-informasi-publik.html.j2").write_text(
+        "{{ kantor.singkatan }} {{ tahun }}:{% for g in kelompok %} {{ g.jenis }}="
+        "{{ g.rows|length }}{% endfor %}\n",
+        encoding="utf-8",
+    )
+    own = dataclasses.replace(config, templates_dir=folder)
+    html = write_register(fixture_register(), 2025, own, tmp_path / "out", today=TODAY)[1]
+    assert html.read_text(encoding="utf-8") == (
+        "KPU Kabupaten Mesuji 2025: Berkala=2 Serta Merta=1 Setiap Saat=1\n"
+    )
