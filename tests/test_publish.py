@@ -242,6 +242,11 @@ def test_same_register_gives_byte_identical_files(config, tmp_path: Path) -> Non
     shuffled = list(reversed(fixture_register()))
     again = write_register(shuffled, 2025, config, tmp_path / "b", today=TODAY)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
+    for book in (first[0], first[4]):
+        with zipfile.ZipFile(book) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            core = z.read("docProps/core.xml").decode()
+        assert '<dcterms:created xsi:type="dcterms:W3CDTF">2025-11-26T00:00:00Z' in core
 
 
 def test_changes_hook_adds_the_riwayat_sheet(config, tmp_path: Path) -> None:
