@@ -40,6 +40,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel stops honouring hyperlinks past 65,530 per sheet; later links are written as text.
 MAX_LINKS = 65_000
 MAX_URL = 2_000
+LINE_POINTS = 12.75  # one line of 10-point Arial
 
 
 def _labels() -> dict[str, str]:
@@ -184,8 +185,11 @@ class _Sheet:
             self.merged(row, EMPTY_GROUP, "empty")
             return row + 1
         for rec in records:
-            for col, (key, _) in enumerate(self.columns):
+            lines = 1
+            for col, (key, width) in enumerate(self.columns):
                 value = rec.get(key, "")
+                if isinstance(value, str) and value:
+                    lines = max(lines, _wrapped_lines(value, width))
                 if key == "no":
                     ws.write_number(row, col, value, f["center"])
                 elif key == "tautan" and rec.get("tautan_web") and self._link_ok(value):
@@ -195,6 +199,10 @@ class _Sheet:
                     ws.write_string(row, col, str(value), f["text"])
                 else:
                     ws.write_blank(row, col, None, f["text"])
+            # Neither Excel nor LibreOffice grows a row for wrapped text on opening a
+            # generated file, so the height is set from the text it must hold.
+            if lines > 1:
+                ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
             row += 1
         return row
 
@@ -228,6 +236,12 @@ class _Sheet:
         ws.fit_to_pages(1, 0)
         ws.hide_gridlines(2)
         ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped column `width` characters wide (an estimate)."""
+    per_line = max(int(width * 1.1) - 1, 1)
+    return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
 
 
 def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> Any:
