@@ -291,3 +291,12 @@ def test_the_office_may_bring_its_own_page_template(config, tmp_path: Path) -> N
     assert html.read_text(encoding="utf-8") == (
         "KPU Kabupaten Mesuji 2025: Berkala=2 Serta Merta=1 Setiap Saat=1\n"
     )
+
+
+def test_rows_grow_with_their_text(config, tmp_path: Path) -> None:
+    long = "Laporan " * 40  # 320 characters in a 45-character column
+    short = item(2, ringkasan="Pendek", penanggung_jawab="Kasubbag Hukum", bentuk="Softcopy")
+    xlsx = write_register([item(1, ringkasan=long), short], 2025, config, tmp_path, today=TODAY)
+    ws = load_workbook(xlsx[0]).worksheets[0]
+    assert ws.row_dimensions[10].height >= 12.75 * 7
+    assert ws.row_dimensions[11].height is None  # one line: Excel's own height
