@@ -2,21 +2,109 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from . import __version__
-from .config import Config, default_workspace, load_config
+from .config import Config, load_config
 from .errors import PpidError
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# click prints its own texts in English; staff read Indonesian (kept to headings, the help
+# option and the common usage errors).
+HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Positional arguments": "Argumen"}
+USAGE_ERRORS = (
+    (r"Missing argument '(.+?)'\.", r"Argumen '\1' belum diisi."),
+    (r"Missing option '(.+?)'\.", r"Opsi '\1' wajib diisi."),
+    (r"Missing command\.", "Perintah belum diberikan."),
+    (r"No such option '(.+?)'\.", r"Opsi '\1' tidak dikenal."),
+    (r"No such command '(.+?)'\.", r"Perintah '\1' tidak dikenal."),
+    (r"\(Did you mean one of: (.+)\?\)", r"(Mungkin maksudnya salah satu dari: \1?)"),
+    (r"Did you mean (.+)\?", r"Mungkin maksudnya \1?"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1."),
+    (r"Option '(.+?)' requires an argument\.", r"Opsi '\1' memerlukan nilai."),
+    (r"Invalid value for '(.+?)':", r"Nilai tidak sah untuk '\1':"),
+)
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix or "Penggunaan: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _UsageError(click.UsageError):
+    """A click usage error told in Indonesian, in the same `Galat: …` shape as PpidError."""
+
+    def show(self, file: Any = None) -> None:
+        lines = [f"Galat: {self.format_message()}"]
+        if self.ctx is not None:
+            hint = f"Lihat '{self.ctx.command_path} --help' untuk bantuan."
+            lines[:0] = [self.ctx.get_usage(), hint]
+        for line in lines:
+            click.echo(line, file=file, err=file is None)
+
+
+@contextlib.contextmanager
+def _usage_in_indonesian() -> Iterator[None]:
+    try:
+        yield
+    except (_UsageError, NoArgsIsHelpError):
+        raise
+    except click.UsageError as exc:
+        text = exc.format_message()
+        for pattern, replacement in USAGE_ERRORS:
+            text = re.sub(pattern, replacement, text)
+        raise _UsageError(text, ctx=exc.ctx) from exc
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Tampilkan bantuan ini lalu keluar."
+        return option
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
+
+    # Parsing the group's own options happens in make_context, a subcommand's in invoke.
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _usage_in_indonesian():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_in_indonesian():
+            return super().invoke(ctx)
 
 
 def _fail(exc: PpidError, debug: bool) -> None:
@@ -45,16 +133,30 @@ workspace_option = click.option(
     "-w",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
+    metavar="FOLDER",
     help="Folder ruang kerja (bawaan: PPID_WORKSPACE atau folder saat ini).",
 )
+
+
+def default_workspace(explicit: Path | None) -> Path:
+    """--workspace, else PPID_WORKSPACE, else the current folder (the library never reads env)."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("PPID_WORKSPACE")
+    return Path(env) if env else Path.cwd()
 
 
 def _config(workspace: Path | None) -> Config:
     return load_config(default_workspace(workspace))
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "--version", message="ppid-batch %(version)s")
+@click.group("ppid-batch", cls=_Group, context_settings=CONTEXT)
+@click.version_option(
+    __version__,
+    "--version",
+    message="ppid-batch %(version)s",
+    help="Tampilkan versi ppid-batch lalu keluar.",
+)
 @click.option("--debug", is_flag=True, help="Tampilkan traceback lengkap bila terjadi galat.")
 def cli(debug: bool) -> None:
     """Pendokumentasian Informasi Publik (SOP 3/2025) KPU Kabupaten Mesuji sebagai proses malam.
@@ -66,10 +168,18 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "directory",
+    metavar="[FOLDER]",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 @handles_errors
 def init(directory: Path | None) -> None:
-    """Siapkan ruang kerja: folder input/, output/, var/ dan ppid.toml berkomentar."""
+    """Siapkan ruang kerja: folder input/, output/, var/ dan ppid.toml berkomentar.
+
+    FOLDER bawaan adalah folder saat ini. Berkas yang sudah ada tidak ditimpa.
+    """
     from .workspace import init_workspace
 
     target = directory or Path.cwd()
@@ -84,8 +194,170 @@ def init(directory: Path | None) -> None:
 # (section owned by issue 2: blank form)
 
 
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="BERKAS",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Berkas tujuan, atau folder tujuan (bawaan: Form-Daftar-Informasi-Publik.xlsx "
+    "di folder saat ini).",
+)
+@click.option(
+    "--unit", metavar="NAMA", default=None, help="Isi Unit Kerja / Subbagian terlebih dahulu."
+)
+@click.option("--timpa", is_flag=True, help="Timpa berkas tujuan bila sudah ada.")
+@workspace_option
+@handles_errors
+def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | None) -> None:
+    """Buat Form Daftar Informasi Publik kosong untuk diisi tim penghubung.
+
+    Formulir berisi daftar pilihan untuk Bentuk dan Jenis Informasi, petunjuk pada setiap
+    kolom, sel Versi Formulir, dan lembar Panduan dengan satu baris contoh. Nama kantor
+    diambil dari ppid.toml.
+    """
+    from .errors import UsageError
+    from .form import DEFAULT_FORM_NAME, write_blank_form
+
+    target = output or Path(DEFAULT_FORM_NAME)
+    if target.is_dir():
+        target = target / DEFAULT_FORM_NAME
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(f"Nama berkas formulir harus berakhiran .xlsx (bukan '{target.name}').")
+    if target.exists() and not timpa:
+        raise UsageError(
+            f"{target} sudah ada; pilih nama lain dengan -o "
+            "atau tambahkan --timpa untuk menimpanya."
+        )
+    unit = unit.strip() if unit else None
+    path = write_blank_form(target, _config(workspace), unit=unit)
+    click.echo(f"Formulir kosong ditulis: {path}")
+    click.echo("Bagikan ke tim penghubung; setelah diisi, taruh berkasnya di folder input/.")
+
+
 # ---- validate ----
 # (section owned by issue 3: reading and validation)
+
+
+def _validate_limits(workspace: Path | None) -> dict[str, int]:
+    """Size limits from the workspace's ppid.toml when there is one, else the defaults."""
+    from .config import CONFIG_NAME, MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+
+    ws = default_workspace(workspace)
+    if (ws / CONFIG_NAME).is_file():
+        cfg = load_config(ws)
+        return {"max_file_bytes": cfg.max_file_bytes, "max_unpacked_bytes": cfg.max_unpacked_bytes}
+    return {"max_file_bytes": MAX_FILE_BYTES, "max_unpacked_bytes": MAX_UNPACKED_BYTES}
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (satu objek per berkas).")
+@click.option(
+    "--koreksi",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Tulis salinan koreksi <berkas>-koreksi.xlsx bagi berkas yang belum benar ke folder ini.",
+)
+@workspace_option
+@handles_errors
+def validate(
+    files: tuple[Path, ...], as_json: bool, koreksi: Path | None, workspace: Path | None
+) -> None:
+    """Periksa formulir atau lembar persetujuan sekarang juga, tanpa mengubah apa pun.
+
+    Keluar dengan kode 0 bila semua berkas benar, 1 bila ada yang perlu diperbaiki (termasuk
+    berkas yang tidak dapat dibaca), 2 bila perintah salah dipakai. Dengan --json dan beberapa
+    berkas, setiap baris keluaran adalah satu objek JSON (JSON Lines).
+    """
+    from .errors import UsageError
+    from .validate import validate_file
+
+    if not files:
+        raise UsageError(
+            "Sebutkan berkas yang akan diperiksa, contoh: ppid-batch validate Form-DIP.xlsx"
+        )
+    for path in files:
+        if not path.exists():
+            raise UsageError(f"Berkas {path} tidak ditemukan.")
+        if not path.is_file():
+            raise UsageError(f"{path} bukan berkas; sebutkan berkas .xlsx yang akan diperiksa.")
+    if koreksi is not None and koreksi.exists() and not koreksi.is_dir():
+        raise UsageError(f"--koreksi {koreksi} bukan folder.")
+    limits = _validate_limits(workspace)
+    all_ok = True
+    for path in files:
+        report = validate_file(path, **limits)
+        all_ok = all_ok and report.ok
+        written = None
+        if koreksi is not None and not report.ok:
+            from .feedback import write_corrected_copy
+
+            written = write_corrected_copy(report, koreksi)
+        if as_json:
+            data = report.to_json()
+            if written is not None:
+                data["koreksi"] = str(written)
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            _render_report(report, tty=sys.stdout.isatty())
+            if written is not None:
+                click.echo(f"Salinan koreksi: {written}")
+    sys.exit(0 if all_ok else 1)
+
+
+def _validate_verdict(report: Any) -> str:
+    """One encouraging line: what is fine, and how much is left to fix."""
+    name = report.path.name
+    if report.kind is None:
+        return f"{name}: belum dapat dibaca. Ikuti petunjuk di bawah, lalu periksa lagi."
+    if report.ok:
+        note = f" ({len(report.warnings)} catatan di bawah)" if report.warnings else ""
+        return f"{name}: lengkap dan benar; {report.rows} informasi siap diproses.{note}"
+    bad_rows = {f.row for f in report.errors if f.row is not None}
+    good = max(report.rows - len(bad_rows), 0)
+    return (
+        f"{name}: {good} dari {report.rows} baris sudah benar; {len(report.errors)} hal perlu "
+        "diperbaiki, lihat di bawah."
+    )
+
+
+def _validate_groups(report: Any) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for f in report.errors:
+        key = "Seluruh berkas" if f.row is None else f"Baris {f.row}"
+        groups.setdefault(key, []).append(f)
+    if report.warnings:
+        groups["Catatan"] = list(report.warnings)
+    return list(groups.items())
+
+
+def _render_report(report: Any, *, tty: bool) -> None:
+    click.echo(_validate_verdict(report))
+    groups = _validate_groups(report)
+    if not groups:
+        return
+    if not tty:
+        for title, findings in groups:
+            click.echo(f"  {title}:")
+            for f in findings:
+                where = f"{f.cell} " if f.cell else ""
+                click.echo(f"    - {where}{f.message}")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for label in ("Baris", "Sel", "Kolom", "Isi", "Yang perlu diperbaiki"):
+        table.add_column(label, overflow="fold")
+    for title, findings in groups:
+        for i, f in enumerate(findings):
+            shown = "" if f.value is None else str(f.value)
+            table.add_row(title if i == 0 else "", f.cell or "-", f.column or "", shown, f.message)
+        table.add_section()
+    Console().print(table)
 
 
 # ---- run ----
