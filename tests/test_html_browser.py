@@ -44,6 +44,7 @@ class Page:
 
         self.ws = websocket.create_connection(ws_url, timeout=20, suppress_origin=True)
         self.next_id = 0
+        self.home = self.big = ""
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         self.next_id += 1
@@ -65,6 +66,11 @@ class Page:
         self.eval(f"document.querySelector({json.dumps(selector)}).focus()")
         for ch in text:  # one keystroke at a time, as a person types
             self.call("Input.insertText", text=ch)
+
+    def open(self, url: str) -> None:
+        """Navigate and wait until that very page has loaded and run its script."""
+        self.call("Page.navigate", url=url)
+        _wait_for(lambda: self.eval("document.URL") == url and _loaded(self), url)
 
     def visible_ids(self) -> list[str]:
         return self.eval(
@@ -107,6 +113,8 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
         item(21, ringkasan=IMG, jenis="Serta Merta"),
     ]
     html = write_register(items, 2025, load_config(ws), root / "out", today=TODAY)[1]
+    big = [item(n, ringkasan=f"Dokumen kegiatan {n}") for n in range(1, 2101)]
+    big_html = write_register(big, 2025, load_config(ws), root / "besar", today=TODAY)[1]
     profile = root / "profile"
     proc = subprocess.Popen(
         [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", html.as_uri()],
@@ -127,6 +135,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
         target = _wait_for(page_target, "the page")
         p = Page(target["webSocketDebuggerUrl"])
         _wait_for(lambda: _loaded(p), "page load")
+        p.home, p.big = html.as_uri(), big_html.as_uri()
         yield p
         p.close()
     finally:
@@ -208,3 +217,21 @@ def test_a_script_in_an_item_does_not_run_and_reads_as_text(page: Page) -> None:
         "Array.from(document.querySelectorAll('tr.butir td:nth-child(3)')).map(c => c.textContent)"
     )
     assert TRICKY in cells and IMG in cells
+
+
+def test_a_large_register_filters_once_typing_pauses(page: Page) -> None:
+    page.open(page.big)
+    try:
+        assert page.eval("document.getElementById('jumlah').textContent") == "2100 informasi"
+        page.type("#cari", "kegiatan 2099")
+        # Past 2,000 rows the filter runs once typing pauses.
+        _wait_for(
+            lambda: (
+                page.eval("document.getElementById('jumlah').textContent")
+                == "Menampilkan 1 dari 2100 informasi"
+            ),
+            "the filter after the pause",
+        )
+        assert page.visible_ids() == ["DIP-2025-2099"]
+    finally:
+        page.open(page.home)
