@@ -213,3 +213,36 @@ def test_page_template_with_a_broken_tag_stops_the_run(custom) -> None:
         TemplateError, match=r"^Templat daftar-informasi-publik.html.j2 tidak dapat"
     ):
         check_templates(custom)
+
+
+# Order of the property elements the templates use (ECMA-376): Word refuses to open a
+# document with them out of order, while python-docx and LibreOffice do not mind.
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pBdr",
+    "shd",
+    "tabs",
+    "spacing",
+    "ind",
+    "jc",
+    "rPr",
+]
+TBLPR_ORDER = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblLook"]
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATE_VARIABLES))
+def test_property_elements_are_in_schema_order(name: str) -> None:
+    from lxml import etree
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / name) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    checked = 0
+    for parent, order in (("pPr", PPR_ORDER), ("tblPr", TBLPR_ORDER)):
+        for props in root.iter(w + parent):
+            tags = [c.tag.removeprefix(w) for c in props if c.tag.removeprefix(w) in order]
+            assert tags == sorted(tags, key=order.index), (parent, tags)
+            checked += len(tags) > 1
+    assert checked > 10
