@@ -96,6 +96,17 @@ def init(directory: Path | None) -> None:
 # (section owned by issue 6: scheduling)
 
 
+@cli.command()
+@workspace_option
+@handles_errors
+def schedule(workspace: Path | None) -> None:
+    """Cetak baris crontab dan pasangan systemd service + timer untuk proses malam pukul 01.00."""
+    from .schedule import make_schedule, render_schedule
+
+    ws = _config(workspace).workspace
+    click.echo(render_schedule(make_schedule(ws, Path(sys.executable))))
+
+
 # ---- demo ----
 # (section owned by issue 6: demo)
 

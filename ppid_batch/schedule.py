@@ -38,7 +38,8 @@ def make_schedule(workspace: Path, python: Path) -> Schedule:
     """The texts to install, with absolute paths for `workspace` and the venv of `python`."""
     ws = Path(workspace).resolve()
     command = batch_command(python) + ["run", "--workspace", str(ws)]
-    log = ws / "var" / "logs" / "cron.log"
+    # var/ exists from init; a log folder inside might not yet when cron first redirects.
+    log = ws / "var" / "cron.log"
     # In a crontab an unescaped % ends the command.
     cron_cmd = " ".join(shlex.quote(a) for a in command).replace("%", "\\%")
     cron_log = shlex.quote(str(log)).replace("%", "\\%")
