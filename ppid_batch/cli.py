@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import Config, default_workspace, load_config
+from .config import Config, load_config
 from .errors import PpidError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,6 +47,14 @@ workspace_option = click.option(
     default=None,
     help="Folder ruang kerja (bawaan: PPID_WORKSPACE atau folder saat ini).",
 )
+
+
+def default_workspace(explicit: Path | None) -> Path:
+    """--workspace, else PPID_WORKSPACE, else the current folder (the library never reads env)."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("PPID_WORKSPACE")
+    return Path(env) if env else Path.cwd()
 
 
 def _config(workspace: Path | None) -> Config:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -222,7 +221,9 @@ def load_config(workspace: Path | None = None) -> Config:
 
     kode = r.text("kantor.kode_wilayah")
     if not kode.isdigit():
-        raise r.fail("kantor.kode_wilayah", f"harus berupa angka kode wilayah, contoh 1811 (bukan '{kode}')")
+        raise r.fail(
+            "kantor.kode_wilayah", f"harus berupa angka kode wilayah, contoh 1811 (bukan '{kode}')"
+        )
     office = Office(
         nama_satker=r.text("kantor.nama_satker"),
         singkatan=r.text("kantor.singkatan", r.text("kantor.nama_satker")),
@@ -267,11 +268,3 @@ def load_config(workspace: Path | None = None) -> Config:
         similarity_threshold=r.integer("batch.ambang_kemiripan", DEFAULT_SIMILARITY, 50, 100),
         source=path,
     )
-
-
-def default_workspace(explicit: Path | None) -> Path:
-    """The CLI's choice of workspace: --workspace, else PPID_WORKSPACE, else the current folder."""
-    if explicit is not None:
-        return explicit
-    env = os.environ.get("PPID_WORKSPACE")
-    return Path(env) if env else Path.cwd()
