@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import PpidError
+from .errors import PpidError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -98,6 +98,83 @@ def init(directory: Path | None) -> None:
 
 # ---- run ----
 # (section owned by issue 6: the nightly batch)
+
+# Test hook for the crash-safety test: "<stage>:<n>" makes the process SIGKILL itself
+# after the n-th unit of that stage (0 = as the stage starts). Read only here, never
+# by the library.
+KILL_ENV = "PPID_BATCH_KILL_AT"
+
+
+class _KillSwitch:
+    """Wraps a Progress; kills this process at a chosen point to simulate a power cut."""
+
+    def __init__(self, inner: Any, spec: str) -> None:
+        stage, _, count = spec.partition(":")
+        self.inner, self.stage_name, self.count = inner, stage, int(count or 0)
+        self.current, self.done = "", 0
+
+    def _maybe_die(self) -> None:
+        if self.current == self.stage_name and self.done >= self.count:
+            import signal
+
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def stage(self, name: str, label: str, total: int | None = None) -> None:
+        self.inner.stage(name, label, total)
+        self.current, self.done = name, 0
+        self._maybe_die()
+
+    def advance(self, note: str | None = None) -> None:
+        self.inner.advance(note)
+        self.done += 1
+        self._maybe_die()
+
+    def info(self, message: str) -> None:
+        self.inner.info(message)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _parse_now(text: str | None) -> Any:
+    if not text:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--now harus berupa tanggal-waktu ISO, contoh 2025-11-26T01:00 (bukan '{text}')."
+        ) from None
+
+
+@cli.command("run")
+@workspace_option
+@click.option(
+    "--dry-run", is_flag=True, help="Baca, periksa dan laporkan saja; tidak ada yang diubah."
+)
+@click.option(
+    "--wait", is_flag=True, help="Bila proses lain sedang berjalan, tunggu sampai selesai."
+)
+@click.option("--now", "now_text", hidden=True, help="Tanggal-waktu proses (untuk pengujian).")
+@handles_errors
+def run_command(workspace: Path | None, dry_run: bool, wait: bool, now_text: str | None) -> None:
+    """Jalankan proses malam atas folder input/ (kode keluar: 0 semua diterima, 1 ada yang
+    ditolak, 2 galat konfigurasi, 3 proses lain sedang berjalan)."""
+    from .console import pick_progress, show_inputs
+    from .pipeline import run
+
+    config = _config(workspace)
+    progress: Any = pick_progress()
+    if os.environ.get(KILL_ENV):
+        progress = _KillSwitch(progress, os.environ[KILL_ENV])
+    report = run(config, dry_run=dry_run, wait=wait, now=_parse_now(now_text), progress=progress)
+    show_inputs(report.inputs)
+    for action in report.actions:
+        click.echo(f"Perlu tindakan: {action}")
+    click.echo(report.summary)
+    sys.exit(report.exit_code)
 
 
 # ---- schedule ----

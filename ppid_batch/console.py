@@ -116,7 +116,9 @@ class RichProgress:
         if self._started:
             if self._task is not None:
                 task = self._bars.tasks[-1]
-                self._bars.update(self._task, total=task.completed or 1, completed=task.completed or 1)
+                self._bars.update(
+                    self._task, total=task.completed or 1, completed=task.completed or 1
+                )
             self._bars.stop()
             self._started = False
 
@@ -127,3 +129,25 @@ def pick_progress(stream: TextIO | None = None) -> Progress:
     if stream.isatty():
         return RichProgress()
     return PlainProgress(stream)
+
+
+def show_inputs(inputs: Any, stream: TextIO | None = None) -> None:
+    """The night's files and verdicts: a rich table on a terminal, one line each otherwise."""
+    stream = stream or sys.stdout
+    if not inputs:
+        return
+    if stream.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="Berkas masuk")
+        for column in ("Berkas", "Hasil", "Keterangan"):
+            table.add_column(column)
+        styles = {"diterima": "green", "ditolak": "bold red", "menunggu": "yellow"}
+        for i in inputs:
+            table.add_row(i.name, f"[{styles.get(i.verdict, 'cyan')}]{i.verdict}[/]", i.note)
+        Console(file=stream).print(table)
+        return
+    for i in inputs:
+        note = f": {i.note}" if i.note else ""
+        print(f"{i.name} — {i.verdict}{note}", file=stream)

@@ -1,4 +1,4 @@
-"""The drop folder input/: which files the night takes (SOP step 1 intake) and where they go after."""
+"""The drop folder input/ (SOP step 1 intake): which files the night takes, where they go."""
 
 from __future__ import annotations
 

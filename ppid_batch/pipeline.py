@@ -82,7 +82,9 @@ def run(
     with run_log(config.var_dir):
         try:
             with workspace_lock(config.var_dir, wait=wait):
-                night = _Night(config, dry_run=dry_run, now=when, started=started, progress=progress)
+                night = _Night(
+                    config, dry_run=dry_run, now=when, started=started, progress=progress
+                )
                 report = night.run()
         except LockedError as exc:
             log.warning("lock held: %s", exc)
@@ -190,7 +192,9 @@ class _Night:
     def _mark_state(self, status: str, run_id: str | None = None) -> None:
         atomic_write_text(
             self.config.var_dir / STATE_NAME,
-            json.dumps({"status": status, "run_id": run_id, "pid_started": self.started.isoformat()}),
+            json.dumps(
+                {"status": status, "run_id": run_id, "pid_started": self.started.isoformat()}
+            ),
         )
 
     def _quiet(self, scan: Scan) -> RunReport:
@@ -271,9 +275,7 @@ class _Night:
                 else:
                     item.verdict = REJECTED
             elif report.ok:
-                outcome = register_form(
-                    store, report, received=self.today, run_id=self.run_db_id
-                )
+                outcome = register_form(store, report, received=self.today, run_id=self.run_db_id)
                 item.verdict, item.note = ACCEPTED, _describe(outcome, "form")
             else:
                 item.verdict = REJECTED
@@ -299,7 +301,9 @@ class _Night:
             groups.setdefault((order, sheet, it.unit), []).append(it.id)
         for (_, _, unit), ids in sorted(groups.items()):
             year = int(ids[0].split("-")[1]) if ids[0].count("-") >= 2 else self.today.year
-            store.issue_nota_dinas(self.today.year, unit, ids, self.today, self.run_db_id, self.config)
+            store.issue_nota_dinas(
+                self.today.year, unit, ids, self.today, self.run_db_id, self.config
+            )
             del year
 
     # ---- outputs, all from the database ----
@@ -410,7 +414,9 @@ class _Night:
         inputs = tuple(self._result(i) for i in self.inputs) + tuple(
             _waiting_result(p) for p in self.waiting
         )
-        outputs = tuple(_relative(p, self.out_root, self.config.output_dir, ws) for p in self.outputs)
+        outputs = tuple(
+            _relative(p, self.out_root, self.config.output_dir, ws) for p in self.outputs
+        )
         record = RunRecord(
             run_id=run_id,
             version=__version__,
@@ -474,11 +480,11 @@ class _Night:
                 "lalu taruh lembar yang sudah diisi di input/."
             )
         if self.counts.get("disetujui_malam_ini"):
-            actions.append(
-                "Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/."
-            )
+            actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
         for path in self.waiting:
-            actions.append(f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya.")
+            actions.append(
+                f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
+            )
         return tuple(actions)
 
     def _summary(self, run_dir: Path) -> str:

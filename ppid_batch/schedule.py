@@ -29,7 +29,7 @@ def batch_command(python: Path) -> list[str]:
 def _systemd_quote(arg: str) -> str:
     # systemd expands %-specifiers and splits on spaces; quote only what needs it.
     arg = arg.replace("%", "%%")
-    if any(c in arg for c in ' \t"\'\\;$'):
+    if any(c in arg for c in " \t\"'\\;$"):
         return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return arg
 
@@ -53,8 +53,8 @@ def make_schedule(workspace: Path, python: Path) -> Schedule:
             "Type=oneshot",
             f"WorkingDirectory={_systemd_quote(str(ws))}",
             "ExecStart=" + " ".join(_systemd_quote(a) for a in command),
-            "# 1 = ada berkas ditolak (perlu tindak lanjut petugas), 3 = proses lain sedang berjalan:",
-            "# keduanya bukan kegagalan layanan.",
+            "# 1 = ada berkas ditolak (perlu tindak lanjut petugas),",
+            "# 3 = proses lain sedang berjalan: keduanya bukan kegagalan layanan.",
             "SuccessExitStatus=1 3",
             "Nice=10",
             "",
@@ -90,7 +90,8 @@ def render_schedule(schedule: Schedule) -> str:
             schedule.service,
             f"# … dan sebagai ~/.config/systemd/user/{UNIT_NAME}.timer",
             schedule.timer,
-            f"# lalu: systemctl --user daemon-reload && systemctl --user enable --now {UNIT_NAME}.timer",
+            "# lalu: systemctl --user daemon-reload",
+            f"#       systemctl --user enable --now {UNIT_NAME}.timer",
             "#       (dan 'loginctl enable-linger' agar tetap berjalan tanpa login)",
         ]
     )

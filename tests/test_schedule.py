@@ -60,7 +60,9 @@ def test_without_a_venv_script_python_m_is_used_and_specials_are_escaped(tmp_pat
     s = make_schedule(ws, python)
     assert "100\\% arsip" in s.crontab and "100% arsip" not in s.crontab
     exec_line = next(x for x in s.service.splitlines() if x.startswith("ExecStart="))
-    assert exec_line == (f'ExecStart={python} -m ppid_batch run --workspace "{tmp_path}/100%% arsip"')
+    assert exec_line == (
+        f'ExecStart={python} -m ppid_batch run --workspace "{tmp_path}/100%% arsip"'
+    )
 
 
 def test_schedule_command_prints_paths_of_this_venv(workspace: Path) -> None:
