@@ -23,6 +23,7 @@ from .lock import workspace_lock
 from .runrecord import (
     ACCEPTED,
     ALREADY,
+    PARTIAL,
     REJECTED,
     RUNS_DIR,
     WAITING,
@@ -44,6 +45,7 @@ REGISTER_DIR = "register"
 APPROVAL_DIR = "persetujuan"
 NOTA_DIR = "nota-dinas"
 FEEDBACK_DIR = "umpan-balik"
+DISPOSISI_DIR = "disposisi"
 
 
 @dataclass(frozen=True)
@@ -258,88 +260,145 @@ class _Night:
                 pass
 
     def _register(self, store: Any) -> None:
-        from .approve import apply_approval, check_approval
-        from .register import register_form
-
         self.run_db_id = store.start_run()
         self.progress.stage("register", "Mencatat ke register", total=len(self.inputs))
         for item in self.inputs:
-            report, c = item.report, item.candidate
-            if store.submission_known(c.sha256):
-                item.verdict, item.note = ALREADY, "berkas yang sama sudah diterima sebelumnya"
-            elif item.kind == "persetujuan":
-                report = item.report = check_approval(store, report)
-                if report.ok:
-                    outcome = apply_approval(store, report, run_id=self.run_db_id)
-                    item.verdict, item.note = ACCEPTED, _describe(outcome, "persetujuan")
-                else:
-                    item.verdict = REJECTED
-            elif report.ok:
-                outcome = register_form(store, report, received=self.today, run_id=self.run_db_id)
-                item.verdict, item.note = ACCEPTED, _describe(outcome, "form")
+            if item.kind == "persetujuan":
+                self._apply_sheet(store, item)
             else:
-                item.verdict = REJECTED
-            if item.verdict == REJECTED:
-                item.errors = tuple(f.to_json() for f in report.errors[:MAX_ERRORS_SHOWN])
-                item.note = item.note or _rejection_note(report)
-            log.info("%s: %s %s", c.name, item.verdict, item.note)
-            self.progress.advance(f"{c.name}: {item.verdict}")
+                self._register_form(store, item)
+            if item.verdict in (REJECTED, PARTIAL):
+                item.errors = tuple(f.to_json() for f in item.report.errors[:MAX_ERRORS_SHOWN])
+                item.note = item.note or _rejection_note(item.report)
+            log.info("%s: %s %s", item.candidate.name, item.verdict, item.note)
+            self.progress.advance(f"{item.candidate.name}: {item.verdict}")
         self._issue_nota_dinas(store)
 
+    def _register_form(self, store: Any, item: _Input) -> None:
+        from .register import register_form
+
+        # One transaction per form: a crash keeps every form committed before it, and
+        # the same bytes are never registered twice (the store knows their sha256).
+        outcome = register_form(store, item.report, received=self.today, run_id=self.run_db_id)
+        if item.report.errors:
+            # The same wrong bytes are wrong every time: back to ditolak/, with a copy.
+            item.verdict = REJECTED
+        elif outcome.already_received:
+            item.verdict, item.note = ALREADY, "berkas yang sama sudah diterima sebelumnya"
+        else:
+            item.verdict = ACCEPTED
+            item.note = _form_note(outcome)
+        if outcome.refused:
+            item.report = replace(item.report, errors=(*item.report.errors, *outcome.refused))
+            item.verdict = PARTIAL if item.verdict == ACCEPTED else item.verdict
+
+    def _apply_sheet(self, store: Any, item: _Input) -> None:
+        from .approve import apply_approval, check_approval
+
+        outcome = apply_approval(store, item.report, run_id=self.run_db_id, received=self.today)
+        if outcome.already_received:
+            item.report = check_approval(store, item.report)
+            whole_sheet = [f for f in item.report.errors if f.row is None]
+            if whole_sheet:
+                item.verdict = REJECTED
+            else:
+                item.verdict, item.note = ALREADY, "lembar yang sama sudah diterima sebelumnya"
+            return
+        item.report = outcome.report or item.report
+        if outcome.status == "rejected":
+            item.verdict = REJECTED
+            return
+        item.verdict = PARTIAL if outcome.skipped else ACCEPTED
+        approved = sum(len(v) for v in outcome.approved.values())
+        refused = sum(len(v) for v in outcome.refused.values())
+        item.note = (
+            f"{approved} disetujui, {refused} tidak disetujui, {len(outcome.pending)} belum diputus"
+        )
+        if outcome.skipped:
+            item.note += f"; {len(outcome.skipped)} baris tidak dapat diterapkan"
+
     def _issue_nota_dinas(self, store: Any) -> None:
-        """Number a Nota Dinas per unit for approved items that no Nota Dinas documents yet.
+        """Number a Nota Dinas per unit per approving sheet for items none documents yet.
 
         Derived from the database alone, so a run killed between the approval commit and
         this step issues exactly the same numbers on the next night.
         """
-        groups: dict[tuple[int, str, str], list[str]] = {}
-        first_decision = _first_decision_order(store)
+        first = _first_decision(store)
+        rank: dict[str, int] = {}
+        for order, sheet in first.values():
+            rank[sheet] = min(rank.get(sheet, order), order)
+        todo: dict[tuple[str, str], list[str]] = {}
         for it in store.items(status="approved"):
-            if it.nota_dinas:
-                continue
-            order, sheet = first_decision.get(it.id, (0, ""))
-            groups.setdefault((order, sheet, it.unit), []).append(it.id)
-        for (_, _, unit), ids in sorted(groups.items()):
-            year = int(ids[0].split("-")[1]) if ids[0].count("-") >= 2 else self.today.year
+            if not it.nota_dinas:
+                sheet = first.get(it.id, (0, ""))[1]
+                todo.setdefault((sheet, it.unit), []).append(it.id)
+        # Numbers follow the order the sheets were merged in, then the unit name.
+        for (_, unit), ids in sorted(todo.items(), key=lambda kv: (rank.get(kv[0][0], 0), kv[0])):
             store.issue_nota_dinas(
-                self.today.year, unit, ids, self.today, self.run_db_id, self.config
+                self.today.year, unit, sorted(ids), self.today, self.run_db_id, self.config
             )
-            del year
 
     # ---- outputs, all from the database ----
 
     def _write_outputs(self, store: Any) -> None:
-        from .approval_sheet import write_approval_sheet
-        from .feedback import write_corrected_copy
         from .publish import write_register
 
         out = self.out_root
         self.progress.stage("hasil", "Menulis hasil dari register")
-        for item in self.inputs:
-            if item.verdict == REJECTED and item.kind is not None:
-                item.feedback = write_corrected_copy(item.report, out / FEEDBACK_DIR)
-                self._wrote(item.feedback)
-        pending = store.items(status="pending")
-        sheet = write_approval_sheet(pending, self.config, out / APPROVAL_DIR, today=self.today)
-        if sheet is not None:
-            self._wrote(sheet)
-        approved = store.items(status="approved")
-        for year in sorted({_item_year(it) for it in approved}):
+        self._write_feedback(store, out / FEEDBACK_DIR)
+        self._write_approval_sheet(store, out / APPROVAL_DIR)
+        everything = store.items()
+        for year in sorted({_item_year(it) for it in everything if it.status == "approved"}):
+            year_items = [it for it in everything if _item_year(it) == year]
             for path in write_register(
-                [it for it in approved if _item_year(it) == year],
-                year,
-                self.config,
-                out / REGISTER_DIR,
-                today=self.today,
+                year_items, year, self.config, out / REGISTER_DIR, today=self.today
             ):
                 self._wrote(path)
-        self._write_nota_dinas(store, out / NOTA_DIR)
-        store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", {})
+        self._write_disposisi(store, everything, out / DISPOSISI_DIR)
+        self._write_nota_dinas(store, everything, out / NOTA_DIR)
+        store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", self.counts)
 
-    def _write_nota_dinas(self, store: Any, folder: Path) -> None:
+    def _write_feedback(self, store: Any, folder: Path) -> None:
+        write_corrected_copy = _optional("feedback", "write_corrected_copy")
+        for item in self.inputs:
+            if item.verdict in (REJECTED, PARTIAL) and item.kind is not None:
+                if write_corrected_copy is None:
+                    continue
+                item.feedback = write_corrected_copy(item.report, folder)
+                self._wrote(item.feedback)
+
+    def _write_approval_sheet(self, store: Any, folder: Path) -> None:
+        write_approval_sheet = _optional("approval_sheet", "write_approval_sheet")
+        if write_approval_sheet is None:
+            return
+        sheet = write_approval_sheet(
+            store.items(status="pending"), self.config, folder, today=self.today
+        )
+        if sheet is not None:
+            self._wrote(sheet)
+
+    def _write_disposisi(self, store: Any, everything: Sequence[Any], folder: Path) -> None:
+        from .disposisi import Disposisi, write_disposisi
+
+        by_id = {it.id: it for it in everything}
+        for sheet in _approval_sheets(store):
+            decided = [by_id[d["item_id"]] for d in sheet["decisions"] if d["item_id"] in by_id]
+            if not decided:
+                continue
+            disposisi = Disposisi(
+                sheet_name=sheet["file_name"],
+                sha256=sheet["sha256"],
+                atasan=sheet["atasan"] or "",
+                date=_as_date(sheet["tanggal_persetujuan"] or sheet["received"]),
+                approved=tuple(i for i in decided if i.status == "approved"),
+                refused=tuple(i for i in decided if i.status == "refused"),
+            )
+            self._wrote(write_disposisi(disposisi, self.config, folder))
+
+    def _write_nota_dinas(self, store: Any, everything: Sequence[Any], folder: Path) -> None:
         from .nota_dinas import NotaDinas, write_nota_dinas_all
 
-        by_id = {it.id: it for it in store.items(status="approved")}
+        by_id = {it.id: it for it in everything}
         notas = [
             NotaDinas(
                 number=row["number"],
@@ -405,7 +464,7 @@ class _Night:
                 "berkas_menunggu": len(self.waiting),
             }
         )
-        exit_code = EXIT_REJECTED if REJECTED in verdicts else EXIT_OK
+        exit_code = EXIT_REJECTED if {REJECTED, PARTIAL} & set(verdicts) else EXIT_OK
         runs_dir = self.config.output_dir / RUNS_DIR
         run_id = new_run_id(runs_dir, self.now)
         run_dir = runs_dir / run_id
@@ -536,12 +595,38 @@ def _status_counts(store: Any) -> dict[str, int]:
     return counts
 
 
-def _first_decision_order(store: Any) -> dict[str, tuple[int, str]]:
-    """Item ID → (order of the decision that approved it, the sheet's sha256)."""
+def _first_decision(store: Any) -> dict[str, tuple[int, str]]:
+    """Item ID → (order of the decision that decided it, the sheet's sha256)."""
     order: dict[str, tuple[int, str]] = {}
     for d in store.decisions():
-        order.setdefault(d["item_id"], (d["id"], str(d.get("sheet_sha256", ""))))
+        order.setdefault(d["item_id"], (d["id"], str(d.get("sheet_sha256") or "")))
     return order
+
+
+def _approval_sheets(store: Any) -> list[dict[str, Any]]:
+    """Merged approval sheets in the order received, each with its decisions."""
+    import sqlalchemy as sa
+
+    from .store import approval_sheets
+
+    decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
+    for d in store.decisions():
+        decisions_by_sheet.setdefault(str(d.get("sheet_sha256") or ""), []).append(d)
+    with store.begin() as conn:
+        rows = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
+        sheets = [dict(row) for row in rows]
+    return [{**s, "decisions": decisions_by_sheet.get(s["sha256"], [])} for s in sheets]
+
+
+def _optional(module: str, name: str) -> Any:
+    """A writer from a part that may not be merged yet; None until it is."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(f"ppid_batch.{module}"), name)
+    except (ImportError, AttributeError):
+        log.warning("ppid_batch.%s.%s not available; output skipped", module, name)
+        return None
 
 
 def _item_year(item: Any) -> int:
@@ -556,8 +641,13 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _describe(outcome: Any, kind: str) -> str:
-    return str(getattr(outcome, "summary", "") or "")
+def _form_note(outcome: Any) -> str:
+    parts = [f"{len(outcome.new_ids)} informasi baru"]
+    if outcome.corrected_ids:
+        parts.append(f"{len(outcome.corrected_ids)} diperbaiki")
+    if outcome.duplicates:
+        parts.append(f"{len(outcome.duplicates)} sudah ada di register")
+    return ", ".join(parts)
 
 
 def _rejection_note(report: Any) -> str:
@@ -585,4 +675,3 @@ def _relative(path: Path | None, scratch: Path | None, real: Path | None, ws: Pa
 
 
 __all__ = ["RunReport", "run"]
-_ = replace

@@ -27,6 +27,7 @@ LOGGER = "ppid_batch"
 # Verdicts staff see for each input file.
 ACCEPTED = "diterima"
 REJECTED = "ditolak"
+PARTIAL = "diterima sebagian"
 ALREADY = "sudah diterima"
 WAITING = "menunggu"
 
