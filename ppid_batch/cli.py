@@ -339,6 +339,20 @@ def schedule(workspace: Path | None) -> None:
 # (section owned by issue 6: demo)
 
 
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@handles_errors
+def demo(directory: Path | None) -> None:
+    """Satu siklus penuh pada contoh formulir di folder DIRECTORY (bawaan: ./demo): malam 1,
+    Atasan PPID mengisi lembar persetujuan, malam 2."""
+    from .console import pick_progress
+    from .demo import describe, run_demo
+
+    report = run_demo(directory or Path("demo"), progress=pick_progress())
+    for line in describe(report):
+        click.echo(line)
+
+
 # ---- report ----
 # (section owned by issue 7: annual report)
 
