@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +43,8 @@ MESSAGES = {
         "yang tidak perlu, lalu kirim kembali."
     ),
     "unpacked_too_large": (
-        "Isi berkas ini terlalu besar setelah dibuka (lebih dari {limit:.0f} MB). Hapus lembar atau "
-        "data yang tidak perlu, atau salin isinya ke formulir baru, lalu kirim kembali."
+        "Isi berkas ini terlalu besar setelah dibuka (lebih dari {limit:.0f} MB). Hapus "
+        "lembar atau data yang tidak perlu, atau salin isinya ke formulir baru, lalu kirim kembali."
     ),
     "xls": (
         "Berkas ini tampaknya buku kerja Excel lama (.xls). Buka di Excel lalu " + _SAVE_AS + "."
@@ -123,10 +125,12 @@ def _ole_kind(data: bytes) -> str:
     return "xls"
 
 
-def _content_types(zf: zipfile.ZipFile) -> list[str]:
-    raw = zf.read("[Content_Types].xml")
-    if len(raw) > CHUNK:
-        raise ValueError("oversized content types")
+def _content_types(zf: zipfile.ZipFile, data: bytes) -> list[str]:
+    raw = b""
+    for chunk in _inflate(data, zf.getinfo("[Content_Types].xml")):
+        raw += chunk
+        if len(raw) > CHUNK:
+            raise ValueError("oversized content types")
     root = SafeET.fromstring(raw, forbid_dtd=True)
     return [el.get("ContentType", "") for el in root.iter() if el.get("ContentType")]
 
@@ -138,8 +142,43 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _scan_members(zf: zipfile.ZipFile, limit: int) -> tuple[str, dict[str, object]] | None:
-    """Decompress every member in chunks: count real bytes, look for a DTD, bound sheet areas."""
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Yield a member's real content in chunks, from its compressed bytes, whatever its
+    header claims the uncompressed size is (a lying header is how zip bombs get past)."""
+    off = info.header_offset
+    if data[off : off + 4] != ZIP_MAGIC:
+        raise zipfile.BadZipFile("no local header")
+    name_len, extra_len = struct.unpack("<HH", data[off + 26 : off + 30])
+    start = off + 30 + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(raw), CHUNK):
+            yield raw[i : i + CHUNK]
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise NotImplementedError("compression method")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending = raw
+    while pending and not inflater.eof:
+        chunk = inflater.decompress(pending, CHUNK)
+        pending = inflater.unconsumed_tail
+        if chunk:
+            yield chunk
+    if not inflater.eof:
+        raise zipfile.BadZipFile("deflate stream ends early")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _scan_members(
+    zf: zipfile.ZipFile, data: bytes, limit: int
+) -> tuple[str, dict[str, object]] | None:
+    """Inflate every member in chunks: count real bytes, look for a DTD, bound sheet areas."""
     total = 0
     for info in zf.infolist():
         name = info.filename.lower()
@@ -147,28 +186,24 @@ def _scan_members(zf: zipfile.ZipFile, limit: int) -> tuple[str, dict[str, objec
         is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
         tail = b""
         max_row = max_col = 0
-        with zf.open(info) as member:
-            while True:
-                chunk = member.read(CHUNK)
-                if not chunk:
-                    break
-                total += len(chunk)
-                if total > limit:
-                    return "unpacked_too_large", {"limit": limit / 1e6}
-                if not is_xml:
-                    continue
-                window = tail + chunk
-                if any(marker in window for marker in _DTD_MARKERS):
-                    return "xml_unsafe", {}
-                if is_sheet:
-                    for letters, digits in _CELL_REF.findall(window):
-                        max_col = max(max_col, _col_number(letters))
-                        max_row = max(max_row, int(digits))
-                    for digits in _ROW_REF.findall(window):
-                        max_row = max(max_row, int(digits))
-                    if max_row * max(max_col, 1) > MAX_SHEET_CELLS:
-                        return "sheet_too_large", {"cell": f"kolom ke-{max_col}, baris {max_row}"}
-                tail = window[-_MARKER_TAIL:]
+        for chunk in _inflate(data, info):
+            total += len(chunk)
+            if total > limit:
+                return "unpacked_too_large", {"limit": limit / 1e6}
+            if not is_xml:
+                continue
+            window = tail + chunk
+            if any(marker in window for marker in _DTD_MARKERS):
+                return "xml_unsafe", {}
+            if is_sheet:
+                for letters, digits in _CELL_REF.findall(window):
+                    max_col = max(max_col, _col_number(letters))
+                    max_row = max(max_row, int(digits))
+                for digits in _ROW_REF.findall(window):
+                    max_row = max(max_row, int(digits))
+                if max_row * max(max_col, 1) > MAX_SHEET_CELLS:
+                    return "sheet_too_large", {"cell": f"kolom ke-{max_col}, baris {max_row}"}
+            tail = window[-_MARKER_TAIL:]
     return None
 
 
@@ -193,14 +228,14 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
         try:
             if "[Content_Types].xml" not in names:
                 return refuse("not_xlsx", hint=" (arsip zip biasa)")
-            types = [t.lower() for t in _content_types(zf)]
+            types = [t.lower() for t in _content_types(zf, data)]
             if any(n.lower().endswith("vbaproject.bin") for n in names) or any(
                 _MACRO_MARK in t for t in types
             ):
                 return refuse("macro")
             if not any(t in _WORKBOOK_TYPES for t in types):
                 return refuse("not_xlsx", hint=" (berkas Office lain, bukan Excel)")
-            problem = _scan_members(zf, max_unpacked_bytes)
+            problem = _scan_members(zf, data, max_unpacked_bytes)
         except DefusedXmlException:
             return refuse("xml_unsafe")
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):

@@ -61,7 +61,9 @@ TEMPLATES: dict[str, str] = {
     ),
     "duplicate_item": "Informasi ini sama dengan baris {other} (ringkasan dan waktu pembuatan "
     "sama); hanya satu yang akan dicatat.",
-    "duplicate_id": "{column} '{value}' sudah ada di baris {other}; hanya baris pertama yang dipakai.",
+    "duplicate_id": (
+        "{column} '{value}' sudah ada di baris {other}; hanya baris pertama yang dipakai."
+    ),
     "missing_meta": (
         "'{column}' tidak ditemukan di atas tabel. Tulis label '{column}' dan isinya di sel "
         "sebelah kanannya."
