@@ -189,9 +189,11 @@ class _Sheet:
                     ws.write_number(row, col, value, f["center"])
                 elif key == "tautan" and rec.get("tautan_web") and self._link_ok(value):
                     ws.write_url(row, col, value, f["link"], string=value)
-                else:
+                elif value:
                     # write_string: a ringkasan starting with '=' stays text, never a formula.
-                    ws.write_string(row, col, str(value or ""), f["text"])
+                    ws.write_string(row, col, str(value), f["text"])
+                else:
+                    ws.write_blank(row, col, None, f["text"])
             row += 1
         return row
 
@@ -259,7 +261,10 @@ def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]]) -> None:
             value = change.get(key)
             if isinstance(value, dt.date):
                 value = value.isoformat()
-            ws.write_string(row, col, "" if value is None else str(value), cell)
+            if value is None or value == "":
+                ws.write_blank(row, col, None, cell)
+            else:
+                ws.write_string(row, col, str(value), cell)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
     ws.set_landscape()

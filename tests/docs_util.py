@@ -127,6 +127,12 @@ def xlsx_text(path: Path) -> str:
             f"fitToWidth={ps.fitToWidth} fitToHeight={ps.fitToHeight} "
             f"print_title_rows={ws.print_title_rows} freeze={ws.freeze_panes}"
         )
+        fit = ws.sheet_properties.pageSetUpPr
+        lines.append(
+            f"[page] fitToPage={fit.fitToPage if fit else None} "
+            f"footer={ws.oddFooter.left.text!r}|{ws.oddFooter.right.text!r} "
+            f"gridlines={ws.print_options.gridLines}"
+        )
         lines.append(f"[merged] {sorted(str(r) for r in ws.merged_cells.ranges)}")
         for row in ws.iter_rows():
             for cell in row:
