@@ -24,13 +24,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # option and the common usage errors).
 HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Positional arguments": "Argumen"}
 USAGE_ERRORS = (
-    (r"Missing argument '(.+?)'\.", r"Argumen \1 belum diisi."),
-    (r"Missing option '(.+?)'\.", r"Opsi \1 wajib diisi."),
+    (r"Missing argument '(.+?)'\.", r"Argumen '\1' belum diisi."),
+    (r"Missing option '(.+?)'\.", r"Opsi '\1' wajib diisi."),
     (r"Missing command\.", "Perintah belum diberikan."),
     (r"No such option '(.+?)'\.", r"Opsi '\1' tidak dikenal."),
     (r"No such command '(.+?)'\.", r"Perintah '\1' tidak dikenal."),
+    (r"\(Did you mean one of: (.+)\?\)", r"(Mungkin maksudnya salah satu dari: \1?)"),
     (r"Did you mean (.+)\?", r"Mungkin maksudnya \1?"),
-    (r"\(Possible options: (.+)\)", r"(yang mirip: \1)"),
     (r"Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1."),
     (r"Option '(.+?)' requires an argument\.", r"Opsi '\1' memerlukan nilai."),
     (r"Invalid value for '(.+?)':", r"Nilai tidak sah untuk '\1':"),
@@ -53,11 +53,12 @@ class _UsageError(click.UsageError):
     """A click usage error told in Indonesian, in the same `Galat: …` shape as PpidError."""
 
     def show(self, file: Any = None) -> None:
-        file = file or click.get_text_stream("stderr")
+        lines = [f"Galat: {self.format_message()}"]
         if self.ctx is not None:
-            click.echo(self.ctx.get_usage(), file=file)
-            click.echo(f"Lihat '{self.ctx.command_path} --help' untuk bantuan.", file=file)
-        click.echo(f"Galat: {self.format_message()}", file=file)
+            hint = f"Lihat '{self.ctx.command_path} --help' untuk bantuan."
+            lines[:0] = [self.ctx.get_usage(), hint]
+        for line in lines:
+            click.echo(line, file=file, err=file is None)
 
 
 def _indonesian(exc: click.UsageError) -> _UsageError:
@@ -148,7 +149,7 @@ def _config(workspace: Path | None) -> Config:
     return load_config(default_workspace(workspace))
 
 
-@click.group(cls=_Group, context_settings=CONTEXT)
+@click.group("ppid-batch", cls=_Group, context_settings=CONTEXT)
 @click.version_option(
     __version__,
     "--version",
