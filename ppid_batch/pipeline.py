@@ -150,6 +150,7 @@ class _Night:
         self._timed("templat", self._check_templates)
         if not self.dry_run:
             self._mark_state("running")
+            _remove_orphan_temps(self.config.output_dir)
         with self._scratch_output() as out_root:
             self.out_root = out_root
             self._timed("baca", self._read)
@@ -345,42 +346,47 @@ class _Night:
 
         out = self.out_root
         self.progress.stage("hasil", "Menulis hasil dari register")
-        self._write_feedback(store, out / FEEDBACK_DIR)
-        self._write_approval_sheet(store, out / APPROVAL_DIR)
         everything = store.items()
+        self._write_feedback(everything, out / FEEDBACK_DIR)
+        self._write_approval_sheet(store, out / APPROVAL_DIR)
         for year in sorted({_item_year(it) for it in everything if it.status == "approved"}):
             year_items = [it for it in everything if _item_year(it) == year]
             for path in write_register(
                 year_items, year, self.config, out / REGISTER_DIR, today=self.today
             ):
                 self._wrote(path)
-        self._write_disposisi(store, everything, out / DISPOSISI_DIR)
-        self._write_nota_dinas(store, everything, out / NOTA_DIR)
+        documents = self._write_disposisi(store, everything, out / DISPOSISI_DIR)
+        documents += self._write_nota_dinas(store, everything, out / NOTA_DIR)
+        if self.config.pdf:
+            self._write_pdfs(documents)
         store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", self.counts)
 
-    def _write_feedback(self, store: Any, folder: Path) -> None:
-        write_corrected_copy = _optional("feedback", "write_corrected_copy")
+    def _write_feedback(self, everything: Sequence[Any], folder: Path) -> None:
+        from .feedback import write_corrected_copy
+        from .unit_feedback import write_unit_feedback
+
         for item in self.inputs:
-            if item.verdict in (REJECTED, PARTIAL) and item.kind is not None:
-                if write_corrected_copy is None:
-                    continue
+            if item.verdict in (REJECTED, PARTIAL):
                 item.feedback = write_corrected_copy(item.report, folder)
                 self._wrote(item.feedback)
+        # The Atasan PPID's arahan on refused items, one workbook per unit.
+        for path in write_unit_feedback(everything, self.config, folder, today=self.today):
+            self._wrote(path)
 
     def _write_approval_sheet(self, store: Any, folder: Path) -> None:
-        write_approval_sheet = _optional("approval_sheet", "write_approval_sheet")
-        if write_approval_sheet is None:
-            return
+        from .approval_sheet import write_approval_sheet
+
         sheet = write_approval_sheet(
             store.items(status="pending"), self.config, folder, today=self.today
         )
         if sheet is not None:
             self._wrote(sheet)
 
-    def _write_disposisi(self, store: Any, everything: Sequence[Any], folder: Path) -> None:
+    def _write_disposisi(self, store: Any, everything: Sequence[Any], folder: Path) -> list[Path]:
         from .disposisi import Disposisi, write_disposisi
 
         by_id = {it.id: it for it in everything}
+        written: list[Path] = []
         for sheet in _approval_sheets(store):
             decided = [by_id[d["item_id"]] for d in sheet["decisions"] if d["item_id"] in by_id]
             if not decided:
@@ -393,9 +399,10 @@ class _Night:
                 approved=tuple(i for i in decided if i.status == "approved"),
                 refused=tuple(i for i in decided if i.status == "refused"),
             )
-            self._wrote(write_disposisi(disposisi, self.config, folder))
+            written.append(self._wrote(write_disposisi(disposisi, self.config, folder)))
+        return written
 
-    def _write_nota_dinas(self, store: Any, everything: Sequence[Any], folder: Path) -> None:
+    def _write_nota_dinas(self, store: Any, everything: Sequence[Any], folder: Path) -> list[Path]:
         from .nota_dinas import NotaDinas, write_nota_dinas_all
 
         by_id = {it.id: it for it in everything}
@@ -409,12 +416,26 @@ class _Night:
             )
             for row in store.nota_dinas_list()
         ]
-        for path in write_nota_dinas_all(notas, self.config, folder):
-            self._wrote(path)
+        return [self._wrote(p) for p in write_nota_dinas_all(notas, self.config, folder)]
 
-    def _wrote(self, path: Path) -> None:
+    def _write_pdfs(self, documents: Sequence[Path]) -> None:
+        """PDF copies beside the documents; a document's PDF is made once, as it never changes."""
+        from .pdf import convert_to_pdf
+
+        by_folder: dict[Path, list[Path]] = {}
+        for doc in documents:
+            if not doc.with_suffix(".pdf").exists():
+                by_folder.setdefault(doc.parent, []).append(doc)
+        for folder, docs in sorted(by_folder.items()):
+            result = convert_to_pdf(docs, folder)
+            for pdf in result.pdfs:
+                self._wrote(pdf)
+            self.errors.extend(note.message for note in result.notes)
+
+    def _wrote(self, path: Path) -> Path:
         self.outputs.append(Path(path))
         self.progress.advance(Path(path).name)
+        return Path(path)
 
     @contextmanager
     def _scratch_output(self) -> Iterator[Path]:
@@ -578,6 +599,15 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _remove_orphan_temps(output_dir: Path) -> None:
+    """Temp files of atomic writes a killed run left half-written (`.<name>.<random>.tmp`)."""
+    if output_dir.is_dir():
+        for path in output_dir.rglob(".*.tmp"):
+            if path.is_file():
+                log.info("removing a killed run's temp file %s", path)
+                path.unlink()
+
+
 def _waiting_result(path: Path) -> InputResult:
     return InputResult(
         name=path.name,
@@ -616,17 +646,6 @@ def _approval_sheets(store: Any) -> list[dict[str, Any]]:
         rows = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
         sheets = [dict(row) for row in rows]
     return [{**s, "decisions": decisions_by_sheet.get(s["sha256"], [])} for s in sheets]
-
-
-def _optional(module: str, name: str) -> Any:
-    """A writer from a part that may not be merged yet; None until it is."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(f"ppid_batch.{module}"), name)
-    except (ImportError, AttributeError):
-        log.warning("ppid_batch.%s.%s not available; output skipped", module, name)
-        return None
 
 
 def _item_year(item: Any) -> int:
