@@ -476,6 +476,7 @@ class _Night:
         )
 
     def _record(self) -> RunReport:
+        self.progress.stage("catatan", "Menulis catatan proses")
         verdicts = [i.verdict for i in self.inputs]
         self.counts.update(
             {
