@@ -8,10 +8,12 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .config import PACKAGE_ROOT, load_config
 from .console import Progress
 from .errors import UsageError
+from .files import atomic_write_bytes
 from .pipeline import APPROVAL_DIR, RunReport, run
 from .schema import approval_schema, label_key
 from .workspace import init_workspace
@@ -124,10 +126,28 @@ def fill_approval_sheet(
             else:
                 ws.cell(r, columns["persetujuan"]).value = "YA"
                 approved.append(item_id)
-        wb.save(target)
+        data = _workbook_bytes(wb, dt.datetime.combine(day, dt.time()))
     finally:
         wb.close()
+    atomic_write_bytes(target, data)
     return tuple(approved), tuple(refused)
+
+
+def _workbook_bytes(wb: Any, when: dt.datetime) -> bytes:
+    """The workbook's bytes with fixed properties and zip times, so the demo is repeatable."""
+    import io
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    from .docx_render import normalise_zip
+
+    # workbook.save() would stamp the current time into docProps/core.xml.
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return normalise_zip(buf.getvalue())
 
 
 def run_demo(directory: Path, *, progress: Progress | None = None) -> DemoReport:

@@ -398,6 +398,7 @@ class _Night:
                 date=_as_date(sheet["tanggal_persetujuan"] or sheet["received"]),
                 approved=tuple(i for i in decided if i.status == "approved"),
                 refused=tuple(i for i in decided if i.status == "refused"),
+                pending_count=max(sheet["rows"] - len(decided), 0),
             )
             written.append(self._wrote(write_disposisi(disposisi, self.config, folder)))
         return written
@@ -643,10 +644,22 @@ def _approval_sheets(store: Any) -> list[dict[str, Any]]:
     decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
     for d in store.decisions():
         decisions_by_sheet.setdefault(str(d.get("sheet_sha256") or ""), []).append(d)
+    # How many rows each sheet had is in the audit log, not in its table.
+    rows_on_sheet = {
+        e["detail"].get("sha256"): int(e["detail"].get("rows") or 0)
+        for e in store.events(action="approval_sheet_received")
+    }
     with store.begin() as conn:
         rows = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
         sheets = [dict(row) for row in rows]
-    return [{**s, "decisions": decisions_by_sheet.get(s["sha256"], [])} for s in sheets]
+    return [
+        {
+            **s,
+            "decisions": decisions_by_sheet.get(s["sha256"], []),
+            "rows": rows_on_sheet.get(s["sha256"], 0),
+        }
+        for s in sheets
+    ]
 
 
 def _item_year(item: Any) -> int:
