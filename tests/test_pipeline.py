@@ -171,6 +171,7 @@ def test_wait_runs_after_the_holder_finishes(ws: Path) -> None:
     assert last_line(result.output).startswith("Selesai: 1 berkas diterima, 0 ditolak;")
 
 
+@pytest.mark.slow
 def test_two_real_cli_processes_at_once_one_exits_3(ws: Path) -> None:
     drop(ws, examples())
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -255,3 +256,28 @@ def test_a_crashed_run_is_repaired_by_an_idle_night(ws: Path) -> None:
     result = run_cli(ws, now=NIGHT_1)
     assert result.exit_code == 0, result.output
     assert contents(ws / "output", skip=("runs/",)) == expected
+
+
+@pytest.mark.slow
+def test_same_inputs_in_two_clean_workspaces_give_byte_identical_outputs(tmp_path: Path) -> None:
+    from ppid_batch.demo import DECIDED_ON, fill_approval_sheet
+
+    spaces = [make_workspace(tmp_path / name) for name in ("a", "b")]
+    for ws in spaces:
+        drop(ws, examples())
+        assert run_cli(ws).exit_code == 1
+    night_1 = [contents(ws / "output", skip=("runs/",)) for ws in spaces]
+    assert any(k.startswith("persetujuan/Lembar-Persetujuan-") for k in night_1[0])
+    assert night_1[0] == night_1[1]
+
+    (sheet,) = (spaces[0] / "output" / "persetujuan").glob("*.xlsx")
+    filled = tmp_path / "Persetujuan-diisi.xlsx"
+    fill_approval_sheet(sheet, filled, atasan="Atasan", day=DECIDED_ON)
+    for ws in spaces:
+        drop(ws, [filled])
+        assert run_cli(ws, now="2026-11-24T01:00:00").exit_code == 0
+    night_2 = [contents(ws / "output", skip=("runs/",)) for ws in spaces]
+    for folder in ("register/", "nota-dinas/", "disposisi/"):
+        assert any(k.startswith(folder) for k in night_2[0]), folder
+    assert night_2[0] == night_2[1]
+    assert register_dump(spaces[0]) == register_dump(spaces[1])
