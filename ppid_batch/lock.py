@@ -14,7 +14,6 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from .errors import LockedError
-from .files import atomic_write_text
 
 LOCK_NAME = "ppid.lock"
 HOLDER_NAME = "ppid.lock.json"
@@ -63,17 +62,16 @@ def workspace_lock(
     holder = var_dir / HOLDER_NAME
     try:
         started = started or dt.datetime.now().astimezone()
-        atomic_write_text(
-            holder,
-            json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "host": socket.gethostname(),
-                    "started": started.isoformat(timespec="seconds"),
-                },
-                ensure_ascii=False,
-            ),
-        )
+        note = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": started.isoformat(timespec="seconds"),
+        }
+        # Renamed into place so a reader never sees half a note; no fsync: after a power
+        # cut the lock is free anyway and the note is only ever read while the lock is held.
+        tmp = holder.with_name(f".{HOLDER_NAME}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, holder)
         yield var_dir / LOCK_NAME
     finally:
         # Remove the note before releasing, so a waiter never reads a finished holder.
