@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,11 +63,17 @@ class _UsageError(click.UsageError):
             click.echo(line, file=file, err=file is None)
 
 
-def _indonesian(exc: click.UsageError) -> _UsageError:
-    text = exc.format_message()
-    for pattern, replacement in USAGE_ERRORS:
-        text = re.sub(pattern, replacement, text)
-    return _UsageError(text, ctx=exc.ctx)
+@contextlib.contextmanager
+def _usage_in_indonesian() -> Iterator[None]:
+    try:
+        yield
+    except (_UsageError, NoArgsIsHelpError):
+        raise
+    except click.UsageError as exc:
+        text = exc.format_message()
+        for pattern, replacement in USAGE_ERRORS:
+            text = re.sub(pattern, replacement, text)
+        raise _UsageError(text, ctx=exc.ctx) from exc
 
 
 class _Command(click.Command):
@@ -89,21 +97,14 @@ class _Group(_Command, click.Group):
         kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
         super().__init__(*args, **kwargs)
 
+    # Parsing the group's own options happens in make_context, a subcommand's in invoke.
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
-        try:
+        with _usage_in_indonesian():
             return super().make_context(*args, **kwargs)
-        except (_UsageError, NoArgsIsHelpError):
-            raise
-        except click.UsageError as exc:
-            raise _indonesian(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with _usage_in_indonesian():
             return super().invoke(ctx)
-        except (_UsageError, NoArgsIsHelpError):
-            raise
-        except click.UsageError as exc:
-            raise _indonesian(exc) from exc
 
 
 def _fail(exc: PpidError, debug: bool) -> None:

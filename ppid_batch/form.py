@@ -7,7 +7,9 @@ import io
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
 
 from .config import Config
 from .files import atomic_write_bytes
@@ -86,7 +88,7 @@ def write_blank_form(path: Path, config: Config, *, unit: str | None = None) -> 
     return atomic_write_bytes(Path(path), build_blank_form(config, unit=unit))
 
 
-def _formats(wb: xlsxwriter.Workbook) -> dict[str, xlsxwriter.format.Format]:
+def _formats(wb: Workbook) -> dict[str, Format]:
     base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
     return {
         "title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
@@ -112,7 +114,9 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, xlsxwriter.format.Format]:
     }
 
 
-def _form_sheet(wb, fmt, schema: SheetSchema, config: Config, unit: str | None) -> None:
+def _form_sheet(
+    wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, config: Config, unit: str | None
+) -> None:
     ws = wb.add_worksheet(schema.sheet_name)
     fields = schema.blank_form_fields
     last_col = len(fields) - 1
@@ -164,7 +168,7 @@ def _form_sheet(wb, fmt, schema: SheetSchema, config: Config, unit: str | None) 
     ws.activate()
 
 
-def _guide_sheet(wb, fmt, schema: SheetSchema, config: Config) -> None:
+def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, config: Config) -> None:
     # Same column widths as the form, so the worked example row looks like the real one.
     ws = wb.add_worksheet(GUIDE_SHEET)
     fields = schema.blank_form_fields
@@ -218,7 +222,7 @@ def _when(field: Field) -> str:
     return "Tidak"
 
 
-def _lists_sheet(wb, schema: SheetSchema) -> None:
+def _lists_sheet(wb: Workbook, schema: SheetSchema) -> None:
     ws = wb.add_worksheet(LISTS_SHEET)
     col = 0
     for field in schema.blank_form_fields:
