@@ -252,6 +252,17 @@ def _validate_limits(workspace: Path | None) -> dict[str, int]:
     return {"max_file_bytes": MAX_FILE_BYTES, "max_unpacked_bytes": MAX_UNPACKED_BYTES}
 
 
+def _against_register(report: Any, workspace: Path | None) -> Any:
+    """An approval sheet is checked against the workspace register (issue 4), writing nothing."""
+    from .approve import check_against_register
+    from .config import CONFIG_NAME
+
+    ws = default_workspace(workspace)
+    if not (ws / CONFIG_NAME).is_file():
+        return report
+    return check_against_register(report, load_config(ws))
+
+
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (satu objek per berkas).")
@@ -290,6 +301,8 @@ def validate(
     all_ok = True
     for path in files:
         report = validate_file(path, **limits)
+        if report.kind == "persetujuan":
+            report = _against_register(report, workspace)
         all_ok = all_ok and report.ok
         written = None
         if koreksi is not None and not report.ok:

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import openpyxl
 import pytest
-from store_util import approval_report, cells, form_report, item
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+from store_util import (
+    approval_report,
+    cells,
+    fill_approval_sheet,
+    form_report,
+    form_row,
+    item,
+    write_form_xlsx,
+)
 
+from ppid_batch.approval_sheet import write_approval_sheet
 from ppid_batch.approve import apply_approval, check_against_register, check_approval
-from ppid_batch.config import Config
+from ppid_batch.cli import cli
+from ppid_batch.config import Config, load_config
 from ppid_batch.models import Finding
 from ppid_batch.register import register_form
 from ppid_batch.store import Store
+from ppid_batch.unit_feedback import write_unit_feedback
+from ppid_batch.validate import validate_file
+from ppid_batch.workspace import init_workspace
 
 RECEIVED = dt.date(2025, 3, 11)
 ATASAN = "Drs. Ahmad Fauzi"
@@ -198,3 +215,202 @@ def test_a_form_report_is_not_an_approval(store: Store) -> None:
     assert check_approval(store, form) is form
     with pytest.raises(ValueError):
         apply_approval(store, form, run_id=None)
+
+
+# ---- the whole loop on real files: forms → register → sheet → filled → merged ----
+
+
+def _rows(path: Path) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+
+NIGHT_ONE = dt.date(2025, 3, 12)
+NIGHT_TWO = dt.date(2025, 3, 15)
+ARAHAN = "Ringkasan terlalu umum; sebutkan periode laporan."
+
+
+def _night_one(config: Config) -> tuple[Store, Path]:
+    """Two units' forms read, validated and registered; the pending sheet written."""
+    inbox = config.input_dir
+    write_form_xlsx(
+        inbox / "Form-DIP-Teknis.xlsx",
+        [form_row("Daftar Pemilih Tetap Pemilihan 2024"), form_row("Rekapitulasi Hasil Suara")],
+        unit="Subbagian Teknis",
+        petugas="Budi Santoso",
+    )
+    write_form_xlsx(
+        inbox / "Form-DIP-Hukum.xlsx",
+        [
+            form_row("Laporan Keuangan Triwulan I", waktu_pembuatan="15 April 2024"),
+            form_row("Rencana Kerja Tahun 2025", jenis="Setiap Saat"),
+            form_row(
+                "Berkas Sengketa Pemilihan",
+                jenis="Dikecualikan",
+                dasar_pengecualian="Pasal 17 huruf h UU 14/2008",
+            ),
+        ],
+    )
+    store = Store.open(config.database_url)
+    run_id = store.start_run()
+    for path in sorted(inbox.glob("*.xlsx")):
+        report = validate_file(path)
+        assert report.ok, report.to_json()
+        register_form(store, report, received=NIGHT_ONE, run_id=run_id)
+    sheet = write_approval_sheet(
+        store.items(status="pending"), config, config.output_dir / "persetujuan", today=NIGHT_ONE
+    )
+    assert sheet is not None
+    return store, sheet
+
+
+def test_the_approval_loop_on_real_files(config: Config) -> None:
+    store, sheet = _night_one(config)
+    assert [(i.id, i.unit) for i in store.items()] == [
+        ("DIP-2025-0001", "Subbagian Hukum"),
+        ("DIP-2025-0002", "Subbagian Hukum"),
+        ("DIP-2025-0003", "Subbagian Hukum"),
+        ("DIP-2025-0004", "Subbagian Teknis"),
+        ("DIP-2025-0005", "Subbagian Teknis"),
+    ]
+    assert store.item("DIP-2025-0001").waktu_pembuatan == "2024-04-15"  # type: ignore[union-attr]
+    filled = fill_approval_sheet(
+        sheet,
+        config.input_dir / "Persetujuan-Maret.xlsx",
+        {
+            "DIP-2025-0001": ("YA", None),
+            "DIP-2025-0002": ("TIDAK", ARAHAN),
+            "DIP-2025-0004": ("setuju", "Segera unggah ke laman PPID"),
+        },
+    )
+    report = validate_file(filled)
+    assert report.kind == "persetujuan" and report.ok, report.to_json()
+    assert check_approval(store, report).errors == ()
+    run_id = store.start_run()
+    out = apply_approval(store, report, run_id=run_id, received=NIGHT_TWO)
+    assert {u: [i.id for i in v] for u, v in out.approved.items()} == {
+        "Subbagian Hukum": ["DIP-2025-0001"],
+        "Subbagian Teknis": ["DIP-2025-0004"],
+    }
+    assert [(i.id, i.arahan) for v in out.refused.values() for i in v] == [
+        ("DIP-2025-0002", ARAHAN)
+    ]
+    assert out.pending == ("DIP-2025-0003", "DIP-2025-0005")
+    decided = [
+        (e["ts"] > "", e["actor"], e["action"], e["item_id"], e["detail"]["tanggal_persetujuan"])
+        for e in store.events()
+        if e["action"] in ("item_approved", "item_refused")
+    ]
+    assert decided == [
+        (True, ATASAN, "item_approved", "DIP-2025-0001", "2025-03-14"),
+        (True, ATASAN, "item_refused", "DIP-2025-0002", "2025-03-14"),
+        (True, ATASAN, "item_approved", "DIP-2025-0004", "2025-03-14"),
+    ]
+    assert [(d["item_id"], d["decision"], d["sheet_sha256"]) for d in store.decisions()] == [
+        ("DIP-2025-0001", "YA", report.sha256),
+        ("DIP-2025-0002", "TIDAK", report.sha256),
+        ("DIP-2025-0004", "YA", report.sha256),
+    ]
+    # night two: the next sheet holds only what is still pending; the unit sees its arahan
+    again = write_approval_sheet(
+        store.items(status="pending"), config, sheet.parent, today=NIGHT_TWO
+    )
+    assert again is not None and not sheet.exists()
+    assert [r[0] for r in _rows(again)[9:]] == ["DIP-2025-0003", "DIP-2025-0005"]
+    (feedback,) = write_unit_feedback(
+        store.items(), config, config.output_dir / "umpan-balik", today=NIGHT_TWO
+    )
+    assert feedback.name == "Arahan-subbagian-hukum.xlsx"
+    assert _rows(feedback)[6][:5] == [
+        "DIP-2025-0002",
+        "Rencana Kerja Tahun 2025",
+        "Februari 2025",
+        "Setiap Saat",
+        ARAHAN,
+    ]
+    store.close()
+
+
+def test_redropping_and_flipping_real_sheets(config: Config) -> None:
+    store, sheet = _night_one(config)
+    inbox = config.input_dir
+    first = fill_approval_sheet(
+        sheet, inbox / "Persetujuan-1.xlsx", {"DIP-2025-0001": ("YA", None)}
+    )
+    apply_approval(store, validate_file(first), run_id=None, received=NIGHT_TWO)
+    before = store.items()
+    assert apply_approval(store, validate_file(first), run_id=None).already_received
+    assert store.items() == before
+    flip = fill_approval_sheet(
+        sheet,
+        inbox / "Persetujuan-2.xlsx",
+        {"DIP-2025-0001": ("TIDAK", "Tarik kembali"), "DIP-2025-0003": ("YA", None)},
+        atasan="Hj. Siti Aminah",
+        tanggal=dt.date(2025, 3, 20),
+    )
+    report = validate_file(flip)
+    assert report.ok  # on its own the sheet is fine; the register says otherwise
+    assert cells(check_approval(store, report).errors) == [
+        ("H10", "persetujuan", "already_decided")
+    ]
+    out = apply_approval(store, report, run_id=None, received=NIGHT_TWO)
+    assert out.decided_ids == ("DIP-2025-0003",)
+    assert [i.status for i in store.items()] == [
+        "approved",
+        "pending",
+        "approved",
+        "pending",
+        "pending",
+    ]
+    assert store.item("DIP-2025-0001").atasan == ATASAN  # type: ignore[union-attr]
+    (conflict,) = store.events(action="decision_conflict")
+    assert (conflict["actor"], conflict["item_id"]) == ("Hj. Siti Aminah", "DIP-2025-0001")
+    store.close()
+
+
+def test_ids_and_sheet_are_identical_across_two_clean_runs(tmp_path: Path) -> None:
+    results = []
+    for name in ("satu", "dua"):
+        init_workspace(tmp_path / name)
+        store, sheet = _night_one(load_config(tmp_path / name))
+        results.append(([(i.id, i.ringkasan, i.unit) for i in store.items()], sheet.read_bytes()))
+        store.close()
+    assert results[0] == results[1]
+
+
+def test_validate_checks_an_approval_sheet_against_the_register(config: Config) -> None:
+    store, sheet = _night_one(config)
+    store.close()
+    good = fill_approval_sheet(sheet, config.input_dir / "ok.xlsx", {"DIP-2025-0001": ("YA", None)})
+    runner = CliRunner()
+    args = ["validate", "--json", "--workspace", str(config.workspace)]
+    result = runner.invoke(cli, [*args, str(good)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["kind"] == "persetujuan"
+    bad = fill_approval_sheet(sheet, config.input_dir / "bad.xlsx", {"DIP-2025-0001": ("YA", None)})
+    wb = openpyxl.load_workbook(bad)
+    wb.active["A10"] = "DIP-2025-0999"  # an ID typed over, despite the protection
+    wb.save(bad)
+    result = runner.invoke(cli, [*args, str(bad)])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert [(e["cell"], e["field"], e["type"]) for e in data["errors"]] == [
+        ("A10", "id", "unknown_id")
+    ]
+    assert data["errors"][0]["message"].startswith(
+        "ID Informasi DIP-2025-0999 tidak ada di register"
+    )
+
+
+def test_a_sheet_of_more_ids_than_one_query_takes_is_applied_whole(tmp_path: Path) -> None:
+    rows = [item(f"Informasi nomor {n}") for n in range(1, 1102)]
+    with Store.open(f"sqlite:///{tmp_path / 'big.sqlite'}") as store:
+        register_form(store, form_report("besar.xlsx", rows), received=RECEIVED, run_id=None)
+        ids = [i.id for i in store.items()]
+        report = approval_report(
+            [(i, "YA", None) for i in ids[:-1]] + [("DIP-2025-9999", "YA", None)]
+        )
+        out = apply_approval(store, report, run_id=None)
+        assert out.decided_ids == tuple(ids[:-1]) and cells(out.skipped) == [
+            ("A1108", "id", "unknown_id")
+        ]
+        assert [i.id for i in store.items(status="pending")] == ids[-1:]
