@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -22,6 +23,7 @@ PRECISION_ID = {"day": "hari", "month": "bulan", "year": "tahun"}
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=8192)
 def waktu_text(iso: str) -> str:
     """`2025-04` → `April 2025`; the precision the unit gave is kept, never a made-up day."""
     return PartialDate.from_iso(iso).text_id()

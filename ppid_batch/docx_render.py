@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 from collections.abc import Mapping
@@ -81,16 +82,53 @@ def jinja_env() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
+class _CompilingOnceEnvironment(Environment):
+    """docxtpl compiles the template's XML on every render; the XML is the same each time."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+_RENDER_ENV = _CompilingOnceEnvironment()
+
+
+@functools.lru_cache(maxsize=32)
+def _patched_xml(xml: str) -> str:
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]  # uses no state
+
+
 @dataclass(frozen=True)
 class LoadedTemplate:
     name: str
     data: bytes  # the template kept in memory: docxtpl would re-read it per document
 
 
-def _docxtpl(data: bytes) -> Any:
+@functools.cache
+def _template_class() -> type:
     from docxtpl import DocxTemplate
 
-    return DocxTemplate(io.BytesIO(data))
+    class _DocxTemplate(DocxTemplate):  # type: ignore[misc]
+        def patch_xml(self, src_xml: str) -> str:
+            # The same template XML is cleaned up identically for every document.
+            return _patched_xml(src_xml)
+
+    return _DocxTemplate
+
+
+def _docxtpl(data: bytes) -> Any:
+    return _template_class()(io.BytesIO(data))
 
 
 def load_template(config: Config, name: str) -> LoadedTemplate:
@@ -217,20 +255,48 @@ def _fixed_core_properties(doc: Any, when: dt.datetime, title: str) -> None:
     props.last_printed = when
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a docx zip with fixed timestamps and a fixed member order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
+def _zip(members: Mapping[str, bytes]) -> bytes:
+    """A zip with fixed timestamps and a fixed member order: same parts, same bytes."""
     # Word expects [Content_Types].xml first; the rest sorted so the order never drifts.
-    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+    ordered = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in ordered:
             info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, members[name])
     return out.getvalue()
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a docx zip with fixed timestamps and a fixed member order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _zip({name: src.read(name) for name in src.namelist()})
+
+
+def _package_bytes(doc: Any) -> bytes:
+    """Serialise a python-docx document straight into a deterministic zip.
+
+    Mirrors python-docx's OpcPackage.save / PackageWriter, but writes each part once
+    with fixed timestamps instead of zipping, unzipping and zipping again.
+    """
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = doc.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    members = {
+        "[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,
+        PACKAGE_URI.rels_uri.membername: package.rels.xml,
+    }
+    for part in parts:
+        members[part.partname.membername] = part.blob
+        if len(part.rels):
+            members[part.partname.rels_uri.membername] = part.rels.xml
+    return _zip(members)
 
 
 def render_bytes(
@@ -239,13 +305,11 @@ def render_bytes(
     """Render a template held in memory into deterministic docx bytes."""
     tpl = _docxtpl(template.data)
     try:
-        tpl.render(dict(context), jinja_env=jinja_env(), autoescape=True)
+        tpl.render(dict(context), jinja_env=_RENDER_ENV, autoescape=True)
     except JinjaTemplateError as exc:
         raise TemplateError(f"Templat {template.name} gagal diisi: {exc.message}.") from exc
     _fixed_core_properties(tpl.docx, when, title)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return normalise_zip(buf.getvalue())
+    return _package_bytes(tpl.docx)
 
 
 def render_to(
