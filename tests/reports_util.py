@@ -1,0 +1,114 @@
+"""Hand-made register items and facts for the SOP-records tests (matrix, report, charts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ppid_batch.annual import (
+    AnnualFacts,
+    ChangeFact,
+    DecisionFact,
+    FormFact,
+    NotaDinasFact,
+    RunFact,
+    build_facts,
+)
+from ppid_batch.models import RegisterItem
+
+HUKUM = "Subbagian Hukum dan SDM"
+KEUANGAN = "Subbagian Keuangan, Umum dan Logistik"
+TEKNIS = "Subbagian Teknis Penyelenggaraan Pemilu"
+D = dt.date
+
+
+def item(n: int, unit: str, ringkasan: str | None = None, **kw: Any) -> RegisterItem:
+    values: dict[str, Any] = {
+        "id": f"DIP-2025-{n:04d}",
+        "unit": unit,
+        "ringkasan": ringkasan or f"Informasi nomor {n} milik {unit}",
+        "penguasa": unit,
+        "penanggung_jawab": f"Kepala {unit}",
+        "waktu_pembuatan": "2025",
+        "tempat_pembuatan": "Mesuji",
+        "bentuk": "Softcopy",
+        "retensi": "5 Tahun",
+        "jenis": "Berkala",
+    }
+    values.update(kw)
+    return RegisterItem(**values)
+
+
+def year_2025() -> AnnualFacts:
+    """Three nights of a small office year.
+
+    Night 1 (3 March): Hukum sends 3 items, Keuangan 2; a Teknis form is rejected.
+    Night 2 (10 March): the Atasan PPID decides 4 (3 YA, 1 TIDAK), one Nota Dinas per unit.
+    Night 3 (2 June): Teknis resends (2 items, one a duplicate refused at intake);
+    one Hukum item still pending; Teknis items decided 20 June in night 4.
+    """
+    items = [
+        item(1, HUKUM, received_on=D(2025, 3, 3), status="approved", decided_on=D(2025, 3, 10),
+             nota_dinas="1/HM.02-ND/1811/2025"),
+        item(2, HUKUM, received_on=D(2025, 3, 3), status="refused", decided_on=D(2025, 3, 10),
+             jenis="Setiap Saat", arahan="Ringkasan kurang jelas, mohon dirinci."),
+        item(3, HUKUM, received_on=D(2025, 3, 3), jenis="Setiap Saat", bentuk="Hardcopy"),
+        item(4, KEUANGAN, received_on=D(2025, 3, 3), status="approved", decided_on=D(2025, 3, 10),
+             nota_dinas="2/HM.02-ND/1811/2025"),
+        item(5, KEUANGAN, received_on=D(2025, 3, 3), status="approved", decided_on=D(2025, 3, 10),
+             jenis="Dikecualikan", dasar_pengecualian="Pasal 17 huruf h UU 14/2008",
+             nota_dinas="2/HM.02-ND/1811/2025"),
+        item(6, TEKNIS, received_on=D(2025, 6, 2), status="approved", decided_on=D(2025, 6, 20),
+             jenis="Serta Merta", bentuk="Softcopy dan Hardcopy",
+             nota_dinas="3/HM.02-ND/1811/2025"),
+        item(7, TEKNIS, received_on=D(2025, 6, 2), status="refused", decided_on=D(2025, 6, 20),
+             arahan="Sudah terdaftar oleh Subbagian Hukum."),
+    ]  # fmt: skip
+    nd1 = NotaDinasFact("1/HM.02-ND/1811/2025", D(2025, 3, 10), HUKUM, 1, run_id=2)
+    nd2 = NotaDinasFact("2/HM.02-ND/1811/2025", D(2025, 3, 10), KEUANGAN, 2, run_id=2)
+    nd3 = NotaDinasFact("3/HM.02-ND/1811/2025", D(2025, 6, 20), TEKNIS, 1, run_id=4)
+    runs = [
+        RunFact(1, D(2025, 3, 3), registered=5, forms=(
+            FormFact("Form-DIP-Hukum.xlsx", "form_dip", D(2025, 3, 3), True, HUKUM, 3),
+            FormFact("Form-DIP-Keuangan.xlsx", "form_dip", D(2025, 3, 3), True, KEUANGAN, 2),
+            FormFact("Form-DIP-Teknis.xlsx", "form_dip", D(2025, 3, 3), False, TEKNIS, 2,
+                     error_types=("choice", "required", "choice")),
+        )),
+        RunFact(2, D(2025, 3, 10), forms=(
+            FormFact("Lembar-Persetujuan-2025-03-03.xlsx", "persetujuan", D(2025, 3, 10), True,
+                     None, 5),
+        ), decisions=(
+            DecisionFact("Lembar-Persetujuan-2025-03-03.xlsx", "Ahmad Atasan", D(2025, 3, 10),
+                         3, 1, (7, 7, 7, 7)),
+        ), nota_dinas=(nd1, nd2)),
+        RunFact(3, D(2025, 6, 2), registered=2, forms=(
+            FormFact("Form-DIP-Teknis-revisi.xlsx", "form_dip", D(2025, 6, 2), True, TEKNIS, 3,
+                     duplicates=1),
+        )),
+        RunFact(4, D(2025, 6, 20), forms=(
+            FormFact("Lembar-Persetujuan-2025-06-02.xlsx", "persetujuan", D(2025, 6, 20), True,
+                     None, 3),
+        ), decisions=(
+            DecisionFact("Lembar-Persetujuan-2025-06-02.xlsx", "Ahmad Atasan", D(2025, 6, 20),
+                         1, 1, (18, 18)),
+        ), nota_dinas=(nd3,)),
+    ]  # fmt: skip
+    changes = [
+        ChangeFact(2, D(2025, 3, 10), "Ditambahkan ke Daftar Informasi Publik", "DIP-2025-0001",
+                   HUKUM, items[0].ringkasan, "Berkala"),
+        ChangeFact(2, D(2025, 3, 10), "Ditambahkan ke Daftar Informasi Publik", "DIP-2025-0004",
+                   KEUANGAN, items[3].ringkasan, "Berkala"),
+        ChangeFact(2, D(2025, 3, 10), "Dipindahkan ke Daftar Usulan Informasi yang Dikecualikan",
+                   "DIP-2025-0005", KEUANGAN, items[4].ringkasan, "Dikecualikan"),
+        ChangeFact(4, D(2025, 6, 20), "Ditambahkan ke Daftar Informasi Publik", "DIP-2025-0006",
+                   TEKNIS, items[5].ringkasan, "Serta Merta"),
+    ]  # fmt: skip
+    return build_facts(
+        2025,
+        items=items,
+        runs=runs,
+        nota_dinas=[nd3, nd1, nd2],
+        changes=changes,
+        near_duplicates=1,
+        today=D(2026, 1, 15),
+    )
