@@ -1,0 +1,254 @@
+"""Word documents for SOP steps 2 and 3: safe, deterministic docxtpl rendering from templates/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, nodes
+from jinja2 import TemplateError as JinjaTemplateError
+
+from .config import Config
+from .errors import TemplateError
+from .files import atomic_write_bytes
+
+# The variables each template may use. A name maps to None (a plain value), to a
+# frozenset of attribute names (a mapping), or to a one-element tuple holding the
+# attribute names of the elements of a list. check_templates() holds templates to
+# exactly this, so a typo in a template stops the run before anything is written.
+OFFICE_KEYS = frozenset(
+    {"nama_satker", "singkatan", "alamat", "kota", "kode_wilayah", "telepon", "email", "laman"}
+)
+OFFICER_KEYS = frozenset({"nama", "nip", "jabatan"})
+ITEM_KEYS = frozenset(
+    {
+        "no", "id", "unit", "ringkasan", "penguasa", "penanggung_jawab", "waktu",
+        "tempat", "waktu_tempat", "bentuk", "retensi", "jenis", "dasar_pengecualian",
+        "konsekuensi", "tautan", "keterangan", "arahan",
+    }
+)  # fmt: skip
+COMMON_VARIABLES: dict[str, Any] = {
+    "kantor": OFFICE_KEYS,
+    "ppid": OFFICER_KEYS,
+    "atasan_ppid": OFFICER_KEYS,
+    "tahun": None,
+    "tanggal": None,
+}
+TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
+    "nota-dinas.docx": {
+        **COMMON_VARIABLES,
+        "nomor": None,
+        "unit": None,
+        "yth": None,
+        "dari": None,
+        "tembusan": (None,),
+        "sifat": None,
+        "lampiran": None,
+        "hal": None,
+        "isi": None,
+        "penutup": None,
+        "jumlah": None,
+        "butir": (ITEM_KEYS,),
+    },
+    "disposisi.docx": {
+        **COMMON_VARIABLES,
+        "nama_lembar": None,
+        "sha256": None,
+        "atasan": None,
+        "atasan_nip": None,
+        "kota": None,
+        "jumlah_disetujui": None,
+        "jumlah_ditolak": None,
+        "jumlah_menunggu": None,
+        "jumlah_diputus": None,
+        "disetujui": (ITEM_KEYS,),
+        "ditolak": (ITEM_KEYS,),
+    },
+}
+# Names Jinja itself provides inside templates.
+_BUILTINS = frozenset({"loop", "range", "lipsum", "dict", "cycler", "joiner", "namespace"})
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+DOCX_AUTHOR = "PPID"
+
+
+def jinja_env() -> Environment:
+    """The one Jinja environment for documents: autoescape on, unknown names fail loudly."""
+    return Environment(autoescape=True, undefined=StrictUndefined)
+
+
+@dataclass(frozen=True)
+class LoadedTemplate:
+    name: str
+    data: bytes  # the template kept in memory: docxtpl would re-read it per document
+
+
+def _docxtpl(data: bytes) -> Any:
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate(io.BytesIO(data))
+
+
+def load_template(config: Config, name: str) -> LoadedTemplate:
+    """Read a template once; raise TemplateError when it is missing or not a docx."""
+    path = Path(config.templates_dir) / name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(
+            f"Templat {name} tidak ditemukan di {path.parent}; salin templat bawaan ke sana "
+            "atau kosongkan 'lokasi.templat' di ppid.toml."
+        ) from exc
+    _open_docx(name, data)
+    return LoadedTemplate(name, data)
+
+
+_CACHE: dict[tuple[Path, int, int], LoadedTemplate] = {}
+
+
+def cached_template(config: Config, name: str) -> LoadedTemplate:
+    """The template's bytes, read from disk only when the file changed since the last call."""
+    path = Path(config.templates_dir) / name
+    try:
+        st = path.stat()
+    except OSError:
+        return load_template(config, name)  # raises the Indonesian "not found" line
+    key = (path.resolve(), st.st_mtime_ns, st.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = load_template(config, name)
+    return _CACHE[key]
+
+
+def _open_docx(name: str, data: bytes) -> Any:
+    from docx.opc.exceptions import PackageNotFoundError
+
+    tpl = _docxtpl(data)
+    try:
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(
+            f"Templat {name} bukan berkas Word (.docx) yang sah; simpan ulang dari Word "
+            "sebagai Dokumen Word (.docx)."
+        ) from exc
+    return tpl
+
+
+def _jinja_source(tpl: Any) -> str:
+    """The Jinja text docxtpl renders: the body plus headers and footers."""
+    from docx.opc.oxml import parse_xml
+
+    doc = tpl.docx
+    xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for rel in doc._part.rels.values():
+            if rel.reltype == uri and rel.target_part.blob:
+                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    return xml
+
+
+def _unknown_attribute(tree: nodes.Template, known: Mapping[str, Any]) -> str | None:
+    """The first `name.attr` (or `loopvar.attr`) the template uses that we do not provide."""
+    scopes: dict[str, Any] = {}
+    for loop in tree.find_all(nodes.For):
+        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
+            spec = known.get(loop.iter.name)
+            if isinstance(spec, tuple):
+                scopes[loop.target.name] = spec[0]
+    for get in tree.find_all(nodes.Getattr):
+        if not isinstance(get.node, nodes.Name):
+            continue
+        base = get.node.name
+        attrs = known[base] if base in known else scopes.get(base)
+        if isinstance(attrs, frozenset) and get.attr not in attrs:
+            return f"{base}.{get.attr}"
+    return None
+
+
+def check_template(name: str, data: bytes, known: Mapping[str, Any]) -> None:
+    """Raise TemplateError naming the template and the first variable it needs but cannot get."""
+    tpl = _open_docx(name, data)
+    env = jinja_env()
+    try:
+        undeclared = tpl.get_undeclared_template_variables(jinja_env=env)
+        tree = env.parse(_jinja_source(tpl))
+    except JinjaTemplateError as exc:
+        raise TemplateError(
+            f"Templat {name} memuat tanda {{{{ }}}} atau {{% %}} yang rusak: {exc.message}; "
+            "perbaiki di Word."
+        ) from exc
+    unknown = sorted(set(undeclared) - set(known) - _BUILTINS)
+    missing = unknown[0] if unknown else _unknown_attribute(tree, known)
+    if missing:
+        allowed = ", ".join(sorted(known))
+        raise TemplateError(
+            f"Templat {name} memakai variabel '{missing}' yang tidak dikenal; "
+            f"variabel yang tersedia: {allowed}."
+        )
+
+
+def check_templates(config: Config) -> dict[str, LoadedTemplate]:
+    """At the start of a run: every template is a valid docx that uses only known variables."""
+    loaded = {}
+    for name, known in TEMPLATE_VARIABLES.items():
+        template = load_template(config, name)
+        check_template(name, template.data, known)
+        loaded[name] = template
+    return loaded
+
+
+def _fixed_core_properties(doc: Any, when: dt.datetime, title: str) -> None:
+    props = doc.core_properties
+    props.author = DOCX_AUTHOR
+    props.last_modified_by = DOCX_AUTHOR
+    props.title = title
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a docx zip with fixed timestamps and a fixed member order."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    # Word expects [Content_Types].xml first; the rest sorted so the order never drifts.
+    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def render_bytes(
+    template: LoadedTemplate, context: Mapping[str, Any], *, when: dt.datetime, title: str
+) -> bytes:
+    """Render a template held in memory into deterministic docx bytes."""
+    tpl = _docxtpl(template.data)
+    try:
+        tpl.render(dict(context), jinja_env=jinja_env(), autoescape=True)
+    except JinjaTemplateError as exc:
+        raise TemplateError(f"Templat {template.name} gagal diisi: {exc.message}.") from exc
+    _fixed_core_properties(tpl.docx, when, title)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+def render_to(
+    template: LoadedTemplate,
+    context: Mapping[str, Any],
+    path: Path,
+    *,
+    when: dt.datetime,
+    title: str,
+) -> Path:
+    """Render and write `path` atomically."""
+    return atomic_write_bytes(path, render_bytes(template, context, when=when, title=title))
