@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from ppid_batch.annual import (
     AnnualFacts,
@@ -112,3 +116,21 @@ def year_2025() -> AnnualFacts:
         near_duplicates=1,
         today=D(2026, 1, 15),
     )
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(request: pytest.FixtureRequest, name: str, text: str) -> None:
+    """Compare `text` exactly with tests/golden/<name>.
+
+    Rewrite with `pytest --update-golden` (when the option is registered) or
+    UPDATE_GOLDEN=1; review the diff before committing.
+    """
+    path = GOLDEN / name
+    update = request.config.getoption("--update-golden", default=False)
+    if update or os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} is missing; run the test once with UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")

@@ -1,0 +1,64 @@
+"""Laporan Tahunan: the document's text (golden), its charts, and a year without activity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from docs_util import docx_text
+from reports_util import assert_golden, year_2025
+
+from ppid_batch.annual import build_facts
+from ppid_batch.annual_report import days_text, report_context, write_annual_report
+from ppid_batch.config import Config
+
+TODAY = dt.date(2026, 1, 15)
+
+
+def test_report_text_golden_charts_embedded_and_deterministic(
+    config: Config, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    path, charts = write_annual_report(year_2025(), config, tmp_path / "a", today=TODAY)
+    again, _ = write_annual_report(year_2025(), config, tmp_path / "b", today=TODAY)
+    assert path.name == "Laporan-Tahunan-2025.docx"
+    data = path.read_bytes()
+    assert data == again.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
+        embedded = {z.read(n) for n in media}
+    assert len(media) == 3
+    assert embedded == {c.path.read_bytes() for c in charts.values()}
+    assert_golden(request, "laporan-tahunan-2025.txt", docx_text(data))
+
+
+def test_a_year_without_activity_says_so_plainly(config: Config, tmp_path: Path) -> None:
+    facts = build_facts(2024, items=[], today=TODAY)
+    path, _ = write_annual_report(facts, config, tmp_path, today=TODAY)
+    text = docx_text(path.read_bytes())
+    assert "Tidak ada kegiatan pendokumentasian pada tahun 2024." in text
+    assert "B. Ringkasan" not in text
+    with zipfile.ZipFile(path) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+
+
+def test_context_month_rows_and_days_in_indonesian(config: Config) -> None:
+    ctx = report_context(year_2025(), config, today=TODAY)
+    assert ctx["per_bulan"][2] == {
+        "bulan": "Maret", "berkala": 2, "serta_merta": 0, "setiap_saat": 2, "dikecualikan": 1,
+        "jumlah": 5,
+    }  # fmt: skip
+    assert ctx["per_tanggal"] == "31 Desember 2025"
+    assert (days_text(7.0), days_text(7.5), days_text(None)) == ("7 hari", "7,5 hari", "-")
+
+
+def test_text_from_the_register_is_escaped_in_the_document(config: Config, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    facts = year_2025()
+    change = replace(facts.changes[0], ringkasan='Laporan <b>"kutip"</b> & lampiran')
+    facts = replace(facts, changes=(change,))
+    path, _ = write_annual_report(facts, config, tmp_path, today=TODAY)
+    assert 'Laporan <b>"kutip"</b> & lampiran' in docx_text(path.read_bytes())
