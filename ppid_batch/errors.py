@@ -29,3 +29,7 @@ class LockedError(PpidError):
     """Another run holds the workspace lock."""
 
     exit_code = 3
+
+
+class StoreError(PpidError):
+    """The register database cannot be opened or is newer than this program."""

@@ -1,0 +1,406 @@
+"""SOP step 2: the Atasan PPID's YA/TIDAK and arahan merged back into the register by item ID."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from .errors import StoreError
+from .models import Finding, RegisterItem, SheetReport
+from .register import normalise_id
+from .schema import approval_schema, label_key
+from .store import (
+    DECISION_OF_STATUS,
+    STATUS_OF_DECISION,
+    SYSTEM_ACTOR,
+    Store,
+    approval_sheets,
+    database_exists,
+    decisions,
+    items,
+)
+
+if TYPE_CHECKING:
+    from .config import Config
+
+_INVALID = "?"
+_CHUNK = 500  # IDs per IN (...) query: well under every database's parameter limit
+
+
+@dataclass(frozen=True)
+class ApprovalOutcome:
+    """What merging one approval sheet did.
+
+    `status`: `applied`, `already_received` (same sha256 seen before: nothing
+    changed) or `rejected` (a whole-sheet error such as a missing Nama Atasan
+    PPID: nothing applied). `approved` / `refused` map each unit to the items
+    decided by this sheet (with arahan), for the Nota Dinas and the units'
+    feedback. `skipped` are the errors of rows left out; `unchanged` are rows
+    repeating a decision already stored; `pending` are rows left blank.
+    """
+
+    file: str
+    sha256: str
+    status: str
+    atasan: str | None = None
+    tanggal: dt.date | None = None
+    approved: Mapping[str, tuple[RegisterItem, ...]] = dataclasses.field(default_factory=dict)
+    refused: Mapping[str, tuple[RegisterItem, ...]] = dataclasses.field(default_factory=dict)
+    unchanged: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+    skipped: tuple[Finding, ...] = ()
+    report: SheetReport | None = None
+
+    @property
+    def already_received(self) -> bool:
+        return self.status == "already_received"
+
+    @property
+    def decided_ids(self) -> tuple[str, ...]:
+        decided = [
+            i.id for group in (self.approved, self.refused) for v in group.values() for i in v
+        ]
+        return tuple(sorted(decided))
+
+
+def decision_of(value: object) -> str | None:
+    """`YA`, `TIDAK`, None for blank, or `?` for anything else (variants per the schema)."""
+    if value is None or not str(value).strip():
+        return None
+    lookup = approval_schema().field("persetujuan").choice_lookup()
+    return lookup.get(label_key(value), _INVALID)
+
+
+def _stored_decisions(store: Store, ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    unique = sorted(set(ids))
+    found: dict[str, Mapping[str, Any]] = {}
+    query = sa.select(items.c.id, items.c.status, items.c.atasan, items.c.decided_on, items.c.unit)
+    with store.begin() as conn:
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start : start + _CHUNK]
+            for row in conn.execute(query.where(items.c.id.in_(chunk))).mappings():
+                found[row["id"]] = row
+    return found
+
+
+class _Checker:
+    def __init__(self, report: SheetReport) -> None:
+        self.report = report
+        self.errors: list[Finding] = []
+        self.warnings: list[Finding] = []
+
+    def reported(self, row: Mapping[str, Any] | None, field: str) -> bool:
+        """The reader already flagged this cell (or this metadata field): do not say it twice."""
+        cell = (row.get("_cells") or {}).get(field) if row is not None else None
+        for f in self.report.errors:
+            if f.field == field and (row is None or f.cell == cell or f.row == row.get("_row")):
+                return True
+        return False
+
+    def add(
+        self,
+        row: Mapping[str, Any],
+        field: str,
+        type_: str,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        schema = approval_schema()
+        finding = Finding(
+            type=type_,
+            message=message,
+            severity=severity,  # type: ignore[arg-type]
+            field=field,
+            column=schema.field(field).label,
+            sheet=row.get("_sheet") or self.report.sheet,
+            cell=(row.get("_cells") or {}).get(field),
+            row=row.get("_row"),
+            value=row.get(field),
+        )
+        (self.errors if severity == "error" else self.warnings).append(finding)
+
+
+def _decided_text(stored: Mapping[str, Any]) -> str:
+    when = stored["decided_on"]
+    who = stored["atasan"] or "Atasan PPID"
+    on = f" pada {when.isoformat()}" if isinstance(when, dt.date) else ""
+    return f"{DECISION_OF_STATUS[stored['status']]} oleh {who}{on}"
+
+
+def check_approval(store: Store, report: SheetReport) -> SheetReport:
+    """A copy of `report` with the register's findings added.
+
+    Cell-level errors: an ID the register does not know (`unknown_id`), a row that
+    would change an item already decided (`already_decided`; the other rows still
+    apply), an ID twice with different decisions (`duplicate_id`), plus the
+    sheet's own rules when the reader has not reported them already: a value
+    other than YA/TIDAK (`choice`), TIDAK without arahan and decisions without the
+    Atasan PPID's name or date (`required`).
+    """
+    if report.kind != "persetujuan":
+        return report
+    chk = _Checker(report)
+    ids = [normalise_id(row.get("id")) for row in report.items]
+    stored = _stored_decisions(store, [i for i in ids if i])
+    seen: dict[str, str | None] = {}
+    any_decided = False
+    for row, item_id in zip(report.items, ids, strict=True):
+        decision = decision_of(row.get("persetujuan"))
+        if decision == _INVALID:
+            if not chk.reported(row, "persetujuan"):
+                chk.add(
+                    row,
+                    "persetujuan",
+                    "choice",
+                    "Persetujuan harus YA atau TIDAK (atau dikosongkan bila belum diputuskan).",
+                )
+            continue
+        any_decided = any_decided or decision is not None
+        if decision == "TIDAK" and not str(row.get("arahan") or "").strip():
+            if not chk.reported(row, "arahan"):
+                chk.add(row, "arahan", "required", "Arahan wajib diisi bila persetujuan TIDAK.")
+        if item_id is None:
+            if not chk.reported(row, "id"):
+                chk.add(row, "id", "required", "ID Informasi kosong; jangan mengubah kolom ID.")
+            continue
+        if item_id not in stored:
+            chk.add(
+                row,
+                "id",
+                "unknown_id",
+                f"ID Informasi {item_id} tidak ada di register; jangan mengubah kolom ID "
+                "pada lembar persetujuan.",
+            )
+            continue
+        if item_id in seen:
+            if seen[item_id] != decision:
+                chk.add(
+                    row,
+                    "id",
+                    "duplicate_id",
+                    f"{item_id} muncul lebih dari sekali dengan keputusan berbeda; "
+                    "baris ini tidak diterapkan.",
+                )
+            else:
+                chk.add(
+                    row,
+                    "id",
+                    "duplicate_id",
+                    f"{item_id} muncul lebih dari sekali; baris ini diabaikan.",
+                    severity="warning",
+                )
+            continue
+        seen[item_id] = decision
+        current = stored[item_id]
+        if decision and current["status"] != "pending":
+            if DECISION_OF_STATUS[current["status"]] != decision:
+                chk.add(
+                    row,
+                    "persetujuan",
+                    "already_decided",
+                    f"{item_id} sudah diputuskan {_decided_text(current)}; keputusan yang "
+                    "sudah ada tidak dapat diubah melalui lembar persetujuan. "
+                    "Baris lain tetap diterapkan.",
+                )
+    if any_decided:
+        for key in ("atasan", "tanggal_persetujuan"):
+            if report.meta.get(key) in (None, "") and not chk.reported(None, key):
+                label = approval_schema().field(key).label
+                chk.errors.append(
+                    Finding(
+                        type="required",
+                        message=f"{label} wajib diisi bila ada baris yang diputuskan.",
+                        field=key,
+                        column=label,
+                        sheet=report.sheet,
+                    )
+                )
+    return dataclasses.replace(
+        report,
+        errors=(*report.errors, *chk.errors),
+        warnings=(*report.warnings, *chk.warnings),
+    )
+
+
+def _group(decided: Sequence[RegisterItem]) -> dict[str, tuple[RegisterItem, ...]]:
+    by_unit: dict[str, list[RegisterItem]] = defaultdict(list)
+    for item in decided:
+        by_unit[item.unit].append(item)
+    return {unit: tuple(by_unit[unit]) for unit in sorted(by_unit)}
+
+
+def apply_approval(
+    store: Store,
+    report: SheetReport,
+    *,
+    run_id: int | None,
+    received: dt.date | None = None,
+) -> ApprovalOutcome:
+    """Apply one approval sheet's decisions in one transaction.
+
+    Rows with errors (unknown ID, a flip of a decided item, …) are skipped and
+    reported; the rest applies. Blank rows stay pending. A sheet whose sha256 was
+    already received, or that repeats decisions already stored, changes nothing.
+    """
+    if report.kind != "persetujuan":
+        raise ValueError(f"apply_approval needs a persetujuan report, got {report.kind!r}")
+    name = report.path.name
+    received = received or store.clock().date()
+    atasan = str(report.meta.get("atasan") or "").strip() or None
+    tanggal = report.meta.get("tanggal_persetujuan")
+    tanggal = tanggal if isinstance(tanggal, dt.date) else None
+    with store.begin() as conn:
+        if store.submission_known(report.sha256):
+            return ApprovalOutcome(
+                file=name, sha256=report.sha256, status="already_received", report=report
+            )
+        checked = check_approval(store, report)
+        item_rows = {row.get("_row") for row in report.items}
+        row_errors = [f for f in checked.errors if f.row in item_rows]
+        sheet_errors = tuple(f for f in checked.errors if f.row not in item_rows)
+        bad_rows = {f.row for f in row_errors}
+        dup_rows = {f.row for f in checked.warnings if f.type == "duplicate_id"}
+        verdict = "rejected" if sheet_errors else "partial" if row_errors else "accepted"
+        actor = atasan or SYSTEM_ACTOR
+        conn.execute(
+            sa.insert(approval_sheets).values(
+                file_name=name,
+                sha256=report.sha256,
+                atasan=atasan,
+                tanggal_persetujuan=tanggal,
+                received=received,
+                verdict=verdict,
+                run_id=run_id,
+                recorded_at=store.now(),
+            )
+        )
+        store.log(
+            "approval_sheet_rejected" if sheet_errors else "approval_sheet_received",
+            actor=actor,
+            run_id=run_id,
+            detail={
+                "file": name,
+                "sha256": report.sha256,
+                "rows": len(report.items),
+                "errors": len(checked.errors),
+            },
+        )
+        id_of_row = {row.get("_row"): normalise_id(row.get("id")) for row in report.items}
+        for finding in row_errors:
+            if finding.type == "already_decided":
+                store.log(
+                    "decision_conflict",
+                    actor=actor,
+                    run_id=run_id,
+                    item_id=id_of_row.get(finding.row),
+                    detail={"file": name, "row": finding.row, "message": finding.message},
+                )
+        if sheet_errors:
+            return ApprovalOutcome(
+                file=name,
+                sha256=report.sha256,
+                status="rejected",
+                atasan=atasan,
+                tanggal=tanggal,
+                skipped=sheet_errors,
+                report=checked,
+            )
+        decided: list[str] = []
+        unchanged: list[str] = []
+        pending: list[str] = []
+        for row in report.items:
+            if row.get("_row") in bad_rows or row.get("_row") in dup_rows:
+                continue
+            item_id = normalise_id(row.get("id"))
+            decision = decision_of(row.get("persetujuan"))
+            if item_id is None:
+                continue
+            if decision is None or atasan is None or tanggal is None:
+                pending.append(item_id)
+                continue
+            status = conn.scalar(sa.select(items.c.status).where(items.c.id == item_id))
+            if status != "pending":
+                unchanged.append(item_id)
+                continue
+            arahan = str(row.get("arahan") or "").strip() or None
+            conn.execute(
+                sa.update(items)
+                .where(items.c.id == item_id)
+                .values(
+                    status=STATUS_OF_DECISION[decision],
+                    decision=decision,
+                    decided_on=tanggal,
+                    atasan=atasan,
+                    arahan=arahan,
+                    updated_run=run_id,
+                    updated_at=store.now(),
+                )
+            )
+            conn.execute(
+                sa.insert(decisions).values(
+                    item_id=item_id,
+                    decision=decision,
+                    arahan=arahan,
+                    atasan=atasan,
+                    decided_on=tanggal,
+                    sheet_sha256=report.sha256,
+                    run_id=run_id,
+                    recorded_at=store.now(),
+                )
+            )
+            store.log(
+                "item_approved" if decision == "YA" else "item_refused",
+                actor=atasan,
+                run_id=run_id,
+                item_id=item_id,
+                detail={
+                    "decision": decision,
+                    "arahan": arahan,
+                    "tanggal_persetujuan": tanggal,
+                    "file": name,
+                    "row": row.get("_row"),
+                },
+            )
+            decided.append(item_id)
+        outcome_items = [store.item(i) for i in decided]
+        done = [i for i in outcome_items if i is not None]
+    return ApprovalOutcome(
+        file=name,
+        sha256=report.sha256,
+        status="applied",
+        atasan=atasan,
+        tanggal=tanggal,
+        approved=_group([i for i in done if i.status == "approved"]),
+        refused=_group([i for i in done if i.status == "refused"]),
+        unchanged=tuple(unchanged),
+        pending=tuple(pending),
+        skipped=tuple(row_errors),
+        report=checked,
+    )
+
+
+def check_against_register(report: SheetReport, config: Config) -> SheetReport:
+    """For `validate`: check an approval sheet against the workspace register, writing nothing.
+
+    Without a register (no run yet) or with one that needs migrating, the report
+    gets a warning instead, since the IDs cannot be checked.
+    """
+    if report.kind != "persetujuan":
+        return report
+    note = None
+    if not database_exists(config.database_url):
+        note = "Register belum ada di ruang kerja ini; ID Informasi belum dapat diperiksa."
+    else:
+        try:
+            with Store.open(config.database_url, migrate_schema=False) as store:
+                return check_approval(store, report)
+        except StoreError as exc:
+            note = f"ID Informasi belum dapat diperiksa: {exc}"
+    warning = Finding(type="no_register", message=note, severity="warning", sheet=report.sheet)
+    return dataclasses.replace(report, warnings=(*report.warnings, warning))

@@ -1,0 +1,118 @@
+"""Helpers for the register tests: SheetReports as the reader hands them over, and a store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ppid_batch.models import Finding, SheetReport
+
+FORM_COLUMNS = (
+    "id",
+    "no",
+    "ringkasan",
+    "penguasa",
+    "penanggung_jawab",
+    "waktu_pembuatan",
+    "tempat_pembuatan",
+    "bentuk",
+    "retensi",
+    "jenis",
+    "dasar_pengecualian",
+    "konsekuensi",
+    "tautan",
+    "keterangan",
+)
+APPROVAL_COLUMNS = ("id", "unit", "ringkasan", "jenis", "persetujuan", "arahan")
+FIRST_ROW = 8
+
+
+def item(ringkasan: str, **fields: Any) -> dict[str, Any]:
+    """One normalised form row (as validate_file gives it), without provenance."""
+    row: dict[str, Any] = {
+        "id": None,
+        "no": None,
+        "ringkasan": ringkasan,
+        "penguasa": "Subbagian Hukum",
+        "penanggung_jawab": "Kepala Subbagian Hukum",
+        "waktu_pembuatan": "2025-02",
+        "tempat_pembuatan": "Mesuji",
+        "bentuk": "Softcopy",
+        "retensi": "5 Tahun",
+        "jenis": "Berkala",
+        "dasar_pengecualian": None,
+        "konsekuensi": None,
+        "tautan": None,
+        "keterangan": None,
+    }
+    row.update(fields)
+    return row
+
+
+def _with_provenance(
+    rows: Iterable[Mapping[str, Any]], sheet: str, columns: Sequence[str]
+) -> tuple[dict[str, Any], ...]:
+    out = []
+    for n, row in enumerate(rows):
+        excel_row = FIRST_ROW + n
+        cells = {key: f"{chr(ord('A') + i)}{excel_row}" for i, key in enumerate(columns)}
+        out.append({**row, "_sheet": sheet, "_row": excel_row, "_cells": cells})
+    return tuple(out)
+
+
+def _sha(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def form_report(
+    name: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    unit: str = "Subbagian Hukum",
+    petugas: str = "Rina Marlina",
+    tanggal: dt.date = dt.date(2025, 3, 10),
+    errors: Sequence[Finding] = (),
+    sha256: str | None = None,
+) -> SheetReport:
+    return SheetReport(
+        path=Path("/input") / name,
+        kind="form_dip",
+        sha256=sha256 or _sha(name, unit, tanggal, list(map(dict, rows))),
+        sheet="Form DIP",
+        meta={"unit": unit, "petugas": petugas, "nip": None, "tanggal_pengisian": tanggal},
+        items=_with_provenance(rows, "Form DIP", FORM_COLUMNS),
+        errors=tuple(errors),
+    )
+
+
+def approval_report(
+    decisions: Sequence[tuple[str | None, str | None, str | None]],
+    *,
+    name: str = "Lembar-Persetujuan-2025-03-12.xlsx",
+    atasan: str | None = "Drs. Ahmad Fauzi",
+    tanggal: dt.date | None = dt.date(2025, 3, 14),
+    sha256: str | None = None,
+    errors: Sequence[Finding] = (),
+) -> SheetReport:
+    """An approval sheet report from (id, persetujuan, arahan) rows."""
+    rows = [
+        {"id": i, "unit": None, "ringkasan": None, "jenis": None, "persetujuan": p, "arahan": a}
+        for i, p, a in decisions
+    ]
+    return SheetReport(
+        path=Path("/input") / name,
+        kind="persetujuan",
+        sha256=sha256 or _sha(name, atasan, tanggal, rows),
+        sheet="Persetujuan",
+        meta={"atasan": atasan, "tanggal_persetujuan": tanggal},
+        items=_with_provenance(rows, "Persetujuan", APPROVAL_COLUMNS),
+        errors=tuple(errors),
+    )
+
+
+def cells(findings: Iterable[Finding]) -> list[tuple[str | None, str | None, str]]:
+    """Findings as a short list of (cell, field, type), the way tests compare them."""
+    return [(f.cell, f.field, f.type) for f in findings]

@@ -1,0 +1,254 @@
+"""Registering validated forms: stable IDs, the re-submission rules of FORM.md, history, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from store_util import approval_report, cells, form_report, item
+
+from ppid_batch.approve import apply_approval
+from ppid_batch.models import Finding
+from ppid_batch.register import register_form
+from ppid_batch.store import Store
+
+RECEIVED = dt.date(2025, 3, 11)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(f"sqlite:///{tmp_path / 'ppid.sqlite'}") as s:
+        yield s
+
+
+def _forms() -> list:
+    return [
+        form_report(
+            "Form-DIP-Hukum.xlsx",
+            [item("Laporan Keuangan Triwulan I"), item("Rencana Kerja 2025", jenis="Setiap Saat")],
+        ),
+        form_report(
+            "Form-DIP-Teknis.xlsx",
+            [item("Daftar Pemilih Tetap", penguasa="Subbagian Teknis")],
+            unit="Subbagian Teknis",
+            petugas="Budi Santoso",
+        ),
+    ]
+
+
+def test_ids_follow_the_form_order_and_the_year_of_tanggal_pengisian(store: Store) -> None:
+    a, b = (register_form(store, r, received=RECEIVED, run_id=None) for r in _forms())
+    assert (a.status, a.new_ids) == ("registered", ("DIP-2025-0001", "DIP-2025-0002"))
+    assert b.new_ids == ("DIP-2025-0003",)
+    older = form_report(
+        "Form-2024.xlsx", [item("Arsip Pemilu 2024")], tanggal=dt.date(2024, 12, 30)
+    )
+    assert register_form(store, older, received=RECEIVED, run_id=None).new_ids == ("DIP-2024-0001",)
+
+
+def test_items_keep_every_field_normalised_with_provenance(store: Store) -> None:
+    report = form_report(
+        "Form-DIP-Hukum.xlsx",
+        [
+            item(
+                "  Keputusan tentang DPT  ",
+                jenis="Dikecualikan",
+                dasar_pengecualian="Pasal 17 huruf h UU 14/2008",
+                konsekuensi="Data pribadi terbuka",
+                tautan="https://jdih.kpu.go.id/",
+                keterangan="",
+                waktu_pembuatan="2025-01-15",
+            )
+        ],
+    )
+    register_form(store, report, received=RECEIVED, run_id=None)
+    (got,) = store.items()
+    assert got.id == "DIP-2025-0001" and got.status == "pending"
+    assert got.ringkasan == "Keputusan tentang DPT"
+    assert (got.jenis, got.dasar_pengecualian, got.konsekuensi) == (
+        "Dikecualikan",
+        "Pasal 17 huruf h UU 14/2008",
+        "Data pribadi terbuka",
+    )
+    assert got.keterangan is None and got.tautan == "https://jdih.kpu.go.id/"
+    assert got.waktu_pembuatan == "2025-01-15" and got.unit == "Subbagian Hukum"
+    assert (got.source_file, got.source_sheet, got.source_row) == (
+        "Form-DIP-Hukum.xlsx",
+        "Form DIP",
+        8,
+    )
+    assert got.received_on == RECEIVED and got.nota_dinas is None
+
+
+def test_the_same_file_twice_is_already_received_and_changes_nothing(store: Store) -> None:
+    report = _forms()[0]
+    register_form(store, report, received=RECEIVED, run_id=None)
+    before = store.items()
+    again = register_form(store, report, received=RECEIVED, run_id=None)
+    assert again.already_received and again.new_ids == () and again.duplicates == ()
+    assert store.items() == before
+
+
+def test_identical_items_are_duplicate_warnings_not_new_rows(store: Store) -> None:
+    register_form(store, _forms()[0], received=RECEIVED, run_id=None)
+    resent = form_report(
+        "Form-DIP-Hukum-2.xlsx",
+        [
+            item("laporan   KEUANGAN triwulan i"),  # case and spacing differ: same item
+            item("Laporan Keuangan Triwulan I", waktu_pembuatan="2025-03"),  # other waktu: new
+            item("Rencana Kerja 2025"),
+            item("Rencana Kerja 2025"),  # twice in one form: one warning more, no row
+        ],
+    )
+    out = register_form(store, resent, received=RECEIVED, run_id=None)
+    assert out.new_ids == ("DIP-2025-0003",)
+    assert cells(out.duplicates) == [
+        ("C8", "ringkasan", "duplicate"),
+        ("C10", "ringkasan", "duplicate"),
+        ("C11", "ringkasan", "duplicate"),
+    ]
+    assert all(f.severity == "warning" for f in out.duplicates)
+    assert "DIP-2025-0001" in out.duplicates[0].message
+    other_unit = form_report("Form-Teknis.xlsx", [item("Rencana Kerja 2025")], unit="Teknis")
+    assert register_form(store, other_unit, received=RECEIVED, run_id=None).new_ids == (
+        "DIP-2025-0004",
+    )
+
+
+def test_a_rejected_form_is_recorded_and_registers_nothing(store: Store) -> None:
+    bad = Finding(type="required", message="wajib", field="ringkasan", cell="C8", row=8)
+    report = form_report("Form-Rusak.xlsx", [item("Laporan Keuangan")], errors=[bad])
+    out = register_form(store, report, received=RECEIVED, run_id=None)
+    assert out.status == "rejected" and out.new_ids == ()
+    assert store.items() == []
+    (event,) = store.events(action="submission_rejected")
+    assert event["detail"]["types"] == ["required"] and event["actor"] == "Rina Marlina"
+    assert register_form(store, report, received=RECEIVED, run_id=None).already_received
+
+
+def test_a_pending_item_is_corrected_through_its_id_with_history(store: Store) -> None:
+    register_form(store, _forms()[0], received=RECEIVED, run_id=None)
+    fix = form_report(
+        "Form-DIP-Hukum-koreksi.xlsx",
+        [item("Laporan Keuangan Triwulan I 2025", id=" dip-2025-0001 ", bentuk="Hardcopy")],
+    )
+    out = register_form(store, fix, received=dt.date(2025, 3, 12), run_id=None)
+    assert out.corrected_ids == ("DIP-2025-0001",) and out.new_ids == ()
+    got = store.item("DIP-2025-0001")
+    assert got is not None
+    assert (got.ringkasan, got.bentuk, got.source_file) == (
+        "Laporan Keuangan Triwulan I 2025",
+        "Hardcopy",
+        "Form-DIP-Hukum-koreksi.xlsx",
+    )
+    (old,) = store.history("DIP-2025-0001")
+    assert old["old_values"]["ringkasan"] == "Laporan Keuangan Triwulan I"
+    assert old["old_values"]["bentuk"] == "Softcopy"
+    (event,) = store.events(action="item_corrected")
+    assert event["item_id"] == "DIP-2025-0001"
+    assert event["detail"]["fields"] == ["bentuk", "ringkasan"]
+    same = form_report(
+        "Form-lagi.xlsx",
+        [item("Laporan Keuangan Triwulan I 2025", id="DIP-2025-0001", bentuk="Hardcopy")],
+    )
+    assert register_form(store, same, received=RECEIVED, run_id=None).unchanged_ids == (
+        "DIP-2025-0001",
+    )
+    assert len(store.history("DIP-2025-0001")) == 1
+
+
+def test_corrections_that_the_register_cannot_take_are_findings(store: Store) -> None:
+    for report in _forms():
+        register_form(store, report, received=RECEIVED, run_id=None)
+    apply_approval(store, approval_report([("DIP-2025-0001", "YA", None)]), run_id=None)
+    before = store.item("DIP-2025-0001")
+    fix = form_report(
+        "Form-DIP-Hukum-koreksi.xlsx",
+        [
+            item("Laporan Keuangan Diubah", id="DIP-2025-0001"),  # approved
+            item("Informasi Tak Dikenal", id="DIP-2025-0999"),  # unknown
+            item("Daftar Pemilih Tetap Baru", id="DIP-2025-0003"),  # Teknis' item
+            item("Informasi Baru Sekali"),  # and the rest of the form still registers
+        ],
+    )
+    out = register_form(store, fix, received=RECEIVED, run_id=None)
+    assert cells(out.refused) == [
+        ("A8", "id", "already_approved"),
+        ("A9", "id", "unknown_id"),
+        ("A10", "id", "other_unit"),
+    ]
+    assert out.new_ids == ("DIP-2025-0004",)
+    assert store.item("DIP-2025-0001") == before
+    assert "DIP-2025-0999 tidak ada di register" in out.refused[1].message
+
+
+def test_a_refused_item_corrected_by_its_unit_is_pending_again(store: Store) -> None:
+    register_form(store, _forms()[0], received=RECEIVED, run_id=None)
+    apply_approval(
+        store, approval_report([("DIP-2025-0002", "TIDAK", "Lengkapi tautan")]), run_id=None
+    )
+    fix = form_report(
+        "Form-koreksi.xlsx",
+        [
+            item(
+                "Rencana Kerja 2025",
+                id="DIP-2025-0002",
+                jenis="Setiap Saat",
+                tautan="https://x.id/",
+            )
+        ],
+    )
+    out = register_form(store, fix, received=RECEIVED, run_id=None)
+    assert out.corrected_ids == ("DIP-2025-0002",)
+    got = store.item("DIP-2025-0002")
+    assert got is not None and (got.status, got.arahan, got.tautan) == (
+        "pending",
+        None,
+        "https://x.id/",
+    )
+    (old,) = store.history("DIP-2025-0002")
+    assert (old["old_values"]["status"], old["old_values"]["arahan"]) == (
+        "refused",
+        "Lengkapi tautan",
+    )
+    assert len(store.decisions("DIP-2025-0002")) == 1  # the decision itself stays on record
+
+
+def test_one_form_is_one_transaction(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_log = store.log
+    calls = []
+
+    def failing_log(action: str, **kw) -> None:
+        calls.append(action)
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        real_log(action, **kw)
+
+    monkeypatch.setattr(store, "log", failing_log)
+    with pytest.raises(RuntimeError):
+        register_form(store, _forms()[0], received=RECEIVED, run_id=None)
+    monkeypatch.undo()
+    assert store.items() == [] and store.events() == []
+    out = register_form(store, _forms()[0], received=RECEIVED, run_id=None)
+    assert out.new_ids == ("DIP-2025-0001", "DIP-2025-0002")
+
+
+def test_ids_are_identical_across_two_clean_registers(tmp_path: Path) -> None:
+    def build(name: str) -> list[tuple[str, str]]:
+        with Store.open(f"sqlite:///{tmp_path / name}") as store:
+            for report in sorted(_forms(), key=lambda r: r.path.name):
+                register_form(store, report, received=RECEIVED, run_id=None)
+            return [(i.id, i.ringkasan) for i in store.items()]
+
+    assert build("a.sqlite") == build("b.sqlite")
+
+
+def test_events_say_who_registered_what(store: Store) -> None:
+    run_id = store.start_run()
+    register_form(store, _forms()[1], received=RECEIVED, run_id=run_id)
+    got = [(e["actor"], e["action"], e["item_id"], e["run_id"]) for e in store.events()][1:]
+    assert got == [
+        ("Budi Santoso", "submission_received", None, run_id),
+        ("Budi Santoso", "item_registered", "DIP-2025-0001", run_id),
+    ]

@@ -1,0 +1,171 @@
+"""The register database: schema, pragmas, transactions, item queries, Nota Dinas numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from store_util import approval_report, form_report, item
+
+from ppid_batch.approve import apply_approval
+from ppid_batch.config import Config
+from ppid_batch.errors import StoreError
+from ppid_batch.register import register_form
+from ppid_batch.store import SCHEMA_VERSION, Store, events, schema_version
+
+RECEIVED = dt.date(2025, 3, 11)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(f"sqlite:///{tmp_path / 'var' / 'ppid.sqlite'}") as s:
+        yield s
+
+
+def _register(store: Store, name: str, *titles: str, **kw) -> list[str]:
+    out = register_form(
+        store, form_report(name, [item(t) for t in titles], **kw), received=RECEIVED, run_id=None
+    )
+    return list(out.new_ids)
+
+
+def test_open_creates_the_current_schema_and_the_sqlite_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "ppid.sqlite"
+    with Store.open(f"sqlite:///{path}") as store:
+        assert store.version == SCHEMA_VERSION == 2
+        with store.begin() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
+    assert {
+        "schema_version",
+        "submissions",
+        "items",
+        "item_history",
+        "decisions",
+        "approval_sheets",
+        "nota_dinas",
+        "nota_dinas_items",
+        "runs",
+        "events",
+    } <= tables
+
+
+def test_reopening_does_not_migrate_twice(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ppid.sqlite'}"
+    Store.open(url).close()
+    with Store.open(url) as store, store.begin() as conn:
+        assert conn.execute(sa.select(schema_version.c.version)).scalars().all() == [1, 2]
+
+
+def test_a_failed_transaction_leaves_the_last_committed_state(store: Store) -> None:
+    store.log("kept")
+    with pytest.raises(RuntimeError), store.begin():
+        store.log("lost-inner")
+        with store.begin():  # joins the outer transaction
+            store.log("lost-nested")
+        raise RuntimeError("crash")
+    assert [e["action"] for e in store.events()] == ["kept"]
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    with pytest.raises(sa.exc.IntegrityError), store.begin() as conn:
+        conn.execute(sa.insert(events).values(ts="x", actor="a", action="b", item_id="DIP-1-0001"))
+
+
+def test_items_are_ordered_by_id_and_filtered(store: Store) -> None:
+    a = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025")
+    b = _register(store, "b.xlsx", "Daftar Hadir Rapat", tanggal=dt.date(2024, 12, 1))
+    c = _register(store, "c.xlsx", "Notulen Rapat Pleno")
+    assert a == ["DIP-2025-0001", "DIP-2025-0002"] and b == ["DIP-2024-0001"]
+    assert c == ["DIP-2025-0003"]
+    assert [i.id for i in store.items()] == ["DIP-2024-0001", *a, *c]
+    assert [i.id for i in store.items(year=2025)] == [*a, *c]
+    apply_approval(store, approval_report([(a[1], "YA", None)]), run_id=None)
+    assert [i.id for i in store.items(status="approved")] == [a[1]]
+    assert [i.id for i in store.items(status="pending", year=2025)] == [a[0], *c]
+    with pytest.raises(ValueError):
+        store.items(status="done")
+
+
+def test_items_order_numerically_past_nine_thousand_nine_hundred_ninety_nine(store: Store) -> None:
+    with store.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO submissions (file_name, sha256, received, verdict, rows, recorded_at) "
+            "VALUES ('x', 'x', '2025-01-01', 'accepted', 0, 'now')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO items (id, year, seq, unit, ringkasan, penguasa, penanggung_jawab, "
+            "waktu_pembuatan, tempat_pembuatan, bentuk, retensi, jenis, status, submission_id, "
+            "source_file, source_sheet, source_row, received_on, created_at, updated_at) "
+            "VALUES ('DIP-2025-9999', 2025, 9999, 'U', 'Ringkasan', 'P', 'PJ', '2025', 'M', "
+            "'Softcopy', '5 Tahun', 'Berkala', 'pending', 1, 'x', 'S', 1, '2025-01-01', 'n', 'n')"
+        )
+    new = _register(store, "a.xlsx", "Laporan Keuangan 2025")
+    assert new == ["DIP-2025-10000"]
+    assert [i.id for i in store.items()] == ["DIP-2025-9999", "DIP-2025-10000"]
+
+
+def test_nota_dinas_numbers_run_per_year_and_are_idempotent(store: Store, config: Config) -> None:
+    ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025", "Notulen")
+    apply_approval(store, approval_report([(i, "YA", None) for i in ids]), run_id=None)
+    day = dt.date(2025, 3, 15)
+    first = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:2], day, None, config)
+    assert first == "1/HM.02-ND/1811/2025"
+    assert store.issue_nota_dinas(2025, "Subbagian Hukum", ids[1::-1], day, None, config) == first
+    second = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[2:], day, None, config)
+    assert second == "2/HM.02-ND/1811/2025"
+    assert [i.nota_dinas for i in store.items()] == [first, first, second]
+    listed = store.nota_dinas_list(2025)
+    assert [(n["number"], n["item_ids"]) for n in listed] == [(first, ids[:2]), (second, ids[2:])]
+    assert [e["detail"]["number"] for e in store.events(action="nota_dinas_issued")] == [
+        first,
+        second,
+    ]
+
+
+def test_nota_dinas_refuses_pending_items_and_overlaps(store: Store, config: Config) -> None:
+    ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025")
+    day = dt.date(2025, 3, 15)
+    with pytest.raises(ValueError):
+        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, config)
+    apply_approval(store, approval_report([(i, "YA", None) for i in ids]), run_id=None)
+    store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:1], day, None, config)
+    with pytest.raises(ValueError):
+        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, config)
+    with pytest.raises(ValueError):
+        store.issue_nota_dinas(2025, "Subbagian Lain", ids[1:], day, None, config)
+
+
+def test_runs_record_start_finish_and_counts(store: Store) -> None:
+    run_id = store.start_run()
+    store.finish_run(run_id, "ok", {"forms": 2})
+    assert [(e["action"], e["run_id"]) for e in store.events()] == [
+        ("run_started", run_id),
+        ("run_finished", run_id),
+    ]
+    assert store.events(action="run_finished")[0]["detail"] == {"status": "ok", "forms": 2}
+
+
+def test_a_newer_database_is_refused_with_one_indonesian_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ppid.sqlite'}"
+    with Store.open(url) as store, store.begin() as conn:
+        conn.execute(sa.insert(schema_version).values(version=99, applied_at="later"))
+    with pytest.raises(StoreError, match="berversi 99, lebih baru dari ppid-batch ini"):
+        Store.open(url)
+
+
+def test_an_unopenable_database_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "ppid.sqlite").mkdir()
+    with pytest.raises(StoreError, match="tidak dapat dibuka"):
+        Store.open(f"sqlite:///{tmp_path / 'ppid.sqlite'}")
+
+
+def test_open_without_migration_refuses_an_old_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ppid.sqlite'}"
+    with pytest.raises(StoreError, match="perlu diperbarui"):
+        Store.open(url, migrate_schema=False)
