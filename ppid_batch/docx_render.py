@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, nodes
 from jinja2 import TemplateError as JinjaTemplateError
 
-from .config import Config
+from .config import DEFAULT_TEMPLATES, Config
 from .errors import TemplateError
 from .files import atomic_write_bytes
 
@@ -95,7 +95,7 @@ def _docxtpl(data: bytes) -> Any:
 
 def load_template(config: Config, name: str) -> LoadedTemplate:
     """Read a template once; raise TemplateError when it is missing or not a docx."""
-    path = Path(config.templates_dir) / name
+    path = template_path(config, name)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -110,9 +110,15 @@ def load_template(config: Config, name: str) -> LoadedTemplate:
 _CACHE: dict[tuple[Path, int, int], LoadedTemplate] = {}
 
 
+def template_path(config: Config, name: str) -> Path:
+    """The office's own copy in 'lokasi.templat' when it has one, else the bundled template."""
+    own = Path(config.templates_dir) / name
+    return own if own.exists() else DEFAULT_TEMPLATES / name
+
+
 def cached_template(config: Config, name: str) -> LoadedTemplate:
     """The template's bytes, read from disk only when the file changed since the last call."""
-    path = Path(config.templates_dir) / name
+    path = template_path(config, name)
     try:
         st = path.stat()
     except OSError:

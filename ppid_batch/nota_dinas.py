@@ -12,8 +12,8 @@ from typing import Any
 
 from .config import Config
 from .dates import format_date_id
-from .docx_render import LoadedTemplate, cached_template, render_to
 from .document_fields import item_fields, office_fields, officer_fields, sort_key
+from .docx_render import LoadedTemplate, cached_template, render_to
 from .models import RegisterItem
 
 TEMPLATE = "nota-dinas.docx"

@@ -88,7 +88,10 @@ def _cell(cell, text, *, bold=False, align=None, size=None) -> None:
 
 
 def _widths(table, widths_cm) -> None:
+    """Fixed column widths in the grid and in every cell: Word reads one, LibreOffice the other."""
     table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(width)
