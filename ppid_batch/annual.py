@@ -94,7 +94,8 @@ class FormFact:
     accepted: bool
     unit: str | None = None
     items: int = 0
-    error_types: tuple[str, ...] = ()  # one Finding.type per error
+    errors: int = 0
+    error_types: tuple[str, ...] = ()  # the distinct Finding.type slugs of its errors
     duplicates: int = 0  # items refused as already in the register
 
 
@@ -231,7 +232,10 @@ def build_facts(
     """
     as_of = min(dt.date(year, 12, 31), today)
     items = [i for i in items if i.received_on is None or i.received_on <= as_of]
-    runs = sorted((r for r in runs if r.run_on.year == year), key=lambda r: (r.run_on, r.run_id))
+    runs = sorted(
+        (r for r in runs if r.run_on.year == year and r.run_on <= as_of),
+        key=lambda r: (r.run_on, r.run_id),
+    )
     notas = sorted(
         (n for n in nota_dinas if n.issued_on.year == year and n.issued_on <= as_of),
         key=lambda n: (n.issued_on, n.number),
@@ -266,7 +270,8 @@ def build_facts(
 
     forms = [f for r in runs for f in r.forms]
     rejected = tuple(f for f in forms if not f.accepted)
-    errors = Counter(error_label(t) for f in rejected for t in f.error_types)
+    # Counted once per rejected form: "most common" means found in the most forms.
+    errors = Counter(error_label(t) for f in rejected for t in set(f.error_types))
 
     return AnnualFacts(
         year=year,

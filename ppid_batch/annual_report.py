@@ -118,7 +118,7 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
                 "berkas": f.file,
                 "unit": f.unit or "-",
                 "tanggal": format_date_id(f.received_on),
-                "jumlah": len(f.error_types),
+                "jumlah": f.errors,
             }
             for n, f in enumerate(facts.rejected_forms, 1)
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -76,11 +77,11 @@ def year_2025() -> AnnualFacts:
             FormFact("Form-DIP-Hukum.xlsx", "form_dip", D(2025, 3, 3), True, HUKUM, 3),
             FormFact("Form-DIP-Keuangan.xlsx", "form_dip", D(2025, 3, 3), True, KEUANGAN, 2),
             FormFact("Form-DIP-Teknis.xlsx", "form_dip", D(2025, 3, 3), False, TEKNIS, 2,
-                     error_types=("choice", "required", "choice")),
+                     errors=3, error_types=("choice", "required")),
         )),
         RunFact(2, D(2025, 3, 10), forms=(
             FormFact("Lembar-Persetujuan-2025-03-03.xlsx", "persetujuan", D(2025, 3, 10), True,
-                     None, 5),
+                     None, 4),
         ), decisions=(
             DecisionFact("Lembar-Persetujuan-2025-03-03.xlsx", "Ahmad Atasan", D(2025, 3, 10),
                          3, 1, (7, 7, 7, 7)),
@@ -91,7 +92,7 @@ def year_2025() -> AnnualFacts:
         )),
         RunFact(4, D(2025, 6, 20), forms=(
             FormFact("Lembar-Persetujuan-2025-06-02.xlsx", "persetujuan", D(2025, 6, 20), True,
-                     None, 3),
+                     None, 2),
         ), decisions=(
             DecisionFact("Lembar-Persetujuan-2025-06-02.xlsx", "Ahmad Atasan", D(2025, 6, 20),
                          1, 1, (18, 18)),
@@ -133,4 +134,165 @@ def assert_golden(request: pytest.FixtureRequest, name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"{path} is missing; run the test once with UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    diff = "".join(
+        difflib.unified_diff(
+            expected.splitlines(True), text.splitlines(True), str(path), "hasil", n=1
+        )
+    )
+    assert text == expected, diff
+
+
+def library_year(store: Any, config: Any) -> None:
+    """The same four nights as year_2025(), through the register's own functions.
+
+    register_form / apply_approval / issue_nota_dinas with the nights' dates: what
+    `ppid-batch run` does each night, without the files.
+    """
+    from store_util import approval_report, form_report
+    from store_util import item as row
+
+    from ppid_batch.approve import apply_approval
+    from ppid_batch.models import Finding
+    from ppid_batch.register import register_form
+
+    def night(day: dt.date, work: Any) -> None:
+        run_id = store.start_run()
+        work(run_id, day)
+        store.finish_run(run_id, "ok", {})
+
+    def n1(run_id: int, day: dt.date) -> None:
+        register_form(
+            store,
+            form_report(
+                "Form-DIP-Hukum.xlsx",
+                [
+                    row("Laporan Keuangan Tahunan KPU Kabupaten Mesuji 2024"),
+                    row("Daftar Pemilih Tetap per kecamatan", jenis="Setiap Saat"),
+                    row("Notula rapat pleno penetapan", jenis="Setiap Saat", bentuk="Hardcopy"),
+                ],
+                unit=HUKUM,
+                tanggal=day,
+            ),
+            received=day,
+            run_id=run_id,
+        )
+        register_form(
+            store,
+            form_report(
+                "Form-DIP-Keuangan.xlsx",
+                [
+                    row("Rencana Kerja dan Anggaran 2025", penguasa=KEUANGAN),
+                    row(
+                        "Data gaji pegawai",
+                        jenis="Dikecualikan",
+                        dasar_pengecualian="Pasal 17 huruf h UU 14/2008",
+                    ),
+                ],
+                unit=KEUANGAN,
+                tanggal=day,
+            ),
+            received=day,
+            run_id=run_id,
+        )
+        bad = [
+            Finding(
+                "choice",
+                "Jenis Informasi harus salah satu dari: …",
+                field="jenis",
+                cell="J8",
+                row=8,
+            ),
+            Finding(
+                "choice",
+                "Jenis Informasi harus salah satu dari: …",
+                field="jenis",
+                cell="J9",
+                row=9,
+            ),
+            Finding("required", "Ringkasan wajib diisi", field="ringkasan", cell="C9", row=9),
+        ]
+        register_form(
+            store,
+            form_report(
+                "Form-DIP-Teknis.xlsx",
+                [
+                    row("Jadwal tahapan", jenis="Rahasia"),
+                    row("", jenis="Rahasia"),
+                ],
+                unit=TEKNIS,
+                tanggal=day,
+                errors=bad,
+            ),
+            received=day,
+            run_id=run_id,
+        )
+
+    def n2(run_id: int, day: dt.date) -> None:
+        apply_approval(
+            store,
+            approval_report(
+                [
+                    ("DIP-2025-0001", "YA", None),
+                    ("DIP-2025-0002", "TIDAK", "Ringkasan kurang jelas, mohon dirinci."),
+                    ("DIP-2025-0004", "YA", None),
+                    ("DIP-2025-0005", "YA", None),
+                ],
+                name="Lembar-Persetujuan-2025-03-03.xlsx",
+                atasan="Ahmad Atasan",
+                tanggal=day,
+            ),
+            run_id=run_id,
+            received=day,
+        )
+        store.issue_nota_dinas(2025, HUKUM, ["DIP-2025-0001"], day, run_id, config)
+        store.issue_nota_dinas(
+            2025, KEUANGAN, ["DIP-2025-0004", "DIP-2025-0005"], day, run_id, config
+        )
+
+    def n3(run_id: int, day: dt.date) -> None:
+        register_form(
+            store,
+            form_report(
+                "Form-DIP-Teknis-revisi.xlsx",
+                [
+                    row(
+                        "Pengumuman penetapan hasil pemilu",
+                        jenis="Serta Merta",
+                        bentuk="Softcopy dan Hardcopy",
+                    ),
+                    row("laporan keuangan tahunan KPU Kab. Mesuji 2024"),
+                    row(
+                        "Pengumuman penetapan hasil pemilu",
+                        jenis="Serta Merta",
+                        bentuk="Softcopy dan Hardcopy",
+                    ),
+                ],
+                unit=TEKNIS,
+                tanggal=day,
+            ),
+            received=day,
+            run_id=run_id,
+        )
+
+    def n4(run_id: int, day: dt.date) -> None:
+        apply_approval(
+            store,
+            approval_report(
+                [
+                    ("DIP-2025-0006", "YA", None),
+                    ("DIP-2025-0007", "TIDAK", "Sudah terdaftar oleh Subbagian Hukum."),
+                ],
+                name="Lembar-Persetujuan-2025-06-02.xlsx",
+                atasan="Ahmad Atasan",
+                tanggal=day,
+            ),
+            run_id=run_id,
+            received=day,
+        )
+        store.issue_nota_dinas(2025, TEKNIS, ["DIP-2025-0006"], day, run_id, config)
+
+    night(D(2025, 3, 3), n1)
+    night(D(2025, 3, 10), n2)
+    night(D(2025, 6, 2), n3)
+    night(D(2025, 6, 20), n4)

@@ -58,7 +58,7 @@ def test_forms_rejected_errors_duplicates_and_changes() -> None:
     assert (facts.forms_received, facts.forms_rejected) == (6, 1)
     assert [f.file for f in facts.rejected_forms] == ["Form-DIP-Teknis.xlsx"]
     assert facts.common_errors == (
-        ("Nilai di luar pilihan yang diizinkan", 2), ("Kolom wajib tidak diisi", 1),
+        ("Kolom wajib tidak diisi", 1), ("Nilai di luar pilihan yang diizinkan", 1),
     )  # fmt: skip
     assert facts.duplicates == 1
     assert facts.near_duplicates == 1
