@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .annual import JENIS_ORDER, AnnualFacts
-from .charts import Chart, write_charts
+from .annual import JENIS_ORDER, AnnualFacts, build_facts
+from .charts import CHART_FILES, Chart, write_charts
 from .config import Config
 from .dates import MONTH_NAMES, format_date_id
 from .document_fields import office_fields, officer_fields
 from .docx_render import OFFICE_KEYS, OFFICER_KEYS, check_template, load_template, render_bytes
+from .errors import UsageError
 from .files import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from .store import Store
 
 TEMPLATE = "laporan-tahunan.docx"
 CHART_WIDTH_MM = 160.0  # the text width of an A4 page with the office's margins
@@ -143,23 +147,56 @@ def write_annual_report(
     """Draw the charts and write Laporan-Tahunan-<tahun>.docx into `out_dir`.
 
     A year without any activity still gets its report: it says so in one
-    sentence instead of showing empty tables.
+    sentence instead of showing empty tables, and no charts are drawn.
     """
     out_dir = Path(out_dir)
     template = load_template(config, TEMPLATE)
     check_template(TEMPLATE, template.data, TEMPLATE_VARIABLES)
-    charts = write_charts(facts, out_dir)
-    images = {
-        "grafik_per_unit": (charts["per_unit"].path, CHART_WIDTH_MM),
-        "grafik_per_bulan": (charts["per_bulan"].path, CHART_WIDTH_MM),
-        "grafik_keputusan": (charts["keputusan"].path, CHART_WIDTH_MM),
-    }
+    # No activity: the document says so in one sentence and shows no (empty) charts.
+    charts = write_charts(facts, out_dir) if facts.has_activity else {}
+    images = {f"grafik_{key}": (chart.path, CHART_WIDTH_MM) for key, chart in charts.items()}
+    placeholders = {f"grafik_{key}": "" for key in CHART_FILES if key not in charts}
     data = render_bytes(
         template,
-        report_context(facts, config, today=today),
+        {**report_context(facts, config, today=today), **placeholders},
         when=dt.datetime.combine(facts.as_of, dt.time()),
         title=f"Laporan Tahunan Pendokumentasian Informasi Publik {facts.year}",
         images=images,
     )
     path = atomic_write_bytes(out_dir / report_file_name(facts.year), data)
     return path, charts
+
+
+REPORT_DIR = "laporan"
+FIRST_YEAR = 1999  # FORM.md: no information older than this is registered
+
+
+def write_reports(
+    config: Config, year: int, *, today: dt.date, store: Store | None = None
+) -> list[Path]:
+    """The SOP records of `year` into output/laporan/: matrix, annual report and its charts.
+
+    Reads the register without changing it; a register that does not exist yet
+    is not created (the year then simply has no activity). `store` lets the
+    nightly run pass the store it already holds open.
+    """
+    from .annual_queries import load_facts
+    from .matrix import write_matrix
+    from .store import Store, database_exists
+
+    if not FIRST_YEAR <= year <= today.year:
+        raise UsageError(
+            f"Tahun {year} tidak dapat dilaporkan; pilih tahun {FIRST_YEAR} sampai {today.year}."
+        )
+    threshold = config.similarity_threshold
+    if store is not None:
+        facts = load_facts(store, year, today=today, similarity_threshold=threshold)
+    elif database_exists(config.database_url):
+        with Store.open(config.database_url) as opened:
+            facts = load_facts(opened, year, today=today, similarity_threshold=threshold)
+    else:
+        facts = build_facts(year, items=(), today=today)
+    out_dir = config.output_dir / REPORT_DIR
+    matrix = write_matrix(facts, config, out_dir)
+    report, charts = write_annual_report(facts, config, out_dir, today=today)
+    return [matrix, report, *(c.path for c in charts.values())]

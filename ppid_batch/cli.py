@@ -112,6 +112,28 @@ def init(directory: Path | None) -> None:
 # (section owned by issue 7: annual report)
 
 
+@cli.command()
+@click.option(
+    "--year",
+    "--tahun",
+    "year",
+    type=int,
+    default=None,
+    help="Tahun laporan (bawaan: tahun berjalan).",
+)
+@workspace_option
+@handles_errors
+def report(year: int | None, workspace: Path | None) -> None:
+    """Tulis Matriks Kegiatan dan Laporan Tahunan (dengan grafik) ke output/laporan/."""
+    import datetime as dt
+
+    from .annual_report import write_reports
+
+    today = dt.date.today()
+    for path in write_reports(_config(workspace), year or today.year, today=today):
+        click.echo(f"ditulis: {path}")
+
+
 def main() -> None:
     cli(prog_name="ppid-batch")
 

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docs_util import docx_text
+from docs_util import docx_text, xlsx_text
 from reports_util import assert_golden, year_2025
 
 from ppid_batch.annual import build_facts
@@ -62,3 +62,83 @@ def test_text_from_the_register_is_escaped_in_the_document(config: Config, tmp_p
     facts = replace(facts, changes=(change,))
     path, _ = write_annual_report(facts, config, tmp_path, today=TODAY)
     assert 'Laporan <b>"kutip"</b> & lampiran' in docx_text(path.read_bytes())
+
+
+def _dump(path: Path) -> str:
+    return docx_text(path.read_bytes())
+
+
+def test_write_reports_from_the_register_golden(
+    config: Config, request: pytest.FixtureRequest
+) -> None:
+    from reports_util import library_year
+
+    from ppid_batch.annual_report import write_reports
+    from ppid_batch.store import Store
+
+    with Store.open(config.database_url) as store:
+        library_year(store, config)
+    paths = write_reports(config, 2025, today=TODAY)
+    folder = config.output_dir / "laporan"
+    assert [p.relative_to(folder).as_posix() for p in paths] == [
+        "Matriks-Kegiatan-2025.xlsx",
+        "Laporan-Tahunan-2025.docx",
+        "Grafik-2025-Informasi-per-Bulan.png",
+        "Grafik-2025-Informasi-per-Unit.png",
+        "Grafik-2025-Keputusan.png",
+    ]
+    assert_golden(request, "register-laporan-tahunan-2025.txt", _dump(paths[1]))
+    # the register gives the same matrix as the hand-made facts of the same year
+    assert_golden(request, "matriks-kegiatan-2025.txt", xlsx_text(paths[0]))
+
+
+def test_report_command(config: Config) -> None:
+    from click.testing import CliRunner
+    from reports_util import library_year
+
+    from ppid_batch.cli import cli
+    from ppid_batch.store import Store
+
+    with Store.open(config.database_url) as store:
+        library_year(store, config)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["report", "--year", "2025", "--workspace", str(config.workspace)])
+    assert result.exit_code == 0, result.output
+    folder = config.output_dir / "laporan"
+    assert result.output.splitlines() == [
+        f"ditulis: {folder / name}"
+        for name in (
+            "Matriks-Kegiatan-2025.xlsx",
+            "Laporan-Tahunan-2025.docx",
+            "Grafik-2025-Informasi-per-Bulan.png",
+            "Grafik-2025-Informasi-per-Unit.png",
+            "Grafik-2025-Keputusan.png",
+        )
+    ]
+    assert "DIP-2025-0005" in _dump(folder / "Laporan-Tahunan-2025.docx")
+
+
+def test_report_command_without_a_register_and_with_a_wrong_year(config: Config) -> None:
+    from click.testing import CliRunner
+
+    from ppid_batch.cli import cli
+
+    runner = CliRunner()
+    ws = str(config.workspace)
+    result = runner.invoke(cli, ["report", "--year", "2024", "--workspace", ws])
+    assert result.exit_code == 0, result.output
+    folder = config.output_dir / "laporan"
+    assert result.output == (
+        f"ditulis: {folder / 'Matriks-Kegiatan-2024.xlsx'}\n"
+        f"ditulis: {folder / 'Laporan-Tahunan-2024.docx'}\n"
+    )
+    text = _dump(config.output_dir / "laporan" / "Laporan-Tahunan-2024.docx")
+    assert "Tidak ada kegiatan pendokumentasian pada tahun 2024." in text
+    assert not (config.var_dir / "ppid.sqlite").exists()  # reading never creates a register
+
+    bad = runner.invoke(cli, ["report", "--year", "1998", "--workspace", ws])
+    assert bad.exit_code == 2
+    assert bad.output == (
+        f"Galat: Tahun 1998 tidak dapat dilaporkan; pilih tahun 1999 sampai "
+        f"{dt.date.today().year}.\n"
+    )
