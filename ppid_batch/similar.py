@@ -23,26 +23,44 @@ def normalise(ringkasan: str) -> str:
     return " ".join(re.findall(r"\w+", ringkasan.casefold()))
 
 
-def _cross_unit_pairs(
-    items: Sequence[RegisterItem], threshold: int
-) -> list[tuple[int, int, float]]:
-    """(a, b, score) for every pair of items from different units scoring ≥ threshold, a < b."""
-    if len(items) < 2:
-        return []
+def _scores(queries: Sequence[RegisterItem], choices: Sequence[RegisterItem], threshold: int):  # type: ignore[no-untyped-def]
     from rapidfuzz import fuzz, process
 
-    texts = [normalise(i.ringkasan) for i in items]
     # workers=1: deterministic and polite on the office's two cores.
-    scores = process.cdist(
-        texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, workers=1
+    return process.cdist(
+        [normalise(i.ringkasan) for i in queries],
+        [normalise(i.ringkasan) for i in choices],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=threshold,
+        workers=1,
     )
-    units = [i.unit.casefold() for i in items]
-    return [
-        (a, b, float(scores[a][b]))
-        for a in range(len(items))
-        for b in range(a + 1, len(items))
-        if units[a] != units[b] and scores[a][b] >= threshold and items[a].id != items[b].id
-    ]
+
+
+def _matches(
+    queries: Sequence[RegisterItem], choices: Sequence[RegisterItem], threshold: int
+) -> dict[str, list[tuple[float, str, str]]]:
+    """Query id → [(-score, id, unit)] of the choices from other units scoring ≥ threshold."""
+    if not queries or not choices:
+        return {}
+    scores = _scores(queries, choices, threshold)
+    out: dict[str, list[tuple[float, str, str]]] = {}
+    for a, item in enumerate(queries):
+        unit = item.unit.casefold()
+        found = sorted(
+            (-float(scores[a][b]), other.id, other.unit)
+            for b, other in enumerate(choices)
+            if scores[a][b] >= threshold and other.id != item.id and other.unit.casefold() != unit
+        )
+        if found:
+            out[item.id] = found
+    return out
+
+
+def _note(found: Sequence[tuple[float, str, str]]) -> str:
+    parts = [f"Mirip {oid} ({unit}), {int(-neg)}%" for neg, oid, unit in found[:MAX_MATCHES_SHOWN]]
+    if len(found) > MAX_MATCHES_SHOWN:
+        parts.append(f"dan {len(found) - MAX_MATCHES_SHOWN} lainnya")
+    return "; ".join(parts)
 
 
 def near_duplicates(items: Sequence[RegisterItem], threshold: int) -> dict[str, str]:
@@ -54,22 +72,21 @@ def near_duplicates(items: Sequence[RegisterItem], threshold: int) -> dict[str, 
     best matches first (ties by id), at most MAX_MATCHES_SHOWN, e.g.
     'Mirip DIP-2025-0012 (Subbagian Hukum), 93%'.
     """
-    matches: dict[int, list[tuple[float, str, str]]] = {}
-    for a, b, score in _cross_unit_pairs(items, threshold):
-        matches.setdefault(a, []).append((-score, items[b].id, items[b].unit))
-        matches.setdefault(b, []).append((-score, items[a].id, items[a].unit))
-    notes: dict[str, str] = {}
-    for a in sorted(matches):
-        found = sorted(matches[a])
-        parts = [
-            f"Mirip {oid} ({unit}), {int(-neg)}%" for neg, oid, unit in found[:MAX_MATCHES_SHOWN]
-        ]
-        if len(found) > MAX_MATCHES_SHOWN:
-            parts.append(f"dan {len(found) - MAX_MATCHES_SHOWN} lainnya")
-        notes[items[a].id] = "; ".join(parts)
-    return notes
+    return {k: _note(v) for k, v in _matches(items, items, threshold).items()}
+
+
+def approval_notes(register: Sequence[RegisterItem], threshold: int) -> dict[str, str]:
+    """Notes for the approval sheet: each pending item against the whole register.
+
+    Only the pending items are compared with everything (pending × all, not
+    all × all), so the cost grows with what awaits a decision, not with years
+    of register. Pass the result as write_approval_sheet(notes=...).
+    """
+    pending = [i for i in register if i.status == "pending"]
+    return {k: _note(v) for k, v in _matches(pending, register, threshold).items()}
 
 
 def count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:
     """How many cross-unit pairs of items are near-duplicates (for the annual report)."""
-    return len(_cross_unit_pairs(items, threshold))
+    matches = _matches(items, items, threshold)
+    return sum(len(found) for found in matches.values()) // 2
