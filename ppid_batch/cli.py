@@ -96,6 +96,138 @@ def init(directory: Path | None) -> None:
 # (section owned by issue 3: reading and validation)
 
 
+def _validate_limits(workspace: Path | None) -> dict[str, int]:
+    """Size limits from the workspace's ppid.toml when there is one, else the defaults."""
+    from .config import CONFIG_NAME, MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+
+    ws = default_workspace(workspace)
+    if (ws / CONFIG_NAME).is_file():
+        cfg = load_config(ws)
+        return {"max_file_bytes": cfg.max_file_bytes, "max_unpacked_bytes": cfg.max_unpacked_bytes}
+    return {"max_file_bytes": MAX_FILE_BYTES, "max_unpacked_bytes": MAX_UNPACKED_BYTES}
+
+
+def _against_register(report: Any, workspace: Path | None) -> Any:
+    """An approval sheet is checked against the workspace register (issue 4), writing nothing."""
+    from .approve import check_against_register
+    from .config import CONFIG_NAME
+
+    ws = default_workspace(workspace)
+    if not (ws / CONFIG_NAME).is_file():
+        return report
+    return check_against_register(report, load_config(ws))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (satu objek per berkas).")
+@click.option(
+    "--koreksi",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Tulis salinan koreksi <berkas>-koreksi.xlsx bagi berkas yang belum benar ke folder ini.",
+)
+@workspace_option
+@handles_errors
+def validate(
+    files: tuple[Path, ...], as_json: bool, koreksi: Path | None, workspace: Path | None
+) -> None:
+    """Periksa formulir atau lembar persetujuan sekarang juga, tanpa mengubah apa pun.
+
+    Keluar dengan kode 0 bila semua berkas benar, 1 bila ada yang perlu diperbaiki (termasuk
+    berkas yang tidak dapat dibaca), 2 bila perintah salah dipakai. Dengan --json dan beberapa
+    berkas, setiap baris keluaran adalah satu objek JSON (JSON Lines).
+    """
+    from .errors import UsageError
+    from .validate import validate_file
+
+    if not files:
+        raise UsageError(
+            "Sebutkan berkas yang akan diperiksa, contoh: ppid-batch validate Form-DIP.xlsx"
+        )
+    for path in files:
+        if not path.exists():
+            raise UsageError(f"Berkas {path} tidak ditemukan.")
+        if not path.is_file():
+            raise UsageError(f"{path} bukan berkas; sebutkan berkas .xlsx yang akan diperiksa.")
+    if koreksi is not None and koreksi.exists() and not koreksi.is_dir():
+        raise UsageError(f"--koreksi {koreksi} bukan folder.")
+    limits = _validate_limits(workspace)
+    all_ok = True
+    for path in files:
+        report = validate_file(path, **limits)
+        if report.kind == "persetujuan":
+            report = _against_register(report, workspace)
+        all_ok = all_ok and report.ok
+        written = None
+        if koreksi is not None and not report.ok:
+            from .feedback import write_corrected_copy
+
+            written = write_corrected_copy(report, koreksi)
+        if as_json:
+            data = report.to_json()
+            if written is not None:
+                data["koreksi"] = str(written)
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            _render_report(report, tty=sys.stdout.isatty())
+            if written is not None:
+                click.echo(f"Salinan koreksi: {written}")
+    sys.exit(0 if all_ok else 1)
+
+
+def _validate_verdict(report: Any) -> str:
+    """One encouraging line: what is fine, and how much is left to fix."""
+    name = report.path.name
+    if report.kind is None:
+        return f"{name}: belum dapat dibaca. Ikuti petunjuk di bawah, lalu periksa lagi."
+    if report.ok:
+        note = f" ({len(report.warnings)} catatan di bawah)" if report.warnings else ""
+        return f"{name}: lengkap dan benar; {report.rows} informasi siap diproses.{note}"
+    bad_rows = {f.row for f in report.errors if f.row is not None}
+    good = max(report.rows - len(bad_rows), 0)
+    return (
+        f"{name}: {good} dari {report.rows} baris sudah benar; {len(report.errors)} hal perlu "
+        "diperbaiki, lihat di bawah."
+    )
+
+
+def _validate_groups(report: Any) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for f in report.errors:
+        key = "Seluruh berkas" if f.row is None else f"Baris {f.row}"
+        groups.setdefault(key, []).append(f)
+    if report.warnings:
+        groups["Catatan"] = list(report.warnings)
+    return list(groups.items())
+
+
+def _render_report(report: Any, *, tty: bool) -> None:
+    click.echo(_validate_verdict(report))
+    groups = _validate_groups(report)
+    if not groups:
+        return
+    if not tty:
+        for title, findings in groups:
+            click.echo(f"  {title}:")
+            for f in findings:
+                where = f"{f.cell} " if f.cell else ""
+                click.echo(f"    - {where}{f.message}")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for label in ("Baris", "Sel", "Kolom", "Isi", "Yang perlu diperbaiki"):
+        table.add_column(label, overflow="fold")
+    for title, findings in groups:
+        for i, f in enumerate(findings):
+            shown = "" if f.value is None else str(f.value)
+            table.add_row(title if i == 0 else "", f.cell or "-", f.column or "", shown, f.message)
+        table.add_section()
+    Console().print(table)
+
+
 # ---- run ----
 # (section owned by issue 6: the nightly batch)
 

@@ -76,6 +76,14 @@ def format_item_id(year: int, seq: int) -> str:
     return f"DIP-{year}-{seq:04d}"
 
 
+def id_order(item_id: str) -> tuple[int, int, str]:
+    """Sort key putting `DIP-2025-9999` before `DIP-2025-10000` and years in order."""
+    parts = item_id.rsplit("-", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), int(parts[2]), item_id
+    return 0, 0, item_id
+
+
 # ---------------------------------------------------------------------------
 # The schema, version by version. `_schema_v<n>(md)` adds what version n added to
 # a MetaData; never edit a released one: append `_schema_v<n+1>` and its migration.
@@ -354,6 +362,11 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
+def _open_error(url: str, exc: Exception) -> StoreError:
+    shown = sa.make_url(url).render_as_string(hide_password=True)
+    return StoreError(f"Register {shown} tidak dapat dibuka ({exc.__class__.__name__}).")
+
+
 class Store:
     """The register database. Open with `Store.open(url)`; write inside `with store.begin():`."""
 
@@ -377,6 +390,11 @@ class Store:
         """
         try:
             store = cls(_make_engine(url), clock)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(
+                f"Register {url} tidak dapat dibuka: {exc.__class__.__name__}"
+            ) from exc
+        try:
             with store.begin() as conn:
                 if migrate_schema:
                     migrate(conn, clock)
@@ -384,10 +402,11 @@ class Store:
                     raise StoreError(
                         "Register perlu diperbarui; jalankan 'ppid-batch run' terlebih dahulu."
                     )
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"Register {url} tidak dapat dibuka: {exc.__class__.__name__}"
-            ) from exc
+        except BaseException as exc:
+            store.close()
+            if isinstance(exc, sa.exc.SQLAlchemyError):
+                raise _open_error(url, exc) from exc
+            raise
         return store
 
     def close(self) -> None:

@@ -1,0 +1,457 @@
+"""Validation of a filled form or approval sheet (SOP steps 1–2): every bad cell, in Indonesian."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from . import normalize as nz
+from .config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+from .intake import check_file
+from .models import Finding, SheetReport
+from .reader import COMBINED, SheetRead, cell_ref, read_sheet
+from .schema import Field, SheetSchema, label_key
+
+ITEM_ID = re.compile(r"^DIP-\d{4}-\d{4,}$")
+
+# Message templates: one per type slug (docs/validation.md lists them). {column} is the
+# label the clerk sees, {value} what they wrote.
+TEMPLATES: dict[str, str] = {
+    "required": "{column} wajib diisi.",
+    "length": "{column} harus {min} sampai {max} karakter (sekarang {n} karakter).",
+    "choice": "{column} harus salah satu dari: {choices}",
+    "date": (
+        "{column} '{value}' bukan tanggal yang dikenali; tulis misalnya 15 April 2025, "
+        "April 2025, 2025 atau 15/04/2025."
+    ),
+    "full_date": (
+        "{column} '{value}' bukan tanggal lengkap; tulis misalnya 2 Januari 2025 atau 02/01/2025."
+    ),
+    "year_min": "{column} '{value}' terlalu lama; tahun paling awal {min}.",
+    "date_after_filling": ("{column} '{value}' tidak boleh setelah Tanggal Pengisian ({tanggal})."),
+    "retensi": (
+        "{column} '{value}' tidak dikenali; tulis misalnya 5 Tahun, "
+        "2 Tahun Aktif, 3 Tahun Inaktif, Permanen, atau Selama Berlaku."
+    ),
+    "link": (
+        "{column} '{value}' tidak diterima: isi alamat web yang diawali http:// atau https://, "
+        "atau teks lokasi penyimpanan (misalnya Lemari Arsip Subbag Hukum, Rak 2)."
+    ),
+    "nip": "NIP '{value}' tidak sah: NIP terdiri dari 18 angka, contoh 19860926 201505 1 001.",
+    "nip_number": (
+        "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik NIP sebagai teks "
+        "(awali dengan tanda petik ') atau dengan spasi, contoh 19860926 201505 1 001."
+    ),
+    "item_id": (
+        "{column} '{value}' bukan ID yang sah; bentuknya DIP-TAHUN-NOMOR, contoh DIP-2025-0042. "
+        "Jangan mengubah kolom ID."
+    ),
+    "required_if": "{column} wajib diisi karena {cond_column} {cond_value}.",
+    "required_decided": "{column} wajib diisi karena ada baris yang sudah diputuskan (YA/TIDAK).",
+    "not_applicable": (
+        "{column} hanya diisi bila {cond_column} {cond_value}; kosongkan sel ini atau ubah "
+        "{cond_column}."
+    ),
+    "duplicate_item": "Informasi ini sama dengan baris {other} (ringkasan dan waktu pembuatan "
+    "sama); hanya satu yang akan dicatat.",
+    "duplicate_id": (
+        "{column} '{value}' sudah ada di baris {other}; hanya baris pertama yang dipakai."
+    ),
+    "missing_meta": (
+        "'{column}' tidak ditemukan di atas tabel. Tulis label '{column}' dan isinya di sel "
+        "sebelah kanannya."
+    ),
+    "no_header": (
+        "Baris judul tabel formulir tidak ditemukan. Gunakan formulir resmi (ppid-batch form) "
+        "dan jangan mengubah judul kolomnya."
+    ),
+    "empty_form": "Formulir belum berisi satu pun informasi. Isi minimal satu baris di bawah "
+    "judul tabel, lalu kirim kembali.",
+    "unreadable": (
+        "Berkas .xlsx ini tidak dapat dibaca. Buka dan simpan ulang di Excel sebagai "
+        "'Buku Kerja Excel (*.xlsx)', lalu kirim kembali."
+    ),
+}
+
+
+def message(slug: str, **fmt: Any) -> str:
+    return TEMPLATES[slug].format(**fmt)
+
+
+# ---- per-type normalisation -------------------------------------------------------------
+
+
+def _normaliser(f: Field) -> Callable[[Any], Any]:
+    if f.type == "partial_date":
+        return nz.partial_date
+    if f.type == "choice":
+        lookup = f.choice_lookup()
+        return lambda v: nz.choice(v, lookup)
+    if f.type == "retensi":
+        return nz.retensi
+    return nz.to_text
+
+
+# ---- the pandera schema, built from the YAML --------------------------------------------
+
+
+def _checks(f: Field) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if f.min_length is not None or f.max_length is not None:
+        lo, hi = f.min_length or 0, f.max_length or 10**9
+        checks.append(pa.Check(lambda s, lo=lo, hi=hi: s.str.len().between(lo, hi), name="length"))
+    if f.type == "partial_date":
+        checks.append(pa.Check(lambda s: s.str.match(nz.ISO_PARTIAL.pattern), name="date"))
+        if f.min_year:
+            floor = f"{f.min_year:04d}"
+            checks.append(
+                pa.Check(
+                    lambda s, floor=floor: (
+                        ~s.str.match(nz.ISO_PARTIAL.pattern) | (s.str[:4] >= floor)
+                    ),
+                    name="year_min",
+                )
+            )
+    elif f.type == "choice":
+        checks.append(pa.Check.isin(f.choice_values, name="choice"))
+    elif f.type == "retensi":
+        checks.append(pa.Check(lambda s: s.str.match(nz.RETENSI_CANONICAL.pattern), name="retensi"))
+    elif f.type == "link":
+        checks.append(pa.Check(nz.link_ok, element_wise=True, name="link"))
+    elif f.type == "item_id":
+        checks.append(pa.Check(lambda s: s.str.match(ITEM_ID.pattern), name="item_id"))
+    return checks
+
+
+@lru_cache(maxsize=32)
+def dataframe_schema(schema: SheetSchema, keys: tuple[str, ...]) -> pa.DataFrameSchema:
+    """A pandera schema for the columns present in one sheet.
+
+    Values are Python str (or None) by construction of the normaliser, so no dtype is
+    declared: pandera's per-element str dtype check costs more than all the rules together.
+    """
+    return pa.DataFrameSchema(
+        {
+            k: pa.Column(
+                None, checks=_checks(schema.field(k)), nullable=not schema.field(k).required
+            )
+            for k in keys
+        },
+        strict=True,
+        ordered=False,
+    )
+
+
+# ---- from SheetRead to SheetReport ------------------------------------------------------
+
+
+class _Sheet:
+    """Normalised columns plus what is needed to point a finding at its cell."""
+
+    def __init__(self, sr: SheetRead) -> None:
+        self.sr = sr
+        self.schema = sr.schema
+        self.fields = [f for f in sr.schema.fields if not f.context]
+        combined = sr.schema.combined[0] if sr.schema.combined else None
+        self.combined_col = sr.columns.get(COMBINED)
+        self.combined_label = combined.label if combined else ""
+        self.split_keys = tuple(combined.splits_into) if combined and COMBINED in sr.columns else ()
+        self.present = tuple(
+            f.key for f in self.fields if f.key in sr.columns or f.key in self.split_keys
+        )
+        self.rows = [r for r, _ in sr.rows]
+        self.raw: dict[str, list[Any]] = {}
+        self.values: dict[str, list[Any]] = {}
+        for f in self.fields:
+            col = sr.columns.get(f.key)
+            if col is None:
+                continue
+            raw = [vals[col] if col < len(vals) else "" for _, vals in sr.rows]
+            self.raw[f.key] = raw
+            norm = _normaliser(f)
+            self.values[f.key] = [norm(v) if v != "" else None for v in raw]
+        if self.combined_col is not None and self.split_keys:
+            col = self.combined_col
+            raw = [vals[col] if col < len(vals) else "" for _, vals in sr.rows]
+            tempat_key, waktu_key = self.split_keys
+            split = [nz.split_combined(v) for v in raw]
+            self.raw[tempat_key] = self.raw[waktu_key] = raw
+            self.values[tempat_key] = [t for t, _ in split]
+            self.values[waktu_key] = [
+                w if w is not None or nz.to_text(v) is None else nz.to_text(v)
+                for (_, w), v in zip(split, raw, strict=True)
+            ]
+
+    def column_of(self, key: str) -> tuple[int, str]:
+        if key in self.split_keys:
+            return self.combined_col or 0, self.combined_label
+        return self.sr.columns[key], self.schema.field(key).label
+
+    def finding(self, slug: str, key: str, i: int, severity: str = "error", **fmt: Any) -> Finding:
+        col, label = self.column_of(key)
+        raw = self.raw[key][i]
+        shown = nz.to_text(raw) if not hasattr(raw, "isoformat") else raw
+        return Finding(
+            type=slug,
+            severity=severity,  # type: ignore[arg-type]
+            message=message(slug, column=label, value=shown, **fmt),
+            field=key,
+            column=label,
+            sheet=self.sr.sheet,
+            cell=cell_ref(self.rows[i], col),
+            row=self.rows[i] + 1,
+            value=shown,
+        )
+
+
+def _pandera_findings(sheet: _Sheet) -> list[Finding]:
+    keys = sheet.present
+    if not keys or not sheet.rows:
+        return []
+    frame = pd.DataFrame({k: sheet.values[k] for k in keys}, dtype=object)
+    pandera_schema = dataframe_schema(sheet.schema, keys)
+    try:
+        pandera_schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    out = []
+    for key, check, number, index in zip(
+        cases["column"], cases["check"], cases["check_number"], cases["index"], strict=True
+    ):
+        if index is None or pd.isna(index):
+            continue
+        i, f = int(index), sheet.schema.field(key)
+        if check != "not_nullable" and not pd.isna(number):
+            # built-in checks report their own wording; our slug is the check's name
+            check = pandera_schema.columns[key].checks[int(number)].name
+        if check == "not_nullable":
+            out.append(sheet.finding("required", key, i))
+        elif check == "length":
+            n = len(sheet.values[key][i] or "")
+            out.append(sheet.finding("length", key, i, min=f.min_length, max=f.max_length, n=n))
+        elif check == "choice":
+            out.append(sheet.finding("choice", key, i, choices=", ".join(f.choice_values)))
+        elif check == "year_min":
+            out.append(sheet.finding("year_min", key, i, min=f.min_year))
+        elif check in TEMPLATES:
+            out.append(sheet.finding(check, key, i))
+    return out
+
+
+def _cross_findings(sheet: _Sheet, meta: Mapping[str, Any]) -> list[Finding]:
+    out: list[Finding] = []
+    n = len(sheet.rows)
+    for f in sheet.fields:
+        if f.key not in sheet.values:
+            continue
+        vals = sheet.values[f.key]
+        for cond_key, cond_value in f.required_when:
+            cond = sheet.values.get(cond_key)
+            if cond is None:
+                continue
+            label = sheet.schema.field(cond_key).label
+            for i in range(n):
+                if cond[i] == cond_value and vals[i] is None:
+                    out.append(
+                        sheet.finding(
+                            "required_if", f.key, i, cond_column=label, cond_value=cond_value
+                        )
+                    )
+        for cond_key, cond_value in f.only_when:
+            cond = sheet.values.get(cond_key)
+            if cond is None:
+                continue
+            cond_field = sheet.schema.field(cond_key)
+            allowed = set(cond_field.choice_values)
+            for i in range(n):
+                if vals[i] is not None and cond[i] in allowed and cond[i] != cond_value:
+                    out.append(
+                        sheet.finding(
+                            "not_applicable",
+                            f.key,
+                            i,
+                            cond_column=cond_field.label,
+                            cond_value=cond_value,
+                        )
+                    )
+    filled = meta.get("tanggal_pengisian")
+    waktu = sheet.values.get("waktu_pembuatan")
+    if filled is not None and waktu is not None:
+        from .dates import format_date_id
+
+        for i, iso in enumerate(waktu):
+            p = nz.partial(iso) if iso else None
+            if p is not None and p.earliest() > filled:
+                out.append(
+                    sheet.finding(
+                        "date_after_filling", "waktu_pembuatan", i, tanggal=format_date_id(filled)
+                    )
+                )
+    return out
+
+
+def _duplicates(sheet: _Sheet) -> list[Finding]:
+    out: list[Finding] = []
+    seen: dict[Any, int] = {}
+    if "ringkasan" in sheet.values and "waktu_pembuatan" in sheet.values:
+        keys = zip(
+            (label_key(v) if v else None for v in sheet.values["ringkasan"]),
+            sheet.values["waktu_pembuatan"],
+            strict=True,
+        )
+        slug, field_key = "duplicate_item", "ringkasan"
+    elif sheet.schema.kind == "persetujuan" and "id" in sheet.values:
+        keys = ((v.upper() if v else None, None) for v in sheet.values["id"])
+        slug, field_key = "duplicate_id", "id"
+    else:
+        return out
+    for i, key in enumerate(keys):
+        if key[0] is None:
+            continue
+        if key in seen:
+            other = sheet.rows[seen[key]] + 1
+            out.append(sheet.finding(slug, field_key, i, severity="warning", other=other))
+        else:
+            seen[key] = i
+    return out
+
+
+def _meta(sr: SheetRead, decided: bool) -> tuple[dict[str, Any], list[Finding]]:
+    meta: dict[str, Any] = {}
+    out: list[Finding] = []
+    for f in sr.schema.metadata:
+        meta[f.key] = None
+        needed = f.required or (f.required_when_decided and decided)
+        if f.key not in sr.meta:
+            if needed:
+                out.append(
+                    Finding(
+                        type="missing_meta",
+                        message=message("missing_meta", column=f.label),
+                        field=f.key,
+                        column=f.label,
+                        sheet=sr.sheet,
+                    )
+                )
+            continue
+        raw, ref = sr.meta[f.key]
+        row = int(re.sub(r"^[A-Z]+", "", ref)) if ref else None
+
+        def bad(slug: str, f: Field = f, raw: Any = raw, ref: Any = ref, row: Any = row) -> Finding:
+            shown = raw if hasattr(raw, "isoformat") else nz.to_text(raw)
+            return Finding(
+                type=slug,
+                message=message(
+                    "required_decided" if slug == "required_if" else slug,
+                    column=f.label,
+                    value=shown,
+                ),
+                field=f.key,
+                column=f.label,
+                sheet=sr.sheet,
+                cell=ref,
+                row=row,
+                value=shown,
+            )
+
+        text = nz.to_text(raw)
+        if text is None:
+            if needed:
+                out.append(bad("required" if f.required else "required_if"))
+            continue
+        if f.type == "date":
+            meta[f.key] = nz.full_date(raw)
+            if meta[f.key] is None:
+                out.append(bad("full_date"))
+        elif f.type == "nip":
+            meta[f.key] = nz.nip(raw)
+            if meta[f.key] is None:
+                out.append(bad("nip_number" if isinstance(raw, float) else "nip"))
+        else:
+            meta[f.key] = text
+    return meta, out
+
+
+def _sort_key(f: Finding) -> tuple[int, int, int, str]:
+    if f.cell is None:
+        return (0, 0, 0, f.type)
+    letters = re.match(r"[A-Z]+", f.cell)
+    col = 0
+    for ch in letters.group(0) if letters else "":
+        col = col * 26 + ord(ch) - 64
+    return (1, f.row or 0, col, f.type)
+
+
+def _items(sheet: _Sheet) -> tuple[dict[str, Any], ...]:
+    items = []
+    keys = [f.key for f in sheet.fields]
+    for i, r in enumerate(sheet.rows):
+        item: dict[str, Any] = {}
+        cells: dict[str, str] = {}
+        for k in keys:
+            vals = sheet.values.get(k)
+            item[k] = vals[i] if vals is not None else None
+            if vals is not None:
+                cells[k] = cell_ref(r, sheet.column_of(k)[0])
+        item["_sheet"] = sheet.sr.sheet
+        item["_row"] = r + 1
+        item["_cells"] = cells
+        items.append(item)
+    return tuple(items)
+
+
+def validate_sheet(path: Path, sha256: str, sr: SheetRead) -> SheetReport:
+    """Normalise and validate what the reader found on one sheet."""
+    errors = [f for f in sr.findings if f.severity == "error"]
+    warnings = [f for f in sr.findings if f.severity == "warning"]
+    base = {"path": Path(path), "kind": sr.schema.kind, "sha256": sha256, "sheet": sr.sheet}
+    if any(f.type == "duplicate_column" for f in errors):
+        # The batch cannot know which of two same-named columns is meant: no row is read.
+        return SheetReport(**base, errors=tuple(errors), warnings=tuple(warnings))
+    sheet = _Sheet(sr)
+    decided = any(v is not None for v in sheet.values.get("persetujuan", ()))
+    meta, meta_findings = _meta(sr, decided and sr.schema.kind == "persetujuan")
+    errors += meta_findings
+    if not sheet.rows:
+        errors.append(Finding(type="empty_form", message=message("empty_form"), sheet=sr.sheet))
+    errors += _pandera_findings(sheet)
+    errors += _cross_findings(sheet, meta)
+    warnings += _duplicates(sheet)
+    return SheetReport(
+        **base,
+        meta=meta,
+        items=_items(sheet),
+        errors=tuple(sorted(errors, key=_sort_key)),
+        warnings=tuple(sorted(warnings, key=_sort_key)),
+    )
+
+
+def validate_file(
+    path: Path,
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> SheetReport:
+    """Safe intake, kind detection, reading, normalisation and validation of one workbook."""
+    path = Path(path)
+    intake = check_file(path, max_file_bytes=max_file_bytes, max_unpacked_bytes=max_unpacked_bytes)
+    if intake.refusal is not None or intake.data is None:
+        return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(intake.refusal,))
+    try:
+        sr = read_sheet(intake.data)
+    except Exception:  # noqa: BLE001 — any reader failure is a clerk's unreadable file
+        unreadable = Finding(type="unreadable", message=message("unreadable"))
+        return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(unreadable,))
+    if sr is None:
+        no_header = Finding(type="no_header", message=message("no_header"))
+        return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(no_header,))
+    return validate_sheet(path, intake.sha256, sr)

@@ -1,0 +1,159 @@
+"""The Lembar Persetujuan Atasan PPID: content, protection, dropdown, print setup, replacement."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from ppid_batch.approval_sheet import write_approval_sheet
+from ppid_batch.config import Config
+from ppid_batch.models import RegisterItem
+
+TODAY = dt.date(2025, 3, 12)
+
+
+def _item(item_id: str, unit: str, ringkasan: str, **kw) -> RegisterItem:
+    return RegisterItem(
+        id=item_id,
+        unit=unit,
+        ringkasan=ringkasan,
+        penguasa=unit,
+        penanggung_jawab=f"Kepala {unit}",
+        waktu_pembuatan="2025-02",
+        tempat_pembuatan="Mesuji",
+        bentuk="Softcopy",
+        retensi="5 Tahun",
+        jenis=kw.pop("jenis", "Berkala"),
+        **kw,
+    )
+
+
+ITEMS = [
+    _item("DIP-2025-0001", "Subbagian Teknis", "Daftar Pemilih Tetap Pemilihan 2024"),
+    _item("DIP-2025-0002", "Subbagian Hukum", '=HYPERLINK("http://x") Laporan Keuangan'),
+    _item(
+        "DIP-2025-0003",
+        "Subbagian Hukum",
+        "Berita Acara Rekapitulasi",
+        jenis="Dikecualikan",
+        dasar_pengecualian="Pasal 17 huruf h UU 14/2008",
+    ),
+    _item("DIP-2025-0004", "Subbagian Teknis", "Laporan Kegiatan", status="approved"),
+    _item("DIP-2025-0005", "Subbagian Keuangan", "daftar pemilih  tetap pemilihan 2024"),
+]
+
+
+def _rows(path: Path) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+
+def test_the_sheet_lists_pending_items_grouped_by_unit(config: Config, tmp_path: Path) -> None:
+    path = write_approval_sheet(
+        ITEMS, config, tmp_path, today=TODAY, notes={"DIP-2025-0003": "Baru"}
+    )
+    assert path == tmp_path / "Lembar-Persetujuan-2025-03-12.xlsx"
+    rows = _rows(path)
+    assert rows[0][0] == "KOMISI PEMILIHAN UMUM KABUPATEN MESUJI"
+    assert rows[1][0] == "Lembar Persetujuan Atasan PPID"
+    assert rows[2][0].startswith("Dibuat 12 Maret 2025: 4 informasi menunggu persetujuan")
+    assert rows[4][:2] == ["Nama Atasan PPID", "NAMA ATASAN PPID (ganti)"]
+    assert rows[5][:2] == ["Tanggal Persetujuan", ""]
+    assert rows[8] == [
+        "ID Informasi",
+        "Unit Kerja",
+        "Ringkasan Isi Informasi",
+        "Jenis Informasi",
+        "Bentuk Informasi",
+        "Dasar Hukum Pengecualian",
+        "Catatan Sistem",
+        "Persetujuan (YA/TIDAK)",
+        "Arahan / Disposisi",
+    ]
+    body = [(r[0], r[1], r[3], r[5], r[6], r[7], r[8]) for r in rows[9:]]
+    assert body == [
+        ("DIP-2025-0002", "Subbagian Hukum", "Berkala", "", "", "", ""),
+        (
+            "DIP-2025-0003",
+            "Subbagian Hukum",
+            "Dikecualikan",
+            "Pasal 17 huruf h UU 14/2008",
+            "Baru",
+            "",
+            "",
+        ),
+        (
+            "DIP-2025-0005",
+            "Subbagian Keuangan",
+            "Berkala",
+            "",
+            "Ringkasan sama dengan DIP-2025-0001 (Subbagian Teknis).",
+            "",
+            "",
+        ),
+        (
+            "DIP-2025-0001",
+            "Subbagian Teknis",
+            "Berkala",
+            "",
+            "Ringkasan sama dengan DIP-2025-0005 (Subbagian Keuangan).",
+            "",
+            "",
+        ),
+    ]
+    assert rows[9][2] == '=HYPERLINK("http://x") Laporan Keuangan'
+
+
+def test_only_the_decision_cells_are_open_and_the_id_is_protected(
+    config: Config, tmp_path: Path
+) -> None:
+    path = write_approval_sheet(ITEMS, config, tmp_path, today=TODAY)
+    ws = openpyxl.load_workbook(path).active
+    assert ws.protection.sheet and not ws.protection.password
+    assert ws["A10"].protection.locked and ws["C10"].protection.locked
+    assert not ws["H10"].protection.locked and not ws["I13"].protection.locked
+    assert not ws["B5"].protection.locked and not ws["B6"].protection.locked
+    assert ws["C10"].data_type == "s"  # a leading '=' stays text, never a formula
+    rules = {str(dv.sqref): (dv.type, dv.formula1) for dv in ws.data_validations.dataValidation}
+    assert rules["H10:H13"] == ("list", '"YA,TIDAK"')
+    assert rules["B6"][0] == "date"
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)
+    assert ws.print_title_rows == "$9:$9" and ws.freeze_panes == "A10"
+    assert ws.column_dimensions["C"].width > 40
+
+
+def test_same_items_same_day_give_identical_bytes(config: Config, tmp_path: Path) -> None:
+    a = write_approval_sheet(ITEMS, config, tmp_path / "a", today=TODAY)
+    b = write_approval_sheet(list(reversed(ITEMS)), config, tmp_path / "b", today=TODAY)
+    assert a is not None and b is not None
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_new_sheet_replaces_untouched_old_ones(config: Config, tmp_path: Path) -> None:
+    out = tmp_path / "persetujuan"
+    old = write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 1))
+    filled = write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 5))
+    assert old is not None and filled is not None and old.exists() is False
+    wb = openpyxl.load_workbook(filled)
+    wb.active["H10"] = "YA"
+    wb.save(filled)
+    new = write_approval_sheet(ITEMS, config, out, today=TODAY)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Lembar-Persetujuan-2025-03-05.xlsx",  # filled in place: kept for its sender
+        "Lembar-Persetujuan-2025-03-12.xlsx",
+    ]
+    assert new == out / "Lembar-Persetujuan-2025-03-12.xlsx"
+
+
+@pytest.mark.parametrize("items", [[], [dataclasses.replace(ITEMS[0], status="refused")]])
+def test_nothing_pending_writes_nothing_and_removes_the_old_sheet(
+    config: Config, tmp_path: Path, items: list[RegisterItem]
+) -> None:
+    out = tmp_path / "persetujuan"
+    write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 1))
+    assert write_approval_sheet(items, config, out, today=TODAY) is None
+    assert list(out.iterdir()) == []

@@ -1,0 +1,100 @@
+"""Arahan back to the units: one workbook per unit with its refused items, regenerated each run."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from ppid_batch.config import Config
+from ppid_batch.models import RegisterItem
+from ppid_batch.unit_feedback import unit_slug, write_unit_feedback
+
+TODAY = dt.date(2025, 3, 15)
+
+
+def _item(item_id: str, unit: str, status: str, arahan: str | None = None) -> RegisterItem:
+    return RegisterItem(
+        id=item_id,
+        unit=unit,
+        ringkasan=f"Informasi {item_id}",
+        penguasa=unit,
+        penanggung_jawab=unit,
+        waktu_pembuatan="2025-02",
+        tempat_pembuatan="Mesuji",
+        bentuk="Softcopy",
+        retensi="5 Tahun",
+        jenis="Berkala",
+        status=status,
+        arahan=arahan,
+        atasan="Drs. Ahmad Fauzi" if status != "pending" else None,
+        decided_on=dt.date(2025, 3, 14) if status != "pending" else None,
+    )
+
+
+ITEMS = [
+    _item("DIP-2025-0001", "Subbagian Hukum", "approved"),
+    _item("DIP-2025-0002", "Subbagian Hukum", "refused", "Sebutkan periode laporan."),
+    _item("DIP-2025-0003", "Subbagian Keuangan, Umum & Logistik", "refused", "Lengkapi tautan."),
+    _item("DIP-2025-0004", "Subbagian Hukum", "pending"),
+]
+
+
+def test_each_unit_gets_its_refused_items_with_arahan(config: Config, tmp_path: Path) -> None:
+    out = tmp_path / "umpan-balik"
+    paths = write_unit_feedback(ITEMS, config, out, today=TODAY)
+    assert [p.name for p in paths] == [
+        "Arahan-subbagian-hukum.xlsx",
+        "Arahan-subbagian-keuangan-umum-logistik.xlsx",
+    ]
+    rows = CalamineWorkbook.from_path(str(paths[0])).get_sheet_by_index(0).to_python()
+    assert rows[1][0] == "Arahan Atasan PPID atas Usulan Informasi: Subbagian Hukum"
+    assert rows[2][0] == "Per 15 Maret 2025: 1 informasi belum disetujui."
+    assert rows[5][:5] == [
+        "ID Informasi",
+        "Ringkasan Isi Informasi",
+        "Waktu Pembuatan Informasi",
+        "Jenis Informasi",
+        "Arahan / Disposisi",
+    ]
+    assert rows[6] == [
+        "DIP-2025-0002",
+        "Informasi DIP-2025-0002",
+        "Februari 2025",
+        "Berkala",
+        "Sebutkan periode laporan.",
+        "Drs. Ahmad Fauzi",
+        "14 Maret 2025",
+    ]
+    assert len(rows) == 7
+
+
+def test_a_unit_with_nothing_refused_any_more_loses_its_file(
+    config: Config, tmp_path: Path
+) -> None:
+    out = tmp_path / "umpan-balik"
+    out.mkdir()
+    (out / "Form-DIP-Hukum-koreksi.xlsx").write_bytes(b"the reader's corrected copy")
+    write_unit_feedback(ITEMS, config, out, today=TODAY)
+    corrected = [
+        dataclasses.replace(i, status="pending") if i.id == "DIP-2025-0002" else i for i in ITEMS
+    ]
+    write_unit_feedback(corrected, config, out, today=TODAY)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Arahan-subbagian-keuangan-umum-logistik.xlsx",
+        "Form-DIP-Hukum-koreksi.xlsx",
+    ]
+
+
+def test_feedback_is_deterministic(config: Config, tmp_path: Path) -> None:
+    (a,) = write_unit_feedback(ITEMS[:2], config, tmp_path / "a", today=TODAY)
+    (b,) = write_unit_feedback(ITEMS[:2], config, tmp_path / "b", today=TODAY)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_unit_slug() -> None:
+    assert unit_slug("Subbagian Teknis Penyelenggaraan") == "subbagian-teknis-penyelenggaraan"
+    assert unit_slug("Sekretariat — Bagian Umum") == "sekretariat-bagian-umum"
+    assert unit_slug("???") == "unit"
