@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from . import __version__
 from .config import Config, load_config
@@ -17,6 +21,90 @@ from .errors import PpidError
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# click prints its own texts in English; staff read Indonesian (kept to headings, the help
+# option and the common usage errors).
+HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Positional arguments": "Argumen"}
+USAGE_ERRORS = (
+    (r"Missing argument '(.+?)'\.", r"Argumen '\1' belum diisi."),
+    (r"Missing option '(.+?)'\.", r"Opsi '\1' wajib diisi."),
+    (r"Missing command\.", "Perintah belum diberikan."),
+    (r"No such option '(.+?)'\.", r"Opsi '\1' tidak dikenal."),
+    (r"No such command '(.+?)'\.", r"Perintah '\1' tidak dikenal."),
+    (r"\(Did you mean one of: (.+)\?\)", r"(Mungkin maksudnya salah satu dari: \1?)"),
+    (r"Did you mean (.+)\?", r"Mungkin maksudnya \1?"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1."),
+    (r"Option '(.+?)' requires an argument\.", r"Opsi '\1' memerlukan nilai."),
+    (r"Invalid value for '(.+?)':", r"Nilai tidak sah untuk '\1':"),
+)
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix or "Penggunaan: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _UsageError(click.UsageError):
+    """A click usage error told in Indonesian, in the same `Galat: …` shape as PpidError."""
+
+    def show(self, file: Any = None) -> None:
+        lines = [f"Galat: {self.format_message()}"]
+        if self.ctx is not None:
+            hint = f"Lihat '{self.ctx.command_path} --help' untuk bantuan."
+            lines[:0] = [self.ctx.get_usage(), hint]
+        for line in lines:
+            click.echo(line, file=file, err=file is None)
+
+
+@contextlib.contextmanager
+def _usage_in_indonesian() -> Iterator[None]:
+    try:
+        yield
+    except (_UsageError, NoArgsIsHelpError):
+        raise
+    except click.UsageError as exc:
+        text = exc.format_message()
+        for pattern, replacement in USAGE_ERRORS:
+            text = re.sub(pattern, replacement, text)
+        raise _UsageError(text, ctx=exc.ctx) from exc
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Tampilkan bantuan ini lalu keluar."
+        return option
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
+
+    # Parsing the group's own options happens in make_context, a subcommand's in invoke.
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _usage_in_indonesian():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_in_indonesian():
+            return super().invoke(ctx)
 
 
 def _fail(exc: PpidError, debug: bool) -> None:
@@ -45,6 +133,7 @@ workspace_option = click.option(
     "-w",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
+    metavar="FOLDER",
     help="Folder ruang kerja (bawaan: PPID_WORKSPACE atau folder saat ini).",
 )
 
@@ -61,8 +150,13 @@ def _config(workspace: Path | None) -> Config:
     return load_config(default_workspace(workspace))
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "--version", message="ppid-batch %(version)s")
+@click.group("ppid-batch", cls=_Group, context_settings=CONTEXT)
+@click.version_option(
+    __version__,
+    "--version",
+    message="ppid-batch %(version)s",
+    help="Tampilkan versi ppid-batch lalu keluar.",
+)
 @click.option("--debug", is_flag=True, help="Tampilkan traceback lengkap bila terjadi galat.")
 def cli(debug: bool) -> None:
     """Pendokumentasian Informasi Publik (SOP 3/2025) KPU Kabupaten Mesuji sebagai proses malam.
@@ -74,10 +168,18 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "directory",
+    metavar="[FOLDER]",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 @handles_errors
 def init(directory: Path | None) -> None:
-    """Siapkan ruang kerja: folder input/, output/, var/ dan ppid.toml berkomentar."""
+    """Siapkan ruang kerja: folder input/, output/, var/ dan ppid.toml berkomentar.
+
+    FOLDER bawaan adalah folder saat ini. Berkas yang sudah ada tidak ditimpa.
+    """
     from .workspace import init_workspace
 
     target = directory or Path.cwd()
@@ -90,6 +192,49 @@ def init(directory: Path | None) -> None:
 
 # ---- form ----
 # (section owned by issue 2: blank form)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="BERKAS",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Berkas tujuan, atau folder tujuan (bawaan: Form-Daftar-Informasi-Publik.xlsx "
+    "di folder saat ini).",
+)
+@click.option(
+    "--unit", metavar="NAMA", default=None, help="Isi Unit Kerja / Subbagian terlebih dahulu."
+)
+@click.option("--timpa", is_flag=True, help="Timpa berkas tujuan bila sudah ada.")
+@workspace_option
+@handles_errors
+def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | None) -> None:
+    """Buat Form Daftar Informasi Publik kosong untuk diisi tim penghubung.
+
+    Formulir berisi daftar pilihan untuk Bentuk dan Jenis Informasi, petunjuk pada setiap
+    kolom, sel Versi Formulir, dan lembar Panduan dengan satu baris contoh. Nama kantor
+    diambil dari ppid.toml.
+    """
+    from .errors import UsageError
+    from .form import DEFAULT_FORM_NAME, write_blank_form
+
+    target = output or Path(DEFAULT_FORM_NAME)
+    if target.is_dir():
+        target = target / DEFAULT_FORM_NAME
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(f"Nama berkas formulir harus berakhiran .xlsx (bukan '{target.name}').")
+    if target.exists() and not timpa:
+        raise UsageError(
+            f"{target} sudah ada; pilih nama lain dengan -o "
+            "atau tambahkan --timpa untuk menimpanya."
+        )
+    unit = unit.strip() if unit else None
+    path = write_blank_form(target, _config(workspace), unit=unit)
+    click.echo(f"Formulir kosong ditulis: {path}")
+    click.echo("Bagikan ke tim penghubung; setelah diisi, taruh berkasnya di folder input/.")
 
 
 # ---- validate ----

@@ -1,0 +1,195 @@
+"""The command line speaks Indonesian: help texts, usage errors, and `init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from ppid_batch import __version__
+from ppid_batch.cli import _Group, cli
+
+ENGLISH = (
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Show this message",
+    "Show the version",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
+    "Error:",
+    "Try '",
+)
+
+
+def invoke(*args: str) -> click.testing.Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def assert_indonesian(text: str) -> None:
+    for phrase in ENGLISH:
+        assert phrase not in text, f"English click text {phrase!r} in:\n{text}"
+
+
+def test_main_help_is_indonesian() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("Penggunaan: ppid-batch [OPSI] PERINTAH [ARGUMEN]...\n")
+    assert "\nOpsi:\n" in out and "\nPerintah:\n" in out
+    assert "-h, --help  Tampilkan bantuan ini lalu keluar." in out
+    assert "--version   Tampilkan versi ppid-batch lalu keluar." in out
+    assert "Pendokumentasian Informasi Publik" in out
+    assert_indonesian(out)
+
+
+def test_short_help_option() -> None:
+    assert invoke("-h").stdout == invoke("--help").stdout
+
+
+def test_no_arguments_shows_the_help() -> None:
+    result = invoke()
+    assert "Penggunaan: ppid-batch" in result.output
+    assert "Perintah:" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_help_is_indonesian(name: str) -> None:
+    result = invoke(name, "--help")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith(f"Penggunaan: ppid-batch {name} [OPSI]")
+    assert "Tampilkan bantuan ini lalu keluar." in out
+    assert_indonesian(out)
+    summary = cli.commands[name].get_short_help_str(limit=200)
+    assert len(summary) > 20, f"{name} needs a sentence saying what it does"
+    assert summary in " ".join(out.split())
+
+
+def test_form_help_says_what_it_does() -> None:
+    out = invoke("form", "--help").stdout
+    assert "Buat Form Daftar Informasi Publik kosong untuk diisi tim penghubung." in out
+    for option in ("-o, --output BERKAS", "--unit NAMA", "--timpa", "-w, --workspace FOLDER"):
+        assert option in out
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert (result.exit_code, result.stdout) == (0, f"ppid-batch {__version__}\n")
+
+
+# ---------------------------------------------------------------- usage errors
+
+
+def test_unknown_command_is_indonesian() -> None:
+    result = invoke("inti")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Penggunaan: ppid-batch [OPSI] PERINTAH [ARGUMEN]...\n"
+        "Lihat 'ppid-batch --help' untuk bantuan.\n"
+        "Galat: Perintah 'inti' tidak dikenal. Mungkin maksudnya 'init'?\n"
+    )
+
+
+def test_unknown_option_is_indonesian() -> None:
+    result = invoke("form", "--unti", "Hukum")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Galat: Opsi '--unti' tidak dikenal. "
+        "(Mungkin maksudnya salah satu dari: '--timpa', '--unit'?)\n"
+    )
+    assert "Lihat 'ppid-batch form --help' untuk bantuan." in result.stderr
+
+
+def test_option_without_value_is_indonesian() -> None:
+    result = invoke("form", "-o")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Galat: Opsi '-o' memerlukan nilai.\n")
+
+
+def test_extra_argument_is_indonesian(tmp_path: Path) -> None:
+    result = invoke("init", str(tmp_path / "a"), "b")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Galat: Argumen berlebih: b.\n")
+
+
+def test_missing_argument_is_indonesian() -> None:
+    # No command of this part takes a required argument yet; the shape is the group's.
+    group = _Group("ppid-batch")
+
+    @group.command()
+    @click.argument("berkas")
+    def periksa(berkas: str) -> None:
+        """Periksa berkas."""
+
+    result = CliRunner().invoke(group, ["periksa"], prog_name="ppid-batch")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Penggunaan: ppid-batch periksa [OPSI] BERKAS\n"
+        "Lihat 'ppid-batch periksa --help' untuk bantuan.\n"
+        "Galat: Argumen 'BERKAS' belum diisi.\n"
+    )
+
+
+def test_invalid_value_is_indonesian(tmp_path: Path) -> None:
+    a_file = tmp_path / "berkas.txt"
+    a_file.write_text("x", encoding="utf-8")
+    result = invoke("init", str(a_file))
+    assert result.exit_code == 2
+    assert "Galat: Nilai tidak sah untuk '[FOLDER]': " in result.stderr
+
+
+# ---------------------------------------------------------------- init
+
+
+def test_init_lays_out_a_workspace(tmp_path: Path) -> None:
+    target = tmp_path / "kantor"
+    result = invoke("init", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"dibuat: {target / 'input'}",
+        f"dibuat: {target / 'output'}",
+        f"dibuat: {target / 'var'}",
+        f"dibuat: {target / 'ppid.toml'}",
+        f"Ruang kerja siap di {target.resolve()}. Sunting ppid.toml: nama dan NIP pejabat.",
+    ]
+    assert all((target / d).is_dir() for d in ("input", "output", "var"))
+    toml = (target / "ppid.toml").read_text(encoding="utf-8")
+    assert toml.startswith("# ppid.toml — konfigurasi kantor")
+    assert 'kode_wilayah = "1811"' in toml
+
+
+def test_init_keeps_an_edited_config(tmp_path: Path) -> None:
+    target = tmp_path / "kantor"
+    invoke("init", str(target))
+    config = target / "ppid.toml"
+    edited = config.read_text(encoding="utf-8").replace("NAMA PPID (ganti)", "Budi Santoso")
+    config.write_text(edited, encoding="utf-8")
+    result = invoke("init", str(target))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"Ruang kerja siap di {target.resolve()}. Sunting ppid.toml: nama dan NIP pejabat."
+    ]
+    assert config.read_text(encoding="utf-8") == edited
+
+
+def test_init_then_form_works(tmp_path: Path) -> None:
+    target = tmp_path / "kantor"
+    invoke("init", str(target))
+    result = invoke("form", "-w", str(target), "-o", str(target / "output"))
+    assert result.exit_code == 0, result.output
+    assert (target / "output" / "Form-Daftar-Informasi-Publik.xlsx").is_file()
+
+
+def test_init_on_a_file_is_refused(tmp_path: Path) -> None:
+    # click checks the path type first; the library guards the same case for callers.
+    from ppid_batch.errors import UsageError
+    from ppid_batch.workspace import init_workspace
+
+    a_file = tmp_path / "bukan-folder"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError, match="sudah ada dan bukan folder"):
+        init_workspace(a_file)

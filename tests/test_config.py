@@ -1,0 +1,236 @@
+"""ppid.toml: valid values load into Config; each wrong one is one Indonesian line, exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ppid_batch.cli import cli
+from ppid_batch.config import load_config
+from ppid_batch.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def edit_config(workspace: Path, old: str, new: str) -> None:
+    path = workspace / "ppid.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run_form(workspace: Path, tmp_path: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["form", "-w", str(workspace), "-o", str(tmp_path / "f.xlsx")])
+    return result.exit_code, result.stdout, result.stderr
+
+
+# ---------------------------------------------------------------- valid values
+
+
+def test_project_config_loads(config) -> None:
+    assert config.office.nama_satker == "Komisi Pemilihan Umum Kabupaten Mesuji"
+    assert config.office.kode_wilayah == "1811"
+    assert config.ppid.nip == "198609262015051001"
+    assert config.atasan_ppid.role == "atasan_ppid"
+    assert config.nota_dinas.kka == "HM.02"
+    assert config.nota_number(7, 2025) == "7/HM.02-ND/1811/2025"
+    assert config.nota_dinas.tembusan == ("Ketua KPU Kabupaten Mesuji selaku Atasan PPID",)
+    assert config.settle_seconds == 30 and config.pdf is False
+    assert config.similarity_threshold == 90
+    assert config.input_dir == config.workspace / "input"
+    assert config.database_url == f"sqlite:///{config.workspace / 'var' / 'ppid.sqlite'}"
+
+
+def test_optional_values_take_their_defaults(workspace: Path) -> None:
+    path = workspace / "ppid.toml"
+    kept = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(("pola_nomor", "kka", "tunggu_detik", "database", "singkatan"))
+    ]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    config = load_config(workspace)
+    assert config.nota_dinas.pola_nomor == "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"
+    assert config.nota_number(1, 2026) == "1/HM.02-ND/1811/2026"
+    assert config.settle_seconds == 30
+    assert config.office.singkatan == config.office.nama_satker
+
+
+def test_custom_pattern_with_roman_month(workspace: Path) -> None:
+    edit_config(
+        workspace,
+        'pola_nomor = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"',
+        'pola_nomor = "{urut}/PPID/{bulan_romawi}/{tahun}"',
+    )
+    assert load_config(workspace).nota_number(12, 2026, month=11) == "12/PPID/XI/2026"
+
+
+def test_nip_with_spaces_is_stored_as_digits(workspace: Path) -> None:
+    edit_config(workspace, 'nip = "19750312 200212 1 002"', 'nip = "197503122002121002"')
+    assert load_config(workspace).atasan_ppid.nip == "197503122002121002"
+
+
+# ---------------------------------------------------------------- errors through the real CLI
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    code, out, err = run_form(empty, tmp_path)
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"Galat: Berkas konfigurasi {empty.resolve() / 'ppid.toml'} tidak ditemukan; buat ruang "
+        "kerja dengan 'ppid-batch init' atau pilih folder dengan --workspace.\n"
+    )
+    assert not (tmp_path / "f.xlsx").exists()
+
+
+BAD_VALUES = [
+    pytest.param(
+        'nip = "19860926 201505 1 001"',
+        'nip = "1986 0926"',
+        "ppid.toml: 'pejabat.ppid.nip' bukan NIP yang sah ('1986 0926'); NIP terdiri dari 18 "
+        "angka, contoh 19860926 201505 1 001.",
+        id="nip-too-short",
+    ),
+    pytest.param(
+        'nip = "19750312 200212 1 002"',
+        'nip = "19751332 200212 1 002"',
+        "ppid.toml: 'pejabat.atasan_ppid.nip' bukan NIP yang sah ('19751332 200212 1 002'); NIP "
+        "terdiri dari 18 angka, contoh 19860926 201505 1 001.",
+        id="nip-no-real-birth-date",
+    ),
+    pytest.param(
+        'nama_satker = "Komisi',
+        'namasatker = "Komisi',
+        "ppid.toml: kunci 'kantor.namasatker' tidak dikenal; periksa ejaannya.",
+        id="unknown-key",
+    ),
+    pytest.param(
+        "[batch]",
+        "[bacth]",
+        "ppid.toml: kunci 'bacth' tidak dikenal; periksa ejaannya.",
+        id="unknown-section",
+    ),
+    pytest.param(
+        'pola_nomor = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"',
+        'pola_nomor = "{nomor}/{kka}-ND/{kode_wilayah}/{tahun}"',
+        "ppid.toml: 'nota_dinas.pola_nomor' memakai {nomor} yang tidak dikenal; yang boleh: "
+        "{bulan}, {bulan_romawi}, {kka}, {kode_wilayah}, {tahun}, {urut}.",
+        id="pattern-unknown-field",
+    ),
+    pytest.param(
+        'pola_nomor = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"',
+        'pola_nomor = "{kka}-ND/{kode_wilayah}/{tahun}"',
+        "ppid.toml: 'nota_dinas.pola_nomor' harus memuat {urut} agar setiap nomor berbeda.",
+        id="pattern-without-urut",
+    ),
+    pytest.param(
+        'pola_nomor = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"',
+        'pola_nomor = "{urut/{kka}"',
+        "ppid.toml: 'nota_dinas.pola_nomor' tidak dapat dibaca ('{urut/{kka}').",
+        id="pattern-unreadable",
+    ),
+    pytest.param(
+        "tunggu_detik = 30",
+        'tunggu_detik = "30"',
+        "ppid.toml: 'batch.tunggu_detik' harus berupa bilangan bulat 0 sampai 86400.",
+        id="wrong-type-integer",
+    ),
+    pytest.param(
+        "pdf = false",
+        'pdf = "tidak"',
+        "ppid.toml: 'batch.pdf' harus true atau false.",
+        id="wrong-type-boolean",
+    ),
+    pytest.param(
+        'tembusan = ["Ketua KPU Kabupaten Mesuji selaku Atasan PPID"]',
+        'tembusan = "Ketua KPU Kabupaten Mesuji"',
+        "ppid.toml: 'nota_dinas.tembusan' harus berupa daftar teks, contoh [\"Ketua KPU\"].",
+        id="wrong-type-list",
+    ),
+    pytest.param(
+        'kode_wilayah = "1811"',
+        'kode_wilayah = "Mesuji"',
+        "ppid.toml: 'kantor.kode_wilayah' harus berupa angka kode wilayah, contoh 1811 "
+        "(bukan 'Mesuji').",
+        id="kode-wilayah-not-digits",
+    ),
+    pytest.param(
+        'nama = "NAMA PPID (ganti)"',
+        'nama = "  "',
+        "ppid.toml: 'pejabat.ppid.nama' harus berupa teks yang tidak kosong.",
+        id="empty-name",
+    ),
+    pytest.param(
+        'nama = "NAMA PPID (ganti)"\n',
+        "",
+        "ppid.toml: 'pejabat.ppid.nama' wajib diisi (teks).",
+        id="missing-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BAD_VALUES)
+def test_wrong_value_is_one_indonesian_line(
+    workspace: Path, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    edit_config(workspace, old, new)
+    code, out, err = run_form(workspace, tmp_path)
+    assert (code, out, err) == (2, "", f"Galat: {message}\n")
+
+
+def test_toml_syntax_error_names_the_file(workspace: Path, tmp_path: Path) -> None:
+    edit_config(workspace, "pdf = false", "pdf = ")
+    code, _, err = run_form(workspace, tmp_path)
+    assert code == 2
+    assert err.startswith("Galat: ppid.toml tidak dapat dibaca: ")
+    assert err.count("\n") == 1
+
+
+def test_library_raises_config_error(workspace: Path) -> None:
+    edit_config(workspace, "[batch]", "[bacth]")
+    with pytest.raises(ConfigError, match="kunci 'bacth' tidak dikenal"):
+        load_config(workspace)
+
+
+def _python_m(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PPID_WORKSPACE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "ppid_batch", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_no_traceback_without_debug_and_traceback_with_it(tmp_path: Path) -> None:
+    plain = _python_m(["form"], tmp_path)
+    assert plain.returncode == 2
+    assert plain.stdout == ""
+    assert plain.stderr.count("\n") == 1
+    assert plain.stderr.startswith("Galat: Berkas konfigurasi ")
+    assert "Traceback" not in plain.stderr
+
+    debug = _python_m(["--debug", "form"], tmp_path)
+    assert debug.returncode != 0
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert "ppid_batch.errors.ConfigError: Berkas konfigurasi" in debug.stderr
+
+
+def test_workspace_from_environment(workspace: Path, tmp_path: Path) -> None:
+    target = tmp_path / "dari-env.xlsx"
+    result = CliRunner(env={"PPID_WORKSPACE": str(workspace)}).invoke(
+        cli, ["form", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert target.is_file()
