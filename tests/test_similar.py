@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports_util import HUKUM, KEUANGAN, TEKNIS, item
 
-from ppid_batch.similar import count_pairs, near_duplicates, normalise
+from ppid_batch.similar import approval_notes, count_pairs, near_duplicates, normalise
 
 
 def test_normalise_ignores_case_punctuation_and_spacing() -> None:
@@ -61,4 +61,43 @@ def test_long_lists_of_matches_are_cut_to_three() -> None:
     assert note == (
         "Mirip DIP-2025-0002 (Unit B), 100%; Mirip DIP-2025-0003 (Unit C), 100%; "
         "Mirip DIP-2025-0004 (Unit D), 100%; dan 1 lainnya"
+    )
+
+
+def test_approval_notes_compare_pending_items_with_the_whole_register() -> None:
+    register = [
+        item(1, HUKUM, "Laporan Keuangan Tahunan 2024", status="approved"),
+        item(2, KEUANGAN, "laporan keuangan tahunan 2024", status="pending"),
+        item(3, TEKNIS, "Laporan keuangan tahunan 2024.", status="refused"),
+        item(4, TEKNIS, "Jadwal tahapan pemilihan", status="pending"),
+    ]
+    # only pending items get a note; decided ones are still named as matches
+    assert approval_notes(register, 90) == {
+        "DIP-2025-0002": (
+            "Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 100%; "
+            "Mirip DIP-2025-0003 (Subbagian Teknis Penyelenggaraan Pemilu), 100%"
+        )
+    }
+
+
+def test_notes_reach_the_catatan_sistem_column_of_the_approval_sheet(tmp_path, config) -> None:
+    import datetime as dt
+
+    from python_calamine import CalamineWorkbook
+
+    from ppid_batch.approval_sheet import write_approval_sheet
+
+    register = [
+        item(1, HUKUM, "Profil singkat KPU Kabupaten Mesuji", status="approved"),
+        item(2, KEUANGAN, "Profil singkat KPU Kab. Mesuji", status="pending"),
+    ]
+    path = write_approval_sheet(
+        register, config, tmp_path, today=dt.date(2025, 3, 3),
+        notes=approval_notes(register, config.similarity_threshold),
+    )  # fmt: skip
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    header = next(r for r in rows if "Catatan Sistem" in r)
+    row = next(r for r in rows if "DIP-2025-0002" in r)
+    assert row[header.index("Catatan Sistem")] == (
+        "Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 90%"
     )
