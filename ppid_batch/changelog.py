@@ -83,13 +83,19 @@ def diff_register(
 
 
 def changes_from_store(
-    store: Store, *, year: int | None = None, run_id: int | None = None
+    store: Store,
+    *,
+    year: int | None = None,
+    run_id: int | None = None,
+    register_year: int | None = None,
 ) -> list[ChangeFact]:
     """Every approval (YA) the store recorded, as register changes in the order applied.
 
     The date is the day the run took the approval sheet in (the day the
     published lists changed), or the decision date for a decision recorded
-    outside a run. `year` filters on that date; `run_id` keeps one run.
+    outside a run. `year` filters on that date; `run_id` keeps one run;
+    `register_year` keeps the items of one year's register (DIP-<year>-…),
+    for that register's 'Riwayat Perubahan' sheet.
     """
     import sqlalchemy as sa
 
@@ -112,6 +118,8 @@ def changes_from_store(
     )
     if run_id is not None:
         query = query.where(decisions.c.run_id == run_id)
+    if register_year is not None:
+        query = query.where(decisions.c.item_id.like(f"DIP-{register_year}-%"))
     with store.begin() as conn:
         rows = conn.execute(query).all()
     by_id = {i.id: i for i in store.items(status="approved")} if rows else {}

@@ -66,6 +66,8 @@ def test_changes_from_the_store_per_run_and_year(config: Config) -> None:
         night_4 = changes_from_store(store, run_id=4)
         assert changes_from_store(store, year=2024) == []
         assert changes_from_store(store, run_id=3) == []
+        assert changes_from_store(store, register_year=2024) == []
+        assert len(changes_from_store(store, register_year=2025)) == 4
     assert [(c.run_id, c.changed_on, c.item_id, c.action) for c in every] == [
         (2, D(2025, 3, 10), "DIP-2025-0001", ADDED),
         (2, D(2025, 3, 10), "DIP-2025-0004", ADDED),
