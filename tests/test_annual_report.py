@@ -92,7 +92,7 @@ def test_write_reports_from_the_register_golden(
     assert_golden(request, "matriks-kegiatan-2025.txt", xlsx_text(paths[0]))
 
 
-def test_report_command(config: Config) -> None:
+def test_report_command(config: Config, request: pytest.FixtureRequest) -> None:
     from click.testing import CliRunner
     from reports_util import library_year
 
@@ -102,7 +102,8 @@ def test_report_command(config: Config) -> None:
     with Store.open(config.database_url) as store:
         library_year(store, config)
     runner = CliRunner()
-    result = runner.invoke(cli, ["report", "--year", "2025", "--workspace", str(config.workspace)])
+    ws = str(config.workspace)
+    result = runner.invoke(cli, ["report", "--year", "2025", "--now", "2026-01-15", "-w", ws])
     assert result.exit_code == 0, result.output
     folder = config.output_dir / "laporan"
     assert result.output.splitlines() == [
@@ -115,7 +116,15 @@ def test_report_command(config: Config) -> None:
             "Grafik-2025-Keputusan.png",
         )
     ]
-    assert "DIP-2025-0005" in _dump(folder / "Laporan-Tahunan-2025.docx")
+    # the same register and day give the same document as the library call
+    assert_golden(
+        request, "register-laporan-tahunan-2025.txt", _dump(folder / "Laporan-Tahunan-2025.docx")
+    )
+    bad = runner.invoke(cli, ["report", "--now", "15/01/2026", "-w", ws])
+    assert bad.exit_code == 2
+    assert bad.output == (
+        "Galat: --now harus berupa tanggal ISO, contoh 2025-12-31 (bukan '15/01/2026').\n"
+    )
 
 
 def test_report_command_without_a_register_and_with_a_wrong_year(config: Config) -> None:
