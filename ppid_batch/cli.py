@@ -491,6 +491,35 @@ def demo(directory: Path | None) -> None:
 # (section owned by issue 7: annual report)
 
 
+@cli.command()
+@click.option(
+    "--year",
+    "--tahun",
+    "year",
+    type=int,
+    default=None,
+    help="Tahun laporan (bawaan: tahun berjalan).",
+)
+@click.option("--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian).")
+@workspace_option
+@handles_errors
+def report(year: int | None, today_text: str | None, workspace: Path | None) -> None:
+    """Tulis Matriks Kegiatan dan Laporan Tahunan (dengan grafik) ke output/laporan/."""
+    import datetime as dt
+
+    from .annual_report import write_reports
+    from .errors import UsageError
+
+    try:
+        today = dt.date.fromisoformat(today_text[:10]) if today_text else dt.date.today()
+    except ValueError:
+        raise UsageError(
+            f"--now harus berupa tanggal ISO, contoh 2025-12-31 (bukan '{today_text}')."
+        ) from None
+    for path in write_reports(_config(workspace), year or today.year, today=today):
+        click.echo(f"ditulis: {path}")
+
+
 def main() -> None:
     cli(prog_name="ppid-batch")
 
