@@ -139,6 +139,7 @@ class _Night:
         self.outputs: list[Path] = []
         self.errors: list[str] = []
         self.counts: dict[str, int] = {}
+        self.changes: list[Mapping[str, Any]] = []
         self.out_root = config.output_dir
 
     # ---- the order ----
@@ -342,24 +343,35 @@ class _Night:
     # ---- outputs, all from the database ----
 
     def _write_outputs(self, store: Any) -> None:
+        from .annual_report import write_reports
+        from .changelog import change_rows, changes_from_store
         from .publish import write_register
 
         out = self.out_root
         self.progress.stage("hasil", "Menulis hasil dari register")
         everything = store.items()
         self._write_feedback(everything, out / FEEDBACK_DIR)
-        self._write_approval_sheet(store, out / APPROVAL_DIR)
+        self._write_approval_sheet(everything, out / APPROVAL_DIR)
         for year in sorted({_item_year(it) for it in everything if it.status == "approved"}):
             year_items = [it for it in everything if _item_year(it) == year]
+            changes = change_rows(changes_from_store(store, register_year=year))
             for path in write_register(
-                year_items, year, self.config, out / REGISTER_DIR, today=self.today
+                year_items, year, self.config, out / REGISTER_DIR, today=self.today, changes=changes
             ):
                 self._wrote(path)
         documents = self._write_disposisi(store, everything, out / DISPOSISI_DIR)
         documents += self._write_nota_dinas(store, everything, out / NOTA_DIR)
         if self.config.pdf:
             self._write_pdfs(documents)
+        self.changes = change_rows(changes_from_store(store, run_id=self.run_db_id))
         store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", self.counts)
+        # The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them;
+        # in January the closing year's too, as last December's approvals may arrive now.
+        years = {self.today.year} | ({self.today.year - 1} if self.today.month == 1 else set())
+        config = replace(self.config, output_dir=out)
+        for year in sorted(years):
+            for path in write_reports(config, year, today=self.today, store=store):
+                self._wrote(path)
 
     def _write_feedback(self, everything: Sequence[Any], folder: Path) -> None:
         from .feedback import write_corrected_copy
@@ -373,11 +385,18 @@ class _Night:
         for path in write_unit_feedback(everything, self.config, folder, today=self.today):
             self._wrote(path)
 
-    def _write_approval_sheet(self, store: Any, folder: Path) -> None:
+    def _write_approval_sheet(self, everything: Sequence[Any], folder: Path) -> None:
         from .approval_sheet import write_approval_sheet
+        from .similar import approval_notes
 
+        # Near-duplicates across units are noted beside each pending item for the Atasan PPID.
+        notes = approval_notes(everything, self.config.similarity_threshold)
         sheet = write_approval_sheet(
-            store.items(status="pending"), self.config, folder, today=self.today
+            [it for it in everything if it.status == "pending"],
+            self.config,
+            folder,
+            today=self.today,
+            notes=notes,
         )
         if sheet is not None:
             self._wrote(sheet)
@@ -473,6 +492,7 @@ class _Night:
                 "ditolak_atasan_malam_ini": after.get("refused", 0) - before.get("refused", 0),
                 "menunggu_persetujuan": after.get("pending", 0),
                 "disetujui_seluruhnya": after.get("approved", 0),
+                "perubahan_daftar_malam_ini": len(self.changes),
             }
         )
 
@@ -514,6 +534,7 @@ class _Night:
             actions=self._actions(inputs, outputs),
             outputs=outputs,
             durations=dict(self.durations),
+            changes=tuple(self.changes),
         )
         write_run_record(record, runs_dir, ws, self.config.templates_dir)
         return RunReport(

@@ -64,6 +64,8 @@ class RunRecord:
     actions: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
     durations: Mapping[str, float] = field(default_factory=dict)
+    # Tonight's changes to the published lists (changelog.change_rows: Indonesian keys).
+    changes: tuple[Mapping[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

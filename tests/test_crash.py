@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from batch_util import (
@@ -88,18 +89,22 @@ def _batch(ws: Path, now: str, kill_at: str | None = None) -> int:
     return proc.returncode
 
 
-def _state(ws: Path) -> tuple[object, ...]:
-    """What must be the same after a crash and a rerun as after one clean run."""
-    return (
-        register_dump(ws),
-        contents(ws / "output" / "persetujuan"),
-        contents(ws / "input"),
-        contents(ws / "output", skip=("runs/",)),
-    )
+def _state(ws: Path) -> dict[str, object]:
+    """What must be the same after a crash and a rerun as after one clean run.
+
+    output/laporan/ is left out on purpose: the matriks kegiatan lists every nightly
+    run, and a killed run was one.
+    """
+    return {
+        "register": register_dump(ws),
+        "approval sheet": contents(ws / "output" / "persetujuan"),
+        "input": contents(ws / "input"),
+        "outputs": contents(ws / "output", skip=("runs/", "laporan/")),
+    }
 
 
 @pytest.fixture(scope="module")
-def clean(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def clean(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The uninterrupted reference: night 1, the Atasan PPID fills the sheet, night 2."""
     base = tmp_path_factory.mktemp("clean")
     ws = make_workspace(base / "ws", settle=0)
@@ -139,7 +144,9 @@ def test_night_1_killed_then_rerun_equals_an_uninterrupted_night(
     shutil.copytree(clean["before-1"], ws)  # type: ignore[arg-type]
     _batch(ws, NIGHT_1, kill_at=kill_at)
     _batch(ws, NIGHT_1)
-    assert _state(ws) == clean["after-1"]
+    after = _state(ws)
+    for part, expected in clean["after-1"].items():
+        assert after[part] == expected, part
 
 
 @pytest.mark.parametrize(
@@ -156,4 +163,6 @@ def test_night_2_killed_then_rerun_equals_an_uninterrupted_night(
     shutil.copytree(clean["before-2"], ws)  # type: ignore[arg-type]
     _batch(ws, NIGHT_2, kill_at=kill_at)
     assert _batch(ws, NIGHT_2) == 0
-    assert _state(ws) == clean["after-2"]
+    after = _state(ws)
+    for part, expected in clean["after-2"].items():
+        assert after[part] == expected, part
