@@ -17,12 +17,13 @@ from . import __version__
 from .config import Config
 from .console import NullProgress, Progress
 from .dropfolder import Candidate, Scan, archive, scan_input, unchanged
-from .errors import LockedError
+from .errors import LockedError, PpidError
 from .files import atomic_write_text
 from .lock import workspace_lock
 from .runrecord import (
     ACCEPTED,
     ALREADY,
+    FAILED,
     PARTIAL,
     REJECTED,
     RUNS_DIR,
@@ -91,6 +92,18 @@ def run(
         except LockedError as exc:
             log.warning("lock held: %s", exc)
             raise
+        except PpidError:
+            log.exception("run stopped")
+            raise
+        except Exception as exc:
+            # A bug or a broken disk, not the clerk's doing: the traceback goes to the log,
+            # one line to the screen; every input not yet archived is read again next night.
+            log.exception("run failed")
+            raise RunFailed(
+                f"Proses malam terhenti karena galat tak terduga ({exc.__class__.__name__}: "
+                f"{exc}). Berkas yang belum selesai tetap di input/ dan diproses lagi pada "
+                f"proses berikutnya; rincian di {config.var_dir / 'logs' / 'ppid-batch.log'}."
+            ) from exc
         finally:
             progress.close()
         log.info("exit %s: %s", report.exit_code, report.summary)
@@ -239,6 +252,10 @@ class _Night:
                 max_unpacked_bytes=self.config.max_unpacked_bytes,
             )
             self.progress.advance(c.name)
+        # A file rewritten between the scan and the read is still being worked on.
+        changed = [i for i in self.inputs if i.report.sha256 != i.candidate.sha256]
+        self.waiting += [i.candidate.path for i in changed]
+        self.inputs = [i for i in self.inputs if i not in changed]
         # Approval sheets first, so a form's items and last night's decisions never race;
         # within each kind, by file name (the scan order).
         self.inputs.sort(key=lambda i: (i.kind != "persetujuan", i.candidate.name))
@@ -265,10 +282,25 @@ class _Night:
         self.run_db_id = store.start_run()
         self.progress.stage("register", "Mencatat ke register", total=len(self.inputs))
         for item in self.inputs:
-            if item.kind == "persetujuan":
-                self._apply_sheet(store, item)
-            else:
-                self._register_form(store, item)
+            try:
+                if item.kind == "persetujuan":
+                    self._apply_sheet(store, item)
+                else:
+                    self._register_form(store, item)
+            except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
+                # One file the program cannot handle must not stop the others; its
+                # transaction rolled back, and it stays in input/ for another try.
+                log.exception("%s: not registered", item.candidate.name)
+                item.verdict = FAILED
+                item.note = (
+                    "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya"
+                )
+                self.errors.append(
+                    f"{item.candidate.name}: {exc.__class__.__name__}: {exc} "
+                    "(rincian di var/logs/ppid-batch.log)"
+                )
+                self.progress.advance(f"{item.candidate.name}: {item.verdict}")
+                continue
             if item.verdict in (REJECTED, PARTIAL):
                 item.errors = tuple(f.to_json() for f in item.report.errors[:MAX_ERRORS_SHOWN])
                 item.note = item.note or _rejection_note(item.report)
@@ -361,7 +393,7 @@ class _Night:
                 self._wrote(path)
         documents = self._write_disposisi(store, everything, out / DISPOSISI_DIR)
         documents += self._write_nota_dinas(store, everything, out / NOTA_DIR)
-        if self.config.pdf:
+        if self.config.pdf and not self.dry_run:
             self._write_pdfs(documents)
         self.changes = change_rows(changes_from_store(store, run_id=self.run_db_id))
         store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", self.counts)
@@ -472,6 +504,9 @@ class _Night:
         self.progress.stage("arsip", "Memindahkan berkas masukan", total=len(self.inputs))
         for item in self.inputs:
             c = item.candidate
+            if item.verdict == FAILED:
+                self.progress.advance(f"{c.name}: dibiarkan")
+                continue
             if not unchanged(c):
                 # Replaced while we worked: the new version is for the next night.
                 item.note += " (berkas berubah selama proses; diproses lagi malam berikutnya)"
@@ -505,9 +540,10 @@ class _Night:
                 "berkas_ditolak": verdicts.count(REJECTED),
                 "berkas_sudah_diterima": verdicts.count(ALREADY),
                 "berkas_menunggu": len(self.waiting),
+                "berkas_gagal": verdicts.count(FAILED),
             }
         )
-        exit_code = EXIT_REJECTED if {REJECTED, PARTIAL} & set(verdicts) else EXIT_OK
+        exit_code = EXIT_REJECTED if {REJECTED, PARTIAL, FAILED} & set(verdicts) else EXIT_OK
         runs_dir = self.config.output_dir / RUNS_DIR
         run_id = new_run_id(runs_dir, self.now)
         run_dir = runs_dir / run_id
@@ -572,9 +608,21 @@ class _Night:
     def _actions(self, inputs: Sequence[InputResult], outputs: Sequence[str]) -> tuple[str, ...]:
         actions: list[str] = []
         for i in inputs:
+            if i.verdict == FAILED:
+                actions.append(
+                    f"Berkas {i.name} tidak dapat diproses karena galat program dan tetap di "
+                    "input/; sampaikan var/logs/ppid-batch.log kepada pemelihara."
+                )
+            where = f" Salinan koreksi: {i.feedback}." if i.feedback else ""
             if i.verdict == REJECTED:
-                where = f" Salinan koreksi: {i.feedback}." if i.feedback else ""
-                actions.append(f"Berkas {i.name} ditolak: {i.note}.{where} Kembalikan ke unitnya.")
+                actions.append(
+                    f"Berkas {i.name} ditolak: {i.note}.{where} Kembalikan ke pengirimnya."
+                )
+            elif i.verdict == PARTIAL:
+                actions.append(
+                    f"Berkas {i.name} diterima sebagian: {i.note}.{where} "
+                    "Periksa baris yang ditandai bersama pengirimnya."
+                )
         pending = self.counts.get("menunggu_persetujuan", 0)
         sheets = [o for o in outputs if o.startswith(f"output/{APPROVAL_DIR}/")]
         if pending and sheets:
@@ -597,6 +645,8 @@ class _Night:
             parts.append(f"{c['berkas_sudah_diterima']} sudah diterima sebelumnya")
         if c["berkas_menunggu"]:
             parts.append(f"{c['berkas_menunggu']} menunggu")
+        if c["berkas_gagal"]:
+            parts.append(f"{c['berkas_gagal']} gagal diproses")
         items = (
             f"{c.get('informasi_baru', 0)} informasi baru, "
             f"{c.get('disetujui_malam_ini', 0)} disetujui, "
@@ -605,6 +655,10 @@ class _Night:
         where = _relative(run_dir / "ringkasan.html", None, None, self.config.workspace)
         head = "Uji coba selesai (tidak ada yang diubah)" if self.dry_run else "Selesai"
         return f"{head}: {', '.join(parts)}; {items}. Ringkasan: {where}"
+
+
+class RunFailed(PpidError):
+    """The run stopped on an unexpected error; nothing committed is lost."""
 
 
 class _Rollback(Exception):

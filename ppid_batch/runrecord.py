@@ -30,6 +30,7 @@ REJECTED = "ditolak"
 PARTIAL = "diterima sebagian"
 ALREADY = "sudah diterima"
 WAITING = "menunggu"
+FAILED = "gagal"  # the program failed on it; left in input/ for the next night
 
 
 @dataclass(frozen=True)

@@ -281,3 +281,65 @@ def test_same_inputs_in_two_clean_workspaces_give_byte_identical_outputs(tmp_pat
         assert any(k.startswith(folder) for k in night_2[0]), folder
     assert night_2[0] == night_2[1]
     assert register_dump(spaces[0]) == register_dump(spaces[1])
+
+
+def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.register as register
+
+    real = register.register_form
+    broken = GOOD[1].name
+
+    def flaky(store, report, **kw):  # type: ignore[no-untyped-def]
+        if report.path.name == broken:
+            raise ValueError("kolom aneh")
+        return real(store, report, **kw)
+
+    monkeypatch.setattr(register, "register_form", flaky)
+    drop(ws, GOOD[:3])
+    report = run(load_config(ws))
+    assert report.exit_code == 1
+    assert sorted(p.name for p in (ws / "input").glob("*.xlsx")) == [broken]
+    assert [(i.name, i.verdict) for i in report.inputs] == [
+        (GOOD[0].name, "diterima"),
+        (broken, "gagal"),
+        (GOOD[2].name, "diterima"),
+    ]
+    record = json.loads((report.run_dir / "run.json").read_text("utf-8"))  # type: ignore[operator]
+    assert record["errors"] == [
+        f"{broken}: ValueError: kolom aneh (rincian di var/logs/ppid-batch.log)"
+    ]
+    assert "1 gagal diproses" in report.summary
+    # Fixed program, next night: the file is taken.
+    monkeypatch.setattr(register, "register_form", real)
+    assert run(load_config(ws)).exit_code == 0
+    assert list((ws / "input").glob("*.xlsx")) == []
+
+
+def test_an_unexpected_error_is_one_line_and_moves_nothing(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.approval_sheet as approval_sheet
+
+    def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(approval_sheet, "write_approval_sheet", full_disk)
+    (dropped,) = drop(ws, GOOD[:1])
+    result = run_cli(ws)
+    assert result.exit_code == 2
+    log = ws / "var" / "logs" / "ppid-batch.log"
+    assert last_line(result.output) == (
+        "Galat: Proses malam terhenti karena galat tak terduga (OSError: [Errno 28] No space "
+        "left on device). Berkas yang belum selesai tetap di input/ dan diproses lagi pada "
+        f"proses berikutnya; rincian di {log}."
+    )
+    assert dropped.exists()
+    assert "Traceback" in log.read_text("utf-8")
+    # The register was committed; the next night does not register the form twice.
+    monkeypatch.undo()
+    again = run_cli(ws)
+    assert again.exit_code == 0, again.output
+    assert "1 sudah diterima sebelumnya; 0 informasi baru" in last_line(again.output)
+    assert (ws / "output" / "persetujuan" / "Lembar-Persetujuan-2026-11-23.xlsx").exists()
