@@ -152,7 +152,7 @@ class _Night:
         self.outputs: list[Path] = []
         self.errors: list[str] = []
         self.counts: dict[str, int] = {}
-        self.changes: list[Mapping[str, Any]] = []
+        self.changes: Sequence[Mapping[str, Any]] = ()
         self.out_root = config.output_dir
 
     # ---- the order ----
