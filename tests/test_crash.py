@@ -130,39 +130,23 @@ def clean(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
 
 
 @pytest.mark.parametrize(
-    "kill_at",
+    ("night", "kill_at"),
     [
-        "register:17",  # 17 forms committed, the rest not
-        "hasil:2",  # register committed, some outputs written
-        "arsip:9",  # outputs written, 9 inputs moved
+        (1, "register:17"),  # 17 forms committed, the rest not
+        (1, "hasil:2"),  # register committed, some outputs written
+        (1, "arsip:9"),  # outputs written, 9 inputs moved
+        (2, "register:1"),  # decisions committed, no Nota Dinas number issued yet
+        (2, "hasil:3"),  # numbers issued, documents half written
     ],
 )
-def test_night_1_killed_then_rerun_equals_an_uninterrupted_night(
-    clean: dict[str, object], scratch: Path, kill_at: str
+def test_killed_night_then_rerun_equals_an_uninterrupted_night(
+    clean: dict[str, Any], scratch: Path, night: int, kill_at: str
 ) -> None:
+    now = {1: NIGHT_1, 2: NIGHT_2}[night]
     ws = scratch / "ws"
-    shutil.copytree(clean["before-1"], ws)  # type: ignore[arg-type]
-    _batch(ws, NIGHT_1, kill_at=kill_at)
-    _batch(ws, NIGHT_1)
+    shutil.copytree(clean[f"before-{night}"], ws)
+    _batch(ws, now, kill_at=kill_at)
+    _batch(ws, now)
     after = _state(ws)
-    for part, expected in clean["after-1"].items():
-        assert after[part] == expected, part
-
-
-@pytest.mark.parametrize(
-    "kill_at",
-    [
-        "register:1",  # decisions committed, no Nota Dinas number issued yet
-        "hasil:3",  # numbers issued, documents half written
-    ],
-)
-def test_night_2_killed_then_rerun_equals_an_uninterrupted_night(
-    clean: dict[str, object], scratch: Path, kill_at: str
-) -> None:
-    ws = scratch / "ws"
-    shutil.copytree(clean["before-2"], ws)  # type: ignore[arg-type]
-    _batch(ws, NIGHT_2, kill_at=kill_at)
-    assert _batch(ws, NIGHT_2) == 0
-    after = _state(ws)
-    for part, expected in clean["after-2"].items():
+    for part, expected in clean[f"after-{night}"].items():
         assert after[part] == expected, part
