@@ -96,10 +96,10 @@ class _Checker:
         self.errors: list[Finding] = []
         self.warnings: list[Finding] = []
 
-    def reported(self, row: Mapping[str, Any] | None, field: str) -> bool:
+    def reported(self, row: Mapping[str, Any] | None, field: str, warnings: bool = False) -> bool:
         """The reader already flagged this cell (or this metadata field): do not say it twice."""
         cell = (row.get("_cells") or {}).get(field) if row is not None else None
-        for f in self.report.errors:
+        for f in self.report.warnings if warnings else self.report.errors:
             if f.field == field and (row is None or f.cell == cell or f.row == row.get("_row")):
                 return True
         return False
@@ -142,7 +142,7 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
     apply), an ID twice with different decisions (`duplicate_id`), plus the
     sheet's own rules when the reader has not reported them already: a value
     other than YA/TIDAK (`choice`), TIDAK without arahan and decisions without the
-    Atasan PPID's name or date (`required`).
+    Atasan PPID's name or date (`required_if`).
     """
     if report.kind != "persetujuan":
         return report
@@ -165,12 +165,14 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
         any_decided = any_decided or decision is not None
         if decision == "TIDAK" and not str(row.get("arahan") or "").strip():
             if not chk.reported(row, "arahan"):
-                chk.add(row, "arahan", "required", "Arahan wajib diisi bila persetujuan TIDAK.")
+                chk.add(row, "arahan", "required_if", "Arahan wajib diisi bila persetujuan TIDAK.")
         if item_id is None:
             if not chk.reported(row, "id"):
                 chk.add(row, "id", "required", "ID Informasi kosong; jangan mengubah kolom ID.")
             continue
         if item_id not in stored:
+            if chk.reported(row, "id"):  # e.g. not shaped like an ID at all
+                continue
             chk.add(
                 row,
                 "id",
@@ -188,7 +190,7 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
                     f"{item_id} muncul lebih dari sekali dengan keputusan berbeda; "
                     "baris ini tidak diterapkan.",
                 )
-            else:
+            elif not chk.reported(row, "id", warnings=True):
                 chk.add(
                     row,
                     "id",
@@ -215,7 +217,7 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
                 label = approval_schema().field(key).label
                 chk.errors.append(
                     Finding(
-                        type="required",
+                        type="required_if",
                         message=f"{label} wajib diisi bila ada baris yang diputuskan.",
                         field=key,
                         column=label,

@@ -212,45 +212,41 @@ class _Registrar:
         self.new_ids.append(item_id)
         self.log("item_registered", item_id, row=row.get("_row"))
 
+    def refuse(self, row: Mapping[str, Any], item_id: str | None, type_: str, message: str) -> None:
+        """A correction the register cannot take: an error at the row's ID cell, and an event."""
+        self.refused.append(_finding(row, "id", type_, message))
+        self.log("correction_refused", item_id, reason=type_, id=row.get("id"), row=row.get("_row"))
+
     def correct(self, row: Mapping[str, Any], item_id: str, submission_id: int) -> None:
         current = (
             self.conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().first()
         )
         if current is None:
-            self.refused.append(
-                _finding(
-                    row,
-                    "id",
-                    "unknown_id",
-                    f"ID Informasi {item_id} tidak ada di register; periksa kembali ID dari "
-                    "umpan balik atau lembar persetujuan, atau kosongkan untuk informasi baru.",
-                )
+            self.refuse(
+                row,
+                None,
+                "unknown_id",
+                f"ID Informasi {item_id} tidak ada di register; periksa kembali ID dari "
+                "umpan balik atau lembar persetujuan, atau kosongkan untuk informasi baru.",
             )
-            self.log("correction_refused", reason="unknown_id", id=item_id, row=row.get("_row"))
             return
         if current["status"] == "approved":
-            self.refused.append(
-                _finding(
-                    row,
-                    "id",
-                    "already_approved",
-                    f"{item_id} sudah disetujui Atasan PPID dan tidak dapat diubah melalui "
-                    "formulir; perubahan hanya melalui persetujuan baru.",
-                )
+            self.refuse(
+                row,
+                item_id,
+                "already_approved",
+                f"{item_id} sudah disetujui Atasan PPID dan tidak dapat diubah melalui "
+                "formulir; perubahan hanya melalui persetujuan baru.",
             )
-            self.log("correction_refused", item_id, reason="already_approved", row=row.get("_row"))
             return
         if current["unit"] != self.unit:
-            self.refused.append(
-                _finding(
-                    row,
-                    "id",
-                    "other_unit",
-                    f"{item_id} milik unit {current['unit']}, bukan {self.unit}; "
-                    "hanya unit pengusul yang dapat memperbaikinya.",
-                )
+            self.refuse(
+                row,
+                item_id,
+                "other_unit",
+                f"{item_id} milik unit {current['unit']}, bukan {self.unit}; "
+                "hanya unit pengusul yang dapat memperbaikinya.",
             )
-            self.log("correction_refused", item_id, reason="other_unit", row=row.get("_row"))
             return
         values = _values(row)
         changed = {k: current[k] for k in CORRECTABLE if current[k] != values[k]}

@@ -658,6 +658,18 @@ class Store:
                 run_id=run_id,
                 detail={"number": number, "unit": unit, "items": wanted, "date": date},
             )
+            # One event per item too, so an item's own trail runs from form to Nota Dinas.
+            self.log_many(
+                [
+                    {
+                        "action": "item_documented",
+                        "run_id": run_id,
+                        "item_id": i,
+                        "detail": {"number": number, "date": date},
+                    }
+                    for i in wanted
+                ]
+            )
         return number
 
     def nota_dinas_list(self, year: int | None = None) -> list[dict[str, Any]]:
