@@ -82,13 +82,17 @@ def main() -> int:
             )
             for n in range(1, args.notas + 1)
         ]
-        start = time.perf_counter()
-        paths = write_nota_dinas_all(notas, config, Path(tmp) / "nota-dinas")
-        took = time.perf_counter() - start
-        print(
-            f"Nota Dinas: {len(paths)} drafts ({args.items_per_nota} lampiran rows each) "
-            f"in {took:.2f} s = {took / len(paths) * 1000:.1f} ms per document"
-        )
+        for workers in (1, 2):
+            start = time.perf_counter()
+            paths = write_nota_dinas_all(
+                notas, config, Path(tmp) / f"nota-dinas-{workers}", workers=workers
+            )
+            took = time.perf_counter() - start
+            print(
+                f"Nota Dinas: {len(paths)} drafts ({args.items_per_nota} lampiran rows each), "
+                f"{workers} process(es): {took:.2f} s = "
+                f"{took / len(paths) * 1000:.1f} ms per document"
+            )
 
         items = make_items(args.rows)
         groups = publish.register_groups(items)

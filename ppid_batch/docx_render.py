@@ -235,12 +235,18 @@ def check_template(name: str, data: bytes, known: Mapping[str, Any]) -> None:
 
 
 def check_templates(config: Config) -> dict[str, LoadedTemplate]:
-    """At the start of a run: every template is a valid docx that uses only known variables."""
+    """At the start of a run: every template is valid and uses only known variables.
+
+    Covers the Word templates and the page template of the published register.
+    """
+    from .publish import check_html_template
+
     loaded = {}
     for name, known in TEMPLATE_VARIABLES.items():
         template = load_template(config, name)
         check_template(name, template.data, known)
         loaded[name] = template
+    check_html_template(config)
     return loaded
 
 

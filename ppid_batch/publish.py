@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from .document_fields import (
     officer_fields,
     sort_key,
 )
+from .errors import TemplateError
 from .files import atomic_write_bytes
 from .models import RegisterItem
 from .nip import format_nip
@@ -39,6 +40,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel stops honouring hyperlinks past 65,530 per sheet; later links are written as text.
 MAX_LINKS = 65_000
 MAX_URL = 2_000
+LINE_POINTS = 12.75  # one line of 10-point Arial
 
 
 def _labels() -> dict[str, str]:
@@ -183,8 +185,11 @@ class _Sheet:
             self.merged(row, EMPTY_GROUP, "empty")
             return row + 1
         for rec in records:
-            for col, (key, _) in enumerate(self.columns):
+            lines = 1
+            for col, (key, width) in enumerate(self.columns):
                 value = rec.get(key, "")
+                if isinstance(value, str) and value:
+                    lines = max(lines, _wrapped_lines(value, width))
                 if key == "no":
                     ws.write_number(row, col, value, f["center"])
                 elif key == "tautan" and rec.get("tautan_web") and self._link_ok(value):
@@ -194,6 +199,10 @@ class _Sheet:
                     ws.write_string(row, col, str(value), f["text"])
                 else:
                     ws.write_blank(row, col, None, f["text"])
+            # Neither Excel nor LibreOffice grows a row for wrapped text on opening a
+            # generated file, so the height is set from the text it must hold.
+            if lines > 1:
+                ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
             row += 1
         return row
 
@@ -227,6 +236,12 @@ class _Sheet:
         ws.fit_to_pages(1, 0)
         ws.hide_gridlines(2)
         ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped column `width` characters wide (an estimate)."""
+    per_line = max(int(width * 1.1) - 1, 1)
+    return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
 
 
 def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> Any:
@@ -271,6 +286,30 @@ def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]]) -> None:
     ws.set_paper(9)
 
 
+def _office_workbook(
+    config: Config,
+    today: dt.date,
+    *,
+    title: str,
+    doc_title: str,
+    sheet_name: str,
+    columns: Sequence[tuple[str, int]],
+    fill: Callable[[_Sheet, int], int],
+    changes: Sequence[Mapping[str, Any]] | None,
+) -> bytes:
+    """A workbook in the office's layout; `fill(sheet, first_row)` writes the body rows."""
+    buf = io.BytesIO()
+    wb = _workbook(buf, today, doc_title, config)
+    sheet = _Sheet(wb, wb.add_worksheet(sheet_name), columns)
+    row = fill(sheet, sheet.header(sheet.letterhead(config, title, today)))
+    sheet.signature(row + 1, config, today)
+    sheet.print_setup(f"{doc_title} — {config.office.singkatan}")
+    if changes is not None:
+        _changes_sheet(wb, changes)
+    wb.close()
+    return buf.getvalue()
+
+
 def register_xlsx(
     groups: Sequence[Group],
     year: int,
@@ -278,20 +317,22 @@ def register_xlsx(
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
-    buf = io.BytesIO()
-    title = f"DAFTAR INFORMASI PUBLIK TAHUN {year}"
-    wb = _workbook(buf, today, f"Daftar Informasi Publik {year}", config)
-    sheet = _Sheet(wb, wb.add_worksheet("Daftar Informasi Publik"), REGISTER_COLUMNS)
-    row = sheet.header(sheet.letterhead(config, title, today))
-    for group in groups:
-        sheet.merged(row, f"{group.letter}. {group.heading}", "group")
-        row = sheet.rows(row + 1, group.rows)
-    sheet.signature(row + 1, config, today)
-    sheet.print_setup(f"Daftar Informasi Publik {year} — {config.office.singkatan}")
-    if changes is not None:
-        _changes_sheet(wb, changes)
-    wb.close()
-    return buf.getvalue()
+    def fill(sheet: _Sheet, row: int) -> int:
+        for group in groups:
+            sheet.merged(row, f"{group.letter}. {group.heading}", "group")
+            row = sheet.rows(row + 1, group.rows)
+        return row
+
+    return _office_workbook(
+        config,
+        today,
+        title=f"DAFTAR INFORMASI PUBLIK TAHUN {year}",
+        doc_title=f"Daftar Informasi Publik {year}",
+        sheet_name="Daftar Informasi Publik",
+        columns=REGISTER_COLUMNS,
+        fill=fill,
+        changes=changes,
+    )
 
 
 def exemptions_xlsx(
@@ -301,19 +342,17 @@ def exemptions_xlsx(
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
-    buf = io.BytesIO()
-    title = f"DAFTAR USULAN INFORMASI YANG DIKECUALIKAN TAHUN {year}"
-    wb = _workbook(buf, today, f"Daftar Usulan Informasi yang Dikecualikan {year}", config)
-    sheet = _Sheet(wb, wb.add_worksheet("Usulan Dikecualikan"), EXEMPTION_COLUMNS)
-    row = sheet.header(sheet.letterhead(config, title, today))
     records = [{**item_fields(i, no), "keputusan": ""} for no, i in enumerate(exempted(items), 1)]
-    row = sheet.rows(row, records)
-    sheet.signature(row + 1, config, today)
-    sheet.print_setup(f"Usulan Informasi Dikecualikan {year} — {config.office.singkatan}")
-    if changes is not None:
-        _changes_sheet(wb, changes)
-    wb.close()
-    return buf.getvalue()
+    return _office_workbook(
+        config,
+        today,
+        title=f"DAFTAR USULAN INFORMASI YANG DIKECUALIKAN TAHUN {year}",
+        doc_title=f"Daftar Usulan Informasi yang Dikecualikan {year}",
+        sheet_name="Usulan Dikecualikan",
+        columns=EXEMPTION_COLUMNS,
+        fill=lambda sheet, row: sheet.rows(row, records),
+        changes=changes,
+    )
 
 
 # ---- csv and json ----
@@ -392,6 +431,30 @@ def html_environment(config: Config) -> Any:
     )
     env.filters["csp_hash"] = _csp_hash
     return env
+
+
+HTML_VARIABLES = frozenset({"tahun", "tanggal", "kantor", "ppid", "kelompok", "jumlah", "kolom"})
+
+
+def check_html_template(config: Config) -> None:
+    """Raise TemplateError when the page template is broken or uses an unknown variable."""
+    from jinja2 import TemplateError as JinjaTemplateError
+    from jinja2 import meta
+
+    env = html_environment(config)
+    try:
+        source = env.loader.get_source(env, HTML_TEMPLATE)[0]  # type: ignore[union-attr]
+        names = meta.find_undeclared_variables(env.parse(source))
+    except JinjaTemplateError as exc:
+        raise TemplateError(
+            f"Templat {HTML_TEMPLATE} tidak dapat dibaca: {exc.message}; perbaiki tandanya."
+        ) from exc
+    unknown = sorted(names - HTML_VARIABLES)
+    if unknown:
+        raise TemplateError(
+            f"Templat {HTML_TEMPLATE} memakai variabel '{unknown[0]}' yang tidak dikenal; "
+            f"variabel yang tersedia: {', '.join(sorted(HTML_VARIABLES))}."
+        )
 
 
 def register_html(groups: Sequence[Group], year: int, config: Config, today: dt.date) -> bytes:

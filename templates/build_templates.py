@@ -234,6 +234,23 @@ def build_nota_dinas() -> Document:
     return doc
 
 
+def decision_table(doc, heading, variable, last, widths_cm, when_empty) -> None:
+    """A heading, then the items of `variable` in a table, or one sentence when it is empty."""
+    para(doc, heading, bold=True, after=4)
+    para(doc, "{%p if " + variable + " %}")
+    loop_table(
+        doc,
+        ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", last[0]],
+        ["{{ b.no }}", "{{ b.id }}", "{{ b.unit }}", "{{ b.ringkasan }}", last[1]],
+        "b in " + variable,
+        widths_cm,
+    )
+    para(doc, "{%p else %}")
+    para(doc, when_empty)
+    para(doc, "{%p endif %}")
+    para(doc, after=6)
+
+
 def build_disposisi() -> Document:
     doc = _new_document()
     letterhead(doc)
@@ -261,32 +278,19 @@ def build_disposisi() -> Document:
         label_cm=5.0,
     )
     para(doc, after=6)
-    para(doc, "Informasi yang tidak disetujui beserta arahan", bold=True, after=4)
-    para(doc, "{%p if ditolak %}")
-    loop_table(
+    decision_table(
         doc,
-        ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", "Arahan / Disposisi"],
-        ["{{ b.no }}", "{{ b.id }}", "{{ b.unit }}", "{{ b.ringkasan }}", "{{ b.arahan }}"],
-        "b in ditolak",
+        "Informasi yang tidak disetujui beserta arahan",
+        "ditolak",
+        ("Arahan / Disposisi", "{{ b.arahan }}"),
         [1.0, 2.8, 3.2, 5.0, 4.5],
+        "Tidak ada informasi yang tidak disetujui.",
     )
-    para(doc, "{%p else %}")
-    para(doc, "Tidak ada informasi yang tidak disetujui.")
-    para(doc, "{%p endif %}")
-    para(doc, after=6)
-    para(doc, "Informasi yang disetujui", bold=True, after=4)
-    para(doc, "{%p if disetujui %}")
-    loop_table(
-        doc,
-        ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", "Jenis Informasi"],
-        ["{{ b.no }}", "{{ b.id }}", "{{ b.unit }}", "{{ b.ringkasan }}", "{{ b.jenis }}"],
-        "b in disetujui",
-        [1.0, 2.8, 3.2, 6.5, 3.0],
-    )
-    para(doc, "{%p else %}")
-    para(doc, "Tidak ada informasi yang disetujui.")
-    para(doc, "{%p endif %}")
-    para(doc, after=6)
+    decision_table(
+        doc, "Informasi yang disetujui", "disetujui",
+        ("Jenis Informasi", "{{ b.jenis }}"), [1.0, 2.8, 3.2, 6.5, 3.0],
+        "Tidak ada informasi yang disetujui.",
+    )  # fmt: skip
     body = para(
         doc,
         "Informasi yang disetujui agar didokumentasikan oleh PPID dalam Daftar Informasi "

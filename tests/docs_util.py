@@ -134,6 +134,10 @@ def xlsx_text(path: Path) -> str:
             f"gridlines={ws.print_options.gridLines}"
         )
         lines.append(f"[merged] {sorted(str(r) for r in ws.merged_cells.ranges)}")
+        heights = {n: d.height for n, d in sorted(ws.row_dimensions.items()) if d.height}
+        widths = {k: d.width for k, d in sorted(ws.column_dimensions.items()) if d.width}
+        lines.append(f"[heights] {heights}")
+        lines.append(f"[widths] {widths}")
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is not None:

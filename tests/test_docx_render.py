@@ -191,3 +191,25 @@ def test_template_bytes_are_read_once_for_many_documents(config, monkeypatch) ->
     for _ in range(3):
         docx_render.cached_template(config, "nota-dinas.docx")
     assert calls == ["nota-dinas.docx"]
+
+
+def test_page_template_with_an_unknown_variable_stops_the_run(custom) -> None:
+    page = (DEFAULT_TEMPLATES / "daftar-informasi-publik.html.j2").read_text(encoding="utf-8")
+    broken = page.replace("{{ tahun }}", "{{ tahunn }}", 1)
+    (custom.templates_dir / "daftar-informasi-publik.html.j2").write_text(broken, encoding="utf-8")
+    with pytest.raises(TemplateError) as exc:
+        check_templates(custom)
+    assert str(exc.value) == (
+        "Templat daftar-informasi-publik.html.j2 memakai variabel 'tahunn' yang tidak dikenal; "
+        "variabel yang tersedia: jumlah, kantor, kelompok, kolom, ppid, tahun, tanggal."
+    )
+
+
+def test_page_template_with_a_broken_tag_stops_the_run(custom) -> None:
+    (custom.templates_dir / "daftar-informasi-publik.html.j2").write_text(
+        "<p>{% for x in kelompok %}</p>", encoding="utf-8"
+    )
+    with pytest.raises(
+        TemplateError, match=r"^Templat daftar-informasi-publik.html.j2 tidak dapat"
+    ):
+        check_templates(custom)

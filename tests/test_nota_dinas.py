@@ -143,3 +143,15 @@ def test_slug(text: str, expected: str) -> None:
 )
 def test_addressee(pattern: str, unit: str, expected: str) -> None:
     assert addressee(pattern, unit) == expected
+
+
+@pytest.mark.slow
+def test_two_workers_write_the_same_files(config, tmp_path: Path) -> None:
+    notas = [
+        _nota(number=f"{n}/HM.02-ND/1811/2025", unit=f"Unit {n % 3}", items=(item(n),))
+        for n in range(1, 7)
+    ]
+    one = write_nota_dinas_all(notas, config, tmp_path / "a")
+    two = write_nota_dinas_all(notas, config, tmp_path / "b", workers=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]

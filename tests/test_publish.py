@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import warnings
@@ -241,6 +242,11 @@ def test_same_register_gives_byte_identical_files(config, tmp_path: Path) -> Non
     shuffled = list(reversed(fixture_register()))
     again = write_register(shuffled, 2025, config, tmp_path / "b", today=TODAY)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
+    for book in (first[0], first[4]):
+        with zipfile.ZipFile(book) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            core = z.read("docProps/core.xml").decode()
+        assert '<dcterms:created xsi:type="dcterms:W3CDTF">2025-11-26T00:00:00Z' in core
 
 
 def test_changes_hook_adds_the_riwayat_sheet(config, tmp_path: Path) -> None:
@@ -270,3 +276,27 @@ def test_exemption_list_has_an_empty_decision_column(config, tmp_path: Path) -> 
         "Membuka rahasia pribadi pemilih",
         None,
     ]
+
+
+def test_the_office_may_bring_its_own_page_template(config, tmp_path: Path) -> None:
+    folder = tmp_path / "templat"
+    folder.mkdir()
+    (folder / "daftar-informasi-publik.html.j2").write_text(
+        "{{ kantor.singkatan }} {{ tahun }}:{% for g in kelompok %} {{ g.jenis }}="
+        "{{ g.rows|length }}{% endfor %}\n",
+        encoding="utf-8",
+    )
+    own = dataclasses.replace(config, templates_dir=folder)
+    html = write_register(fixture_register(), 2025, own, tmp_path / "out", today=TODAY)[1]
+    assert html.read_text(encoding="utf-8") == (
+        "KPU Kabupaten Mesuji 2025: Berkala=2 Serta Merta=1 Setiap Saat=1\n"
+    )
+
+
+def test_rows_grow_with_their_text(config, tmp_path: Path) -> None:
+    long = "Laporan " * 40  # 320 characters in a 45-character column
+    short = item(2, ringkasan="Pendek", penanggung_jawab="Kasubbag Hukum", bentuk="Softcopy")
+    xlsx = write_register([item(1, ringkasan=long), short], 2025, config, tmp_path, today=TODAY)
+    ws = load_workbook(xlsx[0]).worksheets[0]
+    assert ws.row_dimensions[10].height >= 12.75 * 7
+    assert ws.row_dimensions[11].height is None  # one line: Excel's own height
