@@ -79,7 +79,7 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
     per_bulan = []
     for month, counts in facts.per_month_jenis:
         by_jenis = dict(counts)
-        row = {j.lower().replace(" ", "_"): by_jenis.get(j, 0) for j in JENIS_ORDER}
+        row: dict[str, Any] = {j.lower().replace(" ", "_"): by_jenis.get(j, 0) for j in JENIS_ORDER}
         row.update(bulan=MONTH_NAMES[month - 1], jumlah=sum(by_jenis.values()))
         per_bulan.append(row)
     return {
