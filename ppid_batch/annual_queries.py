@@ -20,11 +20,21 @@ from .store import Store, approval_sheets, decisions, events, items, runs, submi
 
 
 def _date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
+    """A DATE column as read back (date, datetime or ISO text on some drivers), or None."""
+    if value is None:
+        return None
     if isinstance(value, dt.datetime):
         return value.date()
+    if isinstance(value, dt.date):
+        return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _day(value: Any) -> dt.date:
+    """A NOT NULL date column."""
+    day = _date(value)
+    assert day is not None, "a NOT NULL date column held NULL"
+    return day
 
 
 def _rejections(conn: sa.Connection) -> dict[tuple[int | None, str], tuple[int, tuple[str, ...]]]:
@@ -70,7 +80,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                 FormFact(
                     file=s["file_name"],
                     kind="form_dip",
-                    received_on=_date(s["received"]),
+                    received_on=_day(s["received"]),
                     accepted=s["verdict"] != "rejected",
                     unit=s["unit"],
                     items=s["rows"],
@@ -98,7 +108,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                 FormFact(
                     file=a["file_name"],
                     kind="persetujuan",
-                    received_on=_date(a["received"]),
+                    received_on=_day(a["received"]),
                     accepted=a["verdict"] != "rejected",
                     items=len(ds),
                 )
@@ -108,11 +118,11 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                     DecisionFact(
                         file=a["file_name"],
                         atasan=a["atasan"],
-                        decided_on=_date(a["tanggal_persetujuan"]) or _date(a["received"]),
+                        decided_on=_date(a["tanggal_persetujuan"]) or _day(a["received"]),
                         approved=sum(1 for d in ds if d["decision"] == "YA"),
                         refused=sum(1 for d in ds if d["decision"] == "TIDAK"),
                         days_since_received=tuple(
-                            (_date(d["decided_on"]) - received_of[d["item_id"]]).days
+                            (_day(d["decided_on"]) - received_of[d["item_id"]]).days
                             for d in ds
                             if d["item_id"] in received_of
                         ),
@@ -122,7 +132,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
     notas = [
         NotaDinasFact(
             number=n["number"],
-            issued_on=_date(n["date"]),
+            issued_on=_day(n["date"]),
             unit=n["unit"],
             items=len(n["item_ids"]),
             run_id=n["run_id"],

@@ -79,7 +79,7 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
     per_bulan = []
     for month, counts in facts.per_month_jenis:
         by_jenis = dict(counts)
-        row = {j.lower().replace(" ", "_"): by_jenis.get(j, 0) for j in JENIS_ORDER}
+        row: dict[str, Any] = {j.lower().replace(" ", "_"): by_jenis.get(j, 0) for j in JENIS_ORDER}
         row.update(bulan=MONTH_NAMES[month - 1], jumlah=sum(by_jenis.values()))
         per_bulan.append(row)
     return {
@@ -172,13 +172,19 @@ FIRST_YEAR = 1999  # FORM.md: no information older than this is registered
 
 
 def write_reports(
-    config: Config, year: int, *, today: dt.date, store: Store | None = None
+    config: Config,
+    year: int,
+    *,
+    today: dt.date,
+    store: Store | None = None,
+    out_dir: Path | None = None,
 ) -> list[Path]:
     """The SOP records of `year` into output/laporan/: matrix, annual report and its charts.
 
     Reads the register without changing it; a register that does not exist yet
     is not created (the year then simply has no activity). `store` lets the
-    nightly run pass the store it already holds open.
+    nightly run pass the store it already holds open, `out_dir` the folder that
+    stands in for output/laporan/ (a dry run's scratch folder).
     """
     from .annual_queries import load_facts
     from .matrix import write_matrix
@@ -196,7 +202,7 @@ def write_reports(
             facts = load_facts(opened, year, today=today, similarity_threshold=threshold)
     else:
         facts = build_facts(year, items=(), today=today)
-    out_dir = config.output_dir / REPORT_DIR
+    out_dir = Path(out_dir) if out_dir is not None else config.output_dir / REPORT_DIR
     matrix = write_matrix(facts, config, out_dir)
     report, charts = write_annual_report(facts, config, out_dir, today=today)
     return [matrix, report, *(c.path for c in charts.values())]

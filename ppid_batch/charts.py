@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .annual import AnnualFacts
 from .dates import MONTH_NAMES
@@ -63,7 +64,7 @@ def _render(draw, path: Path) -> Path:  # type: ignore[no-untyped-def]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    style = {
+    style: Any = {
         "font.family": "sans-serif",
         "font.sans-serif": [FONT],
         "font.size": 10,

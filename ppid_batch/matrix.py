@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ HEADERS = (
     "Keterangan",
 )
 WIDTHS = (5, 34, 26, 44, 30, 40, 30)
+LINE_HEIGHT = 12.75  # points per line of 10-11 pt text
 # The SOP's own wording of its three steps.
 STEPS = {
     1: "Mengumpulkan informasi publik yang dikuasai setiap unit kerja",
@@ -152,6 +154,13 @@ def matrix_rows(facts: AnnualFacts, config: Config) -> list[MatrixRow]:
     return rows
 
 
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped cell needs: xlsxwriter cannot measure text, and LibreOffice keeps
+    the default height for wrapped rows, so the rows are sized here (about one
+    character per unit of column width)."""
+    return sum(max(1, math.ceil(len(part) / max(width - 2, 1))) for part in text.split("\n"))
+
+
 def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
     """Write Matriks-Kegiatan-<tahun>.xlsx (byte-identical for the same facts)."""
     import xlsxwriter
@@ -184,6 +193,8 @@ def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
         ws.set_column(col, col, width)
         ws.write(header_row, col, text, head)
     for r, row in enumerate(rows, header_row + 1):
+        lines = max(_lines(str(v), w) for v, w in zip(row.cells(), WIDTHS, strict=True))
+        ws.set_row(r, LINE_HEIGHT * lines + 3)
         for col, value in enumerate(row.cells()):
             # write_string: file names and numbers such as '1/HM.02-ND/…' stay text.
             if isinstance(value, int):

@@ -151,3 +151,20 @@ def test_report_command_without_a_register_and_with_a_wrong_year(config: Config)
         f"Galat: Tahun 1998 tidak dapat dilaporkan; pilih tahun 1999 sampai "
         f"{dt.date.today().year}.\n"
     )
+
+
+def test_write_reports_within_the_runs_open_store_into_another_folder(
+    config: Config, tmp_path: Path
+) -> None:
+    from reports_util import library_year
+
+    from ppid_batch.annual_report import write_reports
+    from ppid_batch.store import Store
+
+    with Store.open(config.database_url) as store:
+        library_year(store, config)
+        with store.begin():  # as the nightly run holds it (a dry run rolls it back)
+            paths = write_reports(config, 2025, today=TODAY, store=store, out_dir=tmp_path / "uji")
+    assert {p.parent for p in paths} == {tmp_path / "uji"}
+    assert len(paths) == 5
+    assert not (config.output_dir / "laporan").exists()
