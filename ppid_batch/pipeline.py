@@ -47,6 +47,7 @@ APPROVAL_DIR = "persetujuan"
 NOTA_DIR = "nota-dinas"
 FEEDBACK_DIR = "umpan-balik"
 DISPOSISI_DIR = "disposisi"
+REPORT_DIR = "laporan"
 
 
 @dataclass(frozen=True)
@@ -400,9 +401,10 @@ class _Night:
         # The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them;
         # in January the closing year's too, as last December's approvals may arrive now.
         years = {self.today.year} | ({self.today.year - 1} if self.today.month == 1 else set())
-        config = replace(self.config, output_dir=out)
         for year in sorted(years):
-            for path in write_reports(config, year, today=self.today, store=store):
+            for path in write_reports(
+                self.config, year, today=self.today, store=store, out_dir=out / REPORT_DIR
+            ):
                 self._wrote(path)
 
     def _write_feedback(self, everything: Sequence[Any], folder: Path) -> None:
