@@ -45,6 +45,7 @@ def test_empty_workspace_is_a_quiet_night(ws: Path) -> None:
     assert not (ws / "var" / "ppid.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_night_with_forms_then_a_quiet_night_changes_nothing(ws: Path) -> None:
     drop(ws, [GOOD[0], BAD])
     first = run_cli(ws)
@@ -187,6 +188,7 @@ def test_two_real_cli_processes_at_once_one_exits_3(ws: Path) -> None:
     assert loser[1].startswith("Galat: Proses malam lain sedang berjalan pada ruang kerja ini")
 
 
+@pytest.mark.slow
 def test_dry_run_changes_nothing_but_writes_its_record(ws: Path) -> None:
     drop(ws, [GOOD[0]])
     assert run_cli(ws).exit_code == 0  # a register to read against
@@ -244,6 +246,7 @@ def test_broken_template_stops_the_run_before_anything_is_written(ws: Path) -> N
     assert not (ws / "var" / "ppid.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_a_crashed_run_is_repaired_by_an_idle_night(ws: Path) -> None:
     drop(ws, [GOOD[0]])
     assert run_cli(ws).exit_code == 0
