@@ -257,17 +257,21 @@ class _Night:
         changed = [i for i in self.inputs if i.report.sha256 != i.candidate.sha256]
         self.waiting += [i.candidate.path for i in changed]
         self.inputs = [i for i in self.inputs if i not in changed]
-        # Approval sheets first, so a form's items and last night's decisions never race;
-        # within each kind, by file name (the scan order).
+        # Approval sheets first: a sheet lists the items pending when it was made, so its
+        # decisions land before tonight's forms can correct any of them. Then by file name.
         self.inputs.sort(key=lambda i: (i.kind != "persetujuan", i.candidate.name))
 
     # ---- register ----
 
     @contextmanager
     def _open_store(self) -> Iterator[Any]:
-        from .store import Store
+        from .store import Store, database_exists
 
-        with Store.open(self.config.database_url) as store:
+        url = self.config.database_url
+        if self.dry_run and not database_exists(url):
+            # Not even an empty register may appear in var/ for a dry run.
+            url = f"sqlite:///{self.out_root / 'uji-coba.sqlite'}"
+        with Store.open(url) as store:
             if not self.dry_run:
                 yield store
                 return

@@ -216,6 +216,19 @@ def test_dry_run_changes_nothing_but_writes_its_record(ws: Path) -> None:
     assert any(o.startswith("output/umpan-balik/") for o in record["outputs"])
 
 
+def test_dry_run_on_a_new_workspace_creates_no_register(ws: Path) -> None:
+    drop(ws, [GOOD[0]])
+    result = run_cli(ws, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "14 informasi baru" in last_line(result.output)
+    assert not (ws / "var" / "ppid.sqlite").exists()
+    assert (ws / "input" / GOOD[0].name).exists()
+    assert sorted(snapshot(ws / "output")) == [
+        "runs/20261123-010000/ringkasan.html",
+        "runs/20261123-010000/run.json",
+    ]
+
+
 def test_broken_config_exits_2_before_anything_happens(ws: Path) -> None:
     drop(ws, [GOOD[0]])
     toml = ws / "ppid.toml"
