@@ -17,6 +17,8 @@ from .register import normalise_id
 from .schema import approval_schema, label_key
 from .store import (
     DECISION_OF_STATUS,
+    DECISIONS,
+    IN_CHUNK,
     STATUS_OF_DECISION,
     SYSTEM_ACTOR,
     Store,
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from .config import Config
 
 _INVALID = "?"
-_CHUNK = 500  # IDs per IN (...) query: well under every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,13 @@ def decision_of(value: object) -> str | None:
     return lookup.get(label_key(value), _INVALID)
 
 
-def _stored_decisions(store: Store, ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+def _stored_decisions(store: Store, ids: Sequence[str]) -> dict[str, Mapping[Any, Any]]:
     unique = sorted(set(ids))
-    found: dict[str, Mapping[str, Any]] = {}
+    found: dict[str, Mapping[Any, Any]] = {}
     query = sa.select(items.c.id, items.c.status, items.c.atasan, items.c.decided_on, items.c.unit)
     with store.begin() as conn:
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
             for row in conn.execute(query.where(items.c.id.in_(chunk))).mappings():
                 found[row["id"]] = row
     return found
@@ -95,10 +96,10 @@ class _Checker:
         self.errors: list[Finding] = []
         self.warnings: list[Finding] = []
 
-    def reported(self, row: Mapping[str, Any] | None, field: str) -> bool:
+    def reported(self, row: Mapping[str, Any] | None, field: str, warnings: bool = False) -> bool:
         """The reader already flagged this cell (or this metadata field): do not say it twice."""
         cell = (row.get("_cells") or {}).get(field) if row is not None else None
-        for f in self.report.errors:
+        for f in self.report.warnings if warnings else self.report.errors:
             if f.field == field and (row is None or f.cell == cell or f.row == row.get("_row")):
                 return True
         return False
@@ -141,7 +142,7 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
     apply), an ID twice with different decisions (`duplicate_id`), plus the
     sheet's own rules when the reader has not reported them already: a value
     other than YA/TIDAK (`choice`), TIDAK without arahan and decisions without the
-    Atasan PPID's name or date (`required`).
+    Atasan PPID's name or date (`required_if`).
     """
     if report.kind != "persetujuan":
         return report
@@ -164,12 +165,14 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
         any_decided = any_decided or decision is not None
         if decision == "TIDAK" and not str(row.get("arahan") or "").strip():
             if not chk.reported(row, "arahan"):
-                chk.add(row, "arahan", "required", "Arahan wajib diisi bila persetujuan TIDAK.")
+                chk.add(row, "arahan", "required_if", "Arahan wajib diisi bila persetujuan TIDAK.")
         if item_id is None:
             if not chk.reported(row, "id"):
                 chk.add(row, "id", "required", "ID Informasi kosong; jangan mengubah kolom ID.")
             continue
         if item_id not in stored:
+            if chk.reported(row, "id"):  # e.g. not shaped like an ID at all
+                continue
             chk.add(
                 row,
                 "id",
@@ -187,7 +190,7 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
                     f"{item_id} muncul lebih dari sekali dengan keputusan berbeda; "
                     "baris ini tidak diterapkan.",
                 )
-            else:
+            elif not chk.reported(row, "id", warnings=True):
                 chk.add(
                     row,
                     "id",
@@ -214,7 +217,7 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
                 label = approval_schema().field(key).label
                 chk.errors.append(
                     Finding(
-                        type="required",
+                        type="required_if",
                         message=f"{label} wajib diisi bila ada baris yang diputuskan.",
                         field=key,
                         column=label,
@@ -314,62 +317,61 @@ def apply_approval(
         decided: list[str] = []
         unchanged: list[str] = []
         pending: list[str] = []
+        updates: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
+        logged: list[dict[str, Any]] = []
+        statuses = _stored_decisions(store, [i for i in id_of_row.values() if i])
+        now = store.now()
         for row in report.items:
-            if row.get("_row") in bad_rows or row.get("_row") in dup_rows:
+            item_id = id_of_row.get(row.get("_row"))
+            if row.get("_row") in bad_rows or row.get("_row") in dup_rows or item_id is None:
                 continue
-            item_id = normalise_id(row.get("id"))
             decision = decision_of(row.get("persetujuan"))
-            if item_id is None:
-                continue
-            if decision is None or atasan is None or tanggal is None:
+            if decision not in DECISIONS or atasan is None or tanggal is None:
                 pending.append(item_id)
                 continue
-            status = conn.scalar(sa.select(items.c.status).where(items.c.id == item_id))
-            if status != "pending":
+            if statuses[item_id]["status"] != "pending":
                 unchanged.append(item_id)
                 continue
             arahan = str(row.get("arahan") or "").strip() or None
-            conn.execute(
-                sa.update(items)
-                .where(items.c.id == item_id)
-                .values(
-                    status=STATUS_OF_DECISION[decision],
-                    decision=decision,
-                    decided_on=tanggal,
-                    atasan=atasan,
-                    arahan=arahan,
-                    updated_run=run_id,
-                    updated_at=store.now(),
-                )
+            common = {"decision": decision, "arahan": arahan, "atasan": atasan}
+            updates.append({**common, "b_id": item_id, "status": STATUS_OF_DECISION[decision]})
+            records.append(
+                {
+                    **common,
+                    "item_id": item_id,
+                    "decided_on": tanggal,
+                    "sheet_sha256": report.sha256,
+                    "run_id": run_id,
+                    "recorded_at": now,
+                }
             )
-            conn.execute(
-                sa.insert(decisions).values(
-                    item_id=item_id,
-                    decision=decision,
-                    arahan=arahan,
-                    atasan=atasan,
-                    decided_on=tanggal,
-                    sheet_sha256=report.sha256,
-                    run_id=run_id,
-                    recorded_at=store.now(),
-                )
-            )
-            store.log(
-                "item_approved" if decision == "YA" else "item_refused",
-                actor=atasan,
-                run_id=run_id,
-                item_id=item_id,
-                detail={
-                    "decision": decision,
-                    "arahan": arahan,
-                    "tanggal_persetujuan": tanggal,
-                    "file": name,
-                    "row": row.get("_row"),
-                },
+            logged.append(
+                {
+                    "action": "item_approved" if decision == "YA" else "item_refused",
+                    "actor": atasan,
+                    "run_id": run_id,
+                    "item_id": item_id,
+                    "detail": {
+                        "decision": decision,
+                        "arahan": arahan,
+                        "tanggal_persetujuan": tanggal,
+                        "file": name,
+                        "row": row.get("_row"),
+                    },
+                }
             )
             decided.append(item_id)
-        outcome_items = [store.item(i) for i in decided]
-        done = [i for i in outcome_items if i is not None]
+        if updates:
+            conn.execute(
+                sa.update(items)
+                .where(items.c.id == sa.bindparam("b_id"))
+                .values(decided_on=tanggal, updated_run=run_id, updated_at=now),
+                updates,
+            )
+            conn.execute(sa.insert(decisions), records)
+        store.log_many(logged)
+        done = store.items_by_id(decided)
     return ApprovalOutcome(
         file=name,
         sha256=report.sha256,

@@ -21,6 +21,7 @@ from .models import Finding
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
+MB = 1024 * 1024
 MAX_MEMBERS = 5000
 # OOXML never carries a DTD; one in any part is an entity-expansion attempt.
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"))
@@ -52,7 +53,8 @@ MESSAGES = {
     "encrypted": (
         "Berkas ini dilindungi kata sandi sehingga tidak dapat dibaca. Buka di Excel, hapus kata "
         "sandinya (File > Info > Lindungi Buku Kerja > Enkripsi dengan Kata Sandi, kosongkan), "
-        "lalu " + _SAVE_AS + "."
+        + _SAVE_AS
+        + "."
     ),
     "ods": (
         "Berkas ini buku kerja LibreOffice/OpenDocument (.ods). Simpan sebagai "
@@ -68,7 +70,7 @@ MESSAGES = {
     ),
     "macro": (
         "Berkas ini buku kerja bermakro (.xlsm); demi keamanan makro tidak diterima. Buka di "
-        "Excel lalu " + _SAVE_AS + " tanpa makro."
+        "Excel, simpan sebagai 'Buku Kerja Excel (*.xlsx)' tanpa makro, lalu kirim kembali."
     ),
     "sheet_too_large": (
         "Sebuah lembar di berkas ini terisi sampai sel yang sangat jauh ({cell}). Hapus isi dan "
@@ -159,9 +161,11 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise NotImplementedError("compression method")
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     pending = raw
-    while pending and not inflater.eof:
+    while not inflater.eof:
         chunk = inflater.decompress(pending, CHUNK)
         pending = inflater.unconsumed_tail
+        if not chunk and not pending:
+            break
         if chunk:
             yield chunk
     if not inflater.eof:
@@ -189,7 +193,7 @@ def _scan_members(
         for chunk in _inflate(data, info):
             total += len(chunk)
             if total > limit:
-                return "unpacked_too_large", {"limit": limit / 1e6}
+                return "unpacked_too_large", {"limit": limit / MB}
             if not is_xml:
                 continue
             window = tail + chunk
@@ -216,7 +220,7 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
         infos = zf.infolist()
         names = {i.filename for i in infos}
         if len(infos) > MAX_MEMBERS:
-            return refuse("unpacked_too_large", limit=max_unpacked_bytes / 1e6)
+            return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
         if "mimetype" in names:
             mimetype = zf.read("mimetype")[:200]
             if b"opendocument" in mimetype:
@@ -224,7 +228,7 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
         if any(i.flag_bits & 0x1 for i in infos):
             return refuse("encrypted")
         if sum(i.file_size for i in infos) > max_unpacked_bytes:
-            return refuse("unpacked_too_large", limit=max_unpacked_bytes / 1e6)
+            return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
         try:
             if "[Content_Types].xml" not in names:
                 return refuse("not_xlsx", hint=" (arsip zip biasa)")
@@ -264,7 +268,7 @@ def check_file(
     if size > max_file_bytes:
         return Intake(
             _hash_file(path),
-            refusal=refuse("too_large", size=size / 1e6, limit=max_file_bytes / 1e6),
+            refusal=refuse("too_large", size=size / MB, limit=max_file_bytes / MB),
         )
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()

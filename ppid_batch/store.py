@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 SYSTEM_ACTOR = "ppid-batch"
+IN_CHUNK = 500  # values per IN (...) query: well under every database's parameter limit
 ITEM_FIELDS = (
     "ringkasan",
     "penguasa",
@@ -323,6 +324,13 @@ def migrate(conn: Connection, clock: Callable[[], dt.datetime] = now_utc) -> int
 # ---------------------------------------------------------------------------
 
 
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key an INSERT just created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _sqlite_path(url: sa.URL) -> Path | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
@@ -463,6 +471,27 @@ class Store:
                 )
             )
 
+    def log_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Append many events at once (keys as for `log`); order is kept."""
+        if not rows:
+            return
+        ts = self.now()
+        with self.begin() as conn:
+            conn.execute(
+                sa.insert(events),
+                [
+                    {
+                        "ts": ts,
+                        "run_id": r.get("run_id"),
+                        "actor": r.get("actor", SYSTEM_ACTOR),
+                        "action": r["action"],
+                        "item_id": r.get("item_id"),
+                        "detail": dumps(dict(r["detail"])) if r.get("detail") else None,
+                    }
+                    for r in rows
+                ],
+            )
+
     def events(
         self, *, item_id: str | None = None, action: str | None = None
     ) -> list[dict[str, Any]]:
@@ -481,9 +510,9 @@ class Store:
 
     def start_run(self) -> int:
         with self.begin() as conn:
-            run_id = conn.execute(
-                sa.insert(runs).values(started=self.now(), status="running")
-            ).inserted_primary_key[0]
+            run_id = new_id(
+                conn.execute(sa.insert(runs).values(started=self.now(), status="running"))
+            )
             self.log("run_started", run_id=run_id)
         return int(run_id)
 
@@ -525,6 +554,16 @@ class Store:
         with self.begin() as conn:
             row = conn.execute(self._item_query().where(items.c.id == item_id)).mappings().first()
         return register_item(row) if row else None
+
+    def items_by_id(self, ids: Sequence[str]) -> list[RegisterItem]:
+        """The register items with these IDs, in ID order (unknown IDs are left out)."""
+        unique = sorted(set(ids))
+        found: list[RegisterItem] = []
+        with self.begin() as conn:
+            for start in range(0, len(unique), IN_CHUNK):
+                query = self._item_query().where(items.c.id.in_(unique[start : start + IN_CHUNK]))
+                found += [register_item(row) for row in conn.execute(query).mappings()]
+        return sorted(found, key=lambda i: id_order(i.id))
 
     def decisions(self, item_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(decisions).order_by(decisions.c.id)
@@ -597,17 +636,19 @@ class Store:
                 or 0
             ) + 1
             number = config.nota_number(urut, year, date.month)
-            nd_id = conn.execute(
-                sa.insert(nota_dinas).values(
-                    number=number,
-                    year=year,
-                    urut=urut,
-                    unit=unit,
-                    date=date,
-                    run_id=run_id,
-                    recorded_at=self.now(),
+            nd_id = new_id(
+                conn.execute(
+                    sa.insert(nota_dinas).values(
+                        number=number,
+                        year=year,
+                        urut=urut,
+                        unit=unit,
+                        date=date,
+                        run_id=run_id,
+                        recorded_at=self.now(),
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             conn.execute(
                 sa.insert(nota_dinas_items),
                 [{"nota_dinas_id": nd_id, "item_id": i} for i in wanted],
@@ -616,6 +657,18 @@ class Store:
                 "nota_dinas_issued",
                 run_id=run_id,
                 detail={"number": number, "unit": unit, "items": wanted, "date": date},
+            )
+            # One event per item too, so an item's own trail runs from form to Nota Dinas.
+            self.log_many(
+                [
+                    {
+                        "action": "item_documented",
+                        "run_id": run_id,
+                        "item_id": i,
+                        "detail": {"number": number, "date": date},
+                    }
+                    for i in wanted
+                ]
             )
         return number
 
@@ -636,7 +689,7 @@ class Store:
         return out
 
 
-def register_item(row: Mapping[str, Any]) -> RegisterItem:
+def register_item(row: Mapping[Any, Any]) -> RegisterItem:
     """A RegisterItem from an `items` row (joined with its Nota Dinas number)."""
     return RegisterItem(
         id=row["id"],

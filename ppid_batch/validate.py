@@ -443,7 +443,13 @@ def validate_file(
 ) -> SheetReport:
     """Safe intake, kind detection, reading, normalisation and validation of one workbook."""
     path = Path(path)
-    intake = check_file(path, max_file_bytes=max_file_bytes, max_unpacked_bytes=max_unpacked_bytes)
+    try:
+        intake = check_file(
+            path, max_file_bytes=max_file_bytes, max_unpacked_bytes=max_unpacked_bytes
+        )
+    except Exception:  # noqa: BLE001 — unreadable from disk, or a container nobody foresaw
+        unreadable = Finding(type="unreadable", message=message("unreadable"))
+        return SheetReport(path=path, kind=None, sha256="", errors=(unreadable,))
     if intake.refusal is not None or intake.data is None:
         return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(intake.refusal,))
     try:

@@ -9,23 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ppid_batch.models import Finding, SheetReport
+from ppid_batch.store import ITEM_FIELDS
 
-FORM_COLUMNS = (
-    "id",
-    "no",
-    "ringkasan",
-    "penguasa",
-    "penanggung_jawab",
-    "waktu_pembuatan",
-    "tempat_pembuatan",
-    "bentuk",
-    "retensi",
-    "jenis",
-    "dasar_pengecualian",
-    "konsekuensi",
-    "tautan",
-    "keterangan",
-)
+FORM_COLUMNS = ("id", "no", *ITEM_FIELDS)
 APPROVAL_COLUMNS = ("id", "unit", "ringkasan", "jenis", "persetujuan", "arahan")
 FIRST_ROW = 8
 

@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 from ppid_batch.approval_sheet import write_approval_sheet
 from ppid_batch.config import Config
 from ppid_batch.models import RegisterItem
+from ppid_batch.validate import validate_file
 
 TODAY = dt.date(2025, 3, 12)
 
@@ -157,3 +158,17 @@ def test_nothing_pending_writes_nothing_and_removes_the_old_sheet(
     write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 1))
     assert write_approval_sheet(items, config, out, today=TODAY) is None
     assert list(out.iterdir()) == []
+
+
+def test_the_reader_reads_the_sheet_back_as_it_was_written(config: Config, tmp_path: Path) -> None:
+    path = write_approval_sheet(ITEMS, config, tmp_path / "out", today=TODAY)
+    assert path is not None
+    report = validate_file(path)
+    assert (report.kind, report.errors, report.warnings) == ("persetujuan", (), ())
+    assert report.meta["atasan"] == config.atasan_ppid.nama
+    assert [(r["id"], r["persetujuan"], r["_cells"]["persetujuan"]) for r in report.items] == [
+        ("DIP-2025-0002", None, "H10"),
+        ("DIP-2025-0003", None, "H11"),
+        ("DIP-2025-0005", None, "H12"),
+        ("DIP-2025-0001", None, "H13"),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_check_names_every_register_problem_at_its_cell(store: Store) -> None:
         ("E8", "persetujuan", "already_decided"),
         ("A10", "id", "unknown_id"),
         ("E11", "persetujuan", "choice"),
-        ("F12", "arahan", "required"),
+        ("F12", "arahan", "required_if"),
         ("A13", "id", "required"),
     ]
     assert cells(checked.warnings) == [("A9", "id", "duplicate_id")]
@@ -92,16 +93,34 @@ def test_check_names_every_register_problem_at_its_cell(store: Store) -> None:
 
 
 def test_check_does_not_repeat_what_the_reader_found(store: Store) -> None:
-    reader = Finding(type="required_when", message="wajib", field="arahan", cell="F8", row=8)
-    report = approval_report([("DIP-2025-0001", "TIDAK", None)], errors=[reader])
-    assert check_approval(store, report).errors == (reader,)
+    reader_errors = (
+        Finding(type="required_if", message="wajib", field="arahan", cell="F8", row=8),
+        Finding(type="item_id", message="bukan ID", field="id", cell="A9", row=9),
+    )
+    reader_warning = Finding(
+        type="duplicate_id", message="dua kali", severity="warning", field="id", cell="A11", row=11
+    )
+    report = dataclasses.replace(
+        approval_report(
+            [
+                ("DIP-2025-0001", "TIDAK", None),
+                ("DIP2025/7", "YA", None),
+                ("DIP-2025-0002", "YA", None),
+                ("DIP-2025-0002", "YA", None),
+            ]
+        ),
+        errors=reader_errors,
+        warnings=(reader_warning,),
+    )
+    checked = check_approval(store, report)
+    assert (checked.errors, checked.warnings) == (reader_errors, (reader_warning,))
 
 
 def test_decisions_need_the_name_and_date_of_the_atasan(store: Store) -> None:
     report = approval_report([("DIP-2025-0001", "YA", None)], atasan=None, tanggal=None)
     assert cells(check_approval(store, report).errors) == [
-        (None, "atasan", "required"),
-        (None, "tanggal_persetujuan", "required"),
+        (None, "atasan", "required_if"),
+        (None, "tanggal_persetujuan", "required_if"),
     ]
     blank = approval_report([("DIP-2025-0001", None, None)], atasan=None, tanggal=None)
     assert check_approval(store, blank).errors == ()
@@ -399,3 +418,18 @@ def test_validate_checks_an_approval_sheet_against_the_register(config: Config) 
     assert data["errors"][0]["message"].startswith(
         "ID Informasi DIP-2025-0999 tidak ada di register"
     )
+
+
+def test_a_sheet_of_more_ids_than_one_query_takes_is_applied_whole(tmp_path: Path) -> None:
+    rows = [item(f"Informasi nomor {n}") for n in range(1, 1102)]
+    with Store.open(f"sqlite:///{tmp_path / 'big.sqlite'}") as store:
+        register_form(store, form_report("besar.xlsx", rows), received=RECEIVED, run_id=None)
+        ids = [i.id for i in store.items()]
+        report = approval_report(
+            [(i, "YA", None) for i in ids[:-1]] + [("DIP-2025-9999", "YA", None)]
+        )
+        out = apply_approval(store, report, run_id=None)
+        assert out.decided_ids == tuple(ids[:-1]) and cells(out.skipped) == [
+            ("A1108", "id", "unknown_id")
+        ]
+        assert [i.id for i in store.items(status="pending")] == ids[-1:]

@@ -216,20 +216,18 @@ def test_a_refused_item_corrected_by_its_unit_is_pending_again(store: Store) -> 
 
 
 def test_one_form_is_one_transaction(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_log = store.log
-    calls = []
+    real_log_many = store.log_many
 
-    def failing_log(action: str, **kw) -> None:
-        calls.append(action)
-        if len(calls) == 3:
-            raise RuntimeError("power cut")
-        real_log(action, **kw)
+    def crash_after_writing(rows) -> None:
+        real_log_many(rows)  # items and events are written …
+        raise RuntimeError("power cut")  # … and the process dies before the commit
 
-    monkeypatch.setattr(store, "log", failing_log)
+    monkeypatch.setattr(store, "log_many", crash_after_writing)
     with pytest.raises(RuntimeError):
         register_form(store, _forms()[0], received=RECEIVED, run_id=None)
     monkeypatch.undo()
     assert store.items() == [] and store.events() == []
+    assert not store.submission_known(_forms()[0].sha256)
     out = register_form(store, _forms()[0], received=RECEIVED, run_id=None)
     assert out.new_ids == ("DIP-2025-0001", "DIP-2025-0002")
 

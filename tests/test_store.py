@@ -126,6 +126,12 @@ def test_nota_dinas_numbers_run_per_year_and_are_idempotent(store: Store, config
         first,
         second,
     ]
+    trail = [(e["actor"], e["action"]) for e in store.events(item_id=ids[2])]
+    assert trail == [
+        ("Rina Marlina", "item_registered"),
+        ("Drs. Ahmad Fauzi", "item_approved"),
+        ("ppid-batch", "item_documented"),
+    ]
 
 
 def test_nota_dinas_refuses_pending_items_and_overlaps(store: Store, config: Config) -> None:

@@ -1,0 +1,132 @@
+"""The corrected copy: bad cells marked in the clerk's own workbook, a list sheet first."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from badfiles import BY_NAME_REFUSED, FORM_CASES, Form, good_row, write_form, write_refused
+
+from ppid_batch.feedback import BAD_FILL, LIST_SHEET, write_corrected_copy
+from ppid_batch.validate import validate_file
+
+CASES = {c.name: c for c in FORM_CASES}
+
+
+def bad_form() -> Form:
+    form = Form()
+    form.meta[1] = ["Nama Petugas", ":", ""]
+    form.rows = [
+        good_row(1),
+        good_row(2, jenis="Rahasia", tautan="javascript:alert(1)"),
+        good_row(3, ringkasan="=1+2", waktu_pembuatan="1998"),
+    ]
+    return form
+
+
+def list_rows(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)[LIST_SHEET]
+    return [row for row in ws.iter_rows(min_row=5, values_only=True)]
+
+
+@pytest.mark.parametrize("writer", ["xlsxwriter", "openpyxl"])
+def test_bad_cells_filled_and_commented_and_listed(writer: str, tmp_path: Path) -> None:
+    src = write_form(bad_form(), tmp_path / "Form-Hukum.xlsx", writer)
+    report = validate_file(src)
+    out = write_corrected_copy(report, tmp_path / "umpan-balik")
+    assert out == tmp_path / "umpan-balik" / "Form-Hukum-koreksi.xlsx"
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == LIST_SHEET and wb.active.title == LIST_SHEET
+    form = wb["Form DIP"]
+    marked = sorted(
+        c.coordinate
+        for row in form.iter_rows()
+        for c in row
+        if c.fill.fgColor.rgb == BAD_FILL and c.comment is not None
+    )
+    assert marked == ["B11", "C4", "E11", "I10", "L10"]
+    assert form["I10"].comment.text == (
+        "Jenis Informasi harus salah satu dari: Berkala, Serta Merta, Setiap Saat, Dikecualikan"
+    )
+    assert form["I10"].value == "Rahasia"  # the clerk's values are untouched
+    rows = list_rows(out)
+    assert [(r[1], r[3], r[6]) for r in rows] == [
+        ("C4", "Nama Petugas", "Kesalahan"),
+        ("I10", "Jenis Informasi", "Kesalahan"),
+        ("L10", "Tautan/Lokasi Dokumen", "Kesalahan"),
+        ("B11", "Ringkasan Isi Informasi", "Kesalahan"),
+        ("E11", "Waktu Pembuatan Informasi", "Kesalahan"),
+    ]
+    links = [c.hyperlink.location for c in wb[LIST_SHEET]["B"][4:9]]
+    assert links == [f"'Form DIP'!{r[1]}" for r in rows]
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_list(tmp_path: Path) -> None:
+    form = Form(rows=[good_row(1, ringkasan="=1+2")])
+    form.rows[0][11] = "javascript:x"
+    report = validate_file(write_form(form, tmp_path / "f.xlsx"))
+    out = write_corrected_copy(report, tmp_path)
+    with zipfile.ZipFile(out) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml
+
+
+def test_fixing_the_marked_cells_makes_the_copy_pass(tmp_path: Path) -> None:
+    report = validate_file(write_form(bad_form(), tmp_path / "f.xlsx"))
+    out = write_corrected_copy(report, tmp_path / "out")
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Form DIP"]
+    ws["C4"] = "Siti"
+    ws["I10"] = "Berkala"
+    ws["L10"] = "https://kpu.go.id"
+    ws["B11"] = "Laporan Kinerja 2024"
+    ws["E11"] = "2024"
+    wb.save(out)
+    again = validate_file(out)
+    assert again.ok, [(f.cell, f.type) for f in again.errors]
+    assert again.rows == 3 and again.warnings == ()
+
+
+def test_a_copy_rejected_again_loses_its_old_marks(tmp_path: Path) -> None:
+    report = validate_file(write_form(bad_form(), tmp_path / "f.xlsx"))
+    first = write_corrected_copy(report, tmp_path / "1")
+    wb = openpyxl.load_workbook(first)
+    wb["Form DIP"]["I10"] = "Berkala"
+    wb.save(first)
+    second = write_corrected_copy(validate_file(first), tmp_path / "2")
+    assert second.name == "f-koreksi.xlsx"
+    wb = openpyxl.load_workbook(second)
+    assert wb.sheetnames.count(LIST_SHEET) == 1
+    assert wb["Form DIP"]["I10"].comment is None
+    assert wb["Form DIP"]["I10"].fill.fgColor.rgb != BAD_FILL
+    assert wb["Form DIP"]["L10"].comment is not None
+
+
+def test_whole_file_problems_come_first(tmp_path: Path) -> None:
+    form = bad_form()
+    form.meta = [m for m in form.meta if m[0] != "Unit Kerja / Subbagian"]
+    report = validate_file(write_form(form, tmp_path / "f.xlsx"))
+    rows = list_rows(write_corrected_copy(report, tmp_path))
+    assert (rows[0][1], rows[0][3]) == ("-", "Unit Kerja / Subbagian")
+    assert rows[0][5].startswith("'Unit Kerja / Subbagian' tidak ditemukan di atas tabel.")
+
+
+def test_same_report_gives_identical_bytes(tmp_path: Path) -> None:
+    report = validate_file(write_form(bad_form(), tmp_path / "f.xlsx"))
+    a = write_corrected_copy(report, tmp_path / "a").read_bytes()
+    b = write_corrected_copy(report, tmp_path / "b").read_bytes()
+    assert a == b
+
+
+@pytest.mark.parametrize("name", ["encrypted", "truncated", "macro-bin", "csv"])
+def test_unreadable_file_gets_a_fresh_list_workbook(name: str, tmp_path: Path) -> None:
+    case = BY_NAME_REFUSED[name]
+    report = validate_file(write_refused(case, tmp_path))
+    out = write_corrected_copy(report, tmp_path / "out")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [LIST_SHEET]
+    rows = list_rows(out)
+    assert len(rows) == 1 and rows[0][5] == report.errors[0].message
+    assert write_corrected_copy(report, tmp_path / "again").read_bytes() == out.read_bytes()

@@ -1,0 +1,183 @@
+"""Validation of real bad files: each rule of FORM.md gives the exact (cell, field, type) list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from badfiles import (
+    APPROVAL_CASES,
+    FORM_CASES,
+    REFUSED,
+    WRITERS,
+    Case,
+    Form,
+    write_form,
+    write_refused,
+)
+
+from ppid_batch.models import SheetReport
+from ppid_batch.validate import TEMPLATES, validate_file
+
+
+def flat(findings) -> list[tuple[str | None, str | None, str]]:
+    return [(f.cell, f.field, f.type) for f in findings]
+
+
+# Cases that depend on how a writer stores strings and dates run against every writer.
+ALL_WRITERS = {
+    "valid",
+    "valid-variants",
+    "valid-combined",
+    "blank-rows-formula",
+    "waktu-text",
+    "year-min",
+    "after-filling",
+    "nip-number",
+    "tanggal-bad",
+    "shuffled",
+    "extra-column",
+    "duplicate-column",
+}
+FORM_PARAMS = [
+    pytest.param(case, writer, id=f"{case.name}-{writer}")
+    for case in FORM_CASES
+    for writer in (WRITERS if case.name in ALL_WRITERS else ["xlsxwriter"])
+]
+
+
+@pytest.mark.parametrize(("case", "writer"), FORM_PARAMS)
+def test_form_case(case: Case, writer: str, tmp_path: Path) -> None:
+    path = write_form(case.form, tmp_path / f"{case.name}.xlsx", writer)
+    report = validate_file(path)
+    assert flat(report.errors) == case.errors
+    if case.warnings:
+        assert flat(report.warnings) == case.warnings
+    expected_kind = None if case.name == "no-header" else "form_dip"
+    assert report.kind == expected_kind
+
+
+@pytest.mark.parametrize("case", APPROVAL_CASES, ids=lambda c: c.name)
+def test_approval_case(case: Case, tmp_path: Path) -> None:
+    path = write_form(case.form, tmp_path / f"{case.name}.xlsx")
+    report = validate_file(path)
+    assert report.kind == "persetujuan"
+    assert flat(report.errors) == case.errors
+    assert flat(report.warnings) == list(case.warnings)
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.name)
+def test_refused_kind(case, tmp_path: Path) -> None:
+    report = validate_file(write_refused(case, tmp_path))
+    assert report.path.name == case.filename
+    assert report.kind is None
+    assert flat(report.errors) == [(None, None, case.type)]
+    assert report.items == ()
+    assert "kirim kembali" in report.errors[0].message
+
+
+def test_messages_are_indonesian_and_name_the_column(tmp_path: Path) -> None:
+    case = next(c for c in FORM_CASES if c.name == "jenis")
+    report = validate_file(write_form(case.form, tmp_path / "f.xlsx"))
+    assert report.to_json()["errors"] == [
+        {
+            "sheet": "Form DIP",
+            "cell": "I10",
+            "row": 10,
+            "field": "jenis",
+            "column": "Jenis Informasi",
+            "value": "Rahasia",
+            "type": "choice",
+            "message": "Jenis Informasi harus salah satu dari: "
+            "Berkala, Serta Merta, Setiap Saat, Dikecualikan",
+        }
+    ]
+
+
+def test_normalised_items_and_meta(tmp_path: Path) -> None:
+    case = next(c for c in FORM_CASES if c.name == "valid-variants")
+    report: SheetReport = validate_file(write_form(case.form, tmp_path / "v.xlsx", "openpyxl"))
+    assert report.ok
+    assert report.meta == {
+        "unit": "Subbagian Hukum",
+        "petugas": "Andi",
+        "nip": None,
+        "tanggal_pengisian": dt.date(2025, 5, 2),
+    }
+    picked = [
+        {k: item[k] for k in ("waktu_pembuatan", "bentuk", "retensi", "jenis", "konsekuensi")}
+        for item in report.items
+    ]
+    assert picked == [
+        {
+            "waktu_pembuatan": "2024-04",
+            "bentuk": "Softcopy",
+            "retensi": "5 Tahun",
+            "jenis": "Berkala",
+            "konsekuensi": None,
+        },
+        {
+            "waktu_pembuatan": "2025-01-02",
+            "bentuk": "Softcopy dan Hardcopy",
+            "retensi": "Permanen",
+            "jenis": "Dikecualikan",
+            "konsekuensi": "Mengungkap data pribadi",
+        },
+        {
+            "waktu_pembuatan": "2024-04",
+            "bentuk": "Hardcopy",
+            "retensi": "Selama Berlaku",
+            "jenis": "Serta Merta",
+            "konsekuensi": None,
+        },
+    ]
+    first = report.items[0]
+    assert (first["_sheet"], first["_row"], first["_cells"]["jenis"]) == ("Form DIP", 9, "I9")
+
+
+def test_combined_column_is_split(tmp_path: Path) -> None:
+    case = next(c for c in FORM_CASES if c.name == "valid-combined")
+    report = validate_file(write_form(case.form, tmp_path / "c.xlsx"))
+    got = [
+        (i["tempat_pembuatan"], i["waktu_pembuatan"], i["_cells"]["waktu_pembuatan"])
+        for i in report.items
+    ]
+    assert got == [("Mesuji", "2024", "E9"), ("Mesuji", "2025-03", "E10")]
+
+
+def test_formula_counts_by_cached_value_and_text_formula_stays_text(tmp_path: Path) -> None:
+    case = next(c for c in FORM_CASES if c.name == "blank-rows-formula")
+    report = validate_file(write_form(case.form, tmp_path / "f.xlsx"))
+    assert [(i["_row"], i["ringkasan"]) for i in report.items] == [
+        (9, "Laporan Kinerja 2024"),
+        (11, "=SUM(1,2) ditulis sebagai teks"),
+    ]
+
+
+def test_openpyxl_formula_without_cached_value_is_blank(tmp_path: Path) -> None:
+    """openpyxl saves formulas without a cached value: nothing is computed, the cell is empty."""
+    import openpyxl
+
+    path = write_form(Form(), tmp_path / "f.xlsx", "openpyxl")
+    wb = openpyxl.load_workbook(path)
+    wb["Form DIP"]["B10"] = '="Laporan "&"2024"'
+    wb.save(path)
+    assert flat(validate_file(path).errors) == [("B10", "ringkasan", "required")]
+
+
+def test_approval_items(tmp_path: Path) -> None:
+    case = APPROVAL_CASES[0]
+    report = validate_file(write_form(case.form, tmp_path / "a.xlsx"))
+    assert [(i["id"], i["persetujuan"], i["arahan"]) for i in report.items] == [
+        ("DIP-2025-0001", "YA", None),
+        ("DIP-2025-0002", "TIDAK", "Perbaiki"),
+        ("DIP-2025-0003", None, None),
+    ]
+    assert report.meta == {"atasan": "Drs. H. Ahmad", "tanggal_persetujuan": dt.date(2025, 6, 2)}
+
+
+def test_every_template_slug_is_documented() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text("utf-8")
+    for slug in TEMPLATES:
+        assert f"`{slug}`" in doc, slug
