@@ -284,7 +284,7 @@ def validate(
     berkas, setiap baris keluaran adalah satu objek JSON (JSON Lines).
     """
     from .errors import UsageError
-    from .validate import validate_file
+    from .validate import validate_files
 
     if not files:
         raise UsageError(
@@ -299,8 +299,7 @@ def validate(
         raise UsageError(f"--koreksi {koreksi} bukan folder.")
     limits = _validate_limits(workspace)
     all_ok = True
-    for path in files:
-        report = validate_file(path, **limits)
+    for report in validate_files(files, **limits):
         if report.kind == "persetujuan":
             report = _against_register(report, workspace)
         all_ok = all_ok and report.ok
@@ -329,6 +328,8 @@ def _validate_verdict(report: Any) -> str:
     if report.ok:
         note = f" ({len(report.warnings)} catatan di bawah)" if report.warnings else ""
         return f"{name}: lengkap dan benar; {report.rows} informasi siap diproses.{note}"
+    if not report.rows:
+        return f"{name}: {len(report.errors)} hal perlu diperbaiki, lihat di bawah."
     bad_rows = {f.row for f in report.errors if f.row is not None}
     good = max(report.rows - len(bad_rows), 0)
     return (

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import repeat
 from operator import add
 from pathlib import Path
@@ -102,7 +102,25 @@ def message(slug: str, **fmt: Any) -> str:
 # ---- per-type normalisation -------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
+def _by_identity(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache on the first argument's identity. Schemas are loaded once, and hashing a frozen
+    dataclass re-hashes every nested field on each call (a third of a millisecond a form)."""
+    cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    @functools.wraps(fn)
+    def cached(obj: Any, *args: Any) -> Any:
+        key = (id(obj), *args)
+        hit = cache.get(key)
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        value = fn(obj, *args)
+        cache[key] = (obj, value)  # holding obj keeps its id from being reused
+        return value
+
+    return cached
+
+
+@_by_identity
 def _normaliser(f: Field) -> Callable[[Any], Any]:
     if f.type == "partial_date":
         return nz.partial_date
@@ -116,16 +134,12 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
 
 def _normalise_column(norm: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """Normalise a column, once per distinct value (categories repeat on every row)."""
-    seen: dict[Any, Any] = {(str, ""): None}
-    out = []
-    for v in raw:
-        key = (v.__class__, v)  # the class keeps TRUE apart from 1
-        try:
-            out.append(seen[key])
-        except KeyError:
-            seen[key] = norm(v)
-            out.append(seen[key])
-    return out
+    distinct = dict.fromkeys(raw)
+    if any(v.__class__ is bool for v in distinct):
+        # TRUE == 1 as a dict key: keep them apart the slow way
+        return [None if v == "" else norm(v) for v in raw]
+    mapping = {v: None if v == "" else norm(v) for v in distinct}
+    return list(map(mapping.__getitem__, raw))
 
 
 # ---- the pandera schema, built from the YAML --------------------------------------------
@@ -168,13 +182,13 @@ def _checks(f: Field) -> list[pa.Check]:
     return checks
 
 
-@lru_cache(maxsize=64)
+@_by_identity
 def _has_rules(f: Field) -> bool:
     """Whether pandera has anything to check in this column (plain optional text has not)."""
     return f.required or bool(_checks(f))
 
 
-@lru_cache(maxsize=32)
+@_by_identity
 def dataframe_schema(schema: SheetSchema, keys: tuple[str, ...]) -> pa.DataFrameSchema:
     """A pandera schema for the columns present in one sheet.
 
@@ -493,8 +507,8 @@ class _Pending:
     warnings: list[Finding]
 
     @property
-    def shape(self) -> tuple[SheetSchema, tuple[str, ...]]:
-        return self.sheet.schema, self.sheet.checked
+    def shape(self) -> tuple[int, tuple[str, ...]]:
+        return id(self.sheet.schema), self.sheet.checked
 
     def finish(self, schema_findings: list[Finding]) -> SheetReport:
         errors = [*self.errors, *schema_findings]

@@ -181,3 +181,18 @@ def test_every_template_slug_is_documented() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text("utf-8")
     for slug in TEMPLATES:
         assert f"`{slug}`" in doc, slug
+
+
+def test_validate_files_gives_the_same_reports_as_validate_file(tmp_path: Path) -> None:
+    from ppid_batch.validate import validate_files
+
+    names = ["valid", "jenis", "valid-combined", "duplicate-column", "no-header", "required-many"]
+    paths = [
+        write_form(next(c for c in FORM_CASES if c.name == n).form, tmp_path / f"{n}.xlsx")
+        for n in names
+    ]
+    paths.insert(2, write_refused(REFUSED[3], tmp_path))
+    paths.append(write_form(APPROVAL_CASES[3].form, tmp_path / "approval.xlsx"))
+    one_by_one = [validate_file(p) for p in paths]
+    for batch_rows in (1, 5, 20_000):
+        assert list(validate_files(paths, batch_rows=batch_rows)) == one_by_one
