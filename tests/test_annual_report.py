@@ -18,6 +18,7 @@ from ppid_batch.config import Config
 TODAY = dt.date(2026, 1, 15)
 
 
+@pytest.mark.slow  # about 3 s: two renders, and the first matplotlib import of the session
 def test_report_text_golden_charts_embedded_and_deterministic(
     config: Config, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
