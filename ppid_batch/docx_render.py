@@ -306,10 +306,25 @@ def _package_bytes(doc: Any) -> bytes:
 
 
 def render_bytes(
-    template: LoadedTemplate, context: Mapping[str, Any], *, when: dt.datetime, title: str
+    template: LoadedTemplate,
+    context: Mapping[str, Any],
+    *,
+    when: dt.datetime,
+    title: str,
+    images: Mapping[str, tuple[Path, float]] | None = None,
 ) -> bytes:
-    """Render a template held in memory into deterministic docx bytes."""
+    """Render a template held in memory into deterministic docx bytes.
+
+    `images` maps a variable to (PNG path, width in mm): docxtpl's InlineImage
+    needs the template object, which only exists in here.
+    """
     tpl = _docxtpl(template.data)
+    if images:
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        pictures = {k: InlineImage(tpl, str(p), width=Mm(w)) for k, (p, w) in images.items()}
+        context = {**context, **pictures}
     try:
         tpl.render(dict(context), jinja_env=_RENDER_ENV, autoescape=True)
     except JinjaTemplateError as exc:
