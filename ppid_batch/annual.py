@@ -19,7 +19,7 @@ from .models import RegisterItem
 
 JENIS_ORDER = ("Berkala", "Serta Merta", "Setiap Saat", "Dikecualikan")
 BENTUK_ORDER = ("Softcopy", "Hardcopy", "Softcopy dan Hardcopy")
-OUTCOMES = ("Disetujui", "Ditolak", "Belum diputuskan")
+OUTCOMES = ("Disetujui", "Tidak disetujui", "Belum diputuskan")
 OTHER_THEME = "Lainnya"
 
 # Arahan themes: the first theme whose keyword occurs (as a whole word or

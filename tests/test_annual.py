@@ -40,7 +40,7 @@ def test_counts_per_unit_jenis_bentuk_and_month() -> None:
 def test_outcomes_durations_and_nota_dinas() -> None:
     facts = year_2025()
     assert (facts.approved, facts.refused, facts.pending) == (4, 2, 1)
-    assert facts.outcomes == (("Disetujui", 4), ("Ditolak", 2), ("Belum diputuskan", 1))
+    assert facts.outcomes == (("Disetujui", 4), ("Tidak disetujui", 2), ("Belum diputuskan", 1))
     # decided: 7,7,7,7 (March) and 18,18 (June) days after submission
     assert facts.median_days_to_decision == 7.0
     # documented by Nota Dinas: items 1, 4, 5 after 7 days, item 6 after 18 → median 7
