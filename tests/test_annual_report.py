@@ -198,3 +198,36 @@ def test_fixture_year_through_the_cli_golden(
     golden(
         "laporan/cli-matriks-kegiatan-2025.txt", xlsx_text(folder / "Matriks-Kegiatan-2025.xlsx")
     )
+
+
+def test_report_reads_an_old_register_without_migrating_it(config: Config) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    import sqlalchemy as sa
+    from click.testing import CliRunner
+
+    from ppid_batch.cli import cli
+    from ppid_batch.store import create_v1, schema_version
+
+    db = config.var_dir / "ppid.sqlite"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        create_v1(conn)
+        conn.execute(sa.insert(schema_version).values(version=1, applied_at="2025-01-01T00:00"))
+    engine.dispose()
+
+    def dump() -> list[str]:
+        # the content, not the bytes: opening switches the file to WAL (header bytes 18-19)
+        with closing(sqlite3.connect(db)) as conn:
+            return list(conn.iterdump())
+
+    before = dump()
+    ws = str(config.workspace)
+    result = CliRunner().invoke(cli, ["report", "--year", "2025", "--now", "2026-01-15", "-w", ws])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Galat: Register perlu diperbarui; jalankan 'ppid-batch run' terlebih dahulu.\n"
+    )
+    assert dump() == before
