@@ -125,3 +125,11 @@ def test_arahan_themes_by_keyword(arahan: str | None, theme: str) -> None:
 def test_error_label_keeps_unknown_slugs_visible() -> None:
     assert error_label("required") == "Kolom wajib tidak diisi"
     assert error_label("something_new") == "something_new"
+
+
+def test_every_slug_of_intake_and_validation_has_an_indonesian_label() -> None:
+    from ppid_batch.annual import ERROR_LABELS
+    from ppid_batch.intake import MESSAGES
+    from ppid_batch.validate import TEMPLATES
+
+    assert (set(TEMPLATES) | set(MESSAGES)) - set(ERROR_LABELS) == set()
