@@ -36,6 +36,18 @@ USAGE_ERRORS = (
     (r"Got unexpected extra arguments? \((.+)\)", r"Argumen berlebih: \1."),
     (r"Option '(.+?)' requires an argument\.", r"Opsi '\1' memerlukan nilai."),
     (r"Invalid value for '(.+?)':", r"Nilai tidak sah untuk '\1':"),
+    (r"Invalid value:", "Nilai tidak sah:"),
+    # What click's parameter types say about the value itself (after "Invalid value …:").
+    (r"'(.*?)' is not a valid integer\.", r"'\1' bukan bilangan bulat."),
+    (r"'(.*?)' is not a valid float\.", r"'\1' bukan angka."),
+    (r"(\S+) is not in the range (.+)\.", r"\1 di luar rentang \2."),
+    (r"(?:File|Directory|Path) '(.*?)' does not exist\.", r"'\1' tidak ada."),
+    (r"(?:File|Directory|Path) '(.*?)' is a file\.", r"'\1' adalah berkas, bukan folder."),
+    (r"(?:File|Directory|Path) '(.*?)' is a directory\.", r"'\1' adalah folder, bukan berkas."),
+    (r"(?:File|Directory|Path) '(.*?)' is not readable\.", r"'\1' tidak dapat dibaca."),
+    (r"(?:File|Directory|Path) '(.*?)' is not writable\.", r"'\1' tidak dapat ditulis."),
+    (r"Option '(.+?)' does not take a value\.", r"Opsi '\1' tidak memerlukan nilai."),
+    (r"Argument '(.+?)' takes (\d+) values\.", r"Argumen '\1' memerlukan \2 nilai."),
 )
 
 
@@ -264,10 +276,11 @@ def _against_register(report: Any, workspace: Path | None) -> Any:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, metavar="[BERKAS]...", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (satu objek per berkas).")
 @click.option(
     "--koreksi",
+    metavar="FOLDER",
     type=click.Path(path_type=Path),
     default=None,
     help="Tulis salinan koreksi <berkas>-koreksi.xlsx bagi berkas yang belum benar ke folder ini.",
@@ -327,6 +340,12 @@ def _validate_verdict(report: Any) -> str:
         return f"{name}: belum dapat dibaca. Ikuti petunjuk di bawah, lalu periksa lagi."
     if report.ok:
         note = f" ({len(report.warnings)} catatan di bawah)" if report.warnings else ""
+        if report.kind == "persetujuan":
+            # Blank rows are allowed (they stay pending), so "all ready" would mislead.
+            decided = sum(1 for item in report.items if item.get("persetujuan"))
+            blank = report.rows - decided
+            left = f"; {blank} baris belum diputuskan (tetap menunggu)" if blank else ""
+            return f"{name}: lengkap dan benar; {decided} keputusan siap diterapkan{left}.{note}"
         return f"{name}: lengkap dan benar; {report.rows} informasi siap diproses.{note}"
     if not report.rows:
         return f"{name}: {len(report.errors)} hal perlu diperbaiki, lihat di bawah."
@@ -475,10 +494,15 @@ def schedule(workspace: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "directory",
+    metavar="[FOLDER]",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 @handles_errors
 def demo(directory: Path | None) -> None:
-    """Satu siklus penuh pada contoh formulir di folder DIRECTORY (bawaan: ./demo): malam 1,
+    """Satu siklus penuh pada contoh formulir di folder FOLDER (bawaan: ./demo): malam 1,
     Atasan PPID mengisi lembar persetujuan, malam 2."""
     from .console import pick_progress
     from .demo import describe, run_demo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -214,8 +215,20 @@ def load_config(workspace: Path | None = None) -> Config:
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path.name} tidak dapat dibaca: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says where in English ("... (at line 5, column 6)"); keep only the where.
+        at = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f" pada baris {at[1]}, kolom {at[2]}" if at else ""
+        raise ConfigError(
+            f"{path.name} tidak dapat dibaca{where}: penulisannya salah. Periksa tanda kutip "
+            "teks, tanda '=' dan nama [bagian] (contoh: nama = \"Budi\")."
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path.name} tidak dapat dibaca: bukan teks UTF-8. Simpan ulang sebagai UTF-8."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"{path.name} tidak dapat dibuka ({exc.strerror}).") from exc
     _check_keys(data, _KNOWN, "", path)
     r = _Reader(data, path)
 

@@ -193,3 +193,41 @@ def test_init_on_a_file_is_refused(tmp_path: Path) -> None:
     a_file.write_text("x", encoding="utf-8")
     with pytest.raises(UsageError, match="sudah ada dan bukan folder"):
         init_workspace(a_file)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["report", "--year", "abc"],
+            "Nilai tidak sah untuk '--year' / '--tahun': 'abc' bukan bilangan bulat.",
+        ),
+        (["run", "--dry-run=ya"], "Opsi '--dry-run' tidak memerlukan nilai."),
+    ],
+)
+def test_click_value_errors_are_indonesian(args: list[str], message: str) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Galat: {message}\n")
+    assert_indonesian(result.stderr)
+
+
+def test_a_file_given_as_workspace_is_indonesian(tmp_path: Path) -> None:
+    a_file = tmp_path / "ppid.toml"
+    a_file.write_text("x", encoding="utf-8")
+    result = invoke("run", "--workspace", str(a_file))
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"Galat: Nilai tidak sah untuk '--workspace' / '-w': '{a_file}' adalah berkas, "
+        "bukan folder.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "usage"),
+    [("validate", "[OPSI] [BERKAS]..."), ("demo", "[OPSI] [FOLDER]")],
+)
+def test_argument_names_in_help_are_indonesian(name: str, usage: str) -> None:
+    out = invoke(name, "--help").stdout
+    assert out.startswith(f"Penggunaan: ppid-batch {name} {usage}\n")
+    assert "PATH" not in out and "FILES" not in out and "DIRECTORY" not in out

@@ -186,12 +186,27 @@ def test_wrong_value_is_one_indonesian_line(
     assert (code, out, err) == (2, "", f"Galat: {message}\n")
 
 
-def test_toml_syntax_error_names_the_file(workspace: Path, tmp_path: Path) -> None:
+def test_toml_syntax_error_names_the_file_and_the_line_in_indonesian(
+    workspace: Path, tmp_path: Path
+) -> None:
     edit_config(workspace, "pdf = false", "pdf = ")
+    lines = (workspace / "ppid.toml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("pdf = "))
     code, _, err = run_form(workspace, tmp_path)
-    assert code == 2
-    assert err.startswith("Galat: ppid.toml tidak dapat dibaca: ")
-    assert err.count("\n") == 1
+    assert (code, err) == (
+        2,
+        f"Galat: ppid.toml tidak dapat dibaca pada baris {line}, kolom 7: penulisannya salah. "
+        "Periksa tanda kutip teks, tanda '=' dan nama [bagian] (contoh: nama = \"Budi\").\n",
+    )
+
+
+def test_config_that_is_not_utf8_is_one_indonesian_line(workspace: Path, tmp_path: Path) -> None:
+    (workspace / "ppid.toml").write_bytes(b'[kantor]\nnama_satker = "KPU \xe9"\n')
+    code, _, err = run_form(workspace, tmp_path)
+    assert (code, err) == (
+        2,
+        "Galat: ppid.toml tidak dapat dibaca: bukan teks UTF-8. Simpan ulang sebagai UTF-8.\n",
+    )
 
 
 def test_library_raises_config_error(workspace: Path) -> None:
