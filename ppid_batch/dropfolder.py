@@ -50,6 +50,35 @@ def is_ignored(name: str) -> bool:
     )
 
 
+def readable(name: str) -> bool:
+    """False for a name that is not valid UTF-8 (a USB stick written in an old code page)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def repair_names(input_dir: Path) -> list[tuple[str, Path]]:
+    """Rename files whose names are not valid UTF-8, each undecodable byte becoming '_'.
+
+    The register, the run record and the log all store names as UTF-8 text: left as it
+    is, such a file would stop every night. Returns (old name shown readably, new path).
+    """
+    renamed: list[tuple[str, Path]] = []
+    if not Path(input_dir).is_dir():
+        return renamed
+    for entry in sorted(os.scandir(input_dir), key=lambda e: e.name):
+        if readable(entry.name) or not entry.is_file(follow_symlinks=False):
+            continue
+        shown = os.fsencode(entry.name).decode("utf-8", "replace")
+        target = free_name(Path(input_dir), shown.replace("\ufffd", "_"))
+        os.rename(entry.path, target)
+        _fsync_dir(Path(input_dir))
+        renamed.append((shown, target))
+    return renamed
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -74,7 +103,7 @@ def scan_input(input_dir: Path, *, settle_seconds: float, clock: float) -> Scan:
         if not entry.is_file(follow_symlinks=False):
             continue  # arsip/, ditolak/ and any other folder are not tonight's inputs
         path = Path(entry.path)
-        if is_ignored(entry.name):
+        if is_ignored(entry.name) or not readable(entry.name):
             ignored.append(path)
             continue
         stat = entry.stat(follow_symlinks=False)

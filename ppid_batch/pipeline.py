@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
 import logging
 import tempfile
@@ -16,8 +18,8 @@ from typing import Any
 from . import __version__
 from .config import Config
 from .console import NullProgress, Progress
-from .dropfolder import Candidate, Scan, archive, scan_input, unchanged
-from .errors import LockedError, PpidError
+from .dropfolder import Candidate, Scan, archive, repair_names, scan_input, unchanged
+from .errors import ConfigError, LockedError, PpidError
 from .files import atomic_write_text
 from .lock import workspace_lock
 from .runrecord import (
@@ -83,7 +85,15 @@ def run(
     progress = progress or NullProgress()
     started = dt.datetime.now().astimezone()
     when = now or started.replace(tzinfo=None)
-    with run_log(config.var_dir):
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(run_log(config.var_dir))
+        except OSError as exc:
+            progress.close()
+            raise ConfigError(
+                f"Folder {config.var_dir} tidak dapat ditulis ({os_reason(exc)}); proses "
+                "malam memerlukannya untuk kunci, log dan register. Periksa disk dan izinnya."
+            ) from exc
         try:
             with workspace_lock(config.var_dir, wait=wait):
                 night = _Night(
@@ -100,10 +110,14 @@ def run(
             # A bug or a broken disk, not the clerk's doing: the traceback goes to the log,
             # one line to the screen; every input not yet archived is read again next night.
             log.exception("run failed")
+            if isinstance(exc, OSError):
+                cause = f"galat disk: {os_reason(exc)}"
+            else:
+                cause = f"galat tak terduga ({exc.__class__.__name__}: {exc})"
             raise RunFailed(
-                f"Proses malam terhenti karena galat tak terduga ({exc.__class__.__name__}: "
-                f"{exc}). Berkas yang belum selesai tetap di input/ dan diproses lagi pada "
-                f"proses berikutnya; rincian di {config.var_dir / 'logs' / 'ppid-batch.log'}."
+                f"Proses malam terhenti karena {cause}. Berkas yang belum selesai tetap di "
+                "input/ dan diproses lagi pada proses berikutnya; rincian di "
+                f"{config.var_dir / 'logs' / 'ppid-batch.log'}."
             ) from exc
         finally:
             progress.close()
@@ -152,6 +166,7 @@ class _Night:
         self.waiting: list[Path] = []
         self.outputs: list[Path] = []
         self.errors: list[str] = []
+        self.renamed: list[str] = []
         self.counts: dict[str, int] = {}
         self.changes: Sequence[Mapping[str, Any]] = ()
         self.out_root = config.output_dir
@@ -193,6 +208,16 @@ class _Night:
 
     def _scan(self) -> Scan:
         self.progress.stage("pindai", "Memeriksa folder input/")
+        if not self.config.input_dir.is_dir():
+            # A missing share or a typo in ppid.toml must not pass for a quiet night.
+            raise ConfigError(
+                f"Folder masukan {self.config.input_dir} tidak ada; buat foldernya "
+                "('ppid-batch init') atau periksa 'lokasi.input' di ppid.toml."
+            )
+        if not self.dry_run:
+            for shown, target in repair_names(self.config.input_dir):
+                log.warning("renamed %r to %s (name not valid UTF-8)", shown, target.name)
+                self.renamed.append(target.name)
         scan = scan_input(
             self.config.input_dir, settle_seconds=self.config.settle_seconds, clock=time.time()
         )
@@ -237,6 +262,13 @@ class _Night:
         from .docx_render import check_templates
 
         self.progress.stage("templat", "Memeriksa templat dokumen")
+        if not Path(self.config.templates_dir).is_dir():
+            # Each missing file would silently fall back to the bundled one: the office's
+            # letterhead would vanish from every document without a word.
+            raise ConfigError(
+                f"Folder templat {self.config.templates_dir} tidak ada; periksa "
+                "'lokasi.templat' di ppid.toml, atau kosongkan untuk memakai templat bawaan."
+            )
         check_templates(self.config)
 
     # ---- read and validate ----
@@ -544,6 +576,7 @@ class _Night:
             {
                 "berkas_diterima": verdicts.count(ACCEPTED),
                 "berkas_ditolak": verdicts.count(REJECTED),
+                "berkas_diterima_sebagian": verdicts.count(PARTIAL),
                 "berkas_sudah_diterima": verdicts.count(ALREADY),
                 "berkas_menunggu": len(self.waiting),
                 "berkas_gagal": verdicts.count(FAILED),
@@ -620,13 +653,15 @@ class _Night:
                     "input/; sampaikan var/logs/ppid-batch.log kepada pemelihara."
                 )
             where = f" Salinan koreksi: {i.feedback}." if i.feedback else ""
+            # Finding messages end with a full stop of their own.
+            note = i.note.rstrip(".")
             if i.verdict == REJECTED:
                 actions.append(
-                    f"Berkas {i.name} ditolak: {i.note}.{where} Kembalikan ke pengirimnya."
+                    f"Berkas {i.name} ditolak: {note}.{where} Kembalikan ke pengirimnya."
                 )
             elif i.verdict == PARTIAL:
                 actions.append(
-                    f"Berkas {i.name} diterima sebagian: {i.note}.{where} "
+                    f"Berkas {i.name} diterima sebagian: {note}.{where} "
                     "Periksa baris yang ditandai bersama pengirimnya."
                 )
         pending = self.counts.get("menunggu_persetujuan", 0)
@@ -638,6 +673,10 @@ class _Night:
             )
         if self.counts.get("disetujui_malam_ini"):
             actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
+        for name in self.renamed:
+            actions.append(
+                f"Berkas {name} diganti namanya: nama aslinya memuat huruf yang tidak terbaca."
+            )
         for path in self.waiting:
             actions.append(
                 f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
@@ -646,7 +685,10 @@ class _Night:
 
     def _summary(self, run_dir: Path) -> str:
         c = self.counts
-        parts = [f"{c['berkas_diterima']} berkas diterima", f"{c['berkas_ditolak']} ditolak"]
+        parts = [f"{c['berkas_diterima']} berkas diterima"]
+        if c["berkas_diterima_sebagian"]:
+            parts.append(f"{c['berkas_diterima_sebagian']} diterima sebagian")
+        parts.append(f"{c['berkas_ditolak']} ditolak")
         if c["berkas_sudah_diterima"]:
             parts.append(f"{c['berkas_sudah_diterima']} sudah diterima sebelumnya")
         if c["berkas_menunggu"]:
@@ -661,6 +703,24 @@ class _Night:
         where = _relative(run_dir / "ringkasan.html", None, None, self.config.workspace)
         head = "Uji coba selesai (tidak ada yang diubah)" if self.dry_run else "Selesai"
         return f"{head}: {', '.join(parts)}; {items}. Ringkasan: {where}"
+
+
+# How an operator reads the usual disk errors (the errno, not Python's English text).
+_OS_REASONS = {
+    errno.ENOSPC: "disk penuh",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EROFS: "disk hanya dapat dibaca",
+    errno.EACCES: "tidak ada izin menulis",
+    errno.EPERM: "tidak ada izin menulis",
+    errno.ENOENT: "folder tidak ditemukan",
+    errno.EIO: "disk rusak atau terputus",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in Indonesian, with the file it concerns when Python knows it."""
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or exc.__class__.__name__)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
 
 
 class RunFailed(PpidError):

@@ -136,8 +136,13 @@ def run_log(var_dir: Path) -> Iterator[logging.Logger]:
     """Attach the rolling log var/logs/ppid-batch.log to the package logger for one run."""
     folder = Path(var_dir) / LOG_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    # backslashreplace: a file name that is not valid UTF-8 must not make a log line vanish.
     handler = logging.handlers.RotatingFileHandler(
-        folder / LOG_NAME, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        folder / LOG_NAME,
+        maxBytes=LOG_BYTES,
+        backupCount=LOG_BACKUPS,
+        encoding="utf-8",
+        errors="backslashreplace",
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger(LOGGER)

@@ -347,9 +347,9 @@ def test_an_unexpected_error_is_one_line_and_moves_nothing(
     assert result.exit_code == 2
     log = ws / "var" / "logs" / "ppid-batch.log"
     assert last_line(result.output) == (
-        "Galat: Proses malam terhenti karena galat tak terduga (OSError: [Errno 28] No space "
-        "left on device). Berkas yang belum selesai tetap di input/ dan diproses lagi pada "
-        f"proses berikutnya; rincian di {log}."
+        "Galat: Proses malam terhenti karena galat disk: disk penuh. Berkas yang belum "
+        "selesai tetap di input/ dan diproses lagi pada proses berikutnya; rincian di "
+        f"{log}."
     )
     assert dropped.exists()
     assert "Traceback" in log.read_text("utf-8")
@@ -359,3 +359,125 @@ def test_an_unexpected_error_is_one_line_and_moves_nothing(
     assert again.exit_code == 0, again.output
     assert "1 sudah diterima sebelumnya; 0 informasi baru" in last_line(again.output)
     assert (ws / "output" / "persetujuan" / "Lembar-Persetujuan-2026-11-23.xlsx").exists()
+
+
+# ---- operator robustness (acceptance review) ----
+
+
+def test_a_missing_input_folder_exits_2_not_a_quiet_night(ws: Path) -> None:
+    (ws / "input").rmdir()
+    result = run_cli(ws)
+    assert result.exit_code == 2, result.output
+    assert last_line(result.output) == (
+        f"Galat: Folder masukan {ws.resolve() / 'input'} tidak ada; buat foldernya "
+        "('ppid-batch init') atau periksa 'lokasi.input' di ppid.toml."
+    )
+
+
+def test_a_missing_templates_folder_exits_2_before_anything_is_written(ws: Path) -> None:
+    drop(ws, [GOOD[0]])
+    toml = ws / "ppid.toml"
+    toml.write_text(toml.read_text("utf-8").replace('templat = ""', 'templat = "templat-kantor"'))
+    before_input = snapshot(ws / "input")
+    result = run_cli(ws)
+    assert result.exit_code == 2, result.output
+    assert last_line(result.output) == (
+        f"Galat: Folder templat {ws.resolve() / 'templat-kantor'} tidak ada; periksa "
+        "'lokasi.templat' di ppid.toml, atau kosongkan untuk memakai templat bawaan."
+    )
+    assert snapshot(ws / "input") == before_input
+    assert snapshot(ws / "output") == {}
+    assert not (ws / "var" / "ppid.sqlite").exists()
+
+
+def test_an_unwritable_var_folder_is_one_line(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import ppid_batch.pipeline as pipeline
+
+    logs = ws / "var" / "logs"
+
+    def read_only(var_dir: Path):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EROFS, "Read-only file system", str(logs))
+
+    monkeypatch.setattr(pipeline, "run_log", read_only)
+    drop(ws, [GOOD[0]])
+    before = snapshot(ws)
+    result = run_cli(ws)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Galat: Folder {ws.resolve() / 'var'} tidak dapat ditulis (disk hanya dapat dibaca: "
+        f"{logs}); proses malam memerlukannya untuk kunci, log dan register. Periksa disk "
+        "dan izinnya.\n"
+    )
+    assert snapshot(ws) == before
+
+
+def test_a_file_name_that_is_not_utf8_is_renamed_not_fatal(ws: Path) -> None:
+    if sys.platform == "darwin":  # pragma: no cover - APFS refuses such names
+        pytest.skip("the file system only stores UTF-8 names")
+    raw = os.path.join(os.fsencode(ws / "input"), b"Form \xe9t\xe9.xlsx")
+    with open(raw, "wb") as fh:
+        fh.write(GOOD[0].read_bytes())
+    os.utime(raw, (time.time() - 3600, time.time() - 3600))
+    dry = run_cli(ws, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert os.path.exists(raw)  # a dry run renames nothing
+    result = run_cli(ws)
+    assert result.exit_code == 0, result.output
+    assert "Form _t_.xlsx — diterima: 14 informasi baru" in result.output
+    assert (
+        "Perlu tindakan: Berkas Form _t_.xlsx diganti namanya: nama aslinya memuat huruf "
+        "yang tidak terbaca." in result.output
+    )
+    assert last_line(result.output).startswith("Selesai: 1 berkas diterima, 0 ditolak;")
+    assert [p.name for p in (ws / "input" / "arsip").rglob("*.xlsx")] == ["Form _t_.xlsx"]
+    record = json.loads(next((ws / "output" / "runs").glob("*/run.json")).read_text("utf-8"))
+    assert record["inputs"][0]["name"] == "Form _t_.xlsx"
+
+
+def test_a_rejection_message_is_not_followed_by_a_second_full_stop(ws: Path) -> None:
+    (ws / "input" / "kosong.xlsx").write_bytes(b"")
+    os.utime(ws / "input" / "kosong.xlsx", (time.time() - 3600, time.time() - 3600))
+    result = run_cli(ws)
+    assert result.exit_code == 1, result.output
+    assert (
+        "Perlu tindakan: Berkas kosong.xlsx ditolak: Berkas kosong (0 byte). Simpan ulang "
+        "formulir dari Excel, lalu kirim kembali. Salinan koreksi: "
+        "output/umpan-balik/kosong-koreksi.xlsx. Kembalikan ke pengirimnya.\n" in result.output
+    )
+
+
+@pytest.mark.slow
+def test_partly_applied_sheet_is_counted_in_the_summary_line(ws: Path) -> None:
+    from click.testing import CliRunner
+    from store_util import fill_approval_sheet, form_row, write_form_xlsx
+
+    from ppid_batch.cli import cli
+
+    form = write_form_xlsx(
+        ws / "form.xlsx", [form_row(f"Keputusan KPU Mesuji Nomor {n}") for n in (1, 2, 3)]
+    )
+    drop(ws, [form])
+    assert run_cli(ws).exit_code == 0
+    (generated,) = (ws / "output" / "persetujuan").glob("*.xlsx")
+    sheet = ws / "lembar-kosong.xlsx"  # the copy the Atasan PPID keeps; output/ is remade
+    sheet.write_bytes(generated.read_bytes())
+    decided = {"DIP-2025-0001": ("YA", None), "DIP-2025-0002": ("TIDAK", "Lengkapi")}
+    first = fill_approval_sheet(sheet, ws / "lembar-1.xlsx", decided)
+    checked = CliRunner().invoke(cli, ["validate", "-w", str(ws), str(first)])
+    assert (checked.exit_code, checked.output) == (
+        0,
+        "lembar-1.xlsx: lengkap dan benar; 2 keputusan siap diterapkan; 1 baris belum "
+        "diputuskan (tetap menunggu).\n",
+    )
+    drop(ws, [first])
+    assert run_cli(ws, now="2026-11-24T01:00:00").exit_code == 0
+    flip = {"DIP-2025-0001": ("TIDAK", "Tarik"), "DIP-2025-0003": ("YA", None)}
+    drop(ws, [fill_approval_sheet(sheet, ws / "lembar-2.xlsx", flip)])
+    result = run_cli(ws, now="2026-11-25T01:00:00")
+    assert result.exit_code == 1, result.output
+    assert last_line(result.output).startswith(
+        "Selesai: 0 berkas diterima, 1 diterima sebagian, 0 ditolak; 0 informasi baru, "
+        "1 disetujui, 0 menunggu persetujuan."
+    )
