@@ -8,6 +8,9 @@ DEMO_DIR ?= demo
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "ppid-batch memerlukan Python 3.11 atau lebih baru ($(PYTHON) terlalu lama atau tidak ada)."; \
+	  echo "Contoh: make run PYTHON=python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dev]'

@@ -115,8 +115,17 @@ class _Group(_Command, click.Group):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with _usage_in_indonesian():
-            return super().invoke(ctx)
+        try:
+            with _usage_in_indonesian():
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # click would print "Aborted!" and exit 1, which the batch uses for rejected files.
+            click.echo(
+                "\nDihentikan (Ctrl-C). Yang sudah tersimpan tetap aman; berkas yang "
+                "belum selesai tetap di input/.",
+                err=True,
+            )
+            sys.exit(130)
 
 
 def _fail(exc: PpidError, debug: bool) -> None:
@@ -132,10 +141,30 @@ def handles_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
         try:
             return func(*args, **kwargs)
         except PpidError as exc:
-            _fail(exc, bool(ctx.find_root().params.get("debug")))
+            _fail(exc, debug)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except OSError as exc:
+            # A folder that does not exist or cannot be written: the clerk can fix that.
+            if debug:
+                raise
+            from .pipeline import os_reason
+
+            click.echo(f"Galat: {os_reason(exc)}. Periksa folder dan izinnya.", err=True)
+            sys.exit(2)
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(
+                f"Galat: program terhenti ({exc.__class__.__name__}: {exc}). Jalankan lagi "
+                "dengan --debug dan sampaikan keluarannya kepada pemelihara.",
+                err=True,
+            )
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
 

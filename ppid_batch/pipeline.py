@@ -712,8 +712,11 @@ _OS_REASONS = {
     errno.EROFS: "disk hanya dapat dibaca",
     errno.EACCES: "tidak ada izin menulis",
     errno.EPERM: "tidak ada izin menulis",
-    errno.ENOENT: "folder tidak ditemukan",
+    errno.ENOENT: "berkas atau folder tidak ditemukan",
     errno.EIO: "disk rusak atau terputus",
+    errno.ENOTDIR: "bagian jalurnya bukan folder",
+    errno.EISDIR: "itu folder, bukan berkas",
+    errno.ENAMETOOLONG: "nama terlalu panjang",
 }
 
 

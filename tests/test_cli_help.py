@@ -231,3 +231,49 @@ def test_argument_names_in_help_are_indonesian(name: str, usage: str) -> None:
     out = invoke(name, "--help").stdout
     assert out.startswith(f"Penggunaan: ppid-batch {name} {usage}\n")
     assert "PATH" not in out and "FILES" not in out and "DIRECTORY" not in out
+
+
+def test_a_folder_error_is_one_indonesian_line_not_a_traceback(tmp_path: Path) -> None:
+    a_file = tmp_path / "catatan.txt"
+    a_file.write_text("x", encoding="utf-8")
+    result = invoke("init", str(a_file / "kantor"))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Galat: bagian jalurnya bukan folder: {a_file / 'kantor' / 'input'}. Periksa folder "
+        "dan izinnya.\n"
+    )
+
+
+def test_an_unexpected_bug_is_one_line_and_debug_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.workspace as workspace
+
+    def bug(directory: Path) -> list[Path]:
+        raise KeyError("x")
+
+    monkeypatch.setattr(workspace, "init_workspace", bug)
+    result = invoke("init", str(tmp_path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Galat: program terhenti (KeyError: 'x'). Jalankan lagi dengan --debug dan "
+        "sampaikan keluarannya kepada pemelihara.\n"
+    )
+    assert isinstance(invoke("--debug", "init", str(tmp_path)).exception, KeyError)
+
+
+def test_ctrl_c_is_indonesian_and_not_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.workspace as workspace
+
+    def interrupted(directory: Path) -> list[Path]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workspace, "init_workspace", interrupted)
+    result = invoke("init", str(tmp_path))
+    assert (result.exit_code, result.stdout) == (130, "")
+    assert result.stderr == (
+        "\nDihentikan (Ctrl-C). Yang sudah tersimpan tetap aman; berkas yang belum selesai "
+        "tetap di input/.\n"
+    )
