@@ -571,7 +571,9 @@ def report(year: int | None, today_text: str | None, workspace: Path | None) -> 
         raise UsageError(
             f"--now harus berupa tanggal ISO, contoh 2025-12-31 (bukan '{today_text}')."
         ) from None
-    for path in write_reports(_config(workspace), year or today.year, today=today):
+    for path in write_reports(
+        _config(workspace), today.year if year is None else year, today=today
+    ):
         click.echo(f"ditulis: {path}")
 
 

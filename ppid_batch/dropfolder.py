@@ -37,6 +37,8 @@ class Scan:
     ready: tuple[Candidate, ...] = ()
     waiting: tuple[Path, ...] = ()
     ignored: tuple[Path, ...] = ()
+    # Folders (other than arsip/ and ditolak/) and links a clerk dropped: never read.
+    unread: tuple[Path, ...] = ()
 
 
 def is_ignored(name: str) -> bool:
@@ -99,9 +101,14 @@ def scan_input(input_dir: Path, *, settle_seconds: float, clock: float) -> Scan:
     ready: list[Candidate] = []
     waiting: list[Path] = []
     ignored: list[Path] = []
+    unread: list[Path] = []
     for entry in sorted(os.scandir(input_dir), key=lambda e: e.name):
         if not entry.is_file(follow_symlinks=False):
-            continue  # arsip/, ditolak/ and any other folder are not tonight's inputs
+            # arsip/, ditolak/ and any other folder are not tonight's inputs; a folder of
+            # forms copied from a USB stick, or a link, is said so rather than left silently.
+            if entry.name not in (ARCHIVE_DIR, REJECTED_DIR) and not is_ignored(entry.name):
+                unread.append(Path(entry.path))
+            continue
         path = Path(entry.path)
         if is_ignored(entry.name) or not readable(entry.name):
             ignored.append(path)
@@ -117,7 +124,9 @@ def scan_input(input_dir: Path, *, settle_seconds: float, clock: float) -> Scan:
             waiting.append(path)
             continue
         ready.append(Candidate(path=path, sha256=sha, size=stat.st_size, mtime=stat.st_mtime))
-    return Scan(ready=tuple(ready), waiting=tuple(waiting), ignored=tuple(ignored))
+    return Scan(
+        ready=tuple(ready), waiting=tuple(waiting), ignored=tuple(ignored), unread=tuple(unread)
+    )
 
 
 def unchanged(candidate: Candidate) -> bool:

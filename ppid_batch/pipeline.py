@@ -167,6 +167,7 @@ class _Night:
         self.outputs: list[Path] = []
         self.errors: list[str] = []
         self.renamed: list[str] = []
+        self.unread: list[Path] = []
         self.counts: dict[str, int] = {}
         self.changes: Sequence[Mapping[str, Any]] = ()
         self.out_root = config.output_dir
@@ -222,6 +223,7 @@ class _Night:
             self.config.input_dir, settle_seconds=self.config.settle_seconds, clock=time.time()
         )
         self.waiting = list(scan.waiting)
+        self.unread = list(scan.unread)
         self.inputs = [_Input(c) for c in scan.ready]
         for path in scan.waiting:
             log.info("waiting (changed in the last %ss): %s", self.config.settle_seconds, path.name)
@@ -249,6 +251,8 @@ class _Night:
             )
         else:
             summary = "Tidak ada berkas baru di input/; tidak ada yang berubah."
+        if scan.unread:
+            summary += " " + _unread_note(scan.unread)
         return RunReport(
             exit_code=EXIT_OK,
             summary=summary,
@@ -677,6 +681,8 @@ class _Night:
             actions.append(
                 f"Berkas {name} diganti namanya: nama aslinya memuat huruf yang tidak terbaca."
             )
+        if self.unread:
+            actions.append(_unread_note(self.unread))
         for path in self.waiting:
             actions.append(
                 f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
@@ -825,6 +831,14 @@ def _form_note(outcome: Any) -> str:
     if outcome.duplicates:
         parts.append(f"{len(outcome.duplicates)} sudah ada di register")
     return ", ".join(parts)
+
+
+def _unread_note(paths: Sequence[Path]) -> str:
+    names = ", ".join(f"{p.name}{'/' if p.is_dir() else ''}" for p in paths)
+    return (
+        f"Tidak dibaca: {names} (folder atau pintasan di input/); taruh berkas .xlsx-nya "
+        "langsung di input/."
+    )
 
 
 def _rejection_note(report: Any) -> str:

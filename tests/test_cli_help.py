@@ -244,36 +244,50 @@ def test_a_folder_error_is_one_indonesian_line_not_a_traceback(tmp_path: Path) -
     )
 
 
-def test_an_unexpected_bug_is_one_line_and_debug_shows_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("raised", "code", "message"),
+    [
+        (
+            KeyError("x"),
+            2,
+            "Galat: program terhenti (KeyError: 'x'). Jalankan lagi dengan --debug dan "
+            "sampaikan keluarannya kepada pemelihara.\n",
+        ),
+        (
+            KeyboardInterrupt(),  # Ctrl-C: not click's "Aborted!", not exit 1 (= rejected files)
+            130,
+            "\nDihentikan (Ctrl-C). Yang sudah tersimpan tetap aman; berkas yang belum selesai "
+            "tetap di input/.\n",
+        ),
+    ],
+)
+def test_a_bug_or_ctrl_c_is_one_indonesian_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raised: BaseException, code: int, message: str
 ) -> None:
     import ppid_batch.workspace as workspace
 
-    def bug(directory: Path) -> list[Path]:
-        raise KeyError("x")
+    def fails(directory: Path) -> list[Path]:
+        raise raised
 
-    monkeypatch.setattr(workspace, "init_workspace", bug)
+    monkeypatch.setattr(workspace, "init_workspace", fails)
     result = invoke("init", str(tmp_path))
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        "Galat: program terhenti (KeyError: 'x'). Jalankan lagi dengan --debug dan "
-        "sampaikan keluarannya kepada pemelihara.\n"
-    )
+    assert (result.exit_code, result.stdout, result.stderr) == (code, "", message)
+
+
+def test_debug_shows_the_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ppid_batch.workspace as workspace
+
+    monkeypatch.setattr(workspace, "init_workspace", lambda directory: {}["x"])
     assert isinstance(invoke("--debug", "init", str(tmp_path)).exception, KeyError)
 
 
-def test_ctrl_c_is_indonesian_and_not_exit_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import ppid_batch.workspace as workspace
+def test_report_year_0_is_refused_not_taken_as_this_year(tmp_path: Path) -> None:
+    import datetime as dt
 
-    def interrupted(directory: Path) -> list[Path]:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(workspace, "init_workspace", interrupted)
-    result = invoke("init", str(tmp_path))
-    assert (result.exit_code, result.stdout) == (130, "")
+    assert invoke("init", str(tmp_path)).exit_code == 0
+    result = invoke("report", "--year", "0", "--workspace", str(tmp_path))
+    assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "\nDihentikan (Ctrl-C). Yang sudah tersimpan tetap aman; berkas yang belum selesai "
-        "tetap di input/.\n"
+        f"Galat: Tahun 0 tidak dapat dilaporkan; pilih tahun 1999 sampai {dt.date.today().year}.\n"
     )
+    assert not (tmp_path / "output" / "laporan").exists()

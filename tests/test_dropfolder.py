@@ -44,6 +44,17 @@ def test_only_settled_files_directly_in_input_are_taken_sorted_by_name(tmp_path:
     assert sorted(p.name for p in scan.ignored) == sorted(
         ["~$b-form.xlsx", ".~lock.b-form.xlsx#", ".hidden.xlsx", "README.md"]
     )
+    assert scan.unread == ()  # arsip/ and ditolak/ are ours
+
+
+def test_a_dropped_folder_and_a_link_are_unread_not_silently_skipped(tmp_path: Path) -> None:
+    inp = tmp_path / "input"
+    _put(inp, "Formulir November/a.xlsx", b"A")
+    _put(inp, "x.xlsx/inside", b"")
+    (inp / "pintasan.xlsx").symlink_to(inp / "Formulir November" / "a.xlsx")
+    scan = scan_input(inp, settle_seconds=30, clock=time.time())
+    assert scan.ready == ()
+    assert [p.name for p in scan.unread] == ["Formulir November", "pintasan.xlsx", "x.xlsx"]
 
 
 def test_settle_time_zero_takes_a_file_written_just_now(tmp_path: Path) -> None:

@@ -481,3 +481,23 @@ def test_partly_applied_sheet_is_counted_in_the_summary_line(ws: Path) -> None:
         "Selesai: 0 berkas diterima, 1 diterima sebagian, 0 ditolak; 0 informasi baru, "
         "1 disetujui, 0 menunggu persetujuan."
     )
+
+
+def test_a_folder_dropped_into_input_is_named_not_silently_ignored(ws: Path) -> None:
+    (ws / "input" / "Formulir November").mkdir()
+    drop(ws, [GOOD[0]])
+    (ws / "input" / GOOD[0].name).rename(ws / "input" / "Formulir November" / GOOD[0].name)
+    unread = (
+        "Tidak dibaca: Formulir November/ (folder atau pintasan di input/); taruh berkas "
+        ".xlsx-nya langsung di input/."
+    )
+    quiet = run_cli(ws)
+    assert quiet.exit_code == 0, quiet.output
+    assert last_line(quiet.output) == (
+        f"Tidak ada berkas baru di input/; tidak ada yang berubah. {unread}"
+    )
+    drop(ws, [GOOD[1]])
+    busy = run_cli(ws)
+    assert busy.exit_code == 0, busy.output
+    assert f"Perlu tindakan: {unread}\n" in busy.output
+    assert (ws / "input" / "Formulir November" / GOOD[0].name).is_file()
