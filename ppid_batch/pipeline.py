@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .config import Config
+from .config import DEFAULT_TEMPLATES, Config
 from .console import NullProgress, Progress
 from .dropfolder import Candidate, Scan, archive, repair_names, scan_input, unchanged
 from .errors import ConfigError, LockedError, PpidError
@@ -266,12 +266,18 @@ class _Night:
         from .docx_render import check_templates
 
         self.progress.stage("templat", "Memeriksa templat dokumen")
-        if not Path(self.config.templates_dir).is_dir():
+        folder = Path(self.config.templates_dir)
+        if folder == DEFAULT_TEMPLATES and not folder.is_dir():
+            raise ConfigError(
+                f"Templat bawaan ppid-batch tidak ditemukan di {folder}; pemasangan ppid-batch "
+                "tidak lengkap: pasang ulang dari folder proyeknya (make run)."
+            )
+        if not folder.is_dir():
             # Each missing file would silently fall back to the bundled one: the office's
             # letterhead would vanish from every document without a word.
             raise ConfigError(
-                f"Folder templat {self.config.templates_dir} tidak ada; periksa "
-                "'lokasi.templat' di ppid.toml, atau kosongkan untuk memakai templat bawaan."
+                f"Folder templat {folder} tidak ada; periksa 'lokasi.templat' di ppid.toml, "
+                "atau kosongkan untuk memakai templat bawaan."
             )
         check_templates(self.config)
 
@@ -716,8 +722,8 @@ _OS_REASONS = {
     errno.ENOSPC: "disk penuh",
     errno.EDQUOT: "kuota disk habis",
     errno.EROFS: "disk hanya dapat dibaca",
-    errno.EACCES: "tidak ada izin menulis",
-    errno.EPERM: "tidak ada izin menulis",
+    errno.EACCES: "izin ditolak",
+    errno.EPERM: "izin ditolak",
     errno.ENOENT: "berkas atau folder tidak ditemukan",
     errno.EIO: "disk rusak atau terputus",
     errno.ENOTDIR: "bagian jalurnya bukan folder",

@@ -501,3 +501,23 @@ def test_a_folder_dropped_into_input_is_named_not_silently_ignored(ws: Path) -> 
     assert busy.exit_code == 0, busy.output
     assert f"Perlu tindakan: {unread}\n" in busy.output
     assert (ws / "input" / "Formulir November" / GOOD[0].name).is_file()
+
+
+def test_missing_bundled_templates_say_the_installation_is_incomplete(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.config
+    import ppid_batch.pipeline
+
+    gone = ws / "tidak-terpasang" / "templates"
+    for module in (ppid_batch.config, ppid_batch.pipeline):
+        monkeypatch.setattr(module, "DEFAULT_TEMPLATES", gone)
+    drop(ws, [GOOD[0]])
+    result = run_cli(ws)
+    assert result.exit_code == 2, result.output
+    assert last_line(result.output) == (
+        f"Galat: Templat bawaan ppid-batch tidak ditemukan di {gone}; pemasangan ppid-batch "
+        "tidak lengkap: pasang ulang dari folder proyeknya (make run)."
+    )
+    assert (ws / "input" / GOOD[0].name).is_file()
+    assert snapshot(ws / "output") == {}
