@@ -111,11 +111,11 @@ def run(
             # one line to the screen; every input not yet archived is read again next night.
             log.exception("run failed")
             if isinstance(exc, OSError):
-                cause = f"galat disk: {os_reason(exc)}"
+                cause = f": {os_reason(exc)}"
             else:
-                cause = f"galat tak terduga ({exc.__class__.__name__}: {exc})"
+                cause = f" karena galat tak terduga ({exc.__class__.__name__}: {exc})"
             raise RunFailed(
-                f"Proses malam terhenti karena {cause}. Berkas yang belum selesai tetap di "
+                f"Proses malam terhenti{cause}. Berkas yang belum selesai tetap di "
                 "input/ dan diproses lagi pada proses berikutnya; rincian di "
                 f"{config.var_dir / 'logs' / 'ppid-batch.log'}."
             ) from exc
@@ -729,6 +729,7 @@ _OS_REASONS = {
     errno.ENOTDIR: "bagian jalurnya bukan folder",
     errno.EISDIR: "itu folder, bukan berkas",
     errno.ENAMETOOLONG: "nama terlalu panjang",
+    errno.EPIPE: "keluarannya ditutup (misalnya '| head')",
 }
 
 

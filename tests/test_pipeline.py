@@ -347,7 +347,7 @@ def test_an_unexpected_error_is_one_line_and_moves_nothing(
     assert result.exit_code == 2
     log = ws / "var" / "logs" / "ppid-batch.log"
     assert last_line(result.output) == (
-        "Galat: Proses malam terhenti karena galat disk: disk penuh. Berkas yang belum "
+        "Galat: Proses malam terhenti: disk penuh. Berkas yang belum "
         "selesai tetap di input/ dan diproses lagi pada proses berikutnya; rincian di "
         f"{log}."
     )
