@@ -514,8 +514,10 @@ def schedule(workspace: Path | None) -> None:
     """Cetak baris crontab dan pasangan systemd service + timer untuk proses malam pukul 01.00."""
     from .schedule import make_schedule, render_schedule
 
-    ws = _config(workspace).workspace
-    click.echo(render_schedule(make_schedule(ws, Path(sys.executable))))
+    config = _config(workspace)
+    click.echo(
+        render_schedule(make_schedule(config.workspace, Path(sys.executable), config.var_dir))
+    )
 
 
 # ---- demo ----

@@ -34,12 +34,16 @@ def _systemd_quote(arg: str) -> str:
     return arg
 
 
-def make_schedule(workspace: Path, python: Path) -> Schedule:
-    """The texts to install, with absolute paths for `workspace` and the venv of `python`."""
+def make_schedule(workspace: Path, python: Path, var_dir: Path | None = None) -> Schedule:
+    """The texts to install, with absolute paths for `workspace` and the venv of `python`.
+
+    `var_dir` is ppid.toml's 'lokasi.var' (default <workspace>/var): cron's redirect fails,
+    and the run never starts, when the folder of cron.log does not exist.
+    """
     ws = Path(workspace).resolve()
     command = batch_command(python) + ["run", "--workspace", str(ws)]
     # var/ exists from init; a log folder inside might not yet when cron first redirects.
-    log = ws / "var" / "cron.log"
+    log = Path(var_dir or ws / "var").resolve() / "cron.log"
     # In a crontab an unescaped % ends the command.
     cron_cmd = " ".join(shlex.quote(a) for a in command).replace("%", "\\%")
     cron_log = shlex.quote(str(log)).replace("%", "\\%")

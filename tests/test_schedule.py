@@ -76,3 +76,15 @@ def test_schedule_command_prints_paths_of_this_venv(workspace: Path) -> None:
     )
     assert expected.timer in result.output
     assert lines[0].startswith("# Pilihan 1 — cron")
+
+
+def test_schedule_logs_cron_into_the_configured_var_folder(workspace: Path, tmp_path: Path) -> None:
+    toml = workspace / "ppid.toml"
+    var = tmp_path / "data-ppid"
+    text = toml.read_text(encoding="utf-8")
+    assert 'var = "var"' in text
+    toml.write_text(text.replace('var = "var"', f'var = "{var}"'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["schedule", "--workspace", str(workspace)])
+    assert result.exit_code == 0, result.output
+    (cron,) = [line for line in result.output.splitlines() if line.startswith("0 1 * * * ")]
+    assert cron.endswith(f" >> {var / 'cron.log'} 2>&1")
