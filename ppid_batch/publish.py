@@ -189,7 +189,7 @@ class _Sheet:
             for col, (key, width) in enumerate(self.columns):
                 value = rec.get(key, "")
                 if isinstance(value, str) and value:
-                    lines = max(lines, _wrapped_lines(value, width))
+                    lines = max(lines, wrapped_lines(value, width))
                 if key == "no":
                     ws.write_number(row, col, value, f["center"])
                 elif key == "tautan" and rec.get("tautan_web") and self._link_ok(value):
@@ -238,7 +238,7 @@ class _Sheet:
         ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
 
 
-def _wrapped_lines(text: str, width: int) -> int:
+def wrapped_lines(text: str, width: int) -> int:
     """How many lines `text` takes in a wrapped column `width` characters wide (an estimate)."""
     per_line = max(int(width * 1.1) - 1, 1)
     return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
