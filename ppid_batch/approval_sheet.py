@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .dates import format_date_id
 from .files import atomic_write_bytes
 from .models import RegisterItem
-from .publish import LINE_POINTS, wrapped_lines
+from .publish import fit_row
 from .schema import approval_schema, label_key
 from .store import fold, id_order
 
@@ -73,20 +73,6 @@ def base_formats(workbook: Workbook) -> dict[str, Any]:
         "cell": workbook.add_format(wrap),
         "cell_first": workbook.add_format({**wrap, "top": 2}),
     }
-
-
-def fit_row(ws: Worksheet, row: int, values: Sequence[object], widths: Sequence[float]) -> None:
-    """Give a row of wrapped cells the height its longest text needs.
-
-    Neither Excel nor LibreOffice grows a row for wrapped text when opening a
-    generated file: without this, long ringkasan print over the rows below.
-    """
-    lines = max(
-        (wrapped_lines(str(v), int(w)) for v, w in zip(values, widths, strict=True) if v),
-        default=1,
-    )
-    if lines > 1:
-        ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
 
 
 def apply_print_setup(ws: Worksheet, header_row: int, last_col: int) -> None:

@@ -244,6 +244,20 @@ def wrapped_lines(text: str, width: int) -> int:
     return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
 
 
+def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]) -> None:
+    """Give a row of wrapped cells the height its longest text needs.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text when opening a
+    generated file: without this, long ringkasan print over the rows below.
+    """
+    lines = max(
+        (wrapped_lines(str(v), int(w)) for v, w in zip(values, widths, strict=True) if v),
+        default=1,
+    )
+    if lines > 1:
+        ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
+
+
 def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> Any:
     import xlsxwriter
 
@@ -260,30 +274,45 @@ def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> An
     return wb
 
 
-def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]]) -> None:
+# Column widths of the 'Riwayat Perubahan' sheet by changelog.COLUMNS key; others get 22.
+CHANGES_WIDTHS = {
+    "Tanggal": 17, "Proses Malam": 8, "Perubahan": 30, "ID Informasi": 15,
+    "Unit Kerja": 24, "Ringkasan Isi Informasi": 45, "Jenis Informasi": 13,
+}  # fmt: skip
+
+
+def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]], footer: str) -> None:
     """The 'Riwayat Perubahan' sheet: one row per change, columns in first-seen key order."""
     ws = wb.add_worksheet(CHANGES_SHEET)
     keys: list[str] = []
     for change in changes:
         keys.extend(k for k in change if k not in keys)
-    head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
-    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    font = {"font_name": "Arial", "font_size": 10, "border": 1, "text_wrap": True}
+    head = wb.add_format({**font, "bold": True, "bg_color": "#D9E1F2", "valign": "vcenter"})
+    cell = wb.add_format({**font, "valign": "top"})
+    widths = [CHANGES_WIDTHS.get(key, 22) for key in keys]
     for col, key in enumerate(keys):
-        ws.set_column(col, col, 22)
+        ws.set_column(col, col, widths[col])
         ws.write_string(0, col, key, head)
+    ws.set_row(0, 30)
     for row, change in enumerate(changes, 1):
+        texts = []
         for col, key in enumerate(keys):
             value = change.get(key)
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            if value is None or value == "":
-                ws.write_blank(row, col, None, cell)
+            text = format_date_id(value) if isinstance(value, dt.date) else str(value or "")
+            texts.append(text)
+            if text:
+                ws.write_string(row, col, text, cell)
             else:
-                ws.write_string(row, col, str(value), cell)
+                ws.write_blank(row, col, None, cell)
+        fit_row(ws, row, texts, widths)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
     ws.set_landscape()
     ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
 
 
 def _office_workbook(
@@ -305,7 +334,7 @@ def _office_workbook(
     sheet.signature(row + 1, config, today)
     sheet.print_setup(f"{doc_title} — {config.office.singkatan}")
     if changes is not None:
-        _changes_sheet(wb, changes)
+        _changes_sheet(wb, changes, f"{CHANGES_SHEET} {doc_title} — {config.office.singkatan}")
     wb.close()
     return buf.getvalue()
 

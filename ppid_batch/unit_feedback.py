@@ -9,16 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .approval_sheet import (
-    apply_print_setup,
-    base_formats,
-    fit_row,
-    office_heading,
-    render_workbook,
-)
+from .approval_sheet import apply_print_setup, base_formats, office_heading, render_workbook
 from .dates import PartialDate, format_date_id
 from .files import atomic_write_bytes
 from .models import RegisterItem
+from .publish import fit_row
 from .store import id_order
 
 if TYPE_CHECKING:
