@@ -272,3 +272,22 @@ def test_bundled_templates_are_what_their_build_scripts_write(tmp_path: Path) ->
     for name, build in built.items():
         docs._save(build(), tmp_path / name)
         assert (tmp_path / name).read_bytes() == (DEFAULT_TEMPLATES / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", BUNDLED_DOCX)
+def test_item_rows_do_not_split_across_pages(name: str) -> None:
+    """A row broken over two pages leaves half an item on each: every looped row is kept whole."""
+    from lxml import etree
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / name) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    rows = list(root.iter(w + "tr"))
+    looped = [
+        row
+        for before, row in zip(rows, rows[1:], strict=False)
+        if "{%tr for" in "".join(t.text or "" for t in before.iter(w + "t"))
+    ]
+    assert looped
+    for row in looped:
+        assert row.find(f"{w}trPr/{w}cantSplit") is not None

@@ -72,6 +72,18 @@ def test_lampiran_lists_the_items_sorted_and_numbered(config, tmp_path: Path) ->
     )
 
 
+def test_dikecualikan_items_are_said_not_to_be_published(config, tmp_path: Path) -> None:
+    """ppid.toml's isi says 'didokumentasikan dalam Daftar Informasi Publik': the count line
+    must say where the Dikecualikan ones went instead."""
+    items = [item(1), item(2, jenis="Dikecualikan", dasar_pengecualian="Pasal 17 huruf h")]
+    text = docx_text(write_nota_dinas(_nota(items), config, tmp_path).read_bytes())
+    assert (
+        "Jumlah informasi yang didokumentasikan: 2 informasi dari Subbagian Hukum dan SDM, "
+        "termasuk 1 informasi yang dikecualikan, yang dicatat dalam Daftar Usulan Informasi "
+        "yang Dikecualikan dan tidak diumumkan." in text.splitlines()
+    )
+
+
 def test_tricky_ringkasan_is_text_in_the_docx(config, tmp_path: Path) -> None:
     path = write_nota_dinas(_nota([item(1, ringkasan=TRICKY)]), config, tmp_path)
     assert f"| 1 | DIP-2025-0001 | {TRICKY} |" in docx_text(path.read_bytes())
