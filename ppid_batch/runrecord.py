@@ -81,6 +81,7 @@ class RunRecord:
         return data
 
 
+SUMMARY_LINK = " Ringkasan: "
 # Count keys (pipeline) whose plain reading would differ from the words of the documents.
 COUNT_LABELS = {
     "ditolak_atasan_malam_ini": "tidak disetujui malam ini",
@@ -138,6 +139,8 @@ def render_summary(
 
     return env.get_template(TEMPLATE).render(
         r=record,
+        # The CLI line ends by naming this very page; on the page that would point at itself.
+        putusan=record.summary.split(SUMMARY_LINK)[0].rstrip(),
         tanggal=format_date_id(record.business_date),
         mulai=record.started.strftime("%H.%M.%S"),
         selesai=record.finished.strftime("%H.%M.%S"),

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -153,6 +154,24 @@ def test_rolling_log_records_and_detaches(tmp_path: Path) -> None:
     logger.info("not recorded after the run")
     text = (tmp_path / "var" / "logs" / "ppid-batch.log").read_text(encoding="utf-8")
     assert re.fullmatch(r"\S+ \S+ INFO ppid_batch.pipeline: malam pertama\n", text)
+
+
+def test_summary_page_does_not_point_at_itself(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    record = replace(
+        _record(ws),
+        summary="Selesai: 1 berkas diterima, 1 ditolak; 3 informasi baru, 0 disetujui, "
+        "3 menunggu persetujuan. Ringkasan: output/runs/20251126-010000/ringkasan.html",
+    )
+    run_dir = write_run_record(record, ws / "output" / "runs", ws)
+    html = (run_dir / "ringkasan.html").read_text(encoding="utf-8")
+    assert "ringkasan.html" not in html
+    assert (
+        '<div class="verdict warn">Selesai: 1 berkas diterima, 1 ditolak; 3 informasi baru, '
+        "0 disetujui, 3 menunggu persetujuan.</div>" in html
+    )
+    data = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    assert data["summary"] == record.summary  # the record keeps the CLI's line whole
 
 
 def test_summary_page_writes_dates_numbers_and_counts_in_the_documents_words(
