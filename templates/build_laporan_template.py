@@ -166,7 +166,7 @@ def build_laporan() -> object:
         ["No", "Tanggal", "ID Informasi", "Unit Kerja", "Perubahan", "Ringkasan Isi Informasi"],
         ["{{ c.no }}", "{{ c.tanggal }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.perubahan }}",
          "{{ c.ringkasan }}"],
-        "c in perubahan", [1.0, 2.6, 2.6, 3.0, 3.4, 4.0],
+        "c in perubahan", [0.9, 2.4, 2.6, 2.8, 3.0, 4.9],
     )  # fmt: skip
     para(doc, "{%p else %}")
     body(doc, "Tidak ada kegiatan pendokumentasian pada tahun {{ tahun }}.")

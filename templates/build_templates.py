@@ -195,7 +195,7 @@ def loop_table(doc, headers, cells, loop, widths_cm, *, size=9) -> None:
     _widths(table, widths_cm)
 
 
-def signature(doc, lines, *, name_line) -> None:
+def signature(doc, lines, *, name_line, widths_cm=(8.5, 8.0)) -> None:
     """Right-hand signature block; `name_line` is the index of the bold, underlined name."""
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
@@ -207,7 +207,7 @@ def signature(doc, lines, *, name_line) -> None:
         if text:
             run = p.add_run(text)
             run.bold = run.underline = i == name_line
-    _widths(table, [8.5, 8.0])
+    _widths(table, list(widths_cm))
 
 
 def _landscape_section(doc) -> None:
@@ -285,6 +285,14 @@ def build_nota_dinas() -> Document:
         "b in butir",
         [1.0, 2.6, 7.0, 2.2, 4.0, 3.4, 2.6, 2.9],
     )  # fmt: skip
+    # A lampiran is signed by whoever signs the Nota Dinas (tata naskah dinas).
+    para(doc, after=12)
+    signature(
+        doc,
+        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}", "NIP. {{ ppid.nip }}"],
+        name_line=4,
+        widths_cm=[17.2, 8.5],
+    )
     return doc
 
 

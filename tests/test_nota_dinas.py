@@ -167,3 +167,18 @@ def test_two_workers_write_the_same_files(config, tmp_path: Path) -> None:
     two = write_nota_dinas_all(notas, config, tmp_path / "b", workers=2)
     assert [p.name for p in one] == [p.name for p in two]
     assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+
+
+def test_the_lampiran_is_signed_too(config, tmp_path: Path) -> None:
+    lines = docx_text(write_nota_dinas(_nota(), config, tmp_path).read_bytes()).splitlines()
+    signature = (
+        "|  | Sekretaris KPU Kabupaten Mesuji selaku PPID, /  /  /  / NAMA PPID (ganti) "
+        "/ NIP. 19860926 201505 1 001 |"
+    )
+    # once under the letter, once under the lampiran table (after its last item row)
+    assert [n for n, line in enumerate(lines) if line == signature] == [
+        lines.index("| Lampiran | : | Nota Dinas Sekretaris KPU Kabupaten Mesuji selaku PPID |")
+        - 2,
+        len(lines) - 2,
+    ]
+    assert lines[-4].startswith("| 4 | DIP-2025-0004 |")
