@@ -84,44 +84,14 @@ def test_approval_notes_compare_pending_items_with_the_whole_register() -> None:
     }
 
 
-def test_notes_reach_the_catatan_sistem_column_of_the_approval_sheet(tmp_path, config) -> None:
+def _catatan_sistem(register, config, tmp_path) -> dict[str, str]:
+    """The Catatan Sistem of each item on the approval sheet the batch would write."""
     import datetime as dt
 
     from python_calamine import CalamineWorkbook
 
     from ppid_batch.approval_sheet import write_approval_sheet
 
-    register = [
-        item(1, HUKUM, "Profil singkat KPU Kabupaten Mesuji", status="approved"),
-        item(2, KEUANGAN, "Profil singkat KPU Kab. Mesuji", status="pending"),
-    ]
-    path = write_approval_sheet(
-        register, config, tmp_path, today=dt.date(2025, 3, 3),
-        notes=approval_notes(register, config.similarity_threshold),
-    )  # fmt: skip
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    header = next(r for r in rows if "Catatan Sistem" in r)
-    row = next(r for r in rows if "DIP-2025-0002" in r)
-    assert row[header.index("Catatan Sistem")] == (
-        "Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 90%"
-    )
-
-
-def test_identical_ringkasan_of_two_units_get_one_note_on_the_approval_sheet(
-    tmp_path, config
-) -> None:
-    """The sheet's own same-ringkasan check and approval_notes must not both name a pair."""
-    import datetime as dt
-
-    from python_calamine import CalamineWorkbook
-
-    from ppid_batch.approval_sheet import write_approval_sheet
-
-    register = [
-        item(1, HUKUM, "Profil singkat KPU Kabupaten Mesuji"),
-        item(2, KEUANGAN, "profil singkat  KPU Kabupaten Mesuji"),
-        item(3, TEKNIS, "Profil singkat KPU Kab. Mesuji"),
-    ]
     path = write_approval_sheet(
         register, config, tmp_path, today=dt.date(2025, 3, 3),
         notes=approval_notes(register, config.similarity_threshold),
@@ -129,8 +99,29 @@ def test_identical_ringkasan_of_two_units_get_one_note_on_the_approval_sheet(
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     header = next(r for r in rows if "Catatan Sistem" in r)
     ids = {i.id for i in register}
-    notes = {r[0]: r[header.index("Catatan Sistem")] for r in rows if r[0] in ids}
-    assert notes == {
+    return {r[0]: r[header.index("Catatan Sistem")] for r in rows if r[0] in ids}
+
+
+def test_notes_reach_the_catatan_sistem_column_of_the_approval_sheet(tmp_path, config) -> None:
+    register = [
+        item(1, HUKUM, "Profil singkat KPU Kabupaten Mesuji", status="approved"),
+        item(2, KEUANGAN, "Profil singkat KPU Kab. Mesuji", status="pending"),
+    ]
+    assert _catatan_sistem(register, config, tmp_path) == {
+        "DIP-2025-0002": "Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 90%"
+    }
+
+
+def test_identical_ringkasan_of_two_units_get_one_note_on_the_approval_sheet(
+    tmp_path, config
+) -> None:
+    """The sheet's own same-ringkasan check and approval_notes must not both name a pair."""
+    register = [
+        item(1, HUKUM, "Profil singkat KPU Kabupaten Mesuji"),
+        item(2, KEUANGAN, "profil singkat  KPU Kabupaten Mesuji"),
+        item(3, TEKNIS, "Profil singkat KPU Kab. Mesuji"),
+    ]
+    assert _catatan_sistem(register, config, tmp_path) == {
         "DIP-2025-0001": "Ringkasan sama dengan DIP-2025-0002 (Subbagian Keuangan, Umum dan "
         "Logistik); Mirip DIP-2025-0003 (Subbagian Teknis Penyelenggaraan Pemilu), 90%",
         "DIP-2025-0002": "Ringkasan sama dengan DIP-2025-0001 (Subbagian Hukum dan SDM); "
