@@ -140,13 +140,6 @@ def _content_types(zf: zipfile.ZipFile, data: bytes) -> list[str]:
     return [el.get("ContentType", "") for el in root.iter() if el.get("ContentType")]
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """Yield a member's real content in chunks, from its compressed bytes, whatever its
     header claims the uncompressed size is (a lying header is how zip bombs get past)."""
