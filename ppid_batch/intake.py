@@ -32,6 +32,7 @@ MAX_SHEET_CELLS = 2_000_000
 # (patterns start with a literal so the regex engine can skip ahead: 4x faster than \s)
 _FAR_ROW = re.compile(rb'r="[A-Z]{1,3}(\d{5,7})"')
 _WIDE_COL = re.compile(rb'r="([A-Z]{2,3})\d')
+_FAR_OR_WIDE = re.compile(rb'r="(?:[A-Z]{1,3}\d{5}|[A-Z]{2})')  # one pass for the usual none
 _NEAR_ROWS, _NEAR_COLS = 9999, 26
 _WORKBOOK_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -192,10 +193,10 @@ def _scan_members(
                 return "unpacked_too_large", {"limit": limit / MB}
             if not is_xml:
                 continue
-            window = tail + chunk
+            window = tail + chunk if tail else chunk
             if any(marker in window for marker in _DTD_MARKERS):
                 return "xml_unsafe", {}
-            if is_sheet:
+            if is_sheet and _FAR_OR_WIDE.search(window):
                 far = _FAR_ROW.findall(window)
                 if far:
                     max_row = max(max_row, *(int(d) for d in set(far)))

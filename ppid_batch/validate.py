@@ -583,7 +583,11 @@ def _read(path: Path, max_file_bytes: int, max_unpacked_bytes: int) -> SheetRepo
     if sr is None:
         no_header = Finding(type="no_header", message=message("no_header"))
         return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(no_header,))
-    return _start(path, intake.sha256, sr)
+    started = _start(path, intake.sha256, sr)
+    # the sheet now holds its columns; drop calamine's row lists so a batch waiting for its
+    # pandera run does not keep (and make the garbage collector walk) them
+    sr.rows.clear()
+    return started
 
 
 def validate_files(
