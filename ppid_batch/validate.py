@@ -231,7 +231,8 @@ def _duplicates(sheet: _Sheet) -> list[Finding]:
     seen: dict[Any, int] = {}
     if "ringkasan" in sheet.values and "waktu_pembuatan" in sheet.values:
         keys: Iterable[tuple[Any, Any]] = zip(
-            (" ".join(v.casefold().split()) if v else None for v in sheet.values["ringkasan"]),
+            # normalised text has single spaces already; only line breaks remain to fold
+            (v.casefold().replace("\n", " ") if v else None for v in sheet.values["ringkasan"]),
             sheet.values["waktu_pembuatan"],
             strict=True,
         )
