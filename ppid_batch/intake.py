@@ -221,15 +221,15 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
         names = {i.filename for i in infos}
         if len(infos) > MAX_MEMBERS:
             return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
-        if "mimetype" in names:
-            mimetype = zf.read("mimetype")[:200]
-            if b"opendocument" in mimetype:
-                return refuse("ods")
         if any(i.flag_bits & 0x1 for i in infos):
             return refuse("encrypted")
         if sum(i.file_size for i in infos) > max_unpacked_bytes:
             return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
         try:
+            if "mimetype" in names:
+                with zf.open("mimetype") as member:
+                    if b"opendocument" in member.read(200):  # only its first bytes
+                        return refuse("ods")
             if "[Content_Types].xml" not in names:
                 return refuse("not_xlsx", hint=" (arsip zip biasa)")
             types = [t.lower() for t in _content_types(zf, data)]
