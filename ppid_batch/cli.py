@@ -500,6 +500,7 @@ def demo(directory: Path | None) -> None:
     "year",
     type=int,
     default=None,
+    metavar="TAHUN",
     help="Tahun laporan (bawaan: tahun berjalan).",
 )
 @click.option("--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian).")
