@@ -1,0 +1,538 @@
+"""The register store on a real PostgreSQL server: the same IDs, decisions and events as SQLite.
+
+A throwaway cluster is made with the server binaries (Debian package `postgresql`)
+in a temporary directory, listens only on a unix socket there, and is removed at
+the end of the session. Each test gets a fresh database. The tests are skipped
+only when the server binaries are not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from store_util import fill_approval_sheet, form_report, form_row, item, write_form_xlsx
+
+# The store tests below are collected here again and run against PostgreSQL through
+# this module's `store` and `config` fixtures: the same assertions, another database.
+from test_approve import (  # noqa: F401
+    seed_two_units,
+    test_a_flip_is_refused_for_that_row_and_the_rest_applies,
+    test_a_form_report_is_not_an_approval,
+    test_apply_records_decisions_and_who_decided_what_when,
+    test_check_against_register_uses_the_workspace_database,
+    test_check_does_not_repeat_what_the_reader_found,
+    test_check_names_every_register_problem_at_its_cell,
+    test_decisions_need_the_name_and_date_of_the_atasan,
+    test_redropping_and_flipping_real_sheets,
+    test_the_approval_loop_on_real_files,
+    test_the_same_sheet_twice_changes_nothing,
+    test_validate_checks_an_approval_sheet_against_the_register,
+)
+from test_register import (  # noqa: F401
+    test_a_pending_item_is_corrected_through_its_id_with_history,
+    test_a_refused_item_corrected_by_its_unit_is_pending_again,
+    test_a_rejected_form_is_recorded_and_registers_nothing,
+    test_corrections_that_the_register_cannot_take_are_findings,
+    test_events_say_who_registered_what,
+    test_identical_items_are_duplicate_warnings_not_new_rows,
+    test_ids_follow_the_form_order_and_the_year_of_tanggal_pengisian,
+    test_items_keep_every_field_normalised_with_provenance,
+    test_one_form_is_one_transaction,
+    test_the_same_file_twice_is_already_received_and_changes_nothing,
+)
+from test_store import (  # noqa: F401
+    test_a_failed_transaction_leaves_the_last_committed_state,
+    test_foreign_keys_are_enforced,
+    test_items_are_ordered_by_id_and_filtered,
+    test_items_order_numerically_past_nine_thousand_nine_hundred_ninety_nine,
+    test_nota_dinas_numbers_run_per_year_and_are_idempotent,
+    test_nota_dinas_refuses_pending_items_and_overlaps,
+    test_runs_record_start_finish_and_counts,
+)
+
+from ppid_batch.approval_sheet import write_approval_sheet
+from ppid_batch.approve import apply_approval, check_approval
+from ppid_batch.config import Config, load_config
+from ppid_batch.errors import StoreError
+from ppid_batch.register import register_form
+from ppid_batch.store import (
+    METADATA,
+    SCHEMA_VERSION,
+    Store,
+    create_v1,
+    match_key,
+    schema_metadata,
+    schema_version,
+)
+from ppid_batch.validate import validate_file
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+# ---------------------------------------------------------------------------
+# The throwaway server
+# ---------------------------------------------------------------------------
+
+
+def _server_bin() -> Path | None:
+    """The directory holding initdb, pg_ctl and postgres (PATH first, then Debian's layout)."""
+    found = shutil.which("initdb")
+    candidates = [Path(found).resolve().parent] if found else []
+    candidates += sorted(
+        (Path(p) for p in glob.glob("/usr/lib/postgresql/*/bin")),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+        reverse=True,
+    )
+    for directory in candidates:
+        if all((directory / name).is_file() for name in ("initdb", "pg_ctl", "postgres")):
+            return directory
+    return None
+
+
+def _server_user() -> list[str]:
+    """initdb and postgres refuse to run as root: as root, run them as an unprivileged user."""
+    if os.geteuid() != 0:
+        return []
+    for name in ("postgres", "nobody"):
+        with contextlib.suppress(KeyError):
+            pwd.getpwnam(name)
+            return ["runuser", "-u", name, "--"]
+    pytest.fail("running as root and neither user 'postgres' nor 'nobody' exists")
+
+
+@dataclasses.dataclass
+class PgServer:
+    socket_dir: Path
+    _names: Iterator[int] = dataclasses.field(default_factory=itertools.count)
+
+    def url(self, database: str = "ppid", schema: str | None = None) -> str:
+        url = sa.URL.create(
+            "postgresql+psycopg",
+            username="postgres",
+            database=database,
+            query={"host": str(self.socket_dir)},
+        )
+        if schema is not None:
+            url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def new_register(self) -> str:
+        """The URL of a fresh, empty place for a register.
+
+        A schema of its own (through the connection's search_path) rather than a
+        database: CREATE DATABASE costs up to a second, CREATE SCHEMA a millisecond.
+        """
+        name = f"t{next(self._names)}"
+        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+        engine.dispose()
+        return self.url(schema=name)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    bin_dir = _server_bin()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found on PATH or in "
+            "/usr/lib/postgresql/*/bin: install the Debian package 'postgresql' to run these tests"
+        )
+    as_user = _server_user()
+    # A short path: the unix socket path must stay under ~100 bytes.
+    root = Path(tempfile.mkdtemp(prefix="ppid-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    if as_user:
+        user = as_user[2]
+        os.chown(root, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
+    data, log = root / "data", root / "server.log"
+
+    def run(*args: str) -> None:
+        subprocess.run([*as_user, *args], check=True, capture_output=True, text=True, timeout=60)
+
+    initdb = [str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
+    initdb += ["-E", "UTF8", "--locale=C", "--no-sync"]
+    try:
+        # A locale-aware (ICU) collation, as on a real office server, so that any text
+        # ordering left to the database would differ from SQLite's and be caught.
+        run(*initdb, "--locale-provider=icu", "--icu-locale=en-US")
+    except subprocess.CalledProcessError:
+        shutil.rmtree(data, ignore_errors=True)
+        run(*initdb)  # a server built without ICU (or older than 15)
+    options = f"-k {root} -c listen_addresses= -c fsync=off -c full_page_writes=off"
+    pg_ctl = str(bin_dir / "pg_ctl")
+    try:
+        run(pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "30", "start")
+    except subprocess.CalledProcessError as exc:
+        server_log = log.read_text() if log.exists() else ""
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(f"PostgreSQL did not start: {exc.stderr}\n{server_log}")
+    try:
+        server = PgServer(root)
+        engine = sa.create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE DATABASE ppid")
+        engine.dispose()
+        yield server
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> str:
+    return pg_server.new_register()
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, pg_url: str) -> Iterator[Store]:
+    """An empty register on PostgreSQL; the approval tests' two units already registered."""
+    with Store.open(pg_url) as s:
+        if request.function.__module__ == "test_approve":
+            seed_two_units(s)
+        yield s
+
+
+@pytest.fixture
+def config(workspace: Path, pg_url: str) -> Config:
+    """The workspace's ppid.toml pointing `[lokasi] database` at PostgreSQL, as an office would."""
+    toml = workspace / "ppid.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert 'database = ""' in text
+    toml.write_text(text.replace('database = ""', f'database = "{pg_url}"'), encoding="utf-8")
+    loaded = load_config(workspace)
+    assert loaded.database_url == pg_url
+    return loaded
+
+
+# ---------------------------------------------------------------------------
+# The whole flow on the example forms, on both databases, compared
+# ---------------------------------------------------------------------------
+
+T0 = dt.datetime(2026, 11, 24, 22, 0, tzinfo=dt.UTC)
+NIGHT_ONE, NIGHT_TWO, NIGHT_THREE = (
+    dt.date(2026, 11, 24),
+    dt.date(2026, 11, 25),
+    dt.date(2026, 11, 26),
+)
+ATASAN = "Drs. Ahmad Fauzi"
+
+
+def _clock() -> Callable[[], dt.datetime]:
+    """A clock ticking one second per reading, so both databases see the same timestamps."""
+    ticks = itertools.count()
+    return lambda: T0 + dt.timedelta(seconds=next(ticks))
+
+
+def _decide(ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Every third item refused with arahan, every fifth left blank, the rest approved."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for n, item_id in enumerate(ids):
+        if n % 5 == 4:
+            continue
+        out[item_id] = ("TIDAK", f"Lengkapi ringkasan {item_id}.") if n % 3 == 2 else ("ya", None)
+    return out
+
+
+def _flow(url: str, config: Config) -> dict[str, Any]:
+    """Example forms → register → sheet → decisions → Nota Dinas → re-drop, flip, correction."""
+    config = dataclasses.replace(config, database_url=url)
+    inbox, sheets = config.input_dir, config.output_dir / "persetujuan"
+    with Store.open(url, clock=_clock()) as store:
+        run_id = store.start_run()
+        outcomes = []
+        for path in sorted(EXAMPLES.glob("*.xlsx")):
+            out = register_form(store, validate_file(path), received=NIGHT_ONE, run_id=run_id)
+            outcomes.append((out.file, out.status, out.new_ids, len(out.duplicates)))
+        store.finish_run(run_id, "ok", {"forms": len(outcomes)})
+        sheet = write_approval_sheet(store.items(status="pending"), config, sheets, today=NIGHT_ONE)
+        assert sheet is not None
+        pending = [i.id for i in store.items(status="pending")]
+        filled = fill_approval_sheet(
+            sheet, inbox / "Persetujuan-1.xlsx", _decide(pending), tanggal=NIGHT_TWO
+        )
+        report = validate_file(filled)
+        assert report.ok and check_approval(store, report).errors == (), report.to_json()
+        run_id = store.start_run()
+        applied = apply_approval(store, report, run_id=run_id, received=NIGHT_TWO)
+        redrop = apply_approval(store, validate_file(filled), run_id=run_id, received=NIGHT_TWO)
+        numbers = [
+            store.issue_nota_dinas(2026, unit, [i.id for i in done], NIGHT_TWO, run_id, config)
+            for unit, done in applied.approved.items()
+        ]
+        # the Atasan tries to flip an approved item; a unit corrects a refused one
+        approved, refused = applied.approved, applied.refused
+        first_approved = next(iter(approved.values()))[0]
+        flip = fill_approval_sheet(
+            sheet,
+            inbox / "Persetujuan-2.xlsx",
+            {first_approved.id: ("TIDAK", "Tarik kembali")},
+            tanggal=NIGHT_THREE,
+        )
+        flip_report = validate_file(flip)
+        flipped = apply_approval(store, flip_report, run_id=run_id, received=NIGHT_THREE)
+        fix = next(iter(refused.values()))[0]
+        correction = form_report(
+            "Form-Perbaikan.xlsx",
+            [item(fix.ringkasan + " periode 2026", id=fix.id, penguasa=fix.penguasa)],
+            unit=fix.unit,
+            petugas="Rina Marlina",
+            tanggal=NIGHT_THREE,
+        )
+        corrected = register_form(store, correction, received=NIGHT_THREE, run_id=run_id)
+        store.finish_run(run_id, "ok", {})
+        # openpyxl stamps the save time into the filled sheets, so their sha256 differ
+        # from one flow to the other: name them by role instead
+        sheet_names = {report.sha256: "<sheet 1>", flip_report.sha256: "<sheet 2>"}
+        return _renamed(
+            sheet_names,
+            {
+                "registered": outcomes,
+                "approved": {u: [i.id for i in v] for u, v in approved.items()},
+                "refused": {u: [(i.id, i.arahan) for i in v] for u, v in refused.items()},
+                "left_pending": applied.pending,
+                "redrop": redrop.status,
+                "numbers": numbers,
+                "flip": (flipped.decided_ids, [(f.cell, f.type) for f in flipped.skipped]),
+                "corrected": (corrected.corrected_ids, corrected.refused),
+                "items": store.items(),
+                "decisions": store.decisions(),
+                "events": store.events(),
+                "nota_dinas": store.nota_dinas_list(),
+                "history": store.history(fix.id),
+                "by_year": [i.id for i in store.items(status="approved", year=2026)],
+            },
+        )
+
+
+def _renamed(names: dict[str, str], value: Any) -> Any:
+    """`value` with every string in `names` replaced, through dicts, lists and tuples."""
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, dict):
+        return {k: _renamed(names, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_renamed(names, v) for v in value)
+    return value
+
+
+@pytest.mark.slow
+def test_the_example_forms_give_the_same_register_on_both_databases(
+    pg_url: str, workspace: Path
+) -> None:
+    config = load_config(workspace)
+    on_sqlite = _flow(f"sqlite:///{workspace / 'var' / 'ppid.sqlite'}", config)
+    on_postgres = _flow(pg_url, config)
+    for key in on_sqlite:
+        assert on_postgres[key] == on_sqlite[key], key
+    # … and what both agree on is the register the SOP expects, not an empty one
+    got = on_postgres
+    assert [(f, s, len(ids), d) for f, s, ids, d in got["registered"]] == [
+        ("Form-DIP-Hukum-perlu-koreksi.xlsx", "rejected", 0, 0),
+        ("Form-DIP-Keuangan-Umum-Logistik.xlsx", "registered", 14, 0),
+        ("Form-DIP-Partisipasi-Humas-SDM.xlsx", "registered", 12, 0),
+        ("Form-DIP-Perencanaan-Data-Informasi.xlsx", "registered", 11, 0),
+        ("Form-DIP-Teknis-Penyelenggaraan-Hukum.xlsx", "registered", 12, 0),
+    ]
+    ids = [i.id for i in got["items"]]
+    assert ids == [f"DIP-2026-{n:04d}" for n in range(1, 50)]
+    assert got["registered"][1][2][0] == "DIP-2026-0001"
+    statuses = [i.status for i in got["items"]]
+    assert (statuses.count("approved"), statuses.count("refused")) == (27, 12)
+    assert statuses.count("pending") == 10  # 9 rows left blank + the corrected one
+    assert len(got["left_pending"]) == 9 and got["redrop"] == "already_received"
+    assert got["numbers"] == [f"{n}/HM.02-ND/1811/2026" for n in range(1, 5)]
+    assert [n["number"] for n in got["nota_dinas"]] == got["numbers"]
+    assert got["flip"][0] == () and [t for _, t in got["flip"][1]] == ["already_decided"]
+    fixed_id = got["corrected"][0][0]
+    assert got["corrected"][1] == () and got["history"][0]["old_values"]["status"] == "refused"
+    assert next(i for i in got["items"] if i.id == fixed_id).status == "pending"
+    assert len(got["decisions"]) == 40 and len(got["by_year"]) == 27
+    actions = [e["action"] for e in got["events"]]
+    assert actions.count("item_registered") == 49 and actions.count("item_documented") == 27
+    assert actions.count("decision_conflict") == 1 and actions.count("item_corrected") == 1
+    assert {e["actor"] for e in got["events"] if e["action"] == "item_approved"} == {ATASAN}
+
+
+# ---------------------------------------------------------------------------
+# Opening, versions and the migration path on PostgreSQL
+# ---------------------------------------------------------------------------
+
+
+def test_reopening_does_not_migrate_twice(pg_url: str) -> None:
+    Store.open(pg_url).close()
+    with Store.open(pg_url) as store, store.begin() as conn:
+        assert conn.execute(sa.select(schema_version.c.version)).scalars().all() == [1, 2]
+
+
+def test_an_empty_database_is_not_opened_without_migration(pg_url: str) -> None:
+    with pytest.raises(StoreError, match="perlu diperbarui"):
+        Store.open(pg_url, migrate_schema=False)
+
+
+def test_a_newer_database_is_refused(pg_url: str) -> None:
+    with Store.open(pg_url) as store, store.begin() as conn:
+        conn.execute(sa.insert(schema_version).values(version=99, applied_at="later"))
+    with pytest.raises(StoreError, match="berversi 99, lebih baru dari ppid-batch ini"):
+        Store.open(pg_url)
+
+
+def test_an_unreachable_server_is_a_store_error_without_the_password(pg_server: PgServer) -> None:
+    url = pg_server.url("tidak_ada").replace("postgres@", "postgres:rahasia@")
+    with pytest.raises(StoreError, match="tidak dapat dibuka") as caught:
+        Store.open(url)
+    assert "rahasia" not in str(caught.value)
+
+
+def _make_v1(url: str) -> None:
+    """A version-1 database as the first release left it, with one registered item."""
+    v1 = schema_metadata(1).tables
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        create_v1(conn)
+        conn.execute(sa.insert(v1["schema_version"]).values(version=1, applied_at="2025-01-01"))
+        sub = conn.execute(
+            sa.insert(v1["submissions"]).values(
+                file_name="Form-Lama.xlsx",
+                sha256="abc",
+                unit="Subbagian Hukum",
+                received=dt.date(2025, 1, 2),
+                verdict="accepted",
+                rows=1,
+                recorded_at="2025-01-02T01:00:00+00:00",
+            )
+        ).inserted_primary_key
+        conn.execute(
+            sa.insert(v1["items"]).values(
+                id="DIP-2025-0001",
+                year=2025,
+                seq=1,
+                unit="Subbagian Hukum",
+                ringkasan="Laporan Keuangan Triwulan I",
+                penguasa="Subbagian Hukum",
+                penanggung_jawab="Kepala Subbagian Hukum",
+                waktu_pembuatan="2025-02",
+                tempat_pembuatan="Mesuji",
+                bentuk="Softcopy",
+                retensi="5 Tahun",
+                jenis="Berkala",
+                status="pending",
+                submission_id=sub[0],
+                source_file="Form-Lama.xlsx",
+                source_sheet="Form DIP",
+                source_row=8,
+                received_on=dt.date(2025, 1, 2),
+                created_at="t",
+                updated_at="t",
+            )
+        )
+    engine.dispose()
+
+
+def _shape(url: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Columns and indexes of every table (indexes backing a unique constraint left out)."""
+    engine = sa.create_engine(url)
+    inspector = sa.inspect(engine)
+    shape = {
+        table: (
+            sorted(c["name"] for c in inspector.get_columns(table)),
+            sorted(
+                str(i["name"])
+                for i in inspector.get_indexes(table)
+                if "duplicates_constraint" not in i
+            ),
+        )
+        for table in inspector.get_table_names()
+    }
+    engine.dispose()
+    return shape
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_data(pg_server: PgServer) -> None:
+    old, fresh = pg_server.new_register(), pg_server.new_register()
+    _make_v1(old)
+    assert "match_key" not in _shape(old)["items"][0]
+    with Store.open(old) as store:
+        assert store.version == SCHEMA_VERSION
+        (kept,) = store.items()
+        assert (kept.id, kept.received_on) == ("DIP-2025-0001", dt.date(2025, 1, 2))
+        with store.begin() as conn:
+            key = conn.execute(sa.text("SELECT match_key FROM items")).scalar()
+        assert key == match_key("Subbagian Hukum", "Laporan Keuangan Triwulan I", "2025-02")
+        out = register_form(
+            store,
+            form_report("Form-Baru.xlsx", [item("LAPORAN keuangan triwulan I"), item("Notulen")]),
+            received=dt.date(2025, 3, 1),
+            run_id=None,
+        )
+        assert [f.type for f in out.duplicates] == ["duplicate"]
+        assert out.new_ids == ("DIP-2025-0002",)
+    Store.open(fresh).close()
+    declared = {
+        t.name: (sorted(c.name for c in t.columns), sorted(str(i.name) for i in t.indexes))
+        for t in METADATA.sorted_tables
+    }
+    assert _shape(old) == _shape(fresh) == declared
+
+
+def test_a_failing_migration_leaves_version_1_intact(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppid_batch import store as store_module
+
+    _make_v1(pg_url)
+
+    def broken_v2(conn: sa.Connection) -> None:
+        store_module.migrate_v2(conn)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", (create_v1, broken_v2))
+    with pytest.raises(RuntimeError):
+        Store.open(pg_url)
+    shape = _shape(pg_url)
+    assert "match_key" not in shape["items"][0] and shape["items"][1] == []
+    monkeypatch.undo()
+    with Store.open(pg_url) as store:
+        assert store.version == 2 and len(store.items()) == 1
+
+
+# ---------------------------------------------------------------------------
+# What a clerk can type that SQLite takes and PostgreSQL might not
+# ---------------------------------------------------------------------------
+
+
+def test_a_form_written_by_a_clerk_registers_the_same_on_both(pg_url: str, workspace: Path) -> None:
+    form = write_form_xlsx(
+        workspace / "input" / "Form-DIP-Hukum.xlsx",
+        [
+            form_row("Peraturan KPU tentang Tahapan\u00a0Pemilihan — ringkasan «lengkap»"),
+            form_row("Keputusan \U0001f4c4 tentang DPT", jenis="Setiap Saat"),
+        ],
+    )
+    report = validate_file(form)
+    assert report.ok, report.to_json()
+    got = []
+    for url in (f"sqlite:///{workspace / 'var' / 'ppid.sqlite'}", pg_url):
+        with Store.open(url, clock=_clock()) as store:
+            register_form(store, report, received=NIGHT_ONE, run_id=None)
+            got.append((store.items(), store.events()))
+    assert got[0] == got[1] and [i.ringkasan for i in got[1][0]][1] == (
+        "Keputusan \U0001f4c4 tentang DPT"
+    )
