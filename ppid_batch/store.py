@@ -59,6 +59,15 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def db_text(value: Any) -> Any:
+    """Text as every database stores it: without NUL characters (other values unchanged).
+
+    PostgreSQL refuses NUL in text where SQLite keeps it; in a clerk's cell it is
+    invisible junk (Excel's `_x0000_`), so it is dropped before anything is stored.
+    """
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def fold(text: object) -> str:
     """Case and spacing folded, for the FORM.md re-submission rule."""
     return " ".join(str(text or "").split()).casefold()
@@ -339,8 +348,19 @@ def _sqlite_path(url: sa.URL) -> Path | None:
 
 def database_exists(url: str) -> bool:
     """False only when `url` is a SQLite file that does not exist yet (other servers: assumed)."""
-    path = _sqlite_path(sa.make_url(url))
+    try:
+        path = _sqlite_path(sa.make_url(url))
+    except (sa.exc.ArgumentError, ValueError):
+        return True  # not a URL at all: Store.open says so
     return path is None or path.is_file()
+
+
+def shown_url(url: str) -> str:
+    """`url` for a message: never its password; an unparseable one is not shown at all."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return "(alamat tidak sah)"
 
 
 def _make_engine(url: str) -> Engine:
@@ -371,8 +391,7 @@ def _make_engine(url: str) -> Engine:
 
 
 def _open_error(url: str, exc: Exception) -> StoreError:
-    shown = sa.make_url(url).render_as_string(hide_password=True)
-    return StoreError(f"Register {shown} tidak dapat dibuka ({exc.__class__.__name__}).")
+    return StoreError(f"Register {shown_url(url)} tidak dapat dibuka ({exc.__class__.__name__}).")
 
 
 class Store:
@@ -398,10 +417,14 @@ class Store:
         """
         try:
             store = cls(_make_engine(url), clock)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"Register {url} tidak dapat dibuka: {exc.__class__.__name__}"
-            ) from exc
+        except (sa.exc.SQLAlchemyError, ImportError, ValueError) as exc:
+            # A server URL: unknown dialect, driver not installed, port not a number, …
+            reason = (
+                f"driver {exc.name} belum terpasang"
+                if isinstance(exc, ImportError)
+                else exc.__class__.__name__
+            )
+            raise StoreError(f"Register {shown_url(url)} tidak dapat dibuka: {reason}") from exc
         try:
             with store.begin() as conn:
                 if migrate_schema:

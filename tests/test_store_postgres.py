@@ -24,7 +24,15 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from store_util import fill_approval_sheet, form_report, form_row, item, write_form_xlsx
+from store_util import (
+    FORM_HEADER,
+    approval_report,
+    fill_approval_sheet,
+    form_report,
+    form_row,
+    item,
+    write_form_xlsx,
+)
 
 # The store tests below are collected here again and run against PostgreSQL through
 # this module's `store` and `config` fixtures: the same assertions, another database.
@@ -536,3 +544,72 @@ def test_a_form_written_by_a_clerk_registers_the_same_on_both(pg_url: str, works
     assert got[0] == got[1] and [i.ringkasan for i in got[1][0]][1] == (
         "Keputusan \U0001f4c4 tentang DPT"
     )
+
+
+def _form_with_control_characters(path: Path) -> Path:
+    """A form whose text cells hold NUL characters, as Excel files can (`_x0000_`)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Form DIP")
+    ws.write(0, 0, "FORM DAFTAR INFORMASI PUBLIK")
+    ws.write_row(2, 0, ["Unit Kerja / Subbagian", "Subbagian\x00 Hukum"])
+    ws.write_row(3, 0, ["Nama Petugas", "Rina Marlina\x00"])
+    ws.write(4, 0, "Tanggal Pengisian")
+    ws.write_datetime(4, 1, dt.datetime(2026, 11, 20), wb.add_format({"num_format": "d/m/yyyy"}))
+    header = ["Ringkasan Isi Informasi", *(h for k, h in FORM_HEADER.items() if k != "ringkasan")]
+    ws.write_row(7, 0, header)
+    row = form_row("Laporan\x00 Keuangan Triwulan I", tempat_pembuatan="Mesuji\x00")
+    keys = ["ringkasan", *(k for k in FORM_HEADER if k != "ringkasan")]
+    ws.write_row(8, 0, [row.get(k) for k in keys])
+    wb.close()
+    return path
+
+
+def test_nul_characters_from_a_clerk_are_dropped_on_both_databases(
+    pg_url: str, workspace: Path
+) -> None:
+    report = validate_file(_form_with_control_characters(workspace / "input" / "Form-NUL.xlsx"))
+    assert report.ok and "\x00" in report.items[0]["ringkasan"]  # the reader passes them on
+    sheet = approval_report(
+        [("DIP-2026-0001", "TIDAK", "Perbaiki\x00 ringkasan")], atasan="Drs.\x00 Ahmad Fauzi"
+    )
+    got = []
+    for url in (f"sqlite:///{workspace / 'var' / 'ppid.sqlite'}", pg_url):
+        with Store.open(url, clock=_clock()) as store:
+            register_form(store, report, received=NIGHT_ONE, run_id=None)
+            apply_approval(store, sheet, run_id=None)
+            got.append((store.items(), store.events(), store.decisions()))
+    assert got[0] == got[1]
+    ((only,), events, _) = got[1]
+    assert (only.unit, only.ringkasan, only.tempat_pembuatan, only.arahan, only.atasan) == (
+        "Subbagian Hukum",
+        "Laporan Keuangan Triwulan I",
+        "Mesuji",
+        "Perbaiki ringkasan",
+        "Drs. Ahmad Fauzi",
+    )
+    assert {e["actor"] for e in events} == {"Rina Marlina", "Drs. Ahmad Fauzi"}
+
+
+# ---------------------------------------------------------------------------
+# A server URL in ppid.toml: one Indonesian line, never the password
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgres://ppid:rahasia@localhost/ppid", "NoSuchModuleError"),
+        ("postgresql+psycopg2://ppid:rahasia@localhost/ppid", "driver psycopg2 belum terpasang"),
+        ("postgresql+psycopg://ppid:rahasia@localhost:lima/ppid", "alamat tidak sah"),
+        ("postgresql+psycopg://ppid:rahasia@127.0.0.1:1/ppid", "OperationalError"),
+    ],
+)
+def test_a_server_url_that_cannot_be_opened_is_one_line_without_the_password(
+    url: str, reason: str
+) -> None:
+    with pytest.raises(StoreError, match="tidak dapat dibuka") as caught:
+        Store.open(url)
+    message = str(caught.value)
+    assert reason in message and "rahasia" not in message and "\n" not in message
