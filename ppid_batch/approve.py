@@ -260,6 +260,7 @@ def apply_approval(
     tanggal = report.meta.get("tanggal_persetujuan")
     tanggal = tanggal if isinstance(tanggal, dt.date) else None
     with store.begin() as conn:
+        store.lock_writers(conn)
         if store.submission_known(report.sha256):
             return ApprovalOutcome(
                 file=name, sha256=report.sha256, status="already_received", report=report

@@ -317,6 +317,7 @@ def register_form(
         raise ValueError(f"register_form needs a form_dip report, got {report.kind!r}")
     name = report.path.name
     with store.begin() as conn:
+        store.lock_writers(conn)
         if store.submission_known(report.sha256):
             return RegisterOutcome(file=name, sha256=report.sha256, status="already_received")
         reg = _Registrar(store, conn, report, run_id)

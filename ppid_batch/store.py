@@ -465,6 +465,16 @@ class Store:
     def now(self) -> str:
         return timestamp(self.clock())
 
+    def lock_writers(self, conn: Connection) -> None:
+        """Wait until no other writer's transaction is open; hold the turn until this one ends.
+
+        Item IDs and Nota Dinas numbers are the highest in use plus one. On a server
+        database several workspaces may run at once, and two writers reading the same
+        highest number would collide; `FOR UPDATE` on the schema_version rows makes
+        them take turns. SQLite has one writer at a time anyway (and no FOR UPDATE).
+        """
+        conn.execute(sa.select(schema_version.c.version).with_for_update())
+
     @property
     def version(self) -> int:
         with self.begin() as conn:
@@ -633,6 +643,7 @@ class Store:
         if not wanted:
             raise ValueError("a Nota Dinas needs at least one item")
         with self.begin() as conn:
+            self.lock_writers(conn)
             documented = conn.execute(
                 sa.select(nota_dinas_items.c.item_id, nota_dinas.c.number)
                 .join(nota_dinas, nota_dinas.c.id == nota_dinas_items.c.nota_dinas_id)

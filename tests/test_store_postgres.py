@@ -18,6 +18,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -613,3 +614,68 @@ def test_a_server_url_that_cannot_be_opened_is_one_line_without_the_password(
         Store.open(url)
     message = str(caught.value)
     assert reason in message and "rahasia" not in message and "\n" not in message
+
+
+# ---------------------------------------------------------------------------
+# Several workspaces writing into one server database at the same time
+# ---------------------------------------------------------------------------
+
+
+def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = work()
+        except Exception as exc:  # handed to the test thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def test_two_workspaces_registering_at_once_get_consecutive_ids(pg_url: str) -> None:
+    hukum = form_report("Form-Hukum.xlsx", [item("Laporan Keuangan"), item("Rencana Kerja")])
+    teknis = form_report("Form-Teknis.xlsx", [item("Daftar Pemilih")], unit="Subbagian Teknis")
+    with Store.open(pg_url) as one, Store.open(pg_url) as two:
+        with one.begin():
+            first = register_form(one, hukum, received=NIGHT_ONE, run_id=None)
+            # the other workspace's night starts while this one has not committed yet
+            thread, second = _in_thread(
+                lambda: register_form(two, teknis, received=NIGHT_ONE, run_id=None)
+            )
+            thread.join(0.5)
+            assert thread.is_alive()  # it waits for the first writer …
+        thread.join(10)
+        assert "error" not in second, second.get("error")  # … and then numbers after it
+        assert first.new_ids == ("DIP-2025-0001", "DIP-2025-0002")
+        assert second["value"].new_ids == ("DIP-2025-0003",)
+
+
+def test_two_workspaces_numbering_nota_dinas_at_once_get_consecutive_numbers(
+    pg_url: str, config: Config
+) -> None:
+    reports = [
+        form_report("Form-Hukum.xlsx", [item("Laporan Keuangan")]),
+        form_report("Form-Teknis.xlsx", [item("Daftar Pemilih")], unit="Subbagian Teknis"),
+    ]
+    with Store.open(pg_url) as one, Store.open(pg_url) as two:
+        for report in reports:
+            register_form(one, report, received=NIGHT_ONE, run_id=None)
+        sheet = approval_report([("DIP-2025-0001", "YA", None), ("DIP-2025-0002", "YA", None)])
+        apply_approval(one, sheet, run_id=None)
+        with one.begin():
+            first = one.issue_nota_dinas(
+                2025, "Subbagian Hukum", ["DIP-2025-0001"], NIGHT_TWO, None, config
+            )
+            thread, second = _in_thread(
+                lambda: two.issue_nota_dinas(
+                    2025, "Subbagian Teknis", ["DIP-2025-0002"], NIGHT_TWO, None, config
+                )
+            )
+            thread.join(0.5)
+            assert thread.is_alive()
+        thread.join(10)
+        assert "error" not in second, second.get("error")
+        assert (first, second["value"]) == ("1/HM.02-ND/1811/2025", "2/HM.02-ND/1811/2025")
