@@ -51,6 +51,11 @@ from test_approve import (  # noqa: F401
     test_the_same_sheet_twice_changes_nothing,
     test_validate_checks_an_approval_sheet_against_the_register,
 )
+from test_migration import (  # noqa: F401
+    test_a_failing_migration_leaves_version_1_intact,
+    test_a_version_1_database_is_migrated_and_keeps_its_data,
+    test_migrated_and_fresh_databases_have_the_declared_schema,
+)
 from test_register import (  # noqa: F401
     test_a_pending_item_is_corrected_through_its_id_with_history,
     test_a_refused_item_corrected_by_its_unit_is_pending_again,
@@ -79,12 +84,7 @@ from ppid_batch.config import Config, load_config
 from ppid_batch.errors import StoreError
 from ppid_batch.register import register_form
 from ppid_batch.store import (
-    METADATA,
-    SCHEMA_VERSION,
     Store,
-    create_v1,
-    match_key,
-    schema_metadata,
     schema_version,
 )
 from ppid_batch.validate import validate_file
@@ -208,6 +208,12 @@ def pg_server() -> Iterator[PgServer]:
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> str:
     return pg_server.new_register()
+
+
+@pytest.fixture
+def new_url(pg_server: PgServer) -> Callable[[], str]:
+    """For the migration tests: fresh places for a register, on PostgreSQL."""
+    return pg_server.new_register
 
 
 @pytest.fixture
@@ -408,118 +414,6 @@ def test_an_unreachable_server_is_a_store_error_without_the_password(pg_server: 
     with pytest.raises(StoreError, match="tidak dapat dibuka") as caught:
         Store.open(url)
     assert "rahasia" not in str(caught.value)
-
-
-def _make_v1(url: str) -> None:
-    """A version-1 database as the first release left it, with one registered item."""
-    v1 = schema_metadata(1).tables
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        create_v1(conn)
-        conn.execute(sa.insert(v1["schema_version"]).values(version=1, applied_at="2025-01-01"))
-        sub = conn.execute(
-            sa.insert(v1["submissions"]).values(
-                file_name="Form-Lama.xlsx",
-                sha256="abc",
-                unit="Subbagian Hukum",
-                received=dt.date(2025, 1, 2),
-                verdict="accepted",
-                rows=1,
-                recorded_at="2025-01-02T01:00:00+00:00",
-            )
-        ).inserted_primary_key
-        conn.execute(
-            sa.insert(v1["items"]).values(
-                id="DIP-2025-0001",
-                year=2025,
-                seq=1,
-                unit="Subbagian Hukum",
-                ringkasan="Laporan Keuangan Triwulan I",
-                penguasa="Subbagian Hukum",
-                penanggung_jawab="Kepala Subbagian Hukum",
-                waktu_pembuatan="2025-02",
-                tempat_pembuatan="Mesuji",
-                bentuk="Softcopy",
-                retensi="5 Tahun",
-                jenis="Berkala",
-                status="pending",
-                submission_id=sub[0],
-                source_file="Form-Lama.xlsx",
-                source_sheet="Form DIP",
-                source_row=8,
-                received_on=dt.date(2025, 1, 2),
-                created_at="t",
-                updated_at="t",
-            )
-        )
-    engine.dispose()
-
-
-def _shape(url: str) -> dict[str, tuple[list[str], list[str]]]:
-    """Columns and indexes of every table (indexes backing a unique constraint left out)."""
-    engine = sa.create_engine(url)
-    inspector = sa.inspect(engine)
-    shape = {
-        table: (
-            sorted(c["name"] for c in inspector.get_columns(table)),
-            sorted(
-                str(i["name"])
-                for i in inspector.get_indexes(table)
-                if "duplicates_constraint" not in i
-            ),
-        )
-        for table in inspector.get_table_names()
-    }
-    engine.dispose()
-    return shape
-
-
-def test_a_version_1_database_is_migrated_and_keeps_its_data(pg_server: PgServer) -> None:
-    old, fresh = pg_server.new_register(), pg_server.new_register()
-    _make_v1(old)
-    assert "match_key" not in _shape(old)["items"][0]
-    with Store.open(old) as store:
-        assert store.version == SCHEMA_VERSION
-        (kept,) = store.items()
-        assert (kept.id, kept.received_on) == ("DIP-2025-0001", dt.date(2025, 1, 2))
-        with store.begin() as conn:
-            key = conn.execute(sa.text("SELECT match_key FROM items")).scalar()
-        assert key == match_key("Subbagian Hukum", "Laporan Keuangan Triwulan I", "2025-02")
-        out = register_form(
-            store,
-            form_report("Form-Baru.xlsx", [item("LAPORAN keuangan triwulan I"), item("Notulen")]),
-            received=dt.date(2025, 3, 1),
-            run_id=None,
-        )
-        assert [f.type for f in out.duplicates] == ["duplicate"]
-        assert out.new_ids == ("DIP-2025-0002",)
-    Store.open(fresh).close()
-    declared = {
-        t.name: (sorted(c.name for c in t.columns), sorted(str(i.name) for i in t.indexes))
-        for t in METADATA.sorted_tables
-    }
-    assert _shape(old) == _shape(fresh) == declared
-
-
-def test_a_failing_migration_leaves_version_1_intact(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from ppid_batch import store as store_module
-
-    _make_v1(pg_url)
-
-    def broken_v2(conn: sa.Connection) -> None:
-        store_module.migrate_v2(conn)
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(store_module, "MIGRATIONS", (create_v1, broken_v2))
-    with pytest.raises(RuntimeError):
-        Store.open(pg_url)
-    shape = _shape(pg_url)
-    assert "match_key" not in shape["items"][0] and shape["items"][1] == []
-    monkeypatch.undo()
-    with Store.open(pg_url) as store:
-        assert store.version == 2 and len(store.items()) == 1
 
 
 # ---------------------------------------------------------------------------
