@@ -17,7 +17,7 @@ from click.exceptions import NoArgsIsHelpError
 
 from . import __version__
 from .config import Config, load_config
-from .errors import PpidError
+from .errors import PpidError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -284,7 +284,7 @@ def validate(
     berkas, setiap baris keluaran adalah satu objek JSON (JSON Lines).
     """
     from .errors import UsageError
-    from .validate import validate_file
+    from .validate import validate_files
 
     if not files:
         raise UsageError(
@@ -299,8 +299,7 @@ def validate(
         raise UsageError(f"--koreksi {koreksi} bukan folder.")
     limits = _validate_limits(workspace)
     all_ok = True
-    for path in files:
-        report = validate_file(path, **limits)
+    for report in validate_files(files, **limits):
         if report.kind == "persetujuan":
             report = _against_register(report, workspace)
         all_ok = all_ok and report.ok
@@ -329,6 +328,8 @@ def _validate_verdict(report: Any) -> str:
     if report.ok:
         note = f" ({len(report.warnings)} catatan di bawah)" if report.warnings else ""
         return f"{name}: lengkap dan benar; {report.rows} informasi siap diproses.{note}"
+    if not report.rows:
+        return f"{name}: {len(report.errors)} hal perlu diperbaiki, lihat di bawah."
     bad_rows = {f.row for f in report.errors if f.row is not None}
     good = max(report.rows - len(bad_rows), 0)
     return (
@@ -376,17 +377,148 @@ def _render_report(report: Any, *, tty: bool) -> None:
 # ---- run ----
 # (section owned by issue 6: the nightly batch)
 
+# Test hook for the crash-safety test: "<stage>:<n>" makes the process SIGKILL itself
+# after the n-th unit of that stage (0 = as the stage starts). Read only here, never
+# by the library.
+KILL_ENV = "PPID_BATCH_KILL_AT"
+
+
+class _KillSwitch:
+    """Wraps a Progress; kills this process at a chosen point to simulate a power cut."""
+
+    def __init__(self, inner: Any, spec: str) -> None:
+        stage, _, count = spec.partition(":")
+        self.inner, self.stage_name, self.count = inner, stage, int(count or 0)
+        self.current, self.done = "", 0
+
+    def _maybe_die(self) -> None:
+        if self.current == self.stage_name and self.done >= self.count:
+            import signal
+
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def stage(self, name: str, label: str, total: int | None = None) -> None:
+        self.inner.stage(name, label, total)
+        self.current, self.done = name, 0
+        self._maybe_die()
+
+    def advance(self, note: str | None = None) -> None:
+        self.inner.advance(note)
+        self.done += 1
+        self._maybe_die()
+
+    def info(self, message: str) -> None:
+        self.inner.info(message)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _parse_now(text: str | None) -> Any:
+    if not text:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--now harus berupa tanggal-waktu ISO, contoh 2025-11-26T01:00 (bukan '{text}')."
+        ) from None
+
+
+@cli.command("run")
+@workspace_option
+@click.option(
+    "--dry-run", is_flag=True, help="Baca, periksa dan laporkan saja; tidak ada yang diubah."
+)
+@click.option(
+    "--wait", is_flag=True, help="Bila proses lain sedang berjalan, tunggu sampai selesai."
+)
+@click.option("--now", "now_text", hidden=True, help="Tanggal-waktu proses (untuk pengujian).")
+@handles_errors
+def run_command(workspace: Path | None, dry_run: bool, wait: bool, now_text: str | None) -> None:
+    """Jalankan proses malam atas folder input/ (kode keluar: 0 semua diterima, 1 ada yang
+    ditolak, 2 galat konfigurasi, 3 proses lain sedang berjalan)."""
+    from .console import pick_progress, show_inputs
+    from .pipeline import run
+
+    config = _config(workspace)
+    progress: Any = pick_progress()
+    if os.environ.get(KILL_ENV):
+        progress = _KillSwitch(progress, os.environ[KILL_ENV])
+    report = run(config, dry_run=dry_run, wait=wait, now=_parse_now(now_text), progress=progress)
+    show_inputs(report.inputs)
+    for action in report.actions:
+        click.echo(f"Perlu tindakan: {action}")
+    click.echo(report.summary)
+    sys.exit(report.exit_code)
+
 
 # ---- schedule ----
 # (section owned by issue 6: scheduling)
+
+
+@cli.command()
+@workspace_option
+@handles_errors
+def schedule(workspace: Path | None) -> None:
+    """Cetak baris crontab dan pasangan systemd service + timer untuk proses malam pukul 01.00."""
+    from .schedule import make_schedule, render_schedule
+
+    ws = _config(workspace).workspace
+    click.echo(render_schedule(make_schedule(ws, Path(sys.executable))))
 
 
 # ---- demo ----
 # (section owned by issue 6: demo)
 
 
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@handles_errors
+def demo(directory: Path | None) -> None:
+    """Satu siklus penuh pada contoh formulir di folder DIRECTORY (bawaan: ./demo): malam 1,
+    Atasan PPID mengisi lembar persetujuan, malam 2."""
+    from .console import pick_progress
+    from .demo import describe, run_demo
+
+    report = run_demo(directory or Path("demo"), progress=pick_progress())
+    for line in describe(report):
+        click.echo(line)
+
+
 # ---- report ----
 # (section owned by issue 7: annual report)
+
+
+@cli.command()
+@click.option(
+    "--year",
+    "--tahun",
+    "year",
+    type=int,
+    default=None,
+    help="Tahun laporan (bawaan: tahun berjalan).",
+)
+@click.option("--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian).")
+@workspace_option
+@handles_errors
+def report(year: int | None, today_text: str | None, workspace: Path | None) -> None:
+    """Tulis Matriks Kegiatan dan Laporan Tahunan (dengan grafik) ke output/laporan/."""
+    import datetime as dt
+
+    from .annual_report import write_reports
+    from .errors import UsageError
+
+    try:
+        today = dt.date.fromisoformat(today_text[:10]) if today_text else dt.date.today()
+    except ValueError:
+        raise UsageError(
+            f"--now harus berupa tanggal ISO, contoh 2025-12-31 (bukan '{today_text}')."
+        ) from None
+    for path in write_reports(_config(workspace), year or today.year, today=today):
+        click.echo(f"ditulis: {path}")
 
 
 def main() -> None:

@@ -25,6 +25,16 @@ def to_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
+        # most cells are already clean; isprintable() is False for every line break, tab,
+        # non-breaking or zero-width space, so only ASCII spaces remain to look at
+        if (
+            value.isprintable()
+            and value[:1] != " "
+            and value[-1:] != " "
+            and "  " not in value
+            and value
+        ):
+            return value
         return _trim(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -49,7 +59,12 @@ def choice(value: object, lookup: dict[str, str]) -> str | None:
     text = to_text(value)
     if text is None:
         return None
-    return lookup.get(label_key(text), text)
+    return lookup.get(folded(text), text)
+
+
+@lru_cache(maxsize=_CACHE)
+def folded(text: str) -> str:
+    return label_key(text)
 
 
 @lru_cache(maxsize=16)
@@ -178,6 +193,7 @@ def _split_text(text: str) -> tuple[str | None, str | None]:
     return text, None
 
 
+@lru_cache(maxsize=_CACHE)
 def partial(iso: str) -> PartialDate | None:
     """PartialDate from a normalised ISO string, None when it is not one."""
     if not ISO_PARTIAL.match(iso):

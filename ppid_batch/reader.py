@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
@@ -44,10 +45,16 @@ class SheetRead:
     findings: list[Finding] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    return label_key(text)
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip(" \t\r\n\u00a0"))
 
 
+@lru_cache(maxsize=8)
 def _label_index(schema: SheetSchema) -> dict[str, str]:
     index: dict[str, str] = {}
     for f in schema.fields:
@@ -59,6 +66,7 @@ def _label_index(schema: SheetSchema) -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=8)
 def _meta_index(schema: SheetSchema) -> dict[str, str]:
     return {label_key(lab): f.key for f in schema.metadata for lab in f.labels}
 
@@ -67,7 +75,7 @@ def _header_hits(row: list[Any], index: dict[str, str]) -> dict[str, list[int]]:
     hits: dict[str, list[int]] = {}
     for col, value in enumerate(row):
         if isinstance(value, str) and value.strip():
-            key = index.get(label_key(value))
+            key = index.get(_fold(value))
             if key is not None:
                 hits.setdefault(key, []).append(col)
     return hits
@@ -120,7 +128,7 @@ def _read_meta(
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
-            key = index.get(label_key(value))
+            key = index.get(_fold(value))
             if key is not None and key not in meta:
                 vc = c + 1
                 if vc < len(row) and isinstance(row[vc], str) and row[vc].strip() == ":":
@@ -129,7 +137,7 @@ def _read_meta(
                 meta[key] = (raw, cell_ref(r, vc))
                 continue
             label, sep, rest = value.partition(":")
-            key = index.get(label_key(label)) if sep else None
+            key = index.get(_fold(label)) if sep else None
             if key is not None and key not in meta:
                 # "Unit Kerja: Subbagian Hukum" written in one cell
                 meta[key] = (rest, cell_ref(r, c))
@@ -144,7 +152,7 @@ def _columns(sr: SheetRead, header_row: list[Any]) -> None:
     for col, value in enumerate(header_row):
         if _is_blank(value):
             continue
-        key = index.get(label_key(value))
+        key = index.get(_fold(value))
         if key is None:
             sr.findings.append(
                 Finding(
@@ -207,7 +215,7 @@ def _body(rows: list[list[Any]], header: int) -> list[tuple[int, list[Any]]]:
     out = []
     for r in range(header + 1, len(rows)):
         values = rows[r]
-        if not all(_is_blank(v) for v in values):
+        if any(v != "" and not _is_blank(v) for v in values):
             out.append((r, values))
     return out
 

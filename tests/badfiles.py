@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import struct
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,36 +20,12 @@ from typing import Any
 import openpyxl
 import xlsxwriter
 
-HEADER = [
-    "No",
-    "Ringkasan Isi Informasi",
-    "Pejabat/Unit/Satuan Kerja yang Menguasai Informasi",
-    "Penanggung Jawab Pembuatan atau Penerbitan Informasi",
-    "Waktu Pembuatan Informasi",
-    "Tempat Pembuatan Informasi",
-    "Bentuk Informasi yang Tersedia",
-    "Jangka Waktu Penyimpanan atau Retensi Arsip",
-    "Jenis Informasi",
-    "Dasar Hukum Pengecualian",
-    "Konsekuensi Jika Dibuka",
-    "Tautan/Lokasi Dokumen",
-    "Keterangan",
-]
-COL = {  # field key → column letter in the default layout
-    "no": "A",
-    "ringkasan": "B",
-    "penguasa": "C",
-    "penanggung_jawab": "D",
-    "waktu_pembuatan": "E",
-    "tempat_pembuatan": "F",
-    "bentuk": "G",
-    "retensi": "H",
-    "jenis": "I",
-    "dasar_pengecualian": "J",
-    "konsekuensi": "K",
-    "tautan": "L",
-    "keterangan": "M",
-}
+from ppid_batch.schema import form_schema
+
+# the blank form's columns, in its order, straight from schemas/form_dip.yaml
+_FIELDS = form_schema().blank_form_fields
+HEADER = [f.label for f in _FIELDS]
+COL = {f.key: chr(ord("A") + i) for i, f in enumerate(_FIELDS)}  # field key → column letter
 FIRST_ROW = 9  # Excel row of the first item; the header is on row 8
 
 
@@ -92,6 +68,15 @@ class Form:
     header_row: int = 8  # 1-based; metadata starts on row 3
     extra_sheets: tuple[str, ...] = ("Panduan",)
 
+    def cells(self) -> Iterator[tuple[int, int, Any]]:
+        """(0-based row, 0-based column, value) of every cell of the form sheet."""
+        yield 0, 0, self.title
+        for i, row in enumerate(self.meta):
+            yield from ((2 + i, c, v) for c, v in enumerate(row))
+        yield from ((self.header_row - 1, c, v) for c, v in enumerate(self.header))
+        for i, row in enumerate(self.rows):
+            yield from ((self.header_row + i, c, v) for c, v in enumerate(row))
+
 
 def _xlsxwriter(form: Form, path: Path, *, inline: bool = False) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": inline, "strings_to_formulas": False})
@@ -110,15 +95,8 @@ def _xlsxwriter(form: Form, path: Path, *, inline: bool = False) -> Path:
         elif v is not None:
             ws.write(r, c, v)
 
-    put(0, 0, form.title)
-    for i, row in enumerate(form.meta):
-        for c, v in enumerate(row):
-            put(2 + i, c, v)
-    for c, v in enumerate(form.header):
-        put(form.header_row - 1, c, v)
-    for i, row in enumerate(form.rows):
-        for c, v in enumerate(row):
-            put(form.header_row + i, c, v)
+    for r, c, v in form.cells():
+        put(r, c, v)
     for name in form.extra_sheets:
         wb.add_worksheet(name).write(0, 0, "Petunjuk pengisian")
     wb.close()
@@ -146,15 +124,8 @@ def _openpyxl(form: Form, path: Path, *, iso_dates: bool = False) -> Path:
             if isinstance(v, dt.date):
                 cell.number_format = "DD/MM/YYYY"
 
-    put(0, 0, form.title)
-    for i, row in enumerate(form.meta):
-        for c, v in enumerate(row):
-            put(2 + i, c, v)
-    for c, v in enumerate(form.header):
-        put(form.header_row - 1, c, v)
-    for i, row in enumerate(form.rows):
-        for c, v in enumerate(row):
-            put(form.header_row + i, c, v)
+    for r, c, v in form.cells():
+        put(r, c, v)
     for name in form.extra_sheets:
         wb.create_sheet(name)["A1"] = "Petunjuk pengisian"
     wb.save(path)
@@ -201,6 +172,12 @@ def _with_row(**changes: Any) -> Form:
     return Form(rows=[good_row(1), good_row(2, **changes)])
 
 
+def _one_bad(name: str, slug: str, **change: Any) -> Case:
+    """Item 2 with one field changed, and the one finding it must give on that field's cell."""
+    (key,) = change
+    return Case(name, _with_row(**change), [(cell(key, 2), key, slug)])
+
+
 def _meta(key: str, value: Any) -> Form:
     form = Form()
     form.meta = [row if row[0] != key else [row[0], row[1], value] for row in form.meta]
@@ -236,24 +213,11 @@ def _combined(*values: Any) -> Form:
     return form
 
 
-def _extra_column() -> Form:
+def _plus_column(label: str, *values: Any) -> Form:
+    """The good form with one more column on the right, `values` down its rows."""
     form = Form()
-    form.header = [*form.header, "Catatan Pribadi"]
-    form.rows = [[*r, "isi bebas"] for r in form.rows]
-    return form
-
-
-def _duplicate_column() -> Form:
-    form = Form()
-    form.header = [*form.header, "Kategori Informasi"]
-    form.rows = [[*r, "Berkala"] for r in form.rows]
-    return form
-
-
-def _combined_and_separate() -> Form:
-    form = Form()
-    form.header = [*form.header, "Waktu dan Tempat Pembuatan Informasi"]
-    form.rows = [[*r, "Mesuji, 2024"] for r in form.rows]
+    form.header = [*form.header, label]
+    form.rows = [[*r, v] for r, v in zip(form.rows, values, strict=True)]
     return form
 
 
@@ -308,13 +272,6 @@ def _too_long() -> Form:
     return _with_row(ringkasan="x" * 2001)
 
 
-def _persetujuan_column() -> Form:
-    form = Form()
-    form.header = [*form.header, "Persetujuan Atasan PPID"]
-    form.rows = [[*form.rows[0], "ya"], [*form.rows[1], "mungkin"]]
-    return form
-
-
 def _blank_rows_and_formula() -> Form:
     form = Form()
     form.rows = [
@@ -325,6 +282,19 @@ def _blank_rows_and_formula() -> Form:
     return form
 
 
+# FORM.md §3's example finding, as `validate --json` must print it for the "jenis" case
+JENIS_FINDING_JSON = {
+    "sheet": "Form DIP",
+    "cell": "I10",
+    "row": 10,
+    "field": "jenis",
+    "column": "Jenis Informasi",
+    "value": "Rahasia",
+    "type": "choice",
+    "message": "Jenis Informasi harus salah satu dari: Berkala, Serta Merta, Setiap Saat, "
+    "Dikecualikan",
+}
+
 FORM_CASES: list[Case] = [
     Case("valid", Form(), []),
     Case("valid-variants", _variants(), []),
@@ -334,7 +304,7 @@ FORM_CASES: list[Case] = [
         [],
     ),
     Case("blank-rows-formula", _blank_rows_and_formula(), []),
-    Case("required", _with_row(ringkasan=""), [(cell("ringkasan", 2), "ringkasan", "required")]),
+    _one_bad("required", "required", ringkasan=""),
     Case(
         "required-many",
         _with_row(penguasa="", bentuk="", retensi="  "),
@@ -344,54 +314,20 @@ FORM_CASES: list[Case] = [
             (cell("retensi", 2), "retensi", "required"),
         ],
     ),
-    Case("too-short", _with_row(ringkasan="Abc"), [(cell("ringkasan", 2), "ringkasan", "length")]),
+    _one_bad("too-short", "length", ringkasan="Abc"),
     Case("too-long", _too_long(), [(cell("ringkasan", 2), "ringkasan", "length")]),
-    Case("bentuk", _with_row(bentuk="kertas"), [(cell("bentuk", 2), "bentuk", "choice")]),
-    Case("jenis", _with_row(jenis="Rahasia"), [(cell("jenis", 2), "jenis", "choice")]),
-    Case(
-        "waktu-text",
-        _with_row(waktu_pembuatan="kemarin sore"),
-        [(cell("waktu_pembuatan", 2), "waktu_pembuatan", "date")],
-    ),
-    Case(
-        "waktu-bad-day",
-        _with_row(waktu_pembuatan="31/02/2024"),
-        [(cell("waktu_pembuatan", 2), "waktu_pembuatan", "date")],
-    ),
-    Case(
-        "year-min",
-        _with_row(waktu_pembuatan=1998),
-        [(cell("waktu_pembuatan", 2), "waktu_pembuatan", "year_min")],
-    ),
-    Case(
-        "after-filling",
-        _with_row(waktu_pembuatan="3 Mei 2025"),
-        [(cell("waktu_pembuatan", 2), "waktu_pembuatan", "date_after_filling")],
-    ),
-    Case(
-        "after-filling-month",
-        _with_row(waktu_pembuatan="Juni 2025"),
-        [(cell("waktu_pembuatan", 2), "waktu_pembuatan", "date_after_filling")],
-    ),
+    _one_bad("bentuk", "choice", bentuk="kertas"),
+    _one_bad("jenis", "choice", jenis="Rahasia"),
+    _one_bad("waktu-text", "date", waktu_pembuatan="kemarin sore"),
+    _one_bad("waktu-bad-day", "date", waktu_pembuatan="31/02/2024"),
+    _one_bad("year-min", "year_min", waktu_pembuatan=1998),
+    _one_bad("after-filling", "date_after_filling", waktu_pembuatan="3 Mei 2025"),
+    _one_bad("after-filling-month", "date_after_filling", waktu_pembuatan="Juni 2025"),
     Case("same-month-ok", _with_row(waktu_pembuatan="Mei 2025"), []),
-    Case(
-        "tempat",
-        _with_row(tempat_pembuatan="\u00a0 "),
-        [(cell("tempat_pembuatan", 2), "tempat_pembuatan", "required")],
-    ),
-    Case(
-        "retensi",
-        _with_row(retensi="lama sekali"),
-        [(cell("retensi", 2), "retensi", "retensi")],
-    ),
-    Case(
-        "retensi-zero", _with_row(retensi="0 Tahun"), [(cell("retensi", 2), "retensi", "retensi")]
-    ),
-    Case(
-        "retensi-101",
-        _with_row(retensi="101 tahun"),
-        [(cell("retensi", 2), "retensi", "retensi")],
-    ),
+    _one_bad("tempat", "required", tempat_pembuatan="\u00a0 "),
+    _one_bad("retensi", "retensi", retensi="lama sekali"),
+    _one_bad("retensi-zero", "retensi", retensi="0 Tahun"),
+    _one_bad("retensi-101", "retensi", retensi="101 tahun"),
     Case(
         "dikecualikan-no-basis",
         _with_row(jenis="Dikecualikan"),
@@ -405,25 +341,11 @@ FORM_CASES: list[Case] = [
             (cell("konsekuensi", 2), "konsekuensi", "not_applicable"),
         ],
     ),
-    Case(
-        "link-javascript",
-        _with_row(tautan="javascript:alert(1)"),
-        [(cell("tautan", 2), "tautan", "link")],
-    ),
-    Case(
-        "link-data",
-        _with_row(tautan="data:text/html;base64,PHNjcmlwdD4="),
-        [(cell("tautan", 2), "tautan", "link")],
-    ),
-    Case(
-        "link-file", _with_row(tautan="file:///etc/passwd"), [(cell("tautan", 2), "tautan", "link")]
-    ),
-    Case(
-        "link-ftp",
-        _with_row(tautan="ftp://arsip.kpu.go.id/a"),
-        [(cell("tautan", 2), "tautan", "link")],
-    ),
-    Case("link-no-host", _with_row(tautan="https://"), [(cell("tautan", 2), "tautan", "link")]),
+    _one_bad("link-javascript", "link", tautan="javascript:alert(1)"),
+    _one_bad("link-data", "link", tautan="data:text/html;base64,PHNjcmlwdD4="),
+    _one_bad("link-file", "link", tautan="file:///etc/passwd"),
+    _one_bad("link-ftp", "link", tautan="ftp://arsip.kpu.go.id/a"),
+    _one_bad("link-no-host", "link", tautan="https://"),
     Case("link-location", _with_row(tautan="Lemari Arsip Subbag Hukum, Rak 2"), []),
     Case("nip-bad", _meta("NIP", "1986 0926"), [("C5", "nip", "nip")]),
     Case("nip-number", _meta("NIP", 198609262015051001), [("C5", "nip", "nip_number")]),
@@ -440,11 +362,19 @@ FORM_CASES: list[Case] = [
         _header("Jenis Informasi", None),
         [(None, "jenis", "missing_column")],
     ),
-    Case("duplicate-column", _duplicate_column(), [(None, "jenis", "duplicate_column")]),
-    Case("combined-and-separate", _combined_and_separate(), [(None, None, "duplicate_column")]),
+    Case(
+        "duplicate-column",
+        _plus_column("Kategori Informasi", "Berkala", "Berkala"),
+        [(None, "jenis", "duplicate_column")],
+    ),
+    Case(
+        "combined-and-separate",
+        _plus_column("Waktu dan Tempat Pembuatan Informasi", "Mesuji, 2024", "Mesuji, 2024"),
+        [(None, None, "duplicate_column")],
+    ),
     Case(
         "extra-column",
-        _extra_column(),
+        _plus_column("Catatan Pribadi", "isi bebas", "isi bebas"),
         [],
         [("N8", None, "extra_column")],
     ),
@@ -464,7 +394,7 @@ FORM_CASES: list[Case] = [
     Case("empty-form", Form(rows=[]), [(None, None, "empty_form")]),
     Case(
         "persetujuan-in-form",
-        _persetujuan_column(),
+        _plus_column("Persetujuan Atasan PPID", "ya", "mungkin"),
         [("N10", "persetujuan", "choice")],
     ),
 ]

@@ -24,3 +24,6 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.fixture
 def config(workspace: Path) -> Config:
     return load_config(workspace)
+
+
+pytest_plugins = ["golden_util"]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from badfiles import BY_NAME_REFUSED, Form, good_row, write_form, write_refused
+from badfiles import BY_NAME_REFUSED, JENIS_FINDING_JSON, Form, good_row, write_form, write_refused
 from click.testing import CliRunner
 
 from ppid_batch.cli import cli
@@ -72,17 +72,7 @@ def test_json_is_one_object_per_form_md(tmp_path: Path) -> None:
         False,
         3,
     )
-    assert data["errors"][0] == {
-        "sheet": "Form DIP",
-        "cell": "I10",
-        "row": 10,
-        "field": "jenis",
-        "column": "Jenis Informasi",
-        "value": "Rahasia",
-        "type": "choice",
-        "message": "Jenis Informasi harus salah satu dari: Berkala, Serta Merta, Setiap Saat, "
-        "Dikecualikan",
-    }
+    assert data["errors"][0] == JENIS_FINDING_JSON
     assert [w["type"] for w in data["warnings"]] == ["extra_column"]
 
 
@@ -181,3 +171,23 @@ def test_python_m_entry_point(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1 and proc.stderr == ""
     assert json.loads(proc.stdout)["errors"][1]["cell"] == "H11"
+
+
+def test_blank_official_form_says_what_is_missing(tmp_path: Path, config) -> None:
+    from ppid_batch.form import write_blank_form
+
+    blank = write_blank_form(tmp_path / "Form-DIP-kosong.xlsx", config)
+    result = run(str(blank), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Form-DIP-kosong.xlsx: 4 hal perlu diperbaiki, lihat di bawah.",
+        "  Seluruh berkas:",
+        "    - Formulir belum berisi satu pun informasi. Isi minimal satu baris di bawah judul "
+        "tabel, lalu kirim kembali.",
+        "  Baris 4:",
+        "    - C4 Unit Kerja / Subbagian wajib diisi.",
+        "  Baris 5:",
+        "    - C5 Nama Petugas wajib diisi.",
+        "  Baris 7:",
+        "    - C7 Tanggal Pengisian wajib diisi.",
+    ]

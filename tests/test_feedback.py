@@ -130,3 +130,35 @@ def test_unreadable_file_gets_a_fresh_list_workbook(name: str, tmp_path: Path) -
     rows = list_rows(out)
     assert len(rows) == 1 and rows[0][5] == report.errors[0].message
     assert write_corrected_copy(report, tmp_path / "again").read_bytes() == out.read_bytes()
+
+
+def test_official_blank_form_keeps_dropdowns_names_and_hidden_lists(tmp_path: Path, config) -> None:
+    import datetime as dt
+    import warnings
+
+    from ppid_batch.form import write_blank_form
+
+    blank = write_blank_form(tmp_path / "blank.xlsx", config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(blank)
+    ws = wb["Form DIP"]
+    ws["C4"], ws["C5"], ws["C7"] = "Subbagian Hukum", "Andi", dt.date(2025, 5, 2)
+    for col, value in enumerate(good_row(1, jenis="Rahasia"), start=1):
+        ws.cell(row=11, column=col, value=value)
+    wb.save(blank)
+    report = validate_file(blank)
+    assert [(f.cell, f.field, f.type) for f in report.errors] == [("I11", "jenis", "choice")]
+    out = write_corrected_copy(report, tmp_path / "out")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        marked = openpyxl.load_workbook(out)
+    assert marked.sheetnames == [LIST_SHEET, "Form DIP", "Panduan", "Pilihan"]
+    assert marked["Pilihan"].sheet_state == "hidden"
+    assert sorted(marked.defined_names) == ["Pilihan_bentuk", "Pilihan_jenis"]
+    assert len(marked["Form DIP"].data_validations.dataValidation) == len(
+        wb["Form DIP"].data_validations.dataValidation
+    )
+    marked["Form DIP"]["I11"] = "Berkala"
+    marked.save(out)
+    assert validate_file(out).ok

@@ -9,6 +9,7 @@ import pytest
 from badfiles import (
     APPROVAL_CASES,
     FORM_CASES,
+    JENIS_FINDING_JSON,
     REFUSED,
     WRITERS,
     Case,
@@ -80,19 +81,7 @@ def test_refused_kind(case, tmp_path: Path) -> None:
 def test_messages_are_indonesian_and_name_the_column(tmp_path: Path) -> None:
     case = next(c for c in FORM_CASES if c.name == "jenis")
     report = validate_file(write_form(case.form, tmp_path / "f.xlsx"))
-    assert report.to_json()["errors"] == [
-        {
-            "sheet": "Form DIP",
-            "cell": "I10",
-            "row": 10,
-            "field": "jenis",
-            "column": "Jenis Informasi",
-            "value": "Rahasia",
-            "type": "choice",
-            "message": "Jenis Informasi harus salah satu dari: "
-            "Berkala, Serta Merta, Setiap Saat, Dikecualikan",
-        }
-    ]
+    assert report.to_json()["errors"] == [JENIS_FINDING_JSON]
 
 
 def test_normalised_items_and_meta(tmp_path: Path) -> None:
@@ -181,3 +170,18 @@ def test_every_template_slug_is_documented() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text("utf-8")
     for slug in TEMPLATES:
         assert f"`{slug}`" in doc, slug
+
+
+def test_validate_files_gives_the_same_reports_as_validate_file(tmp_path: Path) -> None:
+    from ppid_batch.validate import validate_files
+
+    names = ["valid", "jenis", "valid-combined", "duplicate-column", "no-header", "required-many"]
+    paths = [
+        write_form(next(c for c in FORM_CASES if c.name == n).form, tmp_path / f"{n}.xlsx")
+        for n in names
+    ]
+    paths.insert(2, write_refused(REFUSED[3], tmp_path))
+    paths.append(write_form(APPROVAL_CASES[3].form, tmp_path / "approval.xlsx"))
+    one_by_one = [validate_file(p) for p in paths]
+    for batch_rows in (1, 5, 20_000):
+        assert list(validate_files(paths, batch_rows=batch_rows)) == one_by_one

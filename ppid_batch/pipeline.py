@@ -1,0 +1,791 @@
+"""The nightly batch: the one place that knows the order of the SOP stages over a workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .console import NullProgress, Progress
+from .dropfolder import Candidate, Scan, archive, scan_input, unchanged
+from .errors import LockedError, PpidError
+from .files import atomic_write_text
+from .lock import workspace_lock
+from .runrecord import (
+    ACCEPTED,
+    ALREADY,
+    FAILED,
+    PARTIAL,
+    REJECTED,
+    RUNS_DIR,
+    WAITING,
+    InputResult,
+    RunRecord,
+    new_run_id,
+    run_log,
+    write_run_record,
+)
+
+log = logging.getLogger(__name__)
+
+STATE_NAME = "run-state.json"
+MAX_ERRORS_SHOWN = 20
+EXIT_OK, EXIT_REJECTED = 0, 1
+
+# Output folders under output/ (DESIGN.md, "The workspace after a run").
+REGISTER_DIR = "register"
+APPROVAL_DIR = "persetujuan"
+NOTA_DIR = "nota-dinas"
+FEEDBACK_DIR = "umpan-balik"
+DISPOSISI_DIR = "disposisi"
+REPORT_DIR = "laporan"
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one night did; `summary` is the one Indonesian line printed last."""
+
+    exit_code: int
+    summary: str
+    dry_run: bool = False
+    run_id: str | None = None
+    run_dir: Path | None = None
+    counts: Mapping[str, int] = field(default_factory=dict)
+    inputs: tuple[InputResult, ...] = ()
+    outputs: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+
+
+def run(
+    config: Config,
+    *,
+    dry_run: bool = False,
+    wait: bool = False,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Run the night over `config.workspace`.
+
+    `now` is the office date and time the run acts on (documents, archive folders, run
+    id); the settle rule for files still being copied always uses the real clock.
+    Raises LockedError (exit 3) when another run holds the workspace, TemplateError or
+    ConfigError (exit 2) before anything is written.
+    """
+    progress = progress or NullProgress()
+    started = dt.datetime.now().astimezone()
+    when = now or started.replace(tzinfo=None)
+    with run_log(config.var_dir):
+        try:
+            with workspace_lock(config.var_dir, wait=wait):
+                night = _Night(
+                    config, dry_run=dry_run, now=when, started=started, progress=progress
+                )
+                report = night.run()
+        except LockedError as exc:
+            log.warning("lock held: %s", exc)
+            raise
+        except PpidError:
+            log.exception("run stopped")
+            raise
+        except Exception as exc:
+            # A bug or a broken disk, not the clerk's doing: the traceback goes to the log,
+            # one line to the screen; every input not yet archived is read again next night.
+            log.exception("run failed")
+            raise RunFailed(
+                f"Proses malam terhenti karena galat tak terduga ({exc.__class__.__name__}: "
+                f"{exc}). Berkas yang belum selesai tetap di input/ dan diproses lagi pada "
+                f"proses berikutnya; rincian di {config.var_dir / 'logs' / 'ppid-batch.log'}."
+            ) from exc
+        finally:
+            progress.close()
+        log.info("exit %s: %s", report.exit_code, report.summary)
+        return report
+
+
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Input:
+    """One settled input file on its way through the night."""
+
+    candidate: Candidate
+    report: Any = None  # SheetReport
+    verdict: str = ""
+    note: str = ""
+    feedback: Path | None = None
+    archived_to: Path | None = None
+    errors: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def kind(self) -> str | None:
+        return getattr(self.report, "kind", None)
+
+
+class _Night:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        dry_run: bool,
+        now: dt.datetime,
+        started: dt.datetime,
+        progress: Progress,
+    ) -> None:
+        self.config = config
+        self.dry_run = dry_run
+        self.now = now
+        self.today = now.date()
+        self.started = started
+        self.progress = progress
+        self.durations: dict[str, float] = {}
+        self.inputs: list[_Input] = []
+        self.waiting: list[Path] = []
+        self.outputs: list[Path] = []
+        self.errors: list[str] = []
+        self.counts: dict[str, int] = {}
+        self.changes: Sequence[Mapping[str, Any]] = ()
+        self.out_root = config.output_dir
+
+    # ---- the order ----
+
+    def run(self) -> RunReport:
+        scan = self._timed("pindai", self._scan)
+        if not scan.ready and not self._previous_run_unfinished() and not self.dry_run:
+            return self._quiet(scan)
+        self._timed("templat", self._check_templates)
+        if not self.dry_run:
+            self._mark_state("running")
+            _remove_orphan_temps(self.config.output_dir)
+        with self._scratch_output() as out_root:
+            self.out_root = out_root
+            self._timed("baca", self._read)
+            with self._open_store() as store:
+                before = _status_counts(store)
+                self._timed("register", lambda: self._register(store))
+                self._timed("hasil", lambda: self._write_outputs(store))
+                after = _status_counts(store)
+                self._count_items(before, after)
+        if not self.dry_run:
+            self._timed("arsip", self._archive)
+        report = self._timed("catatan", self._record)
+        if not self.dry_run:
+            self._mark_state("complete", report.run_id)
+        return report
+
+    def _timed(self, name: str, stage: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return stage()
+        finally:
+            self.durations[name] = self.durations.get(name, 0.0) + time.perf_counter() - start
+
+    # ---- scan ----
+
+    def _scan(self) -> Scan:
+        self.progress.stage("pindai", "Memeriksa folder input/")
+        scan = scan_input(
+            self.config.input_dir, settle_seconds=self.config.settle_seconds, clock=time.time()
+        )
+        self.waiting = list(scan.waiting)
+        self.inputs = [_Input(c) for c in scan.ready]
+        for path in scan.waiting:
+            log.info("waiting (changed in the last %ss): %s", self.config.settle_seconds, path.name)
+        return scan
+
+    def _previous_run_unfinished(self) -> bool:
+        """A run killed after it began writing: this night repairs the outputs even if idle."""
+        state = _read_json(self.config.var_dir / STATE_NAME)
+        return bool(state) and state.get("status") != "complete"
+
+    def _mark_state(self, status: str, run_id: str | None = None) -> None:
+        atomic_write_text(
+            self.config.var_dir / STATE_NAME,
+            json.dumps(
+                {"status": status, "run_id": run_id, "pid_started": self.started.isoformat()}
+            ),
+        )
+
+    def _quiet(self, scan: Scan) -> RunReport:
+        waiting = len(scan.waiting)
+        if waiting:
+            summary = (
+                f"Tidak ada berkas baru yang siap; {waiting} berkas menunggu malam berikutnya "
+                "(masih berubah)."
+            )
+        else:
+            summary = "Tidak ada berkas baru di input/; tidak ada yang berubah."
+        return RunReport(
+            exit_code=EXIT_OK,
+            summary=summary,
+            counts={"menunggu": waiting},
+            inputs=tuple(_waiting_result(p) for p in scan.waiting),
+        )
+
+    # ---- templates ----
+
+    def _check_templates(self) -> None:
+        from .docx_render import check_templates
+
+        self.progress.stage("templat", "Memeriksa templat dokumen")
+        check_templates(self.config)
+
+    # ---- read and validate ----
+
+    def _read(self) -> None:
+        from .validate import validate_file
+
+        self.progress.stage("baca", "Membaca dan memeriksa berkas", total=len(self.inputs))
+        for item in self.inputs:
+            c = item.candidate
+            item.report = validate_file(
+                c.path,
+                max_file_bytes=self.config.max_file_bytes,
+                max_unpacked_bytes=self.config.max_unpacked_bytes,
+            )
+            self.progress.advance(c.name)
+        # A file rewritten between the scan and the read is still being worked on.
+        changed = [i for i in self.inputs if i.report.sha256 != i.candidate.sha256]
+        self.waiting += [i.candidate.path for i in changed]
+        self.inputs = [i for i in self.inputs if i not in changed]
+        # Approval sheets first: a sheet lists the items pending when it was made, so its
+        # decisions land before tonight's forms can correct any of them. Then by file name.
+        self.inputs.sort(key=lambda i: (i.kind != "persetujuan", i.candidate.name))
+
+    # ---- register ----
+
+    @contextmanager
+    def _open_store(self) -> Iterator[Any]:
+        from .store import Store, database_exists
+
+        url = self.config.database_url
+        if self.dry_run and not database_exists(url):
+            # Not even an empty register may appear in var/ for a dry run.
+            url = f"sqlite:///{self.out_root / 'uji-coba.sqlite'}"
+        with Store.open(url) as store:
+            if not self.dry_run:
+                yield store
+                return
+            # A dry run does every database step in one transaction and throws it away.
+            try:
+                with store.begin():
+                    yield store
+                    raise _Rollback
+            except _Rollback:
+                pass
+
+    def _register(self, store: Any) -> None:
+        self.run_db_id = store.start_run()
+        self.progress.stage("register", "Mencatat ke register", total=len(self.inputs))
+        for item in self.inputs:
+            try:
+                if item.kind == "persetujuan":
+                    self._apply_sheet(store, item)
+                else:
+                    self._register_form(store, item)
+            except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
+                # One file the program cannot handle must not stop the others; its
+                # transaction rolled back, and it stays in input/ for another try.
+                log.exception("%s: not registered", item.candidate.name)
+                item.verdict = FAILED
+                item.note = (
+                    "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya"
+                )
+                self.errors.append(
+                    f"{item.candidate.name}: {exc.__class__.__name__}: {exc} "
+                    "(rincian di var/logs/ppid-batch.log)"
+                )
+                self.progress.advance(f"{item.candidate.name}: {item.verdict}")
+                continue
+            if item.verdict in (REJECTED, PARTIAL):
+                item.errors = tuple(f.to_json() for f in item.report.errors[:MAX_ERRORS_SHOWN])
+                item.note = item.note or _rejection_note(item.report)
+            log.info("%s: %s %s", item.candidate.name, item.verdict, item.note)
+            self.progress.advance(f"{item.candidate.name}: {item.verdict}")
+        self._issue_nota_dinas(store)
+
+    def _register_form(self, store: Any, item: _Input) -> None:
+        from .register import register_form
+
+        # One transaction per form: a crash keeps every form committed before it, and
+        # the same bytes are never registered twice (the store knows their sha256).
+        outcome = register_form(store, item.report, received=self.today, run_id=self.run_db_id)
+        if item.report.errors:
+            # The same wrong bytes are wrong every time: back to ditolak/, with a copy.
+            item.verdict = REJECTED
+        elif outcome.already_received:
+            item.verdict, item.note = ALREADY, "berkas yang sama sudah diterima sebelumnya"
+        else:
+            item.verdict = ACCEPTED
+            item.note = _form_note(outcome)
+        if outcome.refused:
+            item.report = replace(item.report, errors=(*item.report.errors, *outcome.refused))
+            item.verdict = PARTIAL if item.verdict == ACCEPTED else item.verdict
+
+    def _apply_sheet(self, store: Any, item: _Input) -> None:
+        from .approve import apply_approval, check_approval
+
+        outcome = apply_approval(store, item.report, run_id=self.run_db_id, received=self.today)
+        if outcome.already_received:
+            item.report = check_approval(store, item.report)
+            whole_sheet = [f for f in item.report.errors if f.row is None]
+            if whole_sheet:
+                item.verdict = REJECTED
+            else:
+                item.verdict, item.note = ALREADY, "lembar yang sama sudah diterima sebelumnya"
+            return
+        item.report = outcome.report or item.report
+        if outcome.status == "rejected":
+            item.verdict = REJECTED
+            return
+        item.verdict = PARTIAL if outcome.skipped else ACCEPTED
+        approved = sum(len(v) for v in outcome.approved.values())
+        refused = sum(len(v) for v in outcome.refused.values())
+        item.note = (
+            f"{approved} disetujui, {refused} tidak disetujui, {len(outcome.pending)} belum diputus"
+        )
+        if outcome.skipped:
+            item.note += f"; {len(outcome.skipped)} baris tidak dapat diterapkan"
+
+    def _issue_nota_dinas(self, store: Any) -> None:
+        """Number a Nota Dinas per unit per approving sheet for items none documents yet.
+
+        Derived from the database alone, so a run killed between the approval commit and
+        this step issues exactly the same numbers on the next night.
+        """
+        first = _first_decision(store)
+        rank: dict[str, int] = {}
+        for order, sheet in first.values():
+            rank[sheet] = min(rank.get(sheet, order), order)
+        todo: dict[tuple[str, str], list[str]] = {}
+        for it in store.items(status="approved"):
+            if not it.nota_dinas:
+                sheet = first.get(it.id, (0, ""))[1]
+                todo.setdefault((sheet, it.unit), []).append(it.id)
+        # Numbers follow the order the sheets were merged in, then the unit name.
+        for (_, unit), ids in sorted(todo.items(), key=lambda kv: (rank.get(kv[0][0], 0), kv[0])):
+            store.issue_nota_dinas(
+                self.today.year, unit, sorted(ids), self.today, self.run_db_id, self.config
+            )
+
+    # ---- outputs, all from the database ----
+
+    def _write_outputs(self, store: Any) -> None:
+        from .annual_report import write_reports
+        from .changelog import change_rows, changes_from_store
+        from .publish import write_register
+
+        out = self.out_root
+        self.progress.stage("hasil", "Menulis hasil dari register")
+        everything = store.items()
+        self._write_feedback(everything, out / FEEDBACK_DIR)
+        self._write_approval_sheet(everything, out / APPROVAL_DIR)
+        for year in sorted({_item_year(it) for it in everything if it.status == "approved"}):
+            year_items = [it for it in everything if _item_year(it) == year]
+            changes = change_rows(changes_from_store(store, register_year=year))
+            for path in write_register(
+                year_items, year, self.config, out / REGISTER_DIR, today=self.today, changes=changes
+            ):
+                self._wrote(path)
+        documents = self._write_disposisi(store, everything, out / DISPOSISI_DIR)
+        documents += self._write_nota_dinas(store, everything, out / NOTA_DIR)
+        if self.config.pdf and not self.dry_run:
+            self._write_pdfs(documents)
+        self.changes = change_rows(changes_from_store(store, run_id=self.run_db_id))
+        store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", self.counts)
+        # The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them;
+        # in January the closing year's too, as last December's approvals may arrive now.
+        years = {self.today.year} | ({self.today.year - 1} if self.today.month == 1 else set())
+        for year in sorted(years):
+            for path in write_reports(
+                self.config, year, today=self.today, store=store, out_dir=out / REPORT_DIR
+            ):
+                self._wrote(path)
+
+    def _write_feedback(self, everything: Sequence[Any], folder: Path) -> None:
+        from .feedback import write_corrected_copy
+        from .unit_feedback import write_unit_feedback
+
+        for item in self.inputs:
+            if item.verdict in (REJECTED, PARTIAL):
+                item.feedback = write_corrected_copy(item.report, folder)
+                self._wrote(item.feedback)
+        # The Atasan PPID's arahan on refused items, one workbook per unit.
+        for path in write_unit_feedback(everything, self.config, folder, today=self.today):
+            self._wrote(path)
+
+    def _write_approval_sheet(self, everything: Sequence[Any], folder: Path) -> None:
+        from .approval_sheet import write_approval_sheet
+        from .similar import approval_notes
+
+        # Near-duplicates across units are noted beside each pending item for the Atasan PPID.
+        notes = approval_notes(everything, self.config.similarity_threshold)
+        sheet = write_approval_sheet(
+            [it for it in everything if it.status == "pending"],
+            self.config,
+            folder,
+            today=self.today,
+            notes=notes,
+        )
+        if sheet is not None:
+            self._wrote(sheet)
+
+    def _write_disposisi(self, store: Any, everything: Sequence[Any], folder: Path) -> list[Path]:
+        from .disposisi import Disposisi, write_disposisi
+
+        by_id = {it.id: it for it in everything}
+        written: list[Path] = []
+        for sheet in _approval_sheets(store):
+            decided = [by_id[d["item_id"]] for d in sheet["decisions"] if d["item_id"] in by_id]
+            if not decided:
+                continue
+            disposisi = Disposisi(
+                sheet_name=sheet["file_name"],
+                sha256=sheet["sha256"],
+                atasan=sheet["atasan"] or "",
+                date=_as_date(sheet["tanggal_persetujuan"] or sheet["received"]),
+                approved=tuple(i for i in decided if i.status == "approved"),
+                refused=tuple(i for i in decided if i.status == "refused"),
+                pending_count=max(sheet["rows"] - len(decided), 0),
+            )
+            written.append(self._wrote(write_disposisi(disposisi, self.config, folder)))
+        return written
+
+    def _write_nota_dinas(self, store: Any, everything: Sequence[Any], folder: Path) -> list[Path]:
+        from .nota_dinas import NotaDinas, write_nota_dinas_all
+
+        by_id = {it.id: it for it in everything}
+        notas = [
+            NotaDinas(
+                number=row["number"],
+                date=_as_date(row["date"]),
+                unit=row["unit"],
+                items=tuple(by_id[i] for i in row["item_ids"] if i in by_id),
+                urut=row["urut"],
+            )
+            for row in store.nota_dinas_list()
+        ]
+        return [self._wrote(p) for p in write_nota_dinas_all(notas, self.config, folder)]
+
+    def _write_pdfs(self, documents: Sequence[Path]) -> None:
+        """PDF copies beside the documents; a document's PDF is made once, as it never changes."""
+        from .pdf import convert_to_pdf
+
+        by_folder: dict[Path, list[Path]] = {}
+        for doc in documents:
+            if not doc.with_suffix(".pdf").exists():
+                by_folder.setdefault(doc.parent, []).append(doc)
+        for folder, docs in sorted(by_folder.items()):
+            result = convert_to_pdf(docs, folder)
+            for pdf in result.pdfs:
+                self._wrote(pdf)
+            self.errors.extend(note.message for note in result.notes)
+
+    def _wrote(self, path: Path) -> Path:
+        self.outputs.append(Path(path))
+        self.progress.advance(Path(path).name)
+        return Path(path)
+
+    @contextmanager
+    def _scratch_output(self) -> Iterator[Path]:
+        """output/ itself, or for a dry run a throw-away folder that stands in for it."""
+        if not self.dry_run:
+            yield self.config.output_dir
+            return
+        with tempfile.TemporaryDirectory(prefix="ppid-uji-") as tmp:
+            yield Path(tmp)
+
+    # ---- archive ----
+
+    def _archive(self) -> None:
+        self.progress.stage("arsip", "Memindahkan berkas masukan", total=len(self.inputs))
+        for item in self.inputs:
+            c = item.candidate
+            if item.verdict == FAILED:
+                self.progress.advance(f"{c.name}: dibiarkan")
+                continue
+            if not unchanged(c):
+                # Replaced while we worked: the new version is for the next night.
+                item.note += " (berkas berubah selama proses; diproses lagi malam berikutnya)"
+                self.progress.advance(f"{c.name}: dibiarkan")
+                continue
+            item.archived_to = archive(
+                c.path, self.config.input_dir, accepted=item.verdict != REJECTED, day=self.today
+            )
+            self.progress.advance(f"{c.name} → {item.archived_to.parent.name}")
+
+    # ---- the record ----
+
+    def _count_items(self, before: Mapping[str, int], after: Mapping[str, int]) -> None:
+        self.counts.update(
+            {
+                "informasi_baru": sum(after.values()) - sum(before.values()),
+                "disetujui_malam_ini": after.get("approved", 0) - before.get("approved", 0),
+                "ditolak_atasan_malam_ini": after.get("refused", 0) - before.get("refused", 0),
+                "menunggu_persetujuan": after.get("pending", 0),
+                "disetujui_seluruhnya": after.get("approved", 0),
+                "perubahan_daftar_malam_ini": len(self.changes),
+            }
+        )
+
+    def _record(self) -> RunReport:
+        self.progress.stage("catatan", "Menulis catatan proses")
+        verdicts = [i.verdict for i in self.inputs]
+        self.counts.update(
+            {
+                "berkas_diterima": verdicts.count(ACCEPTED),
+                "berkas_ditolak": verdicts.count(REJECTED),
+                "berkas_sudah_diterima": verdicts.count(ALREADY),
+                "berkas_menunggu": len(self.waiting),
+                "berkas_gagal": verdicts.count(FAILED),
+            }
+        )
+        exit_code = EXIT_REJECTED if {REJECTED, PARTIAL, FAILED} & set(verdicts) else EXIT_OK
+        runs_dir = self.config.output_dir / RUNS_DIR
+        run_id = new_run_id(runs_dir, self.now)
+        run_dir = runs_dir / run_id
+        summary = self._summary(run_dir)
+        ws = self.config.workspace
+        inputs = tuple(self._result(i) for i in self.inputs) + tuple(
+            _waiting_result(p) for p in self.waiting
+        )
+        outputs = tuple(
+            _relative(p, self.out_root, self.config.output_dir, ws) for p in self.outputs
+        )
+        record = RunRecord(
+            run_id=run_id,
+            version=__version__,
+            started=self.started,
+            finished=dt.datetime.now().astimezone(),
+            business_date=self.today,
+            dry_run=self.dry_run,
+            exit_code=exit_code,
+            summary=summary,
+            inputs=inputs,
+            counts=dict(self.counts),
+            errors=tuple(self.errors),
+            actions=self._actions(inputs, outputs),
+            outputs=outputs,
+            durations=dict(self.durations),
+            changes=tuple(self.changes),
+        )
+        write_run_record(record, runs_dir, ws, self.config.templates_dir)
+        return RunReport(
+            exit_code=exit_code,
+            summary=summary,
+            dry_run=self.dry_run,
+            run_id=run_id,
+            run_dir=run_dir,
+            counts=record.counts,
+            inputs=inputs,
+            outputs=outputs,
+            actions=record.actions,
+        )
+
+    def _result(self, item: _Input) -> InputResult:
+        ws = self.config.workspace
+        report = item.report
+        return InputResult(
+            name=item.candidate.name,
+            sha256=item.candidate.sha256,
+            kind=item.kind,
+            verdict=item.verdict,
+            note=item.note.strip(),
+            rows=getattr(report, "rows", 0),
+            archived_to=_relative(item.archived_to, None, None, ws) if item.archived_to else None,
+            feedback=(
+                _relative(item.feedback, self.out_root, self.config.output_dir, ws)
+                if item.feedback
+                else None
+            ),
+            errors=item.errors,
+            warnings=len(getattr(report, "warnings", ())),
+        )
+
+    def _actions(self, inputs: Sequence[InputResult], outputs: Sequence[str]) -> tuple[str, ...]:
+        actions: list[str] = []
+        for i in inputs:
+            if i.verdict == FAILED:
+                actions.append(
+                    f"Berkas {i.name} tidak dapat diproses karena galat program dan tetap di "
+                    "input/; sampaikan var/logs/ppid-batch.log kepada pemelihara."
+                )
+            where = f" Salinan koreksi: {i.feedback}." if i.feedback else ""
+            if i.verdict == REJECTED:
+                actions.append(
+                    f"Berkas {i.name} ditolak: {i.note}.{where} Kembalikan ke pengirimnya."
+                )
+            elif i.verdict == PARTIAL:
+                actions.append(
+                    f"Berkas {i.name} diterima sebagian: {i.note}.{where} "
+                    "Periksa baris yang ditandai bersama pengirimnya."
+                )
+        pending = self.counts.get("menunggu_persetujuan", 0)
+        sheets = [o for o in outputs if o.startswith(f"output/{APPROVAL_DIR}/")]
+        if pending and sheets:
+            actions.append(
+                f"{pending} informasi menunggu persetujuan Atasan PPID: serahkan {sheets[-1]}, "
+                "lalu taruh lembar yang sudah diisi di input/."
+            )
+        if self.counts.get("disetujui_malam_ini"):
+            actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
+        for path in self.waiting:
+            actions.append(
+                f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
+            )
+        return tuple(actions)
+
+    def _summary(self, run_dir: Path) -> str:
+        c = self.counts
+        parts = [f"{c['berkas_diterima']} berkas diterima", f"{c['berkas_ditolak']} ditolak"]
+        if c["berkas_sudah_diterima"]:
+            parts.append(f"{c['berkas_sudah_diterima']} sudah diterima sebelumnya")
+        if c["berkas_menunggu"]:
+            parts.append(f"{c['berkas_menunggu']} menunggu")
+        if c["berkas_gagal"]:
+            parts.append(f"{c['berkas_gagal']} gagal diproses")
+        items = (
+            f"{c.get('informasi_baru', 0)} informasi baru, "
+            f"{c.get('disetujui_malam_ini', 0)} disetujui, "
+            f"{c.get('menunggu_persetujuan', 0)} menunggu persetujuan"
+        )
+        where = _relative(run_dir / "ringkasan.html", None, None, self.config.workspace)
+        head = "Uji coba selesai (tidak ada yang diubah)" if self.dry_run else "Selesai"
+        return f"{head}: {', '.join(parts)}; {items}. Ringkasan: {where}"
+
+
+class RunFailed(PpidError):
+    """The run stopped on an unexpected error; nothing committed is lost."""
+
+
+class _Rollback(Exception):
+    """Ends a dry run's transaction without committing it."""
+
+
+# ---------------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remove_orphan_temps(output_dir: Path) -> None:
+    """Temp files of atomic writes a killed run left half-written (`.<name>.<random>.tmp`)."""
+    if output_dir.is_dir():
+        for path in output_dir.rglob(".*.tmp"):
+            if path.is_file():
+                log.info("removing a killed run's temp file %s", path)
+                path.unlink()
+
+
+def _waiting_result(path: Path) -> InputResult:
+    return InputResult(
+        name=path.name,
+        sha256=None,
+        kind=None,
+        verdict=WAITING,
+        note="baru saja berubah (mungkin masih disalin); diproses malam berikutnya",
+    )
+
+
+def _status_counts(store: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for it in store.items():
+        counts[it.status] = counts.get(it.status, 0) + 1
+    return counts
+
+
+def _first_decision(store: Any) -> dict[str, tuple[int, str]]:
+    """Item ID → (order of the decision that decided it, the sheet's sha256)."""
+    order: dict[str, tuple[int, str]] = {}
+    for d in store.decisions():
+        order.setdefault(d["item_id"], (d["id"], str(d.get("sheet_sha256") or "")))
+    return order
+
+
+def _approval_sheets(store: Any) -> list[dict[str, Any]]:
+    """Merged approval sheets in the order received, each with its decisions."""
+    import sqlalchemy as sa
+
+    from .store import approval_sheets
+
+    decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
+    for d in store.decisions():
+        decisions_by_sheet.setdefault(str(d.get("sheet_sha256") or ""), []).append(d)
+    # How many rows each sheet had is in the audit log, not in its table.
+    rows_on_sheet = {
+        e["detail"].get("sha256"): int(e["detail"].get("rows") or 0)
+        for e in store.events(action="approval_sheet_received")
+    }
+    with store.begin() as conn:
+        rows = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
+        sheets = [dict(row) for row in rows]
+    return [
+        {
+            **s,
+            "decisions": decisions_by_sheet.get(s["sha256"], []),
+            "rows": rows_on_sheet.get(s["sha256"], 0),
+        }
+        for s in sheets
+    ]
+
+
+def _item_year(item: Any) -> int:
+    return int(item.id.split("-")[1])
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _form_note(outcome: Any) -> str:
+    parts = [f"{len(outcome.new_ids)} informasi baru"]
+    if outcome.corrected_ids:
+        parts.append(f"{len(outcome.corrected_ids)} diperbaiki")
+    if outcome.duplicates:
+        parts.append(f"{len(outcome.duplicates)} sudah ada di register")
+    return ", ".join(parts)
+
+
+def _rejection_note(report: Any) -> str:
+    errors = list(report.errors)
+    if not errors:
+        return "tidak dapat diproses"
+    first = errors[0].message
+    more = f" (dan {len(errors) - 1} kesalahan lain)" if len(errors) > 1 else ""
+    return f"{first}{more}"
+
+
+def _relative(path: Path | None, scratch: Path | None, real: Path | None, ws: Path) -> str:
+    """A workspace-relative POSIX path; dry-run outputs are named as if in output/."""
+    assert path is not None
+    path = Path(path)
+    if scratch is not None and real is not None and scratch != real:
+        try:
+            path = real / path.relative_to(scratch)
+        except ValueError:
+            pass
+    try:
+        return path.resolve().relative_to(ws.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+__all__ = ["RunReport", "run"]

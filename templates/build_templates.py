@@ -1,0 +1,385 @@
+"""Builds the docxtpl templates for SOP steps 2 and 3 (Disposisi, Nota Dinas) reproducibly.
+
+Run `python templates/build_templates.py` after changing this script; commit the .docx files.
+Staff may instead edit the .docx files in Word: every Jinja tag sits in one run, so Word
+keeps it whole as long as a tag is retyped in one go (see docs/documents.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+HERE = Path(__file__).resolve().parent
+FONT = "Arial"
+CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def _new_document() -> Document:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(11)
+    # East-Asian font slot too, or Word falls back to its default for some characters.
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    pf = style.paragraph_format
+    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.15
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
+    return doc
+
+
+def para(container, text="", *, bold=False, underline=False, align=None, size=None, after=0):
+    """One paragraph holding `text` in exactly one run, so a Jinja tag is never split."""
+    p = container.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(after)
+    if text:
+        run = p.add_run(text)
+        run.bold, run.underline = bold, underline
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def _bottom_border(paragraph, size=12) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "double"), ("sz", str(size)), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
+
+
+# What may follow w:pBdr in w:pPr and w:tblBorders in w:tblPr (ECMA-376 sequences).
+# Word rejects a document whose property elements are out of the schema's order.
+_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_TBLBORDERS = (
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.insert_element_before(borders, *_AFTER_TBLBORDERS)
+
+
+def _cell(cell, text, *, bold=False, align=None, size=None) -> None:
+    """Write `text` into a table cell's first paragraph as one run."""
+    p = cell.paragraphs[0]
+    if align is not None:
+        p.alignment = align
+    if text:
+        run = p.add_run(text)
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+
+
+def _widths(table, widths_cm) -> None:
+    """Fixed column widths in the grid and in every cell: Word reads one, LibreOffice the other."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def letterhead(doc) -> None:
+    para(doc, "{{ kantor.nama_satker|upper }}", bold=True, align=CENTER, size=14)
+    para(doc, "{{ kantor.alamat }}", align=CENTER, size=9)
+    last = para(
+        doc,
+        "Telepon {{ kantor.telepon }}  Surel {{ kantor.email }}  Laman {{ kantor.laman }}",
+        align=CENTER,
+        size=9,
+        after=12,
+    )
+    _bottom_border(last)
+
+
+def field_table(doc, rows, label_cm=3.5) -> None:
+    """Label / colon / value rows without borders, as the office's letters set them out."""
+    table = doc.add_table(rows=len(rows), cols=3)
+    _no_borders(table)
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        _cell(row.cells[0], label)
+        _cell(row.cells[1], ":")
+        _cell(row.cells[2], value)
+    _widths(table, [label_cm, 0.5, 16.5 - label_cm - 0.5])
+
+
+def loop_table(doc, headers, cells, loop, widths_cm, *, size=9) -> None:
+    """A bordered table: a repeated header row, then one row per element of `loop`."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header, opener, body, closer = table.rows
+    for cell, text in zip(header.cells, headers, strict=True):
+        _cell(cell, text, bold=True, align=CENTER, size=size)
+    _repeat_header(header)
+    _cell(opener.cells[0], "{%tr for " + loop + " %}", size=size)
+    for cell, text in zip(body.cells, cells, strict=True):
+        _cell(cell, text, size=size, align=CENTER if text.endswith(".no }}") else None)
+    _cell(closer.cells[0], "{%tr endfor %}", size=size)
+    _widths(table, widths_cm)
+
+
+def signature(doc, lines, *, name_line) -> None:
+    """Right-hand signature block; `name_line` is the index of the bold, underlined name."""
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    right = table.rows[0].cells[1]
+    first = True
+    for i, text in enumerate(lines):
+        p = right.paragraphs[0] if first else right.add_paragraph()
+        first = False
+        if text:
+            run = p.add_run(text)
+            run.bold = run.underline = i == name_line
+    _widths(table, [8.5, 8.0])
+
+
+def _landscape_section(doc) -> None:
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+
+
+def build_nota_dinas() -> Document:
+    doc = _new_document()
+    letterhead(doc)
+    para(doc, "NOTA DINAS", bold=True, underline=True, align=CENTER, size=12)
+    para(doc, "NOMOR {{ nomor }}", align=CENTER, after=12)
+    field_table(
+        doc,
+        [
+            ("Yth.", "{{ yth }}"),
+            ("Dari", "{{ dari }}"),
+            ("Tembusan", "{{ tembusan|join('; ') if tembusan else '-' }}"),
+            ("Tanggal", "{{ tanggal }}"),
+            ("Sifat", "{{ sifat }}"),
+            ("Lampiran", "{{ lampiran }}"),
+            ("Hal", "{{ hal }}"),
+        ],
+    )
+    _bottom_border(para(doc, after=12), size=6)
+    body = para(doc, "{{ isi }}", align=JUSTIFY, after=6)
+    body.paragraph_format.first_line_indent = Cm(1.25)
+    count = para(
+        doc,
+        "Jumlah informasi yang didokumentasikan: {{ jumlah }} informasi dari {{ unit }}.",
+        align=JUSTIFY,
+        after=6,
+    )
+    count.paragraph_format.first_line_indent = Cm(1.25)
+    closing = para(doc, "{{ penutup }}", align=JUSTIFY, after=24)
+    closing.paragraph_format.first_line_indent = Cm(1.25)
+    signature(
+        doc,
+        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}", "NIP. {{ ppid.nip }}"],
+        name_line=4,
+    )
+
+    _landscape_section(doc)
+    field_table(
+        doc,
+        [
+            ("Lampiran", "Nota Dinas {{ dari }}"),
+            ("Nomor", "{{ nomor }}"),
+            ("Tanggal", "{{ tanggal }}"),
+            ("Hal", "{{ hal }}"),
+        ],
+        label_cm=2.5,
+    )
+    para(doc, after=6)
+    para(doc, "DAFTAR INFORMASI PUBLIK YANG DIDOKUMENTASIKAN", bold=True, align=CENTER)
+    para(doc, "{{ unit|upper }} TAHUN {{ tahun }}", bold=True, align=CENTER, after=8)
+    loop_table(
+        doc,
+        [
+            "No", "ID Informasi", "Ringkasan Isi Informasi", "Jenis Informasi",
+            "Penanggung Jawab Pembuatan atau Penerbitan Informasi",
+            "Waktu dan Tempat Pembuatan Informasi", "Bentuk Informasi yang Tersedia",
+            "Jangka Waktu Penyimpanan atau Retensi Arsip",
+        ],
+        [
+            "{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.jenis }}",
+            "{{ b.penanggung_jawab }}", "{{ b.waktu_tempat }}", "{{ b.bentuk }}",
+            "{{ b.retensi }}",
+        ],
+        "b in butir",
+        [1.0, 2.6, 7.0, 2.2, 4.0, 3.4, 2.6, 2.9],
+    )  # fmt: skip
+    return doc
+
+
+def decision_table(doc, heading, variable, last, widths_cm, when_empty) -> None:
+    """A heading, then the items of `variable` in a table, or one sentence when it is empty."""
+    para(doc, heading, bold=True, after=4)
+    para(doc, "{%p if " + variable + " %}")
+    loop_table(
+        doc,
+        ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", last[0]],
+        ["{{ b.no }}", "{{ b.id }}", "{{ b.unit }}", "{{ b.ringkasan }}", last[1]],
+        "b in " + variable,
+        widths_cm,
+    )
+    para(doc, "{%p else %}")
+    para(doc, when_empty)
+    para(doc, "{%p endif %}")
+    para(doc, after=6)
+
+
+def build_disposisi() -> Document:
+    doc = _new_document()
+    letterhead(doc)
+    para(doc, "DISPOSISI / ARAHAN ATASAN PPID", bold=True, underline=True, align=CENTER, size=12)
+    para(doc, "atas Usulan Daftar Informasi Publik", align=CENTER, after=12)
+    field_table(
+        doc,
+        [
+            ("Lembar persetujuan", "{{ nama_lembar }}"),
+            ("Sidik berkas", "SHA-256 {{ sha256 }}"),
+            ("Diputus oleh", "{{ atasan }}"),
+            ("Tanggal", "{{ tanggal }}"),
+        ],
+        label_cm=4.0,
+    )
+    para(doc, after=6)
+    para(doc, "Ringkasan keputusan", bold=True, after=4)
+    field_table(
+        doc,
+        [
+            ("Disetujui (YA)", "{{ jumlah_disetujui }} informasi"),
+            ("Tidak disetujui (TIDAK)", "{{ jumlah_ditolak }} informasi"),
+            ("Belum diputus", "{{ jumlah_menunggu }} informasi"),
+        ],
+        label_cm=5.0,
+    )
+    para(doc, after=6)
+    decision_table(
+        doc,
+        "Informasi yang tidak disetujui beserta arahan",
+        "ditolak",
+        ("Arahan / Disposisi", "{{ b.arahan }}"),
+        [1.0, 2.8, 3.2, 5.0, 4.5],
+        "Tidak ada informasi yang tidak disetujui.",
+    )
+    decision_table(
+        doc, "Informasi yang disetujui", "disetujui",
+        ("Jenis Informasi", "{{ b.jenis }}"), [1.0, 2.8, 3.2, 6.5, 3.0],
+        "Tidak ada informasi yang disetujui.",
+    )  # fmt: skip
+    body = para(
+        doc,
+        "Informasi yang disetujui agar didokumentasikan oleh PPID dalam Daftar Informasi "
+        "Publik; informasi yang tidak disetujui dikembalikan kepada unit kerja untuk "
+        "ditindaklanjuti sesuai arahan.",
+        align=JUSTIFY,
+        after=18,
+    )
+    body.paragraph_format.first_line_indent = Cm(1.25)
+    signature(
+        doc,
+        [
+            "{{ kota }}, {{ tanggal }}",
+            "Atasan PPID,",
+            "{{ atasan_ppid.jabatan }}",
+            "",
+            "",
+            "",
+            "{{ atasan }}",
+            "{% if atasan_nip %}NIP. {{ atasan_nip }}{% endif %}",
+        ],
+        name_line=6,
+    )
+    return doc
+
+
+def _save(doc: Document, path: Path) -> None:
+    from ppid_batch.docx_render import normalise_zip
+
+    props = doc.core_properties
+    props.author = props.last_modified_by = "PPID"
+    props.title = path.stem
+    props.revision = 1
+    fixed = dt.datetime(2025, 1, 1)
+    props.created = props.modified = props.last_printed = fixed
+    buf = io.BytesIO()
+    doc.save(buf)
+    path.write_bytes(normalise_zip(buf.getvalue()))
+
+
+def main() -> int:
+    _save(build_nota_dinas(), HERE / "nota-dinas.docx")
+    _save(build_disposisi(), HERE / "disposisi.docx")
+    print(f"templat ditulis ke {HERE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""A small fixture register and text dumps of generated documents, for the document tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from ppid_batch.models import RegisterItem
+
+TODAY = dt.date(2025, 11, 26)
+TRICKY = '=HYPERLINK("http://x") & <b>"kutip" \'satu\'</b> @ <script>window.__pwned=1</script>'
+
+
+def item(n: int, **kw: object) -> RegisterItem:
+    base = dict(
+        id=f"DIP-2025-{n:04d}",
+        unit="Subbagian Hukum dan SDM",
+        ringkasan=f"Informasi nomor {n}",
+        penguasa="Subbagian Hukum dan SDM",
+        penanggung_jawab="Kepala Subbagian Hukum dan SDM",
+        waktu_pembuatan="2025-04",
+        tempat_pembuatan="Mesuji",
+        bentuk="Softcopy dan Hardcopy",
+        retensi="5 Tahun",
+        jenis="Berkala",
+        status="approved",
+        decided_on=dt.date(2025, 11, 20),
+        atasan="Drs. Ahmad Fauzi",
+    )
+    base.update(kw)
+    return RegisterItem(**base)  # type: ignore[arg-type]
+
+
+def fixture_register() -> list[RegisterItem]:
+    """Seven items: every jenis, every date precision, a pending and a refused one."""
+    return [
+        item(1, ringkasan="Laporan Realisasi Anggaran Triwulan I Tahun 2025",
+             unit="Subbagian Keuangan, Umum dan Logistik",
+             penguasa="Subbagian Keuangan, Umum dan Logistik",
+             penanggung_jawab="Kepala Subbagian Keuangan, Umum dan Logistik",
+             waktu_pembuatan="2025-04-15", retensi="2 Tahun Aktif, 8 Tahun Inaktif",
+             tautan="https://jdih.kpu.go.id/lampung/mesuji/lra-2025-tw1"),
+        item(2, ringkasan="Keputusan KPU Kabupaten Mesuji tentang Penetapan Daftar Pemilih Tetap",
+             waktu_pembuatan="2024", bentuk="Hardcopy", retensi="Permanen",
+             tautan="Lemari Arsip Subbag Hukum, Rak 2"),
+        item(3, ringkasan="Pengumuman Penundaan Tahapan Akibat Bencana Banjir", jenis="Serta Merta",
+             waktu_pembuatan="2025-02", bentuk="Softcopy", retensi="Selama Berlaku",
+             unit="Subbagian Teknis Penyelenggaraan Pemilu dan Hubungan Masyarakat",
+             penguasa="Subbagian Teknis dan Hupmas", penanggung_jawab="Kepala Subbagian Teknis"),
+        item(4, ringkasan="Standar Operasional Prosedur Pelayanan Informasi Publik",
+             jenis="Setiap Saat", waktu_pembuatan="2025-03-03", keterangan="SOP 3/2025"),
+        item(5, ringkasan="Data pribadi pemilih dalam formulir model A", jenis="Dikecualikan",
+             dasar_pengecualian="Pasal 17 huruf h UU 14/2008",
+             konsekuensi="Membuka rahasia pribadi pemilih"),
+        item(6, ringkasan="Notula rapat pleno internal yang belum final", status="pending",
+             decided_on=None, atasan=None),
+        item(7, ringkasan="Rencana kerja yang ditolak", status="refused",
+             arahan="Lengkapi tautan dokumen & perbaiki ringkasan <segera>"),
+    ]  # fmt: skip
+
+
+def tricky_register() -> list[RegisterItem]:
+    return [
+        item(1, ringkasan=TRICKY, penguasa="+Unit & <Co>", tautan="@lokasi rak 1"),
+        item(2, ringkasan='-5 Tahun "laporan" & <i>miring</i>', jenis="Setiap Saat"),
+        replace(item(3), jenis="Dikecualikan", ringkasan=TRICKY, dasar_pengecualian="=1+1"),
+    ]
+
+
+def docx_text(data: bytes) -> str:
+    """Paragraphs and table cells of a docx, in body order, one line each; then core props."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    lines: list[str] = []
+    body = doc.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(t.text or "" for t in child.iter(_w("t")))
+            lines.append(text)
+        elif tag == "tbl":
+            for tr in child.iter(_w("tr")):
+                cells = [
+                    " / ".join(
+                        "".join(t.text or "" for t in p.iter(_w("t"))) for p in tc.iter(_w("p"))
+                    )
+                    for tc in tr.iter(_w("tc"))
+                ]
+                lines.append("| " + " | ".join(cells) + " |")
+    props = doc.core_properties
+    lines.append(
+        f"[props] title={props.title!r} author={props.author!r} "
+        f"created={props.created} modified={props.modified} revision={props.revision}"
+    )
+    return "\n".join(_trim_blank_runs(lines)) + "\n"
+
+
+def _w(tag: str) -> str:
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+
+
+def _trim_blank_runs(lines: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line)
+    return out
+
+
+def xlsx_text(path: Path) -> str:
+    """Every sheet's cell values, merged ranges and key print settings, from the raw xml."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    lines: list[str] = []
+    for ws in wb.worksheets:
+        lines.append(f"== sheet {ws.title!r}")
+        ps = ws.page_setup
+        lines.append(
+            f"[print] orientation={ps.orientation} paper={ps.paperSize} "
+            f"fitToWidth={ps.fitToWidth} fitToHeight={ps.fitToHeight} "
+            f"print_title_rows={ws.print_title_rows} freeze={ws.freeze_panes}"
+        )
+        fit = ws.sheet_properties.pageSetUpPr
+        lines.append(
+            f"[page] fitToPage={fit.fitToPage if fit else None} "
+            f"footer={ws.oddFooter.left.text!r}|{ws.oddFooter.right.text!r} "
+            f"gridlines={ws.print_options.gridLines}"
+        )
+        lines.append(f"[merged] {sorted(str(r) for r in ws.merged_cells.ranges)}")
+        heights = {n: d.height for n, d in sorted(ws.row_dimensions.items()) if d.height}
+        widths = {k: d.width for k, d in sorted(ws.column_dimensions.items()) if d.width}
+        lines.append(f"[heights] {heights}")
+        lines.append(f"[widths] {widths}")
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    lines.append(f"{cell.coordinate}\t{cell.data_type}\t{cell.value!r}")
+    with zipfile.ZipFile(path) as z:
+        core = z.read("docProps/core.xml").decode()
+    lines.append("[core] " + core[core.find("<dc:") if "<dc:" in core else 0 :])
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,60 @@
+"""The annual report's charts: checked by the numbers drawn, and one PNG kept to look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from pathlib import Path
+
+from reports_util import HUKUM, KEUANGAN, TEKNIS, year_2025
+
+from ppid_batch.annual import build_facts
+from ppid_batch.charts import DPI, SIZE_INCHES, items_per_month_chart, write_charts
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_MAGIC
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_items_per_month_by_jenis_data(tmp_path: Path) -> None:
+    chart = items_per_month_chart(year_2025(), tmp_path)
+    assert chart.categories == (
+        "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+    )  # fmt: skip
+    assert chart.series == (
+        ("Berkala", (0, 0, 2, 0, 0, 1, 0, 0, 0, 0, 0, 0)),
+        ("Serta Merta", (0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0)),
+        ("Setiap Saat", (0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+        ("Dikecualikan", (0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+    )
+    assert chart.title == "Informasi yang Didaftarkan per Bulan Menurut Jenis, Tahun 2025"
+    assert chart.path == tmp_path / "Grafik-2025-Informasi-per-Bulan.png"
+    data = chart.path.read_bytes()
+    assert _png_size(data) == (int(SIZE_INCHES[0] * DPI), int(SIZE_INCHES[1] * DPI))
+    assert b"Software" not in data and b"matplotlib" not in data
+    # Printed so a person can open it: `pytest -s tests/test_charts.py`.
+    print(f"\ngrafik per bulan: {chart.path}")
+
+
+def test_per_unit_and_outcome_data_and_bytes_are_deterministic(tmp_path: Path) -> None:
+    first = write_charts(year_2025(), tmp_path / "a")
+    second = write_charts(year_2025(), tmp_path / "b")
+    assert first["per_unit"].categories == (HUKUM, KEUANGAN, TEKNIS)
+    assert first["per_unit"].series == (("Jumlah", (3, 2, 2)),)
+    assert first["keputusan"].categories == ("Disetujui", "Ditolak", "Belum diputuskan")
+    assert first["keputusan"].series == (("Jumlah", (4, 2, 1)),)
+    for key in ("per_bulan", "per_unit", "keputusan"):
+        assert first[key].path.read_bytes() == second[key].path.read_bytes(), key
+
+
+def test_a_year_without_data_still_draws_readable_empty_charts(tmp_path: Path) -> None:
+    charts = write_charts(build_facts(2024, items=[], today=dt.date(2026, 1, 1)), tmp_path)
+    assert charts["per_unit"].categories == ()
+    assert charts["keputusan"].series == (("Jumlah", (0, 0, 0)),)
+    assert all(sum(v) == 0 for _, v in charts["per_bulan"].series)
+    for chart in charts.values():
+        assert chart.path.read_bytes()[:8] == PNG_MAGIC

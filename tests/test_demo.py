@@ -1,0 +1,91 @@
+"""`ppid-batch demo`: the whole SOP cycle on the bundled examples, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from batch_util import examples, last_line
+from click.testing import CliRunner
+
+from ppid_batch.cli import cli
+from ppid_batch.demo import ARAHAN, FILLED_NAME
+
+pytestmark = pytest.mark.slow
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", str(target)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert (
+        "Malam 1: Selesai: 4 berkas diterima, 1 ditolak; 49 informasi baru, 0 disetujui, "
+        "49 menunggu persetujuan. Ringkasan: output/runs/20261123-010000/ringkasan.html"
+    ) in lines
+    assert f"Atasan PPID mengisi {FILLED_NAME}: 48 YA, 1 TIDAK (DIP-2026-0049)." in lines
+    assert (
+        "Malam 2: Selesai: 1 berkas diterima, 0 ditolak; 0 informasi baru, 48 disetujui, "
+        "0 menunggu persetujuan. Ringkasan: output/runs/20261124-010000/ringkasan.html"
+    ) in lines
+    assert (
+        last_line(result.output) == "Berkas masukan yang diproses: input/arsip/ dan input/ditolak/"
+    )
+
+    # The register holds the Atasan PPID's decisions.
+    with closing(sqlite3.connect(target / "var" / "ppid.sqlite")) as conn:
+        statuses = dict(conn.execute("SELECT status, count(*) FROM items GROUP BY status"))
+        refused = conn.execute("SELECT id, arahan FROM items WHERE status='refused'").fetchall()
+        numbers = [r[0] for r in conn.execute("SELECT number FROM nota_dinas ORDER BY urut")]
+    assert statuses == {"approved": 48, "refused": 1}
+    assert refused == [("DIP-2026-0049", ARAHAN)]
+    assert numbers == [f"{n}/HM.02-ND/1811/2026" for n in range(1, 5)]
+
+    # One Nota Dinas per unit, each carrying its number; the Disposisi carries the arahan.
+    notas = sorted((target / "output" / "nota-dinas").glob("*.docx"))
+    assert [f"NOMOR {n}" in _docx_text(p) for p, n in zip(notas, numbers, strict=True)] == [
+        True
+    ] * 4
+    (disposisi,) = (target / "output" / "disposisi").glob("*.docx")
+    assert ARAHAN in _docx_text(disposisi)
+
+    # The published register: approved, non-exempt items only.
+    data = json.loads(
+        (target / "output" / "register" / "Daftar-Informasi-Publik-2026.json").read_text("utf-8")
+    )
+    published = json.dumps(data, ensure_ascii=False)
+    assert "DIP-2026-0001" in published and "DIP-2026-0049" not in published
+
+    # Nothing pending: no approval sheet left; inputs archived by night.
+    assert list((target / "output" / "persetujuan").glob("*.xlsx")) == []
+    archived = sorted(
+        p.relative_to(target / "input").as_posix() for p in (target / "input").rglob("*.xlsx")
+    )
+    assert archived == sorted(
+        [f"arsip/2026-11-23/{p.name}" for p in examples() if "perlu-koreksi" not in p.name]
+        + [
+            "ditolak/2026-11-23/Form-DIP-Hukum-perlu-koreksi.xlsx",
+            f"arsip/2026-11-24/{FILLED_NAME}",
+        ]
+    )
+
+
+def test_demo_refuses_a_folder_with_other_work(tmp_path: Path) -> None:
+    (tmp_path / "catatan.txt").write_text("penting")
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Galat: Folder {tmp_path} sudah berisi berkas lain; pilih folder kosong untuk demo.\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["catatan.txt"]

@@ -1,0 +1,83 @@
+"""Disposisi / Arahan of the Atasan PPID for one merged approval sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from docs_util import docx_text, fixture_register, item
+
+from ppid_batch.disposisi import Disposisi, file_name, write_disposisi
+
+SHA = "3f" * 32
+DAY = dt.date(2025, 11, 20)
+
+
+def _disposisi(**kw) -> Disposisi:
+    items = fixture_register()
+    base = dict(
+        sheet_name="Lembar-Persetujuan-2025-11-18.xlsx",
+        sha256=SHA,
+        atasan="NAMA ATASAN PPID (ganti)",
+        date=DAY,
+        approved=tuple(items[:5]),
+        refused=(
+            items[6],
+            item(8, ringkasan="Agenda <rapat> & notulen", arahan="Pisahkan per rapat"),
+        ),
+        pending_count=1,
+    )
+    base.update(kw)
+    return Disposisi(**base)  # type: ignore[arg-type]
+
+
+def test_golden_disposisi(config, tmp_path: Path, golden) -> None:
+    path = write_disposisi(_disposisi(), config, tmp_path)
+    assert path.name == "Disposisi-2025-11-20-lembar-persetujuan-2025-11-18-3f3f3f3f.docx"
+    golden("disposisi/" + path.name + ".txt", docx_text(path.read_bytes()))
+
+
+def test_counts_refusals_with_arahan_and_signature(config, tmp_path: Path) -> None:
+    text = docx_text(write_disposisi(_disposisi(), config, tmp_path).read_bytes())
+    lines = text.splitlines()
+    for line in (
+        "DISPOSISI / ARAHAN ATASAN PPID",
+        "| Lembar persetujuan | : | Lembar-Persetujuan-2025-11-18.xlsx |",
+        f"| Sidik berkas | : | SHA-256 {SHA} |",
+        "| Diputus oleh | : | NAMA ATASAN PPID (ganti) |",
+        "| Tanggal | : | 20 November 2025 |",
+        "| Disetujui (YA) | : | 5 informasi |",
+        "| Tidak disetujui (TIDAK) | : | 2 informasi |",
+        "| Belum diputus | : | 1 informasi |",
+        "| 1 | DIP-2025-0007 | Subbagian Hukum dan SDM | Rencana kerja yang ditolak "
+        "| Lengkapi tautan dokumen & perbaiki ringkasan <segera> |",
+        "| 2 | DIP-2025-0008 | Subbagian Hukum dan SDM | Agenda <rapat> & notulen "
+        "| Pisahkan per rapat |",
+    ):
+        assert line in lines, line
+    assert lines[-2] == (
+        "|  | Mesuji, 20 November 2025 / Atasan PPID, / Ketua KPU Kabupaten Mesuji selaku "
+        "Atasan PPID /  /  /  / NAMA ATASAN PPID (ganti) / NIP. 19750312 200212 1 002 |"
+    )
+
+
+def test_nothing_refused_says_so_without_an_empty_table(config, tmp_path: Path) -> None:
+    text = docx_text(write_disposisi(_disposisi(refused=()), config, tmp_path).read_bytes())
+    assert "Tidak ada informasi yang tidak disetujui." in text
+    assert (
+        "| No | ID Informasi | Unit Kerja | Ringkasan Isi Informasi | Arahan / Disposisi |"
+        not in text
+    )
+    assert "| Tidak disetujui (TIDAK) | : | 0 informasi |" in text
+
+
+def test_a_deputy_gets_no_one_elses_nip(config, tmp_path: Path) -> None:
+    path = write_disposisi(_disposisi(atasan="Plh. Budi Santoso"), config, tmp_path)
+    last = docx_text(path.read_bytes()).splitlines()[-2]
+    assert last.endswith("/ Plh. Budi Santoso /  |")
+
+
+def test_file_name_is_stable_per_sheet() -> None:
+    assert file_name(_disposisi(sheet_name="Persetujuan Atasan (1).xlsx")) == (
+        "Disposisi-2025-11-20-persetujuan-atasan-1-3f3f3f3f.docx"
+    )

@@ -1,0 +1,248 @@
+"""Template safety and deterministic Word output (docx_render)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docs_util import TODAY, docx_text, fixture_register
+from docx import Document
+
+from ppid_batch import docx_render
+from ppid_batch.config import DEFAULT_TEMPLATES
+from ppid_batch.disposisi import Disposisi, disposisi_context
+from ppid_batch.document_fields import item_fields
+from ppid_batch.docx_render import (
+    ITEM_KEYS,
+    TEMPLATE_VARIABLES,
+    TemplateError,
+    check_templates,
+    load_template,
+    render_bytes,
+)
+from ppid_batch.nota_dinas import NotaDinas, nota_context
+
+WHEN = dt.datetime(2025, 11, 26)
+
+
+@pytest.fixture
+def custom(config, tmp_path: Path):
+    """A config whose 'lokasi.templat' is a folder holding copies of the bundled templates."""
+    folder = tmp_path / "templat"
+    folder.mkdir()
+    for name in TEMPLATE_VARIABLES:
+        shutil.copyfile(DEFAULT_TEMPLATES / name, folder / name)
+    return dataclasses.replace(config, templates_dir=folder)
+
+
+def _docx_with(*paragraphs: str) -> bytes:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph().add_run(text)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_bundled_templates_pass_the_check(config) -> None:
+    loaded = check_templates(config)
+    assert sorted(loaded) == ["disposisi.docx", "nota-dinas.docx"]
+    assert loaded["nota-dinas.docx"].data == (DEFAULT_TEMPLATES / "nota-dinas.docx").read_bytes()
+
+
+def test_known_variables_are_exactly_what_the_renderers_provide(config) -> None:
+    items = tuple(fixture_register())
+    nota = nota_context(NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items[:1]), config)
+    dispo = disposisi_context(Disposisi("a.xlsx", "0" * 64, "X", TODAY, items[:1], ()), config)
+    assert set(nota) == set(TEMPLATE_VARIABLES["nota-dinas.docx"])
+    assert set(dispo) == set(TEMPLATE_VARIABLES["disposisi.docx"])
+    assert set(item_fields(items[0], 1)) == ITEM_KEYS
+    for context, name in ((nota, "nota-dinas.docx"), (dispo, "disposisi.docx")):
+        for key, spec in TEMPLATE_VARIABLES[name].items():
+            if isinstance(spec, frozenset):
+                assert set(context[key]) == spec, key
+
+
+@pytest.mark.parametrize(
+    ("text", "variable"),
+    [
+        ("Nomor {{ nomer }}", "nomer"),
+        ("NIP. {{ ppid.nipp }}", "ppid.nipp"),
+        ("{{ kantor.nama_kantor }}", "kantor.nama_kantor"),
+    ],
+)
+def test_unknown_variable_stops_with_one_line(custom, text: str, variable: str) -> None:
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomor }}", text))
+    with pytest.raises(TemplateError) as exc:
+        check_templates(custom)
+    allowed = ", ".join(sorted(TEMPLATE_VARIABLES["nota-dinas.docx"]))
+    assert str(exc.value) == (
+        f"Templat nota-dinas.docx memakai variabel '{variable}' yang tidak dikenal; "
+        f"variabel yang tersedia: {allowed}."
+    )
+
+
+def test_unknown_attribute_of_a_loop_variable_is_caught(custom) -> None:
+    template = _docx_with("{% for b in butir %}{{ b.ringkas }}{% endfor %}")
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(template)
+    with pytest.raises(
+        TemplateError, match=r"^Templat nota-dinas.docx memakai variabel 'b.ringkas'"
+    ):
+        check_templates(custom)
+
+
+def test_not_a_docx_stops_with_one_line(custom) -> None:
+    (custom.templates_dir / "disposisi.docx").write_text("bukan dokumen word", encoding="utf-8")
+    with pytest.raises(TemplateError) as exc:
+        check_templates(custom)
+    assert str(exc.value) == (
+        "Templat disposisi.docx bukan berkas Word (.docx) yang sah; simpan ulang dari Word "
+        "sebagai Dokumen Word (.docx)."
+    )
+
+
+def test_a_zip_that_is_not_a_word_document_is_refused(custom) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("hello.txt", "hi")
+    (custom.templates_dir / "disposisi.docx").write_bytes(buf.getvalue())
+    with pytest.raises(TemplateError, match=r"^Templat disposisi.docx bukan berkas Word"):
+        check_templates(custom)
+
+
+def test_broken_tag_stops_with_one_line(custom) -> None:
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomor "))
+    with pytest.raises(TemplateError, match=r"^Templat nota-dinas.docx memuat tanda .* rusak"):
+        check_templates(custom)
+
+
+def test_office_folder_without_a_template_falls_back_to_the_bundled_one(custom) -> None:
+    (custom.templates_dir / "disposisi.docx").unlink()
+    loaded = check_templates(custom)
+    assert loaded["disposisi.docx"].data == (DEFAULT_TEMPLATES / "disposisi.docx").read_bytes()
+
+
+def test_missing_variable_at_render_time_is_a_template_error(config) -> None:
+    template = load_template(config, "nota-dinas.docx")
+    with pytest.raises(TemplateError, match=r"^Templat nota-dinas.docx gagal diisi: "):
+        render_bytes(template, {"nomor": "1"}, when=WHEN, title="x")
+
+
+def test_render_is_deterministic_and_properties_are_fixed(config) -> None:
+    template = load_template(config, "nota-dinas.docx")
+    items = tuple(fixture_register()[:3])
+    context = nota_context(NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items), config)
+    first = render_bytes(template, context, when=WHEN, title="Nota Dinas 1")
+    second = render_bytes(template, dict(context), when=WHEN, title="Nota Dinas 1")
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        infos = z.infolist()
+        core = z.read("docProps/core.xml").decode()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2025-11-26T00:00:00Z' in core
+    assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2025-11-26T00:00:00Z' in core
+    assert "<cp:lastModifiedBy>PPID</cp:lastModifiedBy>" in core
+    assert "<cp:revision>1</cp:revision>" in core
+
+
+def test_autoescape_keeps_markup_as_text(config) -> None:
+    template = load_template(config, "nota-dinas.docx")
+    items = tuple(fixture_register()[:1])
+    context = nota_context(NotaDinas("1/X", TODAY, "Hukum", items), config)
+    context["hal"] = 'A & B <w:p/> "c"'
+    text = docx_text(render_bytes(template, context, when=WHEN, title="x"))
+    assert '| Hal | : | A & B <w:p/> "c" |' in text
+
+
+def test_each_tag_sits_in_one_run(config) -> None:
+    """Word keeps a tag whole only when it is in one run; the builder guarantees that."""
+    tag = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+    for name in TEMPLATE_VARIABLES:
+        doc = Document(str(DEFAULT_TEMPLATES / name))
+        found = 0
+        for paragraph in _all_paragraphs(doc):
+            for match in tag.findall(paragraph.text):
+                found += 1
+                assert any(match in run.text for run in paragraph.runs), (name, match)
+        assert found > 20, name
+
+
+def _all_paragraphs(doc):
+    yield from doc.paragraphs
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from cell.paragraphs
+
+
+def test_template_bytes_are_read_once_for_many_documents(config, monkeypatch) -> None:
+    calls = []
+    real = docx_render.load_template
+    monkeypatch.setattr(docx_render, "load_template", lambda c, n: calls.append(n) or real(c, n))
+    docx_render._CACHE.clear()
+    for _ in range(3):
+        docx_render.cached_template(config, "nota-dinas.docx")
+    assert calls == ["nota-dinas.docx"]
+
+
+def test_page_template_with_an_unknown_variable_stops_the_run(custom) -> None:
+    page = (DEFAULT_TEMPLATES / "daftar-informasi-publik.html.j2").read_text(encoding="utf-8")
+    broken = page.replace("{{ tahun }}", "{{ tahunn }}", 1)
+    (custom.templates_dir / "daftar-informasi-publik.html.j2").write_text(broken, encoding="utf-8")
+    with pytest.raises(TemplateError) as exc:
+        check_templates(custom)
+    assert str(exc.value) == (
+        "Templat daftar-informasi-publik.html.j2 memakai variabel 'tahunn' yang tidak dikenal; "
+        "variabel yang tersedia: jumlah, kantor, kelompok, kolom, ppid, tahun, tanggal."
+    )
+
+
+def test_page_template_with_a_broken_tag_stops_the_run(custom) -> None:
+    (custom.templates_dir / "daftar-informasi-publik.html.j2").write_text(
+        "<p>{% for x in kelompok %}</p>", encoding="utf-8"
+    )
+    with pytest.raises(
+        TemplateError, match=r"^Templat daftar-informasi-publik.html.j2 tidak dapat"
+    ):
+        check_templates(custom)
+
+
+# Order of the property elements the templates use (ECMA-376): Word refuses to open a
+# document with them out of order, while python-docx and LibreOffice do not mind.
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pBdr",
+    "shd",
+    "tabs",
+    "spacing",
+    "ind",
+    "jc",
+    "rPr",
+]
+TBLPR_ORDER = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblLook"]
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATE_VARIABLES))
+def test_property_elements_are_in_schema_order(name: str) -> None:
+    from lxml import etree
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / name) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    checked = 0
+    for parent, order in (("pPr", PPR_ORDER), ("tblPr", TBLPR_ORDER)):
+        for props in root.iter(w + parent):
+            tags = [c.tag.removeprefix(w) for c in props if c.tag.removeprefix(w) in order]
+            assert tags == sorted(tags, key=order.index), (parent, tags)
+            checked += len(tags) > 1
+    assert checked > 10

@@ -1,0 +1,157 @@
+"""Draft Nota Dinas: the letter, its numbering in the file name, its lampiran table."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+from docs_util import TODAY, TRICKY, docx_text, fixture_register, item
+
+from ppid_batch.nota_dinas import (
+    NotaDinas,
+    addressee,
+    file_name,
+    slug,
+    write_nota_dinas,
+    write_nota_dinas_all,
+)
+
+NUMBER = "7/HM.02-ND/1811/2025"
+
+
+def _nota(items=None, **kw) -> NotaDinas:
+    chosen = (
+        items if items is not None else [i for i in fixture_register() if i.id < "DIP-2025-0005"]
+    )
+    base = dict(number=NUMBER, date=TODAY, unit="Subbagian Hukum dan SDM", items=tuple(chosen))
+    base.update(kw)
+    return NotaDinas(**base)  # type: ignore[arg-type]
+
+
+def test_golden_nota_dinas(config, tmp_path: Path, golden) -> None:
+    path = write_nota_dinas(_nota(), config, tmp_path)
+    assert path.name == "Nota-Dinas-007-subbagian-hukum-dan-sdm-2025.docx"
+    golden("nota-dinas/" + path.name + ".txt", docx_text(path.read_bytes()))
+
+
+def test_letter_fields_come_from_ppid_toml_and_babel(config, tmp_path: Path) -> None:
+    text = docx_text(write_nota_dinas(_nota(), config, tmp_path).read_bytes())
+    for line in (
+        "KOMISI PEMILIHAN UMUM KABUPATEN MESUJI",
+        "NOTA DINAS",
+        f"NOMOR {NUMBER}",
+        "| Yth. | : | Kepala Subbagian Hukum dan SDM |",
+        "| Dari | : | Sekretaris KPU Kabupaten Mesuji selaku PPID |",
+        "| Tembusan | : | Ketua KPU Kabupaten Mesuji selaku Atasan PPID |",
+        "| Tanggal | : | 26 November 2025 |",
+        "| Sifat | : | Biasa |",
+        "| Lampiran | : | 1 (satu) berkas |",
+        "| Hal | : | Penetapan Daftar Informasi Publik |",
+        config.nota_dinas.isi,
+        config.nota_dinas.penutup,
+    ):
+        assert line in text.splitlines(), line
+    assert "NAMA PPID (ganti) / NIP. 19860926 201505 1 001 |" in text
+
+
+def test_lampiran_lists_the_items_sorted_and_numbered(config, tmp_path: Path) -> None:
+    items = [item(12, ringkasan="Kedua belas"), item(3, ringkasan="Ketiga", waktu_pembuatan="2024")]
+    text = docx_text(write_nota_dinas(_nota(items), config, tmp_path).read_bytes())
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "DIP-" in line]
+    assert rows == [
+        "| 1 | DIP-2025-0003 | Ketiga | Berkala | Kepala Subbagian Hukum dan SDM | Mesuji, 2024 "
+        "| Softcopy dan Hardcopy | 5 Tahun |",
+        "| 2 | DIP-2025-0012 | Kedua belas | Berkala | Kepala Subbagian Hukum dan SDM "
+        "| Mesuji, April 2025 | Softcopy dan Hardcopy | 5 Tahun |",
+    ]
+    assert (
+        "Jumlah informasi yang didokumentasikan: 2 informasi dari Subbagian Hukum dan SDM." in text
+    )
+
+
+def test_tricky_ringkasan_is_text_in_the_docx(config, tmp_path: Path) -> None:
+    path = write_nota_dinas(_nota([item(1, ringkasan=TRICKY)]), config, tmp_path)
+    assert f"| 1 | DIP-2025-0001 | {TRICKY} |" in docx_text(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in xml
+    assert "<script>" not in xml
+
+
+def test_no_tembusan_prints_a_dash(config, tmp_path: Path) -> None:
+    nd = dataclasses.replace(config.nota_dinas, tembusan=())
+    cfg = dataclasses.replace(config, nota_dinas=nd)
+    text = docx_text(write_nota_dinas(_nota(), cfg, tmp_path).read_bytes())
+    assert "| Tembusan | : | - |" in text
+
+
+def test_same_nota_twice_gives_identical_bytes(config, tmp_path: Path) -> None:
+    a = write_nota_dinas(_nota(), config, tmp_path / "a").read_bytes()
+    b = write_nota_dinas(_nota(list(reversed(_nota().items))), config, tmp_path / "b").read_bytes()
+    assert a == b
+
+
+def test_many_drafts_one_template(config, tmp_path: Path) -> None:
+    notas = [
+        _nota(number=f"{n}/HM.02-ND/1811/2025", unit=u, items=(item(n, unit=u),))
+        for n, u in ((1, "Subbagian Hukum"), (2, "Subbagian Teknis & Hupmas"))
+    ]
+    paths = write_nota_dinas_all(notas, config, tmp_path)
+    assert [p.name for p in paths] == [
+        "Nota-Dinas-001-subbagian-hukum-2025.docx",
+        "Nota-Dinas-002-subbagian-teknis-hupmas-2025.docx",
+    ]
+    assert "| Yth. | : | Kepala Subbagian Teknis & Hupmas |" in docx_text(paths[1].read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("number", "urut", "expected"),
+    [
+        ("12/HM.02-ND/1811/2025", 0, "Nota-Dinas-012-hukum-2025.docx"),
+        ("ND-12/2025", 5, "Nota-Dinas-005-hukum-2025.docx"),
+    ],
+)
+def test_file_name_uses_the_sequence(number: str, urut: int, expected: str) -> None:
+    nota = NotaDinas(number, dt.date(2025, 3, 1), "Hukum", (), urut=urut)
+    assert file_name(nota) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Subbagian Keuangan, Umum & Logistik", "subbagian-keuangan-umum-logistik"),
+        ("Sekretariat  KPU / Tata Usaha", "sekretariat-kpu-tata-usaha"),
+        ("Perencanaan, Data dan Informasi – Ü", "perencanaan-data-dan-informasi-u"),
+        ("???", "unit"),
+    ],
+)
+def test_slug(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unit", "expected"),
+    [
+        ("Kepala Subbagian {unit}", "Subbagian Hukum dan SDM", "Kepala Subbagian Hukum dan SDM"),
+        ("Kepala Subbagian {unit}", "Hukum dan SDM", "Kepala Subbagian Hukum dan SDM"),
+        ("Kepala {unit}", "Subbagian Teknis", "Kepala Subbagian Teknis"),
+        ("Sekretaris", "Hukum", "Sekretaris"),
+    ],
+)
+def test_addressee(pattern: str, unit: str, expected: str) -> None:
+    assert addressee(pattern, unit) == expected
+
+
+@pytest.mark.slow
+def test_two_workers_write_the_same_files(config, tmp_path: Path) -> None:
+    notas = [
+        _nota(number=f"{n}/HM.02-ND/1811/2025", unit=f"Unit {n % 3}", items=(item(n),))
+        for n in range(1, 7)
+    ]
+    one = write_nota_dinas_all(notas, config, tmp_path / "a")
+    two = write_nota_dinas_all(notas, config, tmp_path / "b", workers=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]

@@ -1,0 +1,103 @@
+"""Near-duplicates across units, noted for the Atasan PPID and never merged."""
+
+from __future__ import annotations
+
+from reports_util import HUKUM, KEUANGAN, TEKNIS, item
+
+from ppid_batch.similar import approval_notes, count_pairs, near_duplicates, normalise
+
+
+def test_normalise_ignores_case_punctuation_and_spacing() -> None:
+    assert normalise("  Laporan  Keuangan, Tahun-2024. ") == "laporan keuangan tahun 2024"
+
+
+def test_items_of_different_units_with_nearly_the_same_ringkasan_are_noted() -> None:
+    items = [
+        item(12, HUKUM, "Laporan Keuangan Tahunan KPU Kabupaten Mesuji 2024"),
+        item(30, KEUANGAN, "laporan keuangan tahunan KPU Kab. Mesuji 2024"),
+        item(31, KEUANGAN, "Daftar Pemilih Tetap Pemilu 2024 per kecamatan"),
+        item(40, TEKNIS, "Daftar pemilih tetap pemilu 2024 per kecamatan"),
+    ]
+    notes = near_duplicates(items, 90)
+    assert notes == {
+        "DIP-2025-0012": "Mirip DIP-2025-0030 (Subbagian Keuangan, Umum dan Logistik), 93%",
+        "DIP-2025-0030": "Mirip DIP-2025-0012 (Subbagian Hukum dan SDM), 93%",
+        "DIP-2025-0031": "Mirip DIP-2025-0040 (Subbagian Teknis Penyelenggaraan Pemilu), 100%",
+        "DIP-2025-0040": "Mirip DIP-2025-0031 (Subbagian Keuangan, Umum dan Logistik), 100%",
+    }
+    assert count_pairs(items, 90) == 2
+
+
+def test_same_unit_and_dissimilar_items_are_not_noted() -> None:
+    items = [
+        item(1, HUKUM, "Laporan Keuangan Tahunan 2024"),
+        item(2, "subbagian hukum dan sdm", "Laporan keuangan tahunan 2024"),  # same unit
+        item(3, KEUANGAN, "Rencana Kerja dan Anggaran 2025"),
+    ]
+    assert near_duplicates(items, 90) == {}
+    assert near_duplicates(items[:1], 90) == {}
+    assert count_pairs([], 90) == 0
+
+
+def test_threshold_decides_and_word_order_does_not_matter() -> None:
+    items = [
+        item(1, HUKUM, "Keputusan KPU tentang penetapan calon terpilih"),
+        item(2, TEKNIS, "Tentang penetapan calon terpilih: Keputusan KPU"),
+        item(3, KEUANGAN, "Keputusan KPU tentang penetapan pasangan calon"),
+    ]
+    strict = near_duplicates(items, 95)
+    assert set(strict) == {"DIP-2025-0001", "DIP-2025-0002"}
+    loose = near_duplicates(items, 80)
+    assert loose["DIP-2025-0001"].startswith("Mirip DIP-2025-0002 (Subbagian Teknis")
+    assert loose["DIP-2025-0001"].endswith(
+        "; Mirip DIP-2025-0003 (Subbagian Keuangan, Umum dan Logistik), 80%"
+    )
+
+
+def test_long_lists_of_matches_are_cut_to_three() -> None:
+    units = [f"Unit {c}" for c in "ABCDE"]
+    items = [item(n, u, "Profil KPU Kabupaten Mesuji") for n, u in enumerate(units, 1)]
+    note = near_duplicates(items, 90)["DIP-2025-0001"]
+    assert note == (
+        "Mirip DIP-2025-0002 (Unit B), 100%; Mirip DIP-2025-0003 (Unit C), 100%; "
+        "Mirip DIP-2025-0004 (Unit D), 100%; dan 1 lainnya"
+    )
+
+
+def test_approval_notes_compare_pending_items_with_the_whole_register() -> None:
+    register = [
+        item(1, HUKUM, "Laporan Keuangan Tahunan 2024", status="approved"),
+        item(2, KEUANGAN, "laporan keuangan tahunan 2024", status="pending"),
+        item(3, TEKNIS, "Laporan keuangan tahunan 2024.", status="refused"),
+        item(4, TEKNIS, "Jadwal tahapan pemilihan", status="pending"),
+    ]
+    # only pending items get a note; decided ones are still named as matches
+    assert approval_notes(register, 90) == {
+        "DIP-2025-0002": (
+            "Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 100%; "
+            "Mirip DIP-2025-0003 (Subbagian Teknis Penyelenggaraan Pemilu), 100%"
+        )
+    }
+
+
+def test_notes_reach_the_catatan_sistem_column_of_the_approval_sheet(tmp_path, config) -> None:
+    import datetime as dt
+
+    from python_calamine import CalamineWorkbook
+
+    from ppid_batch.approval_sheet import write_approval_sheet
+
+    register = [
+        item(1, HUKUM, "Profil singkat KPU Kabupaten Mesuji", status="approved"),
+        item(2, KEUANGAN, "Profil singkat KPU Kab. Mesuji", status="pending"),
+    ]
+    path = write_approval_sheet(
+        register, config, tmp_path, today=dt.date(2025, 3, 3),
+        notes=approval_notes(register, config.similarity_threshold),
+    )  # fmt: skip
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    header = next(r for r in rows if "Catatan Sistem" in r)
+    row = next(r for r in rows if "DIP-2025-0002" in r)
+    assert row[header.index("Catatan Sistem")] == (
+        "Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 90%"
+    )
