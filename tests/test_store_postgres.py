@@ -25,6 +25,16 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from batch_util import (
+    NIGHT_2,
+    VOLATILE_COLUMNS,
+    VOLATILE_TABLES,
+    contents,
+    drop,
+    examples,
+    make_workspace,
+    run_cli,
+)
 from store_util import (
     FORM_HEADER,
     approval_report,
@@ -83,14 +93,8 @@ from ppid_batch.approve import apply_approval, check_approval
 from ppid_batch.config import Config, load_config
 from ppid_batch.errors import StoreError
 from ppid_batch.register import register_form
-from ppid_batch.store import (
-    Store,
-    schema_version,
-)
+from ppid_batch.store import METADATA, Store, schema_version
 from ppid_batch.validate import validate_file
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
 
 # ---------------------------------------------------------------------------
 # The throwaway server
@@ -273,7 +277,7 @@ def _flow(url: str, config: Config) -> dict[str, Any]:
     with Store.open(url, clock=_clock()) as store:
         run_id = store.start_run()
         outcomes = []
-        for path in sorted(EXAMPLES.glob("*.xlsx")):
+        for path in examples():
             out = register_form(store, validate_file(path), received=NIGHT_ONE, run_id=run_id)
             outcomes.append((out.file, out.status, out.new_ids, len(out.duplicates)))
         store.finish_run(run_id, "ok", {"forms": len(outcomes)})
@@ -539,7 +543,7 @@ def test_two_workspaces_registering_at_once_get_consecutive_ids(pg_url: str) -> 
             thread, second = _in_thread(
                 lambda: register_form(two, teknis, received=NIGHT_ONE, run_id=None)
             )
-            thread.join(0.5)
+            thread.join(0.3)
             assert thread.is_alive()  # it waits for the first writer …
         thread.join(10)
         assert "error" not in second, second.get("error")  # … and then numbers after it
@@ -568,8 +572,64 @@ def test_two_workspaces_numbering_nota_dinas_at_once_get_consecutive_numbers(
                     2025, "Subbagian Teknis", ["DIP-2025-0002"], NIGHT_TWO, None, config
                 )
             )
-            thread.join(0.5)
+            thread.join(0.3)
             assert thread.is_alive()
         thread.join(10)
         assert "error" not in second, second.get("error")
         assert (first, second["value"]) == ("1/HM.02-ND/1811/2025", "2/HM.02-ND/1811/2025")
+
+
+# ---------------------------------------------------------------------------
+# The nightly batch through the real CLI, one workspace on each database
+# ---------------------------------------------------------------------------
+
+
+def _register_content(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows minus timestamps and run numbers, read through SQLAlchemy."""
+    engine = sa.create_engine(url)
+    dump: dict[str, list[tuple[object, ...]]] = {}
+    with engine.connect() as conn:
+        for table in METADATA.sorted_tables:
+            if table.name in VOLATILE_TABLES:
+                continue
+            keep = [c for c in table.columns if c.name not in VOLATILE_COLUMNS]
+            dump[table.name] = sorted(map(tuple, conn.execute(sa.select(*keep))), key=repr)
+    engine.dispose()
+    return dump
+
+
+@pytest.mark.slow
+def test_the_nightly_batch_writes_the_same_outputs_on_both_databases(
+    tmp_path: Path, pg_url: str
+) -> None:
+    from ppid_batch.demo import DECIDED_ON
+    from ppid_batch.demo import fill_approval_sheet as atasan_fills
+
+    lite, server = make_workspace(tmp_path / "sqlite"), make_workspace(tmp_path / "postgres")
+    toml = server / "ppid.toml"
+    toml.write_text(
+        toml.read_text("utf-8").replace('database = ""', f'database = "{pg_url}"'), "utf-8"
+    )
+    urls = {lite: f"sqlite:///{lite / 'var' / 'ppid.sqlite'}", server: pg_url}
+    for ws in urls:
+        drop(ws, examples())
+        night = run_cli(ws)
+        assert night.exit_code == 1, night.output  # the example with errors is rejected
+    assert not (server / "var" / "ppid.sqlite").exists()
+    night_1 = [contents(ws / "output", skip=("runs/",)) for ws in urls]
+    assert night_1[0] == night_1[1]
+    (sheet,) = (lite / "output" / "persetujuan").glob("*.xlsx")
+    filled = tmp_path / "Persetujuan-diisi.xlsx"
+    approved, refused = atasan_fills(sheet, filled, atasan="Atasan", day=DECIDED_ON)
+    for ws in urls:
+        drop(ws, [filled])
+        night = run_cli(ws, now=NIGHT_2)
+        assert night.exit_code == 0, night.output
+    night_2 = [contents(ws / "output", skip=("runs/",)) for ws in urls]
+    assert night_2[0] == night_2[1]
+    assert any(k.startswith("nota-dinas/") for k in night_2[1])
+    register = [_register_content(url) for url in urls.values()]
+    assert register[0] == register[1]
+    with Store.open(pg_url) as store:
+        assert [i.id for i in store.items(status="approved")] == list(approved)
+        assert [i.id for i in store.items(status="refused")] == list(refused)
