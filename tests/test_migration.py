@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,13 +20,6 @@ from ppid_batch.store import (
     migrate_v2,
     schema_metadata,
 )
-
-
-@pytest.fixture
-def new_url(tmp_path: Path) -> Callable[[], str]:
-    """Fresh, empty places for a register (test_store_postgres.py gives PostgreSQL ones)."""
-    names = itertools.count()
-    return lambda: f"sqlite:///{tmp_path / f'ppid-{next(names)}.sqlite'}"
 
 
 def _make_v1(url: str) -> None:

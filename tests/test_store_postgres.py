@@ -2,7 +2,7 @@
 
 A throwaway cluster is made with the server binaries (Debian package `postgresql`)
 in a temporary directory, listens only on a unix socket there, and is removed at
-the end of the session. Each test gets a fresh database. The tests are skipped
+the end of the session. Each test gets a fresh schema. The tests are skipped
 only when the server binaries are not installed.
 """
 
@@ -80,11 +80,14 @@ from test_register import (  # noqa: F401
 )
 from test_store import (  # noqa: F401
     test_a_failed_transaction_leaves_the_last_committed_state,
+    test_a_newer_database_is_refused_with_one_indonesian_line,
     test_foreign_keys_are_enforced,
     test_items_are_ordered_by_id_and_filtered,
     test_items_order_numerically_past_nine_thousand_nine_hundred_ninety_nine,
     test_nota_dinas_numbers_run_per_year_and_are_idempotent,
     test_nota_dinas_refuses_pending_items_and_overlaps,
+    test_open_without_migration_refuses_an_old_database,
+    test_reopening_does_not_migrate_twice,
     test_runs_record_start_finish_and_counts,
 )
 
@@ -93,7 +96,7 @@ from ppid_batch.approve import apply_approval, check_approval
 from ppid_batch.config import Config, load_config
 from ppid_batch.errors import StoreError
 from ppid_batch.register import register_form
-from ppid_batch.store import METADATA, Store, schema_version
+from ppid_batch.store import METADATA, Store
 from ppid_batch.validate import validate_file
 
 # ---------------------------------------------------------------------------
@@ -168,37 +171,36 @@ def pg_server() -> Iterator[PgServer]:
     as_user = _server_user()
     # A short path: the unix socket path must stay under ~100 bytes.
     root = Path(tempfile.mkdtemp(prefix="ppid-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
-    if as_user:
-        user = as_user[2]
-        os.chown(root, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-    data, log = root / "data", root / "server.log"
+    data, log, pg_ctl = root / "data", root / "server.log", str(bin_dir / "pg_ctl")
 
     def run(*args: str) -> None:
         subprocess.run([*as_user, *args], check=True, capture_output=True, text=True, timeout=60)
 
-    initdb = [str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
-    initdb += ["-E", "UTF8", "--locale=C", "--no-sync"]
     try:
-        # A locale-aware (ICU) collation, as on a real office server, so that any text
-        # ordering left to the database would differ from SQLite's and be caught.
-        run(*initdb, "--locale-provider=icu", "--icu-locale=en-US")
-    except subprocess.CalledProcessError:
-        shutil.rmtree(data, ignore_errors=True)
-        run(*initdb)  # a server built without ICU (or older than 15)
-    options = f"-k {root} -c listen_addresses= -c fsync=off -c full_page_writes=off"
-    pg_ctl = str(bin_dir / "pg_ctl")
-    try:
+        if as_user:
+            owner = pwd.getpwnam(as_user[2])
+            os.chown(root, owner.pw_uid, owner.pw_gid)
+        initdb = [str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
+        initdb += ["-E", "UTF8", "--locale=C", "--no-sync"]
+        try:
+            # A locale-aware (ICU) collation, as on a real office server, so that any text
+            # ordering left to the database would differ from SQLite's and be caught.
+            run(*initdb, "--locale-provider=icu", "--icu-locale=en-US")
+        except subprocess.CalledProcessError:
+            shutil.rmtree(data, ignore_errors=True)
+            run(*initdb)  # a server built without ICU (or older than 15)
+        options = f"-k {root} -c listen_addresses= -c fsync=off -c full_page_writes=off"
         run(pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "30", "start")
-    except subprocess.CalledProcessError as exc:
-        server_log = log.read_text() if log.exists() else ""
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start: {exc.stderr}\n{server_log}")
-    try:
         server = PgServer(root)
         engine = sa.create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.exec_driver_sql("CREATE DATABASE ppid")
         engine.dispose()
+    except subprocess.CalledProcessError as exc:
+        server_log = log.read_text() if log.exists() else ""
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(f"PostgreSQL did not start: {exc.cmd}\n{exc.stderr}\n{server_log}")
+    try:
         yield server
     finally:
         subprocess.run(
@@ -209,6 +211,14 @@ def pg_server() -> Iterator[PgServer]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def point_workspace_at(workspace: Path, url: str) -> None:
+    """Set `[lokasi] database` in the workspace's ppid.toml, as an office would."""
+    toml = workspace / "ppid.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert 'database = ""' in text
+    toml.write_text(text.replace('database = ""', f'database = "{url}"'), encoding="utf-8")
+
+
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> str:
     return pg_server.new_register()
@@ -216,7 +226,7 @@ def pg_url(pg_server: PgServer) -> str:
 
 @pytest.fixture
 def new_url(pg_server: PgServer) -> Callable[[], str]:
-    """For the migration tests: fresh places for a register, on PostgreSQL."""
+    """For the store and migration tests: fresh places for a register, on PostgreSQL."""
     return pg_server.new_register
 
 
@@ -231,11 +241,8 @@ def store(request: pytest.FixtureRequest, pg_url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def config(workspace: Path, pg_url: str) -> Config:
-    """The workspace's ppid.toml pointing `[lokasi] database` at PostgreSQL, as an office would."""
-    toml = workspace / "ppid.toml"
-    text = toml.read_text(encoding="utf-8")
-    assert 'database = ""' in text
-    toml.write_text(text.replace('database = ""', f'database = "{pg_url}"'), encoding="utf-8")
+    """The workspace's config with its register on PostgreSQL."""
+    point_workspace_at(workspace, pg_url)
     loaded = load_config(workspace)
     assert loaded.database_url == pg_url
     return loaded
@@ -393,24 +400,6 @@ def test_the_example_forms_give_the_same_register_on_both_databases(
 # ---------------------------------------------------------------------------
 # Opening, versions and the migration path on PostgreSQL
 # ---------------------------------------------------------------------------
-
-
-def test_reopening_does_not_migrate_twice(pg_url: str) -> None:
-    Store.open(pg_url).close()
-    with Store.open(pg_url) as store, store.begin() as conn:
-        assert conn.execute(sa.select(schema_version.c.version)).scalars().all() == [1, 2]
-
-
-def test_an_empty_database_is_not_opened_without_migration(pg_url: str) -> None:
-    with pytest.raises(StoreError, match="perlu diperbarui"):
-        Store.open(pg_url, migrate_schema=False)
-
-
-def test_a_newer_database_is_refused(pg_url: str) -> None:
-    with Store.open(pg_url) as store, store.begin() as conn:
-        conn.execute(sa.insert(schema_version).values(version=99, applied_at="later"))
-    with pytest.raises(StoreError, match="berversi 99, lebih baru dari ppid-batch ini"):
-        Store.open(pg_url)
 
 
 def test_an_unreachable_server_is_a_store_error_without_the_password(pg_server: PgServer) -> None:
@@ -606,10 +595,7 @@ def test_the_nightly_batch_writes_the_same_outputs_on_both_databases(
     from ppid_batch.demo import fill_approval_sheet as atasan_fills
 
     lite, server = make_workspace(tmp_path / "sqlite"), make_workspace(tmp_path / "postgres")
-    toml = server / "ppid.toml"
-    toml.write_text(
-        toml.read_text("utf-8").replace('database = ""', f'database = "{pg_url}"'), "utf-8"
-    )
+    point_workspace_at(server, pg_url)
     urls = {lite: f"sqlite:///{lite / 'var' / 'ppid.sqlite'}", server: pg_url}
     for ws in urls:
         drop(ws, examples())
