@@ -543,11 +543,14 @@ class Store:
 
     def start_run(self) -> int:
         with self.begin() as conn:
-            run_id = new_id(
-                conn.execute(sa.insert(runs).values(started=self.now(), status="running"))
-            )
+            # Staff see the run number ("Proses malam #n"), so it is the highest plus one,
+            # not the database's sequence: PostgreSQL's moves on when a transaction (a dry
+            # run) is rolled back, SQLite's rowid does not.
+            self.lock_writers(conn)
+            run_id = int(conn.scalar(sa.select(sa.func.max(runs.c.id))) or 0) + 1
+            conn.execute(sa.insert(runs).values(id=run_id, started=self.now(), status="running"))
             self.log("run_started", run_id=run_id)
-        return int(run_id)
+        return run_id
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any]) -> None:
         with self.begin() as conn:

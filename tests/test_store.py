@@ -158,6 +158,14 @@ def test_runs_record_start_finish_and_counts(store: Store) -> None:
     assert store.events(action="run_finished")[0]["detail"] == {"status": "ok", "forms": 2}
 
 
+def test_a_rolled_back_run_leaves_no_gap_in_the_run_numbers(store: Store) -> None:
+    first = store.start_run()
+    with pytest.raises(RuntimeError), store.begin():
+        store.start_run()  # as a dry run does: everything is rolled back at the end
+        raise RuntimeError("dry run over")
+    assert store.start_run() == first + 1  # staff see "Proses malam #<n>"
+
+
 def test_a_newer_database_is_refused_with_one_indonesian_line(new_url: Callable[[], str]) -> None:
     url = new_url()
     with Store.open(url) as store, store.begin() as conn:
