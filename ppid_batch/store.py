@@ -347,12 +347,24 @@ def _sqlite_path(url: sa.URL) -> Path | None:
 
 
 def database_exists(url: str) -> bool:
-    """False only when `url` is a SQLite file that does not exist yet (other servers: assumed)."""
+    """Whether a register is at `url`: the SQLite file, or a server database with its tables.
+
+    When that cannot be told (not a URL, no driver, server unreachable) the answer
+    is yes, so that opening the store reports the problem.
+    """
     try:
-        path = _sqlite_path(sa.make_url(url))
-    except (sa.exc.ArgumentError, ValueError):
-        return True  # not a URL at all: Store.open says so
-    return path is None or path.is_file()
+        parsed = sa.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            path = _sqlite_path(parsed)
+            return path is None or path.is_file()
+        engine = sa.create_engine(parsed)
+        try:
+            with engine.connect() as conn:
+                return sa.inspect(conn).has_table("schema_version")
+        finally:
+            engine.dispose()
+    except (sa.exc.SQLAlchemyError, ImportError, ValueError):
+        return True
 
 
 def shown_url(url: str) -> str:

@@ -53,6 +53,7 @@ from test_approve import (  # noqa: F401
     test_a_form_report_is_not_an_approval,
     test_apply_records_decisions_and_who_decided_what_when,
     test_check_against_register_uses_the_workspace_database,
+    test_check_against_register_without_a_database_warns_and_writes_nothing,
     test_check_does_not_repeat_what_the_reader_found,
     test_check_names_every_register_problem_at_its_cell,
     test_decisions_need_the_name_and_date_of_the_atasan,
@@ -638,3 +639,17 @@ def test_the_nightly_batch_writes_the_same_outputs_on_both_databases(
     with Store.open(pg_url) as store:
         assert [i.id for i in store.items(status="approved")] == list(approved)
         assert [i.id for i in store.items(status="refused")] == list(refused)
+
+
+def test_a_dry_run_on_an_empty_server_database_creates_no_register(
+    tmp_path: Path, pg_url: str
+) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    point_workspace_at(ws, pg_url)
+    drop(ws, [p for p in examples() if "Keuangan" in p.name])
+    result = run_cli(ws, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "14 informasi baru" in result.output.splitlines()[-1]
+    engine = sa.create_engine(pg_url)
+    assert sa.inspect(engine).get_table_names() == []
+    engine.dispose()
