@@ -136,6 +136,7 @@ def _server_user() -> list[str]:
 class PgServer:
     socket_dir: Path
     _names: Iterator[int] = dataclasses.field(default_factory=itertools.count)
+    _shared: str | None = None
 
     def url(self, database: str = "ppid", schema: str | None = None) -> str:
         url = sa.URL.create(
@@ -160,6 +161,22 @@ class PgServer:
             conn.exec_driver_sql(f"CREATE SCHEMA {name}")
         engine.dispose()
         return self.url(schema=name)
+
+    def emptied_register(self) -> str:
+        """The URL of a register with the current schema and no rows.
+
+        One schema made once and emptied for each test: TRUNCATE is several times
+        faster than creating the tables again.
+        """
+        if self._shared is None:
+            self._shared = self.new_register()
+            Store.open(self._shared).close()
+        tables = ", ".join(t.name for t in METADATA.sorted_tables if t.name != "schema_version")
+        engine = sa.create_engine(self._shared)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY")
+        engine.dispose()
+        return self._shared
 
 
 @pytest.fixture(scope="session")
@@ -233,9 +250,9 @@ def new_url(pg_server: PgServer) -> Callable[[], str]:
 
 
 @pytest.fixture
-def store(request: pytest.FixtureRequest, pg_url: str) -> Iterator[Store]:
+def store(request: pytest.FixtureRequest, pg_server: PgServer) -> Iterator[Store]:
     """An empty register on PostgreSQL; the approval tests' two units already registered."""
-    with Store.open(pg_url) as s:
+    with Store.open(pg_server.emptied_register()) as s:
         if request.function.__module__ == "test_approve":
             seed_two_units(s)
         yield s
