@@ -19,7 +19,7 @@ from .models import RegisterItem
 
 JENIS_ORDER = ("Berkala", "Serta Merta", "Setiap Saat", "Dikecualikan")
 BENTUK_ORDER = ("Softcopy", "Hardcopy", "Softcopy dan Hardcopy")
-OUTCOMES = ("Disetujui", "Ditolak", "Belum diputuskan")
+OUTCOMES = ("Disetujui", "Tidak disetujui", "Belum diputuskan")
 OTHER_THEME = "Lainnya"
 
 # Arahan themes: the first theme whose keyword occurs (as a whole word or
@@ -59,28 +59,46 @@ ARAHAN_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )  # fmt: skip
 
-# Indonesian names for the Finding.type slugs that reading and validation emit;
-# an unknown slug is shown as it is rather than hidden.
+# Indonesian names for the Finding.type slugs that intake, validation, register and approval
+# emit (intake.MESSAGES, validate.TEMPLATES, register, approve); an unknown slug is shown as
+# it is rather than hidden.
 ERROR_LABELS = {
     "required": "Kolom wajib tidak diisi",
+    "required_if": "Kolom wajib diisi sesuai isian lain (misalnya dasar pengecualian)",
+    "required_decided": "Nama atau tanggal persetujuan tidak diisi",
+    "not_applicable": "Kolom diisi padahal tidak berlaku",
+    "length": "Panjang teks tidak sesuai",
     "choice": "Nilai di luar pilihan yang diizinkan",
     "date": "Tanggal tidak dapat dibaca",
-    "date_future": "Waktu pembuatan sesudah tanggal pengisian",
-    "date_range": "Tahun pembuatan di luar rentang",
-    "length": "Panjang teks tidak sesuai",
-    "nip": "NIP tidak sah",
-    "url": "Tautan tidak diizinkan",
+    "full_date": "Tanggal tidak lengkap",
+    "year_min": "Tahun pembuatan terlalu lama",
+    "date_after_filling": "Waktu pembuatan sesudah tanggal pengisian",
     "retensi": "Retensi tidak dapat dibaca",
-    "not_xlsx": "Berkas bukan workbook .xlsx",
-    "macro": "Workbook bermakro (.xlsm)",
-    "encrypted": "Workbook berkata sandi",
-    "too_large": "Berkas terlalu besar",
-    "no_header": "Baris judul kolom tidak ditemukan",
+    "link": "Tautan tidak diterima",
+    "nip": "NIP tidak sah",
+    "nip_number": "NIP tersimpan sebagai angka",
+    "item_id": "ID Informasi tidak sah",
+    "unknown_id": "ID Informasi tidak dikenal register",
+    "already_decided": "Informasi sudah diputuskan sebelumnya",
+    "duplicate_id": "ID Informasi ganda",
+    "duplicate_item": "Baris ganda dalam formulir",
+    "duplicate_column": "Judul kolom ganda",
     "missing_column": "Kolom wajib tidak ada",
     "missing_meta": "Data isian di atas tabel tidak lengkap",
-    "duplicate_column": "Judul kolom ganda",
-    "forbidden": "Isian dilarang",
-    "unknown_id": "ID Informasi tidak dikenal",
+    "no_header": "Baris judul kolom tidak ditemukan",
+    "empty_form": "Formulir kosong",
+    "unreadable": "Berkas tidak dapat dibaca",
+    "empty_file": "Berkas kosong",
+    "truncated": "Berkas rusak atau terpotong",
+    "not_xlsx": "Berkas bukan buku kerja .xlsx",
+    "xls": "Buku kerja Excel lama (.xls)",
+    "ods": "Buku kerja OpenDocument (.ods)",
+    "macro": "Buku kerja bermakro (.xlsm)",
+    "encrypted": "Buku kerja berkata sandi",
+    "too_large": "Berkas terlalu besar",
+    "unpacked_too_large": "Isi berkas terlalu besar",
+    "sheet_too_large": "Lembar terisi sampai sel yang sangat jauh",
+    "xml_unsafe": "Isi berkas tidak aman",
 }
 
 

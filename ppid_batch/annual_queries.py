@@ -38,12 +38,17 @@ def _day(value: Any) -> dt.date:
 
 
 def _rejections(conn: sa.Connection) -> dict[tuple[int | None, str], tuple[int, tuple[str, ...]]]:
-    """(run, file) → (number of errors, error types) of each rejected form, from the audit log."""
+    """(run, file) → (number of errors, error types) of each rejected form or sheet.
+
+    From the audit log; an approval sheet's rejection records its count, not its types.
+    """
     import json
 
     out = {}
     rows = conn.execute(
-        sa.select(events.c.run_id, events.c.detail).where(events.c.action == "submission_rejected")
+        sa.select(events.c.run_id, events.c.detail).where(
+            events.c.action.in_(("submission_rejected", "approval_sheet_rejected"))
+        )
     ).all()
     for row in rows:
         detail = json.loads(row.detail or "{}")
@@ -104,6 +109,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
         sheets = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
         for a in sheets:
             ds = by_sheet.get(a["sha256"], [])
+            errors, types = rejections.get((a["run_id"], a["file_name"]), (0, ()))
             forms[a["run_id"]].append(
                 FormFact(
                     file=a["file_name"],
@@ -111,6 +117,8 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                     received_on=_day(a["received"]),
                     accepted=a["verdict"] != "rejected",
                     items=len(ds),
+                    errors=errors if a["verdict"] == "rejected" else 0,
+                    error_types=types,
                 )
             )
             if ds:

@@ -198,7 +198,7 @@ def write_reports(
     if store is not None:
         facts = load_facts(store, year, today=today, similarity_threshold=threshold)
     elif database_exists(config.database_url):
-        with Store.open(config.database_url) as opened:
+        with Store.open(config.database_url, migrate_schema=False) as opened:
             facts = load_facts(opened, year, today=today, similarity_threshold=threshold)
     else:
         facts = build_facts(year, items=(), today=today)

@@ -9,6 +9,7 @@ Agg canvas, never pyplot, so no global backend or figure state is touched.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ JENIS_COLOURS = {
 }
 OUTCOME_COLOURS = ("#3a9d5d", "#b23a48", "#9a9a9a")
 BAR_COLOUR = "#1f5f8b"
+LABEL_WIDTH = 28  # characters per line of a bar's label
 MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
 CHART_FILES = {
     "per_bulan": "Grafik-{year}-Informasi-per-Bulan.png",
@@ -132,8 +134,11 @@ def _hbar_chart(
     values = tuple(v for _, v in pairs)
 
     def draw(ax) -> None:  # type: ignore[no-untyped-def]
-        # Reversed so the first category sits on top, as it is read.
-        ax.barh(list(reversed(categories)), list(reversed(values)), color=list(reversed(colours)))
+        # Reversed so the first category sits on top, as it is read; long unit names are
+        # wrapped so the bars keep most of the width.
+        labels = [textwrap.fill(c, LABEL_WIDTH) for c in reversed(categories)]
+        ax.barh(range(len(labels)), list(reversed(values)), color=list(reversed(colours)))
+        ax.set_yticks(range(len(labels)), labels)
         for y, v in enumerate(reversed(values)):
             ax.text(v, y, f" {v}", va="center", fontsize=9)
         ax.set_title(title)

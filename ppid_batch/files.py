@@ -9,6 +9,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def _fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -31,6 +40,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
+            # mkstemp makes the file 0600; outputs are for every staff account the umask allows.
+            os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:

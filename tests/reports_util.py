@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import os
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from ppid_batch.annual import (
     AnnualFacts,
@@ -117,30 +113,6 @@ def year_2025() -> AnnualFacts:
         near_duplicates=1,
         today=D(2026, 1, 15),
     )
-
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-
-
-def assert_golden(request: pytest.FixtureRequest, name: str, text: str) -> None:
-    """Compare `text` exactly with tests/golden/<name>.
-
-    Rewrite with `pytest --update-golden` (when the option is registered) or
-    UPDATE_GOLDEN=1; review the diff before committing.
-    """
-    path = GOLDEN / name
-    update = request.config.getoption("--update-golden", default=False)
-    if update or os.environ.get("UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path} is missing; run the test once with UPDATE_GOLDEN=1"
-    expected = path.read_text(encoding="utf-8")
-    diff = "".join(
-        difflib.unified_diff(
-            expected.splitlines(True), text.splitlines(True), str(path), "hasil", n=1
-        )
-    )
-    assert text == expected, diff
 
 
 def library_year(store: Any, config: Any) -> None:
@@ -296,3 +268,91 @@ def library_year(store: Any, config: Any) -> None:
     night(D(2025, 3, 10), n2)
     night(D(2025, 6, 2), n3)
     night(D(2025, 6, 20), n4)
+
+
+FORM_HEADER = (
+    "No", "Ringkasan Isi Informasi", "Pejabat/Unit/Satuan Kerja yang Menguasai Informasi",
+    "Penanggung Jawab Pembuatan atau Penerbitan Informasi", "Waktu Pembuatan Informasi",
+    "Tempat Pembuatan Informasi", "Bentuk Informasi yang Tersedia",
+    "Jangka Waktu Penyimpanan atau Retensi Arsip", "Jenis Informasi",
+    "Dasar Hukum Pengecualian",
+)  # fmt: skip
+
+
+def write_form(path: Path, unit: str, filled: dt.date, rows: list[tuple[Any, ...]]) -> Path:
+    """A Form Daftar Informasi Publik as a clerk fills it in Excel (openpyxl)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Form DIP"
+    ws.append(["FORMULIR DAFTAR INFORMASI PUBLIK"])
+    ws.append([])
+    ws.append(["Unit Kerja / Subbagian", unit])
+    ws.append(["Nama Petugas", "Rina Marlina"])
+    ws.append(["Tanggal Pengisian", dt.datetime.combine(filled, dt.time())])
+    ws.append([])
+    ws.append(list(FORM_HEADER))
+    for n, (ringkasan, jenis, *rest) in enumerate(rows, 1):
+        bentuk = rest[0] if rest else "Softcopy"
+        dasar = rest[1] if len(rest) > 1 else None
+        ws.append([n, ringkasan, unit, f"Kepala {unit}", "Februari 2025", "Mesuji", bentuk,
+                   "5 Tahun", jenis, dasar])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def cli_year(ws: Path, scratch: Path) -> list[Any]:
+    """Four nights of 2025 through `ppid-batch run --now …`, with the sheets filled by hand.
+
+    Night 1 (3 March): Hukum sends 3 items, Keuangan 2 (one Dikecualikan); a Teknis
+    form with a wrong jenis and a missing ringkasan is rejected. Night 2 (10 March):
+    the Atasan PPID's sheet, dated 7 March, approves all but the last row. Night 3
+    (2 June): Teknis sends again (one row twice, one nearly the same as a Hukum
+    item). Night 4 (20 June): the new sheet, dated 16 June, approves all but its
+    last row.
+    """
+    from batch_util import drop, run_cli
+
+    from ppid_batch.demo import fill_approval_sheet
+
+    results = []
+
+    def night(day: str, files: list[Path]) -> None:
+        drop(ws, files)
+        result = run_cli(ws, now=f"{day}T01:00:00")
+        assert result.exit_code in (0, 1), result.output
+        results.append(result)
+
+    def sheet(made: str, decided: dt.date) -> Path:
+        generated = ws / "output" / "persetujuan" / f"Lembar-Persetujuan-{made}.xlsx"
+        target = scratch / f"Lembar-Persetujuan-{made}-diisi.xlsx"
+        fill_approval_sheet(generated, target, atasan="Ahmad Atasan", day=decided, refuse=1)
+        return target
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    night("2025-03-03", [
+        write_form(scratch / "Form-DIP-Hukum.xlsx", HUKUM, D(2025, 3, 1), [
+            ("Laporan Keuangan Tahunan KPU Kabupaten Mesuji 2024", "Berkala"),
+            ("Daftar Pemilih Tetap per kecamatan", "Setiap Saat"),
+            ("Notula rapat pleno penetapan", "Setiap Saat", "Hardcopy"),
+        ]),
+        write_form(scratch / "Form-DIP-Keuangan.xlsx", KEUANGAN, D(2025, 3, 1), [
+            ("Data gaji pegawai", "Dikecualikan", "Softcopy", "Pasal 17 huruf h UU 14/2008"),
+            ("Rencana Kerja dan Anggaran 2025", "Berkala"),
+        ]),
+        write_form(scratch / "Form-DIP-Teknis.xlsx", TEKNIS, D(2025, 3, 1), [
+            ("Jadwal tahapan pemilihan", "Rahasia"),
+            (None, "Berkala"),
+        ]),
+    ])  # fmt: skip
+    night("2025-03-10", [sheet("2025-03-03", D(2025, 3, 7))])
+    night("2025-06-02", [
+        write_form(scratch / "Form-DIP-Teknis-revisi.xlsx", TEKNIS, D(2025, 5, 28), [
+            ("Pengumuman penetapan hasil pemilu", "Serta Merta", "Softcopy dan Hardcopy"),
+            ("laporan keuangan tahunan KPU Kab. Mesuji 2024", "Berkala"),
+            ("Pengumuman penetapan hasil pemilu", "Serta Merta", "Softcopy dan Hardcopy"),
+        ]),
+    ])  # fmt: skip
+    night("2025-06-20", [sheet("2025-06-02", D(2025, 6, 16))])
+    return results

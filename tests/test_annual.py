@@ -40,7 +40,7 @@ def test_counts_per_unit_jenis_bentuk_and_month() -> None:
 def test_outcomes_durations_and_nota_dinas() -> None:
     facts = year_2025()
     assert (facts.approved, facts.refused, facts.pending) == (4, 2, 1)
-    assert facts.outcomes == (("Disetujui", 4), ("Ditolak", 2), ("Belum diputuskan", 1))
+    assert facts.outcomes == (("Disetujui", 4), ("Tidak disetujui", 2), ("Belum diputuskan", 1))
     # decided: 7,7,7,7 (March) and 18,18 (June) days after submission
     assert facts.median_days_to_decision == 7.0
     # documented by Nota Dinas: items 1, 4, 5 after 7 days, item 6 after 18 → median 7
@@ -125,3 +125,11 @@ def test_arahan_themes_by_keyword(arahan: str | None, theme: str) -> None:
 def test_error_label_keeps_unknown_slugs_visible() -> None:
     assert error_label("required") == "Kolom wajib tidak diisi"
     assert error_label("something_new") == "something_new"
+
+
+def test_every_slug_of_intake_and_validation_has_an_indonesian_label() -> None:
+    from ppid_batch.annual import ERROR_LABELS
+    from ppid_batch.intake import MESSAGES
+    from ppid_batch.validate import TEMPLATES
+
+    assert (set(TEMPLATES) | set(MESSAGES)) - set(ERROR_LABELS) == set()

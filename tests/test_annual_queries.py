@@ -55,3 +55,33 @@ def test_the_running_year_stops_at_today(year_store: Store) -> None:
     assert (facts.items_total, facts.approved, facts.pending) == (5, 0, 5)
     assert [r.run_id for r in facts.runs] == [1]
     assert facts.nota_dinas == () and facts.changes == ()
+
+
+def test_a_rejected_approval_sheet_is_listed_with_its_error_count(config: Config) -> None:
+    from store_util import approval_report
+
+    from ppid_batch.approve import apply_approval
+    from ppid_batch.models import Finding
+
+    with Store.open(config.database_url) as store:
+        library_year(store, config)
+        run_id = store.start_run()
+        bad = Finding("required", "Nama Atasan PPID wajib diisi", field="atasan")
+        sheet = approval_report(
+            [("DIP-2025-0003", "YA", None)],
+            name="Lembar-tanpa-nama.xlsx",
+            atasan=None,
+            tanggal=dt.date(2025, 7, 1),
+            errors=[bad],
+        )
+        apply_approval(store, sheet, run_id=run_id, received=dt.date(2025, 7, 1))
+        store.finish_run(run_id, "ok", {})
+        facts = load_facts(store, 2025, today=TODAY, similarity_threshold=90)
+    [form_dip, persetujuan] = facts.rejected_forms
+    assert (form_dip.file, form_dip.errors) == ("Form-DIP-Teknis.xlsx", 3)
+    assert (persetujuan.file, persetujuan.kind, persetujuan.errors) == (
+        "Lembar-tanpa-nama.xlsx",
+        "persetujuan",
+        1,
+    )
+    assert facts.pending == 1  # nothing was applied from the rejected sheet

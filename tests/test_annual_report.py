@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from docs_util import docx_text, xlsx_text
-from reports_util import assert_golden, year_2025
+from reports_util import year_2025
 
 from ppid_batch.annual import build_facts
 from ppid_batch.annual_report import days_text, report_context, write_annual_report
@@ -20,7 +21,7 @@ TODAY = dt.date(2026, 1, 15)
 
 @pytest.mark.slow  # about 3 s: two renders, and the first matplotlib import of the session
 def test_report_text_golden_charts_embedded_and_deterministic(
-    config: Config, tmp_path: Path, request: pytest.FixtureRequest
+    config: Config, tmp_path: Path, golden: Callable[[str, str], None]
 ) -> None:
     path, charts = write_annual_report(year_2025(), config, tmp_path / "a", today=TODAY)
     again, _ = write_annual_report(year_2025(), config, tmp_path / "b", today=TODAY)
@@ -32,7 +33,7 @@ def test_report_text_golden_charts_embedded_and_deterministic(
         embedded = {z.read(n) for n in media}
     assert len(media) == 3
     assert embedded == {c.path.read_bytes() for c in charts.values()}
-    assert_golden(request, "laporan-tahunan-2025.txt", docx_text(data))
+    golden("laporan/laporan-tahunan-2025.txt", docx_text(data))
 
 
 def test_a_year_without_activity_says_so_plainly(config: Config, tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def _dump(path: Path) -> str:
 
 
 def test_write_reports_from_the_register_golden(
-    config: Config, request: pytest.FixtureRequest
+    config: Config, golden: Callable[[str, str], None]
 ) -> None:
     from reports_util import library_year
 
@@ -88,12 +89,12 @@ def test_write_reports_from_the_register_golden(
         "Grafik-2025-Informasi-per-Unit.png",
         "Grafik-2025-Keputusan.png",
     ]
-    assert_golden(request, "register-laporan-tahunan-2025.txt", _dump(paths[1]))
+    golden("laporan/register-laporan-tahunan-2025.txt", _dump(paths[1]))
     # the register gives the same matrix as the hand-made facts of the same year
-    assert_golden(request, "matriks-kegiatan-2025.txt", xlsx_text(paths[0]))
+    golden("laporan/matriks-kegiatan-2025.txt", xlsx_text(paths[0]))
 
 
-def test_report_command(config: Config, request: pytest.FixtureRequest) -> None:
+def test_report_command(config: Config, golden: Callable[[str, str], None]) -> None:
     from click.testing import CliRunner
     from reports_util import library_year
 
@@ -118,9 +119,7 @@ def test_report_command(config: Config, request: pytest.FixtureRequest) -> None:
         )
     ]
     # the same register and day give the same document as the library call
-    assert_golden(
-        request, "register-laporan-tahunan-2025.txt", _dump(folder / "Laporan-Tahunan-2025.docx")
-    )
+    golden("laporan/register-laporan-tahunan-2025.txt", _dump(folder / "Laporan-Tahunan-2025.docx"))
     bad = runner.invoke(cli, ["report", "--now", "15/01/2026", "-w", ws])
     assert bad.exit_code == 2
     assert bad.output == (
@@ -169,3 +168,66 @@ def test_write_reports_within_the_runs_open_store_into_another_folder(
     assert {p.parent for p in paths} == {tmp_path / "uji"}
     assert len(paths) == 5
     assert not (config.output_dir / "laporan").exists()
+
+
+@pytest.mark.slow
+def test_fixture_year_through_the_cli_golden(
+    tmp_path: Path, golden: Callable[[str, str], None]
+) -> None:
+    """Four nights of `ppid-batch run --now …`, then `ppid-batch report --year 2025`."""
+    from batch_util import make_workspace
+    from click.testing import CliRunner
+    from reports_util import cli_year
+
+    from ppid_batch.cli import cli
+
+    ws = make_workspace(tmp_path / "ws")
+    nights = cli_year(ws, tmp_path / "diisi")
+    assert [r.exit_code for r in nights] == [1, 0, 0, 0]  # night 1 rejects the Teknis form
+    folder = ws / "output" / "laporan"
+    # each night refreshes the running year's records as of that night
+    assert "Keadaan per 20 Juni 2025" in _dump(folder / "Laporan-Tahunan-2025.docx")
+    register = ws / "output" / "register" / "Daftar-Informasi-Publik-2025.xlsx"
+    history = xlsx_text(register).split("== sheet 'Riwayat Perubahan'")[1]
+    assert "'Dipindahkan ke Daftar Usulan Informasi yang Dikecualikan'" in history
+    result = CliRunner().invoke(
+        cli, ["report", "--year", "2025", "--now", "2026-01-15", "-w", str(ws)]
+    )
+    assert result.exit_code == 0, result.output
+    golden("laporan/cli-laporan-tahunan-2025.txt", _dump(folder / "Laporan-Tahunan-2025.docx"))
+    golden(
+        "laporan/cli-matriks-kegiatan-2025.txt", xlsx_text(folder / "Matriks-Kegiatan-2025.xlsx")
+    )
+
+
+def test_report_reads_an_old_register_without_migrating_it(config: Config) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    import sqlalchemy as sa
+    from click.testing import CliRunner
+
+    from ppid_batch.cli import cli
+    from ppid_batch.store import create_v1, schema_version
+
+    db = config.var_dir / "ppid.sqlite"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        create_v1(conn)
+        conn.execute(sa.insert(schema_version).values(version=1, applied_at="2025-01-01T00:00"))
+    engine.dispose()
+
+    def dump() -> list[str]:
+        # the content, not the bytes: opening switches the file to WAL (header bytes 18-19)
+        with closing(sqlite3.connect(db)) as conn:
+            return list(conn.iterdump())
+
+    before = dump()
+    ws = str(config.workspace)
+    result = CliRunner().invoke(cli, ["report", "--year", "2025", "--now", "2026-01-15", "-w", ws])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Galat: Register perlu diperbarui; jalankan 'ppid-batch run' terlebih dahulu.\n"
+    )
+    assert dump() == before

@@ -45,7 +45,7 @@ def test_per_unit_and_outcome_data_and_bytes_are_deterministic(tmp_path: Path) -
     second = write_charts(year_2025(), tmp_path / "b")
     assert first["per_unit"].categories == (HUKUM, KEUANGAN, TEKNIS)
     assert first["per_unit"].series == (("Jumlah", (3, 2, 2)),)
-    assert first["keputusan"].categories == ("Disetujui", "Ditolak", "Belum diputuskan")
+    assert first["keputusan"].categories == ("Disetujui", "Tidak disetujui", "Belum diputuskan")
     assert first["keputusan"].series == (("Jumlah", (4, 2, 1)),)
     for key in ("per_bulan", "per_unit", "keputusan"):
         assert first[key].path.read_bytes() == second[key].path.read_bytes(), key

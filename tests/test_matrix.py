@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from docs_util import xlsx_text
-from reports_util import assert_golden, year_2025
+from reports_util import year_2025
 
 from ppid_batch.annual import build_facts
 from ppid_batch.config import Config
@@ -46,7 +46,7 @@ def test_days_between_are_a_range_when_items_waited_differently(config: Config) 
 
 
 def test_matrix_workbook_golden_and_byte_identical(
-    config: Config, tmp_path: Path, request: pytest.FixtureRequest
+    config: Config, tmp_path: Path, golden: Callable[[str, str], None]
 ) -> None:
     first = write_matrix(year_2025(), config, tmp_path / "a")
     second = write_matrix(year_2025(), config, tmp_path / "b")
@@ -54,7 +54,7 @@ def test_matrix_workbook_golden_and_byte_identical(
     assert first.read_bytes() == second.read_bytes()
     text = xlsx_text(first)
     assert "\t".join(HEADERS) not in text  # one cell per header, checked in the golden dump
-    assert_golden(request, "matriks-kegiatan-2025.txt", text)
+    golden("laporan/matriks-kegiatan-2025.txt", text)
 
 
 def test_a_year_without_runs_says_so(config: Config, tmp_path: Path) -> None:
