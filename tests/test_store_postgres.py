@@ -2,7 +2,7 @@
 
 A throwaway cluster is made with the server binaries (Debian package `postgresql`)
 in a temporary directory, listens only on a unix socket there, and is removed at
-the end of the session. Each test gets a fresh schema. The tests are skipped
+the end of the session. Each test gets an empty register. The tests are skipped
 only when the server binaries are not installed.
 """
 
