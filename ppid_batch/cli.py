@@ -265,11 +265,12 @@ def _against_register(report: Any, workspace: Path | None) -> Any:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="BERKAS...")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (satu objek per berkas).")
 @click.option(
     "--koreksi",
     type=click.Path(path_type=Path),
+    metavar="FOLDER",
     default=None,
     help="Tulis salinan koreksi <berkas>-koreksi.xlsx bagi berkas yang belum benar ke folder ini.",
 )
