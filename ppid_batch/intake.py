@@ -32,6 +32,7 @@ MAX_SHEET_CELLS = 2_000_000
 # (patterns start with a literal so the regex engine can skip ahead: 4x faster than \s)
 _FAR_ROW = re.compile(rb'r="[A-Z]{1,3}(\d{5,7})"')
 _WIDE_COL = re.compile(rb'r="([A-Z]{2,3})\d')
+_FAR_OR_WIDE = re.compile(rb'r="(?:[A-Z]{1,3}\d{5}|[A-Z]{2})')  # one pass for the usual none
 _NEAR_ROWS, _NEAR_COLS = 9999, 26
 _WORKBOOK_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -140,13 +141,6 @@ def _content_types(zf: zipfile.ZipFile, data: bytes) -> list[str]:
     return [el.get("ContentType", "") for el in root.iter() if el.get("ContentType")]
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """Yield a member's real content in chunks, from its compressed bytes, whatever its
     header claims the uncompressed size is (a lying header is how zip bombs get past)."""
@@ -199,10 +193,10 @@ def _scan_members(
                 return "unpacked_too_large", {"limit": limit / MB}
             if not is_xml:
                 continue
-            window = tail + chunk
+            window = tail + chunk if tail else chunk
             if any(marker in window for marker in _DTD_MARKERS):
                 return "xml_unsafe", {}
-            if is_sheet:
+            if is_sheet and _FAR_OR_WIDE.search(window):
                 far = _FAR_ROW.findall(window)
                 if far:
                     max_row = max(max_row, *(int(d) for d in set(far)))
@@ -227,15 +221,15 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
         names = {i.filename for i in infos}
         if len(infos) > MAX_MEMBERS:
             return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
-        if "mimetype" in names:
-            mimetype = zf.read("mimetype")[:200]
-            if b"opendocument" in mimetype:
-                return refuse("ods")
         if any(i.flag_bits & 0x1 for i in infos):
             return refuse("encrypted")
         if sum(i.file_size for i in infos) > max_unpacked_bytes:
             return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
         try:
+            if "mimetype" in names:
+                with zf.open("mimetype") as member:
+                    if b"opendocument" in member.read(200):  # only its first bytes
+                        return refuse("ods")
             if "[Content_Types].xml" not in names:
                 return refuse("not_xlsx", hint=" (arsip zip biasa)")
             types = [t.lower() for t in _content_types(zf, data)]

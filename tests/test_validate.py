@@ -185,3 +185,39 @@ def test_validate_files_gives_the_same_reports_as_validate_file(tmp_path: Path) 
     one_by_one = [validate_file(p) for p in paths]
     for batch_rows in (1, 5, 20_000):
         assert list(validate_files(paths, batch_rows=batch_rows)) == one_by_one
+
+
+@pytest.mark.slow
+def test_damaged_workbooks_never_raise(tmp_path: Path) -> None:
+    """Random byte damage, truncation and broken XML give findings, never an exception."""
+    import random
+
+    from badfiles import _members, _rezip
+
+    from ppid_batch.feedback import write_corrected_copy
+
+    base = write_form(Form(), tmp_path / "base.xlsx").read_bytes()
+    members = _members(base)
+    rnd = random.Random(3)
+    path = tmp_path / "damaged.xlsx"
+    seen = set()
+    for i in range(60):
+        if i % 3 == 0:
+            data = bytearray(base)
+            for _ in range(rnd.randint(1, 20)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        elif i % 3 == 1:
+            data = bytearray(base[: rnd.randrange(len(base))])
+        else:
+            parts = dict(members)
+            name = rnd.choice(sorted(parts))
+            xml = bytearray(parts[name])
+            for _ in range(rnd.randint(1, 10)):
+                xml[rnd.randrange(len(xml))] = rnd.choice(b'<>&"=/ aZ09\x00\xff')
+            parts[name] = bytes(xml)
+            data = bytearray(_rezip(parts))
+        path.write_bytes(bytes(data))
+        report = validate_file(path)
+        seen.update(f.type for f in report.errors)
+        write_corrected_copy(report, tmp_path / "out")
+    assert {"truncated", "unreadable"} <= seen
