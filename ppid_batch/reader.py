@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -30,6 +31,32 @@ def column_letter(index: int) -> str:
 
 def cell_ref(row0: int, col0: int) -> str:
     return f"{column_letter(col0)}{row0 + 1}"
+
+
+class CellRefs(Mapping[str, str]):
+    """Field key → Excel cell reference of one table row (an item's `_cells`).
+
+    Computed on access from the column letters shared by the whole sheet: a batch makes one
+    per row, and only the few rows a later step points at ever ask for a reference.
+    """
+
+    __slots__ = ("_letters", "_row")
+
+    def __init__(self, letters: Mapping[str, str], row: str) -> None:
+        self._letters = letters
+        self._row = row
+
+    def __getitem__(self, key: str) -> str:
+        return self._letters[key] + self._row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._letters)
+
+    def __len__(self) -> int:
+        return len(self._letters)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 @dataclass

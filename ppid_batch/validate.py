@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from . import normalize as nz
 from .config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from .intake import check_file
 from .models import Finding, SheetReport
-from .reader import COMBINED, SheetRead, cell_ref, column_letter, read_sheet
+from .reader import COMBINED, CellRefs, SheetRead, cell_ref, column_letter, read_sheet
 from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message
 from .schema import Field
 
@@ -321,24 +320,22 @@ def _sort_key(f: Finding) -> tuple[int, int, int, str]:
 
 def _items(sheet: _Sheet) -> tuple[dict[str, Any], ...]:
     keys = [f.key for f in sheet.fields]
-    present = tuple(k for k in keys if k in sheet.values)
-    letters = [column_letter(sheet.column_of(k)[0]) for k in present]
-    absent = dict.fromkeys(k for k in keys if k not in sheet.values)
-    name = sheet.sr.sheet
-    columns = [sheet.values[k] for k in present]
-    value_rows = zip(*columns, strict=True) if present else repeat(())
-    items = []
-    # built with zip/map rather than comprehensions: this runs for every row of every form
-    for r, values in zip(sheet.rows, value_rows, strict=False):  # repeat(()) is endless
-        excel_row = r + 1
-        item = dict(zip(present, values, strict=True))
-        item.update(absent)
-        item["_sheet"] = name
-        item["_row"] = excel_row
-        refs = map(add, letters, repeat(str(excel_row)))
-        item["_cells"] = dict(zip(present, refs, strict=True))
-        items.append(item)
-    return tuple(items)
+    present = [k for k in keys if k in sheet.values]
+    absent = [k for k in keys if k not in sheet.values]
+    letters = {k: column_letter(sheet.column_of(k)[0]) for k in present}
+    excel_rows = [r + 1 for r in sheet.rows]
+    # this runs for every row of every form: each item is one dict(zip(...)) over a row of
+    # column values, and its cell references are only worked out if somebody asks for them
+    cells = map(CellRefs, repeat(letters), map(str, excel_rows))
+    rows = zip(
+        *(sheet.values[k] for k in present),
+        *(repeat(None) for _ in absent),
+        repeat(sheet.sr.sheet),
+        excel_rows,
+        cells,
+    )
+    names = (*present, *absent, "_sheet", "_row", "_cells")
+    return tuple(map(dict, map(zip, repeat(names), rows)))
 
 
 @dataclass
