@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import re
 import sys
@@ -13,6 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import normalize as nz
+from .reader import by_identity
 from .schema import Field, SheetSchema
 
 if "geopandas" not in sys.modules and importlib.util.find_spec("geopandas") is None:
@@ -85,24 +85,6 @@ TEMPLATES: dict[str, str] = {
 
 def message(slug: str, **fmt: Any) -> str:
     return TEMPLATES[slug].format(**fmt)
-
-
-def by_identity(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Cache on the first argument's identity. Schemas are loaded once, and hashing a frozen
-    dataclass re-hashes every nested field on each call (a third of a millisecond a form)."""
-    cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-
-    @functools.wraps(fn)
-    def cached(obj: Any, *args: Any) -> Any:
-        key = (id(obj), *args)
-        hit = cache.get(key)
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        value = fn(obj, *args)
-        cache[key] = (obj, value)  # holding obj keeps its id from being reused
-        return value
-
-    return cached
 
 
 # ---- the pandera schema, built from the YAML --------------------------------------------
