@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -136,13 +136,13 @@ def _pandera_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
         return out
     # one 2-D object block: half the construction time of a dict of columns
     block = np.empty((offsets[-1], len(keys)), dtype=object)
-    for n, sheet in enumerate(sheets):
-        for j, k in enumerate(keys):
-            block[offsets[n] : offsets[n + 1], j] = sheet.values[k]
+    for j, k in enumerate(keys):
+        block[:, j] = list(chain.from_iterable(sheet.values[k] for sheet in sheets))
     frame = pd.DataFrame(block, columns=list(keys), copy=False)
     pandera_schema = dataframe_schema(sheets[0].schema, keys)
     try:
-        pandera_schema.validate(frame, lazy=True)
+        # inplace: nothing is coerced, and the frame is not used afterwards (saves a copy)
+        pandera_schema.validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
     else:
