@@ -44,10 +44,11 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
 def _normalise_column(norm: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """Normalise a column, once per distinct value (categories repeat on every row)."""
     distinct = dict.fromkeys(raw)
-    if any(v.__class__ is bool for v in distinct):
+    if bool in set(map(type, distinct)):
         # TRUE == 1 as a dict key: keep them apart the slow way
         return [None if v == "" else norm(v) for v in raw]
-    mapping = {v: None if v == "" else norm(v) for v in distinct}
+    # every normaliser maps "" (calamine's empty cell) to None already
+    mapping = dict(zip(distinct, map(norm, distinct), strict=True))
     return list(map(mapping.__getitem__, raw))
 
 
@@ -216,9 +217,13 @@ def _cross_findings(sheet: _Sheet, meta: Mapping[str, Any]) -> list[Finding]:
     if filled is not None and waktu is not None:
         from .dates import format_date_id
 
-        for i, iso in enumerate(waktu):
+        late = set()
+        for iso in dict.fromkeys(waktu):  # a form repeats few dates: decide each once
             p = nz.partial(iso) if iso else None
             if p is not None and p.earliest() > filled:
+                late.add(iso)
+        for i, iso in enumerate(waktu):
+            if iso in late:
                 out.append(
                     sheet.finding(
                         "date_after_filling", "waktu_pembuatan", i, tanggal=format_date_id(filled)
