@@ -2,7 +2,7 @@
 
 A throwaway cluster is made with the server binaries (Debian package `postgresql`)
 in a temporary directory, listens only on a unix socket there, and is removed at
-the end of the session. Each test gets a fresh schema. The tests are skipped
+the end of the session. Each test gets an empty register. The tests are skipped
 only when the server binaries are not installed.
 """
 
@@ -628,8 +628,12 @@ def test_the_nightly_batch_writes_the_same_outputs_on_both_databases(
     lite, server = make_workspace(tmp_path / "sqlite"), make_workspace(tmp_path / "postgres")
     point_workspace_at(server, pg_url)
     urls = {lite: f"sqlite:///{lite / 'var' / 'ppid.sqlite'}", server: pg_url}
+    # two units' forms (fewer documents to write) and the example with errors
+    forms = [
+        p for p in examples() if "Keuangan" in p.name or "Teknis" in p.name or "perlu" in p.name
+    ]
     for ws in urls:
-        drop(ws, examples())
+        drop(ws, forms)
         night = run_cli(ws)
         assert night.exit_code == 1, night.output  # the example with errors is rejected
     assert not (server / "var" / "ppid.sqlite").exists()
