@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from . import normalize as nz
+from .reader import by_identity
 from .schema import Field, SheetSchema
 
 if "geopandas" not in sys.modules and importlib.util.find_spec("geopandas") is None:
@@ -87,24 +88,6 @@ def message(slug: str, **fmt: Any) -> str:
     return TEMPLATES[slug].format(**fmt)
 
 
-def by_identity(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Cache on the first argument's identity. Schemas are loaded once, and hashing a frozen
-    dataclass re-hashes every nested field on each call (a third of a millisecond a form)."""
-    cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-
-    @functools.wraps(fn)
-    def cached(obj: Any, *args: Any) -> Any:
-        key = (id(obj), *args)
-        hit = cache.get(key)
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        value = fn(obj, *args)
-        cache[key] = (obj, value)  # holding obj keeps its id from being reused
-        return value
-
-    return cached
-
-
 # ---- the pandera schema, built from the YAML --------------------------------------------
 
 
@@ -113,9 +96,12 @@ def _vectorised(name: str, ok: Callable[[str], bool]) -> pa.Check:
     on 200-row object columns by an order of magnitude (it re-infers the dtype per call)."""
 
     def check(series: pd.Series) -> pd.Series:
+        # iterating a Series boxes every element through ndarray.item; tolist() does not
+        values = series.to_numpy().tolist()
         # once per distinct value; empty cells are the `required` rule's business
-        verdict = {v: v is None or ok(v) for v in dict.fromkeys(series)}
-        return pd.Series(list(map(verdict.__getitem__, series)), index=series.index, dtype=bool)
+        verdict = {v: v is None or ok(v) for v in dict.fromkeys(values)}
+        passed = np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
+        return pd.Series(passed, index=series.index, copy=False)
 
     return pa.Check(check, name=name, ignore_na=False)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
-from operator import add
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from . import normalize as nz
 from .config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from .intake import check_file
 from .models import Finding, SheetReport
-from .reader import COMBINED, SheetRead, cell_ref, column_letter, read_sheet
+from .reader import COMBINED, CellRefs, SheetRead, cell_ref, column_letter, read_sheet
 from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message
 from .schema import Field
 
@@ -43,10 +44,11 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
 def _normalise_column(norm: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """Normalise a column, once per distinct value (categories repeat on every row)."""
     distinct = dict.fromkeys(raw)
-    if any(v.__class__ is bool for v in distinct):
+    if bool in set(map(type, distinct)):
         # TRUE == 1 as a dict key: keep them apart the slow way
         return [None if v == "" else norm(v) for v in raw]
-    mapping = {v: None if v == "" else norm(v) for v in distinct}
+    # every normaliser maps "" (calamine's empty cell) to None already
+    mapping = dict(zip(distinct, map(norm, distinct), strict=True))
     return list(map(mapping.__getitem__, raw))
 
 
@@ -135,13 +137,13 @@ def _pandera_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
         return out
     # one 2-D object block: half the construction time of a dict of columns
     block = np.empty((offsets[-1], len(keys)), dtype=object)
-    for n, sheet in enumerate(sheets):
-        for j, k in enumerate(keys):
-            block[offsets[n] : offsets[n + 1], j] = sheet.values[k]
+    for j, k in enumerate(keys):
+        block[:, j] = list(chain.from_iterable(sheet.values[k] for sheet in sheets))
     frame = pd.DataFrame(block, columns=list(keys), copy=False)
     pandera_schema = dataframe_schema(sheets[0].schema, keys)
     try:
-        pandera_schema.validate(frame, lazy=True)
+        # inplace: nothing is coerced, and the frame is not used afterwards (saves a copy)
+        pandera_schema.validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
     else:
@@ -215,9 +217,13 @@ def _cross_findings(sheet: _Sheet, meta: Mapping[str, Any]) -> list[Finding]:
     if filled is not None and waktu is not None:
         from .dates import format_date_id
 
-        for i, iso in enumerate(waktu):
+        late = set()
+        for iso in dict.fromkeys(waktu):  # a form repeats few dates: decide each once
             p = nz.partial(iso) if iso else None
             if p is not None and p.earliest() > filled:
+                late.add(iso)
+        for i, iso in enumerate(waktu):
+            if iso in late:
                 out.append(
                     sheet.finding(
                         "date_after_filling", "waktu_pembuatan", i, tanggal=format_date_id(filled)
@@ -321,24 +327,22 @@ def _sort_key(f: Finding) -> tuple[int, int, int, str]:
 
 def _items(sheet: _Sheet) -> tuple[dict[str, Any], ...]:
     keys = [f.key for f in sheet.fields]
-    present = tuple(k for k in keys if k in sheet.values)
-    letters = [column_letter(sheet.column_of(k)[0]) for k in present]
-    absent = dict.fromkeys(k for k in keys if k not in sheet.values)
-    name = sheet.sr.sheet
-    columns = [sheet.values[k] for k in present]
-    value_rows = zip(*columns, strict=True) if present else repeat(())
-    items = []
-    # built with zip/map rather than comprehensions: this runs for every row of every form
-    for r, values in zip(sheet.rows, value_rows, strict=False):  # repeat(()) is endless
-        excel_row = r + 1
-        item = dict(zip(present, values, strict=True))
-        item.update(absent)
-        item["_sheet"] = name
-        item["_row"] = excel_row
-        refs = map(add, letters, repeat(str(excel_row)))
-        item["_cells"] = dict(zip(present, refs, strict=True))
-        items.append(item)
-    return tuple(items)
+    present = [k for k in keys if k in sheet.values]
+    absent = [k for k in keys if k not in sheet.values]
+    letters = {k: column_letter(sheet.column_of(k)[0]) for k in present}
+    excel_rows = [r + 1 for r in sheet.rows]
+    # this runs for every row of every form: each item is one dict(zip(...)) over a row of
+    # column values, and its cell references are only worked out if somebody asks for them
+    cells = map(CellRefs, repeat(letters), map(str, excel_rows))
+    rows = zip(
+        *(sheet.values[k] for k in present),
+        *(repeat(None) for _ in absent),
+        repeat(sheet.sr.sheet),
+        excel_rows,
+        cells,
+    )
+    names = (*present, *absent, "_sheet", "_row", "_cells")
+    return tuple(map(dict, map(zip, repeat(names), rows)))
 
 
 @dataclass
@@ -424,6 +428,40 @@ def _read(path: Path, max_file_bytes: int, max_unpacked_bytes: int) -> SheetRepo
     return started
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector back while one file (or one batch) is worked on.
+
+    A form allocates thousands of lists, tuples and dicts that form no reference cycles
+    (reference counting frees them); each 700 allocations would start a collection, and
+    every hundredth of those walks the ~90 000 objects pandas and pandera keep alive: about
+    an eighth of a batch's time. Collection resumes between files, so any cycle made
+    meanwhile (an exception's traceback) is still freed a few milliseconds later.
+    """
+    if not gc.isenabled():  # the caller has its own policy
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _finish(pending: Sequence[SheetReport | _Pending]) -> list[SheetReport]:
+    """One pandera run per group of same-shaped sheets, then every report in input order."""
+    groups: dict[Any, list[_Pending]] = {}
+    for p in pending:
+        if isinstance(p, _Pending):
+            groups.setdefault(p.shape, []).append(p)
+    done: dict[int, SheetReport] = {}
+    for members in groups.values():
+        found = _pandera_findings([m.sheet for m in members])
+        for member, findings in zip(members, found, strict=True):
+            done[id(member)] = member.finish(findings)
+    return [p if isinstance(p, SheetReport) else done[id(p)] for p in pending]
+
+
 def validate_files(
     paths: Iterable[Path],
     *,
@@ -435,28 +473,19 @@ def validate_files(
     run per `batch_rows` rows (the nightly batch and `validate FILE...` use this)."""
     pending: list[SheetReport | _Pending] = []
     rows = 0
-
-    def flush() -> Iterator[SheetReport]:
-        groups: dict[Any, list[_Pending]] = {}
-        for p in pending:
-            if isinstance(p, _Pending):
-                groups.setdefault(p.shape, []).append(p)
-        done: dict[int, SheetReport] = {}
-        for members in groups.values():
-            found = _pandera_findings([m.sheet for m in members])
-            for member, findings in zip(members, found, strict=True):
-                done[id(member)] = member.finish(findings)
-        for p in pending:
-            yield p if isinstance(p, SheetReport) else done[id(p)]
-
     for path in paths:
-        started = _read(path, max_file_bytes, max_unpacked_bytes)
+        with _collector_paused():
+            started = _read(path, max_file_bytes, max_unpacked_bytes)
         pending.append(started)
         rows += len(started.sheet.rows) if isinstance(started, _Pending) else 0
         if rows >= batch_rows:
-            yield from flush()
+            with _collector_paused():
+                reports = _finish(pending)
+            yield from reports
             pending, rows = [], 0
-    yield from flush()
+    with _collector_paused():
+        reports = _finish(pending)
+    yield from reports
 
 
 def validate_file(
@@ -466,7 +495,5 @@ def validate_file(
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
 ) -> SheetReport:
     """Safe intake, kind detection, reading, normalisation and validation of one workbook."""
-    started = _read(path, max_file_bytes, max_unpacked_bytes)
-    if isinstance(started, SheetReport):
-        return started
-    return started.finish(_pandera_findings([started.sheet])[0])
+    with _collector_paused():
+        return _finish([_read(path, max_file_bytes, max_unpacked_bytes)])[0]
