@@ -43,10 +43,11 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
 
 def _normalise_column(norm: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """Normalise a column, once per distinct value (categories repeat on every row)."""
-    distinct = dict.fromkeys(raw)
-    if bool in set(map(type, distinct)):
-        # TRUE == 1 as a dict key: keep them apart the slow way
+    if bool in set(map(type, raw)):
+        # TRUE == 1 == 1.0 as a dict key (whichever comes first wins): keep them apart the
+        # slow way. Checked on `raw`, not on the distinct keys, where a bool can hide.
         return [None if v == "" else norm(v) for v in raw]
+    distinct = dict.fromkeys(raw)
     # every normaliser maps "" (calamine's empty cell) to None already
     mapping = dict(zip(distinct, map(norm, distinct), strict=True))
     return list(map(mapping.__getitem__, raw))

@@ -259,3 +259,18 @@ def test_validation_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_boolean_after_an_equal_number_keeps_its_own_text() -> None:
+    """TRUE == 1.0 as a dict key: a column holding 1.0 before TRUE must not turn TRUE into '1'."""
+    from ppid_batch.normalize import to_text
+    from ppid_batch.validate import _normalise_column
+
+    assert _normalise_column(to_text, [1.0, True, 0.0, False, ""]) == [
+        to_text(1.0),
+        to_text(True),
+        to_text(0.0),
+        to_text(False),
+        None,
+    ]
+    assert to_text(True) != to_text(1.0)
