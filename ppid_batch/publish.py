@@ -244,18 +244,24 @@ def wrapped_lines(text: str, width: int) -> int:
     return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
 
 
-def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]) -> None:
-    """Give a row of wrapped cells the height its longest text needs.
+def row_height(values: Sequence[object], widths: Sequence[float]) -> float | None:
+    """Points a row of wrapped 10-point cells needs, or None when one line is enough.
 
     Neither Excel nor LibreOffice grows a row for wrapped text when opening a
-    generated file: without this, long ringkasan print over the rows below.
+    generated file: without this, long texts print over the rows below.
     """
     lines = max(
         (wrapped_lines(str(v), int(w)) for v, w in zip(values, widths, strict=True) if v),
         default=1,
     )
-    if lines > 1:
-        ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
+    return min(LINE_POINTS * lines + 3, 409) if lines > 1 else None
+
+
+def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]) -> None:
+    """Give a row of wrapped cells (xlsxwriter sheet) the height its longest text needs."""
+    height = row_height(values, widths)
+    if height is not None:
+        ws.set_row(row, height)
 
 
 def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> Any:
