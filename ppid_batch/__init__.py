@@ -1,11 +1,40 @@
 """ppid-batch: the PPID documentation SOP of KPU Kabupaten Mesuji as a nightly batch."""
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from .config import Config, load_config
-from .errors import ConfigError, LockedError, PpidError, TemplateError, UsageError
+from .errors import ConfigError, LockedError, PpidError, StoreError, TemplateError, UsageError
 from .models import Finding, RegisterItem, SheetReport
 from .schema import approval_schema, form_schema, load_schema
 
 __version__ = "0.1.0"
+
+# The stages pull in pandas, pandera, SQLAlchemy, docxtpl…; they load on first use so that
+# `ppid-batch run` on a quiet night stays fast (bench/bench_noop.py).
+_LAZY = {
+    "validate_file": "validate",
+    "validate_files": "validate",
+    "write_corrected_copy": "feedback",
+    "Store": "store",
+    "register_form": "register",
+    "check_approval": "approve",
+    "apply_approval": "approve",
+    "write_approval_sheet": "approval_sheet",
+    "write_register": "publish",
+    "write_reports": "annual_report",
+    "run": "pipeline",
+    "RunReport": "pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Config",
@@ -14,12 +43,25 @@ __all__ = [
     "LockedError",
     "PpidError",
     "RegisterItem",
+    "RunReport",
     "SheetReport",
+    "Store",
+    "StoreError",
     "TemplateError",
     "UsageError",
     "__version__",
+    "apply_approval",
     "approval_schema",
+    "check_approval",
     "form_schema",
     "load_config",
     "load_schema",
+    "register_form",
+    "run",
+    "validate_file",
+    "validate_files",
+    "write_approval_sheet",
+    "write_corrected_copy",
+    "write_register",
+    "write_reports",
 ]

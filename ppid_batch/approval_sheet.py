@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .dates import format_date_id
 from .files import atomic_write_bytes
 from .models import RegisterItem
+from .publish import fit_row
 from .schema import approval_schema, label_key
 from .store import fold, id_order
 
@@ -87,18 +88,25 @@ def apply_print_setup(ws: Worksheet, header_row: int, last_col: int) -> None:
 
 
 def _notes(items: Sequence[RegisterItem], given: Mapping[str, str] | None) -> dict[str, str]:
-    """Catatan Sistem: the caller's notes plus same-ringkasan items of other units."""
+    """Catatan Sistem: the caller's notes plus same-ringkasan items of other units.
+
+    An item the caller's note already names (similar.approval_notes names identical
+    ringkasan too) is not named a second time: one note per pair.
+    """
     notes = dict(given or {})
     by_text: dict[str, list[RegisterItem]] = {}
     for item in items:
         by_text.setdefault(fold(item.ringkasan), []).append(item)
     for group in by_text.values():
         for item in group:
-            others = [o for o in group if fold(o.unit) != fold(item.unit)]
+            named = notes.get(item.id, "")
+            others = [
+                o for o in group if fold(o.unit) != fold(item.unit) and f"{o.id} (" not in named
+            ]
             if others:
                 same = ", ".join(f"{o.id} ({o.unit})" for o in others)
                 text = f"Ringkasan sama dengan {same}."
-                notes[item.id] = f"{notes[item.id]} {text}" if item.id in notes else text
+                notes[item.id] = f"{named}; {text}" if named else text
     return notes
 
 
@@ -239,6 +247,9 @@ def write_approval_sheet(
                         ws.write_string(row, col, str(value), cell_fmt)
                     else:
                         ws.write_blank(row, col, None, cell_fmt)
+            shown = [None if c in (decision_col, arahan_col) else values.get(k)
+                     for c, k in enumerate(keys)]  # fmt: skip
+            fit_row(ws, row, shown, [f.width for f in schema.fields])
         last_row = HEADER_ROW + len(pending)
         ws.data_validation(
             HEADER_ROW + 1,

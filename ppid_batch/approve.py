@@ -24,6 +24,7 @@ from .store import (
     Store,
     approval_sheets,
     database_exists,
+    db_text,
     decisions,
     items,
 )
@@ -255,10 +256,11 @@ def apply_approval(
         raise ValueError(f"apply_approval needs a persetujuan report, got {report.kind!r}")
     name = report.path.name
     received = received or store.clock().date()
-    atasan = str(report.meta.get("atasan") or "").strip() or None
+    atasan = str(db_text(report.meta.get("atasan")) or "").strip() or None
     tanggal = report.meta.get("tanggal_persetujuan")
     tanggal = tanggal if isinstance(tanggal, dt.date) else None
     with store.begin() as conn:
+        store.lock_writers(conn)
         if store.submission_known(report.sha256):
             return ApprovalOutcome(
                 file=name, sha256=report.sha256, status="already_received", report=report
@@ -333,7 +335,7 @@ def apply_approval(
             if statuses[item_id]["status"] != "pending":
                 unchanged.append(item_id)
                 continue
-            arahan = str(row.get("arahan") or "").strip() or None
+            arahan = str(db_text(row.get("arahan")) or "").strip() or None
             common = {"decision": decision, "arahan": arahan, "atasan": atasan}
             updates.append({**common, "b_id": item_id, "status": STATUS_OF_DECISION[decision]})
             records.append(

@@ -134,13 +134,17 @@ def changes_from_store(
 
 
 def change_rows(changes: Sequence[ChangeFact]) -> list[dict[str, Any]]:
-    """Rows for publish.write_register(changes=...) and the run summary (Indonesian keys)."""
+    """Rows for publish.write_register(changes=...) and the run summary (Indonesian keys).
+
+    The date stays a `datetime.date`: each document writes it its own way
+    (`24 November 2026` for staff, ISO in run.json).
+    """
     return [
         dict(
             zip(
                 COLUMNS,
                 (
-                    c.changed_on.isoformat(),
+                    c.changed_on,
                     "" if c.run_id is None else str(c.run_id),
                     c.action,
                     c.item_id,

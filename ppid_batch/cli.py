@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -305,12 +306,12 @@ def _against_register(report: Any, workspace: Path | None) -> Any:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[BERKAS]...", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="BERKAS...")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON (satu objek per berkas).")
 @click.option(
     "--koreksi",
-    metavar="FOLDER",
     type=click.Path(path_type=Path),
+    metavar="FOLDER",
     default=None,
     help="Tulis salinan koreksi <berkas>-koreksi.xlsx bagi berkas yang belum benar ke folder ini.",
 )
@@ -483,15 +484,24 @@ def _parse_now(text: str | None) -> Any:
 @click.option(
     "--wait", is_flag=True, help="Bila proses lain sedang berjalan, tunggu sampai selesai."
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Buat juga salinan PDF dokumen melalui LibreOffice (sama dengan [batch] pdf = true).",
+)
 @click.option("--now", "now_text", hidden=True, help="Tanggal-waktu proses (untuk pengujian).")
 @handles_errors
-def run_command(workspace: Path | None, dry_run: bool, wait: bool, now_text: str | None) -> None:
+def run_command(
+    workspace: Path | None, dry_run: bool, wait: bool, pdf: bool, now_text: str | None
+) -> None:
     """Jalankan proses malam atas folder input/ (kode keluar: 0 semua diterima, 1 ada yang
     ditolak, 2 galat konfigurasi, 3 proses lain sedang berjalan)."""
     from .console import pick_progress, show_inputs
     from .pipeline import run
 
     config = _config(workspace)
+    if pdf:
+        config = dataclasses.replace(config, pdf=True)
     progress: Any = pick_progress()
     if os.environ.get(KILL_ENV):
         progress = _KillSwitch(progress, os.environ[KILL_ENV])

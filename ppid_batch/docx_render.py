@@ -54,6 +54,7 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "isi": None,
         "penutup": None,
         "jumlah": None,
+        "jumlah_dikecualikan": None,
         "butir": (ITEM_KEYS,),
     },
     "disposisi.docx": {

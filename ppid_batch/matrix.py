@@ -2,14 +2,14 @@
 
 The rows mirror the SOP's own table (No, Uraian Prosedur, Pelaksana,
 Kelengkapan, Waktu, Output, Keterangan) so the PPID can print it for the
-year's file without retyping anything.
+year's file without retyping anything. As in the SOP, 'No' is the step's
+number (1-3); the rows of one step in one run share a merged No/Uraian cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ from .annual import AnnualFacts, RunFact
 from .config import Config
 from .dates import format_date_id
 from .files import atomic_write_bytes
+from .publish import row_height
 
 SHEET = "Matriks Kegiatan"
 HEADERS = (
@@ -30,7 +31,7 @@ HEADERS = (
     "Keterangan",
 )
 WIDTHS = (5, 34, 26, 44, 30, 40, 30)
-LINE_HEIGHT = 12.75  # points per line of 10-11 pt text
+FONT = {"font_name": "Arial", "font_size": 10}  # the size row_height() counts lines for
 # The SOP's own wording of its three steps.
 STEPS = {
     1: "Mengumpulkan informasi publik yang dikuasai setiap unit kerja",
@@ -43,7 +44,7 @@ SHEET_NAME = "Lembar Persetujuan Atasan PPID"
 
 @dataclass(frozen=True)
 class MatrixRow:
-    no: int
+    run_id: int
     step: int
     uraian: str
     pelaksana: str
@@ -54,7 +55,7 @@ class MatrixRow:
 
     def cells(self) -> tuple[object, ...]:
         return (
-            self.no,
+            self.step,
             self.uraian,
             self.pelaksana,
             self.kelengkapan,
@@ -135,15 +136,15 @@ def _run_rows(run: RunFact, config: Config) -> list[tuple[int, str, str, str, st
 
 
 def matrix_rows(facts: AnnualFacts, config: Config) -> list[MatrixRow]:
-    """The matrix in order: runs by date, steps 1–3 within a run, numbered from 1."""
+    """The matrix in order: runs by date, steps 1–3 within a run."""
     rows: list[MatrixRow] = []
     for run in facts.runs:
         for step, pelaksana, kelengkapan, waktu, output, ket in _run_rows(run, config):
             rows.append(
                 MatrixRow(
-                    len(rows) + 1,
+                    run.run_id,
                     step,
-                    f"{step}. {STEPS[step]}",
+                    STEPS[step],
                     pelaksana,
                     kelengkapan,
                     waktu,
@@ -154,11 +155,16 @@ def matrix_rows(facts: AnnualFacts, config: Config) -> list[MatrixRow]:
     return rows
 
 
-def _lines(text: str, width: int) -> int:
-    """Lines a wrapped cell needs: xlsxwriter cannot measure text, and LibreOffice keeps
-    the default height for wrapped rows, so the rows are sized here (about one
-    character per unit of column width)."""
-    return sum(max(1, math.ceil(len(part) / max(width - 2, 1))) for part in text.split("\n"))
+def _step_groups(rows: Sequence[MatrixRow]) -> list[tuple[int, int]]:
+    """(first, last) index of each run of rows with the same run and step."""
+    groups: list[tuple[int, int]] = []
+    for i, row in enumerate(rows):
+        prev = rows[groups[-1][0]] if groups else None
+        if prev is not None and (prev.run_id, prev.step) == (row.run_id, row.step):
+            groups[-1] = (groups[-1][0], i)
+        else:
+            groups.append((i, i))
+    return groups
 
 
 def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
@@ -177,38 +183,51 @@ def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
             "created": dt.datetime.combine(facts.as_of, dt.time()),
         }
     )
-    title = wb.add_format({"bold": True, "font_size": 13})
-    plain = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    centre = wb.add_format({"text_wrap": True, "valign": "top", "align": "center", "border": 1})
+    title = wb.add_format({**FONT, "bold": True, "font_size": 13})
+    text = wb.add_format(FONT)
+    plain = wb.add_format({**FONT, "text_wrap": True, "valign": "top", "border": 1})
+    centre = wb.add_format(
+        {**FONT, "text_wrap": True, "valign": "top", "align": "center", "border": 1}
+    )
     head = wb.add_format(
-        {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "border": 1,
-         "bg_color": "#D9E1F2"}
+        {**FONT, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
+         "border": 1, "bg_color": "#D9E1F2"}
     )  # fmt: skip
     ws = wb.add_worksheet(SHEET)
     ws.write(0, 0, "MATRIKS KEGIATAN DAN PENUGASAN PENDOKUMENTASIAN INFORMASI PUBLIK", title)
-    ws.write(1, 0, f"{config.office.nama_satker} — Tahun {facts.year}")
-    ws.write(2, 0, f"Keadaan per {format_date_id(facts.as_of)}")
+    ws.set_row(0, 18)
+    ws.write(1, 0, f"{config.office.nama_satker} — Tahun {facts.year}", text)
+    ws.write(2, 0, f"Keadaan per {format_date_id(facts.as_of)}", text)
     header_row = 4
-    for col, (text, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
+    for col, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
         ws.set_column(col, col, width)
-        ws.write(header_row, col, text, head)
-    for r, row in enumerate(rows, header_row + 1):
-        lines = max(_lines(str(v), w) for v, w in zip(row.cells(), WIDTHS, strict=True))
-        ws.set_row(r, LINE_HEIGHT * lines + 3)
-        for col, value in enumerate(row.cells()):
-            # write_string: file names and numbers such as '1/HM.02-ND/…' stay text.
-            if isinstance(value, int):
-                ws.write_number(r, col, value, centre)
-            else:
-                ws.write_string(r, col, value, plain)
+        ws.write(header_row, col, label, head)
+    first_row = header_row + 1
+    for r, row in enumerate(rows, first_row):
+        height = row_height(row.cells(), WIDTHS)
+        if height is not None:
+            ws.set_row(r, height)
+        # write_string: file names and numbers such as '1/HM.02-ND/…' stay text.
+        for col, value in enumerate(row.cells()[2:], 2):
+            ws.write_string(r, col, str(value), plain)
+    for lo, hi in _step_groups(rows):
+        row = rows[lo]
+        if lo == hi:
+            ws.write_number(first_row + lo, 0, row.step, centre)
+            ws.write_string(first_row + lo, 1, row.uraian, plain)
+        else:
+            ws.merge_range(first_row + lo, 0, first_row + hi, 0, row.step, centre)
+            ws.merge_range(first_row + lo, 1, first_row + hi, 1, row.uraian, plain)
     if not rows:
         ws.write_string(
-            header_row + 1, 0, f"Tidak ada kegiatan pendokumentasian pada tahun {facts.year}."
+            header_row + 1, 0, f"Tidak ada kegiatan pendokumentasian pada tahun {facts.year}.", text
         )
     ws.freeze_panes(header_row + 1, 0)
     ws.repeat_rows(header_row)
     ws.set_landscape()
     ws.set_paper(9)  # A4
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     ws.fit_to_pages(1, 0)
+    ws.set_footer(f"&LMatriks Kegiatan dan Penugasan {facts.year}&RHalaman &P dari &N")
     wb.close()
     return atomic_write_bytes(Path(out_dir) / matrix_file_name(facts.year), buf.getvalue())

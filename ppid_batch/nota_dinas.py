@@ -12,7 +12,13 @@ from typing import Any
 
 from .config import Config
 from .dates import format_date_id
-from .document_fields import item_fields, office_fields, officer_fields, sort_key
+from .document_fields import (
+    DIKECUALIKAN,
+    item_fields,
+    office_fields,
+    officer_fields,
+    sort_key,
+)
 from .docx_render import LoadedTemplate, cached_template, render_to
 from .models import RegisterItem
 
@@ -75,6 +81,8 @@ def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
         "isi": nd.isi,
         "penutup": nd.penutup,
         "jumlah": len(items),
+        # Approved Dikecualikan items go to the exemption list, not the published register.
+        "jumlah_dikecualikan": sum(1 for item in items if item.jenis == DIKECUALIKAN),
         "butir": [item_fields(item, no) for no, item in enumerate(items, 1)],
     }
 

@@ -189,7 +189,7 @@ class _Sheet:
             for col, (key, width) in enumerate(self.columns):
                 value = rec.get(key, "")
                 if isinstance(value, str) and value:
-                    lines = max(lines, _wrapped_lines(value, width))
+                    lines = max(lines, wrapped_lines(value, width))
                 if key == "no":
                     ws.write_number(row, col, value, f["center"])
                 elif key == "tautan" and rec.get("tautan_web") and self._link_ok(value):
@@ -238,10 +238,30 @@ class _Sheet:
         ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
 
 
-def _wrapped_lines(text: str, width: int) -> int:
+def wrapped_lines(text: str, width: int) -> int:
     """How many lines `text` takes in a wrapped column `width` characters wide (an estimate)."""
     per_line = max(int(width * 1.1) - 1, 1)
     return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
+
+
+def row_height(values: Sequence[object], widths: Sequence[float]) -> float | None:
+    """Points a row of wrapped 10-point cells needs, or None when one line is enough.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text when opening a
+    generated file: without this, long texts print over the rows below.
+    """
+    lines = max(
+        (wrapped_lines(str(v), int(w)) for v, w in zip(values, widths, strict=True) if v),
+        default=1,
+    )
+    return min(LINE_POINTS * lines + 3, 409) if lines > 1 else None
+
+
+def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]) -> None:
+    """Give a row of wrapped cells (xlsxwriter sheet) the height its longest text needs."""
+    height = row_height(values, widths)
+    if height is not None:
+        ws.set_row(row, height)
 
 
 def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> Any:
@@ -260,30 +280,45 @@ def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> An
     return wb
 
 
-def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]]) -> None:
+# Column widths of the 'Riwayat Perubahan' sheet by changelog.COLUMNS key; others get 22.
+CHANGES_WIDTHS = {
+    "Tanggal": 17, "Proses Malam": 8, "Perubahan": 30, "ID Informasi": 15,
+    "Unit Kerja": 24, "Ringkasan Isi Informasi": 45, "Jenis Informasi": 13,
+}  # fmt: skip
+
+
+def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]], footer: str) -> None:
     """The 'Riwayat Perubahan' sheet: one row per change, columns in first-seen key order."""
     ws = wb.add_worksheet(CHANGES_SHEET)
     keys: list[str] = []
     for change in changes:
         keys.extend(k for k in change if k not in keys)
-    head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
-    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    font = {"font_name": "Arial", "font_size": 10, "border": 1, "text_wrap": True}
+    head = wb.add_format({**font, "bold": True, "bg_color": "#D9E1F2", "valign": "vcenter"})
+    cell = wb.add_format({**font, "valign": "top"})
+    widths = [CHANGES_WIDTHS.get(key, 22) for key in keys]
     for col, key in enumerate(keys):
-        ws.set_column(col, col, 22)
+        ws.set_column(col, col, widths[col])
         ws.write_string(0, col, key, head)
+    ws.set_row(0, 30)
     for row, change in enumerate(changes, 1):
+        texts = []
         for col, key in enumerate(keys):
             value = change.get(key)
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            if value is None or value == "":
-                ws.write_blank(row, col, None, cell)
+            text = format_date_id(value) if isinstance(value, dt.date) else str(value or "")
+            texts.append(text)
+            if text:
+                ws.write_string(row, col, text, cell)
             else:
-                ws.write_string(row, col, str(value), cell)
+                ws.write_blank(row, col, None, cell)
+        fit_row(ws, row, texts, widths)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
     ws.set_landscape()
     ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
 
 
 def _office_workbook(
@@ -305,7 +340,7 @@ def _office_workbook(
     sheet.signature(row + 1, config, today)
     sheet.print_setup(f"{doc_title} — {config.office.singkatan}")
     if changes is not None:
-        _changes_sheet(wb, changes)
+        _changes_sheet(wb, changes, f"{CHANGES_SHEET} {doc_title} — {config.office.singkatan}")
     wb.close()
     return buf.getvalue()
 

@@ -22,6 +22,7 @@ from .store import (
     IN_CHUNK,
     ITEM_FIELDS,
     Store,
+    db_text,
     dumps,
     format_item_id,
     item_history,
@@ -82,7 +83,7 @@ def _iso(value: object) -> str:
 def _values(row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in ITEM_FIELDS:
-        value = row.get(key)
+        value = db_text(row.get(key))
         if isinstance(value, str):
             value = value.strip() or None
         out[key] = value
@@ -113,7 +114,8 @@ class _Registrar:
 
     def __init__(self, store: Store, conn: sa.Connection, report: SheetReport, run_id: int | None):
         self.store, self.conn, self.report, self.run_id = store, conn, report, run_id
-        meta = report.meta
+        meta = {k: db_text(v) for k, v in report.meta.items()}
+        self.meta = meta
         self.unit = str(meta.get("unit") or "").strip()
         self.actor = str(meta.get("petugas") or "").strip() or self.unit or "tidak diketahui"
         self.new_ids: list[str] = []
@@ -197,7 +199,7 @@ class _Registrar:
                 "arahan": None,
                 "submission_id": submission_id,
                 "source_file": self.report.path.name,
-                "source_sheet": row.get("_sheet") or self.report.sheet or "",
+                "source_sheet": db_text(row.get("_sheet") or self.report.sheet or ""),
                 "source_row": int(row.get("_row") or 0),
                 "source_cells": dumps(dict(row.get("_cells") or {})),
                 "received_on": received,
@@ -278,7 +280,7 @@ class _Registrar:
                 arahan=None,
                 submission_id=submission_id,
                 source_file=self.report.path.name,
-                source_sheet=row.get("_sheet") or self.report.sheet or "",
+                source_sheet=db_text(row.get("_sheet") or self.report.sheet or ""),
                 source_row=int(row.get("_row") or 0),
                 source_cells=dumps(dict(row.get("_cells") or {})),
                 updated_run=self.run_id,
@@ -315,6 +317,7 @@ def register_form(
         raise ValueError(f"register_form needs a form_dip report, got {report.kind!r}")
     name = report.path.name
     with store.begin() as conn:
+        store.lock_writers(conn)
         if store.submission_known(report.sha256):
             return RegisterOutcome(file=name, sha256=report.sha256, status="already_received")
         reg = _Registrar(store, conn, report, run_id)
@@ -326,8 +329,8 @@ def register_form(
                     file_name=name,
                     sha256=report.sha256,
                     unit=reg.unit or None,
-                    petugas=report.meta.get("petugas"),
-                    nip=report.meta.get("nip"),
+                    petugas=reg.meta.get("petugas"),
+                    nip=reg.meta.get("nip"),
                     tanggal_pengisian=filled if isinstance(filled, dt.date) else None,
                     received=received,
                     verdict=verdict,

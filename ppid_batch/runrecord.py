@@ -74,7 +74,28 @@ class RunRecord:
         data["finished"] = self.finished.isoformat(timespec="seconds")
         data["business_date"] = self.business_date.isoformat()
         data["durations"] = {k: round(v, 3) for k, v in self.durations.items()}
+        data["changes"] = [
+            {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+            for row in self.changes
+        ]
         return data
+
+
+SUMMARY_LINK = " Ringkasan: "
+# Count keys (pipeline) whose plain reading would differ from the words of the documents.
+COUNT_LABELS = {
+    "ditolak_atasan_malam_ini": "tidak disetujui malam ini",
+    "berkas_menunggu": "berkas menunggu diproses",
+}
+
+
+def count_label(key: str) -> str:
+    return COUNT_LABELS.get(key, key.replace("_", " "))
+
+
+def seconds_text(seconds: float) -> str:
+    """`1,47 detik`: the Indonesian decimal comma, as in the report's `7,5 hari`."""
+    return f"{seconds:.2f}".replace(".", ",") + " detik"
 
 
 def new_run_id(runs_dir: Path, when: dt.datetime) -> str:
@@ -108,11 +129,18 @@ def render_summary(
 ) -> str:
     """ringkasan.html: the verdict first, then what needs action, then the outputs and inputs."""
     env = _environment(templates_dir)
-    env.filters["link"] = lambda target: _link(target, run_dir, workspace)
     from .dates import format_date_id
+
+    env.filters["link"] = lambda target: _link(target, run_dir, workspace)
+    # A date in a table cell reads as staff write it (24 November 2026), never ISO.
+    env.filters["teks"] = lambda v: format_date_id(v) if isinstance(v, dt.date) else v
+    env.filters["label"] = count_label
+    env.filters["detik"] = seconds_text
 
     return env.get_template(TEMPLATE).render(
         r=record,
+        # The CLI line ends by naming this very page; on the page that would point at itself.
+        putusan=record.summary.split(SUMMARY_LINK)[0].rstrip(),
         tanggal=format_date_id(record.business_date),
         mulai=record.started.strftime("%H.%M.%S"),
         selesai=record.finished.strftime("%H.%M.%S"),

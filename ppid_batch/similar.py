@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from .models import RegisterItem
 
 MAX_MATCHES_SHOWN = 3
+SAME = "Ringkasan sama dengan"
 
 
 def normalise(ringkasan: str) -> str:
@@ -38,16 +39,22 @@ def _scores(queries: Sequence[RegisterItem], choices: Sequence[RegisterItem], th
 
 def _matches(
     queries: Sequence[RegisterItem], choices: Sequence[RegisterItem], threshold: int
-) -> dict[str, list[tuple[float, str, str]]]:
-    """Query id → [(-score, id, unit)] of the choices from other units scoring ≥ threshold."""
+) -> dict[str, list[tuple[float, bool, str, str]]]:
+    """Query id → [(-score, not same, id, unit)] of other units' choices scoring ≥ threshold.
+
+    "Same" is the register's own sense (store.fold: case and spacing ignored), so
+    identical ringkasan come first and are named as such, not as a 100% likeness.
+    """
+    from .store import fold
+
     if not queries or not choices:
         return {}
     scores = _scores(queries, choices, threshold)
-    out: dict[str, list[tuple[float, str, str]]] = {}
+    out: dict[str, list[tuple[float, bool, str, str]]] = {}
     for a, item in enumerate(queries):
-        unit = item.unit.casefold()
+        unit, text = item.unit.casefold(), fold(item.ringkasan)
         found = sorted(
-            (-float(scores[a][b]), other.id, other.unit)
+            (-float(scores[a][b]), fold(other.ringkasan) != text, other.id, other.unit)
             for b, other in enumerate(choices)
             if scores[a][b] >= threshold and other.id != item.id and other.unit.casefold() != unit
         )
@@ -56,8 +63,11 @@ def _matches(
     return out
 
 
-def _note(found: Sequence[tuple[float, str, str]]) -> str:
-    parts = [f"Mirip {oid} ({unit}), {int(-neg)}%" for neg, oid, unit in found[:MAX_MATCHES_SHOWN]]
+def _note(found: Sequence[tuple[float, bool, str, str]]) -> str:
+    parts = [
+        f"Mirip {oid} ({unit}), {int(-neg)}%" if differs else f"{SAME} {oid} ({unit})"
+        for neg, differs, oid, unit in found[:MAX_MATCHES_SHOWN]
+    ]
     if len(found) > MAX_MATCHES_SHOWN:
         parts.append(f"dan {len(found) - MAX_MATCHES_SHOWN} lainnya")
     return "; ".join(parts)
@@ -70,7 +80,8 @@ def near_duplicates(items: Sequence[RegisterItem], threshold: int) -> dict[str, 
     (word order does not matter, every word counts); a pair is noted when it
     scores at least `threshold` (0–100), shown rounded down. Notes list the
     best matches first (ties by id), at most MAX_MATCHES_SHOWN, e.g.
-    'Mirip DIP-2025-0012 (Subbagian Hukum), 93%'.
+    'Mirip DIP-2025-0012 (Subbagian Hukum), 93%', or 'Ringkasan sama dengan
+    DIP-2025-0012 (Subbagian Hukum)' when the ringkasan is the same.
     """
     return {k: _note(v) for k, v in _matches(items, items, threshold).items()}
 

@@ -59,6 +59,15 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def db_text(value: Any) -> Any:
+    """Text as every database stores it: without NUL characters (other values unchanged).
+
+    PostgreSQL refuses NUL in text where SQLite keeps it; in a clerk's cell it is
+    invisible junk (Excel's `_x0000_`), so it is dropped before anything is stored.
+    """
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def fold(text: object) -> str:
     """Case and spacing folded, for the FORM.md re-submission rule."""
     return " ".join(str(text or "").split()).casefold()
@@ -338,9 +347,32 @@ def _sqlite_path(url: sa.URL) -> Path | None:
 
 
 def database_exists(url: str) -> bool:
-    """False only when `url` is a SQLite file that does not exist yet (other servers: assumed)."""
-    path = _sqlite_path(sa.make_url(url))
-    return path is None or path.is_file()
+    """Whether a register is at `url`: the SQLite file, or a server database with its tables.
+
+    When that cannot be told (not a URL, no driver, server unreachable) the answer
+    is yes, so that opening the store reports the problem.
+    """
+    try:
+        parsed = sa.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            path = _sqlite_path(parsed)
+            return path is None or path.is_file()
+        engine = sa.create_engine(parsed)
+        try:
+            with engine.connect() as conn:
+                return sa.inspect(conn).has_table("schema_version")
+        finally:
+            engine.dispose()
+    except (sa.exc.SQLAlchemyError, ImportError, ValueError):
+        return True
+
+
+def shown_url(url: str) -> str:
+    """`url` for a message: never its password; an unparseable one is not shown at all."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return "(alamat tidak sah)"
 
 
 def _make_engine(url: str) -> Engine:
@@ -371,8 +403,7 @@ def _make_engine(url: str) -> Engine:
 
 
 def _open_error(url: str, exc: Exception) -> StoreError:
-    shown = sa.make_url(url).render_as_string(hide_password=True)
-    return StoreError(f"Register {shown} tidak dapat dibuka ({exc.__class__.__name__}).")
+    return StoreError(f"Register {shown_url(url)} tidak dapat dibuka ({exc.__class__.__name__}).")
 
 
 class Store:
@@ -398,10 +429,14 @@ class Store:
         """
         try:
             store = cls(_make_engine(url), clock)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"Register {url} tidak dapat dibuka: {exc.__class__.__name__}"
-            ) from exc
+        except (sa.exc.SQLAlchemyError, ImportError, ValueError) as exc:
+            # A server URL: unknown dialect, driver not installed, port not a number, …
+            reason = (
+                f"driver {exc.name} belum terpasang"
+                if isinstance(exc, ImportError)
+                else exc.__class__.__name__
+            )
+            raise StoreError(f"Register {shown_url(url)} tidak dapat dibuka: {reason}") from exc
         try:
             with store.begin() as conn:
                 if migrate_schema:
@@ -441,6 +476,16 @@ class Store:
 
     def now(self) -> str:
         return timestamp(self.clock())
+
+    def lock_writers(self, conn: Connection) -> None:
+        """Wait until no other writer's transaction is open; hold the turn until this one ends.
+
+        Item IDs and Nota Dinas numbers are the highest in use plus one. On a server
+        database several workspaces may run at once, and two writers reading the same
+        highest number would collide; `FOR UPDATE` on the schema_version rows makes
+        them take turns. SQLite has one writer at a time anyway (and no FOR UPDATE).
+        """
+        conn.execute(sa.select(schema_version.c.version).with_for_update())
 
     @property
     def version(self) -> int:
@@ -510,11 +555,14 @@ class Store:
 
     def start_run(self) -> int:
         with self.begin() as conn:
-            run_id = new_id(
-                conn.execute(sa.insert(runs).values(started=self.now(), status="running"))
-            )
+            # Staff see the run number ("Proses malam #n"), so it is the highest plus one,
+            # not the database's sequence: PostgreSQL's moves on when a transaction (a dry
+            # run) is rolled back, SQLite's rowid does not.
+            self.lock_writers(conn)
+            run_id = int(conn.scalar(sa.select(sa.func.max(runs.c.id))) or 0) + 1
+            conn.execute(sa.insert(runs).values(id=run_id, started=self.now(), status="running"))
             self.log("run_started", run_id=run_id)
-        return int(run_id)
+        return run_id
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any]) -> None:
         with self.begin() as conn:
@@ -610,6 +658,7 @@ class Store:
         if not wanted:
             raise ValueError("a Nota Dinas needs at least one item")
         with self.begin() as conn:
+            self.lock_writers(conn)
             documented = conn.execute(
                 sa.select(nota_dinas_items.c.item_id, nota_dinas.c.number)
                 .join(nota_dinas, nota_dinas.c.id == nota_dinas_items.c.nota_dinas_id)

@@ -13,6 +13,7 @@ from .approval_sheet import apply_print_setup, base_formats, office_heading, ren
 from .dates import PartialDate, format_date_id
 from .files import atomic_write_bytes
 from .models import RegisterItem
+from .publish import fit_row
 from .store import id_order
 
 if TYPE_CHECKING:
@@ -90,9 +91,13 @@ def _workbook(unit: str, refused: Sequence[RegisterItem], config: Config, today:
         for col, (label, width) in enumerate(COLUMNS):
             ws.set_column(col, col, width)
             ws.write_string(HEADER_ROW, col, label, fmt["header"])
+        ws.set_row(HEADER_ROW, 30)
+        widths = [width for _, width in COLUMNS]
         for n, item in enumerate(refused):
-            for col, value in enumerate(_row(item)):
+            values = _row(item)
+            for col, value in enumerate(values):
                 ws.write_string(HEADER_ROW + 1 + n, col, value, fmt["cell"])
+            fit_row(ws, HEADER_ROW + 1 + n, values, widths)
         apply_print_setup(ws, HEADER_ROW, last_col)
 
     return render_workbook(build, today=today, title=f"{TITLE}: {unit}")

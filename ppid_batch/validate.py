@@ -3,124 +3,33 @@
 from __future__ import annotations
 
 import bisect
-import functools
-import importlib.util
+import gc
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
-from operator import add
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from . import normalize as nz
 from .config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from .intake import check_file
 from .models import Finding, SheetReport
-from .reader import COMBINED, SheetRead, cell_ref, column_letter, read_sheet
-from .schema import Field, SheetSchema
+from .reader import COMBINED, CellRefs, SheetRead, cell_ref, column_letter, read_sheet
+from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message
+from .schema import Field
 
-if "geopandas" not in sys.modules and importlib.util.find_spec("geopandas") is None:
-    # pandera tries `import geopandas` for every column of every validation; a failed import
-    # is not cached by Python and re-scans sys.path each time (a quarter of a millisecond per
-    # call). Recording the absence once gives the same ImportError without the scan.
-    sys.modules["geopandas"] = None  # type: ignore[assignment]
+__all__ = ["TEMPLATES", "message", "validate_file", "validate_files", "validate_sheet"]
 
 BATCH_ROWS = 20_000  # rows per stacked pandera run: bounded memory, amortised overhead
-ITEM_ID = re.compile(r"^DIP-\d{4}-\d{4,}$")
-
-# Message templates: one per type slug (docs/validation.md lists them). {column} is the
-# label the clerk sees, {value} what they wrote.
-TEMPLATES: dict[str, str] = {
-    "required": "{column} wajib diisi.",
-    "length": "{column} harus {min} sampai {max} karakter (sekarang {n} karakter).",
-    "choice": "{column} harus salah satu dari: {choices}",
-    "date": (
-        "{column} '{value}' bukan tanggal yang dikenali; tulis misalnya 15 April 2025, "
-        "April 2025, 2025 atau 15/04/2025."
-    ),
-    "full_date": (
-        "{column} '{value}' bukan tanggal lengkap; tulis misalnya 2 Januari 2025 atau 02/01/2025."
-    ),
-    "year_min": "{column} '{value}' terlalu lama; tahun paling awal {min}.",
-    "date_after_filling": ("{column} '{value}' tidak boleh setelah Tanggal Pengisian ({tanggal})."),
-    "retensi": (
-        "{column} '{value}' tidak dikenali; tulis misalnya 5 Tahun, "
-        "2 Tahun Aktif, 3 Tahun Inaktif, Permanen, atau Selama Berlaku."
-    ),
-    "link": (
-        "{column} '{value}' tidak diterima: isi alamat web yang diawali http:// atau https://, "
-        "atau teks lokasi penyimpanan (misalnya Lemari Arsip Subbag Hukum, Rak 2)."
-    ),
-    "nip": "NIP '{value}' tidak sah: NIP terdiri dari 18 angka, contoh 19860926 201505 1 001.",
-    "nip_number": (
-        "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik NIP sebagai teks "
-        "(awali dengan tanda petik ') atau dengan spasi, contoh 19860926 201505 1 001."
-    ),
-    "item_id": (
-        "{column} '{value}' bukan ID yang sah; bentuknya DIP-TAHUN-NOMOR, contoh DIP-2025-0042. "
-        "Jangan mengubah kolom ID."
-    ),
-    "required_if": "{column} wajib diisi karena {cond_column} {cond_value}.",
-    "required_decided": "{column} wajib diisi karena ada baris yang sudah diputuskan (YA/TIDAK).",
-    "not_applicable": (
-        "{column} hanya diisi bila {cond_column} {cond_value}; kosongkan sel ini atau ubah "
-        "{cond_column}."
-    ),
-    "duplicate_item": "Informasi ini sama dengan baris {other} (ringkasan dan waktu pembuatan "
-    "sama); hanya satu yang akan dicatat.",
-    "duplicate_id": (
-        "{column} '{value}' sudah ada di baris {other}; hanya baris pertama yang dipakai."
-    ),
-    "missing_meta": (
-        "'{column}' tidak ditemukan di atas tabel. Tulis label '{column}' dan isinya di sel "
-        "sebelah kanannya."
-    ),
-    "no_header": (
-        "Baris judul tabel formulir tidak ditemukan. Gunakan formulir resmi (ppid-batch form) "
-        "dan jangan mengubah judul kolomnya."
-    ),
-    "empty_form": "Formulir belum berisi satu pun informasi. Isi minimal satu baris di bawah "
-    "judul tabel, lalu kirim kembali.",
-    "unreadable": (
-        "Berkas .xlsx ini tidak dapat dibaca. Buka dan simpan ulang di Excel sebagai "
-        "'Buku Kerja Excel (*.xlsx)', lalu kirim kembali."
-    ),
-}
 
 
-def message(slug: str, **fmt: Any) -> str:
-    return TEMPLATES[slug].format(**fmt)
-
-
-# ---- per-type normalisation -------------------------------------------------------------
-
-
-def _by_identity(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Cache on the first argument's identity. Schemas are loaded once, and hashing a frozen
-    dataclass re-hashes every nested field on each call (a third of a millisecond a form)."""
-    cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-
-    @functools.wraps(fn)
-    def cached(obj: Any, *args: Any) -> Any:
-        key = (id(obj), *args)
-        hit = cache.get(key)
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        value = fn(obj, *args)
-        cache[key] = (obj, value)  # holding obj keeps its id from being reused
-        return value
-
-    return cached
-
-
-@_by_identity
+@by_identity
 def _normaliser(f: Field) -> Callable[[Any], Any]:
     if f.type == "partial_date":
         return nz.partial_date
@@ -134,77 +43,14 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
 
 def _normalise_column(norm: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """Normalise a column, once per distinct value (categories repeat on every row)."""
-    distinct = dict.fromkeys(raw)
-    if any(v.__class__ is bool for v in distinct):
-        # TRUE == 1 as a dict key: keep them apart the slow way
+    if bool in set(map(type, raw)):
+        # TRUE == 1 == 1.0 as a dict key (whichever comes first wins): keep them apart the
+        # slow way. Checked on `raw`, not on the distinct keys, where a bool can hide.
         return [None if v == "" else norm(v) for v in raw]
-    mapping = {v: None if v == "" else norm(v) for v in distinct}
+    distinct = dict.fromkeys(raw)
+    # every normaliser maps "" (calamine's empty cell) to None already
+    mapping = dict(zip(distinct, map(norm, distinct), strict=True))
     return list(map(mapping.__getitem__, raw))
-
-
-# ---- the pandera schema, built from the YAML --------------------------------------------
-
-
-def _vectorised(name: str, ok: Callable[[str], bool]) -> pa.Check:
-    """A pandera check over a column of Python str; a plain loop beats pandas' .str accessor
-    on 200-row object columns by an order of magnitude (it re-infers the dtype per call)."""
-
-    def check(series: pd.Series) -> pd.Series:
-        # once per distinct value; empty cells are the `required` rule's business
-        verdict = {v: v is None or ok(v) for v in dict.fromkeys(series)}
-        return pd.Series(list(map(verdict.__getitem__, series)), index=series.index, dtype=bool)
-
-    return pa.Check(check, name=name, ignore_na=False)
-
-
-def _checks(f: Field) -> list[pa.Check]:
-    checks: list[pa.Check] = []
-    if f.min_length is not None or f.max_length is not None:
-        lo, hi = f.min_length or 0, f.max_length or 10**9
-        checks.append(_vectorised("length", lambda v, lo=lo, hi=hi: lo <= len(v) <= hi))
-    if f.type == "partial_date":
-        # one check for both rules (each pandera check costs ~0.2 ms a file); the translation
-        # tells them apart: a value that is an ISO date failed only for its year
-        iso = nz.ISO_PARTIAL.match
-        floor = f"{f.min_year or 1:04d}"
-        checks.append(
-            _vectorised("date", lambda v, floor=floor: iso(v) is not None and v[:4] >= floor)
-        )
-    elif f.type == "choice":
-        allowed = frozenset(f.choice_values)
-        checks.append(_vectorised("choice", lambda v, allowed=allowed: v in allowed))
-    elif f.type == "retensi":
-        retensi = nz.RETENSI_CANONICAL.match
-        checks.append(_vectorised("retensi", lambda v: retensi(v) is not None))
-    elif f.type == "link":
-        checks.append(_vectorised("link", nz.link_ok))
-    elif f.type == "item_id":
-        checks.append(_vectorised("item_id", lambda v: ITEM_ID.match(v) is not None))
-    return checks
-
-
-@_by_identity
-def _has_rules(f: Field) -> bool:
-    """Whether pandera has anything to check in this column (plain optional text has not)."""
-    return f.required or bool(_checks(f))
-
-
-@_by_identity
-def dataframe_schema(schema: SheetSchema, keys: tuple[str, ...]) -> pa.DataFrameSchema:
-    """A pandera schema for the columns present in one sheet.
-
-    Values are Python str (or None) by construction of the normaliser, so no dtype is
-    declared: pandera's per-element str dtype check costs more than all the rules together.
-    """
-    return pa.DataFrameSchema(
-        {
-            k: pa.Column(
-                None, checks=_checks(schema.field(k)), nullable=not schema.field(k).required
-            )
-            for k in keys
-        },
-        ordered=False,
-    )
 
 
 # ---- from SheetRead to SheetReport ------------------------------------------------------
@@ -226,7 +72,7 @@ class _Sheet:
         )
         self.by_key = {f.key: f for f in (*sr.schema.metadata, *sr.schema.fields)}
         # plain optional text has no rule for pandera to check
-        self.checked = tuple(k for k in self.present if _has_rules(self.by_key[k]))
+        self.checked = tuple(k for k in self.present if has_rules(self.by_key[k]))
         self.rows = [r for r, _ in sr.rows]
         self.raw: dict[str, Sequence[Any]] = {}
         self.values: dict[str, list[Any]] = {}
@@ -292,13 +138,13 @@ def _pandera_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
         return out
     # one 2-D object block: half the construction time of a dict of columns
     block = np.empty((offsets[-1], len(keys)), dtype=object)
-    for n, sheet in enumerate(sheets):
-        for j, k in enumerate(keys):
-            block[offsets[n] : offsets[n + 1], j] = sheet.values[k]
+    for j, k in enumerate(keys):
+        block[:, j] = list(chain.from_iterable(sheet.values[k] for sheet in sheets))
     frame = pd.DataFrame(block, columns=list(keys), copy=False)
     pandera_schema = dataframe_schema(sheets[0].schema, keys)
     try:
-        pandera_schema.validate(frame, lazy=True)
+        # inplace: nothing is coerced, and the frame is not used afterwards (saves a copy)
+        pandera_schema.validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
     else:
@@ -372,9 +218,13 @@ def _cross_findings(sheet: _Sheet, meta: Mapping[str, Any]) -> list[Finding]:
     if filled is not None and waktu is not None:
         from .dates import format_date_id
 
-        for i, iso in enumerate(waktu):
+        late = set()
+        for iso in dict.fromkeys(waktu):  # a form repeats few dates: decide each once
             p = nz.partial(iso) if iso else None
             if p is not None and p.earliest() > filled:
+                late.add(iso)
+        for i, iso in enumerate(waktu):
+            if iso in late:
                 out.append(
                     sheet.finding(
                         "date_after_filling", "waktu_pembuatan", i, tanggal=format_date_id(filled)
@@ -387,8 +237,9 @@ def _duplicates(sheet: _Sheet) -> list[Finding]:
     out: list[Finding] = []
     seen: dict[Any, int] = {}
     if "ringkasan" in sheet.values and "waktu_pembuatan" in sheet.values:
-        keys = zip(
-            (" ".join(v.casefold().split()) if v else None for v in sheet.values["ringkasan"]),
+        keys: Iterable[tuple[Any, Any]] = zip(
+            # normalised text has single spaces already; only line breaks remain to fold
+            (v.casefold().replace("\n", " ") if v else None for v in sheet.values["ringkasan"]),
             sheet.values["waktu_pembuatan"],
             strict=True,
         )
@@ -477,24 +328,22 @@ def _sort_key(f: Finding) -> tuple[int, int, int, str]:
 
 def _items(sheet: _Sheet) -> tuple[dict[str, Any], ...]:
     keys = [f.key for f in sheet.fields]
-    present = tuple(k for k in keys if k in sheet.values)
-    letters = [column_letter(sheet.column_of(k)[0]) for k in present]
-    absent = dict.fromkeys(k for k in keys if k not in sheet.values)
-    name = sheet.sr.sheet
-    columns = [sheet.values[k] for k in present]
-    value_rows = zip(*columns, strict=True) if present else repeat(())
-    items = []
-    # built with zip/map rather than comprehensions: this runs for every row of every form
-    for r, values in zip(sheet.rows, value_rows, strict=False):  # repeat(()) is endless
-        excel_row = r + 1
-        item = dict(zip(present, values, strict=True))
-        item.update(absent)
-        item["_sheet"] = name
-        item["_row"] = excel_row
-        refs = map(add, letters, repeat(str(excel_row)))
-        item["_cells"] = dict(zip(present, refs, strict=True))
-        items.append(item)
-    return tuple(items)
+    present = [k for k in keys if k in sheet.values]
+    absent = [k for k in keys if k not in sheet.values]
+    letters = {k: column_letter(sheet.column_of(k)[0]) for k in present}
+    excel_rows = [r + 1 for r in sheet.rows]
+    # this runs for every row of every form: each item is one dict(zip(...)) over a row of
+    # column values, and its cell references are only worked out if somebody asks for them
+    cells = map(CellRefs, repeat(letters), map(str, excel_rows))
+    rows = zip(
+        *(sheet.values[k] for k in present),
+        *(repeat(None) for _ in absent),
+        repeat(sheet.sr.sheet),
+        excel_rows,
+        cells,
+    )
+    names = (*present, *absent, "_sheet", "_row", "_cells")
+    return tuple(map(dict, map(zip, repeat(names), rows)))
 
 
 @dataclass
@@ -525,7 +374,12 @@ class _Pending:
 def _start(path: Path, sha256: str, sr: SheetRead) -> SheetReport | _Pending:
     errors = [f for f in sr.findings if f.severity == "error"]
     warnings = [f for f in sr.findings if f.severity == "warning"]
-    base = {"path": Path(path), "kind": sr.schema.kind, "sha256": sha256, "sheet": sr.sheet}
+    base: dict[str, Any] = {
+        "path": Path(path),
+        "kind": sr.schema.kind,
+        "sha256": sha256,
+        "sheet": sr.sheet,
+    }
     if any(f.type == "duplicate_column" for f in errors):
         # The batch cannot know which of two same-named columns is meant: no row is read.
         return SheetReport(**base, errors=tuple(errors), warnings=tuple(warnings))
@@ -557,8 +411,9 @@ def _read(path: Path, max_file_bytes: int, max_unpacked_bytes: int) -> SheetRepo
     except Exception:  # noqa: BLE001 — unreadable from disk, or a container nobody foresaw
         unreadable = Finding(type="unreadable", message=message("unreadable"))
         return SheetReport(path=path, kind=None, sha256="", errors=(unreadable,))
-    if intake.refusal is not None or intake.data is None:
+    if intake.refusal is not None:
         return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(intake.refusal,))
+    assert intake.data is not None  # an accepted intake always carries the bytes
     try:
         sr = read_sheet(intake.data)
     except Exception:  # noqa: BLE001 — any reader failure is a clerk's unreadable file
@@ -567,7 +422,45 @@ def _read(path: Path, max_file_bytes: int, max_unpacked_bytes: int) -> SheetRepo
     if sr is None:
         no_header = Finding(type="no_header", message=message("no_header"))
         return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(no_header,))
-    return _start(path, intake.sha256, sr)
+    started = _start(path, intake.sha256, sr)
+    # the sheet now holds its columns; drop calamine's row lists so a batch waiting for its
+    # pandera run does not keep (and make the garbage collector walk) them
+    sr.rows.clear()
+    return started
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector back while one file (or one batch) is worked on.
+
+    A form allocates thousands of lists, tuples and dicts that form no reference cycles
+    (reference counting frees them); each 700 allocations would start a collection, and
+    every hundredth of those walks the ~90 000 objects pandas and pandera keep alive: about
+    an eighth of a batch's time. Collection resumes between files, so any cycle made
+    meanwhile (an exception's traceback) is still freed a few milliseconds later.
+    """
+    if not gc.isenabled():  # the caller has its own policy
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _finish(pending: Sequence[SheetReport | _Pending]) -> list[SheetReport]:
+    """One pandera run per group of same-shaped sheets, then every report in input order."""
+    groups: dict[Any, list[_Pending]] = {}
+    for p in pending:
+        if isinstance(p, _Pending):
+            groups.setdefault(p.shape, []).append(p)
+    done: dict[int, SheetReport] = {}
+    for members in groups.values():
+        found = _pandera_findings([m.sheet for m in members])
+        for member, findings in zip(members, found, strict=True):
+            done[id(member)] = member.finish(findings)
+    return [p if isinstance(p, SheetReport) else done[id(p)] for p in pending]
 
 
 def validate_files(
@@ -581,28 +474,19 @@ def validate_files(
     run per `batch_rows` rows (the nightly batch and `validate FILE...` use this)."""
     pending: list[SheetReport | _Pending] = []
     rows = 0
-
-    def flush() -> Iterator[SheetReport]:
-        groups: dict[Any, list[_Pending]] = {}
-        for p in pending:
-            if isinstance(p, _Pending):
-                groups.setdefault(p.shape, []).append(p)
-        done: dict[int, SheetReport] = {}
-        for members in groups.values():
-            found = _pandera_findings([m.sheet for m in members])
-            for member, findings in zip(members, found, strict=True):
-                done[id(member)] = member.finish(findings)
-        for p in pending:
-            yield p if isinstance(p, SheetReport) else done[id(p)]
-
     for path in paths:
-        started = _read(path, max_file_bytes, max_unpacked_bytes)
+        with _collector_paused():
+            started = _read(path, max_file_bytes, max_unpacked_bytes)
         pending.append(started)
         rows += len(started.sheet.rows) if isinstance(started, _Pending) else 0
         if rows >= batch_rows:
-            yield from flush()
+            with _collector_paused():
+                reports = _finish(pending)
+            yield from reports
             pending, rows = [], 0
-    yield from flush()
+    with _collector_paused():
+        reports = _finish(pending)
+    yield from reports
 
 
 def validate_file(
@@ -612,7 +496,5 @@ def validate_file(
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
 ) -> SheetReport:
     """Safe intake, kind detection, reading, normalisation and validation of one workbook."""
-    started = _read(path, max_file_bytes, max_unpacked_bytes)
-    if isinstance(started, SheetReport):
-        return started
-    return started.finish(_pandera_findings([started.sheet])[0])
+    with _collector_paused():
+        return _finish([_read(path, max_file_bytes, max_unpacked_bytes)])[0]

@@ -73,7 +73,11 @@ def build_laporan() -> object:
     field_table(
         doc,
         [
-            ("Formulir diterima", "{{ formulir_diterima }} berkas, {{ formulir_ditolak }} ditolak"),
+            (
+                "Berkas masuk",
+                "{{ formulir_diterima }} berkas (formulir dan lembar persetujuan), "
+                "{{ formulir_ditolak }} ditolak",
+            ),
             ("Informasi didaftarkan", "{{ jumlah_informasi }} informasi"),
             ("Disetujui", "{{ disetujui }} informasi"),
             ("Tidak disetujui", "{{ ditolak }} informasi"),
@@ -142,9 +146,9 @@ def build_laporan() -> object:
         "nd in nota_dinas", [1.0, 4.5, 3.5, 5.0, 2.5],
     )  # fmt: skip
 
-    heading(doc, "H. Formulir yang Ditolak")
+    heading(doc, "H. Berkas yang Ditolak")
     optional_table(
-        doc, "formulir_ditolak_daftar", "Tidak ada formulir yang ditolak.",
+        doc, "formulir_ditolak_daftar", "Tidak ada berkas yang ditolak.",
         ["No", "Berkas", "Unit Kerja", "Tanggal Diterima", "Jumlah Kesalahan"],
         ["{{ f.no }}", "{{ f.berkas }}", "{{ f.unit }}", "{{ f.tanggal }}", "{{ f.jumlah }}"],
         "f in formulir_ditolak_daftar", [1.0, 5.0, 4.5, 3.5, 2.5],
@@ -162,7 +166,7 @@ def build_laporan() -> object:
         ["No", "Tanggal", "ID Informasi", "Unit Kerja", "Perubahan", "Ringkasan Isi Informasi"],
         ["{{ c.no }}", "{{ c.tanggal }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.perubahan }}",
          "{{ c.ringkasan }}"],
-        "c in perubahan", [1.0, 2.6, 2.6, 3.0, 3.4, 4.0],
+        "c in perubahan", [0.9, 2.4, 2.6, 2.8, 3.0, 4.9],
     )  # fmt: skip
     para(doc, "{%p else %}")
     body(doc, "Tidak ada kegiatan pendokumentasian pada tahun {{ tahun }}.")

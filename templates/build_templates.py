@@ -146,6 +146,14 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
+def _keep_row_whole(row) -> None:
+    """An item's row moves to the next page whole rather than splitting across two."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
 def letterhead(doc) -> None:
     para(doc, "{{ kantor.nama_satker|upper }}", bold=True, align=CENTER, size=14)
     para(doc, "{{ kantor.alamat }}", align=CENTER, size=9)
@@ -182,11 +190,12 @@ def loop_table(doc, headers, cells, loop, widths_cm, *, size=9) -> None:
     _cell(opener.cells[0], "{%tr for " + loop + " %}", size=size)
     for cell, text in zip(body.cells, cells, strict=True):
         _cell(cell, text, size=size, align=CENTER if text.endswith(".no }}") else None)
+    _keep_row_whole(body)
     _cell(closer.cells[0], "{%tr endfor %}", size=size)
     _widths(table, widths_cm)
 
 
-def signature(doc, lines, *, name_line) -> None:
+def signature(doc, lines, *, name_line, widths_cm=(8.5, 8.0)) -> None:
     """Right-hand signature block; `name_line` is the index of the bold, underlined name."""
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
@@ -198,7 +207,7 @@ def signature(doc, lines, *, name_line) -> None:
         if text:
             run = p.add_run(text)
             run.bold = run.underline = i == name_line
-    _widths(table, [8.5, 8.0])
+    _widths(table, list(widths_cm))
 
 
 def _landscape_section(doc) -> None:
@@ -230,7 +239,10 @@ def build_nota_dinas() -> Document:
     body.paragraph_format.first_line_indent = Cm(1.25)
     count = para(
         doc,
-        "Jumlah informasi yang didokumentasikan: {{ jumlah }} informasi dari {{ unit }}.",
+        "Jumlah informasi yang didokumentasikan: {{ jumlah }} informasi dari {{ unit }}"
+        "{% if jumlah_dikecualikan %}, termasuk {{ jumlah_dikecualikan }} informasi yang "
+        "dikecualikan, yang dicatat dalam Daftar Usulan Informasi yang Dikecualikan dan "
+        "tidak diumumkan{% endif %}.",
         align=JUSTIFY,
         after=6,
     )
@@ -273,6 +285,14 @@ def build_nota_dinas() -> Document:
         "b in butir",
         [1.0, 2.6, 7.0, 2.2, 4.0, 3.4, 2.6, 2.9],
     )  # fmt: skip
+    # A lampiran is signed by whoever signs the Nota Dinas (tata naskah dinas).
+    para(doc, after=12)
+    signature(
+        doc,
+        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}", "NIP. {{ ppid.nip }}"],
+        name_line=4,
+        widths_cm=[17.2, 8.5],
+    )
     return doc
 
 
@@ -336,7 +356,8 @@ def build_disposisi() -> Document:
     body = para(
         doc,
         "Informasi yang disetujui agar didokumentasikan oleh PPID dalam Daftar Informasi "
-        "Publik; informasi yang tidak disetujui dikembalikan kepada unit kerja untuk "
+        "Publik, atau dalam Daftar Usulan Informasi yang Dikecualikan bagi informasi yang "
+        "dikecualikan; informasi yang tidak disetujui dikembalikan kepada unit kerja untuk "
         "ditindaklanjuti sesuai arahan.",
         align=JUSTIFY,
         after=18,
@@ -346,15 +367,16 @@ def build_disposisi() -> Document:
         doc,
         [
             "{{ kota }}, {{ tanggal }}",
-            "Atasan PPID,",
-            "{{ atasan_ppid.jabatan }}",
+            # The office's title only when the officer in ppid.toml signed (a Plh. holds
+            # another post): 'Atasan PPID,' then 'Ketua … selaku Atasan PPID' said it twice.
+            "{% if atasan_nip %}{{ atasan_ppid.jabatan }},{% else %}Atasan PPID,{% endif %}",
             "",
             "",
             "",
             "{{ atasan }}",
             "{% if atasan_nip %}NIP. {{ atasan_nip }}{% endif %}",
         ],
-        name_line=6,
+        name_line=5,
     )
     return doc
 

@@ -390,6 +390,17 @@ FORM_CASES: list[Case] = [
         [],
         [(cell("ringkasan", 2), "ringkasan", "duplicate_item")],
     ),
+    Case(
+        "duplicate-item-case-and-spacing",
+        Form(
+            rows=[
+                good_row(1),
+                good_row(2, ringkasan=" laporan REALISASI  anggaran\ntriwulan 1 tahun 2024 "),
+            ]
+        ),
+        [],
+        [(cell("ringkasan", 2), "ringkasan", "duplicate_item")],
+    ),
     Case("no-header", Form(header=["Kolom A", "Kolom B"]), [(None, None, "no_header")]),
     Case("empty-form", Form(rows=[]), [(None, None, "empty_form")]),
     Case(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,10 @@ def config(workspace: Path) -> Config:
 
 
 pytest_plugins = ["golden_util"]
+
+
+@pytest.fixture
+def new_url(tmp_path: Path) -> Callable[[], str]:
+    """Fresh, empty places for a register (test_store_postgres.py gives PostgreSQL ones)."""
+    names = itertools.count()
+    return lambda: f"sqlite:///{tmp_path / f'ppid-{next(names)}.sqlite'}"

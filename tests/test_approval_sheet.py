@@ -172,3 +172,19 @@ def test_the_reader_reads_the_sheet_back_as_it_was_written(config: Config, tmp_p
         ("DIP-2025-0005", None, "H12"),
         ("DIP-2025-0001", None, "H13"),
     ]
+
+
+def test_rows_with_long_text_are_tall_enough_to_print_it(config: Config, tmp_path: Path) -> None:
+    """Wrapped text does not grow a generated row when opened: the sheet sets the height."""
+    long = "Laporan Pertanggungjawaban Penggunaan Dana Hibah Pemilihan Bupati dan Wakil Bupati "
+    items = [
+        _item("DIP-2025-0001", "Subbagian Hukum", "Profil"),
+        _item("DIP-2025-0002", "Subbagian Hukum", long * 3),
+    ]
+    path = write_approval_sheet(items, config, tmp_path, today=TODAY)
+    ws = openpyxl.load_workbook(path).active
+    short_row, long_row = ws.row_dimensions[10], ws.row_dimensions[11]
+    assert ws["C11"].value == long * 3 and ws["C10"].value == "Profil"
+    assert short_row.height is None  # one line: left to the default (and to Excel's autofit)
+    # 249 characters in a 48-wide column: at least five lines of 10-point text
+    assert long_row.height is not None and long_row.height >= 5 * 12.75

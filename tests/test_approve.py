@@ -36,29 +36,34 @@ RECEIVED = dt.date(2025, 3, 11)
 ATASAN = "Drs. Ahmad Fauzi"
 
 
+def seed_two_units(store: Store) -> None:
+    """DIP-2025-0001/0002 of Subbagian Hukum, DIP-2025-0003/0004 of Subbagian Teknis, pending."""
+    register_form(
+        store,
+        form_report(
+            "Form-DIP-Hukum.xlsx",
+            [item("Laporan Keuangan Triwulan I"), item("Rencana Kerja 2025")],
+        ),
+        received=RECEIVED,
+        run_id=None,
+    )
+    register_form(
+        store,
+        form_report(
+            "Form-DIP-Teknis.xlsx",
+            [item("Daftar Pemilih Tetap"), item("Rekapitulasi Suara")],
+            unit="Subbagian Teknis",
+            petugas="Budi Santoso",
+        ),
+        received=RECEIVED,
+        run_id=None,
+    )
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     with Store.open(f"sqlite:///{tmp_path / 'ppid.sqlite'}") as s:
-        register_form(
-            s,
-            form_report(
-                "Form-DIP-Hukum.xlsx",
-                [item("Laporan Keuangan Triwulan I"), item("Rencana Kerja 2025")],
-            ),
-            received=RECEIVED,
-            run_id=None,
-        )
-        register_form(
-            s,
-            form_report(
-                "Form-DIP-Teknis.xlsx",
-                [item("Daftar Pemilih Tetap"), item("Rekapitulasi Suara")],
-                unit="Subbagian Teknis",
-                petugas="Budi Santoso",
-            ),
-            received=RECEIVED,
-            run_id=None,
-        )
+        seed_two_units(s)
         yield s
 
 

@@ -91,7 +91,7 @@ def test_rows_for_the_register_workbook_sheet(config: Config, tmp_path: Path) ->
     rows = change_rows(changes)
     assert tuple(rows[2]) == COLUMNS
     assert rows[2] == {
-        "Tanggal": "2025-03-10",
+        "Tanggal": D(2025, 3, 10),
         "Proses Malam": "2",
         "Perubahan": EXEMPTED,
         "ID Informasi": "DIP-2025-0005",
@@ -104,4 +104,8 @@ def test_rows_for_the_register_workbook_sheet(config: Config, tmp_path: Path) ->
     text = xlsx_text(workbook)
     assert "== sheet 'Riwayat Perubahan'" in text
     assert "A1\ts\t'Tanggal'" in text.split("== sheet 'Riwayat Perubahan'")[1]
-    assert "D4\ts\t'DIP-2025-0005'" in text.split("== sheet 'Riwayat Perubahan'")[1]
+    history = text.split("== sheet 'Riwayat Perubahan'")[1]
+    assert "D4\ts\t'DIP-2025-0005'" in history
+    # staff read the date as they write it, never ISO; the sheet prints like the register
+    assert "A4\ts\t'10 Maret 2025'" in history and "2025-03-10" not in history
+    assert "[print] orientation=landscape paper=9 fitToWidth=None fitToHeight=0" in history

@@ -225,7 +225,7 @@ def test_a_file_given_as_workspace_is_indonesian(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "usage"),
-    [("validate", "[OPSI] [BERKAS]..."), ("demo", "[OPSI] [FOLDER]")],
+    [("validate", "[OPSI] BERKAS..."), ("demo", "[OPSI] [FOLDER]")],
 )
 def test_argument_names_in_help_are_indonesian(name: str, usage: str) -> None:
     out = invoke(name, "--help").stdout

@@ -191,3 +191,20 @@ def test_blank_official_form_says_what_is_missing(tmp_path: Path, config) -> Non
         "  Baris 7:",
         "    - C7 Tanggal Pengisian wajib diisi.",
     ]
+
+
+def test_tty_output_is_a_table_grouped_by_row(tmp_path: Path, capsys) -> None:
+    from ppid_batch.cli import _render_report
+    from ppid_batch.validate import validate_file
+
+    _render_report(validate_file(bad(tmp_path)), tty=True)
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == (
+        "Form-DIP-Keuangan.xlsx: 1 dari 3 baris sudah benar; 2 hal perlu diperbaiki, "
+        "lihat di bawah."
+    )
+    table = "\n".join(lines[1:])
+    for text in ("Baris 10", "I10", "Rahasia", "Baris 11", "H11", "Catatan", "N8"):
+        assert text in table
+    assert table.index("Baris 10") < table.index("Baris 11") < table.index("Catatan")

@@ -55,9 +55,10 @@ def test_counts_refusals_with_arahan_and_signature(config, tmp_path: Path) -> No
         "| Pisahkan per rapat |",
     ):
         assert line in lines, line
+    # the title once: not 'Atasan PPID,' and then '… selaku Atasan PPID' again
     assert lines[-2] == (
-        "|  | Mesuji, 20 November 2025 / Atasan PPID, / Ketua KPU Kabupaten Mesuji selaku "
-        "Atasan PPID /  /  /  / NAMA ATASAN PPID (ganti) / NIP. 19750312 200212 1 002 |"
+        "|  | Mesuji, 20 November 2025 / Ketua KPU Kabupaten Mesuji selaku Atasan PPID, "
+        "/  /  /  / NAMA ATASAN PPID (ganti) / NIP. 19750312 200212 1 002 |"
     )
 
 
@@ -75,6 +76,8 @@ def test_a_deputy_gets_no_one_elses_nip(config, tmp_path: Path) -> None:
     path = write_disposisi(_disposisi(atasan="Plh. Budi Santoso"), config, tmp_path)
     last = docx_text(path.read_bytes()).splitlines()[-2]
     assert last.endswith("/ Plh. Budi Santoso /  |")
+    # nor the Ketua's title: a deputy signs as Atasan PPID
+    assert last.startswith("|  | Mesuji, 20 November 2025 / Atasan PPID, /  /  /  / Plh.")
 
 
 def test_file_name_is_stable_per_sheet() -> None:

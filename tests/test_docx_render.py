@@ -232,7 +232,10 @@ PPR_ORDER = [
 TBLPR_ORDER = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblLook"]
 
 
-@pytest.mark.parametrize("name", sorted(TEMPLATE_VARIABLES))
+BUNDLED_DOCX = sorted(p.name for p in DEFAULT_TEMPLATES.glob("*.docx"))
+
+
+@pytest.mark.parametrize("name", BUNDLED_DOCX)
 def test_property_elements_are_in_schema_order(name: str) -> None:
     from lxml import etree
 
@@ -246,3 +249,45 @@ def test_property_elements_are_in_schema_order(name: str) -> None:
             assert tags == sorted(tags, key=order.index), (parent, tags)
             checked += len(tags) > 1
     assert checked > 10
+
+
+def test_bundled_templates_are_what_their_build_scripts_write(tmp_path: Path) -> None:
+    """A template edited in the script but not rebuilt (or the reverse) ships stale to offices."""
+    import importlib.util
+
+    def load(script: str):
+        spec = importlib.util.spec_from_file_location(script, DEFAULT_TEMPLATES / f"{script}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    docs = load("build_templates")
+    laporan = load("build_laporan_template")
+    built = {
+        "nota-dinas.docx": docs.build_nota_dinas,
+        "disposisi.docx": docs.build_disposisi,
+        laporan.NAME: laporan.build_laporan,
+    }
+    assert sorted(built) == BUNDLED_DOCX
+    for name, build in built.items():
+        docs._save(build(), tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (DEFAULT_TEMPLATES / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", BUNDLED_DOCX)
+def test_item_rows_do_not_split_across_pages(name: str) -> None:
+    """A row broken over two pages leaves half an item on each: every looped row is kept whole."""
+    from lxml import etree
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / name) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    rows = list(root.iter(w + "tr"))
+    looped = [
+        row
+        for before, row in zip(rows, rows[1:], strict=False)
+        if "{%tr for" in "".join(t.text or "" for t in before.iter(w + "t"))
+    ]
+    assert looped
+    for row in looped:
+        assert row.find(f"{w}trPr/{w}cantSplit") is not None

@@ -162,3 +162,56 @@ def test_official_blank_form_keeps_dropdowns_names_and_hidden_lists(tmp_path: Pa
     marked["Form DIP"]["I11"] = "Berkala"
     marked.save(out)
     assert validate_file(out).ok
+
+
+def assert_prints_on_a4_landscape(ws) -> None:
+    """The list prints A4 landscape, one page wide, its header row on every page."""
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    # xlsxwriter leaves out fitToWidth when it is 1, the default of the format
+    assert ws.page_setup.fitToWidth in (None, 1) and int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows == "$4:$4"
+    assert ws.oddFooter.right.text == "Halaman &P dari &N"
+
+
+@pytest.mark.parametrize("writer", ["xlsxwriter", "openpyxl"])
+def test_list_sheet_is_set_up_for_printing(writer: str, tmp_path: Path) -> None:
+    src = write_form(bad_form(), tmp_path / "Form R&D.xlsx", writer)
+    out = write_corrected_copy(validate_file(src), tmp_path / "out")
+    ws = openpyxl.load_workbook(out)[LIST_SHEET]
+    assert_prints_on_a4_landscape(ws)
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.oddFooter.left.text == "Daftar Kesalahan: Form R&&D.xlsx"  # '&' is a footer code
+    assert ws.column_dimensions["F"].width > ws.column_dimensions["E"].width > 20
+    rows = list_rows(out)
+    heights = {r: ws.row_dimensions[r].height for r in range(5, 5 + len(rows))}
+    # the Jenis Informasi message (about 90 characters) wraps in column F; 'Nama Petugas
+    # wajib diisi.' does not and keeps the default height
+    long_row = next(n for n, r in enumerate(rows, 5) if r[1] == "I10")
+    short_row = next(n for n, r in enumerate(rows, 5) if r[1] == "C4")
+    assert heights[long_row] is not None and heights[long_row] > 15
+    assert heights[short_row] is None
+    assert ws.row_dimensions[2].height > 15  # the instructions wrap across the merged A2:G2
+    assert "A2:G2" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_clerks_own_sheet_keeps_its_layout(tmp_path: Path) -> None:
+    src = write_form(bad_form(), tmp_path / "f.xlsx", "openpyxl")
+    before = openpyxl.load_workbook(src)["Form DIP"]
+    after = openpyxl.load_workbook(write_corrected_copy(validate_file(src), tmp_path / "o"))
+    form = after["Form DIP"]
+    assert form.page_setup.orientation == before.page_setup.orientation
+    assert form.print_title_rows == before.print_title_rows
+    assert form.oddFooter.right.text == before.oddFooter.right.text
+    assert {k: d.height for k, d in form.row_dimensions.items() if d.height} == {
+        k: d.height for k, d in before.row_dimensions.items() if d.height
+    }
+
+
+def test_fresh_list_workbook_is_set_up_for_printing(tmp_path: Path) -> None:
+    report = validate_file(write_refused(BY_NAME_REFUSED["truncated"], tmp_path))
+    ws = openpyxl.load_workbook(write_corrected_copy(report, tmp_path / "out"))[LIST_SHEET]
+    assert_prints_on_a4_landscape(ws)
+    assert ws.oddFooter.left.text.startswith("Daftar Kesalahan: ")
+    assert ws.row_dimensions[5].height > 15  # the refusal explains what to do: it wraps

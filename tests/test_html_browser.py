@@ -180,6 +180,18 @@ def test_table_renders_with_headings_and_rows(page: Page) -> None:
     assert page.eval("document.getElementById('daftar').getBoundingClientRect().height") > 200
 
 
+def test_long_links_wrap_inside_their_cell(page: Page) -> None:
+    """A long URL (or word, in a narrow window) must not spill over the next cell."""
+    _reset(page)
+    link = "https://jdih.kpu.go.id/lampung/mesuji/lra-2025-tw1"
+    assert page.eval("document.querySelector('#daftar td a').textContent") == link
+    spilled = page.eval(
+        "Array.from(document.querySelectorAll('#daftar td, #daftar th'))"
+        ".filter(td => td.scrollWidth > td.clientWidth).map(td => td.textContent)"
+    )
+    assert spilled == []
+
+
 def test_typing_in_the_search_box_filters_rows(page: Page) -> None:
     _reset(page)
     page.type("#cari", "banjir")

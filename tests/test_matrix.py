@@ -12,20 +12,22 @@ from reports_util import year_2025
 
 from ppid_batch.annual import build_facts
 from ppid_batch.config import Config
-from ppid_batch.matrix import HEADERS, matrix_rows, write_matrix
+from ppid_batch.matrix import HEADERS, STEPS, matrix_rows, write_matrix
 
 
 def test_rows_follow_runs_and_steps(config: Config) -> None:
     rows = matrix_rows(year_2025(), config)
-    assert [(r.no, r.step) for r in rows] == [
+    assert [(r.run_id, r.step) for r in rows] == [
         (1, 1),
         (2, 2),
-        (3, 3),
+        (2, 3),
+        (2, 3),
+        (3, 1),
+        (4, 2),
         (4, 3),
-        (5, 1),
-        (6, 2),
-        (7, 3),
     ]
+    # 'No' is the SOP's step number; the uraian is the SOP's wording without a second number
+    assert [r.cells()[:2] for r in rows[:3]] == [(1, STEPS[1]), (2, STEPS[2]), (3, STEPS[3])]
     assert rows[0].pelaksana == f"PPID ({config.ppid.nama})"
     assert rows[1].pelaksana == f"Atasan PPID ({config.atasan_ppid.nama})"
     assert rows[1].waktu == "Diputuskan 10 Maret 2025 (7 hari sejak diterima)"
@@ -62,3 +64,21 @@ def test_a_year_without_runs_says_so(config: Config, tmp_path: Path) -> None:
     text = xlsx_text(write_matrix(facts, config, tmp_path))
     assert "A6\ts\t'Tidak ada kegiatan pendokumentasian pada tahun 2024.'" in text
     assert "A7" not in text
+
+
+def test_matrix_prints_with_page_numbers_and_one_numbering(config: Config, tmp_path: Path) -> None:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(write_matrix(year_2025(), config, tmp_path)).active
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth in (None, 1) and int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows == "$5:$5"
+    assert ws.oddFooter.left.text == "Matriks Kegiatan dan Penugasan 2025"
+    assert ws.oddFooter.right.text == "Halaman &P dari &N"
+    # the two Nota Dinas rows of the first run share one 'No 3' / uraian cell
+    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A8:A9", "B8:B9"]
+    assert [ws.cell(row=r, column=1).value for r in range(6, 13)] == [1, 2, 3, None, 1, 2, 3]
+    assert not any(str(ws.cell(row=r, column=2).value or "")[:2] in {"1.", "2.", "3."}
+                   for r in range(6, 13))  # fmt: skip
+    assert all(ws.row_dimensions[r].height > 15 for r in range(6, 13))  # wrapped rows grow

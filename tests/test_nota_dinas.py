@@ -72,6 +72,18 @@ def test_lampiran_lists_the_items_sorted_and_numbered(config, tmp_path: Path) ->
     )
 
 
+def test_dikecualikan_items_are_said_not_to_be_published(config, tmp_path: Path) -> None:
+    """ppid.toml's isi says 'didokumentasikan dalam Daftar Informasi Publik': the count line
+    must say where the Dikecualikan ones went instead."""
+    items = [item(1), item(2, jenis="Dikecualikan", dasar_pengecualian="Pasal 17 huruf h")]
+    text = docx_text(write_nota_dinas(_nota(items), config, tmp_path).read_bytes())
+    assert (
+        "Jumlah informasi yang didokumentasikan: 2 informasi dari Subbagian Hukum dan SDM, "
+        "termasuk 1 informasi yang dikecualikan, yang dicatat dalam Daftar Usulan Informasi "
+        "yang Dikecualikan dan tidak diumumkan." in text.splitlines()
+    )
+
+
 def test_tricky_ringkasan_is_text_in_the_docx(config, tmp_path: Path) -> None:
     path = write_nota_dinas(_nota([item(1, ringkasan=TRICKY)]), config, tmp_path)
     assert f"| 1 | DIP-2025-0001 | {TRICKY} |" in docx_text(path.read_bytes())
@@ -155,3 +167,18 @@ def test_two_workers_write_the_same_files(config, tmp_path: Path) -> None:
     two = write_nota_dinas_all(notas, config, tmp_path / "b", workers=2)
     assert [p.name for p in one] == [p.name for p in two]
     assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+
+
+def test_the_lampiran_is_signed_too(config, tmp_path: Path) -> None:
+    lines = docx_text(write_nota_dinas(_nota(), config, tmp_path).read_bytes()).splitlines()
+    signature = (
+        "|  | Sekretaris KPU Kabupaten Mesuji selaku PPID, /  /  /  / NAMA PPID (ganti) "
+        "/ NIP. 19860926 201505 1 001 |"
+    )
+    # once under the letter, once under the lampiran table (after its last item row)
+    assert [n for n, line in enumerate(lines) if line == signature] == [
+        lines.index("| Lampiran | : | Nota Dinas Sekretaris KPU Kabupaten Mesuji selaku PPID |")
+        - 2,
+        len(lines) - 2,
+    ]
+    assert lines[-4].startswith("| 4 | DIP-2025-0004 |")

@@ -259,8 +259,8 @@ def test_changes_hook_adds_the_riwayat_sheet(config, tmp_path: Path) -> None:
     assert wb.sheetnames == ["Daftar Informasi Publik", CHANGES_SHEET]
     assert _cells(xlsx[0], 1) == [
         ["tanggal", "id", "kolom", "baru", "catatan"],
-        ["2025-11-26", "DIP-2025-0001", "ringkasan", "=X", None],
-        ["2025-11-26", "DIP-2025-0002", None, None, "dicabut"],
+        ["26 November 2025", "DIP-2025-0001", "ringkasan", "=X", None],
+        ["26 November 2025", "DIP-2025-0002", None, None, "dicabut"],
     ]
     without = write_register(fixture_register(), 2025, config, tmp_path / "b", today=TODAY)
     assert load_workbook(without[0]).sheetnames == ["Daftar Informasi Publik"]

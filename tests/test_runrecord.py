@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -78,7 +79,14 @@ def _record(ws: Path) -> RunRecord:
             ),
             InputResult(name="baru.xlsx", sha256=None, kind=None, verdict=WAITING),
         ),
-        counts={"berkas_diterima": 1, "berkas_ditolak": 1},
+        counts={"berkas_diterima": 1, "berkas_ditolak": 1, "ditolak_atasan_malam_ini": 2},
+        changes=(
+            {
+                "Tanggal": dt.date(2025, 11, 26),
+                "Perubahan": "Ditambahkan ke Daftar Informasi Publik",
+                "ID Informasi": "DIP-2025-0007",
+            },
+        ),
         actions=("Berkas Form <Hukum>.xlsx ditolak: kembalikan ke unitnya.",),
         outputs=("output/register/Daftar-Informasi-Publik-2025.xlsx",),
         durations={"baca": 1.23456, "register": 0.5},
@@ -99,7 +107,12 @@ def test_run_json_holds_inputs_counts_outputs_durations_and_version(tmp_path: Pa
         ("Form <Hukum>.xlsx", "cd" * 32, "ditolak"),
         ("baru.xlsx", None, "menunggu"),
     ]
-    assert data["counts"] == {"berkas_diterima": 1, "berkas_ditolak": 1}
+    assert data["counts"] == {
+        "berkas_diterima": 1,
+        "berkas_ditolak": 1,
+        "ditolak_atasan_malam_ini": 2,
+    }
+    assert data["changes"][0]["Tanggal"] == "2025-11-26"  # machine record: ISO
     assert data["outputs"] == ["output/register/Daftar-Informasi-Publik-2025.xlsx"]
     assert data["durations"] == {"baca": 1.235, "register": 0.5}
 
@@ -141,3 +154,40 @@ def test_rolling_log_records_and_detaches(tmp_path: Path) -> None:
     logger.info("not recorded after the run")
     text = (tmp_path / "var" / "logs" / "ppid-batch.log").read_text(encoding="utf-8")
     assert re.fullmatch(r"\S+ \S+ INFO ppid_batch.pipeline: malam pertama\n", text)
+
+
+def test_summary_page_does_not_point_at_itself(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    record = replace(
+        _record(ws),
+        summary="Selesai: 1 berkas diterima, 1 ditolak; 3 informasi baru, 0 disetujui, "
+        "3 menunggu persetujuan. Ringkasan: output/runs/20251126-010000/ringkasan.html",
+    )
+    run_dir = write_run_record(record, ws / "output" / "runs", ws)
+    html = (run_dir / "ringkasan.html").read_text(encoding="utf-8")
+    assert "ringkasan.html" not in html
+    assert (
+        '<div class="verdict warn">Selesai: 1 berkas diterima, 1 ditolak; 3 informasi baru, '
+        "0 disetujui, 3 menunggu persetujuan.</div>" in html
+    )
+    data = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    assert data["summary"] == record.summary  # the record keeps the CLI's line whole
+
+
+def test_summary_page_writes_dates_numbers_and_counts_in_the_documents_words(
+    tmp_path: Path,
+) -> None:
+    ws = tmp_path / "ws"
+    run_dir = write_run_record(_record(ws), ws / "output" / "runs", ws)
+    html = (run_dir / "ringkasan.html").read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(html)
+    assert "2025-11-26" not in page.text
+    change = page.text.index("DIP-2025-0007")
+    assert page.text[change - 2 : change] == [
+        "26 November 2025",
+        "Ditambahkan ke Daftar Informasi Publik",
+    ]
+    counts = page.text[page.text.index("Rincian") + 1 :]
+    assert counts[counts.index("tidak disetujui malam ini") + 1] == "2"
+    assert counts[counts.index("waktu baca") + 1] == "1,23 detik"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,8 @@ def test_open_creates_the_current_schema_and_the_sqlite_pragmas(tmp_path: Path) 
     } <= tables
 
 
-def test_reopening_does_not_migrate_twice(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'ppid.sqlite'}"
+def test_reopening_does_not_migrate_twice(new_url: Callable[[], str]) -> None:
+    url = new_url()
     Store.open(url).close()
     with Store.open(url) as store, store.begin() as conn:
         assert conn.execute(sa.select(schema_version.c.version)).scalars().all() == [1, 2]
@@ -157,8 +158,16 @@ def test_runs_record_start_finish_and_counts(store: Store) -> None:
     assert store.events(action="run_finished")[0]["detail"] == {"status": "ok", "forms": 2}
 
 
-def test_a_newer_database_is_refused_with_one_indonesian_line(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'ppid.sqlite'}"
+def test_a_rolled_back_run_leaves_no_gap_in_the_run_numbers(store: Store) -> None:
+    first = store.start_run()
+    with pytest.raises(RuntimeError), store.begin():
+        store.start_run()  # as a dry run does: everything is rolled back at the end
+        raise RuntimeError("dry run over")
+    assert store.start_run() == first + 1  # staff see "Proses malam #<n>"
+
+
+def test_a_newer_database_is_refused_with_one_indonesian_line(new_url: Callable[[], str]) -> None:
+    url = new_url()
     with Store.open(url) as store, store.begin() as conn:
         conn.execute(sa.insert(schema_version).values(version=99, applied_at="later"))
     with pytest.raises(StoreError, match="berversi 99, lebih baru dari ppid-batch ini"):
@@ -171,7 +180,7 @@ def test_an_unopenable_database_is_a_store_error(tmp_path: Path) -> None:
         Store.open(f"sqlite:///{tmp_path / 'ppid.sqlite'}")
 
 
-def test_open_without_migration_refuses_an_old_database(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'ppid.sqlite'}"
+def test_open_without_migration_refuses_an_old_database(new_url: Callable[[], str]) -> None:
+    url = new_url()
     with pytest.raises(StoreError, match="perlu diperbarui"):
         Store.open(url, migrate_schema=False)

@@ -98,3 +98,19 @@ def test_unit_slug() -> None:
     assert unit_slug("Subbagian Teknis Penyelenggaraan") == "subbagian-teknis-penyelenggaraan"
     assert unit_slug("Sekretariat — Bagian Umum") == "sekretariat-bagian-umum"
     assert unit_slug("???") == "unit"
+
+
+def test_long_arahan_rows_are_tall_enough_to_print(config: Config, tmp_path: Path) -> None:
+    import openpyxl
+
+    arahan = "Lengkapi ringkasan dengan periode, nomor dan lokasi dokumen aslinya. " * 3
+    items = [
+        _item("DIP-2025-0002", "Subbagian Hukum", "refused", arahan),
+        _item("DIP-2025-0003", "Subbagian Hukum", "refused", "Lengkapi tautan."),
+    ]
+    [path] = write_unit_feedback(items, config, tmp_path, today=TODAY)
+    ws = openpyxl.load_workbook(path).active
+    assert ws["E7"].value == arahan and ws["E8"].value == "Lengkapi tautan."
+    assert ws.row_dimensions[6].height == 30  # the header's two-line labels
+    assert ws.row_dimensions[7].height >= 4 * 12.75
+    assert ws.row_dimensions[8].height is None

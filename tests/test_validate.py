@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import json
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ from badfiles import (
 )
 
 from ppid_batch.models import SheetReport
-from ppid_batch.validate import TEMPLATES, validate_file
+from ppid_batch.schema import form_schema
+from ppid_batch.validate import TEMPLATES, validate_file, validate_files
 
 
 def flat(findings) -> list[tuple[str | None, str | None, str]]:
@@ -185,3 +188,89 @@ def test_validate_files_gives_the_same_reports_as_validate_file(tmp_path: Path) 
     one_by_one = [validate_file(p) for p in paths]
     for batch_rows in (1, 5, 20_000):
         assert list(validate_files(paths, batch_rows=batch_rows)) == one_by_one
+
+
+@pytest.mark.slow
+def test_damaged_workbooks_never_raise(tmp_path: Path) -> None:
+    """Random byte damage, truncation and broken XML give findings, never an exception."""
+    import random
+
+    from badfiles import _members, _rezip
+
+    from ppid_batch.feedback import write_corrected_copy
+
+    base = write_form(Form(), tmp_path / "base.xlsx").read_bytes()
+    members = _members(base)
+    rnd = random.Random(3)
+    path = tmp_path / "damaged.xlsx"
+    seen = set()
+    for i in range(60):
+        if i % 3 == 0:
+            data = bytearray(base)
+            for _ in range(rnd.randint(1, 20)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        elif i % 3 == 1:
+            data = bytearray(base[: rnd.randrange(len(base))])
+        else:
+            parts = dict(members)
+            name = rnd.choice(sorted(parts))
+            xml = bytearray(parts[name])
+            for _ in range(rnd.randint(1, 10)):
+                xml[rnd.randrange(len(xml))] = rnd.choice(b'<>&"=/ aZ09\x00\xff')
+            parts[name] = bytes(xml)
+            data = bytearray(_rezip(parts))
+        path.write_bytes(bytes(data))
+        report = validate_file(path)
+        seen.update(f.type for f in report.errors)
+        write_corrected_copy(report, tmp_path / "out")
+    assert {"truncated", "unreadable"} <= seen
+
+
+def test_cells_map_every_present_field_to_its_cell_and_store_as_json(tmp_path: Path) -> None:
+    # `_cells` is computed on access (reader.CellRefs); the register stores dict(...) as JSON
+    case = next(c for c in FORM_CASES if c.name == "shuffled")
+    report = validate_file(write_form(case.form, tmp_path / "s.xlsx"))
+    second = report.items[1]
+    cells = second["_cells"]
+    expected = {k: f"{letter}10" for k, letter in _shuffled_letters(case.form).items()}
+    assert cells == expected
+    assert dict(cells) == expected
+    assert json.loads(json.dumps(dict(cells))) == expected
+    assert cells.get("not_a_field") is None
+
+
+def _shuffled_letters(form: Form) -> dict[str, str]:
+    by_label = {f.label: f.key for f in form_schema().fields}
+    return {by_label[label]: chr(ord("A") + i) for i, label in enumerate(form.header)}
+
+
+def test_validation_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    case = next(c for c in FORM_CASES if c.name == "valid")
+    paths = [write_form(case.form, tmp_path / f"{n}.xlsx") for n in range(3)]
+    assert gc.isenabled()
+    seen = [gc.isenabled() for _ in validate_files(paths)]  # the caller's code runs with it on
+    assert seen == [True, True, True] and gc.isenabled()
+    validate_file(paths[0])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert [r.ok for r in validate_files(paths)] == [True, True, True]
+        validate_file(paths[0])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_boolean_after_an_equal_number_keeps_its_own_text() -> None:
+    """TRUE == 1.0 as a dict key: a column holding 1.0 before TRUE must not turn TRUE into '1'."""
+    from ppid_batch.normalize import to_text
+    from ppid_batch.validate import _normalise_column
+
+    assert _normalise_column(to_text, [1.0, True, 0.0, False, ""]) == [
+        to_text(1.0),
+        to_text(True),
+        to_text(0.0),
+        to_text(False),
+        None,
+    ]
+    assert to_text(True) != to_text(1.0)
