@@ -87,6 +87,7 @@ ERROR_LABELS = {
     "missing_meta": "Data isian di atas tabel tidak lengkap",
     "no_header": "Baris judul kolom tidak ditemukan",
     "empty_form": "Formulir kosong",
+    "no_decisions": "Lembar persetujuan belum diisi keputusan",
     "unreadable": "Berkas tidak dapat dibaca",
     "empty_file": "Berkas kosong",
     "truncated": "Berkas rusak atau terpotong",

@@ -40,7 +40,7 @@ def _day(value: Any) -> dt.date:
 def _rejections(conn: sa.Connection) -> dict[tuple[int | None, str], tuple[int, tuple[str, ...]]]:
     """(run, file) → (number of errors, error types) of each rejected form or sheet.
 
-    From the audit log; an approval sheet's rejection records its count, not its types.
+    From the audit log (approval sheets rejected before types were logged: count only).
     """
     import json
 

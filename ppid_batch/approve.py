@@ -294,6 +294,8 @@ def apply_approval(
                 "sha256": report.sha256,
                 "rows": len(report.items),
                 "errors": len(checked.errors),
+                # for the annual report's most common errors, as a rejected form records
+                "types": sorted({f.type for f in checked.errors}),
             },
         )
         id_of_row = {row.get("_row"): normalise_id(row.get("id")) for row in report.items}

@@ -374,6 +374,9 @@ def _validate_verdict(report: Any) -> str:
             # Blank rows are allowed (they stay pending), so "all ready" would mislead.
             decided = sum(1 for item in report.items if item.get("persetujuan"))
             blank = report.rows - decided
+            if not decided:
+                # Nothing is wrong, but nothing would happen either: the batch sends it back.
+                return f"{name}: belum berisi keputusan ({blank} baris kosong).{note}"
             left = f"; {blank} baris belum diputuskan (tetap menunggu)" if blank else ""
             return f"{name}: lengkap dan benar; {decided} keputusan siap diterapkan{left}.{note}"
         return f"{name}: lengkap dan benar; {report.rows} informasi siap diproses.{note}"

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 STATE_NAME = "run-state.json"
 MAX_ERRORS_SHOWN = 20
 EXIT_OK, EXIT_REJECTED = 0, 1
+NO_DECISIONS = "no_decisions"  # validate's warning on a returned approval sheet left blank
 
 # Output folders under output/ (DESIGN.md, "The workspace after a run").
 REGISTER_DIR = "register"
@@ -169,6 +170,10 @@ class _Night:
         self.renamed: list[str] = []
         self.unread: list[Path] = []
         self.counts: dict[str, int] = {}
+        # Tonight's decisions, from the sheets applied tonight: status counts before and
+        # after cannot tell them apart from a refused item its unit corrected (pending again).
+        self.approved_tonight = 0
+        self.refused_tonight = 0
         self.changes: Sequence[Mapping[str, Any]] = ()
         self.out_root = config.output_dir
 
@@ -189,8 +194,7 @@ class _Night:
                 before = _status_counts(store)
                 self._timed("register", lambda: self._register(store))
                 self._timed("hasil", lambda: self._write_outputs(store))
-                after = _status_counts(store)
-                self._count_items(before, after)
+                self._count_items(before, _status_counts(store))
         if not self.dry_run:
             self._timed("arsip", self._archive)
         report = self._timed("catatan", self._record)
@@ -377,6 +381,15 @@ class _Night:
     def _apply_sheet(self, store: Any, item: _Input) -> None:
         from .approve import apply_approval, check_approval
 
+        unfilled = [f for f in item.report.warnings if f.type == NO_DECISIONS]
+        if unfilled:
+            # Taken as accepted, a sheet nobody filled in would be archived and forgotten:
+            # it goes back to the Atasan PPID, and input/ does not read it every night.
+            item.report = replace(
+                item.report,
+                errors=(*(replace(f, severity="error") for f in unfilled), *item.report.errors),
+                warnings=tuple(f for f in item.report.warnings if f.type != NO_DECISIONS),
+            )
         outcome = apply_approval(store, item.report, run_id=self.run_db_id, received=self.today)
         if outcome.already_received:
             item.report = check_approval(store, item.report)
@@ -393,6 +406,8 @@ class _Night:
         item.verdict = PARTIAL if outcome.skipped else ACCEPTED
         approved = sum(len(v) for v in outcome.approved.values())
         refused = sum(len(v) for v in outcome.refused.values())
+        self.approved_tonight += approved
+        self.refused_tonight += refused
         item.note = (
             f"{approved} disetujui, {refused} tidak disetujui, {len(outcome.pending)} belum diputus"
         )
@@ -572,8 +587,8 @@ class _Night:
         self.counts.update(
             {
                 "informasi_baru": sum(after.values()) - sum(before.values()),
-                "disetujui_malam_ini": after.get("approved", 0) - before.get("approved", 0),
-                "ditolak_atasan_malam_ini": after.get("refused", 0) - before.get("refused", 0),
+                "disetujui_malam_ini": self.approved_tonight,
+                "ditolak_atasan_malam_ini": self.refused_tonight,
                 "menunggu_persetujuan": after.get("pending", 0),
                 "disetujui_seluruhnya": after.get("approved", 0),
                 "perubahan_daftar_malam_ini": len(self.changes),
@@ -708,9 +723,11 @@ class _Night:
             parts.append(f"{c['berkas_menunggu']} menunggu")
         if c["berkas_gagal"]:
             parts.append(f"{c['berkas_gagal']} gagal diproses")
+        decided = [f"{c.get('disetujui_malam_ini', 0)} disetujui"]
+        if c.get("ditolak_atasan_malam_ini"):
+            decided.append(f"{c['ditolak_atasan_malam_ini']} tidak disetujui")
         items = (
-            f"{c.get('informasi_baru', 0)} informasi baru, "
-            f"{c.get('disetujui_malam_ini', 0)} disetujui, "
+            f"{c.get('informasi_baru', 0)} informasi baru, {', '.join(decided)}, "
             f"{c.get('menunggu_persetujuan', 0)} menunggu persetujuan"
         )
         where = _relative(run_dir / "ringkasan.html", None, None, self.config.workspace)
@@ -853,9 +870,13 @@ def _rejection_note(report: Any) -> str:
     errors = list(report.errors)
     if not errors:
         return "tidak dapat diproses"
-    first = errors[0].message
-    more = f" (dan {len(errors) - 1} kesalahan lain)" if len(errors) > 1 else ""
-    return f"{first}{more}"
+    first = errors[0].message.rstrip()
+    if len(errors) == 1:
+        return first
+    # The count belongs inside the first message's sentence: "… 1 001 (dan 5 kesalahan lain)."
+    if first.endswith(".") and not first.endswith("..."):
+        first = first[:-1]
+    return f"{first} (dan {len(errors) - 1} kesalahan lain)."
 
 
 def _relative(path: Path | None, scratch: Path | None, real: Path | None, ws: Path) -> str:

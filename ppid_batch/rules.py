@@ -77,6 +77,10 @@ TEMPLATES: dict[str, str] = {
     ),
     "empty_form": "Formulir belum berisi satu pun informasi. Isi minimal satu baris di bawah "
     "judul tabel, lalu kirim kembali.",
+    "no_decisions": (
+        "Lembar persetujuan belum berisi keputusan: isi kolom Persetujuan (YA/TIDAK) lalu "
+        "taruh lagi di input/."
+    ),
     "unreadable": (
         "Berkas .xlsx ini tidak dapat dibaca. Buka dan simpan ulang di Excel sebagai "
         "'Buku Kerja Excel (*.xlsx)', lalu kirim kembali."

@@ -384,13 +384,24 @@ def _start(path: Path, sha256: str, sr: SheetRead) -> SheetReport | _Pending:
         # The batch cannot know which of two same-named columns is meant: no row is read.
         return SheetReport(**base, errors=tuple(errors), warnings=tuple(warnings))
     sheet = _Sheet(sr)
+    kind = sr.schema.kind
     decided = any(v is not None for v in sheet.values.get("persetujuan", ()))
-    meta, meta_findings = _meta(sr, decided and sr.schema.kind == "persetujuan")
+    meta, meta_findings = _meta(sr, decided and kind == "persetujuan")
     errors += meta_findings
     if not sheet.rows:
         errors.append(Finding(type="empty_form", message=message("empty_form"), sheet=sr.sheet))
     errors += _cross_findings(sheet, meta)
     warnings += _duplicates(sheet)
+    if kind == "persetujuan" and sheet.rows and "persetujuan" in sheet.values and not decided:
+        # A warning here (nothing is wrong in it yet); the nightly batch sends it back.
+        warnings.append(
+            Finding(
+                type="no_decisions",
+                severity="warning",
+                message=message("no_decisions"),
+                sheet=sr.sheet,
+            )
+        )
     return _Pending(base, sheet, meta, errors, warnings)
 
 

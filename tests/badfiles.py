@@ -461,7 +461,13 @@ APPROVAL_CASES: list[Case] = [
         approval([_ok_row(1, "ya"), _ok_row(2, "TIDAK", "Perbaiki"), _ok_row(3)]),
         [],
     ),
-    Case("approval-pending-no-meta", approval([_ok_row(1), _ok_row(2)], meta=False), []),
+    # Nothing decided: no meta needed, but a note that the sheet is not filled in yet.
+    Case(
+        "approval-pending-no-meta",
+        approval([_ok_row(1), _ok_row(2)], meta=False),
+        [],
+        [(None, None, "no_decisions")],
+    ),
     Case(
         "approval-variants", approval([_ok_row(1, "Setuju"), _ok_row(2, "ditolak", "Ulangi")]), []
     ),

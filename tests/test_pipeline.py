@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -521,3 +522,123 @@ def test_missing_bundled_templates_say_the_installation_is_incomplete(
     )
     assert (ws / "input" / GOOD[0].name).is_file()
     assert snapshot(ws / "output") == {}
+
+
+def _pending_sheet(ws: Path, keep_as: str) -> Path:
+    """The approval sheet the night just wrote, kept as the Atasan PPID's copy."""
+    (generated,) = (ws / "output" / "persetujuan").glob("*.xlsx")
+    kept = ws / keep_as
+    kept.write_bytes(generated.read_bytes())
+    return kept
+
+
+@pytest.mark.slow
+def test_decisions_of_a_night_are_counted_from_the_sheets_not_from_status_changes(
+    ws: Path,
+) -> None:
+    from store_util import fill_approval_sheet, form_row, write_form_xlsx
+
+    rows = [form_row(f"Keputusan KPU Mesuji Nomor {n}") for n in (1, 2, 3, 4)]
+    drop(ws, [write_form_xlsx(ws / "form.xlsx", rows)])
+    assert run_cli(ws).exit_code == 0
+    decided = {
+        "DIP-2025-0001": ("YA", None),
+        "DIP-2025-0002": ("TIDAK", "Lengkapi nomor keputusan"),
+        "DIP-2025-0003": ("TIDAK", "Lengkapi nomor keputusan"),
+    }
+    sheet = _pending_sheet(ws, "lembar-1-kosong.xlsx")
+    drop(ws, [fill_approval_sheet(sheet, ws / "lembar-1.xlsx", decided)])
+    night_2 = run_cli(ws, now="2026-11-24T01:00:00")
+    assert night_2.exit_code == 0, night_2.output
+    assert last_line(night_2.output).startswith(
+        "Selesai: 1 berkas diterima, 0 ditolak; 0 informasi baru, 1 disetujui, "
+        "2 tidak disetujui, 1 menunggu persetujuan."
+    )
+
+    def correction(n: int, name: str) -> Path:
+        fixed = form_row(f"Keputusan KPU Mesuji Nomor {n} Tahun 2025", id=f"DIP-2025-000{n}")
+        return write_form_xlsx(ws / name, [fixed])
+
+    # Night 3: the unit corrects a refused item (pending again) and nothing is decided.
+    drop(ws, [correction(2, "koreksi-2.xlsx")])
+    night_3 = run_cli(ws, now="2026-11-25T01:00:00")
+    assert night_3.exit_code == 0, night_3.output
+    assert last_line(night_3.output).startswith(
+        "Selesai: 1 berkas diterima, 0 ditolak; 0 informasi baru, 0 disetujui, "
+        "2 menunggu persetujuan."
+    )
+    counts = json.loads(next((ws / "output/runs").glob("20261125-*/run.json")).read_text("utf-8"))
+    assert (
+        counts["counts"]["disetujui_malam_ini"],
+        counts["counts"]["ditolak_atasan_malam_ini"],
+    ) == (
+        0,
+        0,
+    )
+
+    # Night 4: one approved, one refused, and another refused item corrected the same night.
+    sheet = _pending_sheet(ws, "lembar-2-kosong.xlsx")
+    decided = {"DIP-2025-0004": ("YA", None), "DIP-2025-0002": ("TIDAK", "Masih kurang")}
+    drop(ws, [fill_approval_sheet(sheet, ws / "lembar-2.xlsx", decided)])
+    drop(ws, [correction(3, "koreksi-3.xlsx")])
+    night_4 = run_cli(ws, now="2026-11-26T01:00:00")
+    assert night_4.exit_code == 0, night_4.output
+    assert last_line(night_4.output).startswith(
+        "Selesai: 2 berkas diterima, 0 ditolak; 0 informasi baru, 1 disetujui, "
+        "1 tidak disetujui, 1 menunggu persetujuan."
+    )
+    record = json.loads(next((ws / "output/runs").glob("20261126-*/run.json")).read_text("utf-8"))
+    assert record["counts"]["disetujui_malam_ini"] == 1
+    assert record["counts"]["ditolak_atasan_malam_ini"] == 1
+
+
+def test_more_errors_are_counted_inside_the_first_message_sentence(ws: Path) -> None:
+    drop(ws, [BAD])
+    result = run_cli(ws)
+    assert result.exit_code == 1, result.output
+    (action,) = [
+        line for line in result.output.splitlines() if f"Berkas {BAD.name} ditolak" in line
+    ]
+    assert ". (dan" not in action
+    assert re.search(r"[^.] \(dan \d+ kesalahan lain\)\. Salinan koreksi: ", action), action
+
+
+@pytest.mark.slow
+def test_an_approval_sheet_returned_unfilled_is_sent_back_not_archived(ws: Path) -> None:
+    from click.testing import CliRunner
+    from store_util import form_row, write_form_xlsx
+
+    from ppid_batch.cli import cli
+
+    form = write_form_xlsx(ws / "form.xlsx", [form_row("Keputusan KPU Mesuji Nomor 1")])
+    drop(ws, [form])
+    assert run_cli(ws).exit_code == 0
+    (blank,) = drop(ws, [_pending_sheet(ws, "Lembar-Persetujuan.xlsx")])
+    message = (
+        "Lembar persetujuan belum berisi keputusan: isi kolom Persetujuan (YA/TIDAK) lalu "
+        "taruh lagi di input/."
+    )
+    checked = CliRunner().invoke(cli, ["validate", "-w", str(ws), str(blank)])
+    assert (checked.exit_code, checked.output) == (
+        0,
+        "Lembar-Persetujuan.xlsx: belum berisi keputusan (1 baris kosong). (1 catatan di bawah)\n"
+        f"  Catatan:\n    - {message}\n",
+    )
+
+    result = run_cli(ws, now="2026-11-24T01:00:00")
+    assert result.exit_code == 1, result.output
+    assert (
+        f"Perlu tindakan: Berkas {blank.name} ditolak: {message} Salinan koreksi: "
+        "output/umpan-balik/Lembar-Persetujuan-koreksi.xlsx. Kembalikan ke pengirimnya.\n"
+        in result.output
+    )
+    assert last_line(result.output).startswith(
+        "Selesai: 0 berkas diterima, 1 ditolak; 0 informasi baru, 0 disetujui, "
+        "1 menunggu persetujuan."
+    )
+    assert not blank.exists()
+    assert (ws / "input/ditolak/2026-11-24" / blank.name).is_file()
+    assert not (ws / "input/arsip/2026-11-24").exists()
+    record = json.loads(next((ws / "output/runs").glob("20261124-*/run.json")).read_text("utf-8"))
+    (sheet,) = [i for i in record["inputs"] if i["name"] == blank.name]
+    assert (sheet["verdict"], [e["type"] for e in sheet["errors"]]) == ("ditolak", ["no_decisions"])
