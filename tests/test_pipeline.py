@@ -476,9 +476,7 @@ def test_partly_applied_sheet_is_counted_in_the_summary_line(ws: Path) -> None:
     assert run_cli(ws, now="2026-11-24T01:00:00").exit_code == 0
     flip = {"DIP-2025-0001": ("TIDAK", "Tarik"), "DIP-2025-0003": ("YA", None)}
     drop(ws, [fill_approval_sheet(sheet, ws / "lembar-2.xlsx", flip)])
-    result = run_cli(ws, now="2026-11-25T01:00:00")
-    assert result.exit_code == 1, result.output
-    assert last_line(result.output).startswith(
+    assert _night_summary(ws, "2026-11-25T01:00:00", exit_code=1).startswith(
         "Selesai: 0 berkas diterima, 1 diterima sebagian, 0 ditolak; 0 informasi baru, "
         "1 disetujui, 0 menunggu persetujuan."
     )
@@ -532,6 +530,19 @@ def _pending_sheet(ws: Path, keep_as: str) -> Path:
     return kept
 
 
+def _night_summary(ws: Path, now: str, *, exit_code: int = 0) -> str:
+    """Run the night at `now` through the CLI and give its one-line summary."""
+    result = run_cli(ws, now=now)
+    assert result.exit_code == exit_code, result.output
+    return last_line(result.output)
+
+
+def _decided_tonight(ws: Path, day: str) -> tuple[int, int]:
+    """(approved, refused) tonight as the run record of that day counts them."""
+    record = json.loads(next((ws / "output/runs").glob(f"{day}-*/run.json")).read_text("utf-8"))
+    return record["counts"]["disetujui_malam_ini"], record["counts"]["ditolak_atasan_malam_ini"]
+
+
 @pytest.mark.slow
 def test_decisions_of_a_night_are_counted_from_the_sheets_not_from_status_changes(
     ws: Path,
@@ -548,9 +559,7 @@ def test_decisions_of_a_night_are_counted_from_the_sheets_not_from_status_change
     }
     sheet = _pending_sheet(ws, "lembar-1-kosong.xlsx")
     drop(ws, [fill_approval_sheet(sheet, ws / "lembar-1.xlsx", decided)])
-    night_2 = run_cli(ws, now="2026-11-24T01:00:00")
-    assert night_2.exit_code == 0, night_2.output
-    assert last_line(night_2.output).startswith(
+    assert _night_summary(ws, "2026-11-24T01:00:00").startswith(
         "Selesai: 1 berkas diterima, 0 ditolak; 0 informasi baru, 1 disetujui, "
         "2 tidak disetujui, 1 menunggu persetujuan."
     )
@@ -561,35 +570,22 @@ def test_decisions_of_a_night_are_counted_from_the_sheets_not_from_status_change
 
     # Night 3: the unit corrects a refused item (pending again) and nothing is decided.
     drop(ws, [correction(2, "koreksi-2.xlsx")])
-    night_3 = run_cli(ws, now="2026-11-25T01:00:00")
-    assert night_3.exit_code == 0, night_3.output
-    assert last_line(night_3.output).startswith(
+    assert _night_summary(ws, "2026-11-25T01:00:00").startswith(
         "Selesai: 1 berkas diterima, 0 ditolak; 0 informasi baru, 0 disetujui, "
         "2 menunggu persetujuan."
     )
-    counts = json.loads(next((ws / "output/runs").glob("20261125-*/run.json")).read_text("utf-8"))
-    assert (
-        counts["counts"]["disetujui_malam_ini"],
-        counts["counts"]["ditolak_atasan_malam_ini"],
-    ) == (
-        0,
-        0,
-    )
+    assert _decided_tonight(ws, "20261125") == (0, 0)  # not (0, -1)
 
     # Night 4: one approved, one refused, and another refused item corrected the same night.
     sheet = _pending_sheet(ws, "lembar-2-kosong.xlsx")
     decided = {"DIP-2025-0004": ("YA", None), "DIP-2025-0002": ("TIDAK", "Masih kurang")}
     drop(ws, [fill_approval_sheet(sheet, ws / "lembar-2.xlsx", decided)])
     drop(ws, [correction(3, "koreksi-3.xlsx")])
-    night_4 = run_cli(ws, now="2026-11-26T01:00:00")
-    assert night_4.exit_code == 0, night_4.output
-    assert last_line(night_4.output).startswith(
+    assert _night_summary(ws, "2026-11-26T01:00:00").startswith(
         "Selesai: 2 berkas diterima, 0 ditolak; 0 informasi baru, 1 disetujui, "
         "1 tidak disetujui, 1 menunggu persetujuan."
     )
-    record = json.loads(next((ws / "output/runs").glob("20261126-*/run.json")).read_text("utf-8"))
-    assert record["counts"]["disetujui_malam_ini"] == 1
-    assert record["counts"]["ditolak_atasan_malam_ini"] == 1
+    assert _decided_tonight(ws, "20261126") == (1, 1)  # not (1, 0)
 
 
 def test_more_errors_are_counted_inside_the_first_message_sentence(ws: Path) -> None:
