@@ -699,6 +699,13 @@ class _Night:
             )
         if self.counts.get("disetujui_malam_ini"):
             actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
+        refused = self.counts.get("ditolak_atasan_malam_ini", 0)
+        arahan = [o for o in outputs if o.startswith(f"output/{FEEDBACK_DIR}/Arahan-")]
+        if refused and arahan:
+            actions.append(
+                f"{refused} informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada "
+                f"unit ({', '.join(arahan)})."
+            )
         for name in self.renamed:
             actions.append(
                 f"Berkas {name} diganti namanya: nama aslinya memuat huruf yang tidak terbaca."

@@ -44,6 +44,14 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
         last_line(result.output) == "Berkas masukan yang diproses: input/arsip/ dan input/ditolak/"
     )
 
+    # The morning summary tells the PPID to pass the arahan on to the unit.
+    (record,) = (target / "output" / "runs" / "20261124-010000").glob("run.json")
+    actions = json.loads(record.read_text(encoding="utf-8"))["actions"]
+    assert (
+        "1 informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada unit "
+        "(output/umpan-balik/Arahan-teknis-penyelenggaraan-pemilu-dan-hukum.xlsx)."
+    ) in actions
+
     # The register holds the Atasan PPID's decisions.
     with closing(sqlite3.connect(target / "var" / "ppid.sqlite")) as conn:
         statuses = dict(conn.execute("SELECT status, count(*) FROM items GROUP BY status"))
