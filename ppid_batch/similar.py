@@ -11,9 +11,16 @@ already handles those.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from .models import RegisterItem
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Codes = npt.NDArray[np.int64]
 
 MAX_MATCHES_SHOWN = 3
 SAME = "Ringkasan sama dengan"
@@ -51,18 +58,19 @@ class _Corpus:
 
         from .store import fold
 
-        def coded(kind: str, values: Iterable[str]):  # type: ignore[no-untyped-def]
+        def coded(kind: str, values: Iterable[str]) -> Codes:
             table = codes.setdefault(kind, {})
             return np.array([table.setdefault(v, len(table)) for v in values], np.int64)
 
-        self.items = items
         self.texts = [_sorted_tokens(i.ringkasan) for i in items]
         self.unit = coded("unit", (i.unit.casefold() for i in items))
         self.id = coded("id", (i.id for i in items))
         self.fold = coded("fold", (fold(i.ringkasan) for i in items))
 
 
-def _blocks(queries: _Corpus, choices: _Corpus, threshold: int, *, later_units: bool = False):  # type: ignore[no-untyped-def]
+def _blocks(
+    queries: _Corpus, choices: _Corpus, threshold: int, *, later_units: bool = False
+) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32], npt.NDArray[np.bool_]]]:
     """Yield (query rows, choice columns, scores, hits) blocks of at most CHUNK_ROWS rows.
 
     Only items of different units are scored (the register handles same-unit
@@ -73,7 +81,11 @@ def _blocks(queries: _Corpus, choices: _Corpus, threshold: int, *, later_units: 
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    ids_unique = len(np.unique(choices.id)) == len(choices.id)
+    # Ids are compared only if one id is found in two units (never in a real register);
+    # otherwise the same id means the same unit, already left out.
+    id_units = set(zip(queries.id.tolist(), queries.unit.tolist(), strict=True))
+    id_units.update(zip(choices.id.tolist(), choices.unit.tolist(), strict=True))
+    one_unit_per_id = len(id_units) == len({i for i, _ in id_units})
     for unit in np.unique(queries.unit):
         rows = np.flatnonzero(queries.unit == unit)
         cols = np.flatnonzero(choices.unit > unit if later_units else choices.unit != unit)
@@ -92,7 +104,7 @@ def _blocks(queries: _Corpus, choices: _Corpus, threshold: int, *, later_units: 
                 workers=-1,
             )
             hits = scores >= threshold
-            if not ids_unique:
+            if not one_unit_per_id:
                 hits &= queries.id[chunk][:, None] != choices.id[cols][None, :]
             yield chunk, cols, scores, hits
 
