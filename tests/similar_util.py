@@ -10,6 +10,7 @@ import random
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
+from reports_util import item as register_item
 
 from ppid_batch.models import RegisterItem
 from ppid_batch.similar import MAX_MATCHES_SHOWN, SAME, normalise
@@ -73,19 +74,10 @@ def corpus(n: int, seed: int, *, pending: float = 1.0) -> list[RegisterItem]:
                 n=rnd.randrange(1, 400),
             )
         unit = rnd.choice(UNITS)
+        status = "pending" if rnd.random() < pending else "approved"
         out.append(
-            RegisterItem(
-                id=f"DIP-2025-{i + 1:04d}",
-                unit=unit.upper() if rnd.random() < 0.1 else unit,
-                ringkasan=ringkasan,
-                penguasa=unit,
-                penanggung_jawab=f"Kepala {unit}",
-                waktu_pembuatan="2025",
-                tempat_pembuatan="Mesuji",
-                bentuk="Softcopy",
-                retensi="5 Tahun",
-                jenis="Berkala",
-                status="pending" if rnd.random() < pending else "approved",
+            register_item(
+                i + 1, unit.upper() if rnd.random() < 0.1 else unit, ringkasan, status=status
             )
         )
     return out
