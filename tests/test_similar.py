@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reports_util import HUKUM, KEUANGAN, TEKNIS, item
+from similar_util import (
+    corpus,
+    reference_approval_notes,
+    reference_count_pairs,
+    reference_near_duplicates,
+)
 
-from ppid_batch.similar import approval_notes, count_pairs, near_duplicates, normalise
+from ppid_batch import similar
+from ppid_batch.similar import SAME, approval_notes, count_pairs, near_duplicates, normalise
 
 
 def test_normalise_ignores_case_punctuation_and_spacing() -> None:
@@ -129,3 +139,60 @@ def test_identical_ringkasan_of_two_units_get_one_note_on_the_approval_sheet(
         "DIP-2025-0003": "Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 90%; "
         "Mirip DIP-2025-0002 (Subbagian Keuangan, Umum dan Logistik), 90%",
     }
+
+
+# ---- the vectorised comparison agrees exactly with the pairwise loop it replaced ----
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_notes_and_counts_are_those_of_the_pairwise_loop_on_a_varied_register(seed: int) -> None:
+    register = corpus(300, seed, pending=0.4)
+    for threshold in (50, 80, 90, 100):
+        notes = near_duplicates(register, threshold)
+        assert list(notes.items()) == list(reference_near_duplicates(register, threshold).items())
+        pending = approval_notes(register, threshold)
+        assert list(pending.items()) == list(reference_approval_notes(register, threshold).items())
+        assert count_pairs(register, threshold) == reference_count_pairs(register, threshold)
+    # the corpus is not trivial: notes with all three kinds of entries, cut lists, unnoted items
+    notes = near_duplicates(register, 85)
+    assert all(any(kind in n for n in notes.values()) for kind in (SAME, "Mirip", "lainnya"))
+    assert 0 < len(notes) < len(register)
+
+
+def test_rows_are_scored_in_chunks_with_the_same_result(monkeypatch) -> None:
+    register = corpus(120, 7, pending=0.5)
+    whole = near_duplicates(register, 85), approval_notes(register, 85), count_pairs(register, 85)
+    monkeypatch.setattr(similar, "CHUNK_ROWS", 7)
+    assert (near_duplicates(register, 85), approval_notes(register, 85)) == whole[:2]
+    assert count_pairs(register, 85) == whole[2] == reference_count_pairs(register, 85) > 0
+
+
+_words = st.sampled_from(
+    ["laporan", "Laporan", "keuangan", "KEUANGAN", "2024", "Kab.", "tahun", "ß", "Straße",
+     "ǅemal", "İzin", "dan", "—", "  ", "", "…", "a_b", "٣"]
+)  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 6),  # id: repeats allowed, as the loop allowed them
+            st.sampled_from(["Unit A", "unit a", "Unit B", "UNIT C"]),
+            st.lists(_words, max_size=6).map(" ".join),
+            st.booleans(),
+        ),
+        max_size=12,
+    ),
+    st.integers(50, 100),
+)
+@settings(max_examples=150, deadline=None)
+def test_odd_ringkasan_units_and_repeated_ids_match_the_pairwise_loop(rows, threshold) -> None:
+    register = [
+        item(n, unit, text or "-", status="pending" if p else "approved")
+        for n, unit, text, p in rows
+    ]
+    notes = near_duplicates(register, threshold)
+    assert list(notes.items()) == list(reference_near_duplicates(register, threshold).items())
+    pending = approval_notes(register, threshold)
+    assert list(pending.items()) == list(reference_approval_notes(register, threshold).items())
+    assert count_pairs(register, threshold) == reference_count_pairs(register, threshold)

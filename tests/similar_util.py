@@ -1,0 +1,137 @@
+"""The pairwise near-duplicate loop similar.py used to run, and Indonesian ringkasan to feed it.
+
+Kept as the reference the vectorised ppid_batch.similar must agree with exactly
+(tests/test_similar.py) and as the "before" of bench/bench_similar.py.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+from reports_util import item as register_item
+
+from ppid_batch.models import RegisterItem
+from ppid_batch.similar import MAX_MATCHES_SHOWN, SAME, normalise
+from ppid_batch.store import fold
+
+UNITS = [
+    "Subbagian Hukum dan SDM",
+    "Subbagian Keuangan, Umum dan Logistik",
+    "Subbagian Teknis Penyelenggaraan Pemilu",
+    "Subbagian Perencanaan, Data dan Informasi",
+    "Sekretariat",
+]
+TITLES = [
+    "Laporan Keuangan Tahunan KPU Kabupaten Mesuji {y}",
+    "Daftar Pemilih Tetap Pemilu {y} Kecamatan {k}",
+    "Keputusan KPU Kabupaten Mesuji Nomor {n} Tahun {y} tentang Penetapan Calon Terpilih",
+    "Rencana Kerja dan Anggaran {y}",
+    "Jadwal Tahapan Pemilihan Bupati dan Wakil Bupati Mesuji {y}",
+    "Berita Acara Rekapitulasi Hasil Penghitungan Suara Kecamatan {k}",
+    "Profil Singkat KPU Kabupaten Mesuji",
+    "Daftar Riwayat Hidup Anggota KPU Kabupaten Mesuji periode {y}",
+    "Surat Edaran Nomor {n} tentang Pembentukan PPK dan PPS",
+    "Laporan Dana Kampanye Peserta Pemilu {y}",
+]
+KECAMATAN = ["Mesuji", "Mesuji Timur", "Tanjung Raya", "Simpang Pematang", "Way Serdang"]
+
+
+def _vary(text: str, rnd: random.Random) -> str:
+    """What a second clerk types for the same document: case, spacing, order, a typo."""
+    words = text.split()
+    if rnd.random() < 0.3:
+        rnd.shuffle(words)
+    if rnd.random() < 0.3 and len(words) > 3:
+        words[rnd.randrange(len(words))] = rnd.choice(["Kab.", "Tahun", "Thn", "dan"])
+    if rnd.random() < 0.4:
+        w = rnd.randrange(len(words))
+        chars = list(words[w])
+        at = rnd.randrange(len(chars))
+        chars[at] = rnd.choice("aeiouknrst") if rnd.random() < 0.7 else ""
+        words[w] = "".join(chars) or words[w]
+    text = rnd.choice([" ", "  ", " , "]).join(words) if rnd.random() < 0.3 else " ".join(words)
+    case = rnd.random()
+    if case < 0.2:
+        text = text.upper()
+    elif case < 0.4:
+        text = text.lower()
+    return text + ("." if rnd.random() < 0.1 else "")
+
+
+def corpus(n: int, seed: int, *, pending: float = 1.0) -> list[RegisterItem]:
+    """n register items of several units; many ringkasan are variants of one another."""
+    rnd = random.Random(seed)
+    out: list[RegisterItem] = []
+    for i in range(n):
+        if out and rnd.random() < 0.35:
+            ringkasan = _vary(rnd.choice(out).ringkasan, rnd)
+        else:
+            ringkasan = rnd.choice(TITLES).format(
+                y=rnd.choice([2019, 2023, 2024, 2025]),
+                k=rnd.choice(KECAMATAN),
+                n=rnd.randrange(1, 400),
+            )
+        unit = rnd.choice(UNITS)
+        status = "pending" if rnd.random() < pending else "approved"
+        out.append(
+            register_item(
+                i + 1, unit.upper() if rnd.random() < 0.1 else unit, ringkasan, status=status
+            )
+        )
+    return out
+
+
+# ---- the pairwise loop as it was (commit 96375a6), the reference ----
+
+
+def reference_matches(
+    queries: Sequence[RegisterItem], choices: Sequence[RegisterItem], threshold: int
+) -> dict[str, list[tuple[float, bool, str, str]]]:
+    if not queries or not choices:
+        return {}
+    scores = process.cdist(
+        [normalise(i.ringkasan) for i in queries],
+        [normalise(i.ringkasan) for i in choices],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=threshold,
+        workers=1,
+    )
+    out: dict[str, list[tuple[float, bool, str, str]]] = {}
+    for a, item in enumerate(queries):
+        unit, text = item.unit.casefold(), fold(item.ringkasan)
+        found = sorted(
+            (-float(scores[a][b]), fold(other.ringkasan) != text, other.id, other.unit)
+            for b, other in enumerate(choices)
+            if scores[a][b] >= threshold and other.id != item.id and other.unit.casefold() != unit
+        )
+        if found:
+            out[item.id] = found
+    return out
+
+
+def reference_note(found: Sequence[tuple[float, bool, str, str]]) -> str:
+    parts = [
+        f"Mirip {oid} ({unit}), {int(-neg)}%" if differs else f"{SAME} {oid} ({unit})"
+        for neg, differs, oid, unit in found[:MAX_MATCHES_SHOWN]
+    ]
+    if len(found) > MAX_MATCHES_SHOWN:
+        parts.append(f"dan {len(found) - MAX_MATCHES_SHOWN} lainnya")
+    return "; ".join(parts)
+
+
+def reference_near_duplicates(items: Sequence[RegisterItem], threshold: int) -> dict[str, str]:
+    return {k: reference_note(v) for k, v in reference_matches(items, items, threshold).items()}
+
+
+def reference_approval_notes(register: Sequence[RegisterItem], threshold: int) -> dict[str, str]:
+    pending = [i for i in register if i.status == "pending"]
+    return {
+        k: reference_note(v) for k, v in reference_matches(pending, register, threshold).items()
+    }
+
+
+def reference_count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:
+    matches = reference_matches(items, items, threshold)
+    return sum(len(found) for found in matches.values()) // 2
