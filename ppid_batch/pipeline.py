@@ -22,6 +22,15 @@ from .dropfolder import Candidate, Scan, archive, repair_names, scan_input, unch
 from .errors import ConfigError, LockedError, PpidError
 from .files import atomic_write_text
 from .lock import workspace_lock
+from .outputs import (
+    APPROVAL_DIR,
+    FEEDBACK_DIR,
+    issue_nota_dinas,
+    tonight_changes,
+    write_annual_reports,
+    write_documents,
+    write_feedback,
+)
 from .runrecord import (
     ACCEPTED,
     ALREADY,
@@ -43,14 +52,6 @@ STATE_NAME = "run-state.json"
 MAX_ERRORS_SHOWN = 20
 EXIT_OK, EXIT_REJECTED = 0, 1
 NO_DECISIONS = "no_decisions"  # validate's warning on a returned approval sheet left blank
-
-# Output folders under output/ (DESIGN.md, "The workspace after a run").
-REGISTER_DIR = "register"
-APPROVAL_DIR = "persetujuan"
-NOTA_DIR = "nota-dinas"
-FEEDBACK_DIR = "umpan-balik"
-DISPOSISI_DIR = "disposisi"
-REPORT_DIR = "laporan"
 
 
 @dataclass(frozen=True)
@@ -358,7 +359,7 @@ class _Night:
                 item.note = item.note or _rejection_note(item.report)
             log.info("%s: %s %s", item.candidate.name, item.verdict, item.note)
             self.progress.advance(f"{item.candidate.name}: {item.verdict}")
-        self._issue_nota_dinas(store)
+        issue_nota_dinas(store, self.config, today=self.today, run_id=self.run_db_id)
 
     def _register_form(self, store: Any, item: _Input) -> None:
         from .register import register_form
@@ -414,139 +415,35 @@ class _Night:
         if outcome.skipped:
             item.note += f"; {len(outcome.skipped)} baris tidak dapat diterapkan"
 
-    def _issue_nota_dinas(self, store: Any) -> None:
-        """Number a Nota Dinas per unit per approving sheet for items none documents yet.
-
-        Derived from the database alone, so a run killed between the approval commit and
-        this step issues exactly the same numbers on the next night.
-        """
-        first = _first_decision(store)
-        rank: dict[str, int] = {}
-        for order, sheet in first.values():
-            rank[sheet] = min(rank.get(sheet, order), order)
-        todo: dict[tuple[str, str], list[str]] = {}
-        for it in store.items(status="approved"):
-            if not it.nota_dinas:
-                sheet = first.get(it.id, (0, ""))[1]
-                todo.setdefault((sheet, it.unit), []).append(it.id)
-        # Numbers follow the order the sheets were merged in, then the unit name.
-        for (_, unit), ids in sorted(todo.items(), key=lambda kv: (rank.get(kv[0][0], 0), kv[0])):
-            store.issue_nota_dinas(
-                self.today.year, unit, sorted(ids), self.today, self.run_db_id, self.config
-            )
-
     # ---- outputs, all from the database ----
 
     def _write_outputs(self, store: Any) -> None:
-        from .annual_report import write_reports
-        from .changelog import change_rows, changes_from_store
-        from .publish import write_register
-
         out = self.out_root
         self.progress.stage("hasil", "Menulis hasil dari register")
         everything = store.items()
-        self._write_feedback(everything, out / FEEDBACK_DIR)
-        self._write_approval_sheet(everything, out / APPROVAL_DIR)
-        for year in sorted({_item_year(it) for it in everything if it.status == "approved"}):
-            year_items = [it for it in everything if _item_year(it) == year]
-            changes = change_rows(changes_from_store(store, register_year=year))
-            for path in write_register(
-                year_items, year, self.config, out / REGISTER_DIR, today=self.today, changes=changes
-            ):
-                self._wrote(path)
-        documents = self._write_disposisi(store, everything, out / DISPOSISI_DIR)
-        documents += self._write_nota_dinas(store, everything, out / NOTA_DIR)
-        if self.config.pdf and not self.dry_run:
-            self._write_pdfs(documents)
-        self.changes = change_rows(changes_from_store(store, run_id=self.run_db_id))
-        store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", self.counts)
-        # The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them;
-        # in January the closing year's too, as last December's approvals may arrive now.
-        years = {self.today.year} | ({self.today.year - 1} if self.today.month == 1 else set())
-        for year in sorted(years):
-            for path in write_reports(
-                self.config, year, today=self.today, store=store, out_dir=out / REPORT_DIR
-            ):
-                self._wrote(path)
-
-    def _write_feedback(self, everything: Sequence[Any], folder: Path) -> None:
-        from .feedback import write_corrected_copy
-        from .unit_feedback import write_unit_feedback
-
-        for item in self.inputs:
-            if item.verdict in (REJECTED, PARTIAL):
-                item.feedback = write_corrected_copy(item.report, folder)
-                self._wrote(item.feedback)
-        # The Atasan PPID's arahan on refused items, one workbook per unit.
-        for path in write_unit_feedback(everything, self.config, folder, today=self.today):
-            self._wrote(path)
-
-    def _write_approval_sheet(self, everything: Sequence[Any], folder: Path) -> None:
-        from .approval_sheet import write_approval_sheet
-        from .similar import approval_notes
-
-        # Near-duplicates across units are noted beside each pending item for the Atasan PPID.
-        notes = approval_notes(everything, self.config.similarity_threshold)
-        sheet = write_approval_sheet(
-            [it for it in everything if it.status == "pending"],
+        rejected = [i for i in self.inputs if i.verdict in (REJECTED, PARTIAL)]
+        copies = write_feedback(
+            [i.report for i in rejected],
+            everything,
             self.config,
-            folder,
+            out / FEEDBACK_DIR,
             today=self.today,
-            notes=notes,
+            wrote=self._wrote,
         )
-        if sheet is not None:
-            self._wrote(sheet)
-
-    def _write_disposisi(self, store: Any, everything: Sequence[Any], folder: Path) -> list[Path]:
-        from .disposisi import Disposisi, write_disposisi
-
-        by_id = {it.id: it for it in everything}
-        written: list[Path] = []
-        for sheet in _approval_sheets(store):
-            decided = [by_id[d["item_id"]] for d in sheet["decisions"] if d["item_id"] in by_id]
-            if not decided:
-                continue
-            disposisi = Disposisi(
-                sheet_name=sheet["file_name"],
-                sha256=sheet["sha256"],
-                atasan=sheet["atasan"] or "",
-                date=_as_date(sheet["tanggal_persetujuan"] or sheet["received"]),
-                approved=tuple(i for i in decided if i.status == "approved"),
-                refused=tuple(i for i in decided if i.status == "refused"),
-                pending_count=max(sheet["rows"] - len(decided), 0),
-            )
-            written.append(self._wrote(write_disposisi(disposisi, self.config, folder)))
-        return written
-
-    def _write_nota_dinas(self, store: Any, everything: Sequence[Any], folder: Path) -> list[Path]:
-        from .nota_dinas import NotaDinas, write_nota_dinas_all
-
-        by_id = {it.id: it for it in everything}
-        notas = [
-            NotaDinas(
-                number=row["number"],
-                date=_as_date(row["date"]),
-                unit=row["unit"],
-                items=tuple(by_id[i] for i in row["item_ids"] if i in by_id),
-                urut=row["urut"],
-            )
-            for row in store.nota_dinas_list()
-        ]
-        return [self._wrote(p) for p in write_nota_dinas_all(notas, self.config, folder)]
-
-    def _write_pdfs(self, documents: Sequence[Path]) -> None:
-        """PDF copies beside the documents; a document's PDF is made once, as it never changes."""
-        from .pdf import convert_to_pdf
-
-        by_folder: dict[Path, list[Path]] = {}
-        for doc in documents:
-            if not doc.with_suffix(".pdf").exists():
-                by_folder.setdefault(doc.parent, []).append(doc)
-        for folder, docs in sorted(by_folder.items()):
-            result = convert_to_pdf(docs, folder)
-            for pdf in result.pdfs:
-                self._wrote(pdf)
-            self.errors.extend(note.message for note in result.notes)
+        for item, copy in zip(rejected, copies, strict=True):
+            item.feedback = copy
+        self.errors += write_documents(
+            store,
+            everything,
+            self.config,
+            out,
+            today=self.today,
+            pdf=self.config.pdf and not self.dry_run,
+            wrote=self._wrote,
+        )
+        self.changes = tonight_changes(store, self.run_db_id)
+        store.finish_run(self.run_db_id, "dry-run" if self.dry_run else "ok", self.counts)
+        write_annual_reports(store, self.config, out, today=self.today, wrote=self._wrote)
 
     def _wrote(self, path: Path) -> Path:
         self.outputs.append(Path(path))
@@ -807,53 +704,6 @@ def _status_counts(store: Any) -> dict[str, int]:
     for it in store.items():
         counts[it.status] = counts.get(it.status, 0) + 1
     return counts
-
-
-def _first_decision(store: Any) -> dict[str, tuple[int, str]]:
-    """Item ID → (order of the decision that decided it, the sheet's sha256)."""
-    order: dict[str, tuple[int, str]] = {}
-    for d in store.decisions():
-        order.setdefault(d["item_id"], (d["id"], str(d.get("sheet_sha256") or "")))
-    return order
-
-
-def _approval_sheets(store: Any) -> list[dict[str, Any]]:
-    """Merged approval sheets in the order received, each with its decisions."""
-    import sqlalchemy as sa
-
-    from .store import approval_sheets
-
-    decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
-    for d in store.decisions():
-        decisions_by_sheet.setdefault(str(d.get("sheet_sha256") or ""), []).append(d)
-    # How many rows each sheet had is in the audit log, not in its table.
-    rows_on_sheet = {
-        e["detail"].get("sha256"): int(e["detail"].get("rows") or 0)
-        for e in store.events(action="approval_sheet_received")
-    }
-    with store.begin() as conn:
-        rows = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
-        sheets = [dict(row) for row in rows]
-    return [
-        {
-            **s,
-            "decisions": decisions_by_sheet.get(s["sha256"], []),
-            "rows": rows_on_sheet.get(s["sha256"], 0),
-        }
-        for s in sheets
-    ]
-
-
-def _item_year(item: Any) -> int:
-    return int(item.id.split("-")[1])
-
-
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _form_note(outcome: Any) -> str:
