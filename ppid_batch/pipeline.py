@@ -18,12 +18,24 @@ from typing import Any
 from . import __version__
 from .config import DEFAULT_TEMPLATES, Config
 from .console import NullProgress, Progress
-from .dropfolder import Candidate, Scan, archive, repair_names, scan_input, unchanged
+from .dropfolder import Scan, archive, repair_names, scan_input, unchanged
 from .errors import ConfigError, LockedError, PpidError
 from .files import atomic_write_text
 from .lock import workspace_lock
+from .nightly_record import (
+    NightInput,
+    action_list,
+    form_note,
+    input_result,
+    rejection_note,
+    relative,
+    summary_line,
+    unread_note,
+    verdict_counts,
+    waiting_result,
+)
+from .outputs import APPROVAL_DIR as APPROVAL_DIR  # re-exported: demo.py names it here
 from .outputs import (
-    APPROVAL_DIR,
     FEEDBACK_DIR,
     issue_nota_dinas,
     tonight_changes,
@@ -38,7 +50,6 @@ from .runrecord import (
     PARTIAL,
     REJECTED,
     RUNS_DIR,
-    WAITING,
     InputResult,
     RunRecord,
     new_run_id,
@@ -130,23 +141,6 @@ def run(
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class _Input:
-    """One settled input file on its way through the night."""
-
-    candidate: Candidate
-    report: Any = None  # SheetReport
-    verdict: str = ""
-    note: str = ""
-    feedback: Path | None = None
-    archived_to: Path | None = None
-    errors: tuple[Mapping[str, Any], ...] = ()
-
-    @property
-    def kind(self) -> str | None:
-        return getattr(self.report, "kind", None)
-
-
 class _Night:
     def __init__(
         self,
@@ -164,7 +158,7 @@ class _Night:
         self.started = started
         self.progress = progress
         self.durations: dict[str, float] = {}
-        self.inputs: list[_Input] = []
+        self.inputs: list[NightInput] = []
         self.waiting: list[Path] = []
         self.outputs: list[Path] = []
         self.errors: list[str] = []
@@ -229,7 +223,7 @@ class _Night:
         )
         self.waiting = list(scan.waiting)
         self.unread = list(scan.unread)
-        self.inputs = [_Input(c) for c in scan.ready]
+        self.inputs = [NightInput(c) for c in scan.ready]
         for path in scan.waiting:
             log.info("waiting (changed in the last %ss): %s", self.config.settle_seconds, path.name)
         return scan
@@ -257,12 +251,12 @@ class _Night:
         else:
             summary = "Tidak ada berkas baru di input/; tidak ada yang berubah."
         if scan.unread:
-            summary += " " + _unread_note(scan.unread)
+            summary += " " + unread_note(scan.unread)
         return RunReport(
             exit_code=EXIT_OK,
             summary=summary,
             counts={"menunggu": waiting},
-            inputs=tuple(_waiting_result(p) for p in scan.waiting),
+            inputs=tuple(waiting_result(p) for p in scan.waiting),
         )
 
     # ---- templates ----
@@ -356,12 +350,12 @@ class _Night:
                 continue
             if item.verdict in (REJECTED, PARTIAL):
                 item.errors = tuple(f.to_json() for f in item.report.errors[:MAX_ERRORS_SHOWN])
-                item.note = item.note or _rejection_note(item.report)
+                item.note = item.note or rejection_note(item.report)
             log.info("%s: %s %s", item.candidate.name, item.verdict, item.note)
             self.progress.advance(f"{item.candidate.name}: {item.verdict}")
         issue_nota_dinas(store, self.config, today=self.today, run_id=self.run_db_id)
 
-    def _register_form(self, store: Any, item: _Input) -> None:
+    def _register_form(self, store: Any, item: NightInput) -> None:
         from .register import register_form
 
         # One transaction per form: a crash keeps every form committed before it, and
@@ -374,12 +368,12 @@ class _Night:
             item.verdict, item.note = ALREADY, "berkas yang sama sudah diterima sebelumnya"
         else:
             item.verdict = ACCEPTED
-            item.note = _form_note(outcome)
+            item.note = form_note(outcome)
         if outcome.refused:
             item.report = replace(item.report, errors=(*item.report.errors, *outcome.refused))
             item.verdict = PARTIAL if item.verdict == ACCEPTED else item.verdict
 
-    def _apply_sheet(self, store: Any, item: _Input) -> None:
+    def _apply_sheet(self, store: Any, item: NightInput) -> None:
         from .approve import apply_approval, check_approval
 
         unfilled = [f for f in item.report.warnings if f.type == NO_DECISIONS]
@@ -495,27 +489,19 @@ class _Night:
     def _record(self) -> RunReport:
         self.progress.stage("catatan", "Menulis catatan proses")
         verdicts = [i.verdict for i in self.inputs]
-        self.counts.update(
-            {
-                "berkas_diterima": verdicts.count(ACCEPTED),
-                "berkas_ditolak": verdicts.count(REJECTED),
-                "berkas_diterima_sebagian": verdicts.count(PARTIAL),
-                "berkas_sudah_diterima": verdicts.count(ALREADY),
-                "berkas_menunggu": len(self.waiting),
-                "berkas_gagal": verdicts.count(FAILED),
-            }
-        )
+        self.counts.update(verdict_counts(verdicts, len(self.waiting)))
         exit_code = EXIT_REJECTED if {REJECTED, PARTIAL, FAILED} & set(verdicts) else EXIT_OK
         runs_dir = self.config.output_dir / RUNS_DIR
         run_id = new_run_id(runs_dir, self.now)
         run_dir = runs_dir / run_id
-        summary = self._summary(run_dir)
         ws = self.config.workspace
-        inputs = tuple(self._result(i) for i in self.inputs) + tuple(
-            _waiting_result(p) for p in self.waiting
-        )
+        summary = summary_line(self.counts, run_dir, ws, dry_run=self.dry_run)
+        inputs = tuple(
+            input_result(i, out_root=self.out_root, output_dir=self.config.output_dir, workspace=ws)
+            for i in self.inputs
+        ) + tuple(waiting_result(p) for p in self.waiting)
         outputs = tuple(
-            _relative(p, self.out_root, self.config.output_dir, ws) for p in self.outputs
+            relative(p, self.out_root, self.config.output_dir, ws) for p in self.outputs
         )
         record = RunRecord(
             run_id=run_id,
@@ -529,7 +515,14 @@ class _Night:
             inputs=inputs,
             counts=dict(self.counts),
             errors=tuple(self.errors),
-            actions=self._actions(inputs, outputs),
+            actions=action_list(
+                inputs,
+                outputs,
+                self.counts,
+                renamed=self.renamed,
+                unread=self.unread,
+                waiting=self.waiting,
+            ),
             outputs=outputs,
             durations=dict(self.durations),
             changes=tuple(self.changes),
@@ -546,97 +539,6 @@ class _Night:
             outputs=outputs,
             actions=record.actions,
         )
-
-    def _result(self, item: _Input) -> InputResult:
-        ws = self.config.workspace
-        report = item.report
-        return InputResult(
-            name=item.candidate.name,
-            sha256=item.candidate.sha256,
-            kind=item.kind,
-            verdict=item.verdict,
-            note=item.note.strip(),
-            rows=getattr(report, "rows", 0),
-            archived_to=_relative(item.archived_to, None, None, ws) if item.archived_to else None,
-            feedback=(
-                _relative(item.feedback, self.out_root, self.config.output_dir, ws)
-                if item.feedback
-                else None
-            ),
-            errors=item.errors,
-            warnings=len(getattr(report, "warnings", ())),
-        )
-
-    def _actions(self, inputs: Sequence[InputResult], outputs: Sequence[str]) -> tuple[str, ...]:
-        actions: list[str] = []
-        for i in inputs:
-            if i.verdict == FAILED:
-                actions.append(
-                    f"Berkas {i.name} tidak dapat diproses karena galat program dan tetap di "
-                    "input/; sampaikan var/logs/ppid-batch.log kepada pemelihara."
-                )
-            where = f" Salinan koreksi: {i.feedback}." if i.feedback else ""
-            # Finding messages end with a full stop of their own.
-            note = i.note.rstrip(".")
-            if i.verdict == REJECTED:
-                actions.append(
-                    f"Berkas {i.name} ditolak: {note}.{where} Kembalikan ke pengirimnya."
-                )
-            elif i.verdict == PARTIAL:
-                actions.append(
-                    f"Berkas {i.name} diterima sebagian: {note}.{where} "
-                    "Periksa baris yang ditandai bersama pengirimnya."
-                )
-        pending = self.counts.get("menunggu_persetujuan", 0)
-        sheets = [o for o in outputs if o.startswith(f"output/{APPROVAL_DIR}/")]
-        if pending and sheets:
-            actions.append(
-                f"{pending} informasi menunggu persetujuan Atasan PPID: serahkan {sheets[-1]}, "
-                "lalu taruh lembar yang sudah diisi di input/."
-            )
-        if self.counts.get("disetujui_malam_ini"):
-            actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
-        refused = self.counts.get("ditolak_atasan_malam_ini", 0)
-        arahan = [o for o in outputs if o.startswith(f"output/{FEEDBACK_DIR}/Arahan-")]
-        if refused and arahan:
-            actions.append(
-                f"{refused} informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada "
-                f"unit ({', '.join(arahan)})."
-            )
-        for name in self.renamed:
-            actions.append(
-                f"Berkas {name} diganti namanya: nama aslinya memuat huruf yang tidak terbaca."
-            )
-        if self.unread:
-            actions.append(_unread_note(self.unread))
-        for path in self.waiting:
-            actions.append(
-                f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
-            )
-        return tuple(actions)
-
-    def _summary(self, run_dir: Path) -> str:
-        c = self.counts
-        parts = [f"{c['berkas_diterima']} berkas diterima"]
-        if c["berkas_diterima_sebagian"]:
-            parts.append(f"{c['berkas_diterima_sebagian']} diterima sebagian")
-        parts.append(f"{c['berkas_ditolak']} ditolak")
-        if c["berkas_sudah_diterima"]:
-            parts.append(f"{c['berkas_sudah_diterima']} sudah diterima sebelumnya")
-        if c["berkas_menunggu"]:
-            parts.append(f"{c['berkas_menunggu']} menunggu")
-        if c["berkas_gagal"]:
-            parts.append(f"{c['berkas_gagal']} gagal diproses")
-        decided = [f"{c.get('disetujui_malam_ini', 0)} disetujui"]
-        if c.get("ditolak_atasan_malam_ini"):
-            decided.append(f"{c['ditolak_atasan_malam_ini']} tidak disetujui")
-        items = (
-            f"{c.get('informasi_baru', 0)} informasi baru, {', '.join(decided)}, "
-            f"{c.get('menunggu_persetujuan', 0)} menunggu persetujuan"
-        )
-        where = _relative(run_dir / "ringkasan.html", None, None, self.config.workspace)
-        head = "Uji coba selesai (tidak ada yang diubah)" if self.dry_run else "Selesai"
-        return f"{head}: {', '.join(parts)}; {items}. Ringkasan: {where}"
 
 
 # How an operator reads the usual disk errors (the errno, not Python's English text).
@@ -689,66 +591,11 @@ def _remove_orphan_temps(output_dir: Path) -> None:
                 path.unlink()
 
 
-def _waiting_result(path: Path) -> InputResult:
-    return InputResult(
-        name=path.name,
-        sha256=None,
-        kind=None,
-        verdict=WAITING,
-        note="baru saja berubah (mungkin masih disalin); diproses malam berikutnya",
-    )
-
-
 def _status_counts(store: Any) -> dict[str, int]:
     counts: dict[str, int] = {}
     for it in store.items():
         counts[it.status] = counts.get(it.status, 0) + 1
     return counts
-
-
-def _form_note(outcome: Any) -> str:
-    parts = [f"{len(outcome.new_ids)} informasi baru"]
-    if outcome.corrected_ids:
-        parts.append(f"{len(outcome.corrected_ids)} diperbaiki")
-    if outcome.duplicates:
-        parts.append(f"{len(outcome.duplicates)} sudah ada di register")
-    return ", ".join(parts)
-
-
-def _unread_note(paths: Sequence[Path]) -> str:
-    names = ", ".join(f"{p.name}{'/' if p.is_dir() else ''}" for p in paths)
-    return (
-        f"Tidak dibaca: {names} (folder atau pintasan di input/); taruh berkas .xlsx-nya "
-        "langsung di input/."
-    )
-
-
-def _rejection_note(report: Any) -> str:
-    errors = list(report.errors)
-    if not errors:
-        return "tidak dapat diproses"
-    first = errors[0].message.rstrip()
-    if len(errors) == 1:
-        return first
-    # The count belongs inside the first message's sentence: "… 1 001 (dan 5 kesalahan lain)."
-    if first.endswith(".") and not first.endswith("..."):
-        first = first[:-1]
-    return f"{first} (dan {len(errors) - 1} kesalahan lain)."
-
-
-def _relative(path: Path | None, scratch: Path | None, real: Path | None, ws: Path) -> str:
-    """A workspace-relative POSIX path; dry-run outputs are named as if in output/."""
-    assert path is not None
-    path = Path(path)
-    if scratch is not None and real is not None and scratch != real:
-        try:
-            path = real / path.relative_to(scratch)
-        except ValueError:
-            pass
-    try:
-        return path.resolve().relative_to(ws.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 __all__ = ["RunReport", "run"]

@@ -1,0 +1,198 @@
+"""The night's bookkeeping of input/ (SOP records): verdicts, the summary line, the actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dropfolder import Candidate
+from .outputs import APPROVAL_DIR, FEEDBACK_DIR
+from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED, WAITING, InputResult
+
+
+@dataclass
+class NightInput:
+    """One settled input file on its way through the night."""
+
+    candidate: Candidate
+    report: Any = None  # SheetReport
+    verdict: str = ""
+    note: str = ""
+    feedback: Path | None = None
+    archived_to: Path | None = None
+    errors: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def kind(self) -> str | None:
+        return getattr(self.report, "kind", None)
+
+
+def verdict_counts(verdicts: Sequence[str], waiting: int) -> dict[str, int]:
+    return {
+        "berkas_diterima": verdicts.count(ACCEPTED),
+        "berkas_ditolak": verdicts.count(REJECTED),
+        "berkas_diterima_sebagian": verdicts.count(PARTIAL),
+        "berkas_sudah_diterima": verdicts.count(ALREADY),
+        "berkas_menunggu": waiting,
+        "berkas_gagal": verdicts.count(FAILED),
+    }
+
+
+def input_result(
+    item: NightInput, *, out_root: Path, output_dir: Path, workspace: Path
+) -> InputResult:
+    report = item.report
+    return InputResult(
+        name=item.candidate.name,
+        sha256=item.candidate.sha256,
+        kind=item.kind,
+        verdict=item.verdict,
+        note=item.note.strip(),
+        rows=getattr(report, "rows", 0),
+        archived_to=relative(item.archived_to, None, None, workspace) if item.archived_to else None,
+        feedback=(
+            relative(item.feedback, out_root, output_dir, workspace) if item.feedback else None
+        ),
+        errors=item.errors,
+        warnings=len(getattr(report, "warnings", ())),
+    )
+
+
+def waiting_result(path: Path) -> InputResult:
+    return InputResult(
+        name=path.name,
+        sha256=None,
+        kind=None,
+        verdict=WAITING,
+        note="baru saja berubah (mungkin masih disalin); diproses malam berikutnya",
+    )
+
+
+def action_list(
+    inputs: Sequence[InputResult],
+    outputs: Sequence[str],
+    counts: Mapping[str, int],
+    *,
+    renamed: Sequence[str],
+    unread: Sequence[Path],
+    waiting: Sequence[Path],
+) -> tuple[str, ...]:
+    """What staff must do in the morning, in Indonesian, one sentence or two each."""
+    actions: list[str] = []
+    for i in inputs:
+        if i.verdict == FAILED:
+            actions.append(
+                f"Berkas {i.name} tidak dapat diproses karena galat program dan tetap di "
+                "input/; sampaikan var/logs/ppid-batch.log kepada pemelihara."
+            )
+        where = f" Salinan koreksi: {i.feedback}." if i.feedback else ""
+        # Finding messages end with a full stop of their own.
+        note = i.note.rstrip(".")
+        if i.verdict == REJECTED:
+            actions.append(f"Berkas {i.name} ditolak: {note}.{where} Kembalikan ke pengirimnya.")
+        elif i.verdict == PARTIAL:
+            actions.append(
+                f"Berkas {i.name} diterima sebagian: {note}.{where} "
+                "Periksa baris yang ditandai bersama pengirimnya."
+            )
+    pending = counts.get("menunggu_persetujuan", 0)
+    sheets = [o for o in outputs if o.startswith(f"output/{APPROVAL_DIR}/")]
+    if pending and sheets:
+        actions.append(
+            f"{pending} informasi menunggu persetujuan Atasan PPID: serahkan {sheets[-1]}, "
+            "lalu taruh lembar yang sudah diisi di input/."
+        )
+    if counts.get("disetujui_malam_ini"):
+        actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
+    refused = counts.get("ditolak_atasan_malam_ini", 0)
+    arahan = [o for o in outputs if o.startswith(f"output/{FEEDBACK_DIR}/Arahan-")]
+    if refused and arahan:
+        actions.append(
+            f"{refused} informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada "
+            f"unit ({', '.join(arahan)})."
+        )
+    for name in renamed:
+        actions.append(
+            f"Berkas {name} diganti namanya: nama aslinya memuat huruf yang tidak terbaca."
+        )
+    if unread:
+        actions.append(unread_note(unread))
+    for path in waiting:
+        actions.append(
+            f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
+        )
+    return tuple(actions)
+
+
+def summary_line(
+    counts: Mapping[str, int], run_dir: Path, workspace: Path, *, dry_run: bool
+) -> str:
+    """The one Indonesian line printed last."""
+    c = counts
+    parts = [f"{c['berkas_diterima']} berkas diterima"]
+    if c["berkas_diterima_sebagian"]:
+        parts.append(f"{c['berkas_diterima_sebagian']} diterima sebagian")
+    parts.append(f"{c['berkas_ditolak']} ditolak")
+    if c["berkas_sudah_diterima"]:
+        parts.append(f"{c['berkas_sudah_diterima']} sudah diterima sebelumnya")
+    if c["berkas_menunggu"]:
+        parts.append(f"{c['berkas_menunggu']} menunggu")
+    if c["berkas_gagal"]:
+        parts.append(f"{c['berkas_gagal']} gagal diproses")
+    decided = [f"{c.get('disetujui_malam_ini', 0)} disetujui"]
+    if c.get("ditolak_atasan_malam_ini"):
+        decided.append(f"{c['ditolak_atasan_malam_ini']} tidak disetujui")
+    items = (
+        f"{c.get('informasi_baru', 0)} informasi baru, {', '.join(decided)}, "
+        f"{c.get('menunggu_persetujuan', 0)} menunggu persetujuan"
+    )
+    where = relative(run_dir / "ringkasan.html", None, None, workspace)
+    head = "Uji coba selesai (tidak ada yang diubah)" if dry_run else "Selesai"
+    return f"{head}: {', '.join(parts)}; {items}. Ringkasan: {where}"
+
+
+def form_note(outcome: Any) -> str:
+    parts = [f"{len(outcome.new_ids)} informasi baru"]
+    if outcome.corrected_ids:
+        parts.append(f"{len(outcome.corrected_ids)} diperbaiki")
+    if outcome.duplicates:
+        parts.append(f"{len(outcome.duplicates)} sudah ada di register")
+    return ", ".join(parts)
+
+
+def unread_note(paths: Sequence[Path]) -> str:
+    names = ", ".join(f"{p.name}{'/' if p.is_dir() else ''}" for p in paths)
+    return (
+        f"Tidak dibaca: {names} (folder atau pintasan di input/); taruh berkas .xlsx-nya "
+        "langsung di input/."
+    )
+
+
+def rejection_note(report: Any) -> str:
+    errors = list(report.errors)
+    if not errors:
+        return "tidak dapat diproses"
+    first = errors[0].message.rstrip()
+    if len(errors) == 1:
+        return first
+    # The count belongs inside the first message's sentence: "… 1 001 (dan 5 kesalahan lain)."
+    if first.endswith(".") and not first.endswith("..."):
+        first = first[:-1]
+    return f"{first} (dan {len(errors) - 1} kesalahan lain)."
+
+
+def relative(path: Path | None, scratch: Path | None, real: Path | None, ws: Path) -> str:
+    """A workspace-relative POSIX path; dry-run outputs are named as if in output/."""
+    assert path is not None
+    path = Path(path)
+    if scratch is not None and real is not None and scratch != real:
+        try:
+            path = real / path.relative_to(scratch)
+        except ValueError:
+            pass
+    try:
+        return path.resolve().relative_to(ws.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
