@@ -726,16 +726,16 @@ class Store:
         query = sa.select(nota_dinas).order_by(nota_dinas.c.year, nota_dinas.c.urut)
         if year is not None:
             query = query.where(nota_dinas.c.year == year)
+        # The links in one query, not one per Nota Dinas: the night lists every one.
+        links = sa.select(nota_dinas_items.c.nota_dinas_id, nota_dinas_items.c.item_id).order_by(
+            nota_dinas_items.c.item_id
+        )
         with self.begin() as conn:
-            out = []
-            for row in conn.execute(query).mappings().all():
-                ids = conn.scalars(
-                    sa.select(nota_dinas_items.c.item_id)
-                    .where(nota_dinas_items.c.nota_dinas_id == row["id"])
-                    .order_by(nota_dinas_items.c.item_id)
-                ).all()
-                out.append({**row, "item_ids": list(ids)})
-        return out
+            rows = conn.execute(query).mappings().all()
+            item_ids: dict[int, list[str]] = {}
+            for nd_id, item_id in conn.execute(links):
+                item_ids.setdefault(nd_id, []).append(item_id)
+        return [{**row, "item_ids": item_ids.get(row["id"], [])} for row in rows]
 
 
 def register_item(row: Mapping[Any, Any]) -> RegisterItem:
