@@ -77,10 +77,12 @@ def write_documents(
     """
     from .changelog import change_rows, changes_from_store
     from .publish import write_register
+    from .store import id_order
 
     _write_approval_sheet(everything, config, out / APPROVAL_DIR, today=today, wrote=wrote)
-    for year in sorted({_item_year(it) for it in everything if it.status == "approved"}):
-        year_items = [it for it in everything if _item_year(it) == year]
+    year_of = {it.id: id_order(it.id)[0] for it in everything}
+    for year in sorted({year_of[it.id] for it in everything if it.status == "approved"}):
+        year_items = [it for it in everything if year_of[it.id] == year]
         changes = change_rows(changes_from_store(store, register_year=year))
         for path in write_register(
             year_items, year, config, out / REGISTER_DIR, today=today, changes=changes
@@ -223,10 +225,6 @@ def _approval_sheets(store: Any) -> list[dict[str, Any]]:
         }
         for s in sheets
     ]
-
-
-def _item_year(item: Any) -> int:
-    return int(item.id.split("-")[1])
 
 
 def _as_date(value: Any) -> dt.date:
