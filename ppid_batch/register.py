@@ -165,6 +165,15 @@ class _Registrar:
     def key(self, values: Mapping[str, Any]) -> str:
         return match_key(self.unit, values["ringkasan"] or "", values["waktu_pembuatan"])
 
+    def source(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The provenance columns of an item taken from `row` of this form."""
+        return {
+            "source_file": self.report.path.name,
+            "source_sheet": db_text(row.get("_sheet") or self.report.sheet or ""),
+            "source_row": int(row.get("_row") or 0),
+            "source_cells": dumps(dict(row.get("_cells") or {})),
+        }
+
     def add(self, row: Mapping[str, Any], submission_id: int, year: int, received: dt.date) -> None:
         values = _values(row)
         key = self.key(values)
@@ -198,10 +207,7 @@ class _Registrar:
                 "atasan": None,
                 "arahan": None,
                 "submission_id": submission_id,
-                "source_file": self.report.path.name,
-                "source_sheet": db_text(row.get("_sheet") or self.report.sheet or ""),
-                "source_row": int(row.get("_row") or 0),
-                "source_cells": dumps(dict(row.get("_cells") or {})),
+                **self.source(row),
                 "received_on": received,
                 "created_run": self.run_id,
                 "updated_run": self.run_id,
@@ -279,15 +285,10 @@ class _Registrar:
                 atasan=None,
                 arahan=None,
                 submission_id=submission_id,
-                source_file=self.report.path.name,
-                source_sheet=db_text(row.get("_sheet") or self.report.sheet or ""),
-                source_row=int(row.get("_row") or 0),
-                source_cells=dumps(dict(row.get("_cells") or {})),
+                **self.source(row),
                 updated_run=self.run_id,
                 updated_at=self.store.now(),
-                match_key=match_key(
-                    self.unit, values["ringkasan"] or "", values["waktu_pembuatan"]
-                ),
+                match_key=self.key(values),
             )
         )
         self.corrected.append(item_id)
