@@ -186,10 +186,10 @@ class _Night:
             self.out_root = out_root
             self._timed("baca", self._read)
             with self._open_store() as store:
-                before = _status_counts(store)
+                before = store.status_counts()
                 self._timed("register", lambda: self._register(store))
                 self._timed("hasil", lambda: self._write_outputs(store))
-                self._count_items(before, _status_counts(store))
+                self._count_items(before, store.status_counts())
         if not self.dry_run:
             self._timed("arsip", self._archive)
         report = self._timed("catatan", self._record)
@@ -589,13 +589,6 @@ def _remove_orphan_temps(output_dir: Path) -> None:
             if path.is_file():
                 log.info("removing a killed run's temp file %s", path)
                 path.unlink()
-
-
-def _status_counts(store: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for it in store.items():
-        counts[it.status] = counts.get(it.status, 0) + 1
-    return counts
 
 
 __all__ = ["RunReport", "run"]

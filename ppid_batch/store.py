@@ -598,6 +598,12 @@ class Store:
         with self.begin() as conn:
             return [register_item(row) for row in conn.execute(query).mappings()]
 
+    def status_counts(self) -> dict[str, int]:
+        """How many register items hold each status (statuses with none are left out)."""
+        query = sa.select(items.c.status, sa.func.count()).group_by(items.c.status)
+        with self.begin() as conn:
+            return {status: int(n) for status, n in conn.execute(query)}
+
     def item(self, item_id: str) -> RegisterItem | None:
         with self.begin() as conn:
             row = conn.execute(self._item_query().where(items.c.id == item_id)).mappings().first()

@@ -89,6 +89,7 @@ def test_items_are_ordered_by_id_and_filtered(store: Store) -> None:
     apply_approval(store, approval_report([(a[1], "YA", None)]), run_id=None)
     assert [i.id for i in store.items(status="approved")] == [a[1]]
     assert [i.id for i in store.items(status="pending", year=2025)] == [a[0], *c]
+    assert store.status_counts() == {"pending": 3, "approved": 1}
     with pytest.raises(ValueError):
         store.items(status="done")
 
