@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .approval_sheet import apply_print_setup, base_formats, office_heading, render_workbook
-from .dates import PartialDate, format_date_id
+from .dates import format_date_id
+from .document_fields import waktu_text
 from .files import atomic_write_bytes
 from .models import RegisterItem
 from .publish import fit_row
@@ -48,7 +49,7 @@ def feedback_name(unit: str) -> str:
 
 def _waktu(text: str) -> str:
     try:
-        return PartialDate.from_iso(text).text_id()
+        return waktu_text(text)
     except (TypeError, ValueError):
         return text
 
@@ -121,7 +122,7 @@ def write_unit_feedback(
     for slug in sorted(by_slug):
         unit, refused = by_slug[slug]
         refused.sort(key=lambda i: id_order(i.id))
-        path = out_dir / f"{PREFIX}{slug}.xlsx"
+        path = out_dir / feedback_name(unit)
         atomic_write_bytes(path, _workbook(unit, refused, config, today))
         written.append(path)
     if out_dir.is_dir():
