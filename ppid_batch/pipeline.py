@@ -342,9 +342,13 @@ class _Night:
                 item.note = (
                     "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya"
                 )
+                # PpidError speaks Indonesian already; anything else is a bug whose English
+                # text belongs in the log, not on the PPID's morning page.
+                reason = str(exc) if isinstance(exc, PpidError) else "galat program"
                 self.errors.append(
-                    f"{item.candidate.name}: {exc.__class__.__name__}: {exc} "
-                    "(rincian di var/logs/ppid-batch.log)"
+                    f"{item.candidate.name}: {reason} "
+                    f"(untuk pemelihara: {exc.__class__.__name__}, rincian di "
+                    "var/logs/ppid-batch.log)"
                 )
                 self.progress.advance(f"{item.candidate.name}: {item.verdict}")
                 continue

@@ -325,7 +325,8 @@ def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
     ]
     record = json.loads((report.run_dir / "run.json").read_text("utf-8"))  # type: ignore[operator]
     assert record["errors"] == [
-        f"{broken}: ValueError: kolom aneh (rincian di var/logs/ppid-batch.log)"
+        f"{broken}: galat program (untuk pemelihara: ValueError, rincian di "
+        "var/logs/ppid-batch.log)"
     ]
     assert "1 gagal diproses" in report.summary
     # Fixed program, next night: the file is taken.
