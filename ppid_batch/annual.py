@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .document_fields import DIKECUALIKAN, JENIS_HEADINGS
 from .models import RegisterItem
 
-JENIS_ORDER = ("Berkala", "Serta Merta", "Setiap Saat", "Dikecualikan")
+JENIS_ORDER = (*JENIS_HEADINGS, DIKECUALIKAN)
 BENTUK_ORDER = ("Softcopy", "Hardcopy", "Softcopy dan Hardcopy")
 OUTCOMES = ("Disetujui", "Tidak disetujui", "Belum diputuskan")
 OTHER_THEME = "Lainnya"

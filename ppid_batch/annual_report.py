@@ -11,7 +11,7 @@ from .charts import CHART_FILES, Chart, write_charts
 from .config import Config
 from .dates import MONTH_NAMES, format_date_id
 from .document_fields import office_fields, officer_fields
-from .docx_render import OFFICE_KEYS, OFFICER_KEYS, check_template, load_template, render_bytes
+from .docx_render import COMMON_VARIABLES, check_template, load_template, render_bytes
 from .errors import UsageError
 from .files import atomic_write_bytes
 
@@ -22,11 +22,7 @@ TEMPLATE = "laporan-tahunan.docx"
 CHART_WIDTH_MM = 160.0  # the text width of an A4 page with the office's margins
 _ROW = frozenset({"no", "nama", "jumlah"})
 TEMPLATE_VARIABLES: dict[str, Any] = {
-    "kantor": OFFICE_KEYS,
-    "ppid": OFFICER_KEYS,
-    "atasan_ppid": OFFICER_KEYS,
-    "tahun": None,
-    "tanggal": None,
+    **COMMON_VARIABLES,
     "per_tanggal": None,
     "ada_kegiatan": None,
     "formulir_diterima": None,

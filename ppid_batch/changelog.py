@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .annual import ChangeFact
+from .document_fields import DIKECUALIKAN
 from .models import RegisterItem
 
 if TYPE_CHECKING:
     from .store import Store
 
-DIKECUALIKAN = "Dikecualikan"
 ADDED = "Ditambahkan ke Daftar Informasi Publik"
 EXEMPTED = "Dipindahkan ke Daftar Usulan Informasi yang Dikecualikan"
 CHANGED = "Diubah"

@@ -18,7 +18,7 @@ from .annual import AnnualFacts, RunFact
 from .config import Config
 from .dates import format_date_id
 from .files import atomic_write_bytes
-from .publish import row_height
+from .publish import fit_row
 
 SHEET = "Matriks Kegiatan"
 HEADERS = (
@@ -31,7 +31,7 @@ HEADERS = (
     "Keterangan",
 )
 WIDTHS = (5, 34, 26, 44, 30, 40, 30)
-FONT = {"font_name": "Arial", "font_size": 10}  # the size row_height() counts lines for
+FONT = {"font_name": "Arial", "font_size": 10}  # the size fit_row() counts lines for
 # The SOP's own wording of its three steps.
 STEPS = {
     1: "Mengumpulkan informasi publik yang dikuasai setiap unit kerja",
@@ -204,9 +204,7 @@ def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
         ws.write(header_row, col, label, head)
     first_row = header_row + 1
     for r, row in enumerate(rows, first_row):
-        height = row_height(row.cells(), WIDTHS)
-        if height is not None:
-            ws.set_row(r, height)
+        fit_row(ws, r, row.cells(), WIDTHS)
         # write_string: file names and numbers such as '1/HM.02-ND/…' stay text.
         for col, value in enumerate(row.cells()[2:], 2):
             ws.write_string(r, col, str(value), plain)

@@ -184,12 +184,10 @@ class _Sheet:
         if not records:
             self.merged(row, EMPTY_GROUP, "empty")
             return row + 1
+        widths = [width for _, width in self.columns]
         for rec in records:
-            lines = 1
-            for col, (key, width) in enumerate(self.columns):
+            for col, (key, _) in enumerate(self.columns):
                 value = rec.get(key, "")
-                if isinstance(value, str) and value:
-                    lines = max(lines, wrapped_lines(value, width))
                 if key == "no":
                     ws.write_number(row, col, value, f["center"])
                 elif key == "tautan" and rec.get("tautan_web") and self._link_ok(value):
@@ -199,10 +197,8 @@ class _Sheet:
                     ws.write_string(row, col, str(value), f["text"])
                 else:
                     ws.write_blank(row, col, None, f["text"])
-            # Neither Excel nor LibreOffice grows a row for wrapped text on opening a
-            # generated file, so the height is set from the text it must hold.
-            if lines > 1:
-                ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
+            texts = [rec.get(key, "") for key, _ in self.columns]
+            fit_row(ws, row, [t if isinstance(t, str) else "" for t in texts], widths)
             row += 1
         return row
 
@@ -229,13 +225,17 @@ class _Sheet:
                 self.merged(row + 1 + i, text, fmt, first, self.last_col)
 
     def print_setup(self, footer: str) -> None:
-        ws = self.ws
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-        ws.fit_to_pages(1, 0)
-        ws.hide_gridlines(2)
-        ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
+        print_setup(self.ws, footer)
+        self.ws.hide_gridlines(2)
+
+
+def print_setup(ws: Any, footer: str) -> None:
+    """A4 landscape, one page wide, with the document's name and page numbers in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
 
 
 def wrapped_lines(text: str, width: int) -> int:
@@ -314,11 +314,7 @@ def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]], footer: str) -
         fit_row(ws, row, texts, widths)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
+    print_setup(ws, footer)
 
 
 def _office_workbook(

@@ -23,6 +23,7 @@ from build_templates import (  # noqa: E402
     field_table,
     letterhead,
     loop_table,
+    optional_table,
     para,
     signature,
 )
@@ -38,16 +39,6 @@ def heading(doc, text: str) -> None:
 def body(doc, text: str) -> None:
     p = para(doc, text, align=JUSTIFY, after=6)
     p.paragraph_format.first_line_indent = Cm(1.25)
-
-
-def optional_table(doc, flag: str, empty: str, *table_args) -> None:
-    """A loop table when the list is non-empty, else one plain sentence."""
-    para(doc, "{%p if " + flag + " %}")
-    loop_table(doc, *table_args)
-    para(doc, "{%p else %}")
-    para(doc, empty)
-    para(doc, "{%p endif %}")
-    para(doc, after=6)
 
 
 def build_laporan() -> object:

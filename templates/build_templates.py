@@ -296,21 +296,28 @@ def build_nota_dinas() -> Document:
     return doc
 
 
+def optional_table(doc, flag: str, empty: str, *table_args) -> None:
+    """A loop table when the list `flag` is non-empty, else the one sentence `empty`."""
+    para(doc, "{%p if " + flag + " %}")
+    loop_table(doc, *table_args)
+    para(doc, "{%p else %}")
+    para(doc, empty)
+    para(doc, "{%p endif %}")
+    para(doc, after=6)
+
+
 def decision_table(doc, heading, variable, last, widths_cm, when_empty) -> None:
     """A heading, then the items of `variable` in a table, or one sentence when it is empty."""
     para(doc, heading, bold=True, after=4)
-    para(doc, "{%p if " + variable + " %}")
-    loop_table(
+    optional_table(
         doc,
+        variable,
+        when_empty,
         ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", last[0]],
         ["{{ b.no }}", "{{ b.id }}", "{{ b.unit }}", "{{ b.ringkasan }}", last[1]],
         "b in " + variable,
         widths_cm,
     )
-    para(doc, "{%p else %}")
-    para(doc, when_empty)
-    para(doc, "{%p endif %}")
-    para(doc, after=6)
 
 
 def build_disposisi() -> Document:
