@@ -15,26 +15,9 @@ import sqlalchemy as sa
 
 from .annual import AnnualFacts, DecisionFact, FormFact, NotaDinasFact, RunFact, build_facts
 from .changelog import changes_from_store
+from .dates import db_date, db_day
 from .similar import count_pairs
 from .store import Store, approval_sheets, decisions, events, items, runs, submissions
-
-
-def _date(value: Any) -> dt.date | None:
-    """A DATE column as read back (date, datetime or ISO text on some drivers), or None."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _day(value: Any) -> dt.date:
-    """A NOT NULL date column."""
-    day = _date(value)
-    assert day is not None, "a NOT NULL date column held NULL"
-    return day
 
 
 def _rejections(conn: sa.Connection) -> dict[tuple[int | None, str], tuple[int, tuple[str, ...]]]:
@@ -85,7 +68,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                 FormFact(
                     file=s["file_name"],
                     kind="form_dip",
-                    received_on=_day(s["received"]),
+                    received_on=db_day(s["received"]),
                     accepted=s["verdict"] != "rejected",
                     unit=s["unit"],
                     items=s["rows"],
@@ -114,7 +97,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                 FormFact(
                     file=a["file_name"],
                     kind="persetujuan",
-                    received_on=_day(a["received"]),
+                    received_on=db_day(a["received"]),
                     accepted=a["verdict"] != "rejected",
                     items=len(ds),
                     errors=errors if a["verdict"] == "rejected" else 0,
@@ -126,21 +109,21 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                     DecisionFact(
                         file=a["file_name"],
                         atasan=a["atasan"],
-                        decided_on=_date(a["tanggal_persetujuan"]) or _day(a["received"]),
+                        decided_on=db_date(a["tanggal_persetujuan"]) or db_day(a["received"]),
                         approved=sum(1 for d in ds if d["decision"] == "YA"),
                         refused=sum(1 for d in ds if d["decision"] == "TIDAK"),
                         days_since_received=tuple(
-                            (_day(d["decided_on"]) - received_of[d["item_id"]]).days
+                            (db_day(d["decided_on"]) - received_of[d["item_id"]]).days
                             for d in ds
                             if d["item_id"] in received_of
                         ),
                     )
                 )
-        started = {r.id: _date(r.started) for r in conn.execute(sa.select(runs)).all()}
+        started = {r.id: db_date(r.started) for r in conn.execute(sa.select(runs)).all()}
     notas = [
         NotaDinasFact(
             number=n["number"],
-            issued_on=_day(n["date"]),
+            issued_on=db_day(n["date"]),
             unit=n["unit"],
             items=len(n["item_ids"]),
             run_id=n["run_id"],

@@ -127,6 +127,25 @@ def parse_full_date(value: object) -> dt.date | None:
     return dt.date(p.year, p.month, p.day)
 
 
+def db_date(value: object) -> dt.date | None:
+    """A DATE column as read back (date, datetime or ISO text on some drivers), or None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def db_day(value: object) -> dt.date:
+    """A NOT NULL DATE column as read back."""
+    day = db_date(value)
+    if day is None:
+        raise ValueError("a NOT NULL date column held NULL")
+    return day
+
+
 def format_date_id(day: dt.date) -> str:
     """`26 November 2025`, through babel's Indonesian locale."""
     from babel.dates import format_date

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .dates import db_day
 
 # Output folders under output/ (DESIGN.md, "The workspace after a run").
 REGISTER_DIR = "register"
@@ -147,7 +148,7 @@ def _write_disposisi(
             sheet_name=sheet["file_name"],
             sha256=sheet["sha256"],
             atasan=sheet["atasan"] or "",
-            date=_as_date(sheet["tanggal_persetujuan"] or sheet["received"]),
+            date=db_day(sheet["tanggal_persetujuan"] or sheet["received"]),
             approved=tuple(i for i in decided if i.status == "approved"),
             refused=tuple(i for i in decided if i.status == "refused"),
             pending_count=max(sheet["rows"] - len(decided), 0),
@@ -165,7 +166,7 @@ def _write_nota_dinas(
     notas = [
         NotaDinas(
             number=row["number"],
-            date=_as_date(row["date"]),
+            date=db_day(row["date"]),
             unit=row["unit"],
             items=tuple(by_id[i] for i in row["item_ids"] if i in by_id),
             urut=row["urut"],
@@ -225,11 +226,3 @@ def _approval_sheets(store: Any) -> list[dict[str, Any]]:
         }
         for s in sheets
     ]
-
-
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,29 @@
+"""Dates read back from the register: the same day whatever the driver returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ppid_batch.dates import db_date, db_day, format_date_id
+
+
+@pytest.mark.parametrize(
+    "value",
+    [dt.date(2026, 11, 24), dt.datetime(2026, 11, 24, 1, 0), "2026-11-24", "2026-11-24 00:00:00"],
+)
+def test_db_date_reads_every_driver_shape(value: object) -> None:
+    assert db_date(value) == dt.date(2026, 11, 24)
+    assert db_day(value) == dt.date(2026, 11, 24)
+
+
+def test_a_null_date_is_none_and_refused_where_it_cannot_be() -> None:
+    assert db_date(None) is None
+    with pytest.raises(ValueError):
+        db_day(None)
+
+
+def test_dates_print_in_indonesian() -> None:
+    assert format_date_id(dt.date(2025, 11, 26)) == "26 November 2025"
+    assert format_date_id(dt.date(2025, 8, 17)) == "17 Agustus 2025"
