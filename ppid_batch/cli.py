@@ -153,7 +153,7 @@ def handles_errors(func: F) -> F:
             # A folder that does not exist or cannot be written: the clerk can fix that.
             if debug:
                 raise
-            from .pipeline import os_reason
+            from .files import os_reason
 
             click.echo(f"Galat: {os_reason(exc)}. Periksa folder dan izinnya.", err=True)
             sys.exit(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -71,3 +72,24 @@ def free_name(directory: Path, name: str) -> Path:
         candidate = directory / f"{stem}-{n}{suffix}"
         n += 1
     return candidate
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "disk penuh",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EROFS: "disk hanya dapat dibaca",
+    errno.EACCES: "izin ditolak",
+    errno.EPERM: "izin ditolak",
+    errno.ENOENT: "berkas atau folder tidak ditemukan",
+    errno.EIO: "disk rusak atau terputus",
+    errno.ENOTDIR: "bagian jalurnya bukan folder",
+    errno.EISDIR: "itu folder, bukan berkas",
+    errno.ENAMETOOLONG: "nama terlalu panjang",
+    errno.EPIPE: "keluarannya ditutup (misalnya '| head')",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in Indonesian, with the file it concerns when Python knows it."""
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or exc.__class__.__name__)
+    return f"{reason}: {exc.filename}" if exc.filename else reason

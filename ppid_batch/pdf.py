@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, os_reason
 from .models import Finding
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -54,7 +54,7 @@ def _run(cmd: list[str], timeout: float) -> str | None:
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
     except OSError as exc:
-        return str(exc)
+        return os_reason(exc)
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

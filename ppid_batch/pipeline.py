@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import json
 import logging
 import tempfile
@@ -20,7 +19,7 @@ from .config import DEFAULT_TEMPLATES, Config
 from .console import NullProgress, Progress
 from .dropfolder import Scan, archive, repair_names, scan_input, unchanged
 from .errors import ConfigError, LockedError, PpidError
-from .files import atomic_write_text
+from .files import atomic_write_text, os_reason
 from .lock import workspace_lock
 from .nightly_record import (
     NightInput,
@@ -546,27 +545,6 @@ class _Night:
 
 
 # How an operator reads the usual disk errors (the errno, not Python's English text).
-_OS_REASONS = {
-    errno.ENOSPC: "disk penuh",
-    errno.EDQUOT: "kuota disk habis",
-    errno.EROFS: "disk hanya dapat dibaca",
-    errno.EACCES: "izin ditolak",
-    errno.EPERM: "izin ditolak",
-    errno.ENOENT: "berkas atau folder tidak ditemukan",
-    errno.EIO: "disk rusak atau terputus",
-    errno.ENOTDIR: "bagian jalurnya bukan folder",
-    errno.EISDIR: "itu folder, bukan berkas",
-    errno.ENAMETOOLONG: "nama terlalu panjang",
-    errno.EPIPE: "keluarannya ditutup (misalnya '| head')",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """An OSError in Indonesian, with the file it concerns when Python knows it."""
-    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or exc.__class__.__name__)
-    return f"{reason}: {exc.filename}" if exc.filename else reason
-
-
 class RunFailed(PpidError):
     """The run stopped on an unexpected error; nothing committed is lost."""
 

@@ -47,3 +47,13 @@ def test_free_name_never_overwrites(tmp_path: Path) -> None:
     assert free_name(tmp_path, "Form.xlsx") == tmp_path / "Form-2.xlsx"
     (tmp_path / "Form-2.xlsx").write_bytes(b"2")
     assert free_name(tmp_path, "Form.xlsx") == tmp_path / "Form-3.xlsx"
+
+
+def test_os_errors_read_in_indonesian() -> None:
+    import errno
+
+    from ppid_batch.files import os_reason
+
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "disk penuh"
+    full = PermissionError(errno.EACCES, "Permission denied", "/srv/ppid/output")
+    assert os_reason(full) == "izin ditolak: /srv/ppid/output"

@@ -95,3 +95,14 @@ def test_real_libreoffice_converts_the_drafts(drafts, tmp_path: Path) -> None:
         assert data.startswith(b"%PDF-") and len(data) > 5000
     # Only the PDFs: no temporary or lock file left where staff look.
     assert sorted(os.listdir(tmp_path / "pdf")) == sorted(p.name for p in result.pdfs)
+
+
+def test_a_libreoffice_that_cannot_start_is_explained_in_indonesian(drafts, tmp_path: Path) -> None:
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\n", encoding="utf-8")
+    broken.chmod(0o644)  # not executable: the start itself fails
+    result = convert_to_pdf(drafts, tmp_path / "pdf", soffice=str(broken))
+    assert result.pdfs == ()
+    assert [n.message for n in result.notes] == [
+        f"Salinan PDF tidak dibuat: LibreOffice gagal dijalankan (izin ditolak: {broken})."
+    ]
