@@ -273,6 +273,11 @@ def test_form_command_into_a_folder(workspace: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["form", "-w", str(workspace), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / DEFAULT_FORM_NAME).is_file()
+    assert result.output.startswith(f"Formulir kosong ditulis: {tmp_path / DEFAULT_FORM_NAME}\n")
+    rows = CalamineWorkbook.from_path(str(tmp_path / DEFAULT_FORM_NAME)).get_sheet_by_name(
+        SCHEMA.sheet_name
+    )
+    assert rows.to_python()[HEADER - 1][: len(FIELDS)] == [f.label for f in FIELDS]
 
 
 def test_form_command_never_overwrites_silently(workspace: Path, tmp_path: Path) -> None:
