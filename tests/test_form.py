@@ -28,6 +28,7 @@ from ppid_batch.form import (
     write_blank_form,
 )
 from ppid_batch.schema import form_schema
+from ppid_batch.validate import validate_file
 
 SCHEMA = form_schema()
 FIELDS = SCHEMA.blank_form_fields
@@ -231,8 +232,7 @@ def test_filled_form_keeps_what_the_clerk_typed(blank: Path, tmp_path: Path) -> 
 
 
 def test_filled_blank_form_validates(blank: Path, tmp_path: Path) -> None:
-    validate = pytest.importorskip("ppid_batch.validate", reason="reader (issue 3) not merged")
-    report = validate.validate_file(fill_like_a_clerk(blank, tmp_path / "terisi.xlsx"))
+    report = validate_file(fill_like_a_clerk(blank, tmp_path / "terisi.xlsx"))
     assert report.kind == "form_dip"
     assert [(f.cell, f.field, f.type) for f in report.errors] == []
     assert report.sheet == SCHEMA.sheet_name
@@ -247,8 +247,7 @@ def test_filled_blank_form_validates(blank: Path, tmp_path: Path) -> None:
 
 
 def test_the_untouched_blank_form_has_no_items(blank: Path) -> None:
-    validate = pytest.importorskip("ppid_batch.validate", reason="reader (issue 3) not merged")
-    report = validate.validate_file(blank)
+    report = validate_file(blank)
     assert report.kind == "form_dip"
     assert report.items == ()
 
