@@ -171,6 +171,8 @@ def test_guide_sheet_is_generated_from_the_same_help(book) -> None:
             assert got[field.key] == field.example
     assert got["jenis"] in SCHEMA.field("jenis").choice_values
     assert ", ".join(SCHEMA.field("bentuk").choice_values) in texts
+    # a conditionally required column names its condition by the header the clerk sees
+    assert "Bila Jenis Informasi Dikecualikan" in texts
 
 
 def test_prompt_fits_excel_limits() -> None:
