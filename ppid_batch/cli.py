@@ -17,7 +17,7 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from . import __version__
-from .config import Config, load_config
+from .config import CONFIG_NAME, MAX_FILE_BYTES, MAX_UNPACKED_BYTES, Config, load_config
 from .errors import PpidError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -260,7 +260,6 @@ def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | N
     kolom, sel Versi Formulir, dan lembar Panduan dengan satu baris contoh. Nama kantor
     diambil dari ppid.toml.
     """
-    from .errors import UsageError
     from .form import DEFAULT_FORM_NAME, write_blank_form
 
     target = output or Path(DEFAULT_FORM_NAME)
@@ -283,26 +282,10 @@ def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | N
 # (section owned by issue 3: reading and validation)
 
 
-def _validate_limits(workspace: Path | None) -> dict[str, int]:
-    """Size limits from the workspace's ppid.toml when there is one, else the defaults."""
-    from .config import CONFIG_NAME, MAX_FILE_BYTES, MAX_UNPACKED_BYTES
-
+def _workspace_config(workspace: Path | None) -> Config | None:
+    """The workspace's ppid.toml when there is one: validate also works outside a workspace."""
     ws = default_workspace(workspace)
-    if (ws / CONFIG_NAME).is_file():
-        cfg = load_config(ws)
-        return {"max_file_bytes": cfg.max_file_bytes, "max_unpacked_bytes": cfg.max_unpacked_bytes}
-    return {"max_file_bytes": MAX_FILE_BYTES, "max_unpacked_bytes": MAX_UNPACKED_BYTES}
-
-
-def _against_register(report: Any, workspace: Path | None) -> Any:
-    """An approval sheet is checked against the workspace register (issue 4), writing nothing."""
-    from .approve import check_against_register
-    from .config import CONFIG_NAME
-
-    ws = default_workspace(workspace)
-    if not (ws / CONFIG_NAME).is_file():
-        return report
-    return check_against_register(report, load_config(ws))
+    return load_config(ws) if (ws / CONFIG_NAME).is_file() else None
 
 
 @cli.command()
@@ -326,7 +309,6 @@ def validate(
     berkas yang tidak dapat dibaca), 2 bila perintah salah dipakai. Dengan --json dan beberapa
     berkas, setiap baris keluaran adalah satu objek JSON (JSON Lines).
     """
-    from .errors import UsageError
     from .validate import validate_files
 
     if not files:
@@ -340,11 +322,18 @@ def validate(
             raise UsageError(f"{path} bukan berkas; sebutkan berkas .xlsx yang akan diperiksa.")
     if koreksi is not None and koreksi.exists() and not koreksi.is_dir():
         raise UsageError(f"--koreksi {koreksi} bukan folder.")
-    limits = _validate_limits(workspace)
+    config = _workspace_config(workspace)
+    limits = {
+        "max_file_bytes": config.max_file_bytes if config else MAX_FILE_BYTES,
+        "max_unpacked_bytes": config.max_unpacked_bytes if config else MAX_UNPACKED_BYTES,
+    }
     all_ok = True
     for report in validate_files(files, **limits):
-        if report.kind == "persetujuan":
-            report = _against_register(report, workspace)
+        if report.kind == "persetujuan" and config is not None:
+            # An approval sheet is checked against the workspace register, writing nothing.
+            from .approve import check_against_register
+
+            report = check_against_register(report, config)
         all_ok = all_ok and report.ok
         written = None
         if koreksi is not None and not report.ok:
@@ -578,7 +567,6 @@ def report(year: int | None, today_text: str | None, workspace: Path | None) -> 
     import datetime as dt
 
     from .annual_report import write_reports
-    from .errors import UsageError
 
     try:
         today = dt.date.fromisoformat(today_text[:10]) if today_text else dt.date.today()

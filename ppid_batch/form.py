@@ -205,7 +205,7 @@ def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, conf
         row += 1
         hint = ", ".join(field.choice_values) if field.choices else field.example
         ws.write_string(row, 1, field.label, fmt["cell"])
-        ws.write_string(row, 2, "Ya" if field.required else _when(field), fmt["cell"])
+        ws.write_string(row, 2, "Ya" if field.required else _when(field, schema), fmt["cell"])
         ws.merge_range(row, help_first, row, help_last, field.help, fmt["cell"])
         ws.merge_range(row, hint_first, row, hint_last, hint, fmt["cell"])
         # Excel does not grow merged rows to fit wrapped text, so size them here.
@@ -216,9 +216,10 @@ def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, conf
     ws.fit_to_pages(1, 0)
 
 
-def _when(field: Field) -> str:
+def _when(field: Field, schema: SheetSchema) -> str:
+    # the column's label, as the clerk sees it in the header (not the schema key)
     if field.required_when:
-        return "Bila " + ", ".join(f"{k} {v}" for k, v in field.required_when)
+        return "Bila " + ", ".join(f"{schema.field(k).label} {v}" for k, v in field.required_when)
     return "Tidak"
 
 

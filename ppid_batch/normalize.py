@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .dates import PartialDate, parse_full_date, parse_partial_date
 from .nip import parse_nip
-from .schema import Field, label_key
+from .schema import label_key
 
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u200b\ufeff]+")
 _EDGE = " \t\r\n\u00a0\u2007\u202f\u200b\ufeff"
@@ -65,15 +65,6 @@ def choice(value: object, lookup: dict[str, str]) -> str | None:
 @lru_cache(maxsize=_CACHE)
 def folded(text: str) -> str:
     return label_key(text)
-
-
-@lru_cache(maxsize=16)
-def _lookup(f: Field) -> dict[str, str]:
-    return f.choice_lookup()
-
-
-def choice_for(f: Field, value: object) -> str | None:
-    return choice(value, _lookup(f))
 
 
 def partial_date(value: object) -> str | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from .models import Finding
+from .normalize import folded
 from .schema import Field, SheetSchema, approval_schema, form_schema, label_key
 
 HEADER_SCAN_ROWS = 60
@@ -90,11 +91,6 @@ class SheetRead:
     findings: list[Finding] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4096)
-def _fold(text: str) -> str:
-    return label_key(text)
-
-
 _BLANK = " \t\r\n\u00a0"
 
 
@@ -123,7 +119,7 @@ def _header_hits(row: list[Any], index: dict[str, str]) -> dict[str, list[int]]:
     hits: dict[str, list[int]] = {}
     for col, value in enumerate(row):
         if isinstance(value, str) and value.strip():
-            key = index.get(_fold(value))
+            key = index.get(folded(value))
             if key is not None:
                 hits.setdefault(key, []).append(col)
     return hits
@@ -176,7 +172,7 @@ def _read_meta(
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
-            key = index.get(_fold(value))
+            key = index.get(folded(value))
             if key is not None and key not in meta:
                 vc = c + 1
                 if vc < len(row) and isinstance(row[vc], str) and row[vc].strip() == ":":
@@ -185,7 +181,7 @@ def _read_meta(
                 meta[key] = (raw, cell_ref(r, vc))
                 continue
             label, sep, rest = value.partition(":")
-            key = index.get(_fold(label)) if sep else None
+            key = index.get(folded(label)) if sep else None
             if key is not None and key not in meta:
                 # "Unit Kerja: Subbagian Hukum" written in one cell
                 meta[key] = (rest, cell_ref(r, c))
@@ -200,7 +196,7 @@ def _columns(sr: SheetRead, header_row: list[Any]) -> None:
     for col, value in enumerate(header_row):
         if _is_blank(value):
             continue
-        key = index.get(_fold(value))
+        key = index.get(folded(value))
         if key is None:
             sr.findings.append(
                 Finding(

@@ -24,7 +24,7 @@ from .reader import COMBINED, CellRefs, SheetRead, cell_ref, column_letter, read
 from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message
 from .schema import Field
 
-__all__ = ["TEMPLATES", "message", "validate_file", "validate_files", "validate_sheet"]
+__all__ = ["TEMPLATES", "message", "validate_file", "validate_files"]
 
 BATCH_ROWS = 20_000  # rows per stacked pandera run: bounded memory, amortised overhead
 
@@ -403,14 +403,6 @@ def _start(path: Path, sha256: str, sr: SheetRead) -> SheetReport | _Pending:
             )
         )
     return _Pending(base, sheet, meta, errors, warnings)
-
-
-def validate_sheet(path: Path, sha256: str, sr: SheetRead) -> SheetReport:
-    """Normalise and validate what the reader found on one sheet."""
-    started = _start(path, sha256, sr)
-    if isinstance(started, SheetReport):
-        return started
-    return started.finish(_pandera_findings([started.sheet])[0])
 
 
 def _read(path: Path, max_file_bytes: int, max_unpacked_bytes: int) -> SheetReport | _Pending:

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
 
 from ppid_batch.cli import cli
 from ppid_batch.config import load_config
 from ppid_batch.errors import ConfigError
+from ppid_batch.form import OFFICE_ROW
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -243,9 +245,13 @@ def test_no_traceback_without_debug_and_traceback_with_it(tmp_path: Path) -> Non
 
 
 def test_workspace_from_environment(workspace: Path, tmp_path: Path) -> None:
+    # An office name only this workspace has: the form must have been made from its ppid.toml.
+    edit_config(workspace, "Kabupaten Mesuji", "Kabupaten Dari Env")
     target = tmp_path / "dari-env.xlsx"
     result = CliRunner(env={"PPID_WORKSPACE": str(workspace)}).invoke(
         cli, ["form", "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
     assert target.is_file()
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
+    assert rows[OFFICE_ROW][0] == "KOMISI PEMILIHAN UMUM KABUPATEN DARI ENV"

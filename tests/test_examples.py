@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from ppid_batch.validate import validate_file
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GOOD = {
     "Form-DIP-Keuangan-Umum-Logistik.xlsx": 14,
@@ -64,21 +66,15 @@ def test_each_unit_lists_8_to_20_items() -> None:
     assert all(8 <= len(f["rows"]) <= 20 for f in forms)
 
 
-@pytest.fixture(scope="module")
-def validate_file():
-    validate = pytest.importorskip("ppid_batch.validate", reason="reader (issue 3) not merged")
-    return validate.validate_file
-
-
 @pytest.mark.parametrize(("name", "count"), GOOD.items())
-def test_good_examples_are_accepted(validate_file, name: str, count: int) -> None:
+def test_good_examples_are_accepted(name: str, count: int) -> None:
     report = validate_file(EXAMPLES / name)
     assert report.kind == "form_dip"
     assert [(f.cell, f.field, f.type, f.message) for f in report.errors] == []
     assert report.rows == count
 
 
-def test_clerk_spellings_are_normalised(validate_file) -> None:
+def test_clerk_spellings_are_normalised() -> None:
     items = validate_file(EXAMPLES / "Form-DIP-Keuangan-Umum-Logistik.xlsx").items
     by_title = {i["ringkasan"][:30]: i for i in items}
     lk = by_title["Laporan Keuangan KPU Kabupaten"]
@@ -93,7 +89,7 @@ def test_clerk_spellings_are_normalised(validate_file) -> None:
     assert (hibah["retensi"], hibah["bentuk"]) == ("10 Tahun", "Softcopy dan Hardcopy")
 
 
-def test_exempt_item_keeps_its_legal_basis(validate_file) -> None:
+def test_exempt_item_keeps_its_legal_basis() -> None:
     items = validate_file(EXAMPLES / "Form-DIP-Teknis-Penyelenggaraan-Hukum.xlsx").items
     (exempt,) = [i for i in items if i["jenis"] == "Dikecualikan"]
     assert exempt["dasar_pengecualian"].startswith("Pasal 17 huruf h UU Nomor 14 Tahun 2008")
@@ -101,7 +97,7 @@ def test_exempt_item_keeps_its_legal_basis(validate_file) -> None:
     assert exempt["waktu_pembuatan"] == "2024-09-20"
 
 
-def test_combined_waktu_dan_tempat_column_is_split(validate_file) -> None:
+def test_combined_waktu_dan_tempat_column_is_split() -> None:
     report = validate_file(EXAMPLES / "Form-DIP-Partisipasi-Humas-SDM.xlsx")
     got = [(i["tempat_pembuatan"], i["waktu_pembuatan"]) for i in report.items[:4]]
     assert got == [
@@ -112,7 +108,7 @@ def test_combined_waktu_dan_tempat_column_is_split(validate_file) -> None:
     ]
 
 
-def test_demo_form_has_exactly_the_planted_mistakes(validate_file) -> None:
+def test_demo_form_has_exactly_the_planted_mistakes() -> None:
     report = validate_file(EXAMPLES / BAD)
     assert report.kind == "form_dip"
     assert not report.ok
@@ -127,8 +123,6 @@ def test_validate_command_answers_json_for_the_demo_form() -> None:
 
     from ppid_batch.cli import cli
 
-    if "validate" not in cli.commands:
-        pytest.skip("validate command (issue 3) not merged")
     result = CliRunner().invoke(cli, ["validate", "--json", str(EXAMPLES / BAD)])
     assert result.exit_code == 1, result.output
     answer = json.loads(result.stdout)

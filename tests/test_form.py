@@ -28,6 +28,7 @@ from ppid_batch.form import (
     write_blank_form,
 )
 from ppid_batch.schema import form_schema
+from ppid_batch.validate import validate_file
 
 SCHEMA = form_schema()
 FIELDS = SCHEMA.blank_form_fields
@@ -170,6 +171,8 @@ def test_guide_sheet_is_generated_from_the_same_help(book) -> None:
             assert got[field.key] == field.example
     assert got["jenis"] in SCHEMA.field("jenis").choice_values
     assert ", ".join(SCHEMA.field("bentuk").choice_values) in texts
+    # a conditionally required column names its condition by the header the clerk sees
+    assert "Bila Jenis Informasi Dikecualikan" in texts
 
 
 def test_prompt_fits_excel_limits() -> None:
@@ -231,8 +234,7 @@ def test_filled_form_keeps_what_the_clerk_typed(blank: Path, tmp_path: Path) -> 
 
 
 def test_filled_blank_form_validates(blank: Path, tmp_path: Path) -> None:
-    validate = pytest.importorskip("ppid_batch.validate", reason="reader (issue 3) not merged")
-    report = validate.validate_file(fill_like_a_clerk(blank, tmp_path / "terisi.xlsx"))
+    report = validate_file(fill_like_a_clerk(blank, tmp_path / "terisi.xlsx"))
     assert report.kind == "form_dip"
     assert [(f.cell, f.field, f.type) for f in report.errors] == []
     assert report.sheet == SCHEMA.sheet_name
@@ -247,8 +249,7 @@ def test_filled_blank_form_validates(blank: Path, tmp_path: Path) -> None:
 
 
 def test_the_untouched_blank_form_has_no_items(blank: Path) -> None:
-    validate = pytest.importorskip("ppid_batch.validate", reason="reader (issue 3) not merged")
-    report = validate.validate_file(blank)
+    report = validate_file(blank)
     assert report.kind == "form_dip"
     assert report.items == ()
 
@@ -273,6 +274,11 @@ def test_form_command_into_a_folder(workspace: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["form", "-w", str(workspace), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / DEFAULT_FORM_NAME).is_file()
+    assert result.output.startswith(f"Formulir kosong ditulis: {tmp_path / DEFAULT_FORM_NAME}\n")
+    rows = CalamineWorkbook.from_path(str(tmp_path / DEFAULT_FORM_NAME)).get_sheet_by_name(
+        SCHEMA.sheet_name
+    )
+    assert rows.to_python()[HEADER - 1][: len(FIELDS)] == [f.label for f in FIELDS]
 
 
 def test_form_command_never_overwrites_silently(workspace: Path, tmp_path: Path) -> None:
