@@ -41,7 +41,7 @@ from similar_util import (  # noqa: E402
 )
 
 from ppid_batch.models import RegisterItem  # noqa: E402
-from ppid_batch.similar import approval_notes, count_pairs, near_duplicates  # noqa: E402
+from ppid_batch.register.similar import approval_notes, count_pairs, near_duplicates  # noqa: E402
 
 THRESHOLD = 85
 

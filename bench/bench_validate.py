@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 import xlsxwriter  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from ppid_batch.schema import form_schema  # noqa: E402
-from ppid_batch.validate import validate_file, validate_files  # noqa: E402
+from ppid_batch.forms.schema import form_schema  # noqa: E402
+from ppid_batch.forms.validate import validate_file, validate_files  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 UNITS = [

@@ -7,26 +7,26 @@ from typing import Any
 
 from .config import Config, load_config
 from .errors import ConfigError, LockedError, PpidError, StoreError, TemplateError, UsageError
+from .forms.schema import approval_schema, form_schema, load_schema
 from .models import Finding, RegisterItem, SheetReport
-from .schema import approval_schema, form_schema, load_schema
 
 __version__ = "0.1.0"
 
 # The stages pull in pandas, pandera, SQLAlchemy, docxtpl…; they load on first use so that
 # `ppid-batch run` on a quiet night stays fast (bench/bench_noop.py).
 _LAZY = {
-    "validate_file": "validate",
-    "validate_files": "validate",
-    "write_corrected_copy": "feedback",
-    "Store": "store",
-    "register_form": "register",
-    "check_approval": "approve",
-    "apply_approval": "approve",
-    "write_approval_sheet": "approval_sheet",
-    "write_register": "publish",
-    "write_reports": "annual_report",
-    "run": "pipeline",
-    "RunReport": "pipeline",
+    "validate_file": "forms.validate",
+    "validate_files": "forms.validate",
+    "write_corrected_copy": "forms.feedback",
+    "Store": "store.core",
+    "register_form": "register.items",
+    "check_approval": "approve.apply",
+    "apply_approval": "approve.apply",
+    "write_approval_sheet": "approve.sheet",
+    "write_register": "documents.register_list",
+    "write_reports": "reports.laporan",
+    "run": "batch.pipeline",
+    "RunReport": "batch.pipeline",
 }
 
 

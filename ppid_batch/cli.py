@@ -222,7 +222,7 @@ def init(directory: Path | None) -> None:
 
     FOLDER bawaan adalah folder saat ini. Berkas yang sudah ada tidak ditimpa.
     """
-    from .workspace import init_workspace
+    from .batch.workspace import init_workspace
 
     target = directory or Path.cwd()
     created = init_workspace(target)
@@ -260,7 +260,7 @@ def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | N
     kolom, sel Versi Formulir, dan lembar Panduan dengan satu baris contoh. Nama kantor
     diambil dari ppid.toml.
     """
-    from .form import DEFAULT_FORM_NAME, write_blank_form
+    from .forms.blank import DEFAULT_FORM_NAME, write_blank_form
 
     target = output or Path(DEFAULT_FORM_NAME)
     if target.is_dir():
@@ -309,7 +309,7 @@ def validate(
     berkas yang tidak dapat dibaca), 2 bila perintah salah dipakai. Dengan --json dan beberapa
     berkas, setiap baris keluaran adalah satu objek JSON (JSON Lines).
     """
-    from .validate import validate_files
+    from .forms.validate import validate_files
 
     if not files:
         raise UsageError(
@@ -331,13 +331,13 @@ def validate(
     for report in validate_files(files, **limits):
         if report.kind == "persetujuan" and config is not None:
             # An approval sheet is checked against the workspace register, writing nothing.
-            from .approve import check_against_register
+            from .approve.apply import check_against_register
 
             report = check_against_register(report, config)
         all_ok = all_ok and report.ok
         written = None
         if koreksi is not None and not report.ok:
-            from .feedback import write_corrected_copy
+            from .forms.feedback import write_corrected_copy
 
             written = write_corrected_copy(report, koreksi)
         if as_json:
@@ -488,8 +488,8 @@ def run_command(
 ) -> None:
     """Jalankan proses malam atas folder input/ (kode keluar: 0 semua diterima, 1 ada yang
     ditolak, 2 galat konfigurasi, 3 proses lain sedang berjalan)."""
-    from .console import pick_progress, show_inputs
-    from .pipeline import run
+    from .batch.console import pick_progress, show_inputs
+    from .batch.pipeline import run
 
     config = _config(workspace)
     if pdf:
@@ -514,7 +514,7 @@ def run_command(
 @handles_errors
 def schedule(workspace: Path | None) -> None:
     """Cetak baris crontab dan pasangan systemd service + timer untuk proses malam pukul 01.00."""
-    from .schedule import make_schedule, render_schedule
+    from .batch.schedule import make_schedule, render_schedule
 
     config = _config(workspace)
     click.echo(
@@ -537,8 +537,8 @@ def schedule(workspace: Path | None) -> None:
 def demo(directory: Path | None) -> None:
     """Satu siklus penuh pada contoh formulir di folder FOLDER (bawaan: ./demo): malam 1,
     Atasan PPID mengisi lembar persetujuan, malam 2."""
-    from .console import pick_progress
-    from .demo import describe, run_demo
+    from .batch.console import pick_progress
+    from .batch.demo import describe, run_demo
 
     report = run_demo(directory or Path("demo"), progress=pick_progress())
     for line in describe(report):
@@ -566,7 +566,7 @@ def report(year: int | None, today_text: str | None, workspace: Path | None) -> 
     """Tulis Matriks Kegiatan dan Laporan Tahunan (dengan grafik) ke output/laporan/."""
     import datetime as dt
 
-    from .annual_report import write_reports
+    from .reports.laporan import write_reports
 
     try:
         today = dt.date.fromisoformat(today_text[:10]) if today_text else dt.date.today()

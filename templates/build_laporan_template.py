@@ -3,7 +3,7 @@
 Run `python templates/build_laporan_template.py` after changing this script and commit
 the .docx. It reuses the letterhead, table and signature helpers of build_templates.py so
 the annual report looks like the office's other documents. Variables are listed in
-docs/reports.md and checked by ppid_batch.annual_report.TEMPLATE_VARIABLES.
+docs/reports.md and checked by ppid_batch.reports.laporan.TEMPLATE_VARIABLES.
 """
 
 from __future__ import annotations

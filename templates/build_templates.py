@@ -389,7 +389,7 @@ def build_disposisi() -> Document:
 
 
 def _save(doc: Document, path: Path) -> None:
-    from ppid_batch.docx_render import normalise_zip
+    from ppid_batch.documents.docx import normalise_zip
 
     props = doc.core_properties
     props.author = props.last_modified_by = "PPID"

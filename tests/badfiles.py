@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 import xlsxwriter
 
-from ppid_batch.schema import form_schema
+from ppid_batch.forms.schema import form_schema
 
 # the blank form's columns, in its order, straight from schemas/form_dip.yaml
 _FIELDS = form_schema().blank_form_fields

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.cli import cli
-from ppid_batch.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.config import Config, load_config
-from ppid_batch.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

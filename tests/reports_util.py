@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ppid_batch.annual import (
+from ppid_batch.models import RegisterItem
+from ppid_batch.reports.facts import (
     AnnualFacts,
     ChangeFact,
     DecisionFact,
@@ -15,7 +16,6 @@ from ppid_batch.annual import (
     RunFact,
     build_facts,
 )
-from ppid_batch.models import RegisterItem
 
 HUKUM = "Subbagian Hukum dan SDM"
 KEUANGAN = "Subbagian Keuangan, Umum dan Logistik"
@@ -124,9 +124,9 @@ def library_year(store: Any, config: Any) -> None:
     from store_util import approval_report, form_report
     from store_util import item as row
 
-    from ppid_batch.approve import apply_approval
+    from ppid_batch.approve.apply import apply_approval
     from ppid_batch.models import Finding
-    from ppid_batch.register import register_form
+    from ppid_batch.register.items import register_form
 
     def night(day: dt.date, work: Any) -> None:
         run_id = store.start_run()
@@ -314,7 +314,7 @@ def cli_year(ws: Path, scratch: Path) -> list[Any]:
     """
     from batch_util import drop, run_cli
 
-    from ppid_batch.demo import fill_approval_sheet
+    from ppid_batch.batch.demo import fill_approval_sheet
 
     results = []
 

@@ -1,6 +1,6 @@
 """The pairwise near-duplicate loop similar.py used to run, and Indonesian ringkasan to feed it.
 
-Kept as the reference the vectorised ppid_batch.similar must agree with exactly
+Kept as the reference the vectorised ppid_batch.register.similar must agree with exactly
 (tests/test_similar.py) and as the "before" of bench/bench_similar.py.
 """
 
@@ -13,8 +13,8 @@ from rapidfuzz import fuzz, process
 from reports_util import item as register_item
 
 from ppid_batch.models import RegisterItem
-from ppid_batch.similar import MAX_MATCHES_SHOWN, SAME, normalise
-from ppid_batch.store import fold
+from ppid_batch.register.similar import MAX_MATCHES_SHOWN, SAME, normalise
+from ppid_batch.store.core import fold
 
 UNITS = [
     "Subbagian Hukum dan SDM",

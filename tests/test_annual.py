@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from reports_util import HUKUM, KEUANGAN, TEKNIS, item, year_2025
 
-from ppid_batch.annual import OTHER_THEME, arahan_theme, build_facts, error_label
+from ppid_batch.reports.facts import OTHER_THEME, arahan_theme, build_facts, error_label
 
 D = dt.date
 
@@ -128,8 +128,8 @@ def test_error_label_keeps_unknown_slugs_visible() -> None:
 
 
 def test_every_slug_of_intake_and_validation_has_an_indonesian_label() -> None:
-    from ppid_batch.annual import ERROR_LABELS
-    from ppid_batch.intake import MESSAGES
-    from ppid_batch.validate import TEMPLATES
+    from ppid_batch.forms.intake import MESSAGES
+    from ppid_batch.forms.validate import TEMPLATES
+    from ppid_batch.reports.facts import ERROR_LABELS
 
     assert (set(TEMPLATES) | set(MESSAGES)) - set(ERROR_LABELS) == set()

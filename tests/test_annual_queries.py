@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from reports_util import library_year, year_2025
 
-from ppid_batch.annual_queries import load_facts
 from ppid_batch.config import Config
-from ppid_batch.store import Store
+from ppid_batch.reports.queries import load_facts
+from ppid_batch.store.core import Store
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -60,7 +60,7 @@ def test_the_running_year_stops_at_today(year_store: Store) -> None:
 def test_a_rejected_approval_sheet_is_listed_with_its_error_count(config: Config) -> None:
     from store_util import approval_report
 
-    from ppid_batch.approve import apply_approval
+    from ppid_batch.approve.apply import apply_approval
     from ppid_batch.models import Finding
 
     with Store.open(config.database_url) as store:

@@ -12,9 +12,9 @@ import pytest
 from docs_util import docx_text, xlsx_text
 from reports_util import year_2025
 
-from ppid_batch.annual import build_facts
-from ppid_batch.annual_report import days_text, report_context, write_annual_report
 from ppid_batch.config import Config
+from ppid_batch.reports.facts import build_facts
+from ppid_batch.reports.laporan import days_text, report_context, write_annual_report
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -75,8 +75,8 @@ def test_write_reports_from_the_register_golden(
 ) -> None:
     from reports_util import library_year
 
-    from ppid_batch.annual_report import write_reports
-    from ppid_batch.store import Store
+    from ppid_batch.reports.laporan import write_reports
+    from ppid_batch.store.core import Store
 
     with Store.open(config.database_url) as store:
         library_year(store, config)
@@ -99,7 +99,7 @@ def test_report_command(config: Config, golden: Callable[[str, str], None]) -> N
     from reports_util import library_year
 
     from ppid_batch.cli import cli
-    from ppid_batch.store import Store
+    from ppid_batch.store.core import Store
 
     with Store.open(config.database_url) as store:
         library_year(store, config)
@@ -158,8 +158,8 @@ def test_write_reports_within_the_runs_open_store_into_another_folder(
 ) -> None:
     from reports_util import library_year
 
-    from ppid_batch.annual_report import write_reports
-    from ppid_batch.store import Store
+    from ppid_batch.reports.laporan import write_reports
+    from ppid_batch.store.core import Store
 
     with Store.open(config.database_url) as store:
         library_year(store, config)
@@ -208,7 +208,7 @@ def test_report_reads_an_old_register_without_migrating_it(config: Config) -> No
     from click.testing import CliRunner
 
     from ppid_batch.cli import cli
-    from ppid_batch.store import create_v1, schema_version
+    from ppid_batch.store.core import create_v1, schema_version
 
     db = config.var_dir / "ppid.sqlite"
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ppid_batch.approval_sheet import write_approval_sheet
+from ppid_batch.approve.sheet import write_approval_sheet
 from ppid_batch.config import Config
+from ppid_batch.forms.validate import validate_file
 from ppid_batch.models import RegisterItem
-from ppid_batch.validate import validate_file
 
 TODAY = dt.date(2025, 3, 12)
 

@@ -21,16 +21,16 @@ from store_util import (
     write_form_xlsx,
 )
 
-from ppid_batch.approval_sheet import write_approval_sheet
-from ppid_batch.approve import apply_approval, check_against_register, check_approval
+from ppid_batch.approve.apply import apply_approval, check_against_register, check_approval
+from ppid_batch.approve.sheet import write_approval_sheet
+from ppid_batch.approve.unit_feedback import write_unit_feedback
+from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.cli import cli
 from ppid_batch.config import Config, load_config
+from ppid_batch.forms.validate import validate_file
 from ppid_batch.models import Finding
-from ppid_batch.register import register_form
-from ppid_batch.store import Store
-from ppid_batch.unit_feedback import write_unit_feedback
-from ppid_batch.validate import validate_file
-from ppid_batch.workspace import init_workspace
+from ppid_batch.register.items import register_form
+from ppid_batch.store.core import Store
 
 RECEIVED = dt.date(2025, 3, 11)
 ATASAN = "Drs. Ahmad Fauzi"

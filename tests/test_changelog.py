@@ -8,7 +8,8 @@ from pathlib import Path
 
 from reports_util import HUKUM, KEUANGAN, item, library_year
 
-from ppid_batch.changelog import (
+from ppid_batch.config import Config
+from ppid_batch.register.changelog import (
     ADDED,
     CHANGED,
     COLUMNS,
@@ -19,8 +20,7 @@ from ppid_batch.changelog import (
     diff_register,
     summary_counts,
 )
-from ppid_batch.config import Config
-from ppid_batch.store import Store
+from ppid_batch.store.core import Store
 
 D = dt.date
 
@@ -82,7 +82,7 @@ def test_changes_from_the_store_per_run_and_year(config: Config) -> None:
 def test_rows_for_the_register_workbook_sheet(config: Config, tmp_path: Path) -> None:
     from docs_util import xlsx_text
 
-    from ppid_batch.publish import write_register
+    from ppid_batch.documents.register_list import write_register
 
     with Store.open(config.database_url) as store:
         library_year(store, config)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from reports_util import HUKUM, KEUANGAN, TEKNIS, year_2025
 
-from ppid_batch.annual import build_facts
-from ppid_batch.charts import DPI, SIZE_INCHES, items_per_month_chart, write_charts
+from ppid_batch.reports.charts import DPI, SIZE_INCHES, items_per_month_chart, write_charts
+from ppid_batch.reports.facts import build_facts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

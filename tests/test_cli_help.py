@@ -186,8 +186,8 @@ def test_init_then_form_works(tmp_path: Path) -> None:
 
 def test_init_on_a_file_is_refused(tmp_path: Path) -> None:
     # click checks the path type first; the library guards the same case for callers.
+    from ppid_batch.batch.workspace import init_workspace
     from ppid_batch.errors import UsageError
-    from ppid_batch.workspace import init_workspace
 
     a_file = tmp_path / "bukan-folder"
     a_file.write_text("x", encoding="utf-8")
@@ -264,7 +264,7 @@ def test_a_folder_error_is_one_indonesian_line_not_a_traceback(tmp_path: Path) -
 def test_a_bug_or_ctrl_c_is_one_indonesian_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raised: BaseException, code: int, message: str
 ) -> None:
-    import ppid_batch.workspace as workspace
+    import ppid_batch.batch.workspace as workspace
 
     def fails(directory: Path) -> list[Path]:
         raise raised
@@ -275,7 +275,7 @@ def test_a_bug_or_ctrl_c_is_one_indonesian_line(
 
 
 def test_debug_shows_the_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ppid_batch.workspace as workspace
+    import ppid_batch.batch.workspace as workspace
 
     monkeypatch.setattr(workspace, "init_workspace", lambda directory: {}["x"])
     assert isinstance(invoke("--debug", "init", str(tmp_path)).exception, KeyError)

@@ -153,7 +153,7 @@ def test_validate_writes_nothing_without_koreksi(tmp_path: Path) -> None:
 
 
 def test_workspace_limits_apply(tmp_path: Path) -> None:
-    from ppid_batch.workspace import init_workspace
+    from ppid_batch.batch.workspace import init_workspace
 
     init_workspace(tmp_path / "ws")
     result = run("--json", "-w", str(tmp_path / "ws"), str(good(tmp_path)), cwd=tmp_path)
@@ -174,7 +174,7 @@ def test_python_m_entry_point(tmp_path: Path) -> None:
 
 
 def test_blank_official_form_says_what_is_missing(tmp_path: Path, config) -> None:
-    from ppid_batch.form import write_blank_form
+    from ppid_batch.forms.blank import write_blank_form
 
     blank = write_blank_form(tmp_path / "Form-DIP-kosong.xlsx", config)
     result = run(str(blank), cwd=tmp_path)
@@ -195,7 +195,7 @@ def test_blank_official_form_says_what_is_missing(tmp_path: Path, config) -> Non
 
 def test_tty_output_is_a_table_grouped_by_row(tmp_path: Path, capsys) -> None:
     from ppid_batch.cli import _render_report
-    from ppid_batch.validate import validate_file
+    from ppid_batch.forms.validate import validate_file
 
     _render_report(validate_file(bad(tmp_path)), tty=True)
     out = capsys.readouterr().out

@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from ppid_batch.cli import cli
 from ppid_batch.config import load_config
 from ppid_batch.errors import ConfigError
-from ppid_batch.form import OFFICE_ROW
+from ppid_batch.forms.blank import OFFICE_ROW
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import re
 
-from ppid_batch.console import PlainProgress, RichProgress, pick_progress, show_inputs
-from ppid_batch.runrecord import InputResult
+from ppid_batch.batch.console import PlainProgress, RichProgress, pick_progress, show_inputs
+from ppid_batch.batch.runrecord import InputResult
 
 
 class _Tty(io.StringIO):

@@ -23,8 +23,8 @@ from batch_util import (
     register_dump,
 )
 
-from ppid_batch.demo import DECIDED_ON, fill_approval_sheet
-from ppid_batch.validate import validate_file
+from ppid_batch.batch.demo import DECIDED_ON, fill_approval_sheet
+from ppid_batch.forms.validate import validate_file
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ import pytest
 from batch_util import examples, last_line
 from click.testing import CliRunner
 
+from ppid_batch.batch.demo import ARAHAN, FILLED_NAME
 from ppid_batch.cli import cli
-from ppid_batch.demo import ARAHAN, FILLED_NAME
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docs_util import docx_text, fixture_register, item
 
-from ppid_batch.disposisi import Disposisi, file_name, write_disposisi
+from ppid_batch.documents.disposisi import Disposisi, file_name, write_disposisi
 
 SHA = "3f" * 32
 DAY = dt.date(2025, 11, 20)

@@ -14,11 +14,10 @@ import pytest
 from docs_util import TODAY, docx_text, fixture_register
 from docx import Document
 
-from ppid_batch import docx_render
 from ppid_batch.config import DEFAULT_TEMPLATES
-from ppid_batch.disposisi import Disposisi, disposisi_context
-from ppid_batch.document_fields import item_fields
-from ppid_batch.docx_render import (
+from ppid_batch.documents import docx as docx_render
+from ppid_batch.documents.disposisi import Disposisi, disposisi_context
+from ppid_batch.documents.docx import (
     ITEM_KEYS,
     TEMPLATE_VARIABLES,
     TemplateError,
@@ -26,7 +25,8 @@ from ppid_batch.docx_render import (
     load_template,
     render_bytes,
 )
-from ppid_batch.nota_dinas import NotaDinas, nota_context
+from ppid_batch.documents.fields import item_fields
+from ppid_batch.documents.nota_dinas import NotaDinas, nota_context
 
 WHEN = dt.datetime(2025, 11, 26)
 

@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from ppid_batch.dropfolder import archive, is_ignored, scan_input, sha256_file, unchanged
+from ppid_batch.batch.dropfolder import archive, is_ignored, scan_input, sha256_file, unchanged
 
 OLD = time.time() - 3600
 

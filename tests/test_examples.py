@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ppid_batch.validate import validate_file
+from ppid_batch.forms.validate import validate_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GOOD = {

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from badfiles import BY_NAME_REFUSED, FORM_CASES, Form, good_row, write_form, write_refused
 
-from ppid_batch.feedback import BAD_FILL, LIST_SHEET, write_corrected_copy
-from ppid_batch.validate import validate_file
+from ppid_batch.forms.feedback import BAD_FILL, LIST_SHEET, write_corrected_copy
+from ppid_batch.forms.validate import validate_file
 
 CASES = {c.name: c for c in FORM_CASES}
 
@@ -136,7 +136,7 @@ def test_official_blank_form_keeps_dropdowns_names_and_hidden_lists(tmp_path: Pa
     import datetime as dt
     import warnings
 
-    from ppid_batch.form import write_blank_form
+    from ppid_batch.forms.blank import write_blank_form
 
     blank = write_blank_form(tmp_path / "blank.xlsx", config)
     with warnings.catch_warnings():

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from ppid_batch.cli import cli
 from ppid_batch.config import Config
-from ppid_batch.form import (
+from ppid_batch.forms.blank import (
     BLANK_ROWS,
     DEFAULT_FORM_NAME,
     GUIDE_SHEET,
@@ -27,8 +27,8 @@ from ppid_batch.form import (
     list_name,
     write_blank_form,
 )
-from ppid_batch.schema import form_schema
-from ppid_batch.validate import validate_file
+from ppid_batch.forms.schema import form_schema
+from ppid_batch.forms.validate import validate_file
 
 SCHEMA = form_schema()
 FIELDS = SCHEMA.blank_form_fields

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from docs_util import TODAY, TRICKY, fixture_register, item
 
+from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.config import load_config
-from ppid_batch.publish import write_register
-from ppid_batch.workspace import init_workspace
+from ppid_batch.documents.register_list import write_register
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

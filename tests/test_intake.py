@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from badfiles import REFUSED, Form, write_form, write_refused, write_too_large
 
-from ppid_batch.intake import check_file
+from ppid_batch.forms.intake import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BY_NAME = {case.name: case for case in REFUSED}

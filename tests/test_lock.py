@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from ppid_batch.batch.lock import HOLDER_NAME, holder_info, workspace_lock
 from ppid_batch.errors import LockedError
-from ppid_batch.lock import HOLDER_NAME, holder_info, workspace_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
 HOLDER_SCRIPT = """
 import sys, time
 from pathlib import Path
-from ppid_batch.lock import workspace_lock
+from ppid_batch.batch.lock import workspace_lock
 with workspace_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)

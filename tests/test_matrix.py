@@ -10,9 +10,9 @@ from pathlib import Path
 from docs_util import xlsx_text
 from reports_util import year_2025
 
-from ppid_batch.annual import build_facts
 from ppid_batch.config import Config
-from ppid_batch.matrix import HEADERS, STEPS, matrix_rows, write_matrix
+from ppid_batch.reports.facts import build_facts
+from ppid_batch.reports.matrix import HEADERS, STEPS, matrix_rows, write_matrix
 
 
 def test_rows_follow_runs_and_steps(config: Config) -> None:

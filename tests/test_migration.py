@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from store_util import form_report, item
 
-from ppid_batch import store as store_module
-from ppid_batch.register import register_form
-from ppid_batch.store import (
+from ppid_batch.register.items import register_form
+from ppid_batch.store import core as store_module
+from ppid_batch.store.core import (
     METADATA,
     SCHEMA_VERSION,
     Store,

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ppid_batch import normalize as nz
 from ppid_batch.dates import MONTH_NAMES, MONTHS
-from ppid_batch.schema import approval_schema, form_schema
+from ppid_batch.forms import normalize as nz
+from ppid_batch.forms.schema import approval_schema, form_schema
 
 DAYS = st.dates(min_value=dt.date(1999, 1, 1), max_value=dt.date(2100, 12, 31))
 SPACE = st.sampled_from(["", " ", "  ", "\u00a0", " \u00a0 ", "\t"])

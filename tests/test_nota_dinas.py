@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docs_util import TODAY, TRICKY, docx_text, fixture_register, item
 
-from ppid_batch.nota_dinas import (
+from ppid_batch.documents.nota_dinas import (
     NotaDinas,
     addressee,
     file_name,

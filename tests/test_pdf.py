@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docs_util import TODAY, fixture_register
 
-from ppid_batch.nota_dinas import NotaDinas, write_nota_dinas
-from ppid_batch.pdf import NOT_INSTALLED, PdfResult, convert_to_pdf, find_soffice
+from ppid_batch.documents.nota_dinas import NotaDinas, write_nota_dinas
+from ppid_batch.documents.pdf import NOT_INSTALLED, PdfResult, convert_to_pdf, find_soffice
 
 
 @pytest.fixture

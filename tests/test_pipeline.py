@@ -25,9 +25,9 @@ from batch_util import (
     snapshot,
 )
 
+from ppid_batch.batch.console import NullProgress
+from ppid_batch.batch.pipeline import run
 from ppid_batch.config import load_config
-from ppid_batch.console import NullProgress
-from ppid_batch.pipeline import run
 
 GOOD = [p for p in examples() if "perlu-koreksi" not in p.name]
 BAD = EXAMPLES / "Form-DIP-Hukum-perlu-koreksi.xlsx"
@@ -118,7 +118,7 @@ def test_a_file_rewritten_during_the_run_stays_for_the_next_night(ws: Path) -> N
 HOLDER = """
 import sys, time
 from pathlib import Path
-from ppid_batch.lock import workspace_lock
+from ppid_batch.batch.lock import workspace_lock
 with workspace_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -277,7 +277,7 @@ def test_a_crashed_run_is_repaired_by_an_idle_night(ws: Path) -> None:
 
 @pytest.mark.slow
 def test_same_inputs_in_two_clean_workspaces_give_byte_identical_outputs(tmp_path: Path) -> None:
-    from ppid_batch.demo import DECIDED_ON, fill_approval_sheet
+    from ppid_batch.batch.demo import DECIDED_ON, fill_approval_sheet
 
     spaces = [make_workspace(tmp_path / name) for name in ("a", "b")]
     for ws in spaces:
@@ -303,7 +303,7 @@ def test_same_inputs_in_two_clean_workspaces_give_byte_identical_outputs(tmp_pat
 def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ppid_batch.register as register
+    import ppid_batch.register.items as register
 
     real = register.register_form
     broken = GOOD[1].name
@@ -338,7 +338,7 @@ def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
 def test_an_unexpected_error_is_one_line_and_moves_nothing(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ppid_batch.approval_sheet as approval_sheet
+    import ppid_batch.approve.sheet as approval_sheet
 
     def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
@@ -395,7 +395,7 @@ def test_a_missing_templates_folder_exits_2_before_anything_is_written(ws: Path)
 def test_an_unwritable_var_folder_is_one_line(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    import ppid_batch.pipeline as pipeline
+    import ppid_batch.batch.pipeline as pipeline
 
     logs = ws / "var" / "logs"
 
@@ -506,11 +506,11 @@ def test_a_folder_dropped_into_input_is_named_not_silently_ignored(ws: Path) -> 
 def test_missing_bundled_templates_say_the_installation_is_incomplete(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import ppid_batch.batch.pipeline
     import ppid_batch.config
-    import ppid_batch.pipeline
 
     gone = ws / "tidak-terpasang" / "templates"
-    for module in (ppid_batch.config, ppid_batch.pipeline):
+    for module in (ppid_batch.config, ppid_batch.batch.pipeline):
         monkeypatch.setattr(module, "DEFAULT_TEMPLATES", gone)
     drop(ws, [GOOD[0]])
     result = run_cli(ws)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from batch_util import EXAMPLES, NIGHT_2, drop, make_workspace, run_cli
 
-from ppid_batch.demo import DECIDED_ON, fill_approval_sheet
-from ppid_batch.pdf import NOT_INSTALLED
+from ppid_batch.batch.demo import DECIDED_ON, fill_approval_sheet
+from ppid_batch.documents.pdf import NOT_INSTALLED
 
 
 def _two_nights(tmp_path: Path, *args: str) -> Path:

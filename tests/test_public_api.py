@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_public_name_resolves() -> None:
     for name in ppid_batch.__all__:
         assert getattr(ppid_batch, name) is not None, name
-    assert ppid_batch.run.__module__ == "ppid_batch.pipeline"
-    assert ppid_batch.validate_file.__module__ == "ppid_batch.validate"
+    assert ppid_batch.run.__module__ == "ppid_batch.batch.pipeline"
+    assert ppid_batch.validate_file.__module__ == "ppid_batch.forms.validate"
 
 
 def test_importing_the_package_loads_no_heavy_library() -> None:

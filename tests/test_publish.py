@@ -15,8 +15,8 @@ import pytest
 from docs_util import TODAY, TRICKY, fixture_register, item, tricky_register, xlsx_text
 from openpyxl import load_workbook
 
-from ppid_batch import publish
-from ppid_batch.publish import CHANGES_SHEET, write_exemptions, write_register
+from ppid_batch.documents import register_list as publish
+from ppid_batch.documents.register_list import CHANGES_SHEET, write_exemptions, write_register
 
 NAMES = [
     "Daftar-Informasi-Publik-2025.xlsx",

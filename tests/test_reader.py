@@ -10,7 +10,7 @@ import pytest
 import xlsxwriter
 from badfiles import APPROVAL_HEADER, HEADER, Form, approval, good_row, write_form
 
-from ppid_batch.reader import column_letter, find_header, read_sheet
+from ppid_batch.forms.reader import column_letter, find_header, read_sheet
 
 
 def read(path: Path):
@@ -129,7 +129,7 @@ def test_no_matching_sheet(tmp_path: Path) -> None:
 
 
 def test_approval_header_constants_match_schema() -> None:
-    from ppid_batch.schema import approval_schema
+    from ppid_batch.forms.schema import approval_schema
 
     labels = {f.label for f in approval_schema().fields}
     assert set(APPROVAL_HEADER) <= labels

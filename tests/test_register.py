@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from store_util import approval_report, cells, form_report, item
 
-from ppid_batch.approve import apply_approval
+from ppid_batch.approve.apply import apply_approval
 from ppid_batch.models import Finding
-from ppid_batch.register import register_form
-from ppid_batch.store import Store
+from ppid_batch.register.items import register_form
+from ppid_batch.store.core import Store
 
 RECEIVED = dt.date(2025, 3, 11)
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ppid_batch.runrecord import (
+from ppid_batch.batch.runrecord import (
     ACCEPTED,
     REJECTED,
     WAITING,
@@ -148,12 +148,12 @@ def test_run_ids_never_collide(tmp_path: Path) -> None:
 
 
 def test_rolling_log_records_and_detaches(tmp_path: Path) -> None:
-    logger = logging.getLogger("ppid_batch.pipeline")
+    logger = logging.getLogger("ppid_batch.batch.pipeline")
     with run_log(tmp_path / "var"):
         logger.info("malam pertama")
     logger.info("not recorded after the run")
     text = (tmp_path / "var" / "logs" / "ppid-batch.log").read_text(encoding="utf-8")
-    assert re.fullmatch(r"\S+ \S+ INFO ppid_batch.pipeline: malam pertama\n", text)
+    assert re.fullmatch(r"\S+ \S+ INFO ppid_batch.batch.pipeline: malam pertama\n", text)
 
 
 def test_summary_page_does_not_point_at_itself(tmp_path: Path) -> None:

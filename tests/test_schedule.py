@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from ppid_batch.batch.schedule import batch_command, make_schedule
 from ppid_batch.cli import cli
-from ppid_batch.schedule import batch_command, make_schedule
 
 
 def _venv(tmp_path: Path, with_script: bool) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ppid_batch.schema import Field, SheetSchema, approval_schema, form_schema, label_key
+from ppid_batch.forms.schema import Field, SheetSchema, approval_schema, form_schema, label_key
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FORM_MD = Path(__file__).resolve().parents[2] / "shared" / "FORM.md"

@@ -13,8 +13,14 @@ from similar_util import (
     reference_near_duplicates,
 )
 
-from ppid_batch import similar
-from ppid_batch.similar import SAME, approval_notes, count_pairs, near_duplicates, normalise
+from ppid_batch.register import similar
+from ppid_batch.register.similar import (
+    SAME,
+    approval_notes,
+    count_pairs,
+    near_duplicates,
+    normalise,
+)
 
 
 def test_normalise_ignores_case_punctuation_and_spacing() -> None:
@@ -100,7 +106,7 @@ def _catatan_sistem(register, config, tmp_path) -> dict[str, str]:
 
     from python_calamine import CalamineWorkbook
 
-    from ppid_batch.approval_sheet import write_approval_sheet
+    from ppid_batch.approve.sheet import write_approval_sheet
 
     path = write_approval_sheet(
         register, config, tmp_path, today=dt.date(2025, 3, 3),

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from store_util import approval_report, form_report, item
 
-from ppid_batch.approve import apply_approval
+from ppid_batch.approve.apply import apply_approval
 from ppid_batch.config import Config
 from ppid_batch.errors import StoreError
-from ppid_batch.register import register_form
-from ppid_batch.store import SCHEMA_VERSION, Store, events, schema_version
+from ppid_batch.register.items import register_form
+from ppid_batch.store.core import SCHEMA_VERSION, Store, events, schema_version
 
 RECEIVED = dt.date(2025, 3, 11)
 

@@ -93,13 +93,13 @@ from test_store import (  # noqa: F401
     test_runs_record_start_finish_and_counts,
 )
 
-from ppid_batch.approval_sheet import write_approval_sheet
-from ppid_batch.approve import apply_approval, check_approval
+from ppid_batch.approve.apply import apply_approval, check_approval
+from ppid_batch.approve.sheet import write_approval_sheet
 from ppid_batch.config import Config, load_config
 from ppid_batch.errors import StoreError
-from ppid_batch.register import register_form
-from ppid_batch.store import METADATA, Store
-from ppid_batch.validate import validate_file
+from ppid_batch.forms.validate import validate_file
+from ppid_batch.register.items import register_form
+from ppid_batch.store.core import METADATA, Store
 
 # ---------------------------------------------------------------------------
 # The throwaway server
@@ -622,8 +622,8 @@ def _register_content(url: str) -> dict[str, list[tuple[object, ...]]]:
 def test_the_nightly_batch_writes_the_same_outputs_on_both_databases(
     tmp_path: Path, pg_url: str
 ) -> None:
-    from ppid_batch.demo import DECIDED_ON
-    from ppid_batch.demo import fill_approval_sheet as atasan_fills
+    from ppid_batch.batch.demo import DECIDED_ON
+    from ppid_batch.batch.demo import fill_approval_sheet as atasan_fills
 
     lite, server = make_workspace(tmp_path / "sqlite"), make_workspace(tmp_path / "postgres")
     point_workspace_at(server, pg_url)

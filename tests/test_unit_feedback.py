@@ -8,9 +8,9 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from ppid_batch.approve.unit_feedback import unit_slug, write_unit_feedback
 from ppid_batch.config import Config
 from ppid_batch.models import RegisterItem
-from ppid_batch.unit_feedback import unit_slug, write_unit_feedback
 
 TODAY = dt.date(2025, 3, 15)
 

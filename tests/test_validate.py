@@ -20,9 +20,9 @@ from badfiles import (
     write_refused,
 )
 
+from ppid_batch.forms.schema import form_schema
+from ppid_batch.forms.validate import TEMPLATES, validate_file, validate_files
 from ppid_batch.models import SheetReport
-from ppid_batch.schema import form_schema
-from ppid_batch.validate import TEMPLATES, validate_file, validate_files
 
 
 def flat(findings) -> list[tuple[str | None, str | None, str]]:
@@ -176,7 +176,7 @@ def test_every_template_slug_is_documented() -> None:
 
 
 def test_validate_files_gives_the_same_reports_as_validate_file(tmp_path: Path) -> None:
-    from ppid_batch.validate import validate_files
+    from ppid_batch.forms.validate import validate_files
 
     names = ["valid", "jenis", "valid-combined", "duplicate-column", "no-header", "required-many"]
     paths = [
@@ -197,7 +197,7 @@ def test_damaged_workbooks_never_raise(tmp_path: Path) -> None:
 
     from badfiles import _members, _rezip
 
-    from ppid_batch.feedback import write_corrected_copy
+    from ppid_batch.forms.feedback import write_corrected_copy
 
     base = write_form(Form(), tmp_path / "base.xlsx").read_bytes()
     members = _members(base)
@@ -263,8 +263,8 @@ def test_validation_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) 
 
 def test_a_boolean_after_an_equal_number_keeps_its_own_text() -> None:
     """TRUE == 1.0 as a dict key: a column holding 1.0 before TRUE must not turn TRUE into '1'."""
-    from ppid_batch.normalize import to_text
-    from ppid_batch.validate import _normalise_column
+    from ppid_batch.forms.normalize import to_text
+    from ppid_batch.forms.validate import _normalise_column
 
     assert _normalise_column(to_text, [1.0, True, 0.0, False, ""]) == [
         to_text(1.0),

@@ -1,0 +1,412 @@
+"""SOP step 2: the Atasan PPID's YA/TIDAK and arahan merged back into the register by item ID."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..errors import StoreError
+from ..forms.schema import approval_schema, label_key
+from ..models import Finding, RegisterItem, SheetReport
+from ..register.items import normalise_id
+from ..store.core import (
+    DECISION_OF_STATUS,
+    DECISIONS,
+    IN_CHUNK,
+    STATUS_OF_DECISION,
+    SYSTEM_ACTOR,
+    Store,
+    approval_sheets,
+    database_exists,
+    db_text,
+    decisions,
+    items,
+)
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+_INVALID = "?"
+
+
+@dataclass(frozen=True)
+class ApprovalOutcome:
+    """What merging one approval sheet did.
+
+    `status`: `applied`, `already_received` (same sha256 seen before: nothing
+    changed) or `rejected` (a whole-sheet error such as a missing Nama Atasan
+    PPID: nothing applied). `approved` / `refused` map each unit to the items
+    decided by this sheet (with arahan), for the Nota Dinas and the units'
+    feedback. `skipped` are the errors of rows left out; `unchanged` are rows
+    repeating a decision already stored; `pending` are rows left blank.
+    """
+
+    file: str
+    sha256: str
+    status: str
+    atasan: str | None = None
+    tanggal: dt.date | None = None
+    approved: Mapping[str, tuple[RegisterItem, ...]] = dataclasses.field(default_factory=dict)
+    refused: Mapping[str, tuple[RegisterItem, ...]] = dataclasses.field(default_factory=dict)
+    unchanged: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+    skipped: tuple[Finding, ...] = ()
+    report: SheetReport | None = None
+
+    @property
+    def already_received(self) -> bool:
+        return self.status == "already_received"
+
+    @property
+    def decided_ids(self) -> tuple[str, ...]:
+        decided = [
+            i.id for group in (self.approved, self.refused) for v in group.values() for i in v
+        ]
+        return tuple(sorted(decided))
+
+
+def decision_of(value: object) -> str | None:
+    """`YA`, `TIDAK`, None for blank, or `?` for anything else (variants per the schema)."""
+    if value is None or not str(value).strip():
+        return None
+    lookup = approval_schema().field("persetujuan").choice_lookup()
+    return lookup.get(label_key(value), _INVALID)
+
+
+def _stored_decisions(store: Store, ids: Sequence[str]) -> dict[str, Mapping[Any, Any]]:
+    unique = sorted(set(ids))
+    found: dict[str, Mapping[Any, Any]] = {}
+    query = sa.select(items.c.id, items.c.status, items.c.atasan, items.c.decided_on, items.c.unit)
+    with store.begin() as conn:
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            for row in conn.execute(query.where(items.c.id.in_(chunk))).mappings():
+                found[row["id"]] = row
+    return found
+
+
+class _Checker:
+    def __init__(self, report: SheetReport) -> None:
+        self.report = report
+        self.errors: list[Finding] = []
+        self.warnings: list[Finding] = []
+
+    def reported(self, row: Mapping[str, Any] | None, field: str, warnings: bool = False) -> bool:
+        """The reader already flagged this cell (or this metadata field): do not say it twice."""
+        cell = (row.get("_cells") or {}).get(field) if row is not None else None
+        for f in self.report.warnings if warnings else self.report.errors:
+            if f.field == field and (row is None or f.cell == cell or f.row == row.get("_row")):
+                return True
+        return False
+
+    def add(
+        self,
+        row: Mapping[str, Any],
+        field: str,
+        type_: str,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        schema = approval_schema()
+        finding = Finding(
+            type=type_,
+            message=message,
+            severity=severity,  # type: ignore[arg-type]
+            field=field,
+            column=schema.field(field).label,
+            sheet=row.get("_sheet") or self.report.sheet,
+            cell=(row.get("_cells") or {}).get(field),
+            row=row.get("_row"),
+            value=row.get(field),
+        )
+        (self.errors if severity == "error" else self.warnings).append(finding)
+
+
+def _decided_text(stored: Mapping[str, Any]) -> str:
+    when = stored["decided_on"]
+    who = stored["atasan"] or "Atasan PPID"
+    on = f" pada {when.isoformat()}" if isinstance(when, dt.date) else ""
+    return f"{DECISION_OF_STATUS[stored['status']]} oleh {who}{on}"
+
+
+def check_approval(store: Store, report: SheetReport) -> SheetReport:
+    """A copy of `report` with the register's findings added.
+
+    Cell-level errors: an ID the register does not know (`unknown_id`), a row that
+    would change an item already decided (`already_decided`; the other rows still
+    apply), an ID twice with different decisions (`duplicate_id`), plus the
+    sheet's own rules when the reader has not reported them already: a value
+    other than YA/TIDAK (`choice`), TIDAK without arahan and decisions without the
+    Atasan PPID's name or date (`required_if`).
+    """
+    if report.kind != "persetujuan":
+        return report
+    chk = _Checker(report)
+    ids = [normalise_id(row.get("id")) for row in report.items]
+    stored = _stored_decisions(store, [i for i in ids if i])
+    seen: dict[str, str | None] = {}
+    any_decided = False
+    for row, item_id in zip(report.items, ids, strict=True):
+        decision = decision_of(row.get("persetujuan"))
+        if decision == _INVALID:
+            if not chk.reported(row, "persetujuan"):
+                chk.add(
+                    row,
+                    "persetujuan",
+                    "choice",
+                    "Persetujuan harus YA atau TIDAK (atau dikosongkan bila belum diputuskan).",
+                )
+            continue
+        any_decided = any_decided or decision is not None
+        if decision == "TIDAK" and not str(row.get("arahan") or "").strip():
+            if not chk.reported(row, "arahan"):
+                chk.add(row, "arahan", "required_if", "Arahan wajib diisi bila persetujuan TIDAK.")
+        if item_id is None:
+            if not chk.reported(row, "id"):
+                chk.add(row, "id", "required", "ID Informasi kosong; jangan mengubah kolom ID.")
+            continue
+        if item_id not in stored:
+            if chk.reported(row, "id"):  # e.g. not shaped like an ID at all
+                continue
+            chk.add(
+                row,
+                "id",
+                "unknown_id",
+                f"ID Informasi {item_id} tidak ada di register; jangan mengubah kolom ID "
+                "pada lembar persetujuan.",
+            )
+            continue
+        if item_id in seen:
+            if seen[item_id] != decision:
+                chk.add(
+                    row,
+                    "id",
+                    "duplicate_id",
+                    f"{item_id} muncul lebih dari sekali dengan keputusan berbeda; "
+                    "baris ini tidak diterapkan.",
+                )
+            elif not chk.reported(row, "id", warnings=True):
+                chk.add(
+                    row,
+                    "id",
+                    "duplicate_id",
+                    f"{item_id} muncul lebih dari sekali; baris ini diabaikan.",
+                    severity="warning",
+                )
+            continue
+        seen[item_id] = decision
+        current = stored[item_id]
+        if decision and current["status"] != "pending":
+            if DECISION_OF_STATUS[current["status"]] != decision:
+                chk.add(
+                    row,
+                    "persetujuan",
+                    "already_decided",
+                    f"{item_id} sudah diputuskan {_decided_text(current)}; keputusan yang "
+                    "sudah ada tidak dapat diubah melalui lembar persetujuan. "
+                    "Baris lain tetap diterapkan.",
+                )
+    if any_decided:
+        for key in ("atasan", "tanggal_persetujuan"):
+            if report.meta.get(key) in (None, "") and not chk.reported(None, key):
+                label = approval_schema().field(key).label
+                chk.errors.append(
+                    Finding(
+                        type="required_if",
+                        message=f"{label} wajib diisi bila ada baris yang diputuskan.",
+                        field=key,
+                        column=label,
+                        sheet=report.sheet,
+                    )
+                )
+    return dataclasses.replace(
+        report,
+        errors=(*report.errors, *chk.errors),
+        warnings=(*report.warnings, *chk.warnings),
+    )
+
+
+def _group(decided: Sequence[RegisterItem]) -> dict[str, tuple[RegisterItem, ...]]:
+    by_unit: dict[str, list[RegisterItem]] = defaultdict(list)
+    for item in decided:
+        by_unit[item.unit].append(item)
+    return {unit: tuple(by_unit[unit]) for unit in sorted(by_unit)}
+
+
+def apply_approval(
+    store: Store,
+    report: SheetReport,
+    *,
+    run_id: int | None,
+    received: dt.date | None = None,
+) -> ApprovalOutcome:
+    """Apply one approval sheet's decisions in one transaction.
+
+    Rows with errors (unknown ID, a flip of a decided item, …) are skipped and
+    reported; the rest applies. Blank rows stay pending. A sheet whose sha256 was
+    already received, or that repeats decisions already stored, changes nothing.
+    """
+    if report.kind != "persetujuan":
+        raise ValueError(f"apply_approval needs a persetujuan report, got {report.kind!r}")
+    name = report.path.name
+    received = received or store.clock().date()
+    atasan = str(db_text(report.meta.get("atasan")) or "").strip() or None
+    tanggal = report.meta.get("tanggal_persetujuan")
+    tanggal = tanggal if isinstance(tanggal, dt.date) else None
+    with store.begin() as conn:
+        store.lock_writers(conn)
+        if store.submission_known(report.sha256):
+            return ApprovalOutcome(
+                file=name, sha256=report.sha256, status="already_received", report=report
+            )
+        checked = check_approval(store, report)
+        item_rows = {row.get("_row") for row in report.items}
+        row_errors = [f for f in checked.errors if f.row in item_rows]
+        sheet_errors = tuple(f for f in checked.errors if f.row not in item_rows)
+        bad_rows = {f.row for f in row_errors}
+        dup_rows = {f.row for f in checked.warnings if f.type == "duplicate_id"}
+        verdict = "rejected" if sheet_errors else "partial" if row_errors else "accepted"
+        actor = atasan or SYSTEM_ACTOR
+        conn.execute(
+            sa.insert(approval_sheets).values(
+                file_name=name,
+                sha256=report.sha256,
+                atasan=atasan,
+                tanggal_persetujuan=tanggal,
+                received=received,
+                verdict=verdict,
+                run_id=run_id,
+                recorded_at=store.now(),
+            )
+        )
+        store.log(
+            "approval_sheet_rejected" if sheet_errors else "approval_sheet_received",
+            actor=actor,
+            run_id=run_id,
+            detail={
+                "file": name,
+                "sha256": report.sha256,
+                "rows": len(report.items),
+                "errors": len(checked.errors),
+                # for the annual report's most common errors, as a rejected form records
+                "types": sorted({f.type for f in checked.errors}),
+            },
+        )
+        id_of_row = {row.get("_row"): normalise_id(row.get("id")) for row in report.items}
+        for finding in row_errors:
+            if finding.type == "already_decided":
+                store.log(
+                    "decision_conflict",
+                    actor=actor,
+                    run_id=run_id,
+                    item_id=id_of_row.get(finding.row),
+                    detail={"file": name, "row": finding.row, "message": finding.message},
+                )
+        if sheet_errors:
+            return ApprovalOutcome(
+                file=name,
+                sha256=report.sha256,
+                status="rejected",
+                atasan=atasan,
+                tanggal=tanggal,
+                skipped=sheet_errors,
+                report=checked,
+            )
+        decided: list[str] = []
+        unchanged: list[str] = []
+        pending: list[str] = []
+        updates: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
+        logged: list[dict[str, Any]] = []
+        statuses = _stored_decisions(store, [i for i in id_of_row.values() if i])
+        now = store.now()
+        for row in report.items:
+            item_id = id_of_row.get(row.get("_row"))
+            if row.get("_row") in bad_rows or row.get("_row") in dup_rows or item_id is None:
+                continue
+            decision = decision_of(row.get("persetujuan"))
+            if decision not in DECISIONS or atasan is None or tanggal is None:
+                pending.append(item_id)
+                continue
+            if statuses[item_id]["status"] != "pending":
+                unchanged.append(item_id)
+                continue
+            arahan = str(db_text(row.get("arahan")) or "").strip() or None
+            common = {"decision": decision, "arahan": arahan, "atasan": atasan}
+            updates.append({**common, "b_id": item_id, "status": STATUS_OF_DECISION[decision]})
+            records.append(
+                {
+                    **common,
+                    "item_id": item_id,
+                    "decided_on": tanggal,
+                    "sheet_sha256": report.sha256,
+                    "run_id": run_id,
+                    "recorded_at": now,
+                }
+            )
+            logged.append(
+                {
+                    "action": "item_approved" if decision == "YA" else "item_refused",
+                    "actor": atasan,
+                    "run_id": run_id,
+                    "item_id": item_id,
+                    "detail": {
+                        "decision": decision,
+                        "arahan": arahan,
+                        "tanggal_persetujuan": tanggal,
+                        "file": name,
+                        "row": row.get("_row"),
+                    },
+                }
+            )
+            decided.append(item_id)
+        if updates:
+            conn.execute(
+                sa.update(items)
+                .where(items.c.id == sa.bindparam("b_id"))
+                .values(decided_on=tanggal, updated_run=run_id, updated_at=now),
+                updates,
+            )
+            conn.execute(sa.insert(decisions), records)
+        store.log_many(logged)
+        done = store.items_by_id(decided)
+    return ApprovalOutcome(
+        file=name,
+        sha256=report.sha256,
+        status="applied",
+        atasan=atasan,
+        tanggal=tanggal,
+        approved=_group([i for i in done if i.status == "approved"]),
+        refused=_group([i for i in done if i.status == "refused"]),
+        unchanged=tuple(unchanged),
+        pending=tuple(pending),
+        skipped=tuple(row_errors),
+        report=checked,
+    )
+
+
+def check_against_register(report: SheetReport, config: Config) -> SheetReport:
+    """For `validate`: check an approval sheet against the workspace register, writing nothing.
+
+    Without a register (no run yet) or with one that needs migrating, the report
+    gets a warning instead, since the IDs cannot be checked.
+    """
+    if report.kind != "persetujuan":
+        return report
+    note = None
+    if not database_exists(config.database_url):
+        note = "Register belum ada di ruang kerja ini; ID Informasi belum dapat diperiksa."
+    else:
+        try:
+            with Store.open(config.database_url, migrate_schema=False) as store:
+                return check_approval(store, report)
+        except StoreError as exc:
+            note = f"ID Informasi belum dapat diperiksa: {exc}"
+    warning = Finding(type="no_register", message=note, severity="warning", sheet=report.sheet)
+    return dataclasses.replace(report, warnings=(*report.warnings, warning))

@@ -1,0 +1,287 @@
+"""SOP step 2: the Lembar Persetujuan Atasan PPID listing every pending item for a YA/TIDAK."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..dates import format_date_id
+from ..documents.register_list import fit_row
+from ..files import atomic_write_bytes
+from ..forms.schema import approval_schema, label_key
+from ..models import RegisterItem
+from ..store.core import fold, id_order
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    from ..config import Config
+
+SHEET_PREFIX = "Lembar-Persetujuan-"
+META_ROW = 4  # Nama Atasan PPID; Tanggal Persetujuan is the row after it
+HEADER_ROW = 8  # zero-based: Excel row 9
+PAPER_A4 = 9
+
+
+def render_workbook(build: Callable[[Workbook], None], *, today: dt.date, title: str) -> bytes:
+    """Run `build` on an in-memory xlsxwriter workbook with fixed metadata; return its bytes.
+
+    The creation time is pinned to `today` so that the same register and the same
+    day give byte-identical files (xlsxwriter already pins the zip timestamps).
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
+    workbook.set_properties(
+        {
+            "title": title,
+            "author": "ppid-batch",
+            "company": "",
+            "created": dt.datetime(today.year, today.month, today.day),
+        }
+    )
+    build(workbook)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def office_heading(ws: Worksheet, formats: Mapping[str, Any], config: Config, title: str,
+                   subtitle: str, last_col: int) -> None:  # fmt: skip
+    """The office's name, the document title and a line of context across the first rows."""
+    ws.merge_range(0, 0, 0, last_col, config.office.nama_satker.upper(), formats["office"])
+    ws.merge_range(1, 0, 1, last_col, title, formats["title"])
+    ws.merge_range(2, 0, 2, last_col, subtitle, formats["note"])
+
+
+def base_formats(workbook: Workbook) -> dict[str, Any]:
+    wrap = {"text_wrap": True, "valign": "top", "border": 1, "font_size": 10}
+    return {
+        "office": workbook.add_format({"bold": True, "font_size": 12}),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "note": workbook.add_format({"italic": True, "font_size": 10, "text_wrap": True}),
+        "label": workbook.add_format({"bold": True, "font_size": 10}),
+        "header": workbook.add_format(
+            {**wrap, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}
+        ),
+        "cell": workbook.add_format(wrap),
+        "cell_first": workbook.add_format({**wrap, "top": 2}),
+    }
+
+
+def apply_print_setup(ws: Worksheet, header_row: int, last_col: int) -> None:
+    """A4 landscape, one page wide, header repeated on every page."""
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer("&LHalaman &P dari &N")
+    ws.freeze_panes(header_row + 1, 0)
+    ws.print_area(0, 0, max(header_row, ws.dim_rowmax or 0), last_col)
+
+
+def _notes(items: Sequence[RegisterItem], given: Mapping[str, str] | None) -> dict[str, str]:
+    """Catatan Sistem: the caller's notes plus same-ringkasan items of other units.
+
+    An item the caller's note already names (similar.approval_notes names identical
+    ringkasan too) is not named a second time: one note per pair.
+    """
+    notes = dict(given or {})
+    by_text: dict[str, list[RegisterItem]] = {}
+    for item in items:
+        by_text.setdefault(fold(item.ringkasan), []).append(item)
+    for group in by_text.values():
+        for item in group:
+            named = notes.get(item.id, "")
+            others = [
+                o for o in group if fold(o.unit) != fold(item.unit) and f"{o.id} (" not in named
+            ]
+            if others:
+                same = ", ".join(f"{o.id} ({o.unit})" for o in others)
+                text = f"Ringkasan sama dengan {same}."
+                notes[item.id] = f"{named}; {text}" if named else text
+    return notes
+
+
+def approval_sheet_name(today: dt.date) -> str:
+    return f"{SHEET_PREFIX}{today.isoformat()}.xlsx"
+
+
+def _is_filled(path: Path) -> bool:
+    """True when an older sheet already carries decisions (someone filled it in place)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    except Exception:  # noqa: BLE001 - unreadable: keep it rather than destroy someone's work
+        return True
+    target = label_key(approval_schema().field("persetujuan").label)
+    for r, row in enumerate(rows):
+        keys = [label_key(v) for v in row]
+        if target in keys:
+            col = keys.index(target)
+            return any(str(below[col]).strip() for below in rows[r + 1 :] if len(below) > col)
+    return False
+
+
+def _remove_old(out_dir: Path, keep: Path | None) -> None:
+    for old in sorted(out_dir.glob(f"{SHEET_PREFIX}*.xlsx")):
+        if old != keep and not _is_filled(old):
+            old.unlink()
+
+
+def write_approval_sheet(
+    items: Sequence[RegisterItem],
+    config: Config,
+    out_dir: Path,
+    *,
+    today: dt.date,
+    notes: Mapping[str, str] | None = None,
+) -> Path | None:
+    """Write `Lembar-Persetujuan-<today>.xlsx` for the pending items; None when none is pending.
+
+    Earlier sheets in `out_dir` are removed (the new one replaces them), except a
+    sheet someone has already filled in place, which is left for them to send.
+    `notes` (item ID → text) fills the Catatan Sistem column.
+    """
+    out_dir = Path(out_dir)
+    pending = sorted(
+        (i for i in items if i.status == "pending"),
+        key=lambda i: (fold(i.unit), i.unit, id_order(i.id)),
+    )
+    if not pending:
+        if out_dir.is_dir():
+            _remove_old(out_dir, None)
+        return None
+    schema = approval_schema()
+    notes_by_id = _notes(pending, notes)
+    path = out_dir / approval_sheet_name(today)
+
+    def build(workbook: Workbook) -> None:
+        fmt = base_formats(workbook)
+        unlocked = {"locked": False, "bg_color": "#FFF2CC"}
+        fmt["input"] = workbook.add_format({**unlocked, "border": 1, "valign": "top"})
+        fmt["input_wrap"] = workbook.add_format(
+            {**unlocked, "border": 1, "valign": "top", "text_wrap": True}
+        )
+        fmt["input_first"] = workbook.add_format({**unlocked, "border": 1, "top": 2})
+        fmt["input_wrap_first"] = workbook.add_format(
+            {**unlocked, "border": 1, "top": 2, "valign": "top", "text_wrap": True}
+        )
+        fmt["date_input"] = workbook.add_format({**unlocked, "num_format": "dd/mm/yyyy"})
+        fmt["meta_input"] = workbook.add_format(unlocked)
+        ws = workbook.add_worksheet(schema.sheet_name)
+        last_col = len(schema.fields) - 1
+        office_heading(
+            ws,
+            fmt,
+            config,
+            schema.title,
+            f"Dibuat {format_date_id(today)}: {len(pending)} informasi menunggu persetujuan "
+            f"{config.atasan_ppid.jabatan}.",
+            last_col,
+        )
+        atasan = schema.field("atasan").label
+        tanggal = schema.field("tanggal_persetujuan").label
+        ws.write_string(META_ROW, 0, atasan, fmt["label"])
+        ws.write_string(META_ROW, 1, config.atasan_ppid.nama, fmt["meta_input"])
+        ws.write_string(META_ROW + 1, 0, tanggal, fmt["label"])
+        ws.write_blank(META_ROW + 1, 1, None, fmt["date_input"])
+        ws.data_validation(
+            META_ROW + 1,
+            1,
+            META_ROW + 1,
+            1,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": dt.date(2000, 1, 1),
+                "maximum": dt.date(2100, 12, 31),
+                "input_title": tanggal,
+                "input_message": "Isi tanggal persetujuan, contoh 14/03/2025.",
+            },
+        )
+        ws.merge_range(
+            META_ROW + 2,
+            0,
+            META_ROW + 2,
+            last_col,
+            "Isi kolom Persetujuan dengan YA atau TIDAK; Arahan / Disposisi wajib diisi bila "
+            "TIDAK. Kosongkan baris yang belum diputuskan. Jangan mengubah kolom ID Informasi. "
+            "Simpan lalu taruh berkas ini di folder input/.",
+            fmt["note"],
+        )
+        ws.set_row(META_ROW + 2, 30)
+        for col, f in enumerate(schema.fields):
+            ws.set_column(col, col, f.width)
+            ws.write_string(HEADER_ROW, col, f.label, fmt["header"])
+        ws.set_row(HEADER_ROW, 30)
+        keys = schema.keys
+        decision_col, arahan_col = keys.index("persetujuan"), keys.index("arahan")
+        previous_unit = None
+        for n, item in enumerate(pending):
+            row = HEADER_ROW + 1 + n
+            first = item.unit != previous_unit and previous_unit is not None
+            previous_unit = item.unit
+            suffix = "_first" if first else ""
+            values = {
+                "catatan": notes_by_id.get(item.id),
+                **{k: getattr(item, k, None) for k in keys if k not in ("catatan",)},
+            }
+            for col, key in enumerate(keys):
+                if col == decision_col:
+                    ws.write_blank(row, col, None, fmt["input" + suffix])
+                elif col == arahan_col:
+                    ws.write_blank(row, col, None, fmt["input_wrap" + suffix])
+                else:
+                    value = values.get(key)
+                    cell_fmt = fmt["cell" + suffix]
+                    if value:
+                        ws.write_string(row, col, str(value), cell_fmt)
+                    else:
+                        ws.write_blank(row, col, None, cell_fmt)
+            shown = [None if c in (decision_col, arahan_col) else values.get(k)
+                     for c, k in enumerate(keys)]  # fmt: skip
+            fit_row(ws, row, shown, [f.width for f in schema.fields])
+        last_row = HEADER_ROW + len(pending)
+        ws.data_validation(
+            HEADER_ROW + 1,
+            decision_col,
+            last_row,
+            decision_col,
+            {
+                "validate": "list",
+                "source": ["YA", "TIDAK"],
+                "input_title": "Persetujuan",
+                "input_message": "YA = setuju; TIDAK = tolak (isi arahan).",
+                "error_title": "Persetujuan",
+                "error_message": "Pilih YA atau TIDAK, atau kosongkan bila belum diputuskan.",
+            },
+        )
+        ws.autofilter(HEADER_ROW, 0, last_row, last_col)
+        # No password: protection only guards the ID column against slips, not against people.
+        ws.protect(
+            "",
+            {
+                "autofilter": True,
+                "format_columns": True,
+                "format_rows": True,
+                "select_locked_cells": True,
+                "select_unlocked_cells": True,
+            },
+        )
+        apply_print_setup(ws, HEADER_ROW, last_col)
+        workbook.set_custom_property("Jenis Lembar", schema.kind)
+        workbook.set_custom_property("Versi Lembar", schema.version)
+
+    data = render_workbook(build, today=today, title=schema.title)
+    atomic_write_bytes(path, data)
+    _remove_old(out_dir, path)
+    return path

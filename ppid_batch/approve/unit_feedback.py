@@ -1,0 +1,132 @@
+"""SOP step 2 back to step 1: each unit's refused items with the Atasan PPID's arahan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..dates import format_date_id
+from ..documents.fields import waktu_text
+from ..documents.register_list import fit_row
+from ..files import atomic_write_bytes
+from ..models import RegisterItem
+from ..store.core import id_order
+from .sheet import apply_print_setup, base_formats, office_heading, render_workbook
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+
+    from ..config import Config
+
+PREFIX = "Arahan-"
+TITLE = "Arahan Atasan PPID atas Usulan Informasi"
+HEADER_ROW = 5
+COLUMNS = (
+    ("ID Informasi", 16),
+    ("Ringkasan Isi Informasi", 48),
+    ("Waktu Pembuatan Informasi", 16),
+    ("Jenis Informasi", 14),
+    ("Arahan / Disposisi", 44),
+    ("Diputuskan oleh", 24),
+    ("Tanggal Keputusan", 16),
+)
+
+
+def unit_slug(unit: str) -> str:
+    """`Subbagian Keuangan, Umum & Logistik` → `subbagian-keuangan-umum-logistik`."""
+    ascii_text = unicodedata.normalize("NFKD", unit).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "unit"
+
+
+def feedback_name(unit: str) -> str:
+    return f"{PREFIX}{unit_slug(unit)}.xlsx"
+
+
+def _waktu(text: str) -> str:
+    try:
+        return waktu_text(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def _row(item: RegisterItem) -> tuple[str, ...]:
+    return (
+        item.id,
+        item.ringkasan,
+        _waktu(item.waktu_pembuatan),
+        item.jenis,
+        item.arahan or "",
+        item.atasan or "",
+        format_date_id(item.decided_on) if item.decided_on else "",
+    )
+
+
+def _workbook(unit: str, refused: Sequence[RegisterItem], config: Config, today: dt.date) -> bytes:
+    def build(workbook: Workbook) -> None:
+        fmt = base_formats(workbook)
+        ws = workbook.add_worksheet("Arahan")
+        last_col = len(COLUMNS) - 1
+        office_heading(
+            ws,
+            fmt,
+            config,
+            f"{TITLE}: {unit}",
+            f"Per {format_date_id(today)}: {len(refused)} informasi belum disetujui.",
+            last_col,
+        )
+        ws.merge_range(
+            3,
+            0,
+            3,
+            last_col,
+            "Perbaiki setiap informasi sesuai arahan, lalu kirim kembali pada Form Daftar "
+            "Informasi Publik dengan ID-nya di kolom 'ID Informasi' agar diajukan ulang.",
+            fmt["note"],
+        )
+        ws.set_row(3, 30)
+        for col, (label, width) in enumerate(COLUMNS):
+            ws.set_column(col, col, width)
+            ws.write_string(HEADER_ROW, col, label, fmt["header"])
+        ws.set_row(HEADER_ROW, 30)
+        widths = [width for _, width in COLUMNS]
+        for n, item in enumerate(refused):
+            values = _row(item)
+            for col, value in enumerate(values):
+                ws.write_string(HEADER_ROW + 1 + n, col, value, fmt["cell"])
+            fit_row(ws, HEADER_ROW + 1 + n, values, widths)
+        apply_print_setup(ws, HEADER_ROW, last_col)
+
+    return render_workbook(build, today=today, title=f"{TITLE}: {unit}")
+
+
+def write_unit_feedback(
+    items: Sequence[RegisterItem], config: Config, out_dir: Path, *, today: dt.date
+) -> list[Path]:
+    """Write `Arahan-<unit>.xlsx` for every unit with refused items; drop stale ones.
+
+    Regenerated from the register on every run: a unit whose refused items were all
+    corrected (pending again) loses its file. Other files in `out_dir` (the forms'
+    `-koreksi.xlsx` copies) are left alone.
+    """
+    out_dir = Path(out_dir)
+    by_slug: dict[str, tuple[str, list[RegisterItem]]] = {}
+    for item in items:
+        if item.status == "refused":
+            by_slug.setdefault(unit_slug(item.unit), (item.unit, []))[1].append(item)
+    written = []
+    for slug in sorted(by_slug):
+        unit, refused = by_slug[slug]
+        refused.sort(key=lambda i: id_order(i.id))
+        path = out_dir / feedback_name(unit)
+        atomic_write_bytes(path, _workbook(unit, refused, config, today))
+        written.append(path)
+    if out_dir.is_dir():
+        for stale in sorted(out_dir.glob(f"{PREFIX}*.xlsx")):
+            if stale not in written:
+                stale.unlink()
+    return written

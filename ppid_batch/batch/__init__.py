@@ -1,0 +1,1 @@
+"""The night: the stages in order, drop folder, lock, run record, console, schedule, demo."""

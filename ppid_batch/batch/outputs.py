@@ -1,0 +1,228 @@
+"""The night's outputs from the register: feedback, approval sheet, register, letters, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..dates import db_day
+
+# Output folders under output/ (DESIGN.md, "The workspace after a run").
+REGISTER_DIR = "register"
+APPROVAL_DIR = "persetujuan"
+NOTA_DIR = "nota-dinas"
+FEEDBACK_DIR = "umpan-balik"
+DISPOSISI_DIR = "disposisi"
+REPORT_DIR = "laporan"
+
+# Told of every file written, in order: the run record lists them and the progress shows them.
+Wrote = Callable[[Path], Path]
+
+
+def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int) -> None:
+    """Number a Nota Dinas per unit per approving sheet for items none documents yet.
+
+    Derived from the database alone, so a run killed between the approval commit and
+    this step issues exactly the same numbers on the next night.
+    """
+    first = _first_decision(store)
+    rank: dict[str, int] = {}
+    for order, sheet in first.values():
+        rank[sheet] = min(rank.get(sheet, order), order)
+    todo: dict[tuple[str, str], list[str]] = {}
+    for it in store.items(status="approved"):
+        if not it.nota_dinas:
+            sheet = first.get(it.id, (0, ""))[1]
+            todo.setdefault((sheet, it.unit), []).append(it.id)
+    # Numbers follow the order the sheets were merged in, then the unit name.
+    for (_, unit), ids in sorted(todo.items(), key=lambda kv: (rank.get(kv[0][0], 0), kv[0])):
+        store.issue_nota_dinas(today.year, unit, sorted(ids), today, run_id, config)
+
+
+def write_feedback(
+    reports: Sequence[Any],
+    everything: Sequence[Any],
+    config: Config,
+    folder: Path,
+    *,
+    today: dt.date,
+    wrote: Wrote,
+) -> list[Path]:
+    """A corrected copy of each rejected report (returned in order), then the units' arahan."""
+    from ..approve.unit_feedback import write_unit_feedback
+    from ..forms.feedback import write_corrected_copy
+
+    copies = [wrote(write_corrected_copy(report, folder)) for report in reports]
+    # The Atasan PPID's arahan on refused items, one workbook per unit.
+    for path in write_unit_feedback(everything, config, folder, today=today):
+        wrote(path)
+    return copies
+
+
+def write_documents(
+    store: Any,
+    everything: Sequence[Any],
+    config: Config,
+    out: Path,
+    *,
+    today: dt.date,
+    pdf: bool,
+    wrote: Wrote,
+) -> list[str]:
+    """Approval sheet, register of each year, Disposisi, Nota Dinas and their PDFs.
+
+    Returns the notes of documents that could not be converted to PDF.
+    """
+    from ..documents.register_list import write_register
+    from ..register.changelog import change_rows, changes_from_store
+    from ..store.core import id_order
+
+    _write_approval_sheet(everything, config, out / APPROVAL_DIR, today=today, wrote=wrote)
+    year_of = {it.id: id_order(it.id)[0] for it in everything}
+    for year in sorted({year_of[it.id] for it in everything if it.status == "approved"}):
+        year_items = [it for it in everything if year_of[it.id] == year]
+        changes = change_rows(changes_from_store(store, register_year=year))
+        for path in write_register(
+            year_items, year, config, out / REGISTER_DIR, today=today, changes=changes
+        ):
+            wrote(path)
+    documents = _write_disposisi(store, everything, config, out / DISPOSISI_DIR, wrote=wrote)
+    documents += _write_nota_dinas(store, everything, config, out / NOTA_DIR, wrote=wrote)
+    return _write_pdfs(documents, wrote=wrote) if pdf else []
+
+
+def tonight_changes(store: Any, run_id: int) -> list[dict[str, Any]]:
+    """The changes to the published lists this run made."""
+    from ..register.changelog import change_rows, changes_from_store
+
+    return change_rows(changes_from_store(store, run_id=run_id))
+
+
+def write_annual_reports(
+    store: Any, config: Config, out: Path, *, today: dt.date, wrote: Wrote
+) -> None:
+    """The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them."""
+    from ..reports.laporan import write_reports
+
+    # In January the closing year's too, as last December's approvals may arrive now.
+    years = {today.year} | ({today.year - 1} if today.month == 1 else set())
+    for year in sorted(years):
+        for path in write_reports(config, year, today=today, store=store, out_dir=out / REPORT_DIR):
+            wrote(path)
+
+
+def _write_approval_sheet(
+    everything: Sequence[Any], config: Config, folder: Path, *, today: dt.date, wrote: Wrote
+) -> None:
+    from ..approve.sheet import write_approval_sheet
+    from ..register.similar import approval_notes
+
+    # Near-duplicates across units are noted beside each pending item for the Atasan PPID.
+    notes = approval_notes(everything, config.similarity_threshold)
+    sheet = write_approval_sheet(
+        [it for it in everything if it.status == "pending"],
+        config,
+        folder,
+        today=today,
+        notes=notes,
+    )
+    if sheet is not None:
+        wrote(sheet)
+
+
+def _write_disposisi(
+    store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote
+) -> list[Path]:
+    from ..documents.disposisi import Disposisi, write_disposisi
+
+    by_id = {it.id: it for it in everything}
+    written: list[Path] = []
+    for sheet in _approval_sheets(store):
+        decided = [by_id[d["item_id"]] for d in sheet["decisions"] if d["item_id"] in by_id]
+        if not decided:
+            continue
+        disposisi = Disposisi(
+            sheet_name=sheet["file_name"],
+            sha256=sheet["sha256"],
+            atasan=sheet["atasan"] or "",
+            date=db_day(sheet["tanggal_persetujuan"] or sheet["received"]),
+            approved=tuple(i for i in decided if i.status == "approved"),
+            refused=tuple(i for i in decided if i.status == "refused"),
+            pending_count=max(sheet["rows"] - len(decided), 0),
+        )
+        written.append(wrote(write_disposisi(disposisi, config, folder)))
+    return written
+
+
+def _write_nota_dinas(
+    store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote
+) -> list[Path]:
+    from ..documents.nota_dinas import NotaDinas, write_nota_dinas_all
+
+    by_id = {it.id: it for it in everything}
+    notas = [
+        NotaDinas(
+            number=row["number"],
+            date=db_day(row["date"]),
+            unit=row["unit"],
+            items=tuple(by_id[i] for i in row["item_ids"] if i in by_id),
+            urut=row["urut"],
+        )
+        for row in store.nota_dinas_list()
+    ]
+    return [wrote(p) for p in write_nota_dinas_all(notas, config, folder)]
+
+
+def _write_pdfs(documents: Sequence[Path], *, wrote: Wrote) -> list[str]:
+    """PDF copies beside the documents; a document's PDF is made once, as it never changes."""
+    from ..documents.pdf import convert_to_pdf
+
+    by_folder: dict[Path, list[Path]] = {}
+    for doc in documents:
+        if not doc.with_suffix(".pdf").exists():
+            by_folder.setdefault(doc.parent, []).append(doc)
+    notes: list[str] = []
+    for folder, docs in sorted(by_folder.items()):
+        result = convert_to_pdf(docs, folder)
+        for pdf in result.pdfs:
+            wrote(pdf)
+        notes.extend(note.message for note in result.notes)
+    return notes
+
+
+def _first_decision(store: Any) -> dict[str, tuple[int, str]]:
+    """Item ID → (order of the decision that decided it, the sheet's sha256)."""
+    order: dict[str, tuple[int, str]] = {}
+    for d in store.decisions():
+        order.setdefault(d["item_id"], (d["id"], str(d.get("sheet_sha256") or "")))
+    return order
+
+
+def _approval_sheets(store: Any) -> list[dict[str, Any]]:
+    """Merged approval sheets in the order received, each with its decisions."""
+    import sqlalchemy as sa
+
+    from ..store.core import approval_sheets
+
+    decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
+    for d in store.decisions():
+        decisions_by_sheet.setdefault(str(d.get("sheet_sha256") or ""), []).append(d)
+    # How many rows each sheet had is in the audit log, not in its table.
+    rows_on_sheet = {
+        e["detail"].get("sha256"): int(e["detail"].get("rows") or 0)
+        for e in store.events(action="approval_sheet_received")
+    }
+    with store.begin() as conn:
+        rows = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
+        sheets = [dict(row) for row in rows]
+    return [
+        {
+            **s,
+            "decisions": decisions_by_sheet.get(s["sha256"], []),
+            "rows": rows_on_sheet.get(s["sha256"], 0),
+        }
+        for s in sheets
+    ]

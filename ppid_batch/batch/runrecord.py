@@ -1,0 +1,185 @@
+"""The record of each night (SOP records): run.json, the morning summary page, the rolling log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import logging.handlers
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import DEFAULT_TEMPLATES
+from ..files import atomic_write_text
+
+RUNS_DIR = "runs"
+LOG_DIR = "logs"
+LOG_NAME = "ppid-batch.log"
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 10
+TEMPLATE = "ringkasan.html.j2"
+LOGGER = "ppid_batch"
+
+# Verdicts staff see for each input file.
+ACCEPTED = "diterima"
+REJECTED = "ditolak"
+PARTIAL = "diterima sebagian"
+ALREADY = "sudah diterima"
+WAITING = "menunggu"
+FAILED = "gagal"  # the program failed on it; left in input/ for the next night
+
+
+@dataclass(frozen=True)
+class InputResult:
+    """One file of input/ and what the night made of it."""
+
+    name: str
+    sha256: str | None
+    kind: str | None
+    verdict: str
+    note: str = ""
+    rows: int = 0
+    archived_to: str | None = None
+    feedback: str | None = None
+    errors: tuple[Mapping[str, Any], ...] = ()
+    warnings: int = 0
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: str
+    version: str
+    started: dt.datetime
+    finished: dt.datetime
+    business_date: dt.date
+    dry_run: bool
+    exit_code: int
+    summary: str
+    inputs: tuple[InputResult, ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    durations: Mapping[str, float] = field(default_factory=dict)
+    # Tonight's changes to the published lists (changelog.change_rows: Indonesian keys).
+    changes: tuple[Mapping[str, Any], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["started"] = self.started.isoformat(timespec="seconds")
+        data["finished"] = self.finished.isoformat(timespec="seconds")
+        data["business_date"] = self.business_date.isoformat()
+        data["durations"] = {k: round(v, 3) for k, v in self.durations.items()}
+        data["changes"] = [
+            {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+            for row in self.changes
+        ]
+        return data
+
+
+SUMMARY_LINK = " Ringkasan: "
+# Count keys (pipeline) whose plain reading would differ from the words of the documents.
+COUNT_LABELS = {
+    "ditolak_atasan_malam_ini": "tidak disetujui malam ini",
+    "berkas_menunggu": "berkas menunggu diproses",
+}
+
+
+def count_label(key: str) -> str:
+    return COUNT_LABELS.get(key, key.replace("_", " "))
+
+
+def seconds_text(seconds: float) -> str:
+    """`1,47 detik`: the Indonesian decimal comma, as in the report's `7,5 hari`."""
+    return f"{seconds:.2f}".replace(".", ",") + " detik"
+
+
+def new_run_id(runs_dir: Path, when: dt.datetime) -> str:
+    """`YYYYMMDD-HHMMSS` of the run's date, with a suffix if that folder already exists."""
+    base = when.strftime("%Y%m%d-%H%M%S")
+    run_id, n = base, 2
+    while (Path(runs_dir) / run_id).exists():
+        run_id, n = f"{base}-{n}", n + 1
+    return run_id
+
+
+def _environment(extra_dir: Path | None) -> Any:
+    import jinja2
+
+    dirs = [str(d) for d in (extra_dir, DEFAULT_TEMPLATES) if d is not None]
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(dirs),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _link(target: str, run_dir: Path, workspace: Path) -> str:
+    rel = os.path.relpath(workspace / target, run_dir)
+    return Path(rel).as_posix()
+
+
+def render_summary(
+    record: RunRecord, run_dir: Path, workspace: Path, templates_dir: Path | None = None
+) -> str:
+    """ringkasan.html: the verdict first, then what needs action, then the outputs and inputs."""
+    env = _environment(templates_dir)
+    from ..dates import format_date_id
+
+    env.filters["link"] = lambda target: _link(target, run_dir, workspace)
+    # A date in a table cell reads as staff write it (24 November 2026), never ISO.
+    env.filters["teks"] = lambda v: format_date_id(v) if isinstance(v, dt.date) else v
+    env.filters["label"] = count_label
+    env.filters["detik"] = seconds_text
+
+    return env.get_template(TEMPLATE).render(
+        r=record,
+        # The CLI line ends by naming this very page; on the page that would point at itself.
+        putusan=record.summary.split(SUMMARY_LINK)[0].rstrip(),
+        tanggal=format_date_id(record.business_date),
+        mulai=record.started.strftime("%H.%M.%S"),
+        selesai=record.finished.strftime("%H.%M.%S"),
+    )
+
+
+def write_run_record(
+    record: RunRecord, runs_dir: Path, workspace: Path, templates_dir: Path | None = None
+) -> Path:
+    """Write output/runs/<run-id>/run.json and ringkasan.html; return the folder."""
+    run_dir = Path(runs_dir) / record.run_id
+    text = json.dumps(record.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    atomic_write_text(run_dir / "run.json", text)
+    html = render_summary(record, run_dir, Path(workspace), templates_dir)
+    atomic_write_text(run_dir / "ringkasan.html", html)
+    return run_dir
+
+
+@contextmanager
+def run_log(var_dir: Path) -> Iterator[logging.Logger]:
+    """Attach the rolling log var/logs/ppid-batch.log to the package logger for one run."""
+    folder = Path(var_dir) / LOG_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    # backslashreplace: a file name that is not valid UTF-8 must not make a log line vanish.
+    handler = logging.handlers.RotatingFileHandler(
+        folder / LOG_NAME,
+        maxBytes=LOG_BYTES,
+        backupCount=LOG_BACKUPS,
+        encoding="utf-8",
+        errors="backslashreplace",
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger(LOGGER)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield logger
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+        handler.close()

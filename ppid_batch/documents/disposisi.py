@@ -1,0 +1,86 @@
+"""SOP step 2 output: the Atasan PPID's Disposisi / Arahan for one merged approval sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..dates import format_date_id
+from ..models import RegisterItem
+from ..nip import format_nip
+from .docx import LoadedTemplate, cached_template, render_to
+from .fields import item_fields, office_fields, officer_fields, sort_key
+from .nota_dinas import slug
+
+TEMPLATE = "disposisi.docx"
+
+
+@dataclass(frozen=True)
+class Disposisi:
+    """The decisions one approval sheet carried; `refused` items hold their `arahan`."""
+
+    sheet_name: str  # the approval workbook's file name
+    sha256: str
+    atasan: str
+    date: dt.date
+    approved: tuple[RegisterItem, ...]
+    refused: tuple[RegisterItem, ...]
+    pending_count: int = 0
+
+
+def file_name(disposisi: Disposisi) -> str:
+    stem = Path(disposisi.sheet_name).stem
+    return f"Disposisi-{disposisi.date.isoformat()}-{slug(stem)}-{disposisi.sha256[:8]}.docx"
+
+
+def _same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
+    """Every variable the Disposisi template may use (docs/documents.md lists them)."""
+    approved = sorted(disposisi.approved, key=sort_key)
+    refused = sorted(disposisi.refused, key=sort_key)
+    officer = config.atasan_ppid
+    # The NIP printed under the name comes from ppid.toml, so only when the sheet was
+    # signed by the Atasan PPID named there; a deputy's name gets no one else's NIP.
+    nip = format_nip(officer.nip) if _same_person(disposisi.atasan, officer.nama) else ""
+    return {
+        "kantor": office_fields(config),
+        "ppid": officer_fields(config.ppid),
+        "atasan_ppid": officer_fields(officer),
+        "tahun": disposisi.date.year,
+        "tanggal": format_date_id(disposisi.date),
+        "kota": config.office.kota,
+        "nama_lembar": disposisi.sheet_name,
+        "sha256": disposisi.sha256,
+        "atasan": disposisi.atasan,
+        "atasan_nip": nip,
+        "jumlah_disetujui": len(approved),
+        "jumlah_ditolak": len(refused),
+        "jumlah_menunggu": disposisi.pending_count,
+        "jumlah_diputus": len(approved) + len(refused),
+        "disetujui": [item_fields(item, no) for no, item in enumerate(approved, 1)],
+        "ditolak": [item_fields(item, no) for no, item in enumerate(refused, 1)],
+    }
+
+
+def write_disposisi(
+    disposisi: Disposisi,
+    config: Config,
+    out_dir: Path,
+    *,
+    template: LoadedTemplate | None = None,
+) -> Path:
+    """Render the Disposisi / Arahan into `out_dir`."""
+    tpl = template or cached_template(config, TEMPLATE)
+    return render_to(
+        tpl,
+        disposisi_context(disposisi, config),
+        Path(out_dir) / file_name(disposisi),
+        when=dt.datetime.combine(disposisi.date, dt.time()),
+        title=f"Disposisi Atasan PPID {disposisi.sheet_name}",
+    )

@@ -1,0 +1,346 @@
+"""Word documents for SOP steps 2 and 3: safe, deterministic docxtpl rendering from templates/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, nodes
+from jinja2 import TemplateError as JinjaTemplateError
+
+from ..config import DEFAULT_TEMPLATES, Config
+from ..errors import TemplateError
+from ..files import atomic_write_bytes
+
+# The variables each template may use. A name maps to None (a plain value), to a
+# frozenset of attribute names (a mapping), or to a one-element tuple holding the
+# attribute names of the elements of a list. check_templates() holds templates to
+# exactly this, so a typo in a template stops the run before anything is written.
+OFFICE_KEYS = frozenset(
+    {"nama_satker", "singkatan", "alamat", "kota", "kode_wilayah", "telepon", "email", "laman"}
+)
+OFFICER_KEYS = frozenset({"nama", "nip", "jabatan"})
+ITEM_KEYS = frozenset(
+    {
+        "no", "id", "unit", "ringkasan", "penguasa", "penanggung_jawab", "waktu",
+        "tempat", "waktu_tempat", "bentuk", "retensi", "jenis", "dasar_pengecualian",
+        "konsekuensi", "tautan", "keterangan", "arahan",
+    }
+)  # fmt: skip
+COMMON_VARIABLES: dict[str, Any] = {
+    "kantor": OFFICE_KEYS,
+    "ppid": OFFICER_KEYS,
+    "atasan_ppid": OFFICER_KEYS,
+    "tahun": None,
+    "tanggal": None,
+}
+TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
+    "nota-dinas.docx": {
+        **COMMON_VARIABLES,
+        "nomor": None,
+        "unit": None,
+        "yth": None,
+        "dari": None,
+        "tembusan": (None,),
+        "sifat": None,
+        "lampiran": None,
+        "hal": None,
+        "isi": None,
+        "penutup": None,
+        "jumlah": None,
+        "jumlah_dikecualikan": None,
+        "butir": (ITEM_KEYS,),
+    },
+    "disposisi.docx": {
+        **COMMON_VARIABLES,
+        "nama_lembar": None,
+        "sha256": None,
+        "atasan": None,
+        "atasan_nip": None,
+        "kota": None,
+        "jumlah_disetujui": None,
+        "jumlah_ditolak": None,
+        "jumlah_menunggu": None,
+        "jumlah_diputus": None,
+        "disetujui": (ITEM_KEYS,),
+        "ditolak": (ITEM_KEYS,),
+    },
+}
+# Names Jinja itself provides inside templates.
+_BUILTINS = frozenset({"loop", "range", "lipsum", "dict", "cycler", "joiner", "namespace"})
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+DOCX_AUTHOR = "PPID"
+
+
+def jinja_env() -> Environment:
+    """The one Jinja environment for documents: autoescape on, unknown names fail loudly."""
+    return Environment(autoescape=True, undefined=StrictUndefined)
+
+
+class _CompilingOnceEnvironment(Environment):
+    """docxtpl compiles the template's XML on every render; the XML is the same each time."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+_RENDER_ENV = _CompilingOnceEnvironment()
+
+
+@functools.lru_cache(maxsize=32)
+def _patched_xml(xml: str) -> str:
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]  # uses no state
+
+
+@dataclass(frozen=True)
+class LoadedTemplate:
+    name: str
+    data: bytes  # the template kept in memory: docxtpl would re-read it per document
+
+
+@functools.cache
+def _template_class() -> type:
+    from docxtpl import DocxTemplate
+
+    class _DocxTemplate(DocxTemplate):  # type: ignore[misc]
+        def patch_xml(self, src_xml: str) -> str:
+            # The same template XML is cleaned up identically for every document.
+            return _patched_xml(src_xml)
+
+    return _DocxTemplate
+
+
+def _docxtpl(data: bytes) -> Any:
+    return _template_class()(io.BytesIO(data))
+
+
+def load_template(config: Config, name: str) -> LoadedTemplate:
+    """Read a template once; raise TemplateError when it is missing or not a docx."""
+    path = template_path(config, name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(
+            f"Templat {name} tidak ditemukan di {path.parent}; salin templat bawaan ke sana "
+            "atau kosongkan 'lokasi.templat' di ppid.toml."
+        ) from exc
+    _open_docx(name, data)
+    return LoadedTemplate(name, data)
+
+
+_CACHE: dict[tuple[Path, int, int], LoadedTemplate] = {}
+
+
+def template_path(config: Config, name: str) -> Path:
+    """The office's own copy in 'lokasi.templat' when it has one, else the bundled template."""
+    own = Path(config.templates_dir) / name
+    return own if own.exists() else DEFAULT_TEMPLATES / name
+
+
+def cached_template(config: Config, name: str) -> LoadedTemplate:
+    """The template's bytes, read from disk only when the file changed since the last call."""
+    path = template_path(config, name)
+    try:
+        st = path.stat()
+    except OSError:
+        return load_template(config, name)  # raises the Indonesian "not found" line
+    key = (path.resolve(), st.st_mtime_ns, st.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = load_template(config, name)
+    return _CACHE[key]
+
+
+def _open_docx(name: str, data: bytes) -> Any:
+    from docx.opc.exceptions import PackageNotFoundError
+
+    tpl = _docxtpl(data)
+    try:
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(
+            f"Templat {name} bukan berkas Word (.docx) yang sah; simpan ulang dari Word "
+            "sebagai Dokumen Word (.docx)."
+        ) from exc
+    return tpl
+
+
+def _jinja_source(tpl: Any) -> str:
+    """The Jinja text docxtpl renders: the body plus headers and footers."""
+    from docx.opc.oxml import parse_xml
+
+    doc = tpl.docx
+    xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for rel in doc._part.rels.values():
+            if rel.reltype == uri and rel.target_part.blob:
+                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    return xml
+
+
+def _unknown_attribute(tree: nodes.Template, known: Mapping[str, Any]) -> str | None:
+    """The first `name.attr` (or `loopvar.attr`) the template uses that we do not provide."""
+    scopes: dict[str, Any] = {}
+    for loop in tree.find_all(nodes.For):
+        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
+            spec = known.get(loop.iter.name)
+            if isinstance(spec, tuple):
+                scopes[loop.target.name] = spec[0]
+    for get in tree.find_all(nodes.Getattr):
+        if not isinstance(get.node, nodes.Name):
+            continue
+        base = get.node.name
+        attrs = known[base] if base in known else scopes.get(base)
+        if isinstance(attrs, frozenset) and get.attr not in attrs:
+            return f"{base}.{get.attr}"
+    return None
+
+
+def check_template(name: str, data: bytes, known: Mapping[str, Any]) -> None:
+    """Raise TemplateError naming the template and the first variable it needs but cannot get."""
+    tpl = _open_docx(name, data)
+    env = jinja_env()
+    try:
+        undeclared = tpl.get_undeclared_template_variables(jinja_env=env)
+        tree = env.parse(_jinja_source(tpl))
+    except JinjaTemplateError as exc:
+        raise TemplateError(
+            f"Templat {name} memuat tanda {{{{ }}}} atau {{% %}} yang rusak: {exc.message}; "
+            "perbaiki di Word."
+        ) from exc
+    unknown = sorted(set(undeclared) - set(known) - _BUILTINS)
+    missing = unknown[0] if unknown else _unknown_attribute(tree, known)
+    if missing:
+        allowed = ", ".join(sorted(known))
+        raise TemplateError(
+            f"Templat {name} memakai variabel '{missing}' yang tidak dikenal; "
+            f"variabel yang tersedia: {allowed}."
+        )
+
+
+def check_templates(config: Config) -> dict[str, LoadedTemplate]:
+    """At the start of a run: every template is valid and uses only known variables.
+
+    Covers the Word templates and the page template of the published register.
+    """
+    from .register_list import check_html_template
+
+    loaded = {}
+    for name, known in TEMPLATE_VARIABLES.items():
+        template = load_template(config, name)
+        check_template(name, template.data, known)
+        loaded[name] = template
+    check_html_template(config)
+    return loaded
+
+
+def _fixed_core_properties(doc: Any, when: dt.datetime, title: str) -> None:
+    props = doc.core_properties
+    props.author = DOCX_AUTHOR
+    props.last_modified_by = DOCX_AUTHOR
+    props.title = title
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def _zip(members: Mapping[str, bytes]) -> bytes:
+    """A zip with fixed timestamps and a fixed member order: same parts, same bytes."""
+    # Word expects [Content_Types].xml first; the rest sorted so the order never drifts.
+    ordered = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, members[name])
+    return out.getvalue()
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a docx zip with fixed timestamps and a fixed member order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _zip({name: src.read(name) for name in src.namelist()})
+
+
+def _package_bytes(doc: Any) -> bytes:
+    """Serialise a python-docx document straight into a deterministic zip.
+
+    Mirrors python-docx's OpcPackage.save / PackageWriter, but writes each part once
+    with fixed timestamps instead of zipping, unzipping and zipping again.
+    """
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = doc.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    members = {
+        "[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,
+        PACKAGE_URI.rels_uri.membername: package.rels.xml,
+    }
+    for part in parts:
+        members[part.partname.membername] = part.blob
+        if len(part.rels):
+            members[part.partname.rels_uri.membername] = part.rels.xml
+    return _zip(members)
+
+
+def render_bytes(
+    template: LoadedTemplate,
+    context: Mapping[str, Any],
+    *,
+    when: dt.datetime,
+    title: str,
+    images: Mapping[str, tuple[Path, float]] | None = None,
+) -> bytes:
+    """Render a template held in memory into deterministic docx bytes.
+
+    `images` maps a variable to (PNG path, width in mm): docxtpl's InlineImage
+    needs the template object, which only exists in here.
+    """
+    tpl = _docxtpl(template.data)
+    if images:
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        pictures = {k: InlineImage(tpl, str(p), width=Mm(w)) for k, (p, w) in images.items()}
+        context = {**context, **pictures}
+    try:
+        tpl.render(dict(context), jinja_env=_RENDER_ENV, autoescape=True)
+    except JinjaTemplateError as exc:
+        raise TemplateError(f"Templat {template.name} gagal diisi: {exc.message}.") from exc
+    _fixed_core_properties(tpl.docx, when, title)
+    return _package_bytes(tpl.docx)
+
+
+def render_to(
+    template: LoadedTemplate,
+    context: Mapping[str, Any],
+    path: Path,
+    *,
+    when: dt.datetime,
+    title: str,
+) -> Path:
+    """Render and write `path` atomically."""
+    return atomic_write_bytes(path, render_bytes(template, context, when=when, title=title))

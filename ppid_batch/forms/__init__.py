@@ -1,0 +1,1 @@
+"""SOP step 1: reading, checking and answering the Form Daftar Informasi Publik."""

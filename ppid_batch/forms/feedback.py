@@ -1,0 +1,252 @@
+"""The corrected copy sent back to a clerk (SOP step 1, kelengkapan): their workbook, marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..documents.register_list import row_height
+from ..files import atomic_write
+from ..models import Finding, SheetReport
+
+LIST_SHEET = "Daftar Kesalahan"
+AUTHOR = "ppid-batch"
+BAD_FILL = "FFFFC7CE"  # Excel's own "light red fill"
+FIXED_TIME = dt.datetime(2025, 1, 1)
+HEADERS = ("No", "Sel", "Baris", "Kolom", "Isi yang tertulis", "Yang perlu diperbaiki", "Sifat")
+# About 150 characters: fits A4 landscape at a readable scale (fit to one page wide).
+WIDTHS = (5, 9, 7, 26, 30, 60, 12)
+HEADER_ROW = 4  # 1-based; rows 1-2 hold the title and the instructions
+# row_height() counts lines of 10-point text, so the list is set in that size.
+FONT = "Arial"
+FOOTER_PAGES = "Halaman &P dari &N"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _listing(report: SheetReport) -> list[tuple[Finding, tuple[Any, ...]]]:
+    """Whole-file problems first, then cell errors in reading order, then warnings."""
+    whole = [f for f in report.errors if f.cell is None]
+    cells = [f for f in report.errors if f.cell is not None]
+    rows = []
+    for n, f in enumerate([*whole, *cells, *report.warnings], start=1):
+        sifat = "Kesalahan" if f.severity == "error" else "Peringatan"
+        rows.append(
+            (f, (n, f.cell or "-", f.row or "", f.column or "", _shown(f.value), f.message, sifat))
+        )
+    return rows
+
+
+def _intro(report: SheetReport) -> tuple[str, str]:
+    title = f"Daftar Kesalahan: {report.path.name}"
+    n = len(report.errors)
+    if report.kind is None:
+        return title, "Berkas ini belum dapat dibaca. Ikuti petunjuk di bawah, lalu kirim kembali."
+    where = f"pada lembar '{report.sheet}' " if report.sheet else ""
+    return title, (
+        f"Ada {n} hal yang perlu diperbaiki. Sel yang bermasalah {where}diberi warna merah muda "
+        "dan catatan; klik alamat sel untuk menuju ke sana. Setelah diperbaiki, kirim kembali."
+    )
+
+
+def _footer_left(report: SheetReport) -> str:
+    # '&' starts a code in a header/footer: a file name's own '&' is doubled.
+    return f"{LIST_SHEET}: {report.path.name}".replace("&", "&&")
+
+
+def _rezip(data: bytes, out: BinaryIO) -> None:
+    """Copy a zip with fixed timestamps and order so the same marks give the same bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                fixed.external_attr = 0o600 << 16
+                dst.writestr(fixed, src.read(info))
+
+
+def _fresh_workbook(report: SheetReport) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
+    wb.set_properties({"created": FIXED_TIME, "author": AUTHOR, "title": LIST_SHEET})
+    ws = wb.add_worksheet(LIST_SHEET)
+    base = {"font_name": FONT, "font_size": 10}
+    bold = wb.add_format({**base, "bold": True, "font_size": 13})
+    intro_fmt = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+    head = wb.add_format(
+        {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+         "valign": "vcenter"}
+    )  # fmt: skip
+    wrap = wb.add_format({**base, "text_wrap": True, "valign": "top", "border": 1})
+    title, intro = _intro(report)
+    ws.write_string(0, 0, title, bold)
+    ws.set_row(0, 18)
+    ws.merge_range(1, 0, 1, len(HEADERS) - 1, intro, intro_fmt)
+    ws.set_row(1, row_height([intro], [sum(WIDTHS)]))
+    head_row = HEADER_ROW - 1
+    for c, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
+        ws.write_string(head_row, c, label, head)
+        ws.set_column(c, c, width)
+    for r, (_, values) in enumerate(_listing(report), start=HEADER_ROW):
+        for c, value in enumerate(values):
+            if isinstance(value, int):
+                ws.write_number(r, c, value, wrap)
+            else:
+                ws.write_string(r, c, str(value), wrap)
+        height = row_height([str(v) for v in values], WIDTHS)
+        if height is not None:
+            ws.set_row(r, height)
+    ws.freeze_panes(HEADER_ROW, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(head_row)
+    ws.set_footer(f"&L{_footer_left(report)}&R{FOOTER_PAGES}")
+    wb.close()
+    return buf.getvalue()
+
+
+def _clear_old_marks(wb: Any) -> None:
+    """A re-submitted corrected copy: drop our previous list, comments and fills."""
+    from openpyxl.styles import PatternFill
+
+    if LIST_SHEET in wb.sheetnames:
+        del wb[LIST_SHEET]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == AUTHOR:
+                    cell.comment = None
+                    if cell.fill is not None and cell.fill.fgColor.rgb == BAD_FILL:
+                        cell.fill = PatternFill(fill_type=None)
+
+
+def _fill_list_sheet(ws: Any, report: SheetReport, marked_sheet: str) -> None:
+    """The 'Daftar Kesalahan' sheet in the clerk's workbook, ready to print."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.hyperlink import Hyperlink
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    top = Alignment(wrap_text=True, vertical="top")
+    title, intro = _intro(report)
+    ws["A1"] = title
+    ws["A1"].font = Font(name=FONT, bold=True, size=13)
+    ws.row_dimensions[1].height = 18
+    ws["A2"] = intro
+    ws["A2"].font = Font(name=FONT, size=10)
+    ws["A2"].alignment = top
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADERS))
+    ws.row_dimensions[2].height = row_height([intro], [sum(WIDTHS)])
+    for c, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
+        head = ws.cell(row=HEADER_ROW, column=c, value=label)
+        head.font = Font(name=FONT, size=10, bold=True)
+        head.fill = PatternFill(fill_type="solid", fgColor="FFD9E1F2")
+        head.border = box
+        head.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[head.column_letter].width = width
+    quoted = "'" + marked_sheet.replace("'", "''") + "'"
+    for r, (finding, values) in enumerate(_listing(report), start=HEADER_ROW + 1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            # text a clerk typed is data, never a formula, whatever its first character
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cell.alignment = top
+            cell.border = box
+            cell.font = Font(name=FONT, size=10)
+        ws.row_dimensions[r].height = row_height([str(v) for v in values], WIDTHS)
+        target = finding.cell or "A1"
+        link = ws.cell(row=r, column=2)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted}!{target}")
+        link.font = Font(name=FONT, size=10, color="FF0563C1", underline="single")
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the list needs
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.oddFooter.left.text = _footer_left(report)
+    ws.oddFooter.right.text = FOOTER_PAGES
+
+
+def _annotated_workbook(report: SheetReport, data: bytes) -> bytes:
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+    from openpyxl.writer.excel import ExcelWriter
+
+    with warnings.catch_warnings():
+        # openpyxl warns about workbook parts it does not keep (e.g. slicers); the clerk's
+        # values, which are what we read back, are kept.
+        warnings.simplefilter("ignore")
+        wb = load_workbook(io.BytesIO(data), rich_text=False)
+    _clear_old_marks(wb)
+    fill = PatternFill(fill_type="solid", fgColor=BAD_FILL, bgColor=BAD_FILL)
+    sheet = wb[report.sheet] if report.sheet in wb.sheetnames else wb.worksheets[0]
+    by_cell: dict[str, list[str]] = {}
+    for f in report.errors:
+        if f.cell is not None:
+            by_cell.setdefault(f.cell, []).append(f.message)
+    for ref, messages in by_cell.items():
+        cell = sheet[ref]
+        cell.fill = fill
+        text = "\n".join(messages)
+        comment = Comment(text, AUTHOR)
+        comment.width, comment.height = 320, 40 + 18 * (len(text) // 45 + len(messages))
+        cell.comment = comment
+
+    ws = wb.create_sheet(LIST_SHEET, 0)
+    _fill_list_sheet(ws, report, sheet.title)
+    for other in wb.worksheets:
+        other.sheet_view.tabSelected = False
+    ws.sheet_view.tabSelected = True
+    wb.active = 0
+    wb.properties.modified = wb.properties.created or FIXED_TIME
+    wb.properties.lastModifiedBy = AUTHOR
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return buf.getvalue()
+
+
+def corrected_name(report: SheetReport) -> str:
+    stem = report.path.stem
+    if stem.endswith("-koreksi"):
+        stem = stem[: -len("-koreksi")]
+    return f"{stem}-koreksi.xlsx"
+
+
+def write_corrected_copy(report: SheetReport, out_dir: Path) -> Path:
+    """Write `<stem>-koreksi.xlsx`: bad cells filled light red with a comment, a first sheet
+    'Daftar Kesalahan' listing every problem with a link to its cell.
+
+    A workbook that could not be read at all gets a fresh workbook with only that list.
+    """
+    data: bytes | None = None
+    if report.kind is not None:
+        try:
+            data = _annotated_workbook(report, Path(report.path).read_bytes())
+        except Exception:  # noqa: BLE001 — openpyxl cannot keep this workbook: send the list alone
+            data = None
+    if data is None:
+        data = _fresh_workbook(report)
+    target = Path(out_dir) / corrected_name(report)
+    return atomic_write(target, lambda fh: _rezip(data, fh))

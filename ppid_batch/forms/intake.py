@@ -1,0 +1,297 @@
+"""Safe intake of one submitted workbook (SOP step 1): refuse what must not be parsed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from ..config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+from ..models import Finding
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+CHUNK = 1 << 20
+MB = 1024 * 1024
+MAX_MEMBERS = 5000
+# OOXML never carries a DTD; one in any part is an entity-expansion attempt.
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"))
+_MARKER_TAIL = 32
+# calamine materialises a sheet densely from A1 to its last cell: bound that area. Only
+# references beyond row 9999 or column Z can push it past the bound, so only those are matched.
+MAX_SHEET_CELLS = 2_000_000
+# (patterns start with a literal so the regex engine can skip ahead: 4x faster than \s)
+_FAR_ROW = re.compile(rb'r="[A-Z]{1,3}(\d{5,7})"')
+_WIDE_COL = re.compile(rb'r="([A-Z]{2,3})\d')
+# The usual sheet has neither: rather than a regex pass (as slow as inflating the sheet),
+# fold every capital to A and every digit to 0 and look for the two shapes with bytes.find.
+# r="AA covers two- and three-letter columns, r="A00000 a one-letter column past row 9999.
+_FOLD_REFS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
+_FAR_OR_WIDE_FOLDED = (b'r="AA', b'r="A00000')
+_NEAR_ROWS, _NEAR_COLS = 9999, 26
+_WORKBOOK_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+)
+_MACRO_MARK = "macroenabled"
+
+_SAVE_AS = "simpan sebagai 'Buku Kerja Excel (*.xlsx)', lalu kirim kembali"
+MESSAGES = {
+    "empty_file": "Berkas kosong (0 byte). Simpan ulang formulir dari Excel, lalu kirim kembali.",
+    "too_large": (
+        "Berkas berukuran {size:.1f} MB, melebihi batas {limit:.0f} MB. Hapus gambar atau lembar "
+        "yang tidak perlu, lalu kirim kembali."
+    ),
+    "unpacked_too_large": (
+        "Isi berkas ini terlalu besar setelah dibuka (lebih dari {limit:.0f} MB). Hapus "
+        "lembar atau data yang tidak perlu, atau salin isinya ke formulir baru, lalu kirim kembali."
+    ),
+    "xls": (
+        "Berkas ini tampaknya buku kerja Excel lama (.xls). Buka di Excel lalu " + _SAVE_AS + "."
+    ),
+    "encrypted": (
+        "Berkas ini dilindungi kata sandi sehingga tidak dapat dibaca. Buka di Excel, hapus kata "
+        "sandinya (File > Info > Lindungi Buku Kerja > Enkripsi dengan Kata Sandi, kosongkan), "
+        + _SAVE_AS
+        + "."
+    ),
+    "ods": (
+        "Berkas ini buku kerja LibreOffice/OpenDocument (.ods). Simpan sebagai "
+        "'Excel 2007-365 (.xlsx)', lalu kirim kembali."
+    ),
+    "not_xlsx": (
+        "Berkas ini bukan buku kerja Excel .xlsx{hint}. Isi formulir resmi (ppid-batch form) di "
+        "Excel, " + _SAVE_AS + "."
+    ),
+    "truncated": (
+        "Berkas .xlsx ini rusak atau terpotong (mungkin belum selesai tersalin). Buka dan simpan "
+        "ulang di Excel, lalu kirim kembali."
+    ),
+    "macro": (
+        "Berkas ini buku kerja bermakro (.xlsm); demi keamanan makro tidak diterima. Buka di "
+        "Excel, simpan sebagai 'Buku Kerja Excel (*.xlsx)' tanpa makro, lalu kirim kembali."
+    ),
+    "sheet_too_large": (
+        "Sebuah lembar di berkas ini terisi sampai sel yang sangat jauh ({cell}). Hapus isi dan "
+        "format di luar tabel formulir, lalu kirim kembali."
+    ),
+    "xml_unsafe": (
+        "Berkas ini memuat definisi entitas XML yang tidak pernah dibuat oleh Excel dan tidak "
+        "dibaca demi keamanan. Salin isinya ke formulir baru, lalu kirim kembali."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The bytes of an accepted file (read once), or the reason it was refused."""
+
+    sha256: str
+    data: bytes | None = None
+    refusal: Finding | None = None
+
+
+def refuse(kind: str, **fmt: object) -> Finding:
+    return Finding(type=kind, message=MESSAGES[kind].format(**fmt))
+
+
+def _hash_file(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _text_hint(head: bytes) -> str:
+    sample = head[:2048].lstrip(b"\xef\xbb\xbf").lstrip()
+    if sample[:1] == b"<":
+        return " (tampaknya halaman web/HTML atau XML)"
+    if sample[:5] == b"%PDF-":
+        return " (tampaknya berkas PDF)"
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    if any(sep in text for sep in (",", ";", "\t")):
+        return " (tampaknya berkas teks/CSV)"
+    return " (tampaknya berkas teks)" if text.isprintable() or "\n" in text else ""
+
+
+def _ole_kind(data: bytes) -> str:
+    # An encrypted xlsx is an OLE2 container whose directory names an 'EncryptionInfo' stream;
+    # directory entry names are stored as UTF-16LE.
+    if (
+        "EncryptionInfo".encode("utf-16-le") in data
+        or "EncryptedPackage".encode("utf-16-le") in data
+    ):
+        return "encrypted"
+    return "xls"
+
+
+def _content_types(zf: zipfile.ZipFile, data: bytes) -> list[str]:
+    raw = b""
+    for chunk in _inflate(data, zf.getinfo("[Content_Types].xml")):
+        raw += chunk
+        if len(raw) > CHUNK:
+            raise ValueError("oversized content types")
+    root = SafeET.fromstring(raw, forbid_dtd=True)
+    return [el.get("ContentType", "") for el in root.iter() if el.get("ContentType")]
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Yield a member's real content in chunks, from its compressed bytes, whatever its
+    header claims the uncompressed size is (a lying header is how zip bombs get past)."""
+    off = info.header_offset
+    if data[off : off + 4] != ZIP_MAGIC:
+        raise zipfile.BadZipFile("no local header")
+    name_len, extra_len = struct.unpack("<HH", data[off + 26 : off + 30])
+    start = off + 30 + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(raw), CHUNK):
+            yield raw[i : i + CHUNK]
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise NotImplementedError("compression method")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending = raw
+    while not inflater.eof:
+        chunk = inflater.decompress(pending, CHUNK)
+        pending = inflater.unconsumed_tail
+        if not chunk and not pending:
+            break
+        if chunk:
+            yield chunk
+    if not inflater.eof:
+        raise zipfile.BadZipFile("deflate stream ends early")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _far_or_wide(window: bytes) -> bool:
+    """Whether a cell reference beyond row 9999 or column Z may be in `window`."""
+    folded = window.translate(_FOLD_REFS)
+    return any(shape in folded for shape in _FAR_OR_WIDE_FOLDED)
+
+
+def _scan_members(
+    zf: zipfile.ZipFile, data: bytes, limit: int
+) -> tuple[str, dict[str, object]] | None:
+    """Inflate every member in chunks: count real bytes, look for a DTD, bound sheet areas."""
+    total = 0
+    for info in zf.infolist():
+        name = info.filename.lower()
+        is_xml = name.endswith((".xml", ".rels", ".vml"))
+        is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+        tail = b""
+        max_row = max_col = 0
+        for chunk in _inflate(data, info):
+            total += len(chunk)
+            if total > limit:
+                return "unpacked_too_large", {"limit": limit / MB}
+            if not is_xml:
+                continue
+            window = tail + chunk if tail else chunk
+            # every marker holds a "!", which most parts never contain: one memchr first
+            if b"!" in window and any(marker in window for marker in _DTD_MARKERS):
+                return "xml_unsafe", {}
+            if is_sheet and _far_or_wide(window):
+                far = _FAR_ROW.findall(window)
+                if far:
+                    max_row = max(max_row, *(int(d) for d in set(far)))
+                wide = _WIDE_COL.findall(window)
+                if wide:
+                    max_col = max(max_col, *(_col_number(a) for a in set(wide)))
+                if max(max_row, _NEAR_ROWS) * max(max_col, _NEAR_COLS) > MAX_SHEET_CELLS:
+                    where = [f"baris {max_row}"] if max_row else []
+                    where += [f"kolom ke-{max_col}"] if max_col else []
+                    return "sheet_too_large", {"cell": ", ".join(where)}
+            tail = window[-_MARKER_TAIL:]
+    return None
+
+
+def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return refuse("truncated")
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if len(infos) > MAX_MEMBERS:
+            return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
+        if any(i.flag_bits & 0x1 for i in infos):
+            return refuse("encrypted")
+        if sum(i.file_size for i in infos) > max_unpacked_bytes:
+            return refuse("unpacked_too_large", limit=max_unpacked_bytes / MB)
+        try:
+            if "mimetype" in names:
+                with zf.open("mimetype") as member:
+                    if b"opendocument" in member.read(200):  # only its first bytes
+                        return refuse("ods")
+            if "[Content_Types].xml" not in names:
+                return refuse("not_xlsx", hint=" (arsip zip biasa)")
+            types = [t.lower() for t in _content_types(zf, data)]
+            if any(n.lower().endswith("vbaproject.bin") for n in names) or any(
+                _MACRO_MARK in t for t in types
+            ):
+                return refuse("macro")
+            if not any(t in _WORKBOOK_TYPES for t in types):
+                return refuse("not_xlsx", hint=" (berkas Office lain, bukan Excel)")
+            problem = _scan_members(zf, data, max_unpacked_bytes)
+        except DefusedXmlException:
+            return refuse("xml_unsafe")
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+            return refuse("truncated")
+        except (NotImplementedError, RuntimeError):
+            # unsupported compression or a zip-level password
+            return (
+                refuse("encrypted")
+                if any(i.flag_bits & 0x1 for i in infos)
+                else refuse("truncated")
+            )
+        except SafeET.ParseError:
+            return refuse("truncated")
+    return refuse(problem[0], **problem[1]) if problem else None
+
+
+def check_file(
+    path: Path,
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> Intake:
+    """Read `path` once and decide whether it is a plain .xlsx workbook that is safe to parse."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_file_bytes:
+        return Intake(
+            _hash_file(path),
+            refusal=refuse("too_large", size=size / MB, limit=max_file_bytes / MB),
+        )
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if not data:
+        return Intake(sha, refusal=refuse("empty_file"))
+    if data.startswith(OLE2_MAGIC):
+        return Intake(sha, refusal=refuse(_ole_kind(data)))
+    if not data.startswith(ZIP_MAGIC):
+        if data.startswith(b"PK"):
+            return Intake(sha, refusal=refuse("truncated"))
+        return Intake(sha, refusal=refuse("not_xlsx", hint=_text_hint(data)))
+    problem = _check_zip(data, max_unpacked_bytes)
+    if problem is not None:
+        return Intake(sha, refusal=problem)
+    return Intake(sha, data=data)

@@ -1,0 +1,1 @@
+"""The SOP's records: facts, matriks kegiatan, laporan tahunan, charts."""

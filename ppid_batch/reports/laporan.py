@@ -1,0 +1,204 @@
+"""SOP record "Laporan (Tahunan)": Laporan-Tahunan-<tahun>.docx and its charts, from facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..config import Config
+from ..dates import MONTH_NAMES, format_date_id
+from ..documents.docx import COMMON_VARIABLES, check_template, load_template, render_bytes
+from ..documents.fields import office_fields, officer_fields
+from ..errors import UsageError
+from ..files import atomic_write_bytes
+from .charts import CHART_FILES, Chart, write_charts
+from .facts import JENIS_ORDER, AnnualFacts, build_facts
+
+if TYPE_CHECKING:
+    from ..store.core import Store
+
+TEMPLATE = "laporan-tahunan.docx"
+CHART_WIDTH_MM = 160.0  # the text width of an A4 page with the office's margins
+_ROW = frozenset({"no", "nama", "jumlah"})
+TEMPLATE_VARIABLES: dict[str, Any] = {
+    **COMMON_VARIABLES,
+    "per_tanggal": None,
+    "ada_kegiatan": None,
+    "formulir_diterima": None,
+    "formulir_ditolak": None,
+    "jumlah_informasi": None,
+    "disetujui": None,
+    "ditolak": None,
+    "menunggu": None,
+    "median_keputusan": None,
+    "median_dokumentasi": None,
+    "jumlah_nota_dinas": None,
+    "duplikat": None,
+    "mirip": None,
+    "per_unit": (_ROW,),
+    "per_jenis": (_ROW,),
+    "per_bentuk": (_ROW,),
+    "per_bulan": (
+        frozenset({"bulan", "berkala", "serta_merta", "setiap_saat", "dikecualikan", "jumlah"}),
+    ),
+    "tema_arahan": (_ROW,),
+    "nota_dinas": (frozenset({"no", "nomor", "tanggal", "unit", "jumlah"}),),
+    "formulir_ditolak_daftar": (frozenset({"no", "berkas", "unit", "tanggal", "jumlah"}),),
+    "kesalahan": (_ROW,),
+    "perubahan": (frozenset({"no", "tanggal", "id", "unit", "perubahan", "ringkasan"}),),
+    "grafik_per_unit": None,
+    "grafik_per_bulan": None,
+    "grafik_keputusan": None,
+}
+
+
+def report_file_name(year: int) -> str:
+    return f"Laporan-Tahunan-{year}.docx"
+
+
+def days_text(days: float | None) -> str:
+    """`7 hari`, `7,5 hari`, or a dash when nothing was decided or documented."""
+    if days is None:
+        return "-"
+    from babel.numbers import format_decimal
+
+    return f"{format_decimal(days, format='#,##0.#', locale='id')} hari"
+
+
+def _rows(pairs: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
+    return [{"no": n, "nama": k, "jumlah": v} for n, (k, v) in enumerate(pairs, 1)]
+
+
+def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dict[str, Any]:
+    """Every variable of the template except the chart images (docs/reports.md lists them)."""
+    per_bulan = []
+    for month, counts in facts.per_month_jenis:
+        by_jenis = dict(counts)
+        row: dict[str, Any] = {j.lower().replace(" ", "_"): by_jenis.get(j, 0) for j in JENIS_ORDER}
+        row.update(bulan=MONTH_NAMES[month - 1], jumlah=sum(by_jenis.values()))
+        per_bulan.append(row)
+    return {
+        "kantor": office_fields(config),
+        "ppid": officer_fields(config.ppid),
+        "atasan_ppid": officer_fields(config.atasan_ppid),
+        "tahun": facts.year,
+        "tanggal": format_date_id(today),
+        "per_tanggal": format_date_id(facts.as_of),
+        "ada_kegiatan": facts.has_activity,
+        "formulir_diterima": facts.forms_received,
+        "formulir_ditolak": facts.forms_rejected,
+        "jumlah_informasi": facts.items_total,
+        "disetujui": facts.approved,
+        "ditolak": facts.refused,
+        "menunggu": facts.pending,
+        "median_keputusan": days_text(facts.median_days_to_decision),
+        "median_dokumentasi": days_text(facts.median_days_to_documentation),
+        "jumlah_nota_dinas": len(facts.nota_dinas),
+        "duplikat": facts.duplicates,
+        "mirip": facts.near_duplicates,
+        "per_unit": _rows(facts.per_unit),
+        "per_jenis": _rows(facts.per_jenis),
+        "per_bentuk": _rows(facts.per_bentuk),
+        "per_bulan": per_bulan,
+        "tema_arahan": _rows(facts.arahan_themes),
+        "nota_dinas": [
+            {
+                "no": n,
+                "nomor": nd.number,
+                "tanggal": format_date_id(nd.issued_on),
+                "unit": nd.unit,
+                "jumlah": nd.items,
+            }
+            for n, nd in enumerate(facts.nota_dinas, 1)
+        ],
+        "formulir_ditolak_daftar": [
+            {
+                "no": n,
+                "berkas": f.file,
+                "unit": f.unit or "-",
+                "tanggal": format_date_id(f.received_on),
+                "jumlah": f.errors,
+            }
+            for n, f in enumerate(facts.rejected_forms, 1)
+        ],
+        "kesalahan": _rows(facts.common_errors),
+        "perubahan": [
+            {
+                "no": n,
+                "tanggal": format_date_id(c.changed_on),
+                "id": c.item_id,
+                "unit": c.unit,
+                "perubahan": c.action,
+                "ringkasan": c.ringkasan,
+            }
+            for n, c in enumerate(facts.changes, 1)
+        ],
+    }
+
+
+def write_annual_report(
+    facts: AnnualFacts, config: Config, out_dir: Path, *, today: dt.date
+) -> tuple[Path, dict[str, Chart]]:
+    """Draw the charts and write Laporan-Tahunan-<tahun>.docx into `out_dir`.
+
+    A year without any activity still gets its report: it says so in one
+    sentence instead of showing empty tables, and no charts are drawn.
+    """
+    out_dir = Path(out_dir)
+    template = load_template(config, TEMPLATE)
+    check_template(TEMPLATE, template.data, TEMPLATE_VARIABLES)
+    # No activity: the document says so in one sentence and shows no (empty) charts.
+    charts = write_charts(facts, out_dir) if facts.has_activity else {}
+    images = {f"grafik_{key}": (chart.path, CHART_WIDTH_MM) for key, chart in charts.items()}
+    placeholders = {f"grafik_{key}": "" for key in CHART_FILES if key not in charts}
+    data = render_bytes(
+        template,
+        {**report_context(facts, config, today=today), **placeholders},
+        when=dt.datetime.combine(facts.as_of, dt.time()),
+        title=f"Laporan Tahunan Pendokumentasian Informasi Publik {facts.year}",
+        images=images,
+    )
+    path = atomic_write_bytes(out_dir / report_file_name(facts.year), data)
+    return path, charts
+
+
+REPORT_DIR = "laporan"
+FIRST_YEAR = 1999  # FORM.md: no information older than this is registered
+
+
+def write_reports(
+    config: Config,
+    year: int,
+    *,
+    today: dt.date,
+    store: Store | None = None,
+    out_dir: Path | None = None,
+) -> list[Path]:
+    """The SOP records of `year` into output/laporan/: matrix, annual report and its charts.
+
+    Reads the register without changing it; a register that does not exist yet
+    is not created (the year then simply has no activity). `store` lets the
+    nightly run pass the store it already holds open, `out_dir` the folder that
+    stands in for output/laporan/ (a dry run's scratch folder).
+    """
+    from ..store.core import Store, database_exists
+    from .matrix import write_matrix
+    from .queries import load_facts
+
+    if not FIRST_YEAR <= year <= today.year:
+        raise UsageError(
+            f"Tahun {year} tidak dapat dilaporkan; pilih tahun {FIRST_YEAR} sampai {today.year}."
+        )
+    threshold = config.similarity_threshold
+    if store is not None:
+        facts = load_facts(store, year, today=today, similarity_threshold=threshold)
+    elif database_exists(config.database_url):
+        with Store.open(config.database_url, migrate_schema=False) as opened:
+            facts = load_facts(opened, year, today=today, similarity_threshold=threshold)
+    else:
+        facts = build_facts(year, items=(), today=today)
+    out_dir = Path(out_dir) if out_dir is not None else config.output_dir / REPORT_DIR
+    matrix = write_matrix(facts, config, out_dir)
+    report, charts = write_annual_report(facts, config, out_dir, today=today)
+    return [matrix, report, *(c.path for c in charts.values())]
