@@ -131,7 +131,7 @@ def form_tables() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 def test_form_md_tables_are_what_this_test_parses() -> None:
     meta, table = form_tables()
     assert [r["key"] for r in meta] == ["unit", "petugas", "nip", "tanggal_pengisian"]
-    assert len(table) == 14  # 13 fields and the combined waktu + tempat column
+    assert len(table) == 18  # 17 fields and the combined waktu + tempat column
 
 
 @pytest.mark.parametrize("row", form_tables()[0], ids=lambda r: r["key"])
@@ -151,7 +151,34 @@ def field_rows() -> list[dict[str, str]]:
     return [r for r in form_tables()[1] if not r["key"].startswith("(")]
 
 
-@pytest.mark.parametrize("row", field_rows(), ids=lambda r: r["key"])
+# Contract rows the shared FORM.md gained before the code caught up: each is a strict xfail
+# naming the open work, so the day the schema meets the contract the marker must go.
+NOT_YET_BUILT = {
+    "bentuk": "the office-configured bentuk vocabularies (Cetak / Rekam / Online)",
+    "tindakan": "the Tindakan column (pemutakhiran: Baru / Ubah / Hapus)",
+    "id": "ID Informasi on the blank form (needed with Tindakan)",
+    "konsekuensi": "konsekuensi required with Dikecualikan",
+    "jangka_pengecualian": "Jangka Waktu Pengecualian for Dikecualikan items",
+    "kepentingan_publik": "Pertimbangan Kepentingan Publik for Dikecualikan items",
+}
+
+
+def contract_rows() -> list[object]:
+    return [
+        pytest.param(
+            row,
+            id=row["key"],
+            marks=(
+                [pytest.mark.xfail(strict=True, reason=NOT_YET_BUILT[row["key"]])]
+                if row["key"] in NOT_YET_BUILT
+                else []
+            ),
+        )
+        for row in field_rows()
+    ]
+
+
+@pytest.mark.parametrize("row", contract_rows())
 def test_field_matches_form_md(row: dict[str, str]) -> None:
     schema = form_schema()
     key, rule = row["key"], row["rule"]
@@ -189,8 +216,7 @@ def test_every_schema_column_is_in_form_md() -> None:
     schema = form_schema()
     for field in schema.fields:
         assert field.key in documented or field.label in prose_labels, field.key
-    assert {"ID Informasi", "Persetujuan Atasan PPID"} <= prose_labels
-    assert not schema.field("id").in_blank_form
+    assert "Persetujuan Atasan PPID" in prose_labels
     assert not schema.field("persetujuan").in_blank_form
 
 
