@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 import tomllib
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import tomlpos as tpos
 from .errors import ConfigError
 from .nip import parse_nip
 
@@ -26,10 +28,24 @@ PATTERN_FIELDS = frozenset({"urut", "kka", "kode_wilayah", "tahun", "bulan", "bu
 
 @dataclass(frozen=True)
 class Officer:
+    """One person who signs for a role; a Plh/Plt or a successor carries a date range."""
+
     role: str
     nama: str
-    nip: str
     jabatan: str
+    nip: str = ""
+    berlaku_dari: dt.date | None = None
+    berlaku_sampai: dt.date | None = None
+    unit: str = ""
+
+    @property
+    def dated(self) -> bool:
+        return self.berlaku_dari is not None or self.berlaku_sampai is not None
+
+    def serves_on(self, on: dt.date) -> bool:
+        return (self.berlaku_dari is None or self.berlaku_dari <= on) and (
+            self.berlaku_sampai is None or on <= self.berlaku_sampai
+        )
 
 
 @dataclass(frozen=True)
@@ -61,8 +77,7 @@ class NotaDinasConfig:
 class Config:
     workspace: Path
     office: Office
-    ppid: Officer
-    atasan_ppid: Officer
+    officers: tuple[Officer, ...]
     nota_dinas: NotaDinasConfig
     input_dir: Path
     output_dir: Path
@@ -75,6 +90,43 @@ class Config:
     max_file_bytes: int = MAX_FILE_BYTES
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES
     source: Path | None = field(default=None, compare=False)
+
+    def officers_for(self, role: str, on: dt.date | None = None) -> tuple[Officer, ...]:
+        """Everyone listed for `role` (serving on `on` when given), in ppid.toml's order."""
+        return tuple(o for o in self.officers if o.role == role and (on is None or o.serves_on(on)))
+
+    def signer(self, role: str, on: dt.date | None = None) -> Officer:
+        """Who signs for `role` on `on`.
+
+        A dated entry (a Plh/Plt, or the holder for part of the year) wins over the standing
+        one for the days it covers; among equals the first listed signs. Without a date the
+        standing entry signs, else the dated one that started last.
+        """
+        serving = self.officers_for(role, on)
+        if on is None:
+            standing = [o for o in serving if not o.dated]
+            if standing:
+                return standing[0]
+            if serving:
+                return max(serving, key=lambda o: o.berlaku_dari or dt.date.min)
+        else:
+            for officer in sorted(serving, key=lambda o: not o.dated):
+                return officer
+        name = self.source.name if self.source else CONFIG_NAME
+        when = f" pada {on.isoformat()}" if on else ""
+        raise ConfigError(
+            f"{name}: tidak ada pejabat dengan peran '{role}'{when}; tambahkan [[pejabat]] "
+            f'dengan peran = "{role}", nama dan jabatan (serta berlaku_dari/berlaku_sampai '
+            "bila menjabat untuk sementara)."
+        )
+
+    @property
+    def ppid(self) -> Officer:
+        return self.signer("ppid")
+
+    @property
+    def atasan_ppid(self) -> Officer:
+        return self.signer("atasan_ppid")
 
     def nota_number(self, urut: int, year: int, month: int = 1) -> str:
         return self.nota_dinas.pola_nomor.format(
@@ -89,11 +141,19 @@ class Config:
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
+# The roles the SOP's documents need a signer for; an office may list any others.
+REQUIRED_ROLES = ("ppid", "atasan_ppid")
+OFFICER_KEYS = frozenset(
+    {"peran", "nama", "jabatan", "nip", "berlaku_dari", "berlaku_sampai", "unit"}
+)
+_ROLE = re.compile(r"[a-z][a-z0-9_]*")
+_OFFICERS = object()  # marker in _KNOWN: [[pejabat]] entries, or [pejabat.<peran>] tables
+
 _KNOWN: dict[str, Any] = {
     "kantor": {
         "nama_satker", "singkatan", "alamat", "kota", "kode_wilayah", "telepon", "email", "laman",
     },
-    "pejabat": {"ppid": {"nama", "nip", "jabatan"}, "atasan_ppid": {"nama", "nip", "jabatan"}},
+    "pejabat": _OFFICERS,
     "nota_dinas": {
         "pola_nomor", "kka", "yth", "dari", "tembusan", "sifat", "hal", "isi", "penutup",
     },
@@ -102,88 +162,188 @@ _KNOWN: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _check_keys(data: dict[str, Any], known: Any, prefix: str, path: Path) -> None:
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(known, dict):
-            if key not in known:
-                raise ConfigError(f"{path.name}: kunci '{dotted}' tidak dikenal; periksa ejaannya.")
-            sub = known[key]
-            if isinstance(sub, dict | set):
-                if not isinstance(value, dict):
-                    raise ConfigError(f"{path.name}: '{dotted}' harus berupa bagian [{dotted}].")
-                _check_keys(value, sub, dotted + ".", path)
-        elif key not in known:
-            raise ConfigError(f"{path.name}: kunci '{dotted}' tidak dikenal; periksa ejaannya.")
+def _dotted(path: tpos.Path) -> str:
+    """How a message names a key: 'pejabat.nip', plus which entry of a list it is."""
+    names = ".".join(p for p in path if isinstance(p, str))
+    numbers = [p for p in path if isinstance(p, int)]
+    return f"{names}' (pejabat ke-{numbers[-1] + 1})" if numbers else f"{names}'"
 
 
 class _Reader:
-    """Typed access to the parsed TOML with one Indonesian line per wrong value."""
+    """Typed access to the parsed TOML with one Indonesian line per wrong value, naming
+    the line and column where the value (or its table) is written."""
 
-    def __init__(self, data: dict[str, Any], path: Path) -> None:
+    def __init__(self, data: dict[str, Any], path: Path, source: str) -> None:
         self.data, self.path = data, path
+        self.positions = tpos.locate(source)
 
-    def _get(self, dotted: str) -> Any:
+    def where(self, path: tpos.Path) -> str:
+        at = tpos.nearest(self.positions, path)
+        return f"{self.path.name} {at.text()}" if at else self.path.name
+
+    def fail(self, path: tpos.Path | str, expected: str) -> ConfigError:
+        key = tuple(path.split(".")) if isinstance(path, str) else path
+        return ConfigError(f"{self.where(key)}: '{_dotted(key)} {expected}.")
+
+    def unknown(self, path: tpos.Path) -> ConfigError:
+        return ConfigError(
+            f"{self.where(path)}: kunci '{_dotted(path)} tidak dikenal; periksa ejaannya."
+        )
+
+    def _get(self, path: tpos.Path | str) -> Any:
         node: Any = self.data
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
+        for part in path.split(".") if isinstance(path, str) else path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    return None
+            elif not isinstance(node, dict) or part not in node:
                 return None
             node = node[part]
         return node
 
-    def fail(self, dotted: str, expected: str) -> ConfigError:
-        return ConfigError(f"{self.path.name}: '{dotted}' {expected}.")
-
-    def text(self, dotted: str, default: str | None = None) -> str:
-        value = self._get(dotted)
+    def text(self, path: tpos.Path | str, default: str | None = None) -> str:
+        value = self._get(path)
         if value is None:
             if default is None:
-                raise self.fail(dotted, "wajib diisi (teks)")
+                raise self.fail(path, "wajib diisi (teks)")
             return default
         if not isinstance(value, str) or (default is None and not value.strip()):
-            raise self.fail(dotted, "harus berupa teks yang tidak kosong")
+            raise self.fail(path, "harus berupa teks yang tidak kosong")
         return value.strip()
 
-    def integer(self, dotted: str, default: int, lo: int, hi: int) -> int:
-        value = self._get(dotted)
+    def integer(self, path: tpos.Path | str, default: int, lo: int, hi: int) -> int:
+        value = self._get(path)
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise self.fail(dotted, f"harus berupa bilangan bulat {lo} sampai {hi}")
+            raise self.fail(path, f"harus berupa bilangan bulat {lo} sampai {hi}")
         return value
 
-    def boolean(self, dotted: str, default: bool) -> bool:
-        value = self._get(dotted)
+    def boolean(self, path: tpos.Path | str, default: bool) -> bool:
+        value = self._get(path)
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self.fail(dotted, "harus true atau false")
+            raise self.fail(path, "harus true atau false")
         return value
 
-    def text_list(self, dotted: str) -> tuple[str, ...]:
-        value = self._get(dotted)
+    def text_list(self, path: tpos.Path | str) -> tuple[str, ...]:
+        value = self._get(path)
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(dotted, 'harus berupa daftar teks, contoh ["Ketua KPU"]')
+            raise self.fail(path, 'harus berupa daftar teks, contoh ["Ketua KPU"]')
         return tuple(value)
 
+    def date(self, path: tpos.Path) -> dt.date | None:
+        value = self._get(path)
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.fail(path, "harus berupa tanggal TTTT-BB-HH, contoh 2026-12-01")
 
-def _officer(r: _Reader, role: str) -> Officer:
-    nip_text = r.text(f"pejabat.{role}.nip")
-    nip = parse_nip(nip_text)
-    if nip is None:
-        raise r.fail(
-            f"pejabat.{role}.nip",
-            f"bukan NIP yang sah ('{nip_text}'); NIP terdiri dari 18 angka, "
-            "contoh 19860926 201505 1 001",
+
+def _check_keys(r: _Reader, data: dict[str, Any], known: Any, prefix: tpos.Path) -> None:
+    for key, value in data.items():
+        path = (*prefix, key)
+        if key not in known:
+            raise r.unknown(path)
+        sub = known[key]
+        if sub is _OFFICERS:
+            continue  # checked entry by entry in _officers()
+        if isinstance(sub, dict | set | frozenset):
+            if not isinstance(value, dict):
+                raise r.fail(path, f"harus berupa bagian [{'.'.join(map(str, path))}]")
+            if isinstance(sub, dict):
+                _check_keys(r, value, sub, path)
+            else:
+                for name in value:
+                    if name not in sub:
+                        raise r.unknown((*path, name))
+
+
+def _officer_entries(r: _Reader) -> list[tuple[tpos.Path, str]]:
+    """Where each officer is written, and its role.
+
+    The list form is `[[pejabat]]` with `peran = "..."`; the older form, one table per
+    role (`[pejabat.ppid]`, `[pejabat.atasan_ppid]`, or `[[pejabat.ppid_pelaksana]]` for
+    several), still loads, so a ppid.toml written for an earlier version needs no change.
+    """
+    value = r.data.get("pejabat")
+    if value is None:
+        return []
+    entries: list[tuple[tpos.Path, str]] = []
+    if isinstance(value, list):
+        for i, entry in enumerate(value):
+            path: tpos.Path = ("pejabat", i)
+            if not isinstance(entry, dict):
+                raise r.fail(path, "harus berupa bagian [[pejabat]]")
+            entries.append((path, r.text((*path, "peran"))))
+        return entries
+    if not isinstance(value, dict):
+        raise r.fail(("pejabat",), "harus berupa daftar [[pejabat]]")
+    for role, body in value.items():
+        if isinstance(body, dict):
+            entries.append((("pejabat", role), role))
+        elif isinstance(body, list) and all(isinstance(b, dict) for b in body):
+            entries.extend((("pejabat", role, i), role) for i in range(len(body)))
+        else:
+            raise r.fail(("pejabat", role), f"harus berupa bagian [pejabat.{role}]")
+    return entries
+
+
+def _officers(r: _Reader) -> tuple[Officer, ...]:
+    officers = []
+    for path, role in _officer_entries(r):
+        listed = len(path) == 2 and isinstance(path[1], int)  # [[pejabat]] with peran = ...
+        allowed = OFFICER_KEYS if listed else OFFICER_KEYS - {"peran"}
+        for name in r._get(path):
+            if name not in allowed:
+                raise r.unknown((*path, name))
+        if not _ROLE.fullmatch(role):
+            raise r.fail(
+                (*path, "peran") if listed else path,
+                f"'{role}' bukan nama peran yang dapat dipakai; tulis huruf kecil dan garis "
+                "bawah, contoh atasan_ppid atau ppid_pelaksana",
+            )
+        nip = ""
+        nip_text = r._get((*path, "nip"))
+        if nip_text is not None and (not isinstance(nip_text, str) or nip_text.strip()):
+            parsed = parse_nip(nip_text)
+            if parsed is None:
+                raise r.fail(
+                    (*path, "nip"),
+                    f"bukan NIP yang sah ('{nip_text}'); NIP terdiri dari 18 angka, "
+                    "contoh 19860926 201505 1 001 (hapus baris nip bila pejabat tidak ber-NIP)",
+                )
+            nip = parsed
+        start, end = r.date((*path, "berlaku_dari")), r.date((*path, "berlaku_sampai"))
+        if start and end and end < start:
+            raise r.fail((*path, "berlaku_sampai"), "lebih awal daripada berlaku_dari")
+        officers.append(
+            Officer(
+                role=role,
+                nama=r.text((*path, "nama")),
+                jabatan=r.text((*path, "jabatan")),
+                nip=nip,
+                berlaku_dari=start,
+                berlaku_sampai=end,
+                unit=r.text((*path, "unit"), ""),
+            )
         )
-    return Officer(
-        role=role,
-        nama=r.text(f"pejabat.{role}.nama"),
-        nip=nip,
-        jabatan=r.text(f"pejabat.{role}.jabatan"),
-    )
+    for role in REQUIRED_ROLES:
+        if not any(o.role == role for o in officers):
+            raise ConfigError(
+                f"{r.where(('pejabat',))}: tidak ada pejabat dengan peran '{role}'; tambahkan "
+                f'[[pejabat]] dengan peran = "{role}", nama dan jabatan.'
+            )
+    return tuple(officers)
 
 
 def _pattern(r: _Reader) -> str:
@@ -214,7 +374,8 @@ def load_config(workspace: Path | None = None) -> Config:
             "'ppid-batch init' atau pilih folder dengan --workspace."
         )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         # tomllib says where in English ("... (at line 5, column 6)"); keep only the where.
         at = re.search(r"line (\d+), column (\d+)", str(exc))
@@ -229,13 +390,13 @@ def load_config(workspace: Path | None = None) -> Config:
         ) from exc
     except OSError as exc:
         raise ConfigError(f"{path.name} tidak dapat dibuka ({exc.strerror}).") from exc
-    _check_keys(data, _KNOWN, "", path)
-    r = _Reader(data, path)
+    r = _Reader(data, path, source)
+    _check_keys(r, data, _KNOWN, ())
 
     kode = r.text("kantor.kode_wilayah")
     if not kode.isdigit():
         raise r.fail(
-            "kantor.kode_wilayah", f"harus berupa angka kode wilayah, contoh 1811 (bukan '{kode}')"
+            "kantor.kode_wilayah", f"harus berupa angka kode wilayah, contoh 3273 (bukan '{kode}')"
         )
     office = Office(
         nama_satker=r.text("kantor.nama_satker"),
@@ -268,8 +429,7 @@ def load_config(workspace: Path | None = None) -> Config:
     return Config(
         workspace=ws,
         office=office,
-        ppid=_officer(r, "ppid"),
-        atasan_ppid=_officer(r, "atasan_ppid"),
+        officers=_officers(r),
         nota_dinas=nd,
         input_dir=place("input", "input"),
         output_dir=place("output", "output"),

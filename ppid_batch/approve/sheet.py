@@ -185,13 +185,13 @@ def write_approval_sheet(
             config,
             schema.title,
             f"Dibuat {format_date_id(today)}: {len(pending)} informasi menunggu persetujuan "
-            f"{config.atasan_ppid.jabatan}.",
+            f"{config.signer('atasan_ppid', today).jabatan}.",
             last_col,
         )
         atasan = schema.field("atasan").label
         tanggal = schema.field("tanggal_persetujuan").label
         ws.write_string(META_ROW, 0, atasan, fmt["label"])
-        ws.write_string(META_ROW, 1, config.atasan_ppid.nama, fmt["meta_input"])
+        ws.write_string(META_ROW, 1, config.signer("atasan_ppid", today).nama, fmt["meta_input"])
         ws.write_string(META_ROW + 1, 0, tanggal, fmt["label"])
         ws.write_blank(META_ROW + 1, 1, None, fmt["date_input"])
         ws.data_validation(

@@ -160,7 +160,7 @@ def run_demo(directory: Path, *, progress: Progress | None = None) -> DemoReport
         raise UsageError("Malam pertama tidak menghasilkan Lembar Persetujuan; demo berhenti.")
     filled = config.input_dir / FILLED_NAME
     approved, refused = fill_approval_sheet(
-        sheets[-1], filled, atasan=config.atasan_ppid.nama, day=DECIDED_ON
+        sheets[-1], filled, atasan=config.signer("atasan_ppid", DECIDED_ON).nama, day=DECIDED_ON
     )
     night2 = run(config, now=NIGHT_2, progress=progress)
     return DemoReport(ws, night1, night2, filled, approved, refused)

@@ -44,10 +44,13 @@ def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
     """Every variable the Disposisi template may use (docs/documents.md lists them)."""
     approved = sorted(disposisi.approved, key=sort_key)
     refused = sorted(disposisi.refused, key=sort_key)
-    officer = config.atasan_ppid
     # The NIP printed under the name comes from ppid.toml, so only when the sheet was
-    # signed by the Atasan PPID named there; a deputy's name gets no one else's NIP.
-    nip = format_nip(officer.nip) if _same_person(disposisi.atasan, officer.nama) else ""
+    # signed by an Atasan PPID (or Plh/Plt) listed there for that day; a name not listed
+    # gets no one else's NIP.
+    serving = config.officers_for("atasan_ppid", disposisi.date)
+    named = [o for o in serving if _same_person(disposisi.atasan, o.nama)]
+    officer = named[0] if named else config.signer("atasan_ppid", disposisi.date)
+    nip = format_nip(officer.nip) if named else ""
     return {
         "kantor": office_fields(config),
         "ppid": officer_fields(config.ppid),

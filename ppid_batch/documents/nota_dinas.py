@@ -66,8 +66,8 @@ def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
     items = sorted(nota.items, key=sort_key)
     return {
         "kantor": office_fields(config),
-        "ppid": officer_fields(config.ppid),
-        "atasan_ppid": officer_fields(config.atasan_ppid),
+        "ppid": officer_fields(config.signer("ppid", nota.date)),
+        "atasan_ppid": officer_fields(config.signer("atasan_ppid", nota.date)),
         "tahun": nota.date.year,
         "tanggal": format_date_id(nota.date),
         "nomor": nota.number,

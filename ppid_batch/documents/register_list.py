@@ -210,7 +210,7 @@ class _Sheet:
 
     def signature(self, row: int, config: Config, today: dt.date) -> None:
         first = max(self.last_col - 2, 0)
-        officer = config.ppid
+        officer = config.signer("ppid", today)
         lines = [
             (f"{config.office.kota}, {format_date_id(today)}", "sign"),
             (f"{officer.jabatan},", "sign"),
@@ -494,7 +494,7 @@ def register_html(groups: Sequence[Group], year: int, config: Config, today: dt.
         tahun=year,
         tanggal=format_date_id(today),
         kantor=office_fields(config),
-        ppid=officer_fields(config.ppid),
+        ppid=officer_fields(config.signer("ppid", today)),
         kelompok=groups,
         jumlah=sum(len(g.rows) for g in groups),
         kolom=[LABELS[k] for k, _ in REGISTER_COLUMNS],

@@ -80,8 +80,8 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
         per_bulan.append(row)
     return {
         "kantor": office_fields(config),
-        "ppid": officer_fields(config.ppid),
-        "atasan_ppid": officer_fields(config.atasan_ppid),
+        "ppid": officer_fields(config.signer("ppid", today)),
+        "atasan_ppid": officer_fields(config.signer("atasan_ppid", today)),
         "tahun": facts.year,
         "tanggal": format_date_id(today),
         "per_tanggal": format_date_id(facts.as_of),

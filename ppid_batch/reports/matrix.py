@@ -77,8 +77,8 @@ def _days(values: Sequence[int]) -> str:
 
 def _run_rows(run: RunFact, config: Config) -> list[tuple[int, str, str, str, str, str]]:
     """(step, pelaksana, kelengkapan, waktu, output, keterangan) for each step the run did."""
-    ppid = f"PPID ({config.ppid.nama})"
-    atasan = f"Atasan PPID ({config.atasan_ppid.nama})"
+    ppid = f"PPID ({config.signer('ppid', run.run_on).nama})"
+    atasan = f"Atasan PPID ({config.signer('atasan_ppid', run.run_on).nama})"
     label = f"Proses malam #{run.run_id}, {format_date_id(run.run_on)}"
     rows = []
     forms = [f for f in run.forms if f.kind == "form_dip"]
