@@ -233,7 +233,6 @@ def init(directory: Path | None) -> None:
 
 
 # ---- form ----
-# (section owned by issue 2: blank form)
 
 
 @cli.command()
@@ -279,7 +278,6 @@ def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | N
 
 
 # ---- validate ----
-# (section owned by issue 3: reading and validation)
 
 
 def _workspace_config(workspace: Path | None) -> Config | None:
@@ -416,43 +414,6 @@ def _render_report(report: Any, *, tty: bool) -> None:
 
 
 # ---- run ----
-# (section owned by issue 6: the nightly batch)
-
-# Test hook for the crash-safety test: "<stage>:<n>" makes the process SIGKILL itself
-# after the n-th unit of that stage (0 = as the stage starts). Read only here, never
-# by the library.
-KILL_ENV = "PPID_BATCH_KILL_AT"
-
-
-class _KillSwitch:
-    """Wraps a Progress; kills this process at a chosen point to simulate a power cut."""
-
-    def __init__(self, inner: Any, spec: str) -> None:
-        stage, _, count = spec.partition(":")
-        self.inner, self.stage_name, self.count = inner, stage, int(count or 0)
-        self.current, self.done = "", 0
-
-    def _maybe_die(self) -> None:
-        if self.current == self.stage_name and self.done >= self.count:
-            import signal
-
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    def stage(self, name: str, label: str, total: int | None = None) -> None:
-        self.inner.stage(name, label, total)
-        self.current, self.done = name, 0
-        self._maybe_die()
-
-    def advance(self, note: str | None = None) -> None:
-        self.inner.advance(note)
-        self.done += 1
-        self._maybe_die()
-
-    def info(self, message: str) -> None:
-        self.inner.info(message)
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 def _parse_now(text: str | None) -> Any:
@@ -494,9 +455,7 @@ def run_command(
     config = _config(workspace)
     if pdf:
         config = dataclasses.replace(config, pdf=True)
-    progress: Any = pick_progress()
-    if os.environ.get(KILL_ENV):
-        progress = _KillSwitch(progress, os.environ[KILL_ENV])
+    progress = pick_progress()
     report = run(config, dry_run=dry_run, wait=wait, now=_parse_now(now_text), progress=progress)
     show_inputs(report.inputs)
     for action in report.actions:
@@ -506,7 +465,6 @@ def run_command(
 
 
 # ---- schedule ----
-# (section owned by issue 6: scheduling)
 
 
 @cli.command()
@@ -523,7 +481,6 @@ def schedule(workspace: Path | None) -> None:
 
 
 # ---- demo ----
-# (section owned by issue 6: demo)
 
 
 @cli.command()
@@ -546,7 +503,6 @@ def demo(directory: Path | None) -> None:
 
 
 # ---- report ----
-# (section owned by issue 7: annual report)
 
 
 @cli.command()

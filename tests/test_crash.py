@@ -29,7 +29,7 @@ from ppid_batch.forms.validate import validate_file
 pytestmark = pytest.mark.slow
 
 COPIES = 10  # 4 good example forms × 10 + the form with mistakes = 41 inputs, ~500 items
-KILL_ENV = "PPID_BATCH_KILL_AT"
+KILLSWITCH = Path(__file__).with_name("killswitch.py")
 
 
 def _variant(src: Path, n: int, target: Path) -> None:
@@ -72,11 +72,10 @@ def scratch(tmp_path: Path) -> Iterator[Path]:
 
 def _batch(ws: Path, now: str, kill_at: str | None = None) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop(KILL_ENV, None)
-    if kill_at:
-        env[KILL_ENV] = kill_at
+    args = ["run", "--workspace", str(ws), "--now", now]
+    command = [str(KILLSWITCH), kill_at] if kill_at else ["-m", "ppid_batch"]
     proc = subprocess.run(
-        [sys.executable, "-m", "ppid_batch", "run", "--workspace", str(ws), "--now", now],
+        [sys.executable, *command, *args],
         env=env,
         capture_output=True,
         text=True,

@@ -639,3 +639,18 @@ def test_an_approval_sheet_returned_unfilled_is_sent_back_not_archived(ws: Path)
     record = json.loads(next((ws / "output/runs").glob("20261124-*/run.json")).read_text("utf-8"))
     (sheet,) = [i for i in record["inputs"] if i["name"] == blank.name]
     assert (sheet["verdict"], [e["type"] for e in sheet["errors"]]) == ("ditolak", ["no_decisions"])
+
+
+def test_the_register_keeps_each_nights_counts_as_run_json_has_them(ws: Path) -> None:
+    from ppid_batch.store import Store
+
+    drop(ws, GOOD[:2])
+    report = run(load_config(ws))
+    assert report.exit_code == 0
+    record = json.loads((report.run_dir / "run.json").read_text("utf-8"))  # type: ignore[operator]
+    with Store.open(load_config(ws).database_url) as store:
+        (night,) = store.runs()
+    assert night["status"] == "ok"
+    assert night["counts"] == record["counts"]
+    assert night["counts"]["berkas_diterima"] == 2
+    assert night["counts"]["informasi_baru"] == report.counts["informasi_baru"] > 0

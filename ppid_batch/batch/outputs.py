@@ -203,9 +203,7 @@ def _first_decision(store: Any) -> dict[str, tuple[int, str]]:
 
 def _approval_sheets(store: Any) -> list[dict[str, Any]]:
     """Merged approval sheets in the order received, each with its decisions."""
-    import sqlalchemy as sa
-
-    from ..store.core import approval_sheets
+    from ..store.queries import approval_sheet_rows
 
     decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
     for d in store.decisions():
@@ -215,14 +213,11 @@ def _approval_sheets(store: Any) -> list[dict[str, Any]]:
         e["detail"].get("sha256"): int(e["detail"].get("rows") or 0)
         for e in store.events(action="approval_sheet_received")
     }
-    with store.begin() as conn:
-        rows = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
-        sheets = [dict(row) for row in rows]
     return [
         {
             **s,
             "decisions": decisions_by_sheet.get(s["sha256"], []),
             "rows": rows_on_sheet.get(s["sha256"], 0),
         }
-        for s in sheets
+        for s in approval_sheet_rows(store)
     ]

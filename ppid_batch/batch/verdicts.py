@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .dropfolder import Candidate
 from .outputs import APPROVAL_DIR, FEEDBACK_DIR
 from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED, WAITING, InputResult
-
-
-@dataclass
-class NightInput:
-    """One settled input file on its way through the night."""
-
-    candidate: Candidate
-    report: Any = None  # SheetReport
-    verdict: str = ""
-    note: str = ""
-    feedback: Path | None = None
-    archived_to: Path | None = None
-    errors: tuple[Mapping[str, Any], ...] = ()
-
-    @property
-    def kind(self) -> str | None:
-        return getattr(self.report, "kind", None)
 
 
 def verdict_counts(verdicts: Sequence[str], waiting: int) -> dict[str, int]:
@@ -41,21 +22,27 @@ def verdict_counts(verdicts: Sequence[str], waiting: int) -> dict[str, int]:
 
 
 def input_result(
-    item: NightInput, *, out_root: Path, output_dir: Path, workspace: Path
+    outcome: Any,
+    *,
+    feedback: Path | None,
+    archived_to: Path | None,
+    extra_note: str,
+    out_root: Path,
+    output_dir: Path,
+    workspace: Path,
 ) -> InputResult:
-    report = item.report
+    """The run record's line for one input (`outcome` is a stages.Outcome)."""
+    report = outcome.report
     return InputResult(
-        name=item.candidate.name,
-        sha256=item.candidate.sha256,
-        kind=item.kind,
-        verdict=item.verdict,
-        note=item.note.strip(),
+        name=outcome.candidate.name,
+        sha256=outcome.candidate.sha256,
+        kind=outcome.kind,
+        verdict=outcome.verdict,
+        note=(outcome.note + extra_note).strip(),
         rows=getattr(report, "rows", 0),
-        archived_to=relative(item.archived_to, None, None, workspace) if item.archived_to else None,
-        feedback=(
-            relative(item.feedback, out_root, output_dir, workspace) if item.feedback else None
-        ),
-        errors=item.errors,
+        archived_to=relative(archived_to, None, None, workspace) if archived_to else None,
+        feedback=relative(feedback, out_root, output_dir, workspace) if feedback else None,
+        errors=outcome.errors,
         warnings=len(getattr(report, "warnings", ())),
     )
 

@@ -97,39 +97,17 @@ def changes_from_store(
     `register_year` keeps the items of one year's register (DIP-<year>-…),
     for that register's 'Riwayat Perubahan' sheet.
     """
-    import sqlalchemy as sa
+    from ..store.queries import approvals
 
-    from ..store.core import approval_sheets, decisions
-
-    query = (
-        sa.select(
-            decisions.c.item_id,
-            decisions.c.run_id,
-            decisions.c.decided_on,
-            approval_sheets.c.received,
-        )
-        .select_from(
-            decisions.outerjoin(
-                approval_sheets, approval_sheets.c.sha256 == decisions.c.sheet_sha256
-            )
-        )
-        .where(decisions.c.decision == "YA")
-        .order_by(decisions.c.id)
-    )
-    if run_id is not None:
-        query = query.where(decisions.c.run_id == run_id)
-    if register_year is not None:
-        query = query.where(decisions.c.item_id.like(f"DIP-{register_year}-%"))
-    with store.begin() as conn:
-        rows = conn.execute(query).all()
+    rows = approvals(store, run_id=run_id, register_year=register_year)
     by_id = {i.id: i for i in store.items(status="approved")} if rows else {}
     out = []
-    for row in rows:
-        item = by_id.get(row.item_id)
-        on = row.received or row.decided_on
+    for item_id, run, decided_on, received in rows:
+        item = by_id.get(item_id)
+        on = received or decided_on
         if item is None or (year is not None and on.year != year):
             continue
-        out.append(_fact(item, _arrival(item), row.run_id, on))
+        out.append(_fact(item, _arrival(item), run, on))
     return out
 
 

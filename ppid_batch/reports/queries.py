@@ -1,7 +1,7 @@
 """The SOP records' read-only view of the register store: one year's AnnualFacts.
 
-Reads the store's tables (runs, submissions, approval_sheets, decisions,
-nota_dinas, events) and never writes. Kept apart from annual.py so the facts
+Reads the register through store.queries (runs, submissions, approval sheets,
+decisions, Nota Dinas, audit events) and never writes. Kept apart from annual.py so the facts
 and everything drawn from them can be tested without a database.
 """
 
@@ -11,115 +11,99 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..dates import db_date, db_day
 from ..register.changelog import changes_from_store
 from ..register.similar import count_pairs
-from ..store.core import Store, approval_sheets, decisions, events, items, runs, submissions
+from ..store.core import Store
+from ..store.queries import (
+    approval_sheet_rows,
+    decided_items_received_on,
+    event_details,
+    items_created_per_run,
+    run_started,
+    submission_rows,
+)
 from .facts import AnnualFacts, DecisionFact, FormFact, NotaDinasFact, RunFact, build_facts
 
 
-def _rejections(conn: sa.Connection) -> dict[tuple[int | None, str], tuple[int, tuple[str, ...]]]:
+def _rejections(store: Store) -> dict[tuple[int | None, str], tuple[int, tuple[str, ...]]]:
     """(run, file) → (number of errors, error types) of each rejected form or sheet.
 
     From the audit log (approval sheets rejected before types were logged: count only).
     """
-    import json
-
-    out = {}
-    rows = conn.execute(
-        sa.select(events.c.run_id, events.c.detail).where(
-            events.c.action.in_(("submission_rejected", "approval_sheet_rejected"))
-        )
-    ).all()
-    for row in rows:
-        detail = json.loads(row.detail or "{}")
-        out[(row.run_id, detail.get("file", ""))] = (
+    rejected = event_details(store, ("submission_rejected", "approval_sheet_rejected"))
+    return {
+        (run_id, detail.get("file", "")): (
             int(detail.get("errors", 0)),
             tuple(detail.get("types", ())),
         )
-    return out
+        for run_id, detail in rejected
+    }
 
 
-def _duplicates(conn: sa.Connection) -> Counter[tuple[int | None, str]]:
-    import json
-
-    rows = conn.execute(
-        sa.select(events.c.run_id, events.c.detail).where(events.c.action == "item_duplicate")
-    ).all()
-    return Counter((r.run_id, json.loads(r.detail or "{}").get("file", "")) for r in rows)
+def _duplicates(store: Store) -> Counter[tuple[int | None, str]]:
+    found = event_details(store, ("item_duplicate",))
+    return Counter((run_id, detail.get("file", "")) for run_id, detail in found)
 
 
 def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFact]]:
     """Every run that took in a form or sheet, or issued a Nota Dinas, in `year`."""
-    with store.begin() as conn:
-        rejections = _rejections(conn)
-        dupes = _duplicates(conn)
-        new_items = Counter(
-            r.created_run
-            for r in conn.execute(sa.select(items.c.created_run)).all()
-            if r.created_run is not None
+    rejections = _rejections(store)
+    dupes = _duplicates(store)
+    new_items = items_created_per_run(store)
+    forms: dict[int | None, list[FormFact]] = defaultdict(list)
+    for s in submission_rows(store):
+        errors, types = rejections.get((s["run_id"], s["file_name"]), (0, ()))
+        forms[s["run_id"]].append(
+            FormFact(
+                file=s["file_name"],
+                kind="form_dip",
+                received_on=db_day(s["received"]),
+                accepted=s["verdict"] != "rejected",
+                unit=s["unit"],
+                items=s["rows"],
+                errors=errors,
+                error_types=types,
+                duplicates=dupes[(s["run_id"], s["file_name"])],
+            )
         )
-        forms: dict[int | None, list[FormFact]] = defaultdict(list)
-        for s in conn.execute(sa.select(submissions).order_by(submissions.c.id)).mappings():
-            errors, types = rejections.get((s["run_id"], s["file_name"]), (0, ()))
-            forms[s["run_id"]].append(
-                FormFact(
-                    file=s["file_name"],
-                    kind="form_dip",
-                    received_on=db_day(s["received"]),
-                    accepted=s["verdict"] != "rejected",
-                    unit=s["unit"],
-                    items=s["rows"],
-                    errors=errors,
-                    error_types=types,
-                    duplicates=dupes[(s["run_id"], s["file_name"])],
-                )
+    received_of = decided_items_received_on(store)
+    by_sheet: dict[str, list[Any]] = defaultdict(list)
+    for d in store.decisions():
+        by_sheet[d["sheet_sha256"] or ""].append(d)
+    decided: dict[int | None, list[DecisionFact]] = defaultdict(list)
+    for a in approval_sheet_rows(store):
+        ds = by_sheet.get(a["sha256"], [])
+        errors, types = rejections.get((a["run_id"], a["file_name"]), (0, ()))
+        forms[a["run_id"]].append(
+            FormFact(
+                file=a["file_name"],
+                kind="persetujuan",
+                received_on=db_day(a["received"]),
+                accepted=a["verdict"] != "rejected",
+                items=len(ds),
+                errors=errors if a["verdict"] == "rejected" else 0,
+                error_types=types,
             )
-        received_of = {
-            r.item_id: r.received_on
-            for r in conn.execute(
-                sa.select(decisions.c.item_id, items.c.received_on).join(
-                    items, items.c.id == decisions.c.item_id
-                )
-            ).all()
-        }
-        by_sheet: dict[str, list[Any]] = defaultdict(list)
-        for d in conn.execute(sa.select(decisions).order_by(decisions.c.id)).mappings():
-            by_sheet[d["sheet_sha256"] or ""].append(d)
-        decided: dict[int | None, list[DecisionFact]] = defaultdict(list)
-        sheets = conn.execute(sa.select(approval_sheets).order_by(approval_sheets.c.id)).mappings()
-        for a in sheets:
-            ds = by_sheet.get(a["sha256"], [])
-            errors, types = rejections.get((a["run_id"], a["file_name"]), (0, ()))
-            forms[a["run_id"]].append(
-                FormFact(
+        )
+        if ds:
+            decided[a["run_id"]].append(
+                DecisionFact(
                     file=a["file_name"],
-                    kind="persetujuan",
-                    received_on=db_day(a["received"]),
-                    accepted=a["verdict"] != "rejected",
-                    items=len(ds),
-                    errors=errors if a["verdict"] == "rejected" else 0,
-                    error_types=types,
+                    atasan=a["atasan"],
+                    decided_on=db_date(a["tanggal_persetujuan"]) or db_day(a["received"]),
+                    approved=sum(1 for d in ds if d["decision"] == "YA"),
+                    refused=sum(1 for d in ds if d["decision"] == "TIDAK"),
+                    days_since_received=tuple(
+                        (db_day(d["decided_on"]) - received_of[d["item_id"]]).days
+                        for d in ds
+                        if d["item_id"] in received_of
+                    ),
                 )
             )
-            if ds:
-                decided[a["run_id"]].append(
-                    DecisionFact(
-                        file=a["file_name"],
-                        atasan=a["atasan"],
-                        decided_on=db_date(a["tanggal_persetujuan"]) or db_day(a["received"]),
-                        approved=sum(1 for d in ds if d["decision"] == "YA"),
-                        refused=sum(1 for d in ds if d["decision"] == "TIDAK"),
-                        days_since_received=tuple(
-                            (db_day(d["decided_on"]) - received_of[d["item_id"]]).days
-                            for d in ds
-                            if d["item_id"] in received_of
-                        ),
-                    )
-                )
-        started = {r.id: db_date(r.started) for r in conn.execute(sa.select(runs)).all()}
+    started: dict[int | None, dt.date | None] = {
+        run: db_date(on) for run, on in run_started(store).items()
+    }
     notas = [
         NotaDinasFact(
             number=n["number"],
@@ -148,7 +132,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
                 forms=tuple(forms[run_id]),
                 decisions=tuple(decided[run_id]),
                 nota_dinas=tuple(notas_of[run_id]),
-                registered=new_items[run_id],
+                registered=new_items.get(run_id, 0) if run_id is not None else 0,
             )
         )
     return out, notas

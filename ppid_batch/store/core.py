@@ -573,6 +573,12 @@ class Store:
             )
             self.log("run_finished", run_id=run_id, detail={"status": status, **counts})
 
+    def runs(self) -> list[dict[str, Any]]:
+        """Every night in the register, oldest first, with its counts decoded."""
+        with self.begin() as conn:
+            rows = conn.execute(sa.select(runs).order_by(runs.c.id)).mappings().all()
+        return [{**row, "counts": json.loads(row["counts"] or "{}")} for row in rows]
+
     # ---- items ----
 
     def _item_query(self) -> sa.Select[Any]:

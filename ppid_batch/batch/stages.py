@@ -1,0 +1,365 @@
+"""The night's stages (SOP steps 1-3 over input/) as plain functions over frozen records.
+
+Each stage takes what the stages before it returned and gives back a frozen record; only
+`pipeline.py` knows their order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..config import DEFAULT_TEMPLATES, Config
+from ..errors import ConfigError, PpidError
+from .console import Progress
+from .dropfolder import Candidate, archive, repair_names, scan_input, unchanged
+from .outputs import (
+    FEEDBACK_DIR,
+    issue_nota_dinas,
+    tonight_changes,
+    write_annual_reports,
+    write_documents,
+    write_feedback,
+)
+from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED
+from .verdicts import form_note, rejection_note
+
+log = logging.getLogger(__name__)
+
+MAX_ERRORS_SHOWN = 20
+NO_DECISIONS = "no_decisions"  # validate's warning on a returned approval sheet left blank
+
+
+@dataclass(frozen=True)
+class Night:
+    """What the night acts on, fixed before it starts."""
+
+    config: Config
+    dry_run: bool
+    now: dt.datetime
+    started: dt.datetime
+    progress: Progress
+    out_root: Path  # output/, or a dry run's scratch folder standing in for it
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+
+@dataclass(frozen=True)
+class Scanned:
+    ready: tuple[Candidate, ...]
+    waiting: tuple[Path, ...]
+    unread: tuple[Path, ...]
+    renamed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadInput:
+    candidate: Candidate
+    report: Any  # SheetReport
+
+    @property
+    def kind(self) -> str | None:
+        return getattr(self.report, "kind", None)
+
+
+@dataclass(frozen=True)
+class Read:
+    inputs: tuple[ReadInput, ...]  # approval sheets first, then by file name
+    waiting: tuple[Path, ...]  # the scan's, plus files rewritten between scan and read
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One input file after the register stage: its verdict and the report it ended with."""
+
+    candidate: Candidate
+    report: Any
+    verdict: str
+    note: str = ""
+    errors: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def kind(self) -> str | None:
+        return getattr(self.report, "kind", None)
+
+
+@dataclass(frozen=True)
+class Registered:
+    run_db_id: int
+    outcomes: tuple[Outcome, ...]
+    approved: int = 0  # tonight's decisions, counted from the sheets applied tonight
+    refused: int = 0
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Written:
+    outputs: tuple[Path, ...]
+    feedback: Mapping[str, Path]  # input name -> its corrected copy
+    changes: tuple[Mapping[str, Any], ...]
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Archived:
+    archived_to: Mapping[str, Path] = field(default_factory=dict)
+    notes: Mapping[str, str] = field(default_factory=dict)  # input name -> note added
+
+
+# ---- scan ----
+
+
+def scan(night: Night) -> Scanned:
+    config = night.config
+    night.progress.stage("pindai", "Memeriksa folder input/")
+    if not config.input_dir.is_dir():
+        # A missing share or a typo in ppid.toml must not pass for a quiet night.
+        raise ConfigError(
+            f"Folder masukan {config.input_dir} tidak ada; buat foldernya "
+            "('ppid-batch init') atau periksa 'lokasi.input' di ppid.toml."
+        )
+    renamed: list[str] = []
+    if not night.dry_run:
+        for shown, target in repair_names(config.input_dir):
+            log.warning("renamed %r to %s (name not valid UTF-8)", shown, target.name)
+            renamed.append(target.name)
+    found = scan_input(config.input_dir, settle_seconds=config.settle_seconds, clock=time.time())
+    for path in found.waiting:
+        log.info("waiting (changed in the last %ss): %s", config.settle_seconds, path.name)
+    return Scanned(tuple(found.ready), tuple(found.waiting), tuple(found.unread), tuple(renamed))
+
+
+# ---- templates ----
+
+
+def check_templates(night: Night, default_templates: Path = DEFAULT_TEMPLATES) -> None:
+    from ..documents.docx import check_templates as check
+
+    night.progress.stage("templat", "Memeriksa templat dokumen")
+    folder = Path(night.config.templates_dir)
+    if folder == default_templates and not folder.is_dir():
+        raise ConfigError(
+            f"Templat bawaan ppid-batch tidak ditemukan di {folder}; pemasangan ppid-batch "
+            "tidak lengkap: pasang ulang dari folder proyeknya (make run)."
+        )
+    if not folder.is_dir():
+        # Each missing file would silently fall back to the bundled one: the office's
+        # letterhead would vanish from every document without a word.
+        raise ConfigError(
+            f"Folder templat {folder} tidak ada; periksa 'lokasi.templat' di ppid.toml, "
+            "atau kosongkan untuk memakai templat bawaan."
+        )
+    check(night.config)
+
+
+# ---- read and validate ----
+
+
+def read(night: Night, scanned: Scanned) -> Read:
+    from ..forms.validate import validate_files
+
+    night.progress.stage("baca", "Membaca dan memeriksa berkas", total=len(scanned.ready))
+    # Batched: forms of one shape share a pandera run, a third faster than one per file.
+    reports = validate_files(
+        [c.path for c in scanned.ready],
+        max_file_bytes=night.config.max_file_bytes,
+        max_unpacked_bytes=night.config.max_unpacked_bytes,
+    )
+    inputs: list[ReadInput] = []
+    for candidate, report in zip(scanned.ready, reports, strict=True):
+        inputs.append(ReadInput(candidate, report))
+        night.progress.advance(candidate.name)
+    # A file rewritten between the scan and the read is still being worked on.
+    changed = [i for i in inputs if i.report.sha256 != i.candidate.sha256]
+    kept = [i for i in inputs if i not in changed]
+    # Approval sheets first: a sheet lists the items pending when it was made, so its
+    # decisions land before tonight's forms can correct any of them. Then by file name.
+    kept.sort(key=lambda i: (i.kind != "persetujuan", i.candidate.name))
+    return Read(tuple(kept), scanned.waiting + tuple(i.candidate.path for i in changed))
+
+
+# ---- register ----
+
+
+def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registered:
+    run_db_id = store.start_run()
+    night.progress.stage("register", "Mencatat ke register", total=len(inputs))
+    outcomes: list[Outcome] = []
+    errors: list[str] = []
+    approved = refused = 0
+    for item in inputs:
+        name = item.candidate.name
+        try:
+            if item.kind == "persetujuan":
+                outcome, decided = _apply_sheet(store, item, night.today, run_db_id)
+                approved, refused = approved + decided[0], refused + decided[1]
+            else:
+                outcome = _register_form(store, item, night.today, run_db_id)
+        except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
+            # One file the program cannot handle must not stop the others; its
+            # transaction rolled back, and it stays in input/ for another try.
+            log.exception("%s: not registered", name)
+            outcome = Outcome(
+                item.candidate,
+                item.report,
+                FAILED,
+                "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya",
+            )
+            # PpidError speaks Indonesian already; anything else is a bug whose English
+            # text belongs in the log, not on the PPID's morning page.
+            reason = str(exc) if isinstance(exc, PpidError) else "galat program"
+            errors.append(
+                f"{name}: {reason} (untuk pemelihara: {exc.__class__.__name__}, rincian di "
+                "var/logs/ppid-batch.log)"
+            )
+        else:
+            if outcome.verdict in (REJECTED, PARTIAL):
+                shown = tuple(f.to_json() for f in outcome.report.errors[:MAX_ERRORS_SHOWN])
+                outcome = replace(
+                    outcome, errors=shown, note=outcome.note or rejection_note(outcome.report)
+                )
+            log.info("%s: %s %s", name, outcome.verdict, outcome.note)
+        night.progress.advance(f"{name}: {outcome.verdict}")
+        outcomes.append(outcome)
+    issue_nota_dinas(store, night.config, today=night.today, run_id=run_db_id)
+    return Registered(run_db_id, tuple(outcomes), approved, refused, tuple(errors))
+
+
+def _register_form(store: Any, item: ReadInput, today: dt.date, run_id: int) -> Outcome:
+    from ..register import items
+
+    # One transaction per form: a crash keeps every form committed before it, and
+    # the same bytes are never registered twice (the store knows their sha256).
+    result = items.register_form(store, item.report, received=today, run_id=run_id)
+    report = item.report
+    if report.errors:
+        # The same wrong bytes are wrong every time: back to ditolak/, with a copy.
+        verdict, note = REJECTED, ""
+    elif result.already_received:
+        verdict, note = ALREADY, "berkas yang sama sudah diterima sebelumnya"
+    else:
+        verdict, note = ACCEPTED, form_note(result)
+    if result.refused:
+        report = replace(report, errors=(*report.errors, *result.refused))
+        verdict = PARTIAL if verdict == ACCEPTED else verdict
+    return Outcome(item.candidate, report, verdict, note)
+
+
+def _apply_sheet(
+    store: Any, item: ReadInput, today: dt.date, run_id: int
+) -> tuple[Outcome, tuple[int, int]]:
+    """The sheet's outcome and the (approved, refused) decisions it applied."""
+    from ..approve.apply import apply_approval, check_approval
+
+    report = item.report
+    unfilled = [f for f in report.warnings if f.type == NO_DECISIONS]
+    if unfilled:
+        # Taken as accepted, a sheet nobody filled in would be archived and forgotten:
+        # it goes back to the Atasan PPID, and input/ does not read it every night.
+        report = replace(
+            report,
+            errors=(*(replace(f, severity="error") for f in unfilled), *report.errors),
+            warnings=tuple(f for f in report.warnings if f.type != NO_DECISIONS),
+        )
+    result = apply_approval(store, report, run_id=run_id, received=today)
+    if result.already_received:
+        report = check_approval(store, report)
+        if any(f.row is None for f in report.errors):
+            return Outcome(item.candidate, report, REJECTED), (0, 0)
+        note = "lembar yang sama sudah diterima sebelumnya"
+        return Outcome(item.candidate, report, ALREADY, note), (0, 0)
+    report = result.report or report
+    if result.status == "rejected":
+        return Outcome(item.candidate, report, REJECTED), (0, 0)
+    approved = sum(len(v) for v in result.approved.values())
+    refused = sum(len(v) for v in result.refused.values())
+    note = f"{approved} disetujui, {refused} tidak disetujui, {len(result.pending)} belum diputus"
+    if result.skipped:
+        note += f"; {len(result.skipped)} baris tidak dapat diterapkan"
+    verdict = PARTIAL if result.skipped else ACCEPTED
+    return Outcome(item.candidate, report, verdict, note), (approved, refused)
+
+
+# ---- outputs, all from the database ----
+
+
+def write(night: Night, store: Any, registered: Registered) -> Written:
+    out = night.out_root
+    night.progress.stage("hasil", "Menulis hasil dari register")
+    outputs: list[Path] = []
+
+    def wrote(path: Path) -> Path:
+        outputs.append(Path(path))
+        night.progress.advance(Path(path).name)
+        return Path(path)
+
+    everything = store.items()
+    rejected = [o for o in registered.outcomes if o.verdict in (REJECTED, PARTIAL)]
+    copies = write_feedback(
+        [o.report for o in rejected],
+        everything,
+        night.config,
+        out / FEEDBACK_DIR,
+        today=night.today,
+        wrote=wrote,
+    )
+    errors = write_documents(
+        store,
+        everything,
+        night.config,
+        out,
+        today=night.today,
+        pdf=night.config.pdf and not night.dry_run,
+        wrote=wrote,
+    )
+    changes = tuple(tonight_changes(store, registered.run_db_id))
+    write_annual_reports(store, night.config, out, today=night.today, wrote=wrote)
+    feedback = {o.candidate.name: copy for o, copy in zip(rejected, copies, strict=True)}
+    return Written(tuple(outputs), feedback, changes, tuple(errors))
+
+
+def count_items(
+    before: Mapping[str, int],
+    after: Mapping[str, int],
+    registered: Registered,
+    written: Written,
+) -> dict[str, int]:
+    return {
+        "informasi_baru": sum(after.values()) - sum(before.values()),
+        "disetujui_malam_ini": registered.approved,
+        "ditolak_atasan_malam_ini": registered.refused,
+        "menunggu_persetujuan": after.get("pending", 0),
+        "disetujui_seluruhnya": after.get("approved", 0),
+        "perubahan_daftar_malam_ini": len(written.changes),
+    }
+
+
+# ---- archive ----
+
+
+def archive_inputs(night: Night, outcomes: Sequence[Outcome]) -> Archived:
+    night.progress.stage("arsip", "Memindahkan berkas masukan", total=len(outcomes))
+    archived_to: dict[str, Path] = {}
+    notes: dict[str, str] = {}
+    for outcome in outcomes:
+        c = outcome.candidate
+        if outcome.verdict == FAILED:
+            night.progress.advance(f"{c.name}: dibiarkan")
+            continue
+        if not unchanged(c):
+            # Replaced while we worked: the new version is for the next night.
+            notes[c.name] = " (berkas berubah selama proses; diproses lagi malam berikutnya)"
+            night.progress.advance(f"{c.name}: dibiarkan")
+            continue
+        archived_to[c.name] = archive(
+            c.path, night.config.input_dir, accepted=outcome.verdict != REJECTED, day=night.today
+        )
+        night.progress.advance(f"{c.name} → {archived_to[c.name].parent.name}")
+    return Archived(archived_to, notes)

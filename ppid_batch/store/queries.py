@@ -1,0 +1,97 @@
+"""Read-only queries the records and documents need beyond the Store's own (no writes here).
+
+Each returns plain rows (dicts or tuples), so the stages above never build SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from .core import Store, approval_sheets, decisions, events, items, runs, submissions
+
+
+def event_details(store: Store, actions: Sequence[str]) -> list[tuple[int | None, dict[str, Any]]]:
+    """(run, decoded detail) of every audit event with one of these actions, in order."""
+    query = (
+        sa.select(events.c.run_id, events.c.detail)
+        .where(events.c.action.in_(tuple(actions)))
+        .order_by(events.c.id)
+    )
+    with store.begin() as conn:
+        rows = conn.execute(query).all()
+    return [(row.run_id, json.loads(row.detail or "{}")) for row in rows]
+
+
+def items_created_per_run(store: Store) -> dict[int, int]:
+    """Run → how many register items it created."""
+    query = (
+        sa.select(items.c.created_run, sa.func.count())
+        .where(items.c.created_run.is_not(None))
+        .group_by(items.c.created_run)
+    )
+    with store.begin() as conn:
+        return {int(run): int(n) for run, n in conn.execute(query)}
+
+
+def submission_rows(store: Store) -> list[dict[str, Any]]:
+    """Every form received, in the order received."""
+    with store.begin() as conn:
+        query = sa.select(submissions).order_by(submissions.c.id)
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def approval_sheet_rows(store: Store) -> list[dict[str, Any]]:
+    """Every approval sheet received, in the order received."""
+    with store.begin() as conn:
+        query = sa.select(approval_sheets).order_by(approval_sheets.c.id)
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def decided_items_received_on(store: Store) -> dict[str, Any]:
+    """Item ID → the day its form was received, for every item with a decision."""
+    query = sa.select(decisions.c.item_id, items.c.received_on).join(
+        items, items.c.id == decisions.c.item_id
+    )
+    with store.begin() as conn:
+        return {row.item_id: row.received_on for row in conn.execute(query)}
+
+
+def run_started(store: Store) -> dict[int, Any]:
+    """Run → when it started (as stored)."""
+    with store.begin() as conn:
+        return {row.id: row.started for row in conn.execute(sa.select(runs.c.id, runs.c.started))}
+
+
+def approvals(
+    store: Store, *, run_id: int | None = None, register_year: int | None = None
+) -> list[tuple[str, int | None, dt.date, Any]]:
+    """(item ID, run, decided on, sheet received) of every YA decision, in the order applied.
+
+    `run_id` keeps one run; `register_year` keeps the items of one year's register.
+    """
+    query = (
+        sa.select(
+            decisions.c.item_id,
+            decisions.c.run_id,
+            decisions.c.decided_on,
+            approval_sheets.c.received,
+        )
+        .select_from(
+            decisions.outerjoin(
+                approval_sheets, approval_sheets.c.sha256 == decisions.c.sheet_sha256
+            )
+        )
+        .where(decisions.c.decision == "YA")
+        .order_by(decisions.c.id)
+    )
+    if run_id is not None:
+        query = query.where(decisions.c.run_id == run_id)
+    if register_year is not None:
+        query = query.where(decisions.c.item_id.like(f"DIP-{register_year}-%"))
+    with store.begin() as conn:
+        return [tuple(row) for row in conn.execute(query).all()]  # type: ignore[misc]
