@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from badfiles import BY_NAME_REFUSED, JENIS_FINDING_JSON, Form, good_row, write_form, write_refused
 from click.testing import CliRunner
 
@@ -160,6 +161,7 @@ def test_workspace_limits_apply(tmp_path: Path) -> None:
     assert result.exit_code == 0
 
 
+@pytest.mark.slow
 def test_python_m_entry_point(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "ppid_batch", "validate", "--json", str(bad(tmp_path))],

@@ -60,6 +60,7 @@ def test_real_excel_dates(day: dt.date) -> None:
 @example("31/02/2024")
 @example("kemarin")
 @example("13/13/2024")
+@pytest.mark.slow
 def test_anything_else_is_kept_as_text_not_iso(text: str) -> None:
     out = nz.partial_date(text)
     if out is not None and nz.ISO_PARTIAL.match(out):

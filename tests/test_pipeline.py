@@ -76,6 +76,7 @@ def test_night_with_forms_then_a_quiet_night_changes_nothing(ws: Path) -> None:
     assert (ws / "var" / "ppid.sqlite").read_bytes() == db_bytes
 
 
+@pytest.mark.slow
 def test_a_file_still_being_copied_waits_for_the_next_night(ws: Path) -> None:
     drop(ws, [GOOD[0]])
     (fresh,) = drop(ws, [GOOD[1]], mtime=time.time())  # written just now
@@ -162,6 +163,7 @@ def test_second_concurrent_run_exits_3_naming_the_running_one(ws: Path) -> None:
     assert run_cli(ws).exit_code == 0
 
 
+@pytest.mark.slow
 def test_wait_runs_after_the_holder_finishes(ws: Path) -> None:
     drop(ws, [GOOD[0]])
     proc = _holder(ws, 1.0)
@@ -300,6 +302,7 @@ def test_same_inputs_in_two_clean_workspaces_give_byte_identical_outputs(tmp_pat
     assert register_dump(spaces[0]) == register_dump(spaces[1])
 
 
+@pytest.mark.slow
 def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -589,6 +592,7 @@ def test_decisions_of_a_night_are_counted_from_the_sheets_not_from_status_change
     assert _decided_tonight(ws, "20261126") == (1, 1)  # not (1, 0)
 
 
+@pytest.mark.slow
 def test_more_errors_are_counted_inside_the_first_message_sentence(ws: Path) -> None:
     drop(ws, [BAD])
     result = run_cli(ws)

@@ -38,6 +38,7 @@ def test_pdf_flag_writes_a_pdf_beside_every_draft(tmp_path: Path) -> None:
         assert pdf.read_bytes().startswith(b"%PDF-"), pdf
 
 
+@pytest.mark.slow
 def test_pdf_without_libreoffice_is_a_note_in_the_run_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

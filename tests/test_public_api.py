@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import ppid_batch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +20,7 @@ def test_every_public_name_resolves() -> None:
     assert ppid_batch.validate_file.__module__ == "ppid_batch.forms.validate"
 
 
+@pytest.mark.slow
 def test_importing_the_package_loads_no_heavy_library() -> None:
     code = (
         "import sys, ppid_batch, ppid_batch.cli\n"

@@ -249,6 +249,7 @@ def test_same_register_gives_byte_identical_files(config, tmp_path: Path) -> Non
         assert '<dcterms:created xsi:type="dcterms:W3CDTF">2025-11-26T00:00:00Z' in core
 
 
+@pytest.mark.slow
 def test_changes_hook_adds_the_riwayat_sheet(config, tmp_path: Path) -> None:
     changes = [
         {"tanggal": TODAY, "id": "DIP-2025-0001", "kolom": "ringkasan", "baru": "=X"},

@@ -232,6 +232,7 @@ def test_one_form_is_one_transaction(store: Store, monkeypatch: pytest.MonkeyPat
     assert out.new_ids == ("DIP-2025-0001", "DIP-2025-0002")
 
 
+@pytest.mark.slow
 def test_ids_are_identical_across_two_clean_registers(tmp_path: Path) -> None:
     def build(name: str) -> list[tuple[str, str]]:
         with Store.open(f"sqlite:///{tmp_path / name}") as store:
