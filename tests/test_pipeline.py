@@ -239,9 +239,11 @@ def test_broken_config_exits_2_before_anything_happens(ws: Path) -> None:
     before = snapshot(ws)
     result = run_cli(ws)
     assert result.exit_code == 2
-    assert last_line(result.output) == (
-        "Galat: ppid.toml: 'batch.tunggu_detik' harus berupa bilangan bulat 0 sampai 86400."
-    )
+    assert re.fullmatch(
+        r"Galat: ppid\.toml baris \d+, kolom \d+: 'batch\.tunggu_detik' harus berupa bilangan "
+        r"bulat 0 sampai 86400\.",
+        last_line(result.output),
+    ), result.output
     assert snapshot(ws) == before
 
 
