@@ -536,6 +536,93 @@ def report(year: int | None, today_text: str | None, workspace: Path | None) -> 
         click.echo(f"ditulis: {path}")
 
 
+# ---- ekspor, rekap, db ----
+# (section owned by issue 16: many offices, reporting upward)
+
+
+def _today(text: str | None) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else dt.date.today()
+    except ValueError:
+        raise UsageError(
+            f"--now harus berupa tanggal ISO, contoh 2026-12-31 (bukan '{text}')."
+        ) from None
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    metavar="FOLDER",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder tujuan paket (dibuat bila belum ada).",
+)
+@click.option("--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian).")
+@workspace_option
+@handles_errors
+def ekspor(output: Path, today_text: str | None, workspace: Path | None) -> None:
+    """Tulis paket register kantor ini untuk KPU Provinsi: DIP, DIK, Keputusan PPID terakhir,
+    riwayat proses malam dan jumlah-jumlah, sebagai CSV + JSON dengan datapackage.json."""
+    from .reports.ekspor import export_workspace
+
+    written = export_workspace(_config(workspace), output, _today(today_text))
+    click.echo(f"Paket ekspor ditulis ke {output} ({len(written)} berkas).")
+    click.echo("Kirim seluruh folder itu (atau zip-nya) ke KPU Provinsi.")
+
+
+@cli.group(cls=_Group)
+def db() -> None:
+    """Register di server PostgreSQL bersama: menyiapkan kantor, memindahkan register."""
+
+
+@db.command("kantor-baru")
+@click.option(
+    "--admin-url",
+    required=True,
+    metavar="URL",
+    envvar="PPID_ADMIN_URL",
+    help="URL peran admin server, contoh postgresql+psycopg://admin@server/ppid "
+    "(atau variabel PPID_ADMIN_URL).",
+)
+@click.option("--satker", required=True, metavar="KODE", help="Kode satker, contoh 1811.")
+@click.option(
+    "--nama", required=True, metavar="NAMA", help='Nama kantor, contoh "KPU Kabupaten Mesuji".'
+)
+@click.option(
+    "--sandi",
+    metavar="SANDI",
+    envvar="PPID_SANDI_KANTOR",
+    default=None,
+    help="Kata sandi peran kantor (atau variabel PPID_SANDI_KANTOR); bila tidak diberikan, "
+    "ditanyakan tanpa ditampilkan.",
+)
+@handles_errors
+def kantor_baru(admin_url: str, satker: str, nama: str, sandi: str | None) -> None:
+    """Siapkan satu kantor di basis data PostgreSQL bersama: skema sendiri dan peran login
+    yang hanya dapat memakai skema itu. Mencetak URL untuk [lokasi] database di ppid.toml
+    kantor tersebut."""
+    from .store.offices import create_office
+
+    if sandi is None:
+        sandi = click.prompt(
+            "Kata sandi peran kantor", hide_input=True, confirmation_prompt="Ulangi kata sandi"
+        )
+    made = create_office(admin_url, satker, nama, sandi)
+    office = made.office
+    click.echo(
+        f"Kantor {office.satker} ({office.nama}) siap: skema {office.schema}, peran {office.role}."
+    )
+    click.echo(
+        "Salin baris berikut ke bagian [lokasi] ppid.toml kantor itu "
+        "(memuat kata sandi; jangan dibagikan):"
+    )
+    click.echo(f'database = "{made.url}"')
+
+
 def main() -> None:
     cli(prog_name="ppid-batch")
 

@@ -28,7 +28,7 @@ def config(workspace: Path) -> Config:
     return load_config(workspace)
 
 
-pytest_plugins = ["golden_util"]
+pytest_plugins = ["golden_util", "pg_util"]
 
 
 @pytest.fixture
