@@ -574,6 +574,47 @@ def ekspor(output: Path, today_text: str | None, workspace: Path | None) -> None
     click.echo("Kirim seluruh folder itu (atau zip-nya) ke KPU Provinsi.")
 
 
+@cli.command()
+@click.option(
+    "--sumber",
+    "sources",
+    multiple=True,
+    required=True,
+    metavar="URL_ATAU_FOLDER",
+    help="URL basis data bersama (setiap kantor di dalamnya) atau folder paket ekspor "
+    "(satu paket, atau folder berisi paket-paket); boleh diulang.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    metavar="FOLDER",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder tujuan rekap.",
+)
+@click.option("--tahun", "year", type=int, default=None, metavar="TAHUN", help="Tahun pemantauan.")
+@click.option("--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian).")
+@handles_errors
+def rekap(sources: tuple[str, ...], output: Path, year: int | None, today_text: str | None) -> None:
+    """Rekap banyak kantor untuk KPU Provinsi / KPU RI: Rekap-Daftar-Informasi-Publik
+    (xlsx, html, json) dan Rekap-Pemantauan (xlsx, html). Kode keluar 1 bila ada sumber
+    yang tidak dapat direkap (kantor lain tetap direkap)."""
+    from .reports.rekap import write_rekap
+
+    today = _today(today_text)
+    result = write_rekap(sources, output, year=year or today.year, today=today)
+    quiet = sum(1 for row in result.offices if row.diam)
+    click.echo(
+        f"Rekap {len(result.offices)} satker, {result.rows} informasi DIP, ditulis ke {output}."
+    )
+    if quiet:
+        click.echo(f"{quiet} satker belum menunjukkan kegiatan tahun {year or today.year}.")
+    for problem in result.problems:
+        click.echo(f"Tidak direkap: {problem.sumber}: {problem.alasan}")
+    sys.exit(result.exit_code)
+
+
 @cli.group(cls=_Group)
 def db() -> None:
     """Register di server PostgreSQL bersama: menyiapkan kantor, memindahkan register."""

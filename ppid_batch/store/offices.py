@@ -68,7 +68,7 @@ def office_names(satker: str) -> tuple[str, str]:
     return f"kantor_{code}", f"ppid_{code}"
 
 
-def _server_engine(url: str) -> Engine:
+def server_engine(url: str) -> Engine:
     try:
         parsed = sa.make_url(url)
     except (sa.exc.ArgumentError, ValueError) as exc:
@@ -87,7 +87,7 @@ def _server_engine(url: str) -> Engine:
 
 @contextmanager
 def _admin(url: str) -> Iterator[Connection]:
-    engine = _server_engine(url)
+    engine = server_engine(url)
     try:
         with engine.begin() as conn:
             yield conn
