@@ -664,6 +664,36 @@ def kantor_baru(admin_url: str, satker: str, nama: str, sandi: str | None) -> No
     click.echo(f'database = "{made.url}"')
 
 
+@db.command("pindah")
+@click.option(
+    "--ke",
+    "target",
+    required=True,
+    metavar="URL",
+    envvar="PPID_URL_TUJUAN",
+    help="URL register tujuan di server (baris database dari 'db kantor-baru'; atau variabel "
+    "PPID_URL_TUJUAN).",
+)
+@click.option("--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian).")
+@workspace_option
+@handles_errors
+def pindah(target: str, today_text: str | None, workspace: Path | None) -> None:
+    """Pindahkan register SQLite ruang kerja ini ke server PostgreSQL: semua informasi,
+    riwayat, keputusan, proses dan penomoran disalin, jumlah baris dan sidik isi setiap tabel
+    dicocokkan, baru kemudian ppid.toml diarahkan ke server. Berkas SQLite tetap disimpan."""
+    from .batch.pindah import move_register
+
+    report = move_register(_config(workspace), target, today=_today(today_text))
+    rows = sum(t.rows for t in report.tables)
+    click.echo(
+        f"Register dipindahkan ke {report.target}: {len(report.tables)} tabel, {rows} baris, "
+        "jumlah dan sidik isi cocok."
+    )
+    click.echo("ppid.toml kini memakai server itu (baris lama disimpan sebagai komentar).")
+    if report.sqlite_file is not None:
+        click.echo(f"Register lama tetap ada di {report.sqlite_file}; jangan dipakai lagi.")
+
+
 def main() -> None:
     cli(prog_name="ppid-batch")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -24,6 +25,7 @@ from ppid_batch.register.items import register_form
 from ppid_batch.reports.ekspor import office_snapshot, read_package
 from ppid_batch.store.core import Store
 from ppid_batch.store.offices import create_office
+from ppid_batch.store.overview import run_history
 
 TODAY = "2026-12-01"
 SANDI = "sandi-rahasia-kantor-123"
@@ -280,3 +282,99 @@ def test_a_database_that_is_not_shared_or_not_reachable_is_a_problem_not_a_crash
     lines = [line for line in output.splitlines() if line.startswith("Tidak direkap")]
     assert len(lines) == 2 and "bukan basis data bersama" in lines[0]
     assert "tidak dapat dibaca (OperationalError)" in lines[1] and "rahasia" not in output
+
+
+# ---------------------------------------------------------------------------
+# db pindah: the example cycle's SQLite register into a shared server
+# ---------------------------------------------------------------------------
+
+
+def _pindah(ws: Path, url: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        cli, ["db", "pindah", "--ke", url, "--workspace", str(ws), "--now", TODAY]
+    )
+    return result.exit_code, result.output
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.slow
+def test_moving_the_example_register_to_the_server_keeps_everything(
+    demo_ws: Path, pg_server: PgServer, tmp_path: Path
+) -> None:
+    from store_util import form_row, write_form_xlsx
+
+    from ppid_batch.store.move import table_checks
+
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_ws, ws)
+    sqlite_url = load_config(ws).database_url
+    assert _ekspor(ws, tmp_path / "sebelum")[0] == 0
+    admin = pg_server.new_database()
+    url = create_office(admin, "1811", "KPU Kabupaten Mesuji", SANDI).url
+    code, output = _pindah(ws, url)
+    assert code == 0, output
+    assert "jumlah dan sidik isi cocok" in output and SANDI not in output
+    toml = (ws / "ppid.toml").read_text(encoding="utf-8")
+    assert f'database = "{url}"' in toml
+    assert '# sebelum pindah ke server 2026-12-01: database = ""' in toml
+    assert load_config(ws).database_url == url
+    # the same register on both sides, table by table; the SQLite file is kept
+    engines = [sa.create_engine(u) for u in (sqlite_url, url)]
+    checks = []
+    for engine in engines:
+        with engine.connect() as conn:
+            checks.append(table_checks(conn))
+        engine.dispose()
+    assert checks[0] == checks[1]
+    assert {c.name: c.rows for c in checks[1]}["items"] == 49
+    # … and the package the office sends upward is byte for byte the same
+    assert _ekspor(ws, tmp_path / "sesudah")[0] == 0
+    assert _files(tmp_path / "sesudah") == _files(tmp_path / "sebelum")
+    # the next night on the server numbers on from where SQLite stopped
+    write_form_xlsx(ws / "input" / "Form-DIP-Baru.xlsx", [form_row("Rencana Strategis 2027")])
+    night = CliRunner().invoke(cli, ["run", "--workspace", str(ws), "--now", "2026-11-25T01:00:00"])
+    assert night.exit_code in (0, 1), night.output
+    with Store.open(url) as store:
+        ids = [i.id for i in store.items()]
+        runs = [r["id"] for r in run_history(store)]
+    assert ids[-1] == "DIP-2026-0050" and runs == [1, 2, 3]
+    # moving twice is refused: the workspace is on the server now
+    code, output = _pindah(ws, url)
+    assert code == 2 and "sudah di server" in output
+
+
+def test_a_move_into_a_register_with_data_or_a_copy_that_differs_changes_nothing(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.store.move as move
+
+    ws = _office_ws(tmp_path, "1811", "KPU Kabupaten Mesuji")
+    with Store.open(load_config(ws).database_url) as store:
+        seed(store, 3, approve=2)
+    before = (ws / "ppid.toml").read_text(encoding="utf-8")
+    admin = pg_server.new_database()
+    busy = create_office(admin, "1899", "KPU Kabupaten Lain", SANDI).url
+    with Store.open(busy) as store:
+        seed(store, 1, approve=0)
+    code, output = _pindah(ws, busy)
+    assert code == 2 and "Register tujuan" in output and "sudah berisi data" in output
+    # a copy whose check does not match: rolled back, ppid.toml untouched
+    empty = create_office(admin, "1898", "KPU Kabupaten Kosong", SANDI).url
+    real = move.table_checks
+    calls = iter(range(100))
+
+    def tampered(conn: sa.Connection) -> list[move.TableCheck]:
+        got = real(conn)
+        if next(calls) == 2:  # the target after the copy
+            got[-1] = dataclasses.replace(got[-1], sha256="0" * 64)
+        return got
+
+    monkeypatch.setattr(move, "table_checks", tampered)
+    code, output = _pindah(ws, empty)
+    assert code == 2 and "tidak sama dengan aslinya" in output, output
+    assert (ws / "ppid.toml").read_text(encoding="utf-8") == before
+    with Store.open(empty) as store:
+        assert store.items() == [] and store.status_counts() == {}
