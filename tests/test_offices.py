@@ -269,3 +269,24 @@ def test_one_office_holding_its_register_does_not_stop_another_office_s_night(
         output = night.communicate(timeout=300)[0]
         assert night.returncode == 0, output  # finished while the first still holds its lock
         assert "12 informasi baru" in output
+
+
+def test_an_admin_with_createrole_but_not_superuser_prepares_and_reads_offices(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    """The setup docs/provinsi.md tells a province to make: database owner + CREATEROLE."""
+    root = sa.create_engine(pg_server.url("postgres"), isolation_level="AUTOCOMMIT")
+    with root.connect() as conn:
+        conn.exec_driver_sql("CREATE ROLE prov_admin LOGIN CREATEROLE")
+        conn.exec_driver_sql("CREATE DATABASE provinsi OWNER prov_admin")
+    root.dispose()
+    admin = sa.make_url(pg_server.url("provinsi")).set(username="prov_admin")
+    admin_url = admin.render_as_string(hide_password=False)
+    made = create_office(admin_url, "1881", "KPU Kabupaten Mesuji", SANDI)
+    with Store.open(made.url) as store:
+        assert store.status_counts() == {}
+    result = CliRunner().invoke(
+        cli, ["rekap", "--sumber", admin_url, "-o", str(tmp_path / "r"), "--now", "2026-12-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rekap 1 satker, 0 informasi DIP" in result.output

@@ -419,8 +419,9 @@ def _write_dip(
         stream = template.generate(
             tahun=year,
             tanggal=format_date_id(today),
-            kolom=[label for key, label, _ in DIP_COLUMNS],
-            kunci=[key for key, _, _ in DIP_COLUMNS],
+            # the office's name heads its group on the page; the code stays a column
+            kolom=[label for key, label, _ in DIP_COLUMNS if key != "nama"],
+            kunci=[key for key, _, _ in DIP_COLUMNS if key != "nama"],
             kantor=html_offices(),
             daftar_satker=[(o.satker, o.nama) for o in offices],
         )
