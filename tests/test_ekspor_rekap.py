@@ -336,7 +336,11 @@ def test_moving_the_example_register_to_the_server_keeps_everything(
     assert _ekspor(ws, tmp_path / "sesudah")[0] == 0
     assert _files(tmp_path / "sesudah") == _files(tmp_path / "sebelum")
     # the next night on the server numbers on from where SQLite stopped
-    form = write_form_xlsx(ws / "input" / "Form-DIP-Baru.xlsx", [form_row("Rencana Strategis")])
+    form = write_form_xlsx(
+        ws / "input" / "Form-DIP-Baru.xlsx",
+        [form_row("Rencana Strategis")],
+        tanggal=dt.date(2026, 11, 24),
+    )
     os.utime(form, (LONG_AGO, LONG_AGO))  # dropped an hour ago: no settle wait
     night = CliRunner().invoke(cli, ["run", "--workspace", str(ws), "--now", "2026-11-25T01:00:00"])
     assert night.exit_code in (0, 1), night.output

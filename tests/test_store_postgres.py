@@ -1,8 +1,8 @@
 """The register store on a real PostgreSQL server: the same IDs, decisions and events as SQLite.
 
 The throwaway cluster (tests/pg_util.py, a session fixture shared with the
-many-offices tests) listens only on a unix socket. Each test gets an empty register. The tests are skipped
-only when the server binaries are not installed.
+many-offices tests) listens only on a unix socket. Each test gets an empty register.
+The tests are skipped only when the server binaries are not installed.
 """
 
 from __future__ import annotations
