@@ -643,14 +643,71 @@ def _huge_sheet_area() -> bytes:
     return buf.getvalue()
 
 
-def _ods() -> bytes:
+ODS_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ods" / "merged-tempat.ods"
+
+
+def _odt() -> bytes:
+    """A LibreOffice Writer document renamed .ods: OpenDocument, but not a spreadsheet."""
     return _rezip(
         {
-            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "mimetype": b"application/vnd.oasis.opendocument.text",
             "content.xml": b"<office:document-content/>",
         },
         zipfile.ZIP_STORED,
     )
+
+
+def _ods_members() -> dict[str, bytes]:
+    return _members(ODS_FIXTURE.read_bytes())
+
+
+def _ods_with(extra: dict[str, bytes]) -> bytes:
+    return _rezip({**_ods_members(), **extra})
+
+
+def _ods_macro() -> bytes:
+    return _ods_with(
+        {
+            "Basic/script-lc.xml": b"<library:libraries/>",
+            "Basic/Standard/script-lb.xml": b"<library:library/>",
+            "Basic/Standard/Module1.xml": b"<script:module/>",
+        }
+    )
+
+
+def _ods_content(change: Callable[[bytes], bytes]) -> bytes:
+    m = _ods_members()
+    m["content.xml"] = change(m["content.xml"])
+    return _rezip(m)
+
+
+def _ods_dtd() -> bytes:
+    return _ods_content(
+        lambda c: c.replace(
+            b"?>", b'?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', 1
+        )
+    )
+
+
+def _ods_huge_area() -> bytes:
+    """One row of a value repeated 1000 columns wide, the row repeated a million times:
+    a few bytes that a reader would turn into a billion cells."""
+    row = (
+        b'<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        b'table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
+        b"</table:table-cell></table:table-row>"
+    )
+    return _ods_content(lambda c: c.replace(b"</table:table>", row + b"</table:table>", 1))
+
+
+def _ods_encrypted() -> bytes:
+    m = _ods_members()
+    m["META-INF/manifest.xml"] = m["META-INF/manifest.xml"].replace(
+        b"</manifest:manifest>",
+        b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+        b"</manifest:file-entry></manifest:manifest>",
+    )
+    return _rezip(m)
 
 
 def _docx() -> bytes:
@@ -699,7 +756,17 @@ REFUSED: list[Refused] = [
         lambda: _ole(["EncryptionInfo", "EncryptedPackage", "DataSpaces"]),
         "encrypted",
     ),
-    Refused("ods", "Form.ods", _ods, "ods"),
+    Refused("odt", "Form.ods", _odt, "not_xlsx"),
+    Refused("ods-macro", "Form-makro.ods", _ods_macro, "macro"),
+    Refused(
+        "ods-python-macro",
+        "Form-makro2.ods",
+        lambda: _ods_with({"Scripts/python/x.py": b"import os"}),
+        "macro",
+    ),
+    Refused("ods-entities", "Form-ent.ods", _ods_dtd, "xml_unsafe"),
+    Refused("ods-huge-area", "Form-luas.ods", _ods_huge_area, "sheet_too_large"),
+    Refused("ods-encrypted", "Form-sandi.ods", _ods_encrypted, "encrypted"),
     Refused("docx", "Form.xlsx", _docx, "not_xlsx"),
     Refused("zip-no-types", "Form.xlsx", lambda: _rezip({"a.txt": b"hi"}), "not_xlsx"),
     Refused("truncated", "Form-potong.xlsx", _truncated, "truncated"),

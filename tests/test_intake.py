@@ -39,9 +39,9 @@ def test_accepted_file_is_read_once_and_hashed(tmp_path: Path) -> None:
         ("empty", "Berkas kosong (0 byte). Simpan ulang formulir dari Excel, lalu kirim kembali."),
         (
             "csv",
-            "Berkas ini bukan buku kerja Excel .xlsx (tampaknya berkas teks/CSV). Isi formulir "
-            "resmi (ppid-batch form) di Excel, simpan sebagai 'Buku Kerja Excel (*.xlsx)', lalu "
-            "kirim kembali.",
+            "Berkas ini bukan buku kerja Excel .xlsx atau LibreOffice .ods (tampaknya berkas "
+            "teks/CSV). Isi formulir resmi (ppid-batch form) di Excel, simpan sebagai 'Buku "
+            "Kerja Excel (*.xlsx)', lalu kirim kembali.",
         ),
         (
             "xls-renamed",

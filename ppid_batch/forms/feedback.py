@@ -47,7 +47,14 @@ def _listing(report: SheetReport) -> list[tuple[Finding, tuple[Any, ...]]]:
     return rows
 
 
-def _intro(report: SheetReport) -> tuple[str, str]:
+ODS_NOTE = (
+    " Berkas asli Anda berformat LibreOffice (.ods); salinan ini berformat Excel (.xlsx) dan "
+    "hanya memuat isi sel-selnya (tanpa format dan daftar pilihan). Boleh diperbaiki di "
+    "salinan ini atau di berkas .ods asli, lalu kirim kembali dalam format mana pun."
+)
+
+
+def _intro(report: SheetReport, from_ods: bool = False) -> tuple[str, str]:
     title = f"Daftar Kesalahan: {report.path.name}"
     n = len(report.errors)
     if report.kind is None:
@@ -56,6 +63,7 @@ def _intro(report: SheetReport) -> tuple[str, str]:
     return title, (
         f"Ada {n} hal yang perlu diperbaiki. Sel yang bermasalah {where}diberi warna merah muda "
         "dan catatan; klik alamat sel untuk menuju ke sana. Setelah diperbaiki, kirim kembali."
+        + (ODS_NOTE if from_ods else "")
     )
 
 
@@ -134,7 +142,9 @@ def _clear_old_marks(wb: Any) -> None:
                         cell.fill = PatternFill(fill_type=None)
 
 
-def _fill_list_sheet(ws: Any, report: SheetReport, marked_sheet: str) -> None:
+def _fill_list_sheet(
+    ws: Any, report: SheetReport, marked_sheet: str, from_ods: bool = False
+) -> None:
     """The 'Daftar Kesalahan' sheet in the clerk's workbook, ready to print."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -143,7 +153,7 @@ def _fill_list_sheet(ws: Any, report: SheetReport, marked_sheet: str) -> None:
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     top = Alignment(wrap_text=True, vertical="top")
-    title, intro = _intro(report)
+    title, intro = _intro(report, from_ods)
     ws["A1"] = title
     ws["A1"].font = Font(name=FONT, bold=True, size=13)
     ws.row_dimensions[1].height = 18
@@ -187,24 +197,89 @@ def _fill_list_sheet(ws: Any, report: SheetReport, marked_sheet: str) -> None:
     ws.oddFooter.right.text = FOOTER_PAGES
 
 
+def _ods_workbook(data: bytes) -> Any:
+    """An .ods as an openpyxl workbook: every visible sheet's cell values and merged ranges
+    (openpyxl cannot open .ods; the clerk gets an .xlsx and is told so)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    from .ods import sheets_of
+
+    merges = {s.name: s.merges for s in sheets_of(data)}
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.created = FIXED_TIME  # same input, same bytes
+    src = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        for meta in src.sheets_metadata:
+            if meta.visible != SheetVisibleEnum.Visible:
+                continue
+            ws = wb.create_sheet(meta.name[:31])
+            rows = src.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            widths: dict[int, int] = {}
+            for r, values in enumerate(rows, start=1):
+                for c, value in enumerate(values, start=1):
+                    if value == "" or value is None:
+                        continue
+                    cell = ws.cell(row=r, column=c, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # '=…' typed by a clerk stays text
+                        longest = max(len(line) for line in value.splitlines() or [""])
+                    elif isinstance(value, dt.datetime | dt.date):
+                        cell.number_format = "DD/MM/YYYY"
+                        longest = 11
+                    else:
+                        longest = len(str(value))
+                    if sum(1 for v in values if v != "" and v is not None) > 1:
+                        # a title alone on its row may run across the columns to its right
+                        widths[c] = max(widths.get(c, 8), min(longest + 2, 40))
+            for c, width in widths.items():
+                ws.column_dimensions[get_column_letter(c)].width = width
+            for (r0, c0), (r1, c1) in merges.get(meta.name, ()):
+                if r1 < len(rows) and (r0, c0) != (r1, c1):
+                    ws.merge_cells(
+                        start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1
+                    )
+    finally:
+        src.close()
+    return wb
+
+
+def _visible_cell(sheet: Any, ref: str) -> str:
+    """A cell hidden inside a merged range is marked on the range's first cell, the one
+    the clerk sees (openpyxl cannot put a comment on the others)."""
+    from openpyxl.cell.cell import MergedCell
+
+    if not isinstance(sheet[ref], MergedCell):
+        return ref
+    for rng in sheet.merged_cells.ranges:
+        if ref in rng:
+            return str(rng.start_cell.coordinate)
+    return ref
+
+
 def _annotated_workbook(report: SheetReport, data: bytes) -> bytes:
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
     from openpyxl.writer.excel import ExcelWriter
 
+    from .ods import is_ods
+
+    from_ods = is_ods(data)
     with warnings.catch_warnings():
         # openpyxl warns about workbook parts it does not keep (e.g. slicers); the clerk's
         # values, which are what we read back, are kept.
         warnings.simplefilter("ignore")
-        wb = load_workbook(io.BytesIO(data), rich_text=False)
+        wb = _ods_workbook(data) if from_ods else load_workbook(io.BytesIO(data), rich_text=False)
     _clear_old_marks(wb)
     fill = PatternFill(fill_type="solid", fgColor=BAD_FILL, bgColor=BAD_FILL)
     sheet = wb[report.sheet] if report.sheet in wb.sheetnames else wb.worksheets[0]
     by_cell: dict[str, list[str]] = {}
     for f in report.errors:
         if f.cell is not None:
-            by_cell.setdefault(f.cell, []).append(f.message)
+            by_cell.setdefault(_visible_cell(sheet, f.cell), []).append(f.message)
     for ref, messages in by_cell.items():
         cell = sheet[ref]
         cell.fill = fill
@@ -214,7 +289,7 @@ def _annotated_workbook(report: SheetReport, data: bytes) -> bytes:
         cell.comment = comment
 
     ws = wb.create_sheet(LIST_SHEET, 0)
-    _fill_list_sheet(ws, report, sheet.title)
+    _fill_list_sheet(ws, report, sheet.title, from_ods)
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True

@@ -64,13 +64,14 @@ MESSAGES = {
         + _SAVE_AS
         + "."
     ),
-    "ods": (
-        "Berkas ini buku kerja LibreOffice/OpenDocument (.ods). Simpan sebagai "
-        "'Excel 2007-365 (.xlsx)', lalu kirim kembali."
+    "ods_macro": (
+        "Berkas .ods ini memuat makro; demi keamanan makro tidak diterima. Di LibreOffice, "
+        "hapus makronya (Alat > Makro > Kelola Makro) atau salin isinya ke formulir baru, lalu "
+        "kirim kembali."
     ),
     "not_xlsx": (
-        "Berkas ini bukan buku kerja Excel .xlsx{hint}. Isi formulir resmi (ppid-batch form) di "
-        "Excel, " + _SAVE_AS + "."
+        "Berkas ini bukan buku kerja Excel .xlsx atau LibreOffice .ods{hint}. Isi formulir "
+        "resmi (ppid-batch form) di Excel, " + _SAVE_AS + "."
     ),
     "truncated": (
         "Berkas .xlsx ini rusak atau terpotong (mungkin belum selesai tersalin). Buka dan simpan "
@@ -239,8 +240,9 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
         try:
             if "mimetype" in names:
                 with zf.open("mimetype") as member:
-                    if b"opendocument" in member.read(200):  # only its first bytes
-                        return refuse("ods")
+                    head = member.read(200)  # only its first bytes
+                if b"opendocument" in head:
+                    return _check_ods(zf, data, head, max_unpacked_bytes)
             if "[Content_Types].xml" not in names:
                 return refuse("not_xlsx", hint=" (arsip zip biasa)")
             types = [t.lower() for t in _content_types(zf, data)]
@@ -267,13 +269,73 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
     return refuse(problem[0], **problem[1]) if problem else None
 
 
+# ---- LibreOffice / OpenDocument (.ods): the same limits as .xlsx ----------------------------
+
+# What a LibreOffice library holds besides its modules (written even with no macro in it).
+_ODS_LIBRARY_INDEX = frozenset({"script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml"})
+
+
+def _ods_macros(names: set[str]) -> bool:
+    for name in names:
+        parts = name.split("/")
+        if parts[0] == "Scripts" and not name.endswith("/"):
+            return True  # Python, BeanShell or JavaScript macros
+        if parts[0] == "Basic" and not name.endswith("/") and parts[-1] not in _ODS_LIBRARY_INDEX:
+            return True  # a Basic module
+    return False
+
+
+def _small_member(zf: zipfile.ZipFile, data: bytes, name: str) -> bytes:
+    raw = b""
+    for chunk in _inflate(data, zf.getinfo(name)):
+        raw += chunk
+        if len(raw) > CHUNK:
+            raise ValueError(f"oversized {name}")
+    return raw
+
+
+def _check_ods(
+    zf: zipfile.ZipFile, data: bytes, mimetype: bytes, max_unpacked_bytes: int
+) -> Finding | None:
+    """An .ods is read like an .xlsx: bounded unpacking, no DTD, no macros, bounded sheets."""
+    from xml.parsers.expat import ExpatError
+
+    from . import ods
+
+    if mimetype.strip() != ods.MIMETYPE:
+        return refuse("not_xlsx", hint=" (dokumen OpenDocument lain, bukan lembar kerja)")
+    names = set(zf.namelist())
+    if ods.CONTENT not in names:
+        return refuse("truncated")
+    if "META-INF/manifest.xml" in names and b"encryption-data" in _small_member(
+        zf, data, "META-INF/manifest.xml"
+    ):
+        return refuse("encrypted")
+    if _ods_macros(names):
+        return Finding(type="macro", message=MESSAGES["ods_macro"])
+    problem = _scan_members(zf, data, max_unpacked_bytes)
+    if problem:
+        return refuse(problem[0], **problem[1])
+    try:
+        sheets = ods.walk(_inflate(data, zf.getinfo(ods.CONTENT)))
+    except ods.OdsUnsafe:
+        return refuse("xml_unsafe")
+    except ExpatError:
+        return refuse("truncated")
+    for sheet in sheets:
+        if sheet.area > MAX_SHEET_CELLS:
+            return refuse("sheet_too_large", cell=f"baris {sheet.rows}, kolom ke-{sheet.cols}")
+    return None
+
+
 def check_file(
     path: Path,
     *,
     max_file_bytes: int = MAX_FILE_BYTES,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
 ) -> Intake:
-    """Read `path` once and decide whether it is a plain .xlsx workbook that is safe to parse."""
+    """Read `path` once and decide whether it is a plain .xlsx (or .ods) workbook that is safe
+    to parse."""
     path = Path(path)
     size = path.stat().st_size
     if size > max_file_bytes:

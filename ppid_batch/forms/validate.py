@@ -380,8 +380,12 @@ def _start(path: Path, sha256: str, sr: SheetRead) -> SheetReport | _Pending:
         "sha256": sha256,
         "sheet": sr.sheet,
     }
-    if any(f.type == "duplicate_column" for f in errors):
-        # The batch cannot know which of two same-named columns is meant: no row is read.
+    if any(
+        f.type == "duplicate_column" or (f.type == "merged_cells" and f.cell is None)
+        for f in errors
+    ):
+        # The batch cannot know which of two same-named columns is meant (or what overlapping
+        # merged ranges show): no row is read.
         return SheetReport(**base, errors=tuple(errors), warnings=tuple(warnings))
     sheet = _Sheet(sr)
     kind = sr.schema.kind
