@@ -134,7 +134,8 @@ def walk(chunks: Iterable[bytes]) -> list[OdsSheet]:
 
 def is_ods(data: bytes) -> bool:
     """An OpenDocument spreadsheet: a zip whose `mimetype` member names one."""
-    if not data.startswith(b"PK"):
+    # the format puts `mimetype` first (stored): an .xlsx is told apart without opening it
+    if not data.startswith(b"PK") or data[30:38] != b"mimetype":
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -747,8 +747,19 @@ def _body(sr: SheetRead, grid: Grid) -> None:
         content = content[1:]
     items: list[int] = []
     index = _label_index(sr.schema)
+    # a header copied again down the table (for printing) repeats the header's own text in
+    # its first labelled column: one comparison per row before any closer look
+    probe = min(sr.columns.values(), default=0)
+    probe_text = grid.seen(sr.header_end, probe) or grid.seen(sr.header_row, probe)
+    probe_text = probe_text.strip(_BLANK) if isinstance(probe_text, str) else None
     for r in content:
-        if _form_score(_header_hits(rows[r], index), sr.schema) >= MIN_FORM_HITS:
+        cell = rows[r][probe] if probe < grid.width else None
+        if (
+            probe_text
+            and isinstance(cell, str)
+            and cell.strip(_BLANK) == probe_text
+            and _form_score(_header_hits(rows[r], index), sr.schema) >= MIN_FORM_HITS
+        ):
             sr.findings.append(
                 Finding(
                     type="repeated_header",
