@@ -64,11 +64,6 @@ MESSAGES = {
         + _SAVE_AS
         + "."
     ),
-    "ods_macro": (
-        "Berkas .ods ini memuat makro; demi keamanan makro tidak diterima. Di LibreOffice, "
-        "hapus makronya (Alat > Makro > Kelola Makro) atau salin isinya ke formulir baru, lalu "
-        "kirim kembali."
-    ),
     "not_xlsx": (
         "Berkas ini bukan buku kerja Excel .xlsx atau LibreOffice .ods{hint}. Isi formulir "
         "resmi (ppid-batch form) di Excel, " + _SAVE_AS + "."
@@ -90,6 +85,12 @@ MESSAGES = {
         "dibaca demi keamanan. Salin isinya ke formulir baru, lalu kirim kembali."
     ),
 }
+# the `macro` slug, told for LibreOffice
+ODS_MACRO = (
+    "Berkas .ods ini memuat makro; demi keamanan makro tidak diterima. Di LibreOffice, hapus "
+    "makronya (Alat > Makro > Kelola Makro) atau salin isinya ke formulir baru, lalu kirim "
+    "kembali."
+)
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,7 @@ def _check_ods(
     ):
         return refuse("encrypted")
     if _ods_macros(names):
-        return Finding(type="macro", message=MESSAGES["ods_macro"])
+        return Finding(type="macro", message=ODS_MACRO)
     problem = _scan_members(zf, data, max_unpacked_bytes)
     if problem:
         return refuse(problem[0], **problem[1])
