@@ -6,28 +6,21 @@ Drives Chromium through the DevTools protocol with websocket-client. Skipped onl
 
 from __future__ import annotations
 
-import json
-import subprocess
-import time
-import urllib.request
+import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from browser_util import CHROMIUM, DESKTOP, PHONE, Page, chromium, serious, wait_for
 from docs_util import TODAY, TRICKY, fixture_register, item
 
 from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.config import load_config
 from ppid_batch.documents.register_list import write_register
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--remote-debugging-port=0",
-]  # fmt: skip
 IMG = '<img src="x" onerror="window.__pwned=2">Foto kegiatan banjir'
+# Set PPID_SCREENSHOTS to a folder to keep the pictures the layout tests take.
+SHOTS = os.environ.get("PPID_SCREENSHOTS")
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,70 +29,12 @@ pytestmark = [
 ]
 
 
-class Page:
-    """Just enough of the DevTools protocol: evaluate JavaScript and type text."""
-
-    def __init__(self, ws_url: str) -> None:
-        import websocket
-
-        self.ws = websocket.create_connection(ws_url, timeout=20, suppress_origin=True)
-        self.next_id = 0
-        self.home = self.big = ""
-
-    def call(self, method: str, **params: Any) -> dict[str, Any]:
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == self.next_id:
-                if "error" in message:
-                    raise AssertionError(message["error"])
-                return message["result"]
-
-    def eval(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise AssertionError(result["exceptionDetails"])
-        return result["result"].get("value")
-
-    def type(self, selector: str, text: str) -> None:
-        self.eval(f"document.querySelector({json.dumps(selector)}).focus()")
-        for ch in text:  # one keystroke at a time, as a person types
-            self.call("Input.insertText", text=ch)
-
-    def open(self, url: str) -> None:
-        """Navigate and wait until that very page has loaded and run its script."""
-        self.call("Page.navigate", url=url)
-        _wait_for(lambda: self.eval("document.URL") == url and _loaded(self), url)
-
-    def visible_ids(self) -> list[str]:
-        return self.eval(
-            "Array.from(document.querySelectorAll('tr.butir'))"
-            ".filter(tr => tr.offsetParent !== null).map(tr => tr.cells[1].textContent)"
-        )
-
-    def close(self) -> None:
-        self.ws.close()
-
-
-def _wait_for(check, what: str, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _loaded(page: Page) -> bool:
-    # The target may still show about:blank while the file loads: wait for our page.
-    try:
-        return page.eval(
-            "document.readyState === 'complete' && document.getElementById('cari') !== null"
-        )
-    except AssertionError:  # the context was replaced mid-navigation; ask again
-        return False
+def visible_ids(page: Page) -> list[str]:
+    # The ID cell holds its card label first, then the ID itself.
+    return page.eval(
+        "Array.from(document.querySelectorAll('tr.butir'))"
+        ".filter(tr => tr.offsetParent !== null).map(tr => tr.cells[1].lastChild.textContent)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -111,40 +46,21 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
         *fixture_register(),
         item(20, ringkasan=TRICKY, jenis="Setiap Saat"),
         item(21, ringkasan=IMG, jenis="Serta Merta"),
+        item(
+            22,
+            ringkasan="Rekapitulasi Pertanggungjawaban Penggunaan Dana Hibah Pemilihan Bupati",
+            penguasa="Sekretariat KPU Kabupaten Mesuji",
+            tautan="https://ppid.kpu.go.id/mesuji/dokumen/rekapitulasi-pertanggungjawaban"
+            "-penggunaan-dana-hibah-pemilihan-2024.pdf",
+        ),
     ]
     html = write_register(items, 2025, load_config(ws), root / "out", today=TODAY)[1]
     big = [item(n, ringkasan=f"Dokumen kegiatan {n}") for n in range(1, 2101)]
     big_html = write_register(big, 2025, load_config(ws), root / "besar", today=TODAY)[1]
-    profile = root / "profile"
-    proc = subprocess.Popen(
-        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", html.as_uri()],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        port = _wait_for(lambda: port_file.is_file() and port_file.read_text().split()[:1], "port")
-        base = f"http://127.0.0.1:{port[0]}"
-
-        def page_target():
-            with urllib.request.urlopen(f"{base}/json/list", timeout=5) as resp:
-                targets = json.load(resp)
-            pages = [t for t in targets if t["type"] == "page" and t["url"].startswith("file:")]
-            return pages[0] if pages else None
-
-        target = _wait_for(page_target, "the page")
-        p = Page(target["webSocketDebuggerUrl"])
-        _wait_for(lambda: _loaded(p), "page load")
+    with chromium(root / "profile") as p:
+        p.open(html.as_uri(), "document.getElementById('cari') !== null")
         p.home, p.big = html.as_uri(), big_html.as_uri()
         yield p
-        p.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _reset(page: Page) -> None:
@@ -157,7 +73,7 @@ def _reset(page: Page) -> None:
 
 
 ALL = [
-    "DIP-2025-0001", "DIP-2025-0002", "DIP-2025-0003", "DIP-2025-0021",
+    "DIP-2025-0001", "DIP-2025-0002", "DIP-2025-0022", "DIP-2025-0003", "DIP-2025-0021",
     "DIP-2025-0004", "DIP-2025-0020",
 ]  # fmt: skip
 
@@ -167,7 +83,7 @@ def test_table_renders_with_headings_and_rows(page: Page) -> None:
     assert page.eval("document.title") == (
         "Daftar Informasi Publik Tahun 2025 – Komisi Pemilihan Umum Kabupaten Mesuji"
     )
-    assert page.visible_ids() == ALL
+    assert visible_ids(page) == ALL
     assert page.eval(
         "Array.from(document.querySelectorAll('tr.kelompok')).map(r => r.textContent)"
     ) == [
@@ -175,7 +91,7 @@ def test_table_renders_with_headings_and_rows(page: Page) -> None:
         "B. Informasi yang Wajib Diumumkan Secara Serta Merta",
         "C. Informasi yang Wajib Tersedia Setiap Saat",
     ]
-    assert page.eval("document.getElementById('jumlah').textContent") == "6 informasi"
+    assert page.eval("document.getElementById('jumlah').textContent") == "7 informasi"
     # Rendered, not just present: the table has a real size on the page.
     assert page.eval("document.getElementById('daftar').getBoundingClientRect().height") > 200
 
@@ -195,9 +111,9 @@ def test_long_links_wrap_inside_their_cell(page: Page) -> None:
 def test_typing_in_the_search_box_filters_rows(page: Page) -> None:
     _reset(page)
     page.type("#cari", "banjir")
-    assert page.visible_ids() == ["DIP-2025-0003", "DIP-2025-0021"]
+    assert visible_ids(page) == ["DIP-2025-0003", "DIP-2025-0021"]
     assert page.eval("document.getElementById('jumlah').textContent") == (
-        "Menampilkan 2 dari 6 informasi"
+        "Menampilkan 2 dari 7 informasi"
     )
     # Headings with nothing left under them are hidden too.
     assert page.eval(
@@ -205,7 +121,7 @@ def test_typing_in_the_search_box_filters_rows(page: Page) -> None:
         ".filter(b => b.offsetParent !== null).map(b => b.dataset.jenis)"
     ) == ["Serta Merta"]
     page.type("#cari", " tidak-ada-yang-cocok")
-    assert page.visible_ids() == []
+    assert visible_ids(page) == []
     assert page.eval("document.getElementById('tidak-ada').offsetParent !== null") is True
 
 
@@ -215,9 +131,9 @@ def test_choosing_a_jenis_filters_rows(page: Page) -> None:
         "(() => { const j = document.getElementById('jenis'); j.value = 'Setiap Saat';"
         " j.dispatchEvent(new Event('change')); })()"
     )
-    assert page.visible_ids() == ["DIP-2025-0004", "DIP-2025-0020"]
+    assert visible_ids(page) == ["DIP-2025-0004", "DIP-2025-0020"]
     page.type("#cari", "prosedur")
-    assert page.visible_ids() == ["DIP-2025-0004"]
+    assert visible_ids(page) == ["DIP-2025-0004"]
 
 
 def test_a_script_in_an_item_does_not_run_and_reads_as_text(page: Page) -> None:
@@ -226,7 +142,8 @@ def test_a_script_in_an_item_does_not_run_and_reads_as_text(page: Page) -> None:
     assert page.eval("document.querySelectorAll('script').length") == 1
     assert page.eval("document.querySelectorAll('#daftar img, #daftar b').length") == 0
     cells = page.eval(
-        "Array.from(document.querySelectorAll('tr.butir td:nth-child(3)')).map(c => c.textContent)"
+        "Array.from(document.querySelectorAll('tr.butir td:nth-child(3)'))"
+        ".map(c => c.lastChild.textContent)"
     )
     assert TRICKY in cells and IMG in cells
 
@@ -237,13 +154,125 @@ def test_a_large_register_filters_once_typing_pauses(page: Page) -> None:
         assert page.eval("document.getElementById('jumlah').textContent") == "2100 informasi"
         page.type("#cari", "kegiatan 2099")
         # Past 2,000 rows the filter runs once typing pauses.
-        _wait_for(
+        wait_for(
             lambda: (
                 page.eval("document.getElementById('jumlah').textContent")
                 == "Menampilkan 1 dari 2100 informasi"
             ),
             "the filter after the pause",
         )
-        assert page.visible_ids() == ["DIP-2025-2099"]
+        assert visible_ids(page) == ["DIP-2025-2099"]
     finally:
         page.open(page.home)
+
+
+def test_the_card_labels_are_not_searched(page: Page) -> None:
+    """Every card repeats 'Ringkasan Isi Informasi': searching a label word finds no more."""
+    _reset(page)
+    page.type("#cari", "ringkasan")
+    assert visible_ids(page) == []
+    assert page.eval("document.getElementById('jumlah').textContent") == (
+        "Tidak ada yang cocok dari 7 informasi"
+    )
+
+
+@pytest.mark.parametrize("width", [PHONE, 360, 800, DESKTOP])
+def test_readable_at_every_width(page: Page, width: int, tmp_path: Path) -> None:
+    """No sideways scrolling, no cell narrower than a word, the search box inside the screen."""
+    _reset(page)
+    page.width(width)
+    try:
+        assert page.overflow_x() == 0
+        assert page.narrow_cells() == []
+        box = page.eval(
+            "(() => { const r = document.getElementById('cari').getBoundingClientRect();"
+            " return [r.left, r.right, window.innerWidth]; })()"
+        )
+        assert 0 <= box[0] < box[1] <= box[2]
+        cards = page.eval("getComputedStyle(document.querySelector('tr.butir')).display")
+        # Phones get one card per item; a wide screen the office's table.
+        assert cards == ("block" if width < 1024 else "table-row")
+        folder = Path(SHOTS) if SHOTS else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        shot = page.screenshot(folder / f"dip-{width}.png")
+        assert shot.stat().st_size > 10_000
+    finally:
+        page.width(DESKTOP)
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_axe_finds_no_serious_violation(page: Page, width: int) -> None:
+    _reset(page)
+    page.width(width)
+    try:
+        violations = page.axe()
+        assert serious(violations) == []
+        # And once filtered down to nothing, with the message shown.
+        page.type("#cari", "tidak-ada-yang-cocok")
+        assert serious(page.axe()) == []
+    finally:
+        page.width(DESKTOP)
+
+
+def test_search_by_keyboard_alone(page: Page) -> None:
+    """Tab reaches the skip link, then the search box; Esc empties it; the count is announced."""
+    page.open(page.home)
+    page.key("Tab", "Tab", 9)
+    assert page.eval("document.activeElement.textContent") == "Langsung ke daftar"
+    page.key("Tab", "Tab", 9)
+    assert page.eval("document.activeElement.id") == "cari"
+    for ch in "prosedur":
+        page.call("Input.insertText", text=ch)
+    assert visible_ids(page) == ["DIP-2025-0004"]
+    status = page.eval(
+        "(() => { const s = document.getElementById('jumlah');"
+        " return [s.getAttribute('role'), s.getAttribute('aria-live'), s.textContent]; })()"
+    )
+    assert status == ["status", "polite", "Menampilkan 1 dari 7 informasi"]
+    page.key("Escape", "Escape", 27)
+    assert page.eval("document.getElementById('cari').value") == ""
+    assert len(visible_ids(page)) == 7
+    page.key("Tab", "Tab", 9)
+    assert page.eval("document.activeElement.id") == "jenis"
+    # What a screen reader announces for the two controls: their visible labels.
+    page.call("Accessibility.enable")
+    names = {
+        node["name"]["value"]
+        for node in page.call("Accessibility.getFullAXTree")["nodes"]
+        if node.get("role", {}).get("value") in ("searchbox", "combobox") and "name" in node
+    }
+    assert names == {"Cari informasi", "Jenis informasi"}
+
+
+def test_the_page_asks_for_nothing_outside_itself(page: Page) -> None:
+    """Served from an offline intranet too: no font, script or picture from elsewhere."""
+    page.events.clear()
+    page.call("Network.enable")
+    try:
+        page.open(page.home)
+        asked = page.requests()
+    finally:
+        page.call("Network.disable")
+    assert asked == [page.home]
+    csp = page.eval(
+        "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content"
+    )
+    assert csp.startswith("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-")
+
+
+def test_the_print_layout_is_the_table_without_the_tools(page: Page, tmp_path: Path) -> None:
+    _reset(page)
+    page.width(PHONE)  # printed from a phone, the paper still gets the table
+    page.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        shown = page.eval(
+            "[getComputedStyle(document.getElementById('alat')).display,"
+            " getComputedStyle(document.querySelector('tr.butir')).display,"
+            " getComputedStyle(document.querySelector('thead')).display]"
+        )
+        assert shown == ["none", "table-row", "table-header-group"]
+    finally:
+        page.call("Emulation.setEmulatedMedia", media="")
+        page.width(DESKTOP)
+    pdf = page.call("Page.printToPDF", preferCSSPageSize=True)["data"]
+    assert len(pdf) > 1000

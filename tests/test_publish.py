@@ -130,27 +130,31 @@ def test_print_setup_is_a4_landscape_with_repeated_header(written: list[Path]) -
 
 
 class _Text(HTMLParser):
-    """The text of each <td> of the register table, as a browser would show it."""
+    """The value in each <td> of the register table, without its card label."""
 
     def __init__(self) -> None:
         super().__init__()
         self.cells: list[str] = []
-        self._in_td = False
+        self._in_td = self._in_label = False
         self.scripts = 0
 
     def handle_starttag(self, tag, attrs):
         if tag == "td":
             self._in_td = True
             self.cells.append("")
+        elif tag == "span" and ("class", "label") in attrs:
+            self._in_label = True
         elif tag == "script":
             self.scripts += 1
 
     def handle_endtag(self, tag):
         if tag == "td":
             self._in_td = False
+        elif tag == "span":
+            self._in_label = False
 
     def handle_data(self, data):
-        if self._in_td:
+        if self._in_td and not self._in_label:
             self.cells[-1] += data
 
 
