@@ -41,8 +41,18 @@ def ws(tmp_path: Path) -> Path:
 def test_empty_workspace_is_a_quiet_night(ws: Path) -> None:
     result = run_cli(ws)
     assert result.exit_code == 0, result.output
-    assert last_line(result.output) == "Tidak ada berkas baru di input/; tidak ada yang berubah."
-    assert snapshot(ws / "output") == {}
+    assert last_line(result.output) == (
+        "Malam tenang: tidak ada berkas baru di input/; tidak ada yang berubah. "
+        "Ringkasan: output/runs/20261123-010000/ringkasan.html"
+    )
+    # The morning sees the night ran: a summary, and nothing else.
+    assert sorted(snapshot(ws / "output")) == [
+        "runs/20261123-010000/ringkasan.html",
+        "runs/20261123-010000/run.json",
+    ]
+    page = (ws / "output/runs/20261123-010000/ringkasan.html").read_text("utf-8")
+    assert "Malam tenang: tidak ada berkas baru" in page
+    assert "Tidak ada hal baru yang perlu ditindaklanjuti malam ini." in page
     assert not (ws / "var" / "ppid.sqlite").exists()
 
 
@@ -70,8 +80,14 @@ def test_night_with_forms_then_a_quiet_night_changes_nothing(ws: Path) -> None:
     db_bytes = (ws / "var" / "ppid.sqlite").read_bytes()
     quiet = run_cli(ws, now="2026-11-24T01:00:00")
     assert quiet.exit_code == 0, quiet.output
-    assert last_line(quiet.output) == "Tidak ada berkas baru di input/; tidak ada yang berubah."
-    assert snapshot(ws / "output") == before_out
+    assert last_line(quiet.output) == (
+        "Malam tenang: tidak ada berkas baru di input/; tidak ada yang berubah. "
+        "Ringkasan: output/runs/20261124-010000/ringkasan.html"
+    )
+    after_out = snapshot(ws / "output")
+    new = sorted(set(after_out) - set(before_out))
+    assert new == ["runs/20261124-010000/ringkasan.html", "runs/20261124-010000/run.json"]
+    assert {k: v for k, v in after_out.items() if k not in new} == before_out
     assert register_dump(ws) == before_db
     assert (ws / "var" / "ppid.sqlite").read_bytes() == db_bytes
 
@@ -499,7 +515,8 @@ def test_a_folder_dropped_into_input_is_named_not_silently_ignored(ws: Path) -> 
     quiet = run_cli(ws)
     assert quiet.exit_code == 0, quiet.output
     assert last_line(quiet.output) == (
-        f"Tidak ada berkas baru di input/; tidak ada yang berubah. {unread}"
+        f"Malam tenang: tidak ada berkas baru di input/; tidak ada yang berubah. {unread} "
+        "Ringkasan: output/runs/20261123-010000/ringkasan.html"
     )
     drop(ws, [GOOD[1]])
     busy = run_cli(ws)
@@ -660,3 +677,61 @@ def test_the_register_keeps_each_nights_counts_as_run_json_has_them(ws: Path) ->
     assert night["counts"] == record["counts"]
     assert night["counts"]["berkas_diterima"] == 2
     assert night["counts"]["informasi_baru"] == report.counts["informasi_baru"] > 0
+
+
+@pytest.mark.slow
+def test_perlu_tindakan_names_an_arahan_once_and_a_quiet_night_says_what_still_waits(
+    ws: Path,
+) -> None:
+    """Night 2 refuses a Hukum item, night 3 a Keuangan one: night 3 names only Keuangan's
+    Arahan, though Hukum's file is rewritten too. A quiet night 4 still has a summary page,
+    saying what the Atasan PPID has not decided yet, apart from tonight's (empty) actions."""
+    from store_util import fill_approval_sheet, form_row, write_form_xlsx
+
+    hukum = write_form_xlsx(
+        ws / "hukum.xlsx", [form_row(f"Keputusan KPU Mesuji Nomor {n}") for n in (1, 2)]
+    )
+    keuangan = write_form_xlsx(
+        ws / "keuangan.xlsx",
+        [form_row(f"Laporan Keuangan Triwulan {n}") for n in (1, 2, 3)],
+        unit="Subbagian Keuangan",
+    )
+    drop(ws, [hukum, keuangan])
+    assert run_cli(ws).exit_code == 0
+    (generated,) = (ws / "output" / "persetujuan").glob("*.xlsx")
+    blank = ws / "lembar-kosong.xlsx"
+    blank.write_bytes(generated.read_bytes())
+
+    def night(decisions: dict, name: str, now: str) -> dict:
+        drop(ws, [fill_approval_sheet(blank, ws / name, decisions)])
+        assert run_cli(ws, now=now).exit_code == 0
+        day = now[:10].replace("-", "")
+        return json.loads(next((ws / "output/runs").glob(f"{day}-*/run.json")).read_text("utf-8"))
+
+    second = night({"DIP-2025-0001": ("TIDAK", "Lengkapi tautan")}, "l1.xlsx", "2026-11-24T01:00")
+    third = night({"DIP-2025-0003": ("TIDAK", "Ringkas judulnya")}, "l2.xlsx", "2026-11-25T01:00")
+    arahan = "output/umpan-balik/Arahan-subbagian-hukum.xlsx"
+    arahan_keu = "output/umpan-balik/Arahan-subbagian-keuangan.xlsx"
+    assert [a for a in second["actions"] if "arahan" in a] == [
+        f"1 informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada unit ({arahan})."
+    ]
+    assert [a for a in third["actions"] if "arahan" in a] == [
+        f"1 informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada unit ({arahan_keu})."
+    ]
+    assert arahan in third["outputs"]  # rewritten from the register, but not new
+    sheet = [o for o in third["outputs"] if o.startswith("output/persetujuan/")][-1]
+    assert third["open"] == [f"3 informasi menunggu persetujuan Atasan PPID ({sheet})."]
+
+    quiet = run_cli(ws, now="2026-11-26T01:00:00")
+    assert quiet.exit_code == 0, quiet.output
+    (run_dir,) = (ws / "output/runs").glob("20261126-*")
+    record = json.loads((run_dir / "run.json").read_text("utf-8"))
+    assert (record["actions"], record["still_open"]) == ([], third["open"])
+    page = (run_dir / "ringkasan.html").read_text("utf-8")
+    assert "Tidak ada hal baru yang perlu ditindaklanjuti malam ini." in page
+    assert "<h2>Masih menunggu dari malam sebelumnya</h2>" in page
+    assert third["open"][0] in page
+    # Two quiet nights in a row: the second carries the same open item on.
+    run_cli(ws, now="2026-11-27T01:00:00")
+    (run_dir,) = (ws / "output/runs").glob("20261127-*")
+    assert json.loads((run_dir / "run.json").read_text("utf-8"))["still_open"] == third["open"]

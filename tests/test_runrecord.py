@@ -30,14 +30,22 @@ class _Page(HTMLParser):
         self.links: list[str] = []
         self.tags: list[str] = []
         self.text: list[str] = []
+        self.labels: list[str] = []  # the card labels narrow screens show, kept apart
+        self._label = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         if tag == "a":
             self.links.append(dict(attrs)["href"] or "")
+        self._label = tag == "span" and ("class", "label") in attrs
+
+    def handle_endtag(self, tag: str) -> None:
+        self._label = False
 
     def handle_data(self, data: str) -> None:
-        if data.strip():
+        if self._label:
+            self.labels.append(data)
+        elif data.strip():
             self.text.append(" ".join(data.split()))
 
 

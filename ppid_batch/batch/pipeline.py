@@ -25,12 +25,16 @@ from .outputs import APPROVAL_DIR as APPROVAL_DIR  # re-exported: demo.py names 
 from .runrecord import (
     FAILED,
     PARTIAL,
+    QUIET,
     REJECTED,
     RUNS_DIR,
+    SUMMARY_LINK,
     InputResult,
     RunRecord,
     new_run_id,
+    pending_note,
     run_log,
+    write_quiet_record,
     write_run_record,
 )
 from .stages import Archived, Night, Read, Registered, Scanned, Written
@@ -132,7 +136,7 @@ def _night(
     night = Night(config, dry_run, now, started, progress, out_root=config.output_dir)
     scanned = timed("pindai", stages.scan, night)
     if not scanned.ready and not dry_run and not _previous_run_unfinished(config):
-        return _quiet(scanned)
+        return _quiet(night, scanned)
     timed("templat", stages.check_templates, night, DEFAULT_TEMPLATES)
     if not dry_run:
         _mark_state(config, started, "running")
@@ -170,22 +174,45 @@ def _timer(durations: dict[str, float]) -> Callable[..., Any]:
     return timed
 
 
-def _quiet(scanned: Scanned) -> RunReport:
+def _quiet(night: Night, scanned: Scanned) -> RunReport:
+    """No new file: still a summary page, so the morning sees the night did run."""
     waiting = len(scanned.waiting)
     if waiting:
         summary = (
-            f"Tidak ada berkas baru yang siap; {waiting} berkas menunggu malam berikutnya "
-            "(masih berubah)."
+            f"Malam tenang: tidak ada berkas baru yang siap; {waiting} berkas menunggu malam "
+            "berikutnya (masih berubah)."
         )
     else:
-        summary = "Tidak ada berkas baru di input/; tidak ada yang berubah."
+        summary = QUIET
     if scanned.unread:
         summary += " " + unread_note(scanned.unread)
+    inputs = tuple(waiting_result(p) for p in scanned.waiting)
+    counts = {"berkas_menunggu": waiting}
+    actions = action_list(
+        inputs, (), counts, renamed=scanned.renamed, unread=scanned.unread, waiting=scanned.waiting
+    )
+    config = night.config
+    run_id, run_dir = write_quiet_record(
+        runs_dir=config.output_dir / RUNS_DIR,
+        workspace=config.workspace,
+        templates_dir=config.templates_dir,
+        started=night.started,
+        when=night.now,
+        version=__version__,
+        summary=summary,
+        inputs=inputs,
+        counts=counts,
+        actions=actions,
+    )
+    page = relative(run_dir / "ringkasan.html", None, None, config.workspace)
     return RunReport(
         exit_code=EXIT_OK,
-        summary=summary,
-        counts={"menunggu": waiting},
-        inputs=tuple(waiting_result(p) for p in scanned.waiting),
+        summary=summary + SUMMARY_LINK + page,
+        run_id=run_id,
+        run_dir=run_dir,
+        counts=counts,
+        inputs=inputs,
+        actions=actions,
     )
 
 
@@ -239,10 +266,12 @@ def _record(
             renamed=scanned.renamed,
             unread=scanned.unread,
             waiting=read.waiting,
+            refused_units=registered.refused_units,
         ),
         outputs=outputs,
         durations=dict(durations),
         changes=written.changes,
+        open=tuple(filter(None, [pending_note(counts, outputs, APPROVAL_DIR)])),
     )
     write_run_record(record, runs_dir, ws, config.templates_dir)
     return RunReport(

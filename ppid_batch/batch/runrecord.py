@@ -7,7 +7,7 @@ import json
 import logging
 import logging.handlers
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -67,6 +67,10 @@ class RunRecord:
     durations: Mapping[str, float] = field(default_factory=dict)
     # Tonight's changes to the published lists (changelog.change_rows: Indonesian keys).
     changes: tuple[Mapping[str, Any], ...] = ()
+    # What an earlier night asked for and is still not done (shown apart from tonight's).
+    still_open: tuple[str, ...] = ()
+    # What stays open after this night, for the next quiet night's page.
+    open: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -145,6 +149,72 @@ def render_summary(
         mulai=record.started.strftime("%H.%M.%S"),
         selesai=record.finished.strftime("%H.%M.%S"),
     )
+
+
+QUIET = "Malam tenang: tidak ada berkas baru di input/; tidak ada yang berubah."
+
+
+def pending_note(counts: Mapping[str, int], outputs: Sequence[str], approval_dir: str) -> str:
+    """The approval still awaited after a night, or '' when nothing waits for the Atasan PPID."""
+    pending = counts.get("menunggu_persetujuan", 0)
+    sheets = [o for o in outputs if o.startswith(f"output/{approval_dir}/")]
+    if not pending:
+        return ""
+    where = f" ({sheets[-1]})" if sheets else ""
+    return f"{pending} informasi menunggu persetujuan Atasan PPID{where}."
+
+
+def previous_open(runs_dir: Path) -> tuple[str, ...]:
+    """What the newest real (not dry-run) night left open, from its run.json."""
+    folder = Path(runs_dir)
+    if not folder.is_dir():
+        return ()
+    for run_dir in sorted((p for p in folder.iterdir() if p.is_dir()), reverse=True):
+        try:
+            data = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and not data.get("dry_run"):
+            return tuple(str(x) for x in data.get("open") or ())
+    return ()
+
+
+def write_quiet_record(
+    *,
+    runs_dir: Path,
+    workspace: Path,
+    templates_dir: Path | None,
+    started: dt.datetime,
+    when: dt.datetime,
+    version: str,
+    summary: str,
+    inputs: tuple[InputResult, ...],
+    counts: Mapping[str, int],
+    actions: tuple[str, ...],
+) -> tuple[str, Path]:
+    """A quiet night's run.json and ringkasan.html: the morning sees the night did run.
+
+    Nothing new was read, so what is still open comes from the last night's record.
+    Returns the run id and its folder.
+    """
+    still = previous_open(runs_dir)
+    run_id = new_run_id(runs_dir, when)
+    record = RunRecord(
+        run_id=run_id,
+        version=version,
+        started=started,
+        finished=dt.datetime.now().astimezone(),
+        business_date=when.date(),
+        dry_run=False,
+        exit_code=0,
+        summary=summary,
+        inputs=inputs,
+        counts=dict(counts),
+        actions=actions,
+        still_open=still,
+        open=still,
+    )
+    return run_id, write_run_record(record, runs_dir, workspace, templates_dir)
 
 
 def write_run_record(

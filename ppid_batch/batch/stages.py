@@ -97,6 +97,7 @@ class Registered:
     approved: int = 0  # tonight's decisions, counted from the sheets applied tonight
     refused: int = 0
     errors: tuple[str, ...] = ()
+    refused_units: frozenset[str] = frozenset()  # units with an item refused tonight
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,14 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
     outcomes: list[Outcome] = []
     errors: list[str] = []
     approved = refused = 0
+    refused_units: set[str] = set()
     for item in inputs:
         name = item.candidate.name
         try:
             if item.kind == "persetujuan":
                 outcome, decided = _apply_sheet(store, item, night.today, run_db_id)
                 approved, refused = approved + decided[0], refused + decided[1]
+                refused_units.update(decided[2])
             else:
                 outcome = _register_form(store, item, night.today, run_db_id)
         except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
@@ -229,7 +232,9 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
         night.progress.advance(f"{name}: {outcome.verdict}")
         outcomes.append(outcome)
     issue_nota_dinas(store, night.config, today=night.today, run_id=run_db_id)
-    return Registered(run_db_id, tuple(outcomes), approved, refused, tuple(errors))
+    return Registered(
+        run_db_id, tuple(outcomes), approved, refused, tuple(errors), frozenset(refused_units)
+    )
 
 
 def _register_form(store: Any, item: ReadInput, today: dt.date, run_id: int) -> Outcome:
@@ -254,8 +259,8 @@ def _register_form(store: Any, item: ReadInput, today: dt.date, run_id: int) -> 
 
 def _apply_sheet(
     store: Any, item: ReadInput, today: dt.date, run_id: int
-) -> tuple[Outcome, tuple[int, int]]:
-    """The sheet's outcome and the (approved, refused) decisions it applied."""
+) -> tuple[Outcome, tuple[int, int, frozenset[str]]]:
+    """The sheet's outcome, the (approved, refused) decisions it applied, the refused units."""
     from ..approve.apply import apply_approval, check_approval
 
     report = item.report
@@ -272,19 +277,23 @@ def _apply_sheet(
     if result.already_received:
         report = check_approval(store, report)
         if any(f.row is None for f in report.errors):
-            return Outcome(item.candidate, report, REJECTED), (0, 0)
+            return Outcome(item.candidate, report, REJECTED), (0, 0, frozenset())
         note = "lembar yang sama sudah diterima sebelumnya"
-        return Outcome(item.candidate, report, ALREADY, note), (0, 0)
+        return Outcome(item.candidate, report, ALREADY, note), (0, 0, frozenset())
     report = result.report or report
     if result.status == "rejected":
-        return Outcome(item.candidate, report, REJECTED), (0, 0)
+        return Outcome(item.candidate, report, REJECTED), (0, 0, frozenset())
     approved = sum(len(v) for v in result.approved.values())
     refused = sum(len(v) for v in result.refused.values())
     note = f"{approved} disetujui, {refused} tidak disetujui, {len(result.pending)} belum diputus"
     if result.skipped:
         note += f"; {len(result.skipped)} baris tidak dapat diterapkan"
     verdict = PARTIAL if result.skipped else ACCEPTED
-    return Outcome(item.candidate, report, verdict, note), (approved, refused)
+    return Outcome(item.candidate, report, verdict, note), (
+        approved,
+        refused,
+        frozenset(result.refused),
+    )
 
 
 # ---- outputs, all from the database ----

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +65,13 @@ def action_list(
     renamed: Sequence[str],
     unread: Sequence[Path],
     waiting: Sequence[Path],
+    refused_units: Collection[str] = (),
 ) -> tuple[str, ...]:
-    """What staff must do in the morning, in Indonesian, one sentence or two each."""
+    """What staff must do in the morning, in Indonesian, one sentence or two each.
+
+    Only what is new tonight: the Arahan of a unit is named when tonight refused one of
+    its items, not every morning its (rewritten) file still exists.
+    """
     actions: list[str] = []
     for i in inputs:
         if i.verdict == FAILED:
@@ -94,12 +99,16 @@ def action_list(
     if counts.get("disetujui_malam_ini"):
         actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
     refused = counts.get("ditolak_atasan_malam_ini", 0)
-    arahan = [o for o in outputs if o.startswith(f"output/{FEEDBACK_DIR}/Arahan-")]
-    if refused and arahan:
-        actions.append(
-            f"{refused} informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada "
-            f"unit ({', '.join(arahan)})."
-        )
+    if refused and refused_units:
+        from ..approve.unit_feedback import feedback_name  # not on a quiet night's import path
+
+        tonight = {f"output/{FEEDBACK_DIR}/{feedback_name(unit)}" for unit in refused_units}
+        arahan = [o for o in outputs if o in tonight]
+        if arahan:
+            actions.append(
+                f"{refused} informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada "
+                f"unit ({', '.join(arahan)})."
+            )
     for name in renamed:
         actions.append(
             f"Berkas {name} diganti namanya: nama aslinya memuat huruf yang tidak terbaca."
