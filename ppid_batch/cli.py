@@ -180,8 +180,15 @@ workspace_option = click.option(
 )
 
 
+def _workspace_before_command() -> Path | None:
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().params.get("workspace") if ctx is not None else None
+
+
 def default_workspace(explicit: Path | None) -> Path:
-    """--workspace, else PPID_WORKSPACE, else the current folder (the library never reads env)."""
+    """--workspace after the command, else before it (`ppid-batch -w X form`), else
+    PPID_WORKSPACE, else the current folder (the library never reads env)."""
+    explicit = explicit or _workspace_before_command()
     if explicit is not None:
         return explicit
     env = os.environ.get("PPID_WORKSPACE")
@@ -200,7 +207,8 @@ def _config(workspace: Path | None) -> Config:
     help="Tampilkan versi ppid-batch lalu keluar.",
 )
 @click.option("--debug", is_flag=True, help="Tampilkan traceback lengkap bila terjadi galat.")
-def cli(debug: bool) -> None:
+@workspace_option
+def cli(debug: bool, workspace: Path | None) -> None:
     """Pendokumentasian Informasi Publik (SOP 3/2025) KPU Kabupaten Mesuji sebagai proses malam.
 
     Petugas menaruh Form Daftar Informasi Publik di input/; proses malam memeriksa setiap
@@ -224,7 +232,7 @@ def init(directory: Path | None) -> None:
     """
     from .batch.workspace import init_workspace
 
-    target = directory or Path.cwd()
+    target = directory or _workspace_before_command() or Path.cwd()
     created = init_workspace(target)
     if created:
         for path in created:
@@ -241,10 +249,10 @@ def init(directory: Path | None) -> None:
     "--output",
     "output",
     metavar="BERKAS",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=str),  # str: a trailing '/' (a folder to make) must survive
     default=None,
-    help="Berkas tujuan, atau folder tujuan (bawaan: Form-Daftar-Informasi-Publik.xlsx "
-    "di folder saat ini).",
+    help="Berkas tujuan, atau folder tujuan: di folder, nama berkas memuat nama unit "
+    "(bawaan: Form-Daftar-Informasi-Publik.xlsx di folder saat ini).",
 )
 @click.option(
     "--unit", metavar="NAMA", default=None, help="Isi Unit Kerja / Subbagian terlebih dahulu."
@@ -252,18 +260,22 @@ def init(directory: Path | None) -> None:
 @click.option("--timpa", is_flag=True, help="Timpa berkas tujuan bila sudah ada.")
 @workspace_option
 @handles_errors
-def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | None) -> None:
+def form(output: str | None, unit: str | None, timpa: bool, workspace: Path | None) -> None:
     """Buat Form Daftar Informasi Publik kosong untuk diisi tim penghubung.
 
     Formulir berisi daftar pilihan untuk Bentuk dan Jenis Informasi, petunjuk pada setiap
     kolom, sel Versi Formulir, dan lembar Panduan dengan satu baris contoh. Nama kantor
     diambil dari ppid.toml.
     """
-    from .forms.blank import DEFAULT_FORM_NAME, write_blank_form
+    from .forms.blank import form_name, write_blank_form
 
-    target = output or Path(DEFAULT_FORM_NAME)
-    if target.is_dir():
-        target = target / DEFAULT_FORM_NAME
+    unit = unit.strip() if unit else None
+    name = form_name(unit)
+    target = Path(output or name)
+    if target.is_dir() or (output or "").endswith(("/", os.sep)):
+        # A folder (even one still to be made, written `forms/`): the file is named after
+        # the unit, so a second unit's form lands beside the first, not over it.
+        target = target / name
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"Nama berkas formulir harus berakhiran .xlsx (bukan '{target.name}').")
     if target.exists() and not timpa:
@@ -271,7 +283,6 @@ def form(output: Path | None, unit: str | None, timpa: bool, workspace: Path | N
             f"{target} sudah ada; pilih nama lain dengan -o "
             "atau tambahkan --timpa untuk menimpanya."
         )
-    unit = unit.strip() if unit else None
     path = write_blank_form(target, _config(workspace), unit=unit)
     click.echo(f"Formulir kosong ditulis: {path}")
     click.echo("Bagikan ke tim penghubung; setelah diisi, taruh berkasnya di folder input/.")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -61,6 +63,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return atomic_write_bytes(path, text.encode(encoding))
+
+
+def name_slug(text: str) -> str:
+    """`Subbagian Keuangan, Umum & Logistik` → `subbagian-keuangan-umum-logistik`: safe in a
+    file name on every system (Windows forbids `\\/:*?"<>|`), the same from night to night."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def free_name(directory: Path, name: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -39,8 +40,9 @@ def test_main_help_is_indonesian() -> None:
     out = result.stdout
     assert out.startswith("Penggunaan: ppid-batch [OPSI] PERINTAH [ARGUMEN]...\n")
     assert "\nOpsi:\n" in out and "\nPerintah:\n" in out
-    assert "-h, --help  Tampilkan bantuan ini lalu keluar." in out
-    assert "--version   Tampilkan versi ppid-batch lalu keluar." in out
+    assert re.search(r"-h, --help +Tampilkan bantuan ini lalu keluar\.", out)
+    assert re.search(r"--version +Tampilkan versi ppid-batch lalu keluar\.", out)
+    assert re.search(r"-w, --workspace FOLDER +Folder ruang kerja", out)
     assert "Pendokumentasian Informasi Publik" in out
     assert_indonesian(out)
 
@@ -291,3 +293,55 @@ def test_report_year_0_is_refused_not_taken_as_this_year(tmp_path: Path) -> None
         f"Galat: Tahun 0 tidak dapat dilaporkan; pilih tahun 1999 sampai {dt.date.today().year}.\n"
     )
     assert not (tmp_path / "output" / "laporan").exists()
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_workspace_goes_before_or_after_the_command(tmp_path: Path, where: str) -> None:
+    """README: every command takes --workspace; staff type it where they think of it."""
+    target = tmp_path / "kantor"
+    first = ["-w", str(target), "init"] if where == "before" else ["init", str(target)]
+    assert invoke(*first).exit_code == 0
+    assert (target / "ppid.toml").is_file()
+    out = tmp_path / "formulir"
+    args = ["form", "-o", f"{out}/", "--unit", "Subbagian Hukum"]
+    result = invoke(
+        *(
+            ["--workspace", str(target), *args]
+            if where == "before"
+            else [*args, "--workspace", str(target)]
+        )
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "Form-Daftar-Informasi-Publik-subbagian-hukum.xlsx").is_file()
+    # And schedule names that workspace, not the current folder.
+    result = invoke("-w", str(target), "schedule")
+    assert result.exit_code == 0, result.output
+    assert f"run --workspace {target.resolve()}" in result.output
+
+
+def test_forms_for_two_units_into_one_folder_do_not_collide(tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "kantor"
+    invoke("init", str(target))
+    folder = tmp_path / "formulir"
+    folder.mkdir()
+    names = []
+    for unit in ("Subbagian Keuangan, Umum & Logistik", "Subbagian Hukum dan SDM"):
+        result = invoke("-w", str(target), "form", "-o", str(folder), "--unit", unit)
+        assert result.exit_code == 0, result.output
+        names.append(result.output.splitlines()[0].rsplit("/", 1)[1])
+    assert names == [
+        "Form-Daftar-Informasi-Publik-subbagian-keuangan-umum-logistik.xlsx",
+        "Form-Daftar-Informasi-Publik-subbagian-hukum-dan-sdm.xlsx",
+    ]
+    units = []
+    for name in names:
+        sheet = openpyxl.load_workbook(folder / name).worksheets[0]
+        units += [
+            c.value
+            for row in sheet.iter_rows(max_row=8)
+            for c in row
+            if c.value and str(c.value).startswith("Subbagian")
+        ]
+    assert units == ["Subbagian Keuangan, Umum & Logistik", "Subbagian Hukum dan SDM"]

@@ -23,6 +23,7 @@ from ppid_batch.forms.blank import (
     VERSION_LABEL,
     build_blank_form,
     fit,
+    form_name,
     header_row,
     list_name,
     write_blank_form,
@@ -261,12 +262,14 @@ def test_form_command_writes_the_default_name(workspace: Path, tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["form", "-w", str(workspace), "--unit", f"  {UNIT} "])
     assert result.exit_code == 0, result.output
-    target = Path(DEFAULT_FORM_NAME)
+    # Named after the unit, as in any folder: a second unit's form lands beside it.
+    target = Path(form_name(UNIT))
+    assert target.name.startswith("Form-Daftar-Informasi-Publik-") and target.suffix == ".xlsx"
     assert result.stdout == (
         f"Formulir kosong ditulis: {target}\n"
         "Bagikan ke tim penghubung; setelah diisi, taruh berkasnya di folder input/.\n"
     )
-    ws = openpyxl.load_workbook(tmp_path / DEFAULT_FORM_NAME)[SCHEMA.sheet_name]
+    ws = openpyxl.load_workbook(tmp_path / target)[SCHEMA.sheet_name]
     assert meta_cell(ws, "Unit Kerja / Subbagian").value == UNIT
 
 

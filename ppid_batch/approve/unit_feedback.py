@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..dates import format_date_id
 from ..documents.fields import waktu_text
 from ..documents.register_list import fit_row
-from ..files import atomic_write_bytes
+from ..files import atomic_write_bytes, name_slug
 from ..models import RegisterItem
 from ..store.core import id_order
 from .sheet import apply_print_setup, base_formats, office_heading, render_workbook
@@ -38,9 +36,7 @@ COLUMNS = (
 
 def unit_slug(unit: str) -> str:
     """`Subbagian Keuangan, Umum & Logistik` → `subbagian-keuangan-umum-logistik`."""
-    ascii_text = unicodedata.normalize("NFKD", unit).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "unit"
+    return name_slug(unit) or "unit"
 
 
 def feedback_name(unit: str) -> str:

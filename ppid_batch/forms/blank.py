@@ -16,6 +16,18 @@ from ..files import atomic_write_bytes
 from .schema import Field, SheetSchema, form_schema
 
 DEFAULT_FORM_NAME = "Form-Daftar-Informasi-Publik.xlsx"
+
+
+def form_name(unit: str | None) -> str:
+    """The file name of a unit's blank form (`Form-Daftar-Informasi-Publik-subbagian-hukum.xlsx`),
+    so forms made into one folder for several units do not collide."""
+    from ..files import name_slug
+
+    slug = name_slug(unit or "")
+    stem = DEFAULT_FORM_NAME.removesuffix(".xlsx")
+    return f"{stem}-{slug}.xlsx" if slug else DEFAULT_FORM_NAME
+
+
 VERSION_LABEL = "Versi Formulir"
 GUIDE_SHEET = "Panduan"
 LISTS_SHEET = "Pilihan"
