@@ -16,6 +16,8 @@ from ppid_batch.config import Config
 from ppid_batch.reports.facts import build_facts
 from ppid_batch.reports.laporan import days_text, report_context, write_annual_report
 
+pytestmark = pytest.mark.slow  # docx renders and matplotlib charts
+
 TODAY = dt.date(2026, 1, 15)
 
 

@@ -12,6 +12,8 @@ from docs_util import TODAY, fixture_register
 from ppid_batch.documents.nota_dinas import NotaDinas, write_nota_dinas
 from ppid_batch.documents.pdf import NOT_INSTALLED, PdfResult, convert_to_pdf, find_soffice
 
+pytestmark = pytest.mark.slow  # LibreOffice conversions
+
 
 @pytest.fixture
 def drafts(config, tmp_path: Path) -> list[Path]:

@@ -29,6 +29,8 @@ from ppid_batch.batch.console import NullProgress
 from ppid_batch.batch.pipeline import run
 from ppid_batch.config import load_config
 
+pytestmark = pytest.mark.slow  # whole nights through the CLI and real processes
+
 GOOD = [p for p in examples() if "perlu-koreksi" not in p.name]
 BAD = EXAMPLES / "Form-DIP-Hukum-perlu-koreksi.xlsx"
 

@@ -94,6 +94,8 @@ from ppid_batch.forms.validate import validate_file
 from ppid_batch.register.items import register_form
 from ppid_batch.store.core import METADATA, Store
 
+pytestmark = pytest.mark.slow  # a PostgreSQL cluster is started for the module
+
 
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> str:
