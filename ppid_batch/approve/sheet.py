@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import format_date_id
-from ..documents.register_list import fit_row
+from ..documents.xlsx import HEADER_COLOR, a4_landscape, fit_row, workbook_bytes
 from ..files import atomic_write_bytes
 from ..forms.schema import approval_schema, label_key
 from ..models import RegisterItem
@@ -28,28 +27,8 @@ PAPER_A4 = 9
 
 
 def render_workbook(build: Callable[[Workbook], None], *, today: dt.date, title: str) -> bytes:
-    """Run `build` on an in-memory xlsxwriter workbook with fixed metadata; return its bytes.
-
-    The creation time is pinned to `today` so that the same register and the same
-    day give byte-identical files (xlsxwriter already pins the zip timestamps).
-    """
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
-    )
-    workbook.set_properties(
-        {
-            "title": title,
-            "author": "ppid-batch",
-            "company": "",
-            "created": dt.datetime(today.year, today.month, today.day),
-        }
-    )
-    build(workbook)
-    workbook.close()
-    return buffer.getvalue()
+    """Run `build` on a new workbook with the one setup (documents.xlsx); return its bytes."""
+    return workbook_bytes(build, title=title, created=today)
 
 
 def office_heading(ws: Worksheet, formats: Mapping[str, Any], config: Config, title: str,
@@ -68,7 +47,7 @@ def base_formats(workbook: Workbook) -> dict[str, Any]:
         "note": workbook.add_format({"italic": True, "font_size": 10, "text_wrap": True}),
         "label": workbook.add_format({"bold": True, "font_size": 10}),
         "header": workbook.add_format(
-            {**wrap, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}
+            {**wrap, "bold": True, "bg_color": HEADER_COLOR, "align": "center", "valign": "vcenter"}
         ),
         "cell": workbook.add_format(wrap),
         "cell_first": workbook.add_format({**wrap, "top": 2}),
@@ -76,13 +55,8 @@ def base_formats(workbook: Workbook) -> dict[str, Any]:
 
 
 def apply_print_setup(ws: Worksheet, header_row: int, last_col: int) -> None:
-    """A4 landscape, one page wide, header repeated on every page."""
-    ws.set_landscape()
-    ws.set_paper(PAPER_A4)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.set_footer("&LHalaman &P dari &N")
+    """A4 landscape, one page wide, header repeated on every page; frozen below the header."""
+    a4_landscape(ws, header_row=header_row)
     ws.freeze_panes(header_row + 1, 0)
     ws.print_area(0, 0, max(header_row, ws.dim_rowmax or 0), last_col)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..dates import format_date_id
 from ..documents.fields import waktu_text
-from ..documents.register_list import fit_row
+from ..documents.xlsx import fit_row
 from ..files import atomic_write_bytes, name_slug
 from ..models import RegisterItem
 from ..store.core import id_order

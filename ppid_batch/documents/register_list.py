@@ -30,6 +30,7 @@ from .fields import (
     officer_fields,
     sort_key,
 )
+from .xlsx import HEADER_COLOR, a4_landscape, fit_row, new_workbook
 
 REGISTER_STEM = "Daftar-Informasi-Publik-{tahun}"
 EXEMPTIONS_NAME = "Daftar-Usulan-Informasi-Dikecualikan-{tahun}.xlsx"
@@ -40,7 +41,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel stops honouring hyperlinks past 65,530 per sheet; later links are written as text.
 MAX_LINKS = 65_000
 MAX_URL = 2_000
-LINE_POINTS = 12.75  # one line of 10-point Arial
 
 
 def _labels() -> dict[str, str]:
@@ -138,7 +138,7 @@ class _Sheet:
                     "bold": True,
                     "align": "center",
                     "valign": "vcenter",
-                    "bg_color": "#D9E1F2",
+                    "bg_color": HEADER_COLOR,
                 }
             ),
             "colno": wb.add_format({**cell, "italic": True, "align": "center", "font_size": 8}),
@@ -225,59 +225,8 @@ class _Sheet:
                 self.merged(row + 1 + i, text, fmt, first, self.last_col)
 
     def print_setup(self, footer: str) -> None:
-        print_setup(self.ws, footer)
+        a4_landscape(self.ws, footer=footer)
         self.ws.hide_gridlines(2)
-
-
-def print_setup(ws: Any, footer: str) -> None:
-    """A4 landscape, one page wide, with the document's name and page numbers in the footer."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer(f"&L&8{footer}&R&8Halaman &P dari &N")
-
-
-def wrapped_lines(text: str, width: int) -> int:
-    """How many lines `text` takes in a wrapped column `width` characters wide (an estimate)."""
-    per_line = max(int(width * 1.1) - 1, 1)
-    return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
-
-
-def row_height(values: Sequence[object], widths: Sequence[float]) -> float | None:
-    """Points a row of wrapped 10-point cells needs, or None when one line is enough.
-
-    Neither Excel nor LibreOffice grows a row for wrapped text when opening a
-    generated file: without this, long texts print over the rows below.
-    """
-    lines = max(
-        (wrapped_lines(str(v), int(w)) for v, w in zip(values, widths, strict=True) if v),
-        default=1,
-    )
-    return min(LINE_POINTS * lines + 3, 409) if lines > 1 else None
-
-
-def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]) -> None:
-    """Give a row of wrapped cells (xlsxwriter sheet) the height its longest text needs."""
-    height = row_height(values, widths)
-    if height is not None:
-        ws.set_row(row, height)
-
-
-def _workbook(buf: io.BytesIO, today: dt.date, title: str, config: Config) -> Any:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
-    wb.set_properties(
-        {
-            "title": title,
-            "author": "PPID",
-            "company": config.office.nama_satker,
-            # A fixed 'created' keeps the same register byte-identical from night to night.
-            "created": dt.datetime.combine(today, dt.time()),
-        }
-    )
-    return wb
 
 
 # Column widths of the 'Riwayat Perubahan' sheet by changelog.COLUMNS key; others get 22.
@@ -294,7 +243,7 @@ def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]], footer: str) -
     for change in changes:
         keys.extend(k for k in change if k not in keys)
     font = {"font_name": "Arial", "font_size": 10, "border": 1, "text_wrap": True}
-    head = wb.add_format({**font, "bold": True, "bg_color": "#D9E1F2", "valign": "vcenter"})
+    head = wb.add_format({**font, "bold": True, "bg_color": HEADER_COLOR, "valign": "vcenter"})
     cell = wb.add_format({**font, "valign": "top"})
     widths = [CHANGES_WIDTHS.get(key, 22) for key in keys]
     for col, key in enumerate(keys):
@@ -313,8 +262,7 @@ def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]], footer: str) -
                 ws.write_blank(row, col, None, cell)
         fit_row(ws, row, texts, widths)
     ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)
-    print_setup(ws, footer)
+    a4_landscape(ws, footer=footer, header_row=0)
 
 
 def _office_workbook(
@@ -330,7 +278,7 @@ def _office_workbook(
 ) -> bytes:
     """A workbook in the office's layout; `fill(sheet, first_row)` writes the body rows."""
     buf = io.BytesIO()
-    wb = _workbook(buf, today, doc_title, config)
+    wb = new_workbook(buf, title=doc_title, created=today, company=config.office.nama_satker)
     sheet = _Sheet(wb, wb.add_worksheet(sheet_name), columns)
     row = fill(sheet, sheet.header(sheet.letterhead(config, title, today)))
     sheet.signature(row + 1, config, today)

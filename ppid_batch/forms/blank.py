@@ -6,12 +6,12 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from ..config import Config
+from ..documents.xlsx import a4_landscape, new_workbook
 from ..files import atomic_write_bytes
 from .schema import Field, SheetSchema, form_schema
 
@@ -76,16 +76,13 @@ def build_blank_form(config: Config, *, unit: str | None = None) -> bytes:
     """The blank form as xlsx bytes (identical bytes for identical inputs)."""
     schema = form_schema()
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    wb.set_properties(
-        {
-            "title": schema.title,
-            "subject": "SOP 3/2025 Pendokumentasian Informasi Publik",
-            "author": config.office.singkatan,
-            "company": config.office.nama_satker,
-            "comments": f"{VERSION_LABEL} {schema.version}",
-            "created": CREATED,
-        }
+    wb = new_workbook(
+        buffer,
+        title=schema.title,
+        created=CREATED,
+        company=config.office.nama_satker,
+        subject="SOP 3/2025 Pendokumentasian Informasi Publik",
+        comments=f"{VERSION_LABEL} {schema.version}",
     )
     fmt = _formats(wb)
     _form_sheet(wb, fmt, schema, config, unit)
@@ -170,13 +167,8 @@ def _form_sheet(
         ws.data_validation(first_data, col, last_data, col, {**rule, **_prompt(field)})
 
     ws.freeze_panes(first_data, 2)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.repeat_rows(hdr)
     ws.print_area(0, 0, last_data, last_col)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer(f"&L{schema.title} (versi {schema.version})&RHalaman &P dari &N")
+    a4_landscape(ws, footer=f"{schema.title} (versi {schema.version})", header_row=hdr)
     ws.activate()
 
 
@@ -223,9 +215,7 @@ def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, conf
         # Excel does not grow merged rows to fit wrapped text, so size them here.
         lines = max(-(-len(field.help) // 95), -(-len(field.label) // 40), -(-len(hint) // 40), 1)
         ws.set_row(row, 14 * lines + 2)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    a4_landscape(ws, footer=f"Panduan {schema.title}")
 
 
 def _when(field: Field, schema: SheetSchema) -> str:

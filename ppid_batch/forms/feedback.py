@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..documents.register_list import row_height
+from ..documents.xlsx import HEADER_COLOR, PAGE_NUMBERS, a4_landscape, new_workbook, row_height
 from ..files import atomic_write
 from ..models import Finding, SheetReport
 
@@ -23,7 +23,6 @@ WIDTHS = (5, 9, 7, 26, 30, 60, 12)
 HEADER_ROW = 4  # 1-based; rows 1-2 hold the title and the instructions
 # row_height() counts lines of 10-point text, so the list is set in that size.
 FONT = "Arial"
-FOOTER_PAGES = "Halaman &P dari &N"
 
 
 def _shown(value: Any) -> str:
@@ -84,17 +83,14 @@ def _rezip(data: bytes, out: BinaryIO) -> None:
 
 
 def _fresh_workbook(report: SheetReport) -> bytes:
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
-    wb.set_properties({"created": FIXED_TIME, "author": AUTHOR, "title": LIST_SHEET})
+    wb = new_workbook(buf, title=LIST_SHEET, created=FIXED_TIME)
     ws = wb.add_worksheet(LIST_SHEET)
     base = {"font_name": FONT, "font_size": 10}
     bold = wb.add_format({**base, "bold": True, "font_size": 13})
     intro_fmt = wb.add_format({**base, "text_wrap": True, "valign": "top"})
     head = wb.add_format(
-        {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+        {**base, "bold": True, "bg_color": HEADER_COLOR, "border": 1, "text_wrap": True,
          "valign": "vcenter"}
     )  # fmt: skip
     wrap = wb.add_format({**base, "text_wrap": True, "valign": "top", "border": 1})
@@ -117,12 +113,7 @@ def _fresh_workbook(report: SheetReport) -> bytes:
         if height is not None:
             ws.set_row(r, height)
     ws.freeze_panes(HEADER_ROW, 0)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(head_row)
-    ws.set_footer(f"&L{_footer_left(report)}&R{FOOTER_PAGES}")
+    a4_landscape(ws, footer=_footer_left(report), header_row=head_row)
     wb.close()
     return buf.getvalue()
 
@@ -194,7 +185,7 @@ def _fill_list_sheet(
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.oddFooter.left.text = _footer_left(report)
-    ws.oddFooter.right.text = FOOTER_PAGES
+    ws.oddFooter.right.text = PAGE_NUMBERS
 
 
 def _ods_workbook(data: bytes) -> Any:

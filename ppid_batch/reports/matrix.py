@@ -8,7 +8,6 @@ number (1-3); the rows of one step in one run share a merged No/Uraian cell.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..dates import format_date_id
-from ..documents.register_list import fit_row
+from ..documents.xlsx import FONT, HEADER_COLOR, a4_landscape, fit_row, new_workbook
 from ..files import atomic_write_bytes
 from .facts import AnnualFacts, RunFact
 
@@ -31,7 +30,6 @@ HEADERS = (
     "Keterangan",
 )
 WIDTHS = (5, 34, 26, 44, 30, 40, 30)
-FONT = {"font_name": "Arial", "font_size": 10}  # the size fit_row() counts lines for
 # The SOP's own wording of its three steps.
 STEPS = {
     1: "Mengumpulkan informasi publik yang dikuasai setiap unit kerja",
@@ -169,19 +167,13 @@ def _step_groups(rows: Sequence[MatrixRow]) -> list[tuple[int, int]]:
 
 def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
     """Write Matriks-Kegiatan-<tahun>.xlsx (byte-identical for the same facts)."""
-    import xlsxwriter
-
     rows = matrix_rows(facts, config)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    # A fixed creation date: xlsxwriter would stamp the current time and break diffs.
-    wb.set_properties(
-        {
-            "title": f"Matriks Kegiatan dan Penugasan {facts.year}",
-            "author": "PPID",
-            "company": config.office.nama_satker,
-            "created": dt.datetime.combine(facts.as_of, dt.time()),
-        }
+    wb = new_workbook(
+        buf,
+        title=f"Matriks Kegiatan dan Penugasan {facts.year}",
+        created=facts.as_of,
+        company=config.office.nama_satker,
     )
     title = wb.add_format({**FONT, "bold": True, "font_size": 13})
     text = wb.add_format(FONT)
@@ -191,7 +183,7 @@ def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
     )
     head = wb.add_format(
         {**FONT, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
-         "border": 1, "bg_color": "#D9E1F2"}
+         "border": 1, "bg_color": HEADER_COLOR}
     )  # fmt: skip
     ws = wb.add_worksheet(SHEET)
     ws.write(0, 0, "MATRIKS KEGIATAN DAN PENUGASAN PENDOKUMENTASIAN INFORMASI PUBLIK", title)
@@ -221,11 +213,6 @@ def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
             header_row + 1, 0, f"Tidak ada kegiatan pendokumentasian pada tahun {facts.year}.", text
         )
     ws.freeze_panes(header_row + 1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer(f"&LMatriks Kegiatan dan Penugasan {facts.year}&RHalaman &P dari &N")
+    a4_landscape(ws, footer=f"Matriks Kegiatan dan Penugasan {facts.year}", header_row=header_row)
     wb.close()
     return atomic_write_bytes(Path(out_dir) / matrix_file_name(facts.year), buf.getvalue())

@@ -1,0 +1,120 @@
+"""One setup for every workbook ppid-batch writes (SOP step 3 and its records).
+
+Metadata that keeps the bytes stable, formula safety, the office's formats, A4 print setup
+and row heights live here once, so the form, the approval sheet, the register lists, the
+matrix and the feedback copies cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+PAPER_A4 = 9
+AUTHOR = "PPID"
+HEADER_COLOR = "#D9E1F2"
+FONT = {"font_name": "Arial", "font_size": 10}  # the size row_height() counts lines for
+LINE_POINTS = 12.75  # one line of 10-point Arial
+MAX_ROW_POINTS = 409  # Excel's tallest row
+PAGE_NUMBERS = "Halaman &P dari &N"
+
+
+def new_workbook(
+    buffer: io.BytesIO,
+    *,
+    title: str,
+    created: dt.date | dt.datetime,
+    company: str = "",
+    subject: str = "",
+    comments: str = "",
+) -> Any:
+    """A new in-memory xlsxwriter workbook writing into `buffer`, with fixed metadata.
+
+    Text is never turned into a formula or a number (a clerk's '=HYPERLINK(…)' or a NIP
+    stays text), and the creation time is the one given, so the same content on the same
+    day gives byte-identical files (xlsxwriter pins the zip timestamps itself).
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
+    if not isinstance(created, dt.datetime):
+        created = dt.datetime.combine(created, dt.time())
+    properties = {"title": title, "subject": subject, "author": AUTHOR, "company": company,
+                  "comments": comments, "created": created}  # fmt: skip
+    # Empty ones are left out, not written as empty elements.
+    workbook.set_properties({k: v for k, v in properties.items() if v})
+    return workbook
+
+
+def workbook_bytes(
+    build: Callable[[Any], None],
+    *,
+    title: str,
+    created: dt.date | dt.datetime,
+    company: str = "",
+    subject: str = "",
+    comments: str = "",
+) -> bytes:
+    """Run `build` on a `new_workbook`; return the finished bytes."""
+    buffer = io.BytesIO()
+    workbook = new_workbook(
+        buffer, title=title, created=created, company=company, subject=subject, comments=comments
+    )
+    build(workbook)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def header_format(workbook: Any, **extra: Any) -> Any:
+    """The shaded, bordered, wrapped header cell every generated table uses."""
+    return workbook.add_format(
+        {**FONT, "bold": True, "bg_color": HEADER_COLOR, "border": 1, "text_wrap": True,
+         "valign": "vcenter", **extra}
+    )  # fmt: skip
+
+
+def cell_format(workbook: Any, **extra: Any) -> Any:
+    """A bordered, wrapped, top-aligned table cell."""
+    return workbook.add_format({**FONT, "text_wrap": True, "valign": "top", "border": 1, **extra})
+
+
+def a4_landscape(ws: Any, *, footer: str = "", header_row: int | None = None) -> None:
+    """A4 landscape, one page wide, `footer` left and page numbers right on every page;
+    `header_row` (0-based) repeated at the top of each printed page."""
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+    ws.set_footer(f"&L&8{footer}&R&8{PAGE_NUMBERS}")
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped column `width` characters wide (an estimate)."""
+    per_line = max(int(width * 1.1) - 1, 1)
+    return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
+
+
+def row_height(values: Sequence[object], widths: Sequence[float]) -> float | None:
+    """Points a row of wrapped 10-point cells needs, or None when one line is enough.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text when opening a
+    generated file: without this, long texts print over the rows below.
+    """
+    lines = max(
+        (wrapped_lines(str(v), int(w)) for v, w in zip(values, widths, strict=True) if v),
+        default=1,
+    )
+    return min(LINE_POINTS * lines + 3, MAX_ROW_POINTS) if lines > 1 else None
+
+
+def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]) -> None:
+    """Give a row of wrapped cells (xlsxwriter sheet) the height its longest text needs."""
+    height = row_height(values, widths)
+    if height is not None:
+        ws.set_row(row, height)
