@@ -217,9 +217,21 @@ def library_year(store: Any, config: Any) -> None:
             run_id=run_id,
             received=day,
         )
-        store.issue_nota_dinas(2025, HUKUM, ["DIP-2025-0001"], day, run_id, config)
         store.issue_nota_dinas(
-            2025, KEUANGAN, ["DIP-2025-0004", "DIP-2025-0005"], day, run_id, config
+            2025,
+            HUKUM,
+            ["DIP-2025-0001"],
+            day,
+            run_id,
+            lambda u: config.nota_number(u, 2025, day.month),
+        )
+        store.issue_nota_dinas(
+            2025,
+            KEUANGAN,
+            ["DIP-2025-0004", "DIP-2025-0005"],
+            day,
+            run_id,
+            lambda u: config.nota_number(u, 2025, day.month),
         )
 
     def n3(run_id: int, day: dt.date) -> None:
@@ -262,7 +274,14 @@ def library_year(store: Any, config: Any) -> None:
             run_id=run_id,
             received=day,
         )
-        store.issue_nota_dinas(2025, TEKNIS, ["DIP-2025-0006"], day, run_id, config)
+        store.issue_nota_dinas(
+            2025,
+            TEKNIS,
+            ["DIP-2025-0006"],
+            day,
+            run_id,
+            lambda u: config.nota_number(u, 2025, day.month),
+        )
 
     night(D(2025, 3, 3), n1)
     night(D(2025, 3, 10), n2)

@@ -112,14 +112,22 @@ def test_items_order_numerically_past_nine_thousand_nine_hundred_ninety_nine(sto
     assert [i.id for i in store.items()] == ["DIP-2025-9999", "DIP-2025-10000"]
 
 
+def numbering(config: Config) -> Callable[[int], str]:
+    """The office's Nota Dinas number for a sequence value in November 2025."""
+    return lambda urut: config.nota_number(urut, 2025, 11)
+
+
 def test_nota_dinas_numbers_run_per_year_and_are_idempotent(store: Store, config: Config) -> None:
     ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025", "Notulen")
     apply_approval(store, approval_report([(i, "YA", None) for i in ids]), run_id=None)
     day = dt.date(2025, 3, 15)
-    first = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:2], day, None, config)
+    first = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:2], day, None, numbering(config))
     assert first == "1/HM.02-ND/1811/2025"
-    assert store.issue_nota_dinas(2025, "Subbagian Hukum", ids[1::-1], day, None, config) == first
-    second = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[2:], day, None, config)
+    assert (
+        store.issue_nota_dinas(2025, "Subbagian Hukum", ids[1::-1], day, None, numbering(config))
+        == first
+    )
+    second = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[2:], day, None, numbering(config))
     assert second == "2/HM.02-ND/1811/2025"
     assert [i.nota_dinas for i in store.items()] == [first, first, second]
     listed = store.nota_dinas_list(2025)
@@ -140,13 +148,13 @@ def test_nota_dinas_refuses_pending_items_and_overlaps(store: Store, config: Con
     ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025")
     day = dt.date(2025, 3, 15)
     with pytest.raises(ValueError):
-        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, config)
+        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, numbering(config))
     apply_approval(store, approval_report([(i, "YA", None) for i in ids]), run_id=None)
-    store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:1], day, None, config)
+    store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:1], day, None, numbering(config))
     with pytest.raises(ValueError):
-        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, config)
+        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, numbering(config))
     with pytest.raises(ValueError):
-        store.issue_nota_dinas(2025, "Subbagian Lain", ids[1:], day, None, config)
+        store.issue_nota_dinas(2025, "Subbagian Lain", ids[1:], day, None, numbering(config))
 
 
 def test_runs_record_start_finish_and_counts(store: Store) -> None:

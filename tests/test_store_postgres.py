@@ -97,6 +97,11 @@ from ppid_batch.store.core import METADATA, Store
 pytestmark = pytest.mark.slow  # a PostgreSQL cluster is started for the module
 
 
+def numbered(config: Config, year: int) -> Callable[[int], str]:
+    """The office's Nota Dinas number for a sequence value, as on night two."""
+    return lambda urut: config.nota_number(urut, year, NIGHT_TWO.month)
+
+
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> str:
     return pg_server.new_register()
@@ -178,7 +183,9 @@ def _flow(url: str, config: Config) -> dict[str, Any]:
         applied = apply_approval(store, report, run_id=run_id, received=NIGHT_TWO)
         redrop = apply_approval(store, validate_file(filled), run_id=run_id, received=NIGHT_TWO)
         numbers = [
-            store.issue_nota_dinas(2026, unit, [i.id for i in done], NIGHT_TWO, run_id, config)
+            store.issue_nota_dinas(
+                2026, unit, [i.id for i in done], NIGHT_TWO, run_id, numbered(config, 2026)
+            )
             for unit, done in applied.approved.items()
         ]
         # the Atasan tries to flip an approved item; a unit corrects a refused one
@@ -432,11 +439,16 @@ def test_two_workspaces_numbering_nota_dinas_at_once_get_consecutive_numbers(
         apply_approval(one, sheet, run_id=None)
         with one.begin():
             first = one.issue_nota_dinas(
-                2025, "Subbagian Hukum", ["DIP-2025-0001"], NIGHT_TWO, None, config
+                2025, "Subbagian Hukum", ["DIP-2025-0001"], NIGHT_TWO, None, numbered(config, 2025)
             )
             thread, second = _in_thread(
                 lambda: two.issue_nota_dinas(
-                    2025, "Subbagian Teknis", ["DIP-2025-0002"], NIGHT_TWO, None, config
+                    2025,
+                    "Subbagian Teknis",
+                    ["DIP-2025-0002"],
+                    NIGHT_TWO,
+                    None,
+                    numbered(config, 2025),
                 )
             )
             thread.join(0.3)

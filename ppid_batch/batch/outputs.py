@@ -37,9 +37,13 @@ def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int)
         if not it.nota_dinas:
             sheet = first.get(it.id, (0, ""))[1]
             todo.setdefault((sheet, it.unit), []).append(it.id)
+
     # Numbers follow the order the sheets were merged in, then the unit name.
+    def number_for(urut: int) -> str:
+        return config.nota_number(urut, today.year, today.month)
+
     for (_, unit), ids in sorted(todo.items(), key=lambda kv: (rank.get(kv[0][0], 0), kv[0])):
-        store.issue_nota_dinas(today.year, unit, sorted(ids), today, run_id, config)
+        store.issue_nota_dinas(today.year, unit, sorted(ids), today, run_id, number_for)
 
 
 def write_feedback(

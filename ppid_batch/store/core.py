@@ -14,16 +14,13 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
 from ..models import ITEM_STATUSES, RegisterItem
-
-if TYPE_CHECKING:
-    from ..config import Config
 
 SYSTEM_ACTOR = "ppid-batch"
 IN_CHUNK = 500  # values per IN (...) query: well under every database's parameter limit
@@ -659,9 +656,12 @@ class Store:
         item_ids: Sequence[str],
         date: dt.date,
         run_id: int | None,
-        config: Config,
+        number_for: Callable[[int], str],
     ) -> str:
         """Number a Nota Dinas documenting `item_ids` (approved items of `unit`).
+
+        `number_for(urut)` spells the number from the year's next sequence value (the
+        office's pattern lives in its configuration, not here).
 
         The per-year sequence `urut` is never reused. Calling again for items that one
         Nota Dinas already documents returns that number instead of issuing a new one.
@@ -696,7 +696,7 @@ class Store:
                 )
                 or 0
             ) + 1
-            number = config.nota_number(urut, year, date.month)
+            number = number_for(urut)
             nd_id = new_id(
                 conn.execute(
                     sa.insert(nota_dinas).values(
