@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from factories import register_item
+
 from ppid_batch.models import RegisterItem
 
 TODAY = dt.date(2025, 11, 26)
@@ -16,23 +18,16 @@ TRICKY = '=HYPERLINK("http://x") & <b>"kutip" \'satu\'</b> @ <script>window.__pw
 
 
 def item(n: int, **kw: object) -> RegisterItem:
-    base = dict(
-        id=f"DIP-2025-{n:04d}",
-        unit="Subbagian Hukum dan SDM",
+    """An approved item of the Subbagian Hukum dan SDM, numbered `n`."""
+    base: dict[str, object] = dict(
         ringkasan=f"Informasi nomor {n}",
-        penguasa="Subbagian Hukum dan SDM",
-        penanggung_jawab="Kepala Subbagian Hukum dan SDM",
         waktu_pembuatan="2025-04",
-        tempat_pembuatan="Mesuji",
         bentuk="Softcopy dan Hardcopy",
-        retensi="5 Tahun",
-        jenis="Berkala",
         status="approved",
         decided_on=dt.date(2025, 11, 20),
         atasan="Drs. Ahmad Fauzi",
     )
-    base.update(kw)
-    return RegisterItem(**base)  # type: ignore[arg-type]
+    return register_item(f"DIP-2025-{n:04d}", **{**base, **kw})
 
 
 def fixture_register() -> list[RegisterItem]:

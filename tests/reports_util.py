@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from factories import register_item
+
 from ppid_batch.models import RegisterItem
 from ppid_batch.reports.facts import (
     AnnualFacts,
@@ -24,20 +26,9 @@ D = dt.date
 
 
 def item(n: int, unit: str, ringkasan: str | None = None, **kw: Any) -> RegisterItem:
-    values: dict[str, Any] = {
-        "id": f"DIP-2025-{n:04d}",
-        "unit": unit,
-        "ringkasan": ringkasan or f"Informasi nomor {n} milik {unit}",
-        "penguasa": unit,
-        "penanggung_jawab": f"Kepala {unit}",
-        "waktu_pembuatan": "2025",
-        "tempat_pembuatan": "Mesuji",
-        "bentuk": "Softcopy",
-        "retensi": "5 Tahun",
-        "jenis": "Berkala",
-    }
-    values.update(kw)
-    return RegisterItem(**values)
+    return register_item(
+        f"DIP-2025-{n:04d}", unit, ringkasan or f"Informasi nomor {n} milik {unit}", **kw
+    )
 
 
 def year_2025() -> AnnualFacts:

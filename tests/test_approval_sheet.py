@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from factories import register_item
 from python_calamine import CalamineWorkbook
 
 from ppid_batch.approve.sheet import write_approval_sheet
@@ -19,19 +20,7 @@ TODAY = dt.date(2025, 3, 12)
 
 
 def _item(item_id: str, unit: str, ringkasan: str, **kw) -> RegisterItem:
-    return RegisterItem(
-        id=item_id,
-        unit=unit,
-        ringkasan=ringkasan,
-        penguasa=unit,
-        penanggung_jawab=f"Kepala {unit}",
-        waktu_pembuatan="2025-02",
-        tempat_pembuatan="Mesuji",
-        bentuk="Softcopy",
-        retensi="5 Tahun",
-        jenis=kw.pop("jenis", "Berkala"),
-        **kw,
-    )
+    return register_item(item_id, unit, ringkasan, **{"waktu_pembuatan": "2025-02", **kw})
 
 
 ITEMS = [

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from factories import register_item
 from python_calamine import CalamineWorkbook
 
 from ppid_batch.approve.unit_feedback import unit_slug, write_unit_feedback
@@ -16,17 +17,11 @@ TODAY = dt.date(2025, 3, 15)
 
 
 def _item(item_id: str, unit: str, status: str, arahan: str | None = None) -> RegisterItem:
-    return RegisterItem(
-        id=item_id,
-        unit=unit,
-        ringkasan=f"Informasi {item_id}",
-        penguasa=unit,
+    return register_item(
+        item_id,
+        unit,
         penanggung_jawab=unit,
         waktu_pembuatan="2025-02",
-        tempat_pembuatan="Mesuji",
-        bentuk="Softcopy",
-        retensi="5 Tahun",
-        jenis="Berkala",
         status=status,
         arahan=arahan,
         atasan="Drs. Ahmad Fauzi" if status != "pending" else None,
