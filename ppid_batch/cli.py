@@ -705,6 +705,56 @@ def pindah(target: str, today_text: str | None, workspace: Path | None) -> None:
         click.echo(f"Register lama tetap ada di {report.sqlite_file}; jangan dipakai lagi.")
 
 
+# ---- keputusan ----
+
+
+@cli.command()
+@click.option("--nomor", default=None, metavar="NOMOR", help="Cetak ulang Keputusan bernomor ini.")
+@click.option(
+    "--tanggal",
+    "on_text",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Cetak ulang Keputusan yang berlaku pada tanggal ini.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder tujuan cetak ulang (bawaan: output/keputusan/cetak-ulang/).",
+)
+@workspace_option
+@handles_errors
+def keputusan(
+    nomor: str | None, on_text: str | None, output: Path | None, workspace: Path | None
+) -> None:
+    """Daftar Keputusan PPID tentang Penetapan DIP; dengan --nomor atau --tanggal mencetak
+    ulang Keputusan itu beserta Daftar Informasi Publik persis seperti yang ditetapkannya."""
+    import datetime as dt
+
+    from .dates import format_date_id
+    from .documents.keputusan import listing, reprint
+
+    config = _config(workspace)
+    if nomor is None and on_text is None:
+        records = listing(config)
+        if not records:
+            click.echo("Belum ada Keputusan PPID tentang Penetapan Daftar Informasi Publik.")
+        for r in records:
+            click.echo(f"{r['number']}  {format_date_id(r['date'])}  {r['items_count']} informasi")
+        return
+    try:
+        on = dt.date.fromisoformat(on_text) if on_text else None
+    except ValueError:
+        raise UsageError(
+            f"--tanggal harus berupa tanggal ISO, contoh 2026-11-24 (bukan '{on_text}')."
+        ) from None
+    out = output or config.output_dir / "keputusan" / "cetak-ulang"
+    for path in reprint(config, out, nomor=nomor, on=on):
+        click.echo(f"ditulis: {path}")
+
+
 def main() -> None:
     cli(prog_name="ppid-batch")
 

@@ -23,6 +23,17 @@ DEFAULT_SETTLE_SECONDS = 30
 DEFAULT_SIMILARITY = 90
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+DEFAULT_KEPUTUSAN_PATTERN = "{urut}/PPID/{kode_wilayah}/{tahun}"
+# The legal basis a Keputusan PPID tentang Penetapan DIP cites under "Mengingat"; the
+# office replaces it with `[dasar_hukum] daftar` in ppid.toml.
+DEFAULT_DASAR_HUKUM = (
+    "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik",
+    "Peraturan Pemerintah Nomor 61 Tahun 2010 tentang Pelaksanaan Undang-Undang Nomor 14 "
+    "Tahun 2008 tentang Keterbukaan Informasi Publik",
+    "Peraturan Komisi Informasi Nomor 1 Tahun 2021 tentang Standar Layanan Informasi Publik",
+    "Peraturan Komisi Pemilihan Umum Nomor 22 Tahun 2023 tentang Pengelolaan dan Pelayanan "
+    "Informasi Publik di Lingkungan Komisi Pemilihan Umum",
+)
 PATTERN_FIELDS = frozenset({"urut", "kka", "kode_wilayah", "tahun", "bulan", "bulan_romawi"})
 
 
@@ -74,6 +85,24 @@ class NotaDinasConfig:
 
 
 @dataclass(frozen=True)
+class KeputusanConfig:
+    """The Keputusan PPID tentang Penetapan Daftar Informasi Publik (`[keputusan]`)."""
+
+    pola_nomor: str = DEFAULT_KEPUTUSAN_PATTERN
+    kka: str = DEFAULT_KKA
+    menimbang: tuple[str, ...] = ()  # empty: the standard wording (documents/keputusan.py)
+
+
+@dataclass(frozen=True)
+class ExemptionConfig:
+    """Daftar Usulan Informasi yang Dikecualikan (`[pengecualian]`)."""
+
+    yth: str = "Ketua Komisi Pemilihan Umum Republik Indonesia"
+    # What KPU RI has already set as exempt (its Keputusan); an usulan that matches is noted.
+    ditetapkan_kpu_ri: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     workspace: Path
     office: Office
@@ -89,6 +118,9 @@ class Config:
     similarity_threshold: int = DEFAULT_SIMILARITY
     max_file_bytes: int = MAX_FILE_BYTES
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+    keputusan: KeputusanConfig = KeputusanConfig()
+    dasar_hukum: tuple[str, ...] = DEFAULT_DASAR_HUKUM
+    pengecualian: ExemptionConfig = ExemptionConfig()
     source: Path | None = field(default=None, compare=False)
 
     def officers_for(self, role: str, on: dt.date | None = None) -> tuple[Officer, ...]:
@@ -128,6 +160,16 @@ class Config:
     def atasan_ppid(self) -> Officer:
         return self.signer("atasan_ppid")
 
+    def keputusan_number(self, urut: int, year: int, month: int = 1) -> str:
+        return self.keputusan.pola_nomor.format(
+            urut=urut,
+            kka=self.keputusan.kka,
+            kode_wilayah=self.office.kode_wilayah,
+            tahun=year,
+            bulan=month,
+            bulan_romawi=ROMAN[month - 1],
+        )
+
     def nota_number(self, urut: int, year: int, month: int = 1) -> str:
         return self.nota_dinas.pola_nomor.format(
             urut=urut,
@@ -158,6 +200,9 @@ _KNOWN: dict[str, Any] = {
         "pola_nomor", "kka", "yth", "dari", "tembusan", "sifat", "hal", "isi", "penutup",
     },
     "batch": {"tunggu_detik", "pdf", "ambang_kemiripan"},
+    "keputusan": {"pola_nomor", "kka", "menimbang"},
+    "dasar_hukum": {"daftar"},
+    "pengecualian": {"yth", "ditetapkan_kpu_ri"},
     "lokasi": {"input", "output", "var", "templat", "database"},
 }  # fmt: skip
 
@@ -346,21 +391,22 @@ def _officers(r: _Reader) -> tuple[Officer, ...]:
     return tuple(officers)
 
 
-def _pattern(r: _Reader) -> str:
-    pattern = r.text("nota_dinas.pola_nomor", DEFAULT_NOTA_PATTERN)
+def _pattern(r: _Reader, key: str = "nota_dinas.pola_nomor",
+             default: str = DEFAULT_NOTA_PATTERN) -> str:  # fmt: skip
+    pattern = r.text(key, default)
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
     except ValueError as exc:
-        raise r.fail("nota_dinas.pola_nomor", f"tidak dapat dibaca ({pattern!r})") from exc
+        raise r.fail(key, f"tidak dapat dibaca ({pattern!r})") from exc
     unknown = sorted(names - PATTERN_FIELDS)
     if unknown:
         raise r.fail(
-            "nota_dinas.pola_nomor",
+            key,
             f"memakai {{{unknown[0]}}} yang tidak dikenal; yang boleh: "
             + ", ".join("{" + n + "}" for n in sorted(PATTERN_FIELDS)),
         )
     if "urut" not in names:
-        raise r.fail("nota_dinas.pola_nomor", "harus memuat {urut} agar setiap nomor berbeda")
+        raise r.fail(key, "harus memuat {urut} agar setiap nomor berbeda")
     return pattern
 
 
@@ -439,5 +485,15 @@ def load_config(workspace: Path | None = None) -> Config:
         settle_seconds=r.integer("batch.tunggu_detik", DEFAULT_SETTLE_SECONDS, 0, 86400),
         pdf=r.boolean("batch.pdf", False),
         similarity_threshold=r.integer("batch.ambang_kemiripan", DEFAULT_SIMILARITY, 50, 100),
+        keputusan=KeputusanConfig(
+            pola_nomor=_pattern(r, "keputusan.pola_nomor", DEFAULT_KEPUTUSAN_PATTERN),
+            kka=r.text("keputusan.kka", DEFAULT_KKA),
+            menimbang=r.text_list("keputusan.menimbang"),
+        ),
+        dasar_hukum=r.text_list("dasar_hukum.daftar") or DEFAULT_DASAR_HUKUM,
+        pengecualian=ExemptionConfig(
+            yth=r.text("pengecualian.yth", ExemptionConfig.yth),
+            ditetapkan_kpu_ri=r.text_list("pengecualian.ditetapkan_kpu_ri"),
+        ),
         source=path,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
-ITEM_STATUSES = ("pending", "approved", "refused")
+ITEM_STATUSES = ("pending", "approved", "refused", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,8 @@ class RegisterItem:
     status: str = "pending"  # one of ITEM_STATUSES
     dasar_pengecualian: str | None = None
     konsekuensi: str | None = None
+    jangka_pengecualian: str | None = None
+    kepentingan_publik: str | None = None
     tautan: str | None = None
     keterangan: str | None = None
     source_file: str = ""

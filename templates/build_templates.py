@@ -1,4 +1,4 @@
-"""Builds the docxtpl templates for SOP steps 2 and 3 (Disposisi, Nota Dinas) reproducibly.
+"""Builds the docxtpl templates for SOP steps 2 and 3 (Disposisi, Nota Dinas, Keputusan PPID).
 
 Run `python templates/build_templates.py` after changing this script; commit the .docx files.
 Staff may instead edit the .docx files in Word: every Jinja tag sits in one run, so Word
@@ -388,6 +388,226 @@ def build_disposisi() -> Document:
     return doc
 
 
+def clause_table(doc, label, loop, text, marker=None, label_cm=3.0) -> None:
+    """`Menimbang : a. …` rows without borders: the label and colon on the first row only
+    (a `label` with a Jinja tag is shown on every row: the diktum's KESATU, KEDUA, …);
+    a `marker` (`a.`, `1.`) gets its own column so wrapped lines hang under the text."""
+    cols = 4 if marker else 3
+    table = doc.add_table(rows=3, cols=cols)
+    _no_borders(table)
+    opener, body, closer = table.rows
+    _cell(opener.cells[0], "{%tr for " + loop + " %}")
+    every = "{{" in label
+    _cell(body.cells[0], label if every else "{% if loop.first %}" + label + "{% endif %}")
+    _cell(body.cells[1], ":" if every else "{% if loop.first %}:{% endif %}")
+    _keep_row_whole(body)
+    if marker:
+        _cell(body.cells[2], marker)
+    body.cells[-1].paragraphs[0].alignment = JUSTIFY
+    _cell(body.cells[-1], text)
+    _cell(closer.cells[0], "{%tr endfor %}")
+    rest = 16.5 - label_cm - 0.5
+    _widths(table, [label_cm, 0.5, 0.8, rest - 0.8] if marker else [label_cm, 0.5, rest])
+
+
+def lampiran_heading(doc, roman) -> None:
+    field_table(
+        doc,
+        [
+            (f"LAMPIRAN {roman}", "KEPUTUSAN PPID {{ kantor.nama_satker|upper }}"),
+            ("NOMOR", "{{ nomor }}"),
+            ("TANGGAL", "{{ tanggal }}"),
+        ],
+        label_cm=3.2,
+    )
+    para(doc, after=6)
+
+
+def _merge_after_first(row) -> None:
+    cells = row.cells
+    cells[1].merge(cells[-1])
+
+
+def build_keputusan() -> Document:
+    doc = _new_document()
+    letterhead(doc)
+    for text in (
+        "KEPUTUSAN PEJABAT PENGELOLA INFORMASI DAN DOKUMENTASI",
+        "{{ kantor.nama_satker|upper }}",
+    ):
+        para(doc, text, bold=True, align=CENTER)
+    para(doc, "NOMOR {{ nomor }}", align=CENTER, after=6)
+    para(doc, "TENTANG", bold=True, align=CENTER)
+    para(doc, "PENETAPAN DAFTAR INFORMASI PUBLIK", bold=True, align=CENTER, after=12)
+    para(doc, "PEJABAT PENGELOLA INFORMASI DAN DOKUMENTASI", bold=True, align=CENTER)
+    para(doc, "{{ kantor.nama_satker|upper }},", bold=True, align=CENTER, after=12)
+    clause_table(doc, "Menimbang", "m in menimbang", "{{ m.isi }}", marker="{{ m.huruf }}.")
+    para(doc, after=6)
+    clause_table(doc, "Mengingat", "m in mengingat", "{{ m.isi }}", marker="{{ m.huruf }}.")
+    para(doc, after=12)
+    para(doc, "MEMUTUSKAN:", bold=True, align=CENTER, after=6)
+    field_table(doc, [("Menetapkan", "{{ judul }}.")], label_cm=3.0)
+    para(doc, after=6)
+    clause_table(doc, "{{ d.label }}", "d in diktum", "{{ d.isi }}")
+    para(doc, after=18)
+    signature(
+        doc,
+        [
+            "Ditetapkan di {{ kantor.kota }}",
+            "pada tanggal {{ tanggal }}",
+            "{{ ppid.jabatan }},",
+            "",
+            "",
+            "",
+            "{{ ppid.nama }}",
+            "NIP. {{ ppid.nip }}",
+        ],
+        name_line=6,
+    )
+
+    _landscape_section(doc)
+    lampiran_heading(doc, "I")
+    para(doc, "DAFTAR INFORMASI PUBLIK", bold=True, align=CENTER)
+    para(doc, "{{ kantor.nama_satker|upper }}", bold=True, align=CENTER)
+    para(doc, "Keadaan per {{ tanggal }}: {{ jumlah }} informasi", align=CENTER, after=8)
+    headers = [
+        "No", "ID Informasi", "Ringkasan Isi Informasi",
+        "Pejabat/Unit/Satuan Kerja yang Menguasai Informasi",
+        "Penanggung Jawab Pembuatan atau Penerbitan Informasi",
+        "Waktu dan Tempat Pembuatan Informasi", "Bentuk Informasi yang Tersedia",
+        "Jangka Waktu Penyimpanan atau Retensi Arsip",
+    ]  # fmt: skip
+    size = 8
+    table = doc.add_table(rows=10, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header, g_open, g_head, b_open, body, b_close, if_empty, empty, end_if, g_close = table.rows
+    for cell, text in zip(header.cells, headers, strict=True):
+        _cell(cell, text, bold=True, align=CENTER, size=size)
+    _repeat_header(header)
+    _cell(g_open.cells[0], "{%tr for g in kelompok %}", size=size)
+    _cell(g_head.cells[0], "{{ g.huruf }}", bold=True, align=CENTER, size=size)
+    _keep_row_whole(g_head)
+    _merge_after_first(g_head)
+    _cell(g_head.cells[1], "{{ g.judul }}", bold=True, size=size)
+    _cell(b_open.cells[0], "{%tr for b in g.butir %}", size=size)
+    texts = [
+        "{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.penguasa }}",
+        "{{ b.penanggung_jawab }}", "{{ b.waktu_tempat }}", "{{ b.bentuk }}", "{{ b.retensi }}",
+    ]  # fmt: skip
+    for cell, text in zip(body.cells, texts, strict=True):
+        _cell(cell, text, size=size, align=CENTER if text == "{{ b.no }}" else None)
+    _keep_row_whole(body)
+    _cell(b_close.cells[0], "{%tr endfor %}", size=size)
+    _cell(if_empty.cells[0], "{%tr if not g.butir %}", size=size)
+    _merge_after_first(empty)
+    _cell(empty.cells[1], "Belum ada informasi.", size=size)
+    _cell(end_if.cells[0], "{%tr endif %}", size=size)
+    _cell(g_close.cells[0], "{%tr endfor %}", size=size)
+    _widths(table, [1.0, 2.6, 6.4, 3.6, 3.6, 3.4, 2.6, 2.5])
+    para(doc, after=12)
+    lampiran_signature = [
+        "{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}", "NIP. {{ ppid.nip }}",
+    ]  # fmt: skip
+    signature(doc, lampiran_signature, name_line=4, widths_cm=[17.2, 8.5])
+
+    _landscape_section(doc)
+    lampiran_heading(doc, "II")
+    para(doc, "PERUBAHAN DAFTAR INFORMASI PUBLIK", bold=True, align=CENTER)
+    para(doc, "{{ sejak }}", align=CENTER, after=8)
+    loop_table(
+        doc,
+        ["No", "ID Informasi", "Perubahan", "Ringkasan Isi Informasi", "Unit Kerja",
+         "Keterangan"],
+        ["{{ c.no }}", "{{ c.id }}", "{{ c.perubahan }}", "{{ c.ringkasan }}", "{{ c.unit }}",
+         "{{ c.keterangan }}"],
+        "c in perubahan",
+        [1.0, 2.6, 2.6, 8.0, 4.0, 7.5],
+        size=size,
+    )  # fmt: skip
+    para(doc, after=12)
+    signature(doc, lampiran_signature, name_line=4, widths_cm=[17.2, 8.5])
+    return doc
+
+
+def build_surat_pengecualian() -> Document:
+    """The covering letter sending the Daftar Usulan Informasi yang Dikecualikan to KPU RI."""
+    doc = _new_document()
+    letterhead(doc)
+    field_table(
+        doc,
+        [
+            ("Nomor", "{{ nomor }}"),
+            ("Sifat", "Biasa"),
+            ("Lampiran", "1 (satu) berkas"),
+            ("Hal", "Usulan Informasi yang Dikecualikan Tahun {{ tahun }}"),
+        ],
+        label_cm=2.5,
+    )
+    para(doc, after=12)
+    para(doc, "Yth. {{ yth }}")
+    para(doc, "di tempat", after=12)
+    body = para(
+        doc,
+        "Berdasarkan Pasal 17 dan Pasal 19 Undang-Undang Nomor 14 Tahun 2008 tentang "
+        "Keterbukaan Informasi Publik, bersama ini kami sampaikan Daftar Usulan Informasi yang "
+        "Dikecualikan di lingkungan {{ kantor.nama_satker }} Tahun {{ tahun }} sebanyak "
+        "{{ jumlah }} informasi, lengkap dengan dasar hukum, konsekuensi apabila dibuka, jangka "
+        "waktu pengecualian dan pertimbangan kepentingan publiknya, untuk mendapatkan "
+        "penetapan sesuai ketentuan.",
+        align=JUSTIFY,
+        after=6,
+    )
+    body.paragraph_format.first_line_indent = Cm(1.25)
+    note = para(
+        doc,
+        "{% if jumlah_sesuai %}Sebanyak {{ jumlah_sesuai }} informasi di antaranya sesuai dengan "
+        "pengecualian yang telah ditetapkan oleh Komisi Pemilihan Umum Republik Indonesia, "
+        "sebagaimana dicatat pada lampiran.{% else %}Tidak ada informasi dalam usulan ini yang "
+        "telah ditetapkan dikecualikan oleh Komisi Pemilihan Umum Republik Indonesia.{% endif %}",
+        align=JUSTIFY,
+        after=6,
+    )
+    note.paragraph_format.first_line_indent = Cm(1.25)
+    closing = para(
+        doc,
+        "Demikian disampaikan, atas perhatiannya diucapkan terima kasih.",
+        align=JUSTIFY,
+        after=24,
+    )
+    closing.paragraph_format.first_line_indent = Cm(1.25)
+    signature(
+        doc,
+        ["{{ kantor.kota }}, {{ tanggal }}", "{{ ppid.jabatan }},", "", "", "",
+         "{{ ppid.nama }}", "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
+        name_line=5,
+    )  # fmt: skip
+
+    _landscape_section(doc)
+    field_table(
+        doc,
+        [("Lampiran", "Surat {{ ppid.jabatan }}"), ("Tanggal", "{{ tanggal }}")],
+        label_cm=2.5,
+    )
+    para(doc, after=6)
+    para(doc, "DAFTAR USULAN INFORMASI YANG DIKECUALIKAN", bold=True, align=CENTER)
+    para(doc, "{{ kantor.nama_satker|upper }} TAHUN {{ tahun }}", bold=True, align=CENTER,
+         after=8)  # fmt: skip
+    loop_table(
+        doc,
+        ["No", "ID Informasi", "Ringkasan Isi Informasi", "Dasar Hukum Pengecualian",
+         "Konsekuensi Jika Dibuka", "Jangka Waktu Pengecualian",
+         "Pertimbangan Kepentingan Publik", "Catatan Penetapan KPU RI"],
+        ["{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.dasar_pengecualian }}",
+         "{{ b.konsekuensi }}", "{{ b.jangka_pengecualian }}", "{{ b.kepentingan_publik }}",
+         "{{ b.kpu_ri }}"],
+        "b in butir",
+        [1.0, 2.6, 5.0, 3.6, 3.6, 2.6, 3.6, 3.7],
+        size=8,
+    )  # fmt: skip
+    return doc
+
+
 def _save(doc: Document, path: Path) -> None:
     from ppid_batch.documents.docx import normalise_zip
 
@@ -405,6 +625,8 @@ def _save(doc: Document, path: Path) -> None:
 def main() -> int:
     _save(build_nota_dinas(), HERE / "nota-dinas.docx")
     _save(build_disposisi(), HERE / "disposisi.docx")
+    _save(build_keputusan(), HERE / "keputusan.docx")
+    _save(build_surat_pengecualian(), HERE / "surat-usulan-dikecualikan.docx")
     print(f"templat ditulis ke {HERE}")
     return 0
 

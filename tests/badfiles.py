@@ -46,7 +46,7 @@ def good_row(n: int = 1, **changes: Any) -> list[Any]:
         "keterangan": "",
     }
     row.update(changes)
-    return [row[k] for k in COL]
+    return [row.get(k, "") for k in COL]
 
 
 @dataclass
@@ -148,6 +148,9 @@ WRITERS: dict[str, Callable[[Form, Path], Path]] = {
 
 def write_form(form: Form, path: Path, writer: str = "xlsxwriter") -> Path:
     return WRITERS[writer](form, path)
+
+
+EXTRA = chr(ord("A") + len(HEADER))  # the column right of the blank form's last one
 
 
 def cell(key: str, n: int = 1) -> str:
@@ -331,7 +334,10 @@ FORM_CASES: list[Case] = [
     Case(
         "dikecualikan-no-basis",
         _with_row(jenis="Dikecualikan"),
-        [(cell("dasar_pengecualian", 2), "dasar_pengecualian", "required_if")],
+        [
+            (cell(key, 2), key, "required_if")
+            for key in ("dasar_pengecualian", "konsekuensi", "jangka_pengecualian")
+        ],
     ),
     Case(
         "basis-without-dikecualikan",
@@ -376,14 +382,16 @@ FORM_CASES: list[Case] = [
         "extra-column",
         _plus_column("Catatan Pribadi", "isi bebas", "isi bebas"),
         [],
-        [("N8", None, "extra_column")],
+        [(f"{EXTRA}8", None, "extra_column")],
     ),
     Case(
         "combined-bad",
         _combined("Mesuji", "2024"),
         [("E9", "waktu_pembuatan", "date"), ("E10", "tempat_pembuatan", "required")],
     ),
-    Case("shuffled", _shuffled(), [("E10", "jenis", "choice")]),
+    Case(
+        "shuffled", _shuffled(), [(f"{chr(ord('A') + len(HEADER) - 1 - 8)}10", "jenis", "choice")]
+    ),
     Case(
         "duplicate-item",
         Form(rows=[good_row(1), good_row(1, no=2)]),
@@ -406,7 +414,7 @@ FORM_CASES: list[Case] = [
     Case(
         "persetujuan-in-form",
         _plus_column("Persetujuan Atasan PPID", "ya", "mungkin"),
-        [("N10", "persetujuan", "choice")],
+        [(f"{EXTRA}10", "persetujuan", "choice")],
     ),
 ]
 

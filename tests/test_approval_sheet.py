@@ -63,6 +63,7 @@ def test_the_sheet_lists_pending_items_grouped_by_unit(config: Config, tmp_path:
         "Catatan Sistem",
         "Persetujuan (YA/TIDAK)",
         "Arahan / Disposisi",
+        "Tindakan",
     ]
     body = [(r[0], r[1], r[3], r[5], r[6], r[7], r[8]) for r in rows[9:]]
     assert body == [

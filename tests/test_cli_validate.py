@@ -58,7 +58,7 @@ def test_invalid_form_exit_1_grouped_by_row(tmp_path: Path) -> None:
         "    - H11 Jangka Waktu Penyimpanan atau Retensi Arsip 'lama' tidak dikenali; tulis "
         "misalnya 5 Tahun, 2 Tahun Aktif, 3 Tahun Inaktif, Permanen, atau Selama Berlaku.\n"
         "  Catatan:\n"
-        "    - N8 Kolom 'Catatan Pribadi' tidak dikenal dan diabaikan.\n"
+        "    - R8 Kolom 'Catatan Pribadi' tidak dikenal dan diabaikan.\n"
     )
 
 
@@ -207,6 +207,6 @@ def test_tty_output_is_a_table_grouped_by_row(tmp_path: Path, capsys) -> None:
         "lihat di bawah."
     )
     table = "\n".join(lines[1:])
-    for text in ("Baris 10", "I10", "Rahasia", "Baris 11", "H11", "Catatan", "N8"):
+    for text in ("Baris 10", "I10", "Rahasia", "Baris 11", "H11", "Catatan", "R8"):
         assert text in table
     assert table.index("Baris 10") < table.index("Baris 11") < table.index("Catatan")

@@ -11,7 +11,14 @@ import pytest
 from batch_util import examples, last_line
 from click.testing import CliRunner
 
-from ppid_batch.batch.demo import ARAHAN, FILLED_NAME
+from ppid_batch.batch.demo import (
+    ARAHAN,
+    CHANGE_FORM_NAME,
+    FILLED_NAME,
+    FILLED_NAME_3,
+    REVISED,
+    WITHDRAWAL_REASON,
+)
 from ppid_batch.cli import cli
 
 pytestmark = pytest.mark.slow
@@ -36,9 +43,17 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
     ) in lines
     assert f"Atasan PPID mengisi {FILLED_NAME}: 48 YA, 1 TIDAK (DIP-2026-0049)." in lines
     assert (
-        "Malam 2: Selesai: 1 berkas diterima, 0 ditolak; 0 informasi baru, 48 disetujui, "
+        "Malam 2: Selesai: 2 berkas diterima, 0 ditolak; 0 informasi baru, 48 disetujui, "
         "1 tidak disetujui, 0 menunggu persetujuan. "
         "Ringkasan: output/runs/20261124-010000/ringkasan.html"
+    ) in lines
+    assert (
+        f"Pemutakhiran dari unit ({CHANGE_FORM_NAME}): Ubah DIP-2026-0001, Hapus DIP-2026-0002; "
+        "Atasan PPID menyetujui keduanya."
+    ) in lines
+    assert (
+        "Keputusan PPID tentang DIP   output/keputusan/: Keputusan-PPID-DIP-2026-001.docx, "
+        "Keputusan-PPID-DIP-2026-002.docx"
     ) in lines
     assert (
         last_line(result.output) == "Berkas masukan yang diproses: input/arsip/ dan input/ditolak/"
@@ -57,7 +72,7 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
         statuses = dict(conn.execute("SELECT status, count(*) FROM items GROUP BY status"))
         refused = conn.execute("SELECT id, arahan FROM items WHERE status='refused'").fetchall()
         numbers = [r[0] for r in conn.execute("SELECT number FROM nota_dinas ORDER BY urut")]
-    assert statuses == {"approved": 48, "refused": 1}
+    assert statuses == {"approved": 47, "refused": 1, "withdrawn": 1}
     assert refused == [("DIP-2026-0049", ARAHAN)]
     assert numbers == [f"{n}/HM.02-ND/1811/2026" for n in range(1, 5)]
 
@@ -75,6 +90,24 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
     )
     published = json.dumps(data, ensure_ascii=False)
     assert "DIP-2026-0001" in published and "DIP-2026-0049" not in published
+    # Night 3: the Ubah is in the DIP, the Hapus is out of it (and still in the register).
+    assert REVISED in published and "DIP-2026-0002" not in published
+    with closing(sqlite3.connect(target / "var" / "ppid.sqlite")) as conn:
+        keputusan = conn.execute("SELECT number, date, items_count FROM keputusan").fetchall()
+        changes = conn.execute("SELECT item_id, change FROM keputusan_items WHERE keputusan_id = 2")
+        second = changes.fetchall()
+    assert keputusan == [
+        ("1/PPID/1811/2026", "2026-11-24", 46),
+        ("2/PPID/1811/2026", "2026-11-25", 45),
+    ]
+    assert second == [("DIP-2026-0001", "ubah"), ("DIP-2026-0002", "hapus")]
+    text = _docx_text(target / "output" / "keputusan" / "Keputusan-PPID-DIP-2026-002.docx")
+    assert "NOMOR 2/PPID/1811/2026" in text and "Dicabut" in text
+    with closing(sqlite3.connect(target / "var" / "ppid.sqlite")) as conn:
+        (old,) = conn.execute(
+            "SELECT old_values FROM item_history WHERE item_id = 'DIP-2026-0002'"
+        ).fetchone()
+    assert json.loads(old)["alasan"] == WITHDRAWAL_REASON
 
     # Nothing pending: no approval sheet left; inputs archived by night.
     assert list((target / "output" / "persetujuan").glob("*.xlsx")) == []
@@ -86,6 +119,8 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
         + [
             "ditolak/2026-11-23/Form-DIP-Hukum-perlu-koreksi.xlsx",
             f"arsip/2026-11-24/{FILLED_NAME}",
+            f"arsip/2026-11-24/{CHANGE_FORM_NAME}",
+            f"arsip/2026-11-25/{FILLED_NAME_3}",
         ]
     )
 

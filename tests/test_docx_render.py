@@ -26,6 +26,8 @@ from ppid_batch.documents.docx import (
     render_bytes,
 )
 from ppid_batch.documents.fields import item_fields
+from ppid_batch.documents.exemptions import letter_context
+from ppid_batch.documents.keputusan import keputusan_context
 from ppid_batch.documents.nota_dinas import NotaDinas, nota_context
 
 WHEN = dt.datetime(2025, 11, 26)
@@ -52,7 +54,9 @@ def _docx_with(*paragraphs: str) -> bytes:
 
 def test_bundled_templates_pass_the_check(config) -> None:
     loaded = check_templates(config)
-    assert sorted(loaded) == ["disposisi.docx", "nota-dinas.docx"]
+    assert sorted(loaded) == [
+        "disposisi.docx", "keputusan.docx", "nota-dinas.docx", "surat-usulan-dikecualikan.docx",
+    ]  # fmt: skip
     assert loaded["nota-dinas.docx"].data == (DEFAULT_TEMPLATES / "nota-dinas.docx").read_bytes()
 
 
@@ -63,6 +67,18 @@ def test_known_variables_are_exactly_what_the_renderers_provide(config) -> None:
     assert set(nota) == set(TEMPLATE_VARIABLES["nota-dinas.docx"])
     assert set(dispo) == set(TEMPLATE_VARIABLES["disposisi.docx"])
     assert set(item_fields(items[0], 1)) == ITEM_KEYS
+    record = {"number": "1/PPID/1811/2025", "date": TODAY, "year": 2025, "urut": 1}
+    entries = [{"item_id": items[0].id, "change": "tambah", "item_values": None}]
+    standing = {items[0].id: {"unit": items[0].unit, "ringkasan": items[0].ringkasan}}
+    kep = keputusan_context(record, entries, standing, {}, None, config)
+    assert set(kep) == set(TEMPLATE_VARIABLES["keputusan.docx"])
+    letter = letter_context(items[:1], config, year=2025, today=TODAY)
+    assert set(letter) == set(TEMPLATE_VARIABLES["surat-usulan-dikecualikan.docx"])
+    (row_keys,) = TEMPLATE_VARIABLES["surat-usulan-dikecualikan.docx"]["butir"]
+    assert set(letter["butir"][0]) == row_keys
+    for key in ("menimbang", "mengingat", "diktum", "kelompok", "perubahan"):
+        (spec,) = TEMPLATE_VARIABLES["keputusan.docx"][key]
+        assert set(kep[key][0]) == spec, key
     for context, name in ((nota, "nota-dinas.docx"), (dispo, "disposisi.docx")):
         for key, spec in TEMPLATE_VARIABLES[name].items():
             if isinstance(spec, frozenset):
@@ -266,6 +282,8 @@ def test_bundled_templates_are_what_their_build_scripts_write(tmp_path: Path) ->
     built = {
         "nota-dinas.docx": docs.build_nota_dinas,
         "disposisi.docx": docs.build_disposisi,
+        "keputusan.docx": docs.build_keputusan,
+        "surat-usulan-dikecualikan.docx": docs.build_surat_pengecualian,
         laporan.NAME: laporan.build_laporan,
     }
     assert sorted(built) == BUNDLED_DOCX

@@ -26,7 +26,8 @@ PLANTED = {
     ("D12", "penanggung_jawab"),  # empty
     ("E13", "waktu_pembuatan"),  # 15 Desember 2026, after the 20 November 2026 filling date
     ("L14", "tautan"),  # javascript:
-    ("J15", "dasar_pengecualian"),  # Dikecualikan without a legal basis
+    ("J15", "dasar_pengecualian"),  # Dikecualikan without a legal basis…
+    ("K15", "konsekuensi"),  # …and without the consequence of opening it
 }
 
 

@@ -46,7 +46,7 @@ def test_bad_cells_filled_and_commented_and_listed(writer: str, tmp_path: Path) 
         for c in row
         if c.fill.fgColor.rgb == BAD_FILL and c.comment is not None
     )
-    assert marked == ["B11", "C4", "E11", "I10", "L10"]
+    assert marked == ["B11", "C4", "E11", "I10", "N10"]
     assert form["I10"].comment.text == (
         "Jenis Informasi harus salah satu dari: Berkala, Serta Merta, Setiap Saat, Dikecualikan"
     )
@@ -55,7 +55,7 @@ def test_bad_cells_filled_and_commented_and_listed(writer: str, tmp_path: Path) 
     assert [(r[1], r[3], r[6]) for r in rows] == [
         ("C4", "Nama Petugas", "Kesalahan"),
         ("I10", "Jenis Informasi", "Kesalahan"),
-        ("L10", "Tautan/Lokasi Dokumen", "Kesalahan"),
+        ("N10", "Tautan/Lokasi Dokumen", "Kesalahan"),
         ("B11", "Ringkasan Isi Informasi", "Kesalahan"),
         ("E11", "Waktu Pembuatan Informasi", "Kesalahan"),
     ]
@@ -80,7 +80,7 @@ def test_fixing_the_marked_cells_makes_the_copy_pass(tmp_path: Path) -> None:
     ws = wb["Form DIP"]
     ws["C4"] = "Siti"
     ws["I10"] = "Berkala"
-    ws["L10"] = "https://kpu.go.id"
+    ws["N10"] = "https://kpu.go.id"
     ws["B11"] = "Laporan Kinerja 2024"
     ws["E11"] = "2024"
     wb.save(out)
@@ -101,7 +101,7 @@ def test_a_copy_rejected_again_loses_its_old_marks(tmp_path: Path) -> None:
     assert wb.sheetnames.count(LIST_SHEET) == 1
     assert wb["Form DIP"]["I10"].comment is None
     assert wb["Form DIP"]["I10"].fill.fgColor.rgb != BAD_FILL
-    assert wb["Form DIP"]["L10"].comment is not None
+    assert wb["Form DIP"]["N10"].comment is not None
 
 
 def test_whole_file_problems_come_first(tmp_path: Path) -> None:
@@ -155,7 +155,9 @@ def test_official_blank_form_keeps_dropdowns_names_and_hidden_lists(tmp_path: Pa
         marked = openpyxl.load_workbook(out)
     assert marked.sheetnames == [LIST_SHEET, "Form DIP", "Panduan", "Pilihan"]
     assert marked["Pilihan"].sheet_state == "hidden"
-    assert sorted(marked.defined_names) == ["Pilihan_bentuk", "Pilihan_jenis"]
+    assert sorted(marked.defined_names) == [
+        "Pilihan_bentuk", "Pilihan_dasar_pengecualian", "Pilihan_jenis", "Pilihan_tindakan",
+    ]  # fmt: skip
     assert len(marked["Form DIP"].data_validations.dataValidation) == len(
         wb["Form DIP"].data_validations.dataValidation
     )

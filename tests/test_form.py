@@ -78,7 +78,8 @@ def test_title_rows_carry_the_office_name(book, config: Config) -> None:
 def test_header_row_is_the_schema(book) -> None:
     ws = book[SCHEMA.sheet_name]
     assert [c.value for c in ws[HEADER]] == [f.label for f in FIELDS]
-    assert "ID Informasi" not in [c.value for c in ws[HEADER]]
+    # Tindakan Ubah/Hapus name the item they change: both columns are on the blank form
+    assert [c.value for c in ws[HEADER]][-2:] == ["Tindakan", "ID Informasi"]
     for cell in ws[HEADER]:
         assert cell.alignment.wrap_text and cell.font.bold
     for index, f in enumerate(FIELDS, start=1):
@@ -107,7 +108,7 @@ def test_dropdowns_use_named_ranges_on_the_hidden_sheet(book) -> None:
     first, last = HEADER + 1, HEADER + BLANK_ROWS
     by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     choice_fields = [f for f in FIELDS if f.choices]
-    assert [f.key for f in choice_fields] == ["bentuk", "jenis"]
+    assert [f.key for f in choice_fields] == ["bentuk", "jenis", "tindakan"]
     for field in choice_fields:
         col = column_of(field.key)
         dv = by_range[f"{col}{first}:{col}{last}"]
@@ -119,6 +120,12 @@ def test_dropdowns_use_named_ranges_on_the_hidden_sheet(book) -> None:
         assert sheet == LISTS_SHEET
         values = [c.value for row in lists[ref.replace("$", "")] for c in row]
         assert values == list(field.choice_values)
+    # the legal basis: Pasal 17 huruf a–j offered, another law's text still accepted
+    col = column_of("dasar_pengecualian")
+    dv = by_range[f"{col}{first}:{col}{last}"]
+    assert dv.type == "list" and dv.errorStyle == "information"
+    names = [lists.cell(r, 3).value for r in range(1, 11)]
+    assert names[7] == "Pasal 17 huruf h UU 14/2008 (rahasia pribadi)"
 
 
 def test_every_column_and_metadata_cell_has_its_help(book) -> None:
@@ -152,7 +159,7 @@ def test_print_setup_and_frozen_panes(book) -> None:
     assert ws.page_setup.paperSize == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToHeight == 0  # one page wide, as many pages tall as needed
-    assert ws.print_area == f"'{SCHEMA.sheet_name}'!$A$1:$M${HEADER + BLANK_ROWS}"
+    assert ws.print_area == f"'{SCHEMA.sheet_name}'!$A$1:$Q${HEADER + BLANK_ROWS}"
 
 
 def test_guide_sheet_is_generated_from_the_same_help(book) -> None:
@@ -195,12 +202,13 @@ ROWS = [
     ("1", "Laporan Realisasi Anggaran Semester I Tahun 2025",
      "Subbagian Keuangan, Umum dan Logistik", "Kepala Subbagian Keuangan, Umum dan Logistik",
      "Juli 2025", "Mesuji", "Softcopy dan Hardcopy", "2 Tahun Aktif, 3 Tahun Inaktif",
-     "Berkala", None, None, "https://jdih.kpu.go.id/", None),
+     "Berkala", None, None, None, None, "https://jdih.kpu.go.id/", None, None, None),
     ("2", "Salinan DPT Pemilihan 2024 dengan NIK dan NKK lengkap",
      "Subbagian Teknis Penyelenggaraan Pemilu dan Hukum",
      "Kepala Subbagian Teknis Penyelenggaraan Pemilu dan Hukum", "20/09/2024", "Mesuji",
      "Softcopy", "5 Tahun", "Dikecualikan", "Pasal 17 huruf h UU Nomor 14 Tahun 2008",
-     "Data pribadi pemilih terbuka", "Lemari Arsip Subbag Hukum, Rak 2", None),
+     "Data pribadi pemilih terbuka", "Selama data pemilih berlaku", None,
+     "Lemari Arsip Subbag Hukum, Rak 2", None, None, None),
 ]  # fmt: skip
 
 
@@ -230,7 +238,9 @@ def test_filled_form_keeps_what_the_clerk_typed(blank: Path, tmp_path: Path) -> 
     assert [tuple(v if v != "" else None for v in r) for r in rows[HEADER : HEADER + 2]] == ROWS
     # the dropdowns and hidden list survive a save by another program
     again = openpyxl.load_workbook(filled)
-    assert set(again.defined_names) == {"Pilihan_bentuk", "Pilihan_jenis"}
+    assert set(again.defined_names) == {
+        "Pilihan_bentuk", "Pilihan_jenis", "Pilihan_dasar_pengecualian", "Pilihan_tindakan",
+    }  # fmt: skip
     assert again[LISTS_SHEET].sheet_state == "hidden"
 
 

@@ -148,4 +148,22 @@ def test_a_failing_migration_leaves_version_1_intact(
     assert "match_key" not in shape["items"][0] and shape["items"][1] == []
     monkeypatch.undo()
     with Store.open(url) as store:
-        assert store.version == 2 and len(store.items()) == 1
+        assert store.version == SCHEMA_VERSION and len(store.items()) == 1
+
+
+def test_version_3_allows_withdrawn_items_and_still_refuses_other_statuses(
+    new_url: Callable[[], str],
+) -> None:
+    url = new_url()
+    _make_v1(url)
+    with Store.open(url) as store:
+        assert store.version == SCHEMA_VERSION
+        items = METADATA.tables["items"]
+        with store.begin() as conn:
+            conn.execute(
+                sa.update(items).where(items.c.id == "DIP-2025-0001").values(status="withdrawn")
+            )
+        assert store.item("DIP-2025-0001").status == "withdrawn"  # type: ignore[union-attr]
+        with pytest.raises(sa.exc.IntegrityError), store.begin() as conn:
+            conn.execute(sa.update(items).values(status="hilang"))
+        assert store.item("DIP-2025-0001").status == "withdrawn"  # type: ignore[union-attr]

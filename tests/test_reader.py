@@ -97,11 +97,12 @@ def test_approval_title_decides_when_header_is_ambiguous() -> None:
 
 def test_form_with_id_and_approval_column_stays_a_form(tmp_path: Path) -> None:
     form = Form()
-    form.header = ["ID Informasi", *form.header, "Persetujuan Atasan PPID"]
-    form.rows = [["DIP-2025-0001", *r, ""] for r in form.rows]
+    keep = [i for i, h in enumerate(form.header) if h != "ID Informasi"]
+    form.header = ["ID Informasi", *(form.header[i] for i in keep), "Persetujuan Atasan PPID"]
+    form.rows = [["DIP-2025-0001", *(r[i] for i in keep), ""] for r in form.rows]
     sr = read(write_form(form, tmp_path / "f.xlsx"))
     assert sr.schema.kind == "form_dip"
-    assert sr.columns["id"] == 0 and sr.columns["persetujuan"] == 14
+    assert sr.columns["id"] == 0 and sr.columns["persetujuan"] == len(form.header) - 1
 
 
 def test_table_ends_at_last_non_blank_row_and_skips_blank_rows(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..errors import StoreError
 from ..forms.schema import approval_schema, label_key
 from ..models import Finding, RegisterItem, SheetReport
+from ..register.changes import ChangeRequest, decide_changes, pending_changes, sheet_row_problem
 from ..register.items import normalise_id
 from ..store.core import (
     DECISION_OF_STATUS,
@@ -58,6 +59,7 @@ class ApprovalOutcome:
     pending: tuple[str, ...] = ()
     skipped: tuple[Finding, ...] = ()
     report: SheetReport | None = None
+    changes: tuple[tuple[ChangeRequest, str], ...] = ()  # Tindakan Ubah/Hapus decided, YA/TIDAK
 
     @property
     def already_received(self) -> bool:
@@ -129,6 +131,8 @@ class _Checker:
 
 
 def _decided_text(stored: Mapping[str, Any]) -> str:
+    if stored["status"] not in DECISION_OF_STATUS:
+        return "dicabut dari Daftar Informasi Publik"
     when = stored["decided_on"]
     who = stored["atasan"] or "Atasan PPID"
     on = f" pada {when.isoformat()}" if isinstance(when, dt.date) else ""
@@ -150,6 +154,8 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
     chk = _Checker(report)
     ids = [normalise_id(row.get("id")) for row in report.items]
     stored = _stored_decisions(store, [i for i in ids if i])
+    with store.begin() as conn:
+        changes = pending_changes(conn, [i for i in ids if i])
     seen: dict[str, str | None] = {}
     any_decided = False
     for row, item_id in zip(report.items, ids, strict=True):
@@ -202,7 +208,13 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
             continue
         seen[item_id] = decision
         current = stored[item_id]
-        if decision and current["status"] != "pending":
+        problem = sheet_row_problem(item_id, row, current["status"], changes.get(item_id))
+        if problem:
+            if decision:
+                chk.add(row, "id", *problem)
+        elif item_id in changes:
+            pass  # the decision is on the pending Tindakan Ubah/Hapus, not on the item
+        elif decision and current["status"] != "pending":
             if DECISION_OF_STATUS[current["status"]] != decision:
                 chk.add(
                     row,
@@ -325,6 +337,8 @@ def apply_approval(
         records: list[dict[str, Any]] = []
         logged: list[dict[str, Any]] = []
         statuses = _stored_decisions(store, [i for i in id_of_row.values() if i])
+        changes = pending_changes(conn, [i for i in id_of_row.values() if i])
+        change_decisions: list[tuple[ChangeRequest, str, str | None]] = []
         now = store.now()
         for row in report.items:
             item_id = id_of_row.get(row.get("_row"))
@@ -334,10 +348,13 @@ def apply_approval(
             if decision not in DECISIONS or atasan is None or tanggal is None:
                 pending.append(item_id)
                 continue
+            arahan = str(db_text(row.get("arahan")) or "").strip() or None
+            if item_id in changes:
+                change_decisions.append((changes[item_id], decision, arahan))
+                continue
             if statuses[item_id]["status"] != "pending":
                 unchanged.append(item_id)
                 continue
-            arahan = str(db_text(row.get("arahan")) or "").strip() or None
             common = {"decision": decision, "arahan": arahan, "atasan": atasan}
             updates.append({**common, "b_id": item_id, "status": STATUS_OF_DECISION[decision]})
             records.append(
@@ -375,6 +392,10 @@ def apply_approval(
             )
             conn.execute(sa.insert(decisions), records)
         store.log_many(logged)
+        decide_changes(
+            store, conn, change_decisions, atasan=atasan or SYSTEM_ACTOR,
+            tanggal=tanggal or received, sheet_sha256=report.sha256, run_id=run_id,
+        )  # fmt: skip
         done = store.items_by_id(decided)
     return ApprovalOutcome(
         file=name,
@@ -388,6 +409,7 @@ def apply_approval(
         pending=tuple(pending),
         skipped=tuple(row_errors),
         report=checked,
+        changes=tuple((c, d) for c, d, _ in change_decisions),
     )
 
 

@@ -12,6 +12,7 @@ from ..documents.xlsx import HEADER_COLOR, a4_landscape, fit_row, workbook_bytes
 from ..files import atomic_write_bytes
 from ..forms.schema import approval_schema, label_key
 from ..models import RegisterItem
+from ..register.changes import ChangeRequest, change_rows
 from ..store.core import fold, id_order
 
 if TYPE_CHECKING:
@@ -118,16 +119,21 @@ def write_approval_sheet(
     *,
     today: dt.date,
     notes: Mapping[str, str] | None = None,
+    changes: Sequence[ChangeRequest] = (),
 ) -> Path | None:
     """Write `Lembar-Persetujuan-<today>.xlsx` for the pending items; None when none is pending.
+
+    `changes` are the pending Tindakan Ubah/Hapus: each is a row under its item's ID,
+    its changed cells showing `lama → baru` and Catatan Sistem `dihapus: <alasan>`.
 
     Earlier sheets in `out_dir` are removed (the new one replaces them), except a
     sheet someone has already filled in place, which is left for them to send.
     `notes` (item ID → text) fills the Catatan Sistem column.
     """
     out_dir = Path(out_dir)
+    shown_changes, tindakan_of, change_notes = change_rows(changes)
     pending = sorted(
-        (i for i in items if i.status == "pending"),
+        [*(i for i in items if i.status == "pending"), *shown_changes],
         key=lambda i: (fold(i.unit), i.unit, id_order(i.id)),
     )
     if not pending:
@@ -135,7 +141,7 @@ def write_approval_sheet(
             _remove_old(out_dir, None)
         return None
     schema = approval_schema()
-    notes_by_id = _notes(pending, notes)
+    notes_by_id = _notes(pending, {**(notes or {}), **change_notes})
     path = out_dir / approval_sheet_name(today)
 
     def build(workbook: Workbook) -> None:
@@ -207,7 +213,8 @@ def write_approval_sheet(
             suffix = "_first" if first else ""
             values = {
                 "catatan": notes_by_id.get(item.id),
-                **{k: getattr(item, k, None) for k in keys if k not in ("catatan",)},
+                "tindakan": tindakan_of.get(item.id),
+                **{k: getattr(item, k, None) for k in keys if k not in ("catatan", "tindakan")},
             }
             for col, key in enumerate(keys):
                 if col == decision_col:

@@ -1,4 +1,5 @@
-"""A full SOP cycle on the bundled examples: forms → night 1 → Atasan PPID approves → night 2."""
+"""A full SOP cycle on the bundled examples: forms → night 1 → Atasan PPID approves → night 2
+(with a unit's pemutakhiran form: one Ubah, one Hapus) → the Atasan approves both → night 3."""
 
 from __future__ import annotations
 
@@ -23,8 +24,14 @@ MARKER = ".ppid-demo"
 # Fixed dates make the demo deterministic: the examples were filled 9–20 November 2026.
 NIGHT_1 = dt.datetime(2026, 11, 23, 1, 0)
 NIGHT_2 = dt.datetime(2026, 11, 24, 1, 0)
+NIGHT_3 = dt.datetime(2026, 11, 25, 1, 0)
 DECIDED_ON = dt.date(2026, 11, 23)
+CHANGES_DECIDED_ON = dt.date(2026, 11, 24)
 FILLED_NAME = "Lembar-Persetujuan-diisi-Atasan-PPID.xlsx"
+FILLED_NAME_3 = "Lembar-Persetujuan-Pemutakhiran-diisi-Atasan-PPID.xlsx"
+CHANGE_FORM_NAME = "Form-DIP-Pemutakhiran.xlsx"
+REVISED = " (Revisi)"
+WITHDRAWAL_REASON = "Dokumen sudah diganti dengan versi terbaru dan tidak berlaku lagi."
 ARAHAN = (
     "Belum dapat disetujui: lengkapi ringkasan dan sebutkan lokasi dokumennya, lalu ajukan kembali."
 )
@@ -38,6 +45,9 @@ class DemoReport:
     filled_sheet: Path
     approved: tuple[str, ...]
     refused: tuple[str, ...]
+    night3: RunReport | None = None
+    changed: str | None = None  # the item the unit's Tindakan Ubah changed
+    withdrawn: str | None = None  # the item its Tindakan Hapus withdrew
 
 
 def prepare_workspace(directory: Path, examples: Path = EXAMPLES) -> Path:
@@ -150,8 +160,60 @@ def _workbook_bytes(wb: Any, when: dt.datetime) -> bytes:
     return normalise_zip(buf.getvalue())
 
 
+def write_change_form(
+    config: Any, approved: Sequence[str], target: Path, *, day: dt.date
+) -> tuple[str, str]:
+    """A unit's pemutakhiran form, filled on the blank form: Tindakan Ubah on its first
+    approved item (the ringkasan revised), Hapus on its second. Returns the two IDs."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from ..documents.fields import DIKECUALIKAN, waktu_text
+    from ..forms.blank import LABEL_COL, VALUE_COL, build_blank_form, header_row
+    from ..forms.schema import form_schema
+    from ..store.core import Store
+
+    with Store.open(config.database_url) as store:
+        items = [i for i in store.items_by_id(approved) if i.jenis != DIKECUALIKAN]
+    unit = items[0].unit
+    first, second = [i for i in items if i.unit == unit][:2]
+    schema = form_schema()
+    wb = load_workbook(io.BytesIO(build_blank_form(config, unit=unit)))
+    try:
+        ws = wb[schema.sheet_name]
+        for row in ws.iter_rows():
+            label = row[LABEL_COL].value
+            if label == "Nama Petugas":
+                row[VALUE_COL].value = "Tim Penghubung " + unit
+            elif label == "Tanggal Pengisian":
+                row[VALUE_COL].value = dt.datetime.combine(day, dt.time())
+        col = {f.key: n + 1 for n, f in enumerate(schema.blank_form_fields)}
+        top = header_row(schema) + 2  # 1-based first item row
+        values = {k: getattr(first, k, None) for k in col}
+        values.update(
+            no=1,
+            ringkasan=first.ringkasan + REVISED,
+            waktu_pembuatan=waktu_text(first.waktu_pembuatan),
+            tindakan="Ubah",
+            id=first.id,
+        )
+        for key, value in values.items():
+            if value not in (None, ""):
+                ws.cell(top, col[key]).value = value
+        hapus = {"no": 2, "tindakan": "Hapus", "id": second.id, "keterangan": WITHDRAWAL_REASON,
+                 "ringkasan": second.ringkasan}  # fmt: skip
+        for key, value in hapus.items():
+            ws.cell(top + 1, col[key]).value = value
+        data = _workbook_bytes(wb, dt.datetime.combine(day, dt.time()))
+    finally:
+        wb.close()
+    atomic_write_bytes(target, data)
+    return first.id, second.id
+
+
 def run_demo(directory: Path, *, progress: Progress | None = None) -> DemoReport:
-    """Both nights of the cycle in a fresh workspace; the forms wait no settle time."""
+    """Three nights of the cycle in a fresh workspace; the forms wait no settle time."""
     ws = prepare_workspace(directory)
     config = dataclasses.replace(load_config(ws), settle_seconds=0)
     night1 = run(config, now=NIGHT_1, progress=progress)
@@ -162,8 +224,23 @@ def run_demo(directory: Path, *, progress: Progress | None = None) -> DemoReport
     approved, refused = fill_approval_sheet(
         sheets[-1], filled, atasan=config.signer("atasan_ppid", DECIDED_ON).nama, day=DECIDED_ON
     )
+    # A unit updates its list the same day: the night applies the sheet first, then the form.
+    changed, withdrawn = write_change_form(
+        config, approved, config.input_dir / CHANGE_FORM_NAME, day=DECIDED_ON
+    )
     night2 = run(config, now=NIGHT_2, progress=progress)
-    return DemoReport(ws, night1, night2, filled, approved, refused)
+    sheets = sorted((config.output_dir / APPROVAL_DIR).glob("*.xlsx"))
+    if not sheets:
+        raise UsageError("Malam kedua tidak menghasilkan Lembar Persetujuan; demo berhenti.")
+    fill_approval_sheet(
+        sheets[-1],
+        config.input_dir / FILLED_NAME_3,
+        atasan=config.atasan_ppid.nama,
+        day=CHANGES_DECIDED_ON,
+        refuse=0,
+    )
+    night3 = run(config, now=NIGHT_3, progress=progress)
+    return DemoReport(ws, night1, night2, filled, approved, refused, night3, changed, withdrawn)
 
 
 def describe(report: DemoReport) -> Sequence[str]:
@@ -181,7 +258,11 @@ def describe(report: DemoReport) -> Sequence[str]:
         f"Atasan PPID mengisi {report.filled_sheet.name}: {len(report.approved)} YA, "
         f"{len(report.refused)} TIDAK ({', '.join(report.refused)}).",
         f"Malam 2: {report.night2.summary}",
+        f"Pemutakhiran dari unit ({CHANGE_FORM_NAME}): Ubah {report.changed}, "
+        f"Hapus {report.withdrawn}; Atasan PPID menyetujui keduanya.",
+        f"Malam 3: {report.night3.summary if report.night3 else '-'}",
         f"Daftar Informasi Publik      output/register/: {listing('register')}",
+        f"Keputusan PPID tentang DIP   output/keputusan/: {listing('keputusan')}",
         f"Lembar Persetujuan           output/persetujuan/: {listing('persetujuan')}",
         f"Disposisi Atasan PPID        output/disposisi/: {listing('disposisi')}",
         f"Draft Nota Dinas             output/nota-dinas/: {listing('nota-dinas')}",

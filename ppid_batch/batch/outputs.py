@@ -16,6 +16,7 @@ APPROVAL_DIR = "persetujuan"
 NOTA_DIR = "nota-dinas"
 FEEDBACK_DIR = "umpan-balik"
 DISPOSISI_DIR = "disposisi"
+KEPUTUSAN_DIR = "keputusan"
 REPORT_DIR = "laporan"
 
 # Told of every file written, in order: the run record lists them and the progress shows them.
@@ -75,25 +76,37 @@ def write_documents(
     today: dt.date,
     pdf: bool,
     wrote: Wrote,
+    run_id: int | None = None,
 ) -> list[str]:
-    """Approval sheet, register of each year, Disposisi, Nota Dinas and their PDFs.
+    """Approval sheet, the year's DIP, Keputusan PPID, Disposisi, Nota Dinas and their PDFs.
 
     Returns the notes of documents that could not be converted to PDF.
     """
+    from ..documents.exemptions import write_covering_letter
     from ..documents.register_list import write_register
     from ..register.changelog import change_rows, changes_from_store
-    from ..store.core import id_order
+    from ..register.changes import store_pending_changes
 
-    _write_approval_sheet(everything, config, out / APPROVAL_DIR, today=today, wrote=wrote)
-    year_of = {it.id: id_order(it.id)[0] for it in everything}
-    for year in sorted({year_of[it.id] for it in everything if it.status == "approved"}):
-        year_items = [it for it in everything if year_of[it.id] == year]
-        changes = change_rows(changes_from_store(store, register_year=year))
+    _write_approval_sheet(
+        everything, config, out / APPROVAL_DIR, today=today, wrote=wrote,
+        changes=store_pending_changes(store),
+    )  # fmt: skip
+    # The DIP is the standing list as of tonight, whatever year each item was filed in;
+    # only this year's files are written, so earlier years' stay as their last run left them.
+    if any(it.status in ("approved", "withdrawn") for it in everything):
+        changes = change_rows(changes_from_store(store, year=today.year))
         for path in write_register(
-            year_items, year, config, out / REGISTER_DIR, today=today, changes=changes
+            everything, today.year, config, out / REGISTER_DIR, today=today, changes=changes
         ):
             wrote(path)
-    documents = _write_disposisi(store, everything, config, out / DISPOSISI_DIR, wrote=wrote)
+    letter = write_covering_letter(everything, config, out / REGISTER_DIR, year=today.year,
+                                   today=today)  # fmt: skip
+    documents = _write_keputusan(
+        store, everything, config, out / KEPUTUSAN_DIR, today=today, run_id=run_id, wrote=wrote
+    )
+    if letter is not None:
+        documents.append(wrote(letter))
+    documents += _write_disposisi(store, everything, config, out / DISPOSISI_DIR, wrote=wrote)
     documents += _write_nota_dinas(store, everything, config, out / NOTA_DIR, wrote=wrote)
     return _write_pdfs(documents, wrote=wrote) if pdf else []
 
@@ -119,7 +132,13 @@ def write_annual_reports(
 
 
 def _write_approval_sheet(
-    everything: Sequence[Any], config: Config, folder: Path, *, today: dt.date, wrote: Wrote
+    everything: Sequence[Any],
+    config: Config,
+    folder: Path,
+    *,
+    today: dt.date,
+    wrote: Wrote,
+    changes: Sequence[Any] = (),
 ) -> None:
     from ..approve.sheet import write_approval_sheet
     from ..register.similar import approval_notes
@@ -132,9 +151,21 @@ def _write_approval_sheet(
         folder,
         today=today,
         notes=notes,
+        changes=changes,
     )
     if sheet is not None:
         wrote(sheet)
+
+
+def _write_keputusan(
+    store: Any, everything: Sequence[Any], config: Config, folder: Path, *, today: dt.date,
+    run_id: int | None, wrote: Wrote,
+) -> list[Path]:  # fmt: skip
+    """Record a Keputusan PPID when tonight's DIP differs from the last one set; write it."""
+    from ..documents.keputusan import settle_keputusan, write_keputusan
+
+    settle_keputusan(store, everything, config, today=today, run_id=run_id)
+    return [wrote(p) for p in write_keputusan(store, config, folder)]
 
 
 def _write_disposisi(

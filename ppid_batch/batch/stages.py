@@ -286,6 +286,8 @@ def _apply_sheet(
     approved = sum(len(v) for v in result.approved.values())
     refused = sum(len(v) for v in result.refused.values())
     note = f"{approved} disetujui, {refused} tidak disetujui, {len(result.pending)} belum diputus"
+    if result.changes:
+        note += f", {len(result.changes)} permintaan Ubah/Hapus diputus"
     if result.skipped:
         note += f"; {len(result.skipped)} baris tidak dapat diterapkan"
     verdict = PARTIAL if result.skipped else ACCEPTED
@@ -327,6 +329,7 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
         today=night.today,
         pdf=night.config.pdf and not night.dry_run,
         wrote=wrote,
+        run_id=registered.run_db_id,
     )
     changes = tuple(tonight_changes(store, registered.run_db_id))
     write_annual_reports(store, night.config, out, today=night.today, wrote=wrote)

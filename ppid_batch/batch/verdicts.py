@@ -153,6 +153,10 @@ def form_note(outcome: Any) -> str:
     parts = [f"{len(outcome.new_ids)} informasi baru"]
     if outcome.corrected_ids:
         parts.append(f"{len(outcome.corrected_ids)} diperbaiki")
+    if getattr(outcome, "change_ids", ()):
+        parts.append(f"{len(outcome.change_ids)} permintaan Ubah/Hapus menunggu Atasan PPID")
+    if getattr(outcome, "withdrawn_ids", ()):
+        parts.append(f"{len(outcome.withdrawn_ids)} usulan ditarik unitnya")
     if outcome.duplicates:
         parts.append(f"{len(outcome.duplicates)} sudah ada di register")
     return ", ".join(parts)

@@ -30,7 +30,8 @@ ITEM_KEYS = frozenset(
     {
         "no", "id", "unit", "ringkasan", "penguasa", "penanggung_jawab", "waktu",
         "tempat", "waktu_tempat", "bentuk", "retensi", "jenis", "dasar_pengecualian",
-        "konsekuensi", "tautan", "keterangan", "arahan",
+        "konsekuensi", "jangka_pengecualian", "kepentingan_publik", "tautan", "keterangan",
+        "arahan",
     }
 )  # fmt: skip
 COMMON_VARIABLES: dict[str, Any] = {
@@ -70,6 +71,26 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "jumlah_diputus": None,
         "disetujui": (ITEM_KEYS,),
         "ditolak": (ITEM_KEYS,),
+    },
+    "surat-usulan-dikecualikan.docx": {
+        **COMMON_VARIABLES,
+        "nomor": None,
+        "yth": None,
+        "jumlah": None,
+        "jumlah_sesuai": None,
+        "butir": (ITEM_KEYS | {"kpu_ri"},),
+    },
+    "keputusan.docx": {
+        **COMMON_VARIABLES,
+        "nomor": None,
+        "judul": None,
+        "menimbang": (frozenset({"huruf", "isi"}),),
+        "mengingat": (frozenset({"huruf", "isi"}),),
+        "diktum": (frozenset({"label", "isi"}),),
+        "jumlah": None,
+        "kelompok": (frozenset({"huruf", "judul", "butir"}),),
+        "sejak": None,
+        "perubahan": (frozenset({"no", "id", "perubahan", "ringkasan", "unit", "keterangan"}),),
     },
 }
 # Names Jinja itself provides inside templates.

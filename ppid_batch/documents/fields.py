@@ -56,6 +56,8 @@ def item_fields(item: RegisterItem, no: int) -> dict[str, Any]:
         "jenis": item.jenis,
         "dasar_pengecualian": item.dasar_pengecualian or "",
         "konsekuensi": item.konsekuensi or "",
+        "jangka_pengecualian": item.jangka_pengecualian or "",
+        "kepentingan_publik": item.kepentingan_publik or "",
         "tautan": item.tautan or "",
         "keterangan": item.keterangan or "",
         "arahan": item.arahan or "",

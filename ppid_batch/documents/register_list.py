@@ -55,6 +55,9 @@ def _labels() -> dict[str, str]:
             "waktu_tempat": "Waktu dan Tempat Pembuatan Informasi",
             "dasar_pengecualian": schema.field("dasar_pengecualian").label,
             "konsekuensi": schema.field("konsekuensi").label,
+            "jangka_pengecualian": schema.field("jangka_pengecualian").label,
+            "kepentingan_publik": schema.field("kepentingan_publik").label,
+            "kpu_ri": "Catatan Penetapan KPU RI",
             "keputusan": "Keputusan Uji Konsekuensi",
         }
     )
@@ -68,8 +71,9 @@ REGISTER_COLUMNS = (
     ("waktu_tempat", 22), ("bentuk", 15), ("retensi", 18), ("tautan", 30),
 )  # fmt: skip
 EXEMPTION_COLUMNS = (
-    ("no", 5), ("id", 15), ("unit", 22), ("ringkasan", 40), ("penguasa", 24),
-    ("waktu_tempat", 20), ("dasar_pengecualian", 28), ("konsekuensi", 30), ("keputusan", 24),
+    ("no", 5), ("id", 15), ("unit", 20), ("ringkasan", 36), ("penguasa", 22),
+    ("waktu_tempat", 18), ("dasar_pengecualian", 26), ("konsekuensi", 28),
+    ("jangka_pengecualian", 16), ("kepentingan_publik", 26), ("kpu_ri", 26), ("keputusan", 20),
 )  # fmt: skip
 
 
@@ -321,7 +325,13 @@ def exemptions_xlsx(
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
-    records = [{**item_fields(i, no), "keputusan": ""} for no, i in enumerate(exempted(items), 1)]
+    from .exemptions import kpu_ri_note
+
+    listed = config.pengecualian.ditetapkan_kpu_ri
+    records = [
+        {**item_fields(i, no), "kpu_ri": kpu_ri_note(i, listed), "keputusan": ""}
+        for no, i in enumerate(exempted(items), 1)
+    ]
     return _office_workbook(
         config,
         today,
@@ -475,11 +485,14 @@ def write_register(
     *,
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
+    exemptions: bool = True,
 ) -> list[Path]:
-    """Write the year's Daftar Informasi Publik (.xlsx, .html, .csv, .json) and exemption list.
+    """Write the Daftar Informasi Publik of `year` (.xlsx, .html, .csv, .json) and exemptions.
 
-    `items` is the year's register as the store gives it; only approved items that are
-    not Dikecualikan are published. `changes`, when given, adds a 'Riwayat Perubahan' sheet.
+    `items` is the register as the store gives it; only approved items that are not
+    Dikecualikan are published (withdrawn ones are not), whatever year they were filed.
+    `changes`, when given, adds a 'Riwayat Perubahan' sheet; `exemptions=False` leaves
+    the exemption list out (a reprint of an earlier DIP).
     """
     out = Path(out_dir)
     stem = REGISTER_STEM.format(tahun=year)
@@ -491,5 +504,6 @@ def write_register(
         (".json", lambda: register_json(groups, year, config, today)),
     ]
     paths = [atomic_write_bytes(out / f"{stem}{ext}", build()) for ext, build in outputs]
-    paths.append(write_exemptions(items, year, config, out, today=today))
+    if exemptions:
+        paths.append(write_exemptions(items, year, config, out, today=today))
     return paths

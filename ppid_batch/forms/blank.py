@@ -162,6 +162,17 @@ def _form_sheet(
                 "error_title": "Pilihan tidak tersedia",
                 "error_message": fit(f"Pilih salah satu dari daftar: {allowed}.", 255),
             }
+        elif field.suggestions:
+            # A dropdown of the usual answers that still takes any other text (a warning
+            # only): the legal basis may be another law than the ones listed.
+            rule = {
+                "validate": "list",
+                "source": f"={list_name(field)}",
+                "error_type": "information",
+                "error_title": "Di luar daftar",
+                "error_message": "Teks di luar daftar tetap diterima; pastikan dasar hukumnya "
+                "ditulis lengkap (pasal dan undang-undang).",
+            }
         else:
             rule = {"validate": "any"}
         ws.data_validation(first_data, col, last_data, col, {**rule, **_prompt(field)})
@@ -207,7 +218,7 @@ def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, conf
     ws.merge_range(row, hint_first, row, hint_last, "Pilihan / contoh", fmt["header"])
     for field in (*schema.metadata, *fields):
         row += 1
-        hint = ", ".join(field.choice_values) if field.choices else field.example
+        hint = ", ".join(field.choice_values or field.suggestions) or field.example
         ws.write_string(row, 1, field.label, fmt["cell"])
         ws.write_string(row, 2, "Ya" if field.required else _when(field, schema), fmt["cell"])
         ws.merge_range(row, help_first, row, help_last, field.help, fmt["cell"])
@@ -221,7 +232,12 @@ def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, conf
 def _when(field: Field, schema: SheetSchema) -> str:
     # the column's label, as the clerk sees it in the header (not the schema key)
     if field.required_when:
-        return "Bila " + ", ".join(f"{schema.field(k).label} {v}" for k, v in field.required_when)
+        values: dict[str, list[str]] = {}
+        for k, v in field.required_when:
+            values.setdefault(k, []).append(v)
+        return "Bila " + ", ".join(
+            f"{schema.field(k).label} {' atau '.join(vs)}" for k, vs in values.items()
+        )
     return "Tidak"
 
 
@@ -229,12 +245,13 @@ def _lists_sheet(wb: Workbook, schema: SheetSchema) -> None:
     ws = wb.add_worksheet(LISTS_SHEET)
     col = 0
     for field in schema.blank_form_fields:
-        if not field.choices:
+        listed = field.choice_values or field.suggestions
+        if not listed:
             continue
-        for row, value in enumerate(field.choice_values):
+        for row, value in enumerate(listed):
             ws.write_string(row, col, value)
         letter = xl_col_to_name(col)
-        last = xl_rowcol_to_cell(len(field.choices) - 1, col, row_abs=True, col_abs=True)
+        last = xl_rowcol_to_cell(len(listed) - 1, col, row_abs=True, col_abs=True)
         wb.define_name(list_name(field), f"='{LISTS_SHEET}'!${letter}$1:{last}")
         col += 1
     ws.hide()

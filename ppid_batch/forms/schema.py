@@ -51,6 +51,7 @@ class Field:
     required_when_decided: bool = False
     in_blank_form: bool = True
     context: bool = False
+    suggestions: tuple[str, ...] = ()  # offered in a dropdown; other text is still accepted
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -105,6 +106,15 @@ class SheetSchema:
         return tuple(f for f in self.fields if f.in_blank_form)
 
 
+def _conditions(raw: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """`{tindakan: [Ubah, Hapus]}` → (("tindakan", "Ubah"), ("tindakan", "Hapus")): any holds."""
+    out: list[tuple[str, str]] = []
+    for key, value in (raw or {}).items():
+        for one in value if isinstance(value, list) else [value]:
+            out.append((str(key), str(one)))
+    return tuple(out)
+
+
 def _field(raw: dict[str, Any], where: str) -> Field:
     try:
         ftype = raw.get("type", "text")
@@ -126,11 +136,12 @@ def _field(raw: dict[str, Any], where: str) -> Field:
             min_length=raw.get("min_length"),
             max_length=raw.get("max_length"),
             min_year=raw.get("min_year"),
-            required_when=tuple((raw.get("required_when") or {}).items()),
+            required_when=_conditions(raw.get("required_when")),
             only_when=tuple((raw.get("only_when") or {}).items()),
             required_when_decided=bool(raw.get("required_when_decided", False)),
             in_blank_form=bool(raw.get("in_blank_form", True)),
             context=bool(raw.get("context", False)),
+            suggestions=tuple(str(v) for v in raw.get("suggestions") or ()),
         )
     except KeyError as exc:
         raise SchemaError(f"{where}: kunci {exc} tidak ada") from exc

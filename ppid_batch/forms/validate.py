@@ -362,13 +362,32 @@ class _Pending:
 
     def finish(self, schema_findings: list[Finding]) -> SheetReport:
         errors = [*self.errors, *schema_findings]
+        warnings = self.warnings
+        withdrawn = _withdrawal_rows(self.sheet)
+        if withdrawn:
+            # A Hapus row names the item and the reason; whatever else it says is not read.
+            def kept(f: Finding) -> bool:
+                return f.row not in withdrawn or f.field in WITHDRAWAL_FIELDS
+
+            errors, warnings = list(filter(kept, errors)), list(filter(kept, warnings))
         return SheetReport(
             **self.base,
             meta=self.meta,
             items=_items(self.sheet),
             errors=tuple(sorted(errors, key=_sort_key)),
-            warnings=tuple(sorted(self.warnings, key=_sort_key)),
+            warnings=tuple(sorted(warnings, key=_sort_key)),
         )
+
+
+WITHDRAWAL_FIELDS = frozenset({"id", "tindakan", "keterangan", None})
+
+
+def _withdrawal_rows(sheet: _Sheet) -> set[int]:
+    """Excel rows of a form whose Tindakan is Hapus (withdraw an approved item)."""
+    tindakan = sheet.values.get("tindakan") if sheet.schema.kind == "form_dip" else None
+    if not tindakan:
+        return set()
+    return {sheet.rows[i] + 1 for i, v in enumerate(tindakan) if v == "Hapus"}
 
 
 def _start(path: Path, sha256: str, sr: SheetRead) -> SheetReport | _Pending:

@@ -89,7 +89,8 @@ def changes_from_store(
     run_id: int | None = None,
     register_year: int | None = None,
 ) -> list[ChangeFact]:
-    """Every approval (YA) the store recorded, as register changes in the order applied.
+    """Every approval (YA) the store recorded, as register changes in the order applied:
+    items added (or exempted), and approved Tindakan Ubah (changed) and Hapus (removed).
 
     The date is the day the run took the approval sheet in (the day the
     published lists changed), or the decision date for a decision recorded
@@ -99,16 +100,30 @@ def changes_from_store(
     """
     from ..store.queries import approvals
 
+    from .changes import HAPUS, decided_changes
+
     rows = approvals(store, run_id=run_id, register_year=register_year)
-    by_id = {i.id: i for i in store.items(status="approved")} if rows else {}
+    changed = decided_changes(store, run_id=run_id)
+    if register_year is not None:
+        changed = [c for c in changed if c["item_id"].startswith(f"DIP-{register_year}-")]
+    wanted = {r[0] for r in rows} | {c["item_id"] for c in changed}
+    by_id = {i.id: i for i in store.items_by_id(sorted(wanted))} if wanted else {}
     out = []
     for item_id, run, decided_on, received in rows:
         item = by_id.get(item_id)
         on = received or decided_on
         if item is None or (year is not None and on.year != year):
             continue
+        # An item withdrawn later was still added that night: the history keeps both.
         out.append(_fact(item, _arrival(item), run, on))
-    return out
+    for change in changed:
+        item = by_id.get(change["item_id"])
+        on = change["decided_on"]
+        if item is None or on is None or (year is not None and on.year != year):
+            continue
+        action = REMOVED if change["tindakan"] == HAPUS else CHANGED
+        out.append(_fact(item, action, change["decided_run"], on))
+    return sorted(out, key=lambda fact: fact.changed_on)
 
 
 def change_rows(changes: Sequence[ChangeFact]) -> list[dict[str, Any]]:

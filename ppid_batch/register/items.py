@@ -25,12 +25,12 @@ from ..store.core import (
     db_text,
     dumps,
     format_item_id,
-    item_history,
     items,
     match_key,
     new_id,
     submissions,
 )
+from .changes import HAPUS, UBAH, file_request, keep_history, pending_changes, withdraw
 
 # Fields compared when a correction arrives; provenance changes alone are not a correction.
 CORRECTABLE = ITEM_FIELDS
@@ -53,6 +53,8 @@ class RegisterOutcome:
     new_ids: tuple[str, ...] = ()
     corrected_ids: tuple[str, ...] = ()
     unchanged_ids: tuple[str, ...] = ()
+    change_ids: tuple[str, ...] = ()  # Tindakan Ubah/Hapus now waiting for the Atasan PPID
+    withdrawn_ids: tuple[str, ...] = ()  # not-yet-approved items their unit took back
     duplicates: tuple[Finding, ...] = ()
     refused: tuple[Finding, ...] = ()
     submission_id: int | None = None
@@ -121,6 +123,8 @@ class _Registrar:
         self.new_ids: list[str] = []
         self.corrected: list[str] = []
         self.unchanged: list[str] = []
+        self.changes: list[str] = []
+        self.withdrawn: list[str] = []
         self.duplicates: list[Finding] = []
         self.refused: list[Finding] = []
         self._last_seq: dict[int, int] = {}
@@ -238,13 +242,16 @@ class _Registrar:
                 "umpan balik atau lembar persetujuan, atau kosongkan untuk informasi baru.",
             )
             return
+        if current["status"] == "withdrawn":
+            self.refuse(row, item_id, "withdrawn", _withdrawn_text(item_id))
+            return
         if current["status"] == "approved":
             self.refuse(
                 row,
                 item_id,
                 "already_approved",
-                f"{item_id} sudah disetujui Atasan PPID dan tidak dapat diubah melalui "
-                "formulir; perubahan hanya melalui persetujuan baru.",
+                f"{item_id} sudah disetujui Atasan PPID; untuk mengubahnya isi kolom Tindakan "
+                "dengan Ubah (atau Hapus untuk mencabutnya dari Daftar Informasi Publik).",
             )
             return
         if current["unit"] != self.unit:
@@ -262,17 +269,10 @@ class _Registrar:
             self.unchanged.append(item_id)
             self.log("correction_unchanged", item_id, row=row.get("_row"))
             return
-        old = {k: current[k] for k in (*CORRECTABLE, "status", "decision", "arahan", "atasan")}
-        old.update(source_file=current["source_file"], source_row=current["source_row"])
-        self.conn.execute(
-            sa.insert(item_history).values(
-                item_id=item_id,
-                changed_at=self.store.now(),
-                run_id=self.run_id,
-                submission_id=submission_id,
-                old_values=dumps(old),
-            )
-        )
+        keep_history(
+            self.conn, current, now=self.store.now(), run_id=self.run_id,
+            submission_id=submission_id,
+        )  # fmt: skip
         # A refused item that the unit corrects goes back to the Atasan PPID: pending again.
         self.conn.execute(
             sa.update(items)
@@ -299,6 +299,109 @@ class _Registrar:
             was=current["status"],
             row=row.get("_row"),
         )
+
+    def change(
+        self, row: Mapping[str, Any], item_id: str | None, tindakan: str, submission_id: int
+    ) -> None:
+        """Tindakan Ubah / Hapus: a change request for an approved item of this unit.
+
+        On an item not yet approved there is nothing public to change: Ubah is a
+        correction (as a row with only an ID), Hapus takes the proposal back at once.
+        """
+        verb = "diubah" if tindakan == UBAH else "dihapus"
+        if item_id is None:
+            self.refuse(
+                row,
+                None,
+                "required_if",
+                f"Tindakan {tindakan} memerlukan ID Informasi dari informasi yang akan {verb}; "
+                "salin ID dari Daftar Informasi Publik (contoh DIP-2025-0042).",
+            )
+            return
+        current = (
+            self.conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().first()
+        )
+        if current is None:
+            self.refuse(
+                row,
+                None,
+                "unknown_id",
+                f"ID Informasi {item_id} tidak ada di register; periksa kembali ID pada "
+                "Daftar Informasi Publik.",
+            )
+            return
+        if current["unit"] != self.unit:
+            self.refuse(
+                row,
+                item_id,
+                "other_unit",
+                f"{item_id} milik unit {current['unit']}, bukan {self.unit}; hanya unit yang "
+                f"menguasainya yang dapat meminta informasi ini {verb}.",
+            )
+            return
+        if current["status"] == "withdrawn":
+            self.refuse(row, item_id, "withdrawn", _withdrawn_text(item_id))
+            return
+        if current["status"] != "approved":
+            if tindakan == UBAH:
+                self.correct(row, item_id, submission_id)
+                return
+            withdraw(
+                self.conn,
+                current,
+                now=self.store.now(),
+                run_id=self.run_id,
+                submission_id=submission_id,
+                alasan=_text(row.get("keterangan")),
+            )
+            self.withdrawn.append(item_id)
+            self.log("item_withdrawn", item_id, was=current["status"], row=row.get("_row"))
+            return
+        waiting = pending_changes(self.conn, [item_id]).get(item_id)
+        if waiting is not None:
+            self.refuse(
+                row,
+                item_id,
+                "change_pending",
+                f"{item_id} sudah memiliki permintaan {waiting.tindakan} yang menunggu "
+                f"persetujuan Atasan PPID (dari {waiting.source_file}); tunggu keputusannya "
+                "sebelum mengajukan perubahan lagi.",
+            )
+            return
+        values = None
+        if tindakan == UBAH:
+            values = _values(row)
+            if all(current[k] == values[k] for k in CORRECTABLE):
+                self.unchanged.append(item_id)
+                self.log("change_unchanged", item_id, row=row.get("_row"))
+                return
+        file_request(
+            self.conn,
+            item_id=item_id,
+            tindakan=tindakan,
+            unit=self.unit,
+            new_values=values,
+            alasan=_text(row.get("keterangan")) if tindakan == HAPUS else None,
+            submission_id=submission_id,
+            source_file=self.report.path.name,
+            source_row=int(row.get("_row") or 0),
+            run_id=self.run_id,
+            now=self.store.now(),
+        )
+        self.changes.append(item_id)
+        self.log("change_requested", item_id, tindakan=tindakan, row=row.get("_row"))
+
+
+def _text(value: object) -> str | None:
+    text = str(db_text(value) or "").strip()
+    return text or None
+
+
+def _withdrawn_text(item_id: str) -> str:
+    return (
+        f"{item_id} sudah dicabut dari Daftar Informasi Publik dan tidak dapat diubah lagi; "
+        "untuk mencantumkannya kembali kirim sebagai informasi baru (kosongkan ID Informasi)."
+    )
 
 
 def _year(report: SheetReport, received: dt.date) -> int:
@@ -355,11 +458,17 @@ def register_form(
         reg.log("submission_received", sha256=report.sha256, rows=len(report.items))
         year = _year(report, received)
         reg.preload(
-            [reg.key(_values(row)) for row in report.items if not normalise_id(row.get("id"))]
+            [
+                reg.key(_values(row))
+                for row in report.items
+                if not normalise_id(row.get("id")) and row.get("tindakan") not in (UBAH, HAPUS)
+            ]
         )
         for row in report.items:
             item_id = normalise_id(row.get("id"))
-            if item_id:
+            if row.get("tindakan") in (UBAH, HAPUS):
+                reg.change(row, item_id, str(row["tindakan"]), submission_id)
+            elif item_id:
                 reg.correct(row, item_id, submission_id)
             else:
                 reg.add(row, submission_id, year, received)
@@ -371,6 +480,8 @@ def register_form(
         new_ids=tuple(reg.new_ids),
         corrected_ids=tuple(reg.corrected),
         unchanged_ids=tuple(reg.unchanged),
+        change_ids=tuple(reg.changes),
+        withdrawn_ids=tuple(reg.withdrawn),
         duplicates=tuple(reg.duplicates),
         refused=tuple(reg.refused),
         submission_id=submission_id,

@@ -35,6 +35,8 @@ ITEM_FIELDS = (
     "jenis",
     "dasar_pengecualian",
     "konsekuensi",
+    "jangka_pengecualian",
+    "kepentingan_publik",
     "tautan",
     "keterangan",
 )
@@ -97,6 +99,8 @@ def id_order(item_id: str) -> tuple[int, int, str]:
 # ---------------------------------------------------------------------------
 
 _TS = sa.String(40)  # timestamp text, see timestamp()
+STATUS_CHECK_V1 = "status IN ('pending', 'approved', 'refused')"
+STATUS_CHECK_V3 = "status IN ('pending', 'approved', 'refused', 'withdrawn')"
 
 
 def _schema_v1(md: sa.MetaData) -> None:
@@ -167,7 +171,7 @@ def _schema_v1(md: sa.MetaData) -> None:
         sa.Column("created_at", _TS, nullable=False),
         sa.Column("updated_at", _TS, nullable=False),
         sa.UniqueConstraint("year", "seq", name="uq_items_year_seq"),
-        sa.CheckConstraint("status IN ('pending', 'approved', 'refused')", name="ck_items_status"),
+        sa.CheckConstraint(STATUS_CHECK_V1, name="ck_items_status"),
     )
     sa.Table(
         "item_history",
@@ -248,7 +252,76 @@ def _schema_v2(md: sa.MetaData) -> None:
     sa.Index("ix_events_item_id", event_table.c.item_id)
 
 
-_SCHEMAS = (_schema_v1, _schema_v2)
+def _schema_v3(md: sa.MetaData) -> None:
+    """Version 3: the living DIP.
+
+    Items may be `withdrawn` (Tindakan Hapus approved: out of the DIP, never out of the
+    register) and carry the exemption's jangka waktu and pertimbangan kepentingan publik;
+    `change_requests` holds each Tindakan Ubah/Hapus until the Atasan PPID decides it;
+    `keputusan` / `keputusan_items` remember every Keputusan PPID tentang Penetapan DIP
+    with what it added, changed or withdrew (so any earlier DIP can be printed again).
+    """
+    item_table = md.tables["items"]
+    for constraint in list(item_table.constraints):
+        if constraint.name == "ck_items_status":
+            item_table.constraints.discard(constraint)
+    item_table.append_constraint(sa.CheckConstraint(STATUS_CHECK_V3, name="ck_items_status"))
+    item_table.append_column(sa.Column("jangka_pengecualian", sa.Text))
+    item_table.append_column(sa.Column("kepentingan_publik", sa.Text))
+    sa.Table(
+        "change_requests",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("item_id", sa.String(24), sa.ForeignKey("items.id"), nullable=False),
+        sa.Column("tindakan", sa.String(10), nullable=False),
+        sa.Column("new_values", sa.Text),
+        sa.Column("alasan", sa.Text),
+        sa.Column("unit", sa.Text, nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id")),
+        sa.Column("source_file", sa.Text),
+        sa.Column("source_row", sa.Integer),
+        sa.Column("created_run", sa.Integer, sa.ForeignKey("runs.id")),
+        sa.Column("created_at", _TS, nullable=False),
+        sa.Column("decision", sa.String(5)),
+        sa.Column("decided_on", sa.Date),
+        sa.Column("atasan", sa.Text),
+        sa.Column("arahan", sa.Text),
+        sa.Column("sheet_sha256", sa.String(64)),
+        sa.Column("decided_run", sa.Integer, sa.ForeignKey("runs.id")),
+        sa.CheckConstraint("tindakan IN ('ubah', 'hapus')", name="ck_change_requests_tindakan"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'refused')", name="ck_change_requests_status"
+        ),
+        sa.Index("ix_change_requests_item_status", "item_id", "status"),
+    )
+    sa.Table(
+        "keputusan",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("number", sa.Text, nullable=False, unique=True),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("urut", sa.Integer, nullable=False),
+        sa.Column("date", sa.Date, nullable=False),
+        sa.Column("items_count", sa.Integer, nullable=False),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+        sa.Column("recorded_at", _TS, nullable=False),
+        sa.UniqueConstraint("year", "urut", name="uq_keputusan_year_urut"),
+    )
+    sa.Table(
+        "keputusan_items",
+        md,
+        sa.Column("keputusan_id", sa.Integer, sa.ForeignKey("keputusan.id"), primary_key=True),
+        sa.Column("item_id", sa.String(24), sa.ForeignKey("items.id"), primary_key=True),
+        sa.Column("change", sa.String(10), nullable=False),
+        sa.Column("item_values", sa.Text),
+        sa.CheckConstraint(
+            "change IN ('tambah', 'ubah', 'hapus')", name="ck_keputusan_items_change"
+        ),
+    )
+
+
+_SCHEMAS = (_schema_v1, _schema_v2, _schema_v3)
 
 
 def schema_metadata(version: int) -> sa.MetaData:
@@ -264,6 +337,9 @@ schema_version = METADATA.tables["schema_version"]
 runs = METADATA.tables["runs"]
 submissions = METADATA.tables["submissions"]
 items = METADATA.tables["items"]
+change_requests = METADATA.tables["change_requests"]
+keputusan = METADATA.tables["keputusan"]
+keputusan_items = METADATA.tables["keputusan_items"]
 item_history = METADATA.tables["item_history"]
 approval_sheets = METADATA.tables["approval_sheets"]
 decisions = METADATA.tables["decisions"]
@@ -298,7 +374,36 @@ def migrate_v2(conn: Connection) -> None:
             index.create(conn)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (create_v1, migrate_v2)
+def migrate_v3(conn: Connection) -> None:
+    """Allow status `withdrawn`, add the DIK columns and the change and Keputusan tables."""
+    conn.execute(sa.text("ALTER TABLE items ADD COLUMN jangka_pengecualian TEXT"))
+    conn.execute(sa.text("ALTER TABLE items ADD COLUMN kepentingan_publik TEXT"))
+    if conn.dialect.name == "sqlite":
+        # SQLite cannot alter a CHECK constraint, and rebuilding `items` would break the
+        # foreign keys pointing at it mid-transaction. Its documented alternative for a
+        # constraint that only widens (no stored row changes) is editing the schema text.
+        old = STATUS_CHECK_V1.removeprefix("status IN ")
+        new = STATUS_CHECK_V3.removeprefix("status IN ")
+        version = int(conn.exec_driver_sql("PRAGMA schema_version").scalar() or 0)
+        conn.exec_driver_sql("PRAGMA writable_schema=ON")
+        conn.exec_driver_sql(
+            "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' "
+            "AND name = 'items'",
+            (old, new),
+        )
+        conn.exec_driver_sql(f"PRAGMA schema_version={version + 1}")
+        conn.exec_driver_sql("PRAGMA writable_schema=OFF")
+    else:
+        conn.execute(sa.text("ALTER TABLE items DROP CONSTRAINT ck_items_status"))
+        conn.execute(
+            sa.text(f"ALTER TABLE items ADD CONSTRAINT ck_items_status CHECK ({STATUS_CHECK_V3})")
+        )
+    v3 = schema_metadata(3)
+    for name in ("change_requests", "keputusan", "keputusan_items"):
+        v3.tables[name].create(conn)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (create_v1, migrate_v2, migrate_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,102 @@
+"""SOP step 3, exempt information: matching the usulan against what KPU RI has already set.
+
+At KPU the exemption itself is decided by KPU RI; an office only proposes. An usulan
+whose ringkasan matches an exemption KPU RI has already set (`[pengecualian]
+ditetapkan_kpu_ri` in ppid.toml) is noted in the Daftar Usulan, so the PPID cites it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..dates import format_date_id
+from ..models import RegisterItem
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+# An usulan matches when it names at least half the distinctive words of what KPU RI set
+# (and two at least): "Salinan DPT dengan NIK dan NKK lengkap" matches "Data pribadi
+# pemilih (NIK, NKK, alamat lengkap)". The PPID checks every note; it decides nothing.
+MIN_SHARE, MIN_WORDS = 0.5, 2
+_WORD = re.compile(r"\w+")
+# Words every list shares: matching on them alone would pair anything with anything.
+_COMMON = frozenset(
+    "dan atau yang di dalam dengan untuk data dokumen informasi daftar tahun kpu".split()
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.casefold()) if w not in _COMMON and len(w) > 2)
+
+
+def kpu_ri_match(ringkasan: str, listed: Sequence[str]) -> str | None:
+    """The exemption KPU RI set that `ringkasan` matches best, or None."""
+    mine = _words(ringkasan)
+    best, best_share = None, 0.0
+    for text in listed:
+        theirs = _words(text)
+        shared = len(mine & theirs)
+        share = shared / len(theirs) if theirs else 0.0
+        if shared >= MIN_WORDS and share >= MIN_SHARE and share > best_share:
+            best, best_share = text, share
+    return best
+
+
+def kpu_ri_note(item: RegisterItem, listed: Sequence[str]) -> str:
+    match = kpu_ri_match(item.ringkasan, listed)
+    return f"Sesuai pengecualian yang ditetapkan KPU RI: {match}" if match else ""
+
+
+TEMPLATE = "surat-usulan-dikecualikan.docx"
+LETTER_NAME = "Surat-Usulan-Informasi-Dikecualikan-{tahun}.docx"
+NUMBER_BLANK = "……/PPID/{kode_wilayah}/{tahun}"
+
+
+def letter_context(
+    items: Sequence[RegisterItem], config: Config, *, year: int, today: dt.date
+) -> dict[str, Any]:
+    """Every variable the covering letter's template may use."""
+    from .fields import item_fields, office_fields, officer_fields
+
+    listed = config.pengecualian.ditetapkan_kpu_ri
+    rows = [
+        {**item_fields(item, no), "kpu_ri": kpu_ri_note(item, listed)}
+        for no, item in enumerate(items, 1)
+    ]
+    return {
+        "kantor": office_fields(config),
+        "ppid": officer_fields(config.signer("ppid", today)),
+        "atasan_ppid": officer_fields(config.signer("atasan_ppid", today)),
+        "tahun": year,
+        "tanggal": format_date_id(today),
+        # The office numbers the outgoing letter in its own agenda when it is signed.
+        "nomor": NUMBER_BLANK.format(kode_wilayah=config.office.kode_wilayah, tahun=year),
+        "yth": config.pengecualian.yth,
+        "jumlah": len(rows),
+        "jumlah_sesuai": sum(1 for r in rows if r["kpu_ri"]),
+        "butir": rows,
+    }
+
+
+def write_covering_letter(
+    items: Sequence[RegisterItem], config: Config, out_dir: Path, *, year: int, today: dt.date
+) -> Path | None:
+    """The draft letter sending this year's usulan to `[pengecualian] yth`; None when the
+    usulan is empty (then an older draft is removed: there is nothing to send)."""
+    from .docx import cached_template, render_to
+    from .register_list import exempted
+
+    path = Path(out_dir) / LETTER_NAME.format(tahun=year)
+    chosen = exempted(items)
+    if not chosen:
+        path.unlink(missing_ok=True)
+        return None
+    context = letter_context(chosen, config, year=year, today=today)
+    when = dt.datetime.combine(today, dt.time())
+    title = f"Usulan Informasi yang Dikecualikan {year}"
+    return render_to(cached_template(config, TEMPLATE), context, path, when=when, title=title)

@@ -1,0 +1,326 @@
+"""SOP step 1 pemutakhiran: Tindakan Ubah / Hapus on an approved item, decided by the Atasan PPID.
+
+A unit asks for a change with a form row `Tindakan` Ubah (the whole new row) or
+Hapus (the reason in Keterangan) and the item's ID. The request waits in
+`change_requests`; the approved version stays in the DIP until the Atasan PPID
+says YA on the approval sheet. YA on Ubah writes the new values (the old ones go
+to `item_history`); YA on Hapus makes the item `withdrawn`: out of the DIP, never
+out of the register. TIDAK leaves the item as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..models import RegisterItem
+from ..store.core import (
+    IN_CHUNK,
+    ITEM_FIELDS,
+    Store,
+    change_requests,
+    dumps,
+    item_history,
+    items,
+    match_key,
+    new_id,
+)
+
+UBAH, HAPUS = "Ubah", "Hapus"
+_STORED = {UBAH: "ubah", HAPUS: "hapus"}
+_SHOWN = {v: k for k, v in _STORED.items()}
+ARROW = " → "
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """One pending (or decided) Tindakan Ubah / Hapus on an approved item."""
+
+    id: int
+    item_id: str
+    tindakan: str  # UBAH or HAPUS
+    unit: str
+    old: Mapping[str, Any]  # the item's values as the register holds them
+    new: Mapping[str, Any] = field(default_factory=dict)  # Ubah only
+    alasan: str | None = None
+    source_file: str = ""
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        return tuple(k for k in ITEM_FIELDS if k in self.new and self.new[k] != self.old.get(k))
+
+    def shown(self, key: str) -> Any:
+        """What the approval sheet shows in `key`'s cell: `lama → baru` where Ubah changes it."""
+        if key in self.changed:
+            return f"{self.old.get(key) or '(kosong)'}{ARROW}{self.new[key] or '(kosong)'}"
+        return self.old.get(key)
+
+    def summary(self, labels: Mapping[str, str] | None = None) -> str:
+        """One line for the Atasan PPID: `dihapus: <alasan>` or each `Kolom: lama → baru`."""
+        if self.tindakan == HAPUS:
+            return f"dihapus: {self.alasan or '(tanpa alasan)'}"
+        labels = labels or {}
+        return "; ".join(f"{labels.get(k, k)}: {self.shown(k)}" for k in self.changed)
+
+
+def _request(row: Mapping[Any, Any], current: Mapping[str, Any]) -> ChangeRequest:
+    return ChangeRequest(
+        id=row["id"],
+        item_id=row["item_id"],
+        tindakan=_SHOWN[row["tindakan"]],
+        unit=row["unit"],
+        old={k: current[k] for k in ITEM_FIELDS},
+        new=json.loads(row["new_values"]) if row["new_values"] else {},
+        alasan=row["alasan"],
+        source_file=row["source_file"] or "",
+    )
+
+
+def pending_changes(
+    conn: sa.Connection, item_ids: Sequence[str] | None = None
+) -> dict[str, ChangeRequest]:
+    """Item ID → its pending change request (at most one per item), all or for `item_ids`."""
+    query = (
+        sa.select(change_requests, *(items.c[k].label(f"cur_{k}") for k in ITEM_FIELDS))
+        .join(items, items.c.id == change_requests.c.item_id)
+        .where(change_requests.c.status == "pending")
+        .order_by(change_requests.c.id)
+    )
+    rows: list[Mapping[Any, Any]] = []
+    if item_ids is None:
+        rows = list(conn.execute(query).mappings())
+    else:
+        unique = sorted(set(item_ids))
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            rows += conn.execute(query.where(change_requests.c.item_id.in_(chunk))).mappings()
+    out = {}
+    for row in rows:
+        current = {k: row[f"cur_{k}"] for k in ITEM_FIELDS}
+        out[row["item_id"]] = _request(row, current)
+    return out
+
+
+def store_pending_changes(store: Store) -> list[ChangeRequest]:
+    """Every pending change request, in the order they were filed (for the approval sheet)."""
+    with store.begin() as conn:
+        return list(pending_changes(conn).values())
+
+
+def file_request(
+    conn: sa.Connection,
+    *,
+    item_id: str,
+    tindakan: str,
+    unit: str,
+    new_values: Mapping[str, Any] | None,
+    alasan: str | None,
+    submission_id: int | None,
+    source_file: str,
+    source_row: int,
+    run_id: int | None,
+    now: str,
+) -> int:
+    return new_id(
+        conn.execute(
+            sa.insert(change_requests).values(
+                item_id=item_id,
+                tindakan=_STORED[tindakan],
+                new_values=dumps(dict(new_values)) if new_values else None,
+                alasan=alasan,
+                unit=unit,
+                status="pending",
+                submission_id=submission_id,
+                source_file=source_file,
+                source_row=source_row,
+                created_run=run_id,
+                created_at=now,
+            )
+        )
+    )
+
+
+def keep_history(
+    conn: sa.Connection,
+    current: Mapping[Any, Any],
+    *,
+    now: str,
+    run_id: int | None,
+    submission_id: int | None,
+    **extra: Any,
+) -> None:
+    """The item's values before a change, into `item_history` (nothing is ever overwritten)."""
+    old = {k: current[k] for k in (*ITEM_FIELDS, "status", "decision", "arahan", "atasan")}
+    old.update(source_file=current["source_file"], source_row=current["source_row"], **extra)
+    conn.execute(
+        sa.insert(item_history).values(
+            item_id=current["id"],
+            changed_at=now,
+            run_id=run_id,
+            submission_id=submission_id,
+            old_values=dumps(old),
+        )
+    )
+
+
+def withdraw(
+    conn: sa.Connection,
+    current: Mapping[Any, Any],
+    *,
+    now: str,
+    run_id: int | None,
+    submission_id: int | None,
+    alasan: str | None,
+) -> None:
+    """Status `withdrawn`, the values before kept in the item's history."""
+    keep_history(conn, current, now=now, run_id=run_id, submission_id=submission_id, alasan=alasan)
+    conn.execute(
+        sa.update(items)
+        .where(items.c.id == current["id"])
+        .values(status="withdrawn", updated_run=run_id, updated_at=now)
+    )
+
+
+def decide_changes(
+    store: Store,
+    conn: sa.Connection,
+    decided: Sequence[tuple[ChangeRequest, str, str | None]],
+    *,
+    atasan: str,
+    tanggal: dt.date,
+    sheet_sha256: str,
+    run_id: int | None,
+) -> None:
+    """Apply the Atasan PPID's YA / TIDAK to pending change requests (inside the caller's
+    transaction): YA Ubah writes the new values, YA Hapus withdraws the item, TIDAK keeps it."""
+    now = store.now()
+    logged: list[dict[str, Any]] = []
+    for change, decision, arahan in decided:
+        if decision == "YA":
+            current = conn.execute(sa.select(items).where(items.c.id == change.item_id))
+            row = current.mappings().one()
+            if change.tindakan == HAPUS:
+                withdraw(conn, row, now=now, run_id=run_id, submission_id=None,
+                         alasan=change.alasan)  # fmt: skip
+            else:
+                keep_history(conn, row, now=now, run_id=run_id, submission_id=None)
+                values = {k: change.new.get(k) for k in ITEM_FIELDS}
+                conn.execute(
+                    sa.update(items)
+                    .where(items.c.id == change.item_id)
+                    .values(
+                        **values,
+                        match_key=match_key(
+                            row["unit"], values["ringkasan"] or "", str(values["waktu_pembuatan"])
+                        ),
+                        updated_run=run_id,
+                        updated_at=now,
+                    )
+                )
+        conn.execute(
+            sa.update(change_requests)
+            .where(change_requests.c.id == change.id)
+            .values(
+                status="approved" if decision == "YA" else "refused",
+                decision=decision,
+                decided_on=tanggal,
+                atasan=atasan,
+                arahan=arahan,
+                sheet_sha256=sheet_sha256,
+                decided_run=run_id,
+            )
+        )
+        action = {
+            ("YA", UBAH): "item_changed",
+            ("YA", HAPUS): "item_withdrawn",
+        }.get((decision, change.tindakan), "change_refused")
+        logged.append(
+            {
+                "action": action,
+                "actor": atasan,
+                "run_id": run_id,
+                "item_id": change.item_id,
+                "detail": {
+                    "tindakan": change.tindakan,
+                    "decision": decision,
+                    "arahan": arahan,
+                    "fields": list(change.changed),
+                    "alasan": change.alasan,
+                    "tanggal_persetujuan": tanggal,
+                },
+            }
+        )
+    store.log_many(logged)
+
+
+def decided_changes(
+    store: Store, *, run_id: int | None = None, year: int | None = None
+) -> list[dict[str, Any]]:
+    """Approved change requests (what changed the published lists), in the order decided."""
+    query = (
+        sa.select(change_requests)
+        .where(change_requests.c.status == "approved")
+        .order_by(change_requests.c.id)
+    )
+    if run_id is not None:
+        query = query.where(change_requests.c.decided_run == run_id)
+    with store.begin() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    return [
+        {**r, "tindakan": _SHOWN[r["tindakan"]]}
+        for r in rows
+        if year is None or (r["decided_on"] and r["decided_on"].year == year)
+    ]
+
+
+def sheet_row_problem(
+    item_id: str, row: Mapping[str, Any], status: str, change: ChangeRequest | None
+) -> tuple[str, str] | None:
+    """(type, message) when an approval-sheet row cannot decide what is pending for `item_id`.
+
+    The sheet shows each row's Tindakan: a row for the item itself cannot decide a change
+    request filed after the sheet was made (a copied older sheet), nor the reverse; an
+    item withdrawn since can no longer be decided at all.
+    """
+    shown = str(row.get("tindakan") or "").strip().capitalize()
+    shown = shown if shown in (UBAH, HAPUS) else ""
+    if status == "withdrawn":
+        return (
+            "already_decided",
+            f"{item_id} sudah dicabut dari Daftar Informasi Publik; baris ini tidak diterapkan.",
+        )
+    if change is not None and shown != change.tindakan:
+        return (
+            "stale_row",
+            f"Baris {item_id} berasal dari lembar persetujuan lama: sekarang yang menunggu "
+            f"adalah permintaan {change.tindakan}. Pakai lembar persetujuan terbaru.",
+        )
+    if change is None and shown and status == "pending":
+        return (
+            "stale_row",
+            f"Baris {item_id} menyebut Tindakan {shown}, tetapi tidak ada permintaan itu yang "
+            "menunggu; pakai lembar persetujuan terbaru.",
+        )
+    return None
+
+
+def change_rows(
+    changes: Sequence[ChangeRequest],
+) -> tuple[list[RegisterItem], dict[str, str], dict[str, str]]:
+    """The approval sheet's rows for pending change requests: the item as shown (changed
+    cells `lama → baru`), its Tindakan, and its note for Catatan Sistem."""
+    from ..forms.schema import form_schema
+
+    labels = {f.key: f.label for f in form_schema().fields}
+    shown, tindakan, notes = [], {}, {}
+    for change in changes:
+        values = {k: change.shown(k) for k in ITEM_FIELDS}
+        shown.append(RegisterItem(id=change.item_id, unit=change.unit, **values))
+        tindakan[change.item_id] = change.tindakan
+        notes[change.item_id] = f"{change.tindakan}: {change.summary(labels)}"
+    return shown, tindakan, notes
