@@ -25,8 +25,8 @@ from ppid_batch.documents.docx import (
     load_template,
     render_bytes,
 )
-from ppid_batch.documents.fields import item_fields
 from ppid_batch.documents.exemptions import letter_context
+from ppid_batch.documents.fields import item_fields
 from ppid_batch.documents.keputusan import keputusan_context
 from ppid_batch.documents.nota_dinas import NotaDinas, nota_context
 

@@ -99,7 +99,6 @@ def changes_from_store(
     for that register's 'Riwayat Perubahan' sheet.
     """
     from ..store.queries import approvals
-
     from .changes import HAPUS, decided_changes
 
     rows = approvals(store, run_id=run_id, register_year=register_year)
