@@ -34,8 +34,11 @@ def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int)
     for order, sheet in first.values():
         rank[sheet] = min(rank.get(sheet, order), order)
     todo: dict[tuple[str, str], list[str]] = {}
+    from ..register.impor import PENETAPAN_SEBELUMNYA
+
     for it in store.items(status="approved"):
-        if not it.nota_dinas:
+        # An imported item was set by the office's earlier penetapan: nothing to document.
+        if not it.nota_dinas and it.atasan != PENETAPAN_SEBELUMNYA:
             sheet = first.get(it.id, (0, ""))[1]
             todo.setdefault((sheet, it.unit), []).append(it.id)
 
