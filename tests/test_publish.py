@@ -279,7 +279,10 @@ def test_exemption_list_has_an_empty_decision_column(config, tmp_path: Path) -> 
     assert row[6:] == [
         "Pasal 17 huruf h UU 14/2008",
         "Membuka rahasia pribadi pemilih",
-        None,
+        None,  # jangka waktu pengecualian: not given on this item
+        None,  # pertimbangan kepentingan publik
+        None,  # no exemption KPU RI set is configured
+        None,  # Keputusan Uji Konsekuensi, filled after the uji konsekuensi
     ]
 
 
