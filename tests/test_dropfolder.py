@@ -8,9 +8,21 @@ import os
 import time
 from pathlib import Path
 
-from ppid_batch.batch.dropfolder import archive, is_ignored, scan_input, sha256_file, unchanged
+import pytest
+
+from ppid_batch.batch.dropfolder import (
+    LOCK_STALE_SECONDS,
+    archive,
+    is_ignored,
+    lock_matches,
+    open_locks,
+    scan_input,
+    sha256_file,
+    unchanged,
+)
 
 OLD = time.time() - 3600
+STALE = time.time() - 2 * 24 * 3600
 
 
 def _put(folder: Path, name: str, data: bytes = b"isi", mtime: float = OLD) -> Path:
@@ -26,8 +38,8 @@ def test_only_settled_files_directly_in_input_are_taken_sorted_by_name(tmp_path:
     _put(inp, "b-form.xlsx", b"B")
     _put(inp, "A-form.xlsx", b"A")
     _put(inp, "c.csv", b"C")  # not an xlsx: still read, so the clerk hears why it is refused
-    _put(inp, "~$b-form.xlsx")
-    _put(inp, ".~lock.b-form.xlsx#")
+    _put(inp, "~$b-form.xlsx", mtime=STALE)  # left by a crash days ago: blocks nothing
+    _put(inp, ".~lock.b-form.xlsx#", mtime=STALE)
     _put(inp, ".hidden.xlsx")
     _put(inp, "README.md")
     _put(inp, "arsip/2025-01-01/old.xlsx")
@@ -45,6 +57,7 @@ def test_only_settled_files_directly_in_input_are_taken_sorted_by_name(tmp_path:
         ["~$b-form.xlsx", ".~lock.b-form.xlsx#", ".hidden.xlsx", "README.md"]
     )
     assert scan.unread == ()  # arsip/ and ditolak/ are ours
+    assert sorted(p.name for p in scan.stale_locks) == [".~lock.b-form.xlsx#", "~$b-form.xlsx"]
 
 
 def test_a_dropped_folder_and_a_link_are_unread_not_silently_skipped(tmp_path: Path) -> None:
@@ -106,3 +119,51 @@ def test_unchanged_detects_a_file_rewritten_after_it_was_read(tmp_path: Path) ->
     path.unlink()
     assert not unchanged(candidate)
     assert sha256_file(_put(inp, "x", b"")) == hashlib.sha256(b"").hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("form", "lock"),
+    [
+        ("Form-DIP-Hukum.xlsx", "~$Form-DIP-Hukum.xlsx"),  # Excel
+        ("Form-DIP-Hukum.xlsx", "~$rm-DIP-Hukum.xlsx"),  # Word-style: two characters dropped
+        ("Form-DIP-Hukum.xlsx", "~$FORM-DIP-HUKUM.XLSX"),  # Windows ignores case
+        ("Form-DIP-Hukum.ods", ".~lock.Form-DIP-Hukum.ods#"),  # LibreOffice
+    ],
+)
+def test_a_workbook_open_on_a_desk_waits(form: str, lock: str, tmp_path: Path) -> None:
+    inp = tmp_path / "input"
+    _put(inp, form, b"F")
+    _put(inp, lock, b"\x05Dewi", mtime=time.time() - 600)  # opened ten minutes ago
+    _put(inp, "Form-DIP-Keuangan.xlsx", b"K")  # its neighbour is not held back
+    scan = scan_input(inp, settle_seconds=30, clock=time.time())
+    assert [p.name for p in scan.waiting] == [form]
+    assert [c.name for c in scan.ready] == ["Form-DIP-Keuangan.xlsx"]
+    assert scan.stale_locks == ()
+    assert open_locks(inp / form, clock=time.time()) == [inp / lock]
+
+
+def test_a_lock_left_for_over_a_day_never_blocks_and_is_reported(tmp_path: Path) -> None:
+    inp = tmp_path / "input"
+    _put(inp, "Form.xlsx", b"F")
+    _put(inp, "~$Form.xlsx", mtime=time.time() - LOCK_STALE_SECONDS - 60)
+    _put(inp, "~$Orphan.xlsx", mtime=STALE)  # its workbook is gone (archived long ago)
+    _put(inp, "~$Other.xlsx", mtime=time.time() - 60)  # fresh, but no such workbook here
+    scan = scan_input(inp, settle_seconds=30, clock=time.time())
+    assert [c.name for c in scan.ready] == ["Form.xlsx"]
+    assert scan.waiting == ()
+    assert [p.name for p in scan.stale_locks] == ["~$Form.xlsx", "~$Orphan.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("form", "lock", "matches"),
+    [
+        ("A.xlsx", "~$A.xlsx", True),
+        ("Form.xlsx", "~$Form.xlsx.bak", False),
+        ("Laporan.xlsx", "~$Form.xlsx", False),
+        ("ab.xlsx", "~$b.xlsx", False),  # too short to be a shortened owner name
+        ("Form.xlsx", ".~lock.Form.xlsx", False),  # no closing '#'
+        ("Form.xlsx", "Form.xlsx", False),
+    ],
+)
+def test_lock_names(form: str, lock: str, matches: bool) -> None:
+    assert lock_matches(form, lock) is matches

@@ -39,6 +39,8 @@ class Scan:
     ignored: tuple[Path, ...] = ()
     # Folders (other than arsip/ and ditolak/) and links a clerk dropped: never read.
     unread: tuple[Path, ...] = ()
+    # Office lock files older than LOCK_STALE_SECONDS: left by a crash, block nothing.
+    stale_locks: tuple[Path, ...] = ()
 
 
 def is_ignored(name: str) -> bool:
@@ -50,6 +52,54 @@ def is_ignored(name: str) -> bool:
         or name.lower() in IGNORED_NAMES
         or name.endswith("~")
     )
+
+
+# An owner file younger than this means the workbook is open on someone's desk right now;
+# older, Excel or LibreOffice was closed without removing it (a crash, a pulled USB stick).
+LOCK_STALE_SECONDS = 24 * 3600
+OPEN_NOTE = "masih dibuka di Excel"
+
+
+def locked_name(lock: str) -> str | None:
+    """The workbook an Office lock file stands for: `~$Form.xlsx` (Excel; Word-style owner
+    files drop up to two leading characters of a long name) or `.~lock.Form.xlsx#`
+    (LibreOffice). None for any other name."""
+    if lock.startswith("~$") and len(lock) > 2:
+        return lock[2:]
+    if lock.startswith(".~lock.") and lock.endswith("#") and len(lock) > 8:
+        return lock[len(".~lock.") : -1]
+    return None
+
+
+def lock_matches(workbook: str, lock: str) -> bool:
+    target = locked_name(lock)
+    if target is None:
+        return False
+    name, target = workbook.casefold(), target.casefold()  # Windows names ignore case
+    if name == target:
+        return True
+    # a shortened owner name still carries most of the name (never just the extension)
+    shortened = lock.startswith("~$") and len(target) >= 8
+    return shortened and 0 < len(name) - len(target) <= 2 and name.endswith(target)
+
+
+def open_locks(path: Path, *, clock: float) -> list[Path]:
+    """Fresh lock files beside `path` saying someone has it open right now."""
+    found: list[Path] = []
+    try:
+        entries = list(os.scandir(Path(path).parent))
+    except OSError:
+        return found
+    for entry in entries:
+        if locked_name(entry.name) is None or not lock_matches(Path(path).name, entry.name):
+            continue
+        try:
+            age = clock - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        if age < LOCK_STALE_SECONDS:
+            found.append(Path(entry.path))
+    return found
 
 
 def readable(name: str) -> bool:
@@ -93,7 +143,10 @@ def scan_input(input_dir: Path, *, settle_seconds: float, clock: float) -> Scan:
     """List the files directly in `input_dir`, sorted by name.
 
     A file modified less than `settle_seconds` before `clock` (a POSIX timestamp) may
-    still be copying from a USB stick or a shared drive: it waits for the next run.
+    still be copying from a USB stick or a shared drive, and one with a fresh Office lock
+    file beside it (`~$Form.xlsx`, `.~lock.Form.xlsx#`) is still open on someone's desk:
+    both wait for the next run. A lock file older than a day blocks nothing and is listed
+    in `stale_locks` for the morning summary.
     """
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
@@ -102,7 +155,17 @@ def scan_input(input_dir: Path, *, settle_seconds: float, clock: float) -> Scan:
     waiting: list[Path] = []
     ignored: list[Path] = []
     unread: list[Path] = []
-    for entry in sorted(os.scandir(input_dir), key=lambda e: e.name):
+    entries = sorted(os.scandir(input_dir), key=lambda e: e.name)
+    fresh: list[str] = []
+    stale: list[Path] = []
+    for entry in entries:
+        if locked_name(entry.name) is not None and entry.is_file(follow_symlinks=False):
+            age = clock - entry.stat(follow_symlinks=False).st_mtime
+            if age < LOCK_STALE_SECONDS:
+                fresh.append(entry.name)
+            else:
+                stale.append(Path(entry.path))
+    for entry in entries:
         if not entry.is_file(follow_symlinks=False):
             # arsip/, ditolak/ and any other folder are not tonight's inputs; a folder of
             # forms copied from a USB stick, or a link, is said so rather than left silently.
@@ -114,7 +177,9 @@ def scan_input(input_dir: Path, *, settle_seconds: float, clock: float) -> Scan:
             ignored.append(path)
             continue
         stat = entry.stat(follow_symlinks=False)
-        if clock - stat.st_mtime < settle_seconds:
+        if clock - stat.st_mtime < settle_seconds or any(
+            lock_matches(entry.name, lock) for lock in fresh
+        ):
             waiting.append(path)
             continue
         sha = sha256_file(path)
@@ -125,7 +190,11 @@ def scan_input(input_dir: Path, *, settle_seconds: float, clock: float) -> Scan:
             continue
         ready.append(Candidate(path=path, sha256=sha, size=stat.st_size, mtime=stat.st_mtime))
     return Scan(
-        ready=tuple(ready), waiting=tuple(waiting), ignored=tuple(ignored), unread=tuple(unread)
+        ready=tuple(ready),
+        waiting=tuple(waiting),
+        ignored=tuple(ignored),
+        unread=tuple(unread),
+        stale_locks=tuple(stale),
     )
 
 

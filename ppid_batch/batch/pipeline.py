@@ -180,7 +180,7 @@ def _quiet(night: Night, scanned: Scanned) -> RunReport:
     if waiting:
         summary = (
             f"Malam tenang: tidak ada berkas baru yang siap; {waiting} berkas menunggu malam "
-            "berikutnya (masih berubah)."
+            "berikutnya (masih berubah atau masih dibuka di Excel)."
         )
     else:
         summary = QUIET
@@ -189,7 +189,13 @@ def _quiet(night: Night, scanned: Scanned) -> RunReport:
     inputs = tuple(waiting_result(p) for p in scanned.waiting)
     counts = {"berkas_menunggu": waiting}
     actions = action_list(
-        inputs, (), counts, renamed=scanned.renamed, unread=scanned.unread, waiting=scanned.waiting
+        inputs,
+        (),
+        counts,
+        renamed=scanned.renamed,
+        unread=scanned.unread,
+        waiting=scanned.waiting,
+        stale_locks=scanned.stale_locks,
     )
     config = night.config
     run_id, run_dir = write_quiet_record(
@@ -267,6 +273,7 @@ def _record(
             unread=scanned.unread,
             waiting=read.waiting,
             refused_units=registered.refused_units,
+            stale_locks=scanned.stale_locks,
         ),
         outputs=outputs,
         durations=dict(durations),

@@ -57,6 +57,7 @@ class Scanned:
     waiting: tuple[Path, ...]
     unread: tuple[Path, ...]
     renamed: tuple[str, ...]
+    stale_locks: tuple[Path, ...] = ()  # Office lock files left for over a day
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,13 @@ def scan(night: Night) -> Scanned:
     found = scan_input(config.input_dir, settle_seconds=config.settle_seconds, clock=time.time())
     for path in found.waiting:
         log.info("waiting (changed in the last %ss): %s", config.settle_seconds, path.name)
-    return Scanned(tuple(found.ready), tuple(found.waiting), tuple(found.unread), tuple(renamed))
+    return Scanned(
+        tuple(found.ready),
+        tuple(found.waiting),
+        tuple(found.unread),
+        tuple(renamed),
+        found.stale_locks,
+    )
 
 
 # ---- templates ----

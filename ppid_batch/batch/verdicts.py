@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .dropfolder import OPEN_NOTE, open_locks
 from .outputs import APPROVAL_DIR, FEEDBACK_DIR
 from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED, WAITING, InputResult
 
@@ -47,13 +49,28 @@ def input_result(
     )
 
 
+def _open_lock(path: Path) -> Path | None:
+    """The fresh Office lock file beside a waiting workbook, if that is why it waits."""
+    locks = open_locks(path, clock=time.time())
+    return locks[0] if locks else None
+
+
 def waiting_result(path: Path) -> InputResult:
-    return InputResult(
-        name=path.name,
-        sha256=None,
-        kind=None,
-        verdict=WAITING,
-        note="baru saja berubah (mungkin masih disalin); diproses malam berikutnya",
+    lock = _open_lock(path)
+    note = (
+        f"{OPEN_NOTE} (ada berkas kunci {lock.name}); diproses malam berikutnya setelah ditutup"
+        if lock is not None
+        else "baru saja berubah (mungkin masih disalin); diproses malam berikutnya"
+    )
+    return InputResult(name=path.name, sha256=None, kind=None, verdict=WAITING, note=note)
+
+
+def stale_lock_note(locks: Sequence[Path]) -> str:
+    names = ", ".join(p.name for p in locks)
+    return (
+        f"Berkas kunci Office {names} sudah lebih dari sehari di input/ (sisa Excel atau "
+        "LibreOffice yang tidak ditutup dengan benar); tidak menghalangi apa pun dan boleh "
+        "dihapus."
     )
 
 
@@ -66,6 +83,7 @@ def action_list(
     unread: Sequence[Path],
     waiting: Sequence[Path],
     refused_units: Collection[str] = (),
+    stale_locks: Sequence[Path] = (),
 ) -> tuple[str, ...]:
     """What staff must do in the morning, in Indonesian, one sentence or two each.
 
@@ -116,9 +134,18 @@ def action_list(
     if unread:
         actions.append(unread_note(unread))
     for path in waiting:
-        actions.append(
-            f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
-        )
+        lock = _open_lock(path)
+        if lock is not None:
+            actions.append(
+                f"Berkas {path.name} {OPEN_NOTE} (berkas kunci {lock.name}); tutup berkasnya "
+                "di Excel, diproses malam berikutnya."
+            )
+        else:
+            actions.append(
+                f"Berkas {path.name} masih berubah saat diperiksa; diproses malam berikutnya."
+            )
+    if stale_locks:
+        actions.append(stale_lock_note(stale_locks))
     return tuple(actions)
 
 
