@@ -1,4 +1,6 @@
-"""The form's rules (SOP step 1): the pandera schema from schemas/*.yaml, Indonesian messages."""
+"""The form's rules (SOP step 1): each column's checks from schemas/*.yaml, run by pandera
+(the batch's stacked forms) or by a plain loop (a few rows: no pandas/pandera import, which
+alone costs `ppid-batch validate` over a second), and the Indonesian messages."""
 
 from __future__ import annotations
 
@@ -6,21 +8,17 @@ import importlib.util
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
-import pandas as pd
-import pandera.pandas as pa
+from typing import TYPE_CHECKING, Any
 
 from . import normalize as nz
 from .reader import by_identity
 from .schema import Field, SheetSchema
 
-if "geopandas" not in sys.modules and importlib.util.find_spec("geopandas") is None:
-    # pandera tries `import geopandas` for every column of every validation; a failed import
-    # is not cached by Python and re-scans sys.path each time (a quarter of a millisecond per
-    # call). Recording the absence once gives the same ImportError without the scan.
-    sys.modules["geopandas"] = None  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
+Predicate = Callable[[str], bool]
 
 ITEM_ID = re.compile(r"^DIP-\d{4}-\d{4,}$")
 
@@ -92,22 +90,7 @@ def message(slug: str, **fmt: Any) -> str:
     return TEMPLATES[slug].format(**fmt)
 
 
-# ---- the pandera schema, built from the YAML --------------------------------------------
-
-
-def _vectorised(name: str, ok: Callable[[str], bool]) -> pa.Check:
-    """A pandera check over a column of Python str; a plain loop beats pandas' .str accessor
-    on 200-row object columns by an order of magnitude (it re-infers the dtype per call)."""
-
-    def check(series: pd.Series) -> pd.Series:
-        # iterating a Series boxes every element through ndarray.item; tolist() does not
-        values = series.to_numpy().tolist()
-        # once per distinct value; empty cells are the `required` rule's business
-        verdict = {v: v is None or ok(v) for v in dict.fromkeys(values)}
-        passed = np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
-        return pd.Series(passed, index=series.index, copy=False)
-
-    return pa.Check(check, name=name, ignore_na=False)
+# ---- each column's checks, built from the YAML ---------------------------------------------
 
 
 def _length_ok(lo: int, hi: int) -> Callable[[str], bool]:
@@ -127,29 +110,82 @@ def _matches(pattern: re.Pattern[str]) -> Callable[[str], bool]:
     return lambda v: pattern.match(v) is not None
 
 
-def _checks(f: Field) -> list[pa.Check]:
-    checks: list[pa.Check] = []
+@by_identity
+def checks(f: Field) -> tuple[tuple[str, Predicate], ...]:
+    """(slug, test of one non-empty normalised value) for each rule of a column; an empty
+    value is only ever the `required` rule's business."""
+    out: list[tuple[str, Predicate]] = []
     if f.min_length is not None or f.max_length is not None:
-        checks.append(_vectorised("length", _length_ok(f.min_length or 0, f.max_length or 10**9)))
+        out.append(("length", _length_ok(f.min_length or 0, f.max_length or 10**9)))
     if f.type == "partial_date":
         # one check for both rules (each pandera check costs ~0.2 ms a file); the translation
         # tells them apart: a value that is an ISO date failed only for its year
-        checks.append(_vectorised("date", _date_ok(f"{f.min_year or 1:04d}")))
+        out.append(("date", _date_ok(f"{f.min_year or 1:04d}")))
     elif f.type == "choice":
-        checks.append(_vectorised("choice", _member_of(frozenset(f.choice_values))))
+        out.append(("choice", _member_of(frozenset(f.choice_values))))
     elif f.type == "retensi":
-        checks.append(_vectorised("retensi", _matches(nz.RETENSI_CANONICAL)))
+        out.append(("retensi", _matches(nz.RETENSI_CANONICAL)))
     elif f.type == "link":
-        checks.append(_vectorised("link", nz.link_ok))
+        out.append(("link", nz.link_ok))
     elif f.type == "item_id":
-        checks.append(_vectorised("item_id", _matches(ITEM_ID)))
-    return checks
+        out.append(("item_id", _matches(ITEM_ID)))
+    return tuple(out)
 
 
 @by_identity
 def has_rules(f: Field) -> bool:
-    """Whether pandera has anything to check in this column (plain optional text has not)."""
-    return f.required or bool(_checks(f))
+    """Whether there is anything to check in this column (plain optional text has not)."""
+    return f.required or bool(checks(f))
+
+
+def plain_failures(f: Field, values: list[Any]) -> list[tuple[str, int]]:
+    """(slug, row index) of every failing value of one column, as pandera would report
+    them: `not_nullable` for an empty required value, else each failing check's slug."""
+    out: list[tuple[str, int]] = []
+    tests = checks(f)
+    verdicts: dict[Any, tuple[str, ...]] = {}
+    for i, v in enumerate(values):
+        if v is None:
+            if f.required:
+                out.append(("not_nullable", i))
+            continue
+        failed = verdicts.get(v)
+        if failed is None:  # once per distinct value, as the pandera checks do
+            failed = verdicts[v] = tuple(name for name, ok in tests if not ok(v))
+        out.extend((name, i) for name in failed)
+    return out
+
+
+# ---- the same checks as a pandera schema (the batch's stacked run) ---------------------------
+
+
+def _pandera() -> Any:
+    if "geopandas" not in sys.modules and importlib.util.find_spec("geopandas") is None:
+        # pandera tries `import geopandas` for every column of every validation; a failed
+        # import is not cached by Python and re-scans sys.path each time (a quarter of a
+        # millisecond per call). Recording the absence once gives the same ImportError
+        # without the scan.
+        sys.modules["geopandas"] = None  # type: ignore[assignment]
+    import pandera.pandas as pa
+
+    return pa
+
+
+def _vectorised(name: str, ok: Predicate) -> pa.Check:
+    """A pandera check over a column of Python str; a plain loop beats pandas' .str accessor
+    on 200-row object columns by an order of magnitude (it re-infers the dtype per call)."""
+    import numpy as np
+    import pandas as pd
+
+    def check(series: pd.Series) -> pd.Series:
+        # iterating a Series boxes every element through ndarray.item; tolist() does not
+        values = series.to_numpy().tolist()
+        # once per distinct value; empty cells are the `required` rule's business
+        verdict = {v: v is None or ok(v) for v in dict.fromkeys(values)}
+        passed = np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
+        return pd.Series(passed, index=series.index, copy=False)
+
+    return _pandera().Check(check, name=name, ignore_na=False)
 
 
 @by_identity
@@ -159,10 +195,13 @@ def dataframe_schema(schema: SheetSchema, keys: tuple[str, ...]) -> pa.DataFrame
     Values are Python str (or None) by construction of the normaliser, so no dtype is
     declared: pandera's per-element str dtype check costs more than all the rules together.
     """
+    pa = _pandera()
     return pa.DataFrameSchema(
         {
             k: pa.Column(
-                None, checks=_checks(schema.field(k)), nullable=not schema.field(k).required
+                None,
+                checks=[_vectorised(name, ok) for name, ok in checks(schema.field(k))],
+                nullable=not schema.field(k).required,
             )
             for k in keys
         },

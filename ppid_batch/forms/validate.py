@@ -12,21 +12,20 @@ from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-from pandera.errors import SchemaErrors
-
 from ..config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from ..models import Finding, SheetReport
 from . import normalize as nz
 from .intake import check_file
 from .reader import COMBINED, CellRefs, SheetRead, cell_ref, column_letter, read_sheet
-from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message
+from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message, plain_failures
 from .schema import Field
 
 __all__ = ["TEMPLATES", "message", "validate_file", "validate_files"]
 
 BATCH_ROWS = 20_000  # rows per stacked pandera run: bounded memory, amortised overhead
+# Below this many stacked rows the column checks run as a plain loop: importing pandas and
+# pandera costs ~1.5 s of CPU, which a clerk's one-form `validate` would otherwise pay.
+PANDERA_MIN_ROWS = 2_000
 
 
 @by_identity
@@ -123,12 +122,47 @@ class _Sheet:
         )
 
 
+def _translate(sheet: _Sheet, key: str, check: str, i: int) -> Finding | None:
+    """One failed check on row i of a column as the clerk's finding."""
+    f = sheet.by_key[key]
+    if check == "not_nullable":
+        return sheet.finding("required", key, i)
+    if check == "length":
+        n_chars = len(sheet.values[key][i] or "")
+        return sheet.finding("length", key, i, min=f.min_length, max=f.max_length, n=n_chars)
+    if check == "choice":
+        return sheet.finding("choice", key, i, choices=", ".join(f.choice_values))
+    if check == "date" and nz.ISO_PARTIAL.match(sheet.values[key][i] or ""):
+        return sheet.finding("year_min", key, i, min=f.min_year)
+    if check in TEMPLATES:
+        return sheet.finding(check, key, i)
+    return None
+
+
+def _plain_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
+    """The column checks as a plain loop, sheet by sheet (few rows: no pandas import)."""
+    out: list[list[Finding]] = []
+    for sheet in sheets:
+        found: list[Finding] = []
+        for key in sheet.checked:
+            for check, i in plain_failures(sheet.by_key[key], sheet.values[key]):
+                finding = _translate(sheet, key, check, i)
+                if finding is not None:
+                    found.append(finding)
+        out.append(found)
+    return out
+
+
 def _pandera_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
     """Run the pandera schema once over the rows of several sheets of the same shape.
 
     Each pandera validation costs about 2 ms whatever its length, so the batch stacks its
     forms into one frame and hands every failure back to the sheet it came from.
     """
+    import numpy as np
+    import pandas as pd
+    from pandera.errors import SchemaErrors
+
     out: list[list[Finding]] = [[] for _ in sheets]
     keys = sheets[0].checked
     offsets = [0]
@@ -156,24 +190,12 @@ def _pandera_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
             continue
         n = bisect.bisect_right(offsets, int(index)) - 1
         sheet, i = sheets[n], int(index) - offsets[n]
-        f = sheet.by_key[key]
         if check != "not_nullable" and not pd.isna(number):
             # built-in checks report their own wording; our slug is the check's name
             check = pandera_schema.columns[key].checks[int(number)].name
-        if check == "not_nullable":
-            found = sheet.finding("required", key, i)
-        elif check == "length":
-            n_chars = len(sheet.values[key][i] or "")
-            found = sheet.finding("length", key, i, min=f.min_length, max=f.max_length, n=n_chars)
-        elif check == "choice":
-            found = sheet.finding("choice", key, i, choices=", ".join(f.choice_values))
-        elif check == "date" and nz.ISO_PARTIAL.match(sheet.values[key][i] or ""):
-            found = sheet.finding("year_min", key, i, min=f.min_year)
-        elif check in TEMPLATES:
-            found = sheet.finding(check, key, i)
-        else:
-            continue
-        out[n].append(found)
+        found = _translate(sheet, key, check, i)
+        if found is not None:
+            out[n].append(found)
     return out
 
 
@@ -483,7 +505,9 @@ def _finish(pending: Sequence[SheetReport | _Pending]) -> list[SheetReport]:
             groups.setdefault(p.shape, []).append(p)
     done: dict[int, SheetReport] = {}
     for members in groups.values():
-        found = _pandera_findings([m.sheet for m in members])
+        sheets = [m.sheet for m in members]
+        stacked = sum(len(sheet.rows) for sheet in sheets)
+        found = (_pandera_findings if stacked >= PANDERA_MIN_ROWS else _plain_findings)(sheets)
         for member, findings in zip(members, found, strict=True):
             done[id(member)] = member.finish(findings)
     return [p if isinstance(p, SheetReport) else done[id(p)] for p in pending]
