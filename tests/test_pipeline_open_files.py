@@ -60,11 +60,16 @@ def test_quiet_night_names_the_stale_lock(tmp_path: Path) -> None:
     stale = _lock(ws, "~$Form-DIP-Hukum.xlsx", age=2 * 24 * 3600)
     result = run_cli(ws)
     assert result.exit_code == 0, result.output
-    assert last_line(result.output) == (
-        "Tidak ada berkas baru di input/; tidak ada yang berubah. Berkas kunci Office "
-        f"{stale.name} sudah lebih dari sehari di input/ (sisa Excel atau LibreOffice yang "
-        "tidak ditutup dengan benar); tidak menghalangi apa pun dan boleh dihapus."
+    note = (
+        f"Berkas kunci Office {stale.name} sudah lebih dari sehari di input/ (sisa Excel atau "
+        "LibreOffice yang tidak ditutup dengan benar); tidak menghalangi apa pun dan boleh "
+        "dihapus."
     )
+    assert f"Perlu tindakan: {note}" in result.output
+    assert last_line(result.output).startswith("Malam tenang: tidak ada berkas baru di input/")
+    record = json.loads(next((ws / "output/runs").glob("*/run.json")).read_text("utf-8"))
+    assert record["actions"] == [note]
+    assert stale.exists()
 
 
 def test_quiet_night_with_only_an_open_form_says_it_is_open(tmp_path: Path) -> None:
