@@ -338,6 +338,26 @@ def unmerged_group() -> Layout:
     return lay
 
 
+def jenis_headings() -> Layout:
+    """Items grouped under heading rows merged across the table ('A. Informasi … Berkala'),
+    the Jenis column left empty under them."""
+    lay = standard(rows=0)
+    last = get_column_letter(len(HEADER))
+    r = 9
+    for heading, jenis_rows in (
+        ("A. Informasi yang Wajib Disediakan dan Diumumkan Secara Berkala", 2),
+        ("B. Informasi yang Wajib Diumumkan Serta Merta", 1),
+        ("C. Informasi yang Wajib Tersedia Setiap Saat", 1),
+    ):
+        lay.put_row(r, [heading])
+        lay.merge(f"A{r}:{last}{r}")
+        r += 1
+        for _ in range(jenis_rows):
+            lay.put_row(r, good_row(r - 8, jenis=""))
+            r += 1
+    return lay
+
+
 LAYOUTS: dict[str, Callable[[], Layout]] = {
     "merged-tempat": merged_tempat,
     "merged-past-last-item": merged_past_last_item,
@@ -351,6 +371,7 @@ LAYOUTS: dict[str, Callable[[], Layout]] = {
     "two-row-header-cetak-rekam-online": lambda: two_row_header(("Cetak", "Rekam", "Online")),
     "group-row-above": group_row_above,
     "unmerged-group": unmerged_group,
+    "jenis-headings": jenis_headings,
 }
 
 

@@ -40,6 +40,12 @@ EXPECTED: dict[str, tuple[list[int], list[tuple[str, str]], list[tuple[str, str]
     "two-row-header-cetak-rekam-online": ([11, 12, 13, 14], [], [], [BOTH, SOFT, SOFT, HARD]),
     "group-row-above": ([11, 12, 13, 14], [], [], [BOTH, SOFT, HARD, SOFT]),
     "unmerged-group": ([11, 12, 13, 14], [], [], [BOTH, SOFT, HARD, SOFT]),
+    "jenis-headings": (
+        [10, 11, 13, 15],
+        [],
+        [("A9", "section_heading"), ("A12", "section_heading"), ("A14", "section_heading")],
+        None,
+    ),
 }
 SOURCES = ["openpyxl", "xlsxwriter", "libreoffice-ods"]
 
@@ -266,3 +272,36 @@ def test_libreoffice_round_trip_reads_the_same(tmp_path: Path) -> None:
     assert isinstance(b, SheetReport) and b.ok
     strip = [{k: v for k, v in i.items() if k != "_cells"} for i in a.items]
     assert strip == [{k: v for k, v in i.items() if k != "_cells"} for i in b.items]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_jenis_heading_rows_group_the_items_under_them(source: str, tmp_path: Path) -> None:
+    report = validate_file(make("jenis-headings", source, tmp_path))
+    assert [item["jenis"] for item in report.items] == [
+        "Berkala",
+        "Berkala",
+        "Serta Merta",
+        "Setiap Saat",
+    ]
+    assert report.warnings[1].message.startswith(
+        "Baris 12 ('B. Informasi yang Wajib Diumumkan Serta Merta') dibaca sebagai judul "
+        "kelompok, bukan informasi"
+    )
+
+
+def test_a_lone_ringkasan_naming_a_jenis_is_a_half_filled_item_not_a_heading(
+    tmp_path: Path,
+) -> None:
+    lay = standard(rows=1)
+    lay.put_row(10, ["", "Laporan Berkala Keuangan"])
+    report = validate_file(WRITERS["openpyxl"](lay, tmp_path / "f.xlsx"))
+    assert [item["_row"] for item in report.items] == [9, 10]
+    assert {f.row for f in report.errors} == {10}
+    assert not report.warnings
+
+
+def test_an_item_keeps_its_own_jenis_under_a_heading(tmp_path: Path) -> None:
+    lay = LAYOUTS["jenis-headings"]()
+    lay.put_row(11, ["Dikecualikan", "Pasal 17 huruf h UU 14/2008"], 8)
+    report = validate_file(WRITERS["xlsxwriter"](lay, tmp_path / "f.xlsx"))
+    assert [item["jenis"] for item in report.items][:2] == ["Berkala", "Dikecualikan"]

@@ -680,7 +680,7 @@ def _mapped_columns(sr: SheetRead) -> dict[int, str]:
     return out
 
 
-def _fill_merges(sr: SheetRead, grid: Grid, body_from: int) -> None:
+def _fill_merges(sr: SheetRead, grid: Grid, body_from: int, skip: set[int]) -> None:
     """A value in a merged range counts for every row of the range, in its column. A range
     across two of the form's columns cannot be read: the clerk is told to split it."""
     mapped = _mapped_columns(sr)
@@ -691,7 +691,7 @@ def _fill_merges(sr: SheetRead, grid: Grid, body_from: int) -> None:
     rows = grid.rows
     for m in grid.merges:
         r0, c0, r1, c1 = m
-        if r0 < body_from:
+        if r0 < body_from or r0 in skip:
             continue
         cols = [c for c in range(c0, c1 + 1) if c in mapped]
         distinct = list(dict.fromkeys(label_of[c] for c in cols))
@@ -775,11 +775,99 @@ def _body(sr: SheetRead, grid: Grid) -> None:
     items, block = _closing_block(grid, items, sr.columns.get("no"))
     if block:
         sr.findings.append(_closing_finding(sr, grid, block))
+    items, headings = _section_headings(sr, grid, items)
     if grid.merges:
-        _fill_merges(sr, grid, start)
+        _fill_merges(sr, grid, start, skip=set(headings))
     if sr.ticks:
         _ticks_into_rows(sr, grid, items)
+    if headings:
+        _jenis_from_headings(sr, grid, items, headings)
     sr.rows = [(r, rows[r]) for r in items]
+
+
+# ---- group heading rows: "A. Informasi yang Wajib Disediakan secara Berkala" ------------------
+
+_ENUMERATOR = re.compile(r"^\s*(?:[A-Za-z]|[IVXivx]{1,4}|\d{1,2})\s*[.)]\s+")
+
+
+@by_identity
+def _jenis_words(schema: SheetSchema) -> list[tuple[str, str]]:
+    """(folded spelling, canonical jenis), longest first, for finding a jenis in a heading."""
+    lookup = _choice_index(schema, "jenis")
+    return sorted(lookup.items(), key=lambda kv: -len(kv[0]))
+
+
+def heading_jenis(text: str, schema: SheetSchema) -> str | None:
+    """The jenis a group heading row names ('B. Informasi Serta Merta' → Serta Merta)."""
+    body = folded(_ENUMERATOR.sub("", text))
+    if not body or len(body) > 160:
+        return None
+    padded = f" {body} "
+    for spelling, value in _jenis_words(schema):
+        if f" {spelling} " in padded:
+            return value
+    return None
+
+
+def _section_headings(
+    sr: SheetRead, grid: Grid, items: list[int]
+) -> tuple[list[int], dict[int, str]]:
+    """Rows that only name a jenis (one cell, often merged across the table) group the items
+    under them: they are not items. Returns (item rows, {heading row: jenis})."""
+    if "jenis" not in sr.columns:
+        return items, {}
+    # an item fills its required columns: only rows where the last two are blank are looked at
+    required = [c for k, c in sr.columns.items() if k != COMBINED and sr.schema.field(k).required][
+        -2:
+    ]
+    headings: dict[int, str] = {}
+    kept: list[int] = []
+    for r in items:
+        values = grid.rows[r]
+        if required and all(_is_blank(values[c]) for c in required):
+            filled = _filled(values)
+            if len(filled) == 1 and isinstance(filled[0][1], str):
+                c, text = filled[0]
+                m = grid.merge_starting(r, c)
+                # set apart from a half-filled item ('Laporan Berkala' alone in Ringkasan):
+                # a heading is merged across the table or numbered like 'A.' / 'II.'
+                marked = (m is not None and m[3] > c) or _ENUMERATOR.match(text) is not None
+                jenis = heading_jenis(text, sr.schema) if marked else None
+                if jenis is not None:
+                    headings[r] = jenis
+                    continue
+        kept.append(r)
+    return kept, headings
+
+
+def _jenis_from_headings(
+    sr: SheetRead, grid: Grid, items: list[int], headings: dict[int, str]
+) -> None:
+    col = sr.columns["jenis"]
+    order = sorted(headings)
+    filled = 0
+    for r in items:
+        above = [h for h in order if h < r]
+        if above and _is_blank(grid.rows[r][col]):
+            grid.rows[r][col] = headings[above[-1]]
+            filled += 1
+    for h in order:
+        text = " ".join(str(_filled(grid.rows[h])[0][1]).split())
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        sr.findings.append(
+            Finding(
+                type="section_heading",
+                severity="warning",
+                message=(
+                    f"Baris {h + 1} ('{shown}') dibaca sebagai judul kelompok, bukan informasi: "
+                    f"Jenis Informasi yang kosong di bawahnya dianggap {headings[h]}."
+                ),
+                sheet=sr.sheet,
+                cell=cell_ref(h, _filled(grid.rows[h])[0][0]),
+                row=h + 1,
+                value=shown,
+            )
+        )
 
 
 def _unmerge_finding(sheet: str) -> Finding:
