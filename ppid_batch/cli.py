@@ -480,15 +480,50 @@ def run_command(
 
 @cli.command()
 @workspace_option
+@click.option(
+    "--windows",
+    is_flag=True,
+    help="Tugas Task Scheduler Windows (bawaan di Windows), bukan cron/systemd.",
+)
+@click.option(
+    "--xml",
+    "xml_path",
+    metavar="BERKAS",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Tulis XML tugas Windows ke BERKAS (siap diimpor dengan schtasks /XML).",
+)
 @handles_errors
-def schedule(workspace: Path | None) -> None:
-    """Cetak baris crontab dan pasangan systemd service + timer untuk proses malam pukul 01.00."""
-    from .batch.schedule import make_schedule, render_schedule
+def schedule(workspace: Path | None, windows: bool, xml_path: Path | None) -> None:
+    """Cetak cara menjadwalkan proses malam pukul 01.00: crontab dan systemd, atau di Windows
+    perintah schtasks dan XML tugas Task Scheduler."""
+    from .batch.schedule import (
+        batch_command,
+        make_schedule,
+        make_windows_task,
+        render_schedule,
+        render_windows,
+        task_xml_bytes,
+    )
 
     config = _config(workspace)
-    click.echo(
-        render_schedule(make_schedule(config.workspace, Path(sys.executable), config.var_dir))
+    on_windows = sys.platform == "win32"
+    if not (windows or on_windows or xml_path):
+        click.echo(
+            render_schedule(make_schedule(config.workspace, Path(sys.executable), config.var_dir))
+        )
+        return
+    ws = config.workspace.resolve()
+    task = make_windows_task(
+        ws, batch_command(Path(sys.executable), windows=True), xml_path and xml_path.resolve()
     )
+    if xml_path is not None:
+        from .files import atomic_write_bytes
+
+        atomic_write_bytes(xml_path, task_xml_bytes(task))
+    click.echo(render_windows(task, xml_written=xml_path is not None, here=on_windows))
+    if xml_path is not None:
+        click.echo(f"REM XML tugas ditulis: {xml_path}")
 
 
 # ---- demo ----

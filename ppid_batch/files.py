@@ -5,7 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import re
+import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +23,23 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
+# Windows: no directory handles to fsync, and a file another program holds open (Excel,
+# an antivirus scan, the search indexer) cannot be replaced or moved for a moment.
+_WINDOWS = sys.platform == "win32"
+REPLACE_TRIES = 5
+REPLACE_PAUSE = 0.2  # seconds, growing with each try
+# Windows error codes: the file is open in another program (sharing or lock violation).
+_IN_USE = {32, 33}
+
+
 def _fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable; a no-op where the system has no such call.
+
+    NTFS journals its directory entries itself, and Windows cannot open a folder as a
+    file: there the rename is as durable as it gets.
+    """
+    if _WINDOWS:
+        return
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -44,9 +62,11 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
             write(fh)
             fh.flush()
             # mkstemp makes the file 0600; outputs are for every staff account the umask allows.
-            os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
+            # (Windows has no permission bits to set, nor os.fchmod before Python 3.13.)
+            if hasattr(os, "fchmod") and not _WINDOWS:
+                os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -55,6 +75,21 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         raise
     _fsync_dir(path.parent)
     return path
+
+
+def replace_file(source: str | Path, target: str | Path) -> None:
+    """os.replace, tried again for a moment on Windows while another program holds a file.
+
+    On POSIX a PermissionError is final (the folder's rights) and is raised at once.
+    """
+    for attempt in range(REPLACE_TRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if not _WINDOWS or attempt == REPLACE_TRIES - 1:
+                raise
+            time.sleep(REPLACE_PAUSE * (attempt + 1))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
@@ -100,5 +135,8 @@ _OS_REASONS = {
 
 def os_reason(exc: OSError) -> str:
     """An OSError in Indonesian, with the file it concerns when Python knows it."""
-    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or exc.__class__.__name__)
+    if getattr(exc, "winerror", None) in _IN_USE:
+        reason = "berkas sedang dibuka program lain (misalnya Excel); tutup berkas itu"
+    else:
+        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or exc.__class__.__name__)
     return f"{reason}: {exc.filename}" if exc.filename else reason

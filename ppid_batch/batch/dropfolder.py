@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import _fsync_dir, free_name
+from ..files import _fsync_dir, free_name, replace_file
 
 ARCHIVE_DIR = "arsip"
 REJECTED_DIR = "ditolak"
@@ -216,7 +216,7 @@ def archive(path: Path, input_dir: Path, *, accepted: bool, day: dt.date) -> Pat
     folder = Path(input_dir) / (ARCHIVE_DIR if accepted else REJECTED_DIR) / day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     target = free_name(folder, Path(path).name)
-    os.replace(path, target)
+    replace_file(path, target)
     # Both directory entries must reach the disk, or a power cut could lose or double the file.
     _fsync_dir(folder)
     _fsync_dir(Path(path).parent)

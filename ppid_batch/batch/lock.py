@@ -49,8 +49,9 @@ def workspace_lock(
 ) -> Iterator[Path]:
     """Hold var/ppid.lock for the block; raise LockedError at once unless `wait`.
 
-    The lock is an fcntl lock on an open file: the kernel drops it when the holding
-    process dies, so a run killed at any point never blocks the next night.
+    The lock is an OS lock on an open file (fcntl on POSIX, msvcrt on Windows, chosen by
+    filelock): the system drops it when the holding process dies, so a run killed at any
+    point never blocks the next night.
     """
     var_dir = Path(var_dir)
     var_dir.mkdir(parents=True, exist_ok=True)

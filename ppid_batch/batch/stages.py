@@ -377,8 +377,21 @@ def archive_inputs(night: Night, outcomes: Sequence[Outcome]) -> Archived:
             notes[c.name] = " (berkas berubah selama proses; diproses lagi malam berikutnya)"
             night.progress.advance(f"{c.name}: dibiarkan")
             continue
-        archived_to[c.name] = archive(
-            c.path, night.config.input_dir, accepted=outcome.verdict != REJECTED, day=night.today
-        )
+        try:
+            archived_to[c.name] = archive(
+                c.path,
+                night.config.input_dir,
+                accepted=outcome.verdict != REJECTED,
+                day=night.today,
+            )
+        except PermissionError:
+            # Windows will not move a form still open in Excel. Its outputs are written;
+            # next night the same bytes are 'sudah diterima' and it moves then.
+            log.warning("%s: cannot be moved now (open in another program?)", c.name)
+            notes[c.name] = (
+                " (berkas sedang dibuka program lain, misalnya Excel; dipindahkan malam berikutnya)"
+            )
+            night.progress.advance(f"{c.name}: dibiarkan")
+            continue
         night.progress.advance(f"{c.name} → {archived_to[c.name].parent.name}")
     return Archived(archived_to, notes)

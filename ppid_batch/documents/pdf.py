@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ SOFFICE_NAMES = ("soffice", "libreoffice")
 DEFAULT_TIMEOUT = 900
 NOT_INSTALLED = (
     "Salinan PDF tidak dibuat: LibreOffice tidak terpasang di komputer ini. "
-    "Pasang paket 'libreoffice-writer' (Debian/Ubuntu) atau matikan 'pdf' di ppid.toml; "
+    "Pasang paket 'libreoffice-writer' (Debian/Ubuntu) atau LibreOffice untuk Windows, "
+    "atau matikan 'pdf' di ppid.toml; "
     "dokumen Word dan Excel tetap dibuat."
 )
 
@@ -32,12 +34,26 @@ class PdfResult:
     notes: tuple[Finding, ...] = ()
 
 
-def find_soffice(search_path: str | None = None) -> str | None:
-    """The LibreOffice executable on PATH (or on `search_path`), or None."""
+# The Windows installer puts LibreOffice here and not on PATH.
+WINDOWS_SOFFICE = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+
+def find_soffice(search_path: str | None = None, *, windows: bool | None = None) -> str | None:
+    """The LibreOffice executable on PATH (or on `search_path`), or None.
+
+    On Windows (where shutil.which adds .exe itself) also its usual install folders.
+    """
     for name in SOFFICE_NAMES:
         found = shutil.which(name, path=search_path)
         if found:
             return found
+    if windows if windows is not None else sys.platform == "win32":
+        for candidate in WINDOWS_SOFFICE:
+            if os.path.isfile(candidate):
+                return candidate
     return None
 
 
@@ -45,6 +61,21 @@ def _note(kind: str, message: str, path: Path | None = None) -> Finding:
     return Finding(
         type=kind, message=message, severity="warning", value=str(path) if path else None
     )
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    """End LibreOffice and its children: soffice is a wrapper around soffice.bin."""
+    if hasattr(os, "killpg"):
+        os.killpg(proc.pid, signal.SIGKILL)
+        return
+    # Windows has no process groups to signal; taskkill /T ends the tree.
+    subprocess.run(
+        ["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    proc.kill()
 
 
 def _run(cmd: list[str], timeout: float) -> str | None:
@@ -58,8 +89,7 @@ def _run(cmd: list[str], timeout: float) -> str | None:
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        # soffice is a wrapper around soffice.bin: end the whole group, not just the wrapper.
-        os.killpg(proc.pid, signal.SIGKILL)
+        _kill_tree(proc)
         proc.wait()
         return "terlalu lama"
     return None
