@@ -24,6 +24,7 @@ NAMES = [
     "Daftar-Informasi-Publik-2025.csv",
     "Daftar-Informasi-Publik-2025.json",
     "Daftar-Usulan-Informasi-Dikecualikan-2025.xlsx",
+    "Daftar-Informasi-Publik-2025.datapackage.json",
 ]
 
 
@@ -41,7 +42,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
-def test_writes_the_five_files_in_order(written: list[Path]) -> None:
+def test_writes_the_six_files_in_order(written: list[Path]) -> None:
     assert [p.name for p in written] == NAMES
     assert all(p.parent.name == "register" for p in written)
 
@@ -52,6 +53,10 @@ def test_golden_dumps(written: list[Path], golden) -> None:
     golden("register/Daftar-Informasi-Publik-2025.csv", written[2].read_text(encoding="utf-8"))
     golden("register/Daftar-Informasi-Publik-2025.json", written[3].read_text(encoding="utf-8"))
     golden("register/Daftar-Usulan-Informasi-Dikecualikan-2025.xlsx.txt", xlsx_text(written[4]))
+    golden(
+        "register/Daftar-Informasi-Publik-2025.datapackage.json",
+        written[5].read_text(encoding="utf-8"),
+    )
 
 
 def test_only_approved_public_items_are_published(written: list[Path]) -> None:
@@ -160,7 +165,7 @@ class _Text(HTMLParser):
 
 def test_tricky_text_survives_intact_and_inert_in_every_format(config, tmp_path: Path) -> None:
     paths = write_register(tricky_register(), 2025, config, tmp_path, today=TODAY)
-    xlsx, html, csv_path, json_path, exempt = paths
+    xlsx, html, csv_path, json_path, exempt, _ = paths
 
     # xlsx: stored as a string, never as a formula, in both workbooks.
     for book, cell in ((xlsx, "C10"), (exempt, "D9")):

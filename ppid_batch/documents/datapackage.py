@@ -21,12 +21,21 @@ TABLE_TYPES = frozenset({"string", "integer", "number", "date", "boolean"})
 
 @dataclass(frozen=True)
 class Column:
-    """One field of a Table Schema: `type` is a Frictionless type, `title` what staff read."""
+    """One field of a Table Schema: `type` is a Frictionless type, `title` what staff read.
+
+    `description` (Indonesian) and the constraints beyond `required` are optional: the
+    published DIP states its enum, ID pattern and minimums; an export may not need them.
+    """
 
     name: str
     title: str
     type: str = "string"
     required: bool = False
+    description: str = ""
+    enum: tuple[str, ...] = ()
+    pattern: str | None = None
+    unique: bool = False
+    minimum: int | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TABLE_TYPES:
@@ -34,8 +43,21 @@ class Column:
 
     def descriptor(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "title": self.title, "type": self.type}
+        if self.description:
+            out["description"] = self.description
+        constraints: dict[str, Any] = {}
         if self.required:
-            out["constraints"] = {"required": True}
+            constraints["required"] = True
+        if self.unique:
+            constraints["unique"] = True
+        if self.enum:
+            constraints["enum"] = list(self.enum)
+        if self.pattern is not None:
+            constraints["pattern"] = self.pattern
+        if self.minimum is not None:
+            constraints["minimum"] = self.minimum
+        if constraints:
+            out["constraints"] = constraints
         return out
 
 
@@ -58,8 +80,10 @@ def table_resource(
     *,
     primary_key: Sequence[str] = (),
     description: str = "",
+    encoding: str = "utf-8",
 ) -> dict[str, Any]:
-    """A tabular-data-resource for a CSV file already written with `csv_bytes`."""
+    """A tabular-data-resource for a CSV file already written with `csv_bytes` (or, with
+    encoding 'utf-8-sig', the DIP's csv, whose byte-order mark lets Excel read it)."""
     schema: dict[str, Any] = {"fields": [c.descriptor() for c in columns]}
     if primary_key:
         schema["primaryKey"] = list(primary_key)
@@ -70,14 +94,38 @@ def table_resource(
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "bytes": len(data),
-        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "encoding": encoding,
+        **_integrity(data),
         "schema": schema,
     }
     if description:
         resource["description"] = description
     return resource
+
+
+def _integrity(data: bytes) -> dict[str, Any]:
+    """Size and sha256, which frictionless checks: a reader knows the file is the one described."""
+    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+
+
+def file_resource(
+    name: str, path: str, title: str, data: bytes, *, fmt: str, mediatype: str, description: str
+) -> dict[str, Any]:
+    """A resource that is not one flat table (the DIP's nested json): described, checksummed.
+
+    A package holding one needs `profile='data-package'` in package_descriptor.
+    """
+    return {
+        "name": name,
+        "path": path,
+        "title": title,
+        "description": description,
+        "profile": "data-resource",
+        "format": fmt,
+        "mediatype": mediatype,
+        "encoding": "utf-8",
+        **_integrity(data),
+    }
 
 
 def package_descriptor(

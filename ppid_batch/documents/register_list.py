@@ -20,6 +20,7 @@ from ..files import atomic_write_bytes
 from ..forms.schema import form_schema
 from ..models import RegisterItem
 from ..nip import format_nip
+from .dip_package import DATAPACKAGE_SUFFIX, dip_datapackage
 from .fields import (
     DIKECUALIKAN,
     JENIS_HEADINGS,
@@ -487,7 +488,8 @@ def write_register(
     changes: Sequence[Mapping[str, Any]] | None = None,
     exemptions: bool = True,
 ) -> list[Path]:
-    """Write the Daftar Informasi Publik of `year` (.xlsx, .html, .csv, .json) and exemptions.
+    """Write the Daftar Informasi Publik of `year` (.xlsx, .html, .csv, .json), the exemptions,
+    and the csv and json's .datapackage.json.
 
     `items` is the register as the store gives it; only approved items that are not
     Dikecualikan are published (withdrawn ones are not), whatever year they were filed.
@@ -503,7 +505,26 @@ def write_register(
         (".csv", lambda: register_csv(groups)),
         (".json", lambda: register_json(groups, year, config, today)),
     ]
-    paths = [atomic_write_bytes(out / f"{stem}{ext}", build()) for ext, build in outputs]
+    written = {ext: build() for ext, build in outputs}
+    paths = [atomic_write_bytes(out / f"{stem}{ext}", data) for ext, data in written.items()]
     if exemptions:
         paths.append(write_exemptions(items, year, config, out, today=today))
+    # The open-data descriptor of the csv and json, with their checksums.
+    paths.append(
+        atomic_write_bytes(
+            out / f"{stem}{DATAPACKAGE_SUFFIX}",
+            dip_datapackage(
+                year=year,
+                office=config.office.nama_satker,
+                office_short=config.office.singkatan,
+                as_of=today.isoformat(),
+                labels=LABELS,
+                bentuk=form_schema().field("bentuk").choice_values,
+                csv_name=f"{stem}.csv",
+                csv_data=written[".csv"],
+                json_name=f"{stem}.json",
+                json_data=written[".json"],
+            ),
+        )
+    )
     return paths
