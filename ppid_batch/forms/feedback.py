@@ -250,6 +250,53 @@ def _visible_cell(sheet: Any, ref: str) -> str:
     return ref
 
 
+def _last_used_row(sheet: Any) -> int:
+    """The last row holding a value: a blank form's 200 bordered rows are not content."""
+    for r in range(sheet.max_row, 0, -1):
+        if any(c.value not in (None, "") for c in sheet[r]):
+            return r
+    return 1
+
+
+def _print_used_rows(sheet: Any, report: SheetReport) -> None:
+    """Print the marked sheet down to its last filled row, each row as tall as its text.
+
+    The blank form prints 200 empty rows (five pages); and neither Excel nor LibreOffice
+    grows a row for wrapped text it did not lay out itself, so a long ringkasan printed
+    over the row below.
+    """
+    from openpyxl.utils import get_column_letter
+
+    last_row = _last_used_row(sheet)
+    last_col = max(sheet.max_column, 1)
+    sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    ps = sheet.page_setup
+    ps.orientation = ps.orientation or "landscape"
+    ps.paperSize = ps.paperSize or sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    ps.fitToWidth, ps.fitToHeight = 1, 0
+    # The table's rows only: rows above it hold merged titles whose width is not one column's.
+    rows = [int(i["_row"]) for i in report.items if i.get("_row")]
+    rows += [f.row for f in (*report.errors, *report.warnings) if isinstance(f.row, int)]
+    if not rows:
+        return
+    default = sheet.sheet_format.defaultColWidth or 8.43
+    widths = [
+        sheet.column_dimensions[get_column_letter(c)].width or default
+        for c in range(1, last_col + 1)
+    ]
+    for r in range(min(rows), last_row + 1):
+        # Only a cell set to wrap grows its row; other text runs on (or is cut) sideways.
+        cells = [sheet.cell(row=r, column=c) for c in range(1, last_col + 1)]
+        texts = [
+            str(c.value) if c.value is not None and c.alignment.wrap_text else "" for c in cells
+        ]
+        needed = row_height(texts, widths)
+        current = sheet.row_dimensions[r].height
+        if needed is not None and (current is None or current < needed):
+            sheet.row_dimensions[r].height = needed
+
+
 def _annotated_workbook(report: SheetReport, data: bytes) -> bytes:
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
@@ -279,6 +326,7 @@ def _annotated_workbook(report: SheetReport, data: bytes) -> bytes:
         comment.width, comment.height = 320, 40 + 18 * (len(text) // 45 + len(messages))
         cell.comment = comment
 
+    _print_used_rows(sheet, report)
     ws = wb.create_sheet(LIST_SHEET, 0)
     _fill_list_sheet(ws, report, sheet.title, from_ods)
     for other in wb.worksheets:
