@@ -36,6 +36,25 @@ def test_pdf_flag_writes_a_pdf_beside_every_draft(tmp_path: Path) -> None:
     for draft in drafts:
         pdf = draft.with_suffix(".pdf")
         assert pdf.read_bytes().startswith(b"%PDF-"), pdf
+    # The morning's print pack: night 1 the sheet for the Atasan PPID; night 2 what the
+    # sheet decided, in the order the PPID handles it, and nothing from night 1 again.
+    from pypdf import PdfReader
+
+    first = PdfReader(ws / "output/cetak/2026-11-23.pdf")
+    assert "LEMBAR PERSETUJUAN" in first.pages[0].extract_text().upper()
+    second = PdfReader(ws / "output/cetak/2026-11-24.pdf")
+    texts = [page.extract_text().upper() for page in second.pages]
+    kinds = [
+        next((k for k in ("DISPOSISI", "KEPUTUSAN", "NOTA DINAS", "LEMBAR PERSETUJUAN")
+              if k in text), "?")
+        for text in texts
+    ]  # fmt: skip
+    assert kinds[0] == "DISPOSISI" and "NOTA DINAS" in kinds
+    assert kinds.index("NOTA DINAS") > max(i for i, k in enumerate(kinds) if k == "DISPOSISI")
+    assert "LEMBAR PERSETUJUAN" not in kinds  # every item decided: no new sheet tonight
+    (record,) = sorted((ws / "output" / "runs").glob("20261124-*/run.json"))
+    actions = json.loads(record.read_text(encoding="utf-8"))["actions"]
+    assert any(a.startswith("Cetak output/cetak/2026-11-24.pdf: ") for a in actions)
 
 
 @pytest.mark.slow

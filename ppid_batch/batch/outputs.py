@@ -18,6 +18,7 @@ FEEDBACK_DIR = "umpan-balik"
 DISPOSISI_DIR = "disposisi"
 KEPUTUSAN_DIR = "keputusan"
 REPORT_DIR = "laporan"
+PRINT_DIR = "cetak"
 
 # Told of every file written, in order: the run record lists them and the progress shows them.
 Wrote = Callable[[Path], Path]
@@ -112,6 +113,28 @@ def write_documents(
     documents += _write_disposisi(store, everything, config, out / DISPOSISI_DIR, wrote=wrote)
     documents += _write_nota_dinas(store, everything, config, out / NOTA_DIR, wrote=wrote)
     return _write_pdfs(documents, wrote=wrote) if pdf else []
+
+
+def write_print_pack(
+    outputs: Sequence[Path], out: Path, *, today: dt.date, wrote: Wrote
+) -> list[str]:
+    """output/cetak/<tanggal>.pdf from tonight's new documents; returns notes for the page.
+
+    Tonight's new Disposisi, Keputusan and Nota Dinas are those whose PDF was made tonight
+    (a document's PDF is made once); the approval sheet is tonight's when written tonight.
+    """
+    from ..documents.print_pack import pack_parts
+    from ..documents.print_pack import write_print_pack as write_pack
+
+    parts = [
+        p
+        for p in pack_parts(outputs)
+        if p.suffix.lower() == ".pdf" or p.parent.name == APPROVAL_DIR
+    ]
+    pack = write_pack(parts, out / PRINT_DIR, today)
+    if pack.path is not None:
+        wrote(pack.path)
+    return list(pack.notes)
 
 
 def tonight_changes(store: Any, run_id: int) -> list[dict[str, Any]]:

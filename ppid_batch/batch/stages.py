@@ -25,6 +25,7 @@ from .outputs import (
     write_annual_reports,
     write_documents,
     write_feedback,
+    write_print_pack,
 )
 from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED
 from .verdicts import form_note, rejection_note
@@ -338,6 +339,9 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
         wrote=wrote,
         run_id=registered.run_db_id,
     )
+    if night.config.pdf and not night.dry_run:
+        # One PDF of what needs a signature or a desk in the morning, in handling order.
+        errors += write_print_pack(outputs, out, today=night.today, wrote=wrote)
     changes = tuple(tonight_changes(store, registered.run_db_id))
     write_annual_reports(store, night.config, out, today=night.today, wrote=wrote)
     feedback = {o.candidate.name: copy for o, copy in zip(rejected, copies, strict=True)}

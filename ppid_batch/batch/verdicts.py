@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .dropfolder import OPEN_NOTE, open_locks
-from .outputs import APPROVAL_DIR, FEEDBACK_DIR
+from .outputs import APPROVAL_DIR, FEEDBACK_DIR, PRINT_DIR
 from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED, WAITING, InputResult
 
 
@@ -113,6 +113,12 @@ def action_list(
         actions.append(
             f"{pending} informasi menunggu persetujuan Atasan PPID: serahkan {sheets[-1]}, "
             "lalu taruh lembar yang sudah diisi di input/."
+        )
+    packs = [o for o in outputs if o.startswith(f"output/{PRINT_DIR}/")]
+    if packs:
+        actions.append(
+            f"Cetak {packs[-1]}: dokumen malam ini yang perlu ditandatangani atau diserahkan, "
+            "berurutan (Disposisi, Keputusan PPID, Nota Dinas, Lembar Persetujuan)."
         )
     if counts.get("disetujui_malam_ini"):
         actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
