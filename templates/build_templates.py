@@ -360,6 +360,19 @@ def build_disposisi() -> Document:
         ("Jenis Informasi", "{{ b.jenis }}"), [1.0, 2.8, 3.2, 6.5, 3.0],
         "Tidak ada informasi yang disetujui.",
     )  # fmt: skip
+    para(doc, "{%p if perubahan %}")
+    para(doc, "Permintaan perubahan dan pencabutan (Tindakan Ubah / Hapus)", bold=True, after=4)
+    loop_table(
+        doc,
+        ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", "Tindakan",
+         "Keputusan", "Arahan / Disposisi"],
+        ["{{ c.no }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.ringkasan }}", "{{ c.tindakan }}",
+         "{{ c.keputusan }}", "{{ c.arahan }}"],
+        "c in perubahan",
+        [1.0, 2.6, 2.8, 4.2, 1.6, 2.1, 2.2],
+    )  # fmt: skip
+    para(doc, after=6)
+    para(doc, "{%p endif %}")
     body = para(
         doc,
         "Informasi yang disetujui agar didokumentasikan oleh PPID dalam Daftar Informasi "

@@ -11,10 +11,15 @@ from store_util import cells, fill_approval_sheet, form_report, item
 
 from ppid_batch.approve.apply import apply_approval
 from ppid_batch.approve.sheet import write_approval_sheet
+from ppid_batch.approve.unit_feedback import write_unit_feedback
 from ppid_batch.config import Config
 from ppid_batch.documents.register_list import published
 from ppid_batch.forms.validate import validate_file
-from ppid_batch.register.changes import store_pending_changes
+from ppid_batch.register.changes import (
+    pending_change_count,
+    refused_change_rows,
+    store_pending_changes,
+)
 from ppid_batch.register.items import register_form
 from ppid_batch.store.core import Store
 
@@ -175,7 +180,23 @@ def test_tidak_on_a_change_leaves_the_approved_item_as_it_was(
     assert [(c.item_id, d) for c, d in outcome.changes] == [("DIP-2025-0002", "TIDAK")]
     assert store.item("DIP-2025-0002") == before
     assert store.history("DIP-2025-0002") == []
-    assert store_pending_changes(store) == []
+    assert store_pending_changes(store) == [] and pending_change_count(store) == 0
+    # the arahan goes back to the unit in its Arahan workbook
+    rows = refused_change_rows(store)
+    paths = write_unit_feedback(rows, config, tmp_path / "umpan", today=LATER)
+    assert [p.name for p in paths] == ["Arahan-subbagian-hukum.xlsx"]
+    sheet = CalamineWorkbook.from_path(str(paths[0])).get_sheet_by_index(0).to_python()
+    (row,) = [r for r in sheet if r[0] == "DIP-2025-0002"]
+    assert row[1] == "[Permintaan Hapus tidak disetujui] Renstra 2025"
+    assert row[4] == "Masih berlaku"
+    # a new request for the item takes it off the workbook
+    register_form(
+        store,
+        _form("Hapus-2.xlsx", [item("x", tindakan="Hapus", id="DIP-2025-0002", keterangan="B")]),
+        received=LATER,
+        run_id=None,
+    )
+    assert refused_change_rows(store) == [] and pending_change_count(store) == 1
 
 
 def test_every_bad_change_request_is_refused_at_its_cell_in_indonesian(store: Store) -> None:

@@ -198,21 +198,28 @@ def _write_disposisi(
     store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote
 ) -> list[Path]:
     from ..documents.disposisi import Disposisi, write_disposisi
+    from ..register.changes import sheet_change_decisions
 
     by_id = {it.id: it for it in everything}
     written: list[Path] = []
+    changes_by_sheet = sheet_change_decisions(store, by_id)
     for sheet in _approval_sheets(store):
-        decided = [by_id[d["item_id"]] for d in sheet["decisions"] if d["item_id"] in by_id]
-        if not decided:
+        # What the sheet decided, not the items' status today: an item withdrawn later
+        # was still approved by this sheet, and its Disposisi never changes.
+        decided = [(by_id[d["item_id"]], d["decision"]) for d in sheet["decisions"]
+                   if d["item_id"] in by_id]  # fmt: skip
+        changes = changes_by_sheet.get(sheet["sha256"], ())
+        if not decided and not changes:
             continue
         disposisi = Disposisi(
             sheet_name=sheet["file_name"],
             sha256=sheet["sha256"],
             atasan=sheet["atasan"] or "",
             date=db_day(sheet["tanggal_persetujuan"] or sheet["received"]),
-            approved=tuple(i for i in decided if i.status == "approved"),
-            refused=tuple(i for i in decided if i.status == "refused"),
-            pending_count=max(sheet["rows"] - len(decided), 0),
+            approved=tuple(i for i, d in decided if d == "YA"),
+            refused=tuple(i for i, d in decided if d != "YA"),
+            pending_count=max(sheet["rows"] - len(decided) - len(changes), 0),
+            changes=tuple(changes),
         )
         written.append(wrote(write_disposisi(disposisi, config, folder)))
     return written

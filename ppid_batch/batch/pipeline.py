@@ -147,8 +147,16 @@ def _night(
             before = store.status_counts()
             registered = timed("register", stages.register, night, store, read.inputs)
             written = timed("hasil", stages.write, night, store, registered)
+            from ..register.changes import pending_change_count
+
             counts = {
-                **stages.count_items(before, store.status_counts(), registered, written),
+                **stages.count_items(
+                    before,
+                    store.status_counts(),
+                    registered,
+                    written,
+                    changes_waiting=pending_change_count(store),
+                ),  # fmt: skip
                 **verdict_counts([o.verdict for o in registered.outcomes], len(read.waiting)),
             }
             store.finish_run(registered.run_db_id, "dry-run" if dry_run else "ok", counts)

@@ -321,9 +321,12 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
 
     everything = store.items()
     rejected = [o for o in registered.outcomes if o.verdict in (REJECTED, PARTIAL)]
+    from ..register.changes import refused_change_rows
+
     copies = write_feedback(
         [o.report for o in rejected],
-        everything,
+        # the Atasan's TIDAK on a Tindakan Ubah/Hapus goes back to the unit with its arahan
+        [*everything, *refused_change_rows(store)],
         night.config,
         out / FEEDBACK_DIR,
         today=night.today,
@@ -353,12 +356,15 @@ def count_items(
     after: Mapping[str, int],
     registered: Registered,
     written: Written,
+    changes_waiting: int = 0,
 ) -> dict[str, int]:
+    """The night's counts; `changes_waiting` (Tindakan Ubah/Hapus on the approval sheet)
+    wait for the Atasan PPID like new items do."""
     return {
         "informasi_baru": sum(after.values()) - sum(before.values()),
         "disetujui_malam_ini": registered.approved,
         "ditolak_atasan_malam_ini": registered.refused,
-        "menunggu_persetujuan": after.get("pending", 0),
+        "menunggu_persetujuan": after.get("pending", 0) + changes_waiting,
         "disetujui_seluruhnya": after.get("approved", 0),
         "perubahan_daftar_malam_ini": len(written.changes),
     }

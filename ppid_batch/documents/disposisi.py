@@ -29,6 +29,8 @@ class Disposisi:
     approved: tuple[RegisterItem, ...]
     refused: tuple[RegisterItem, ...]
     pending_count: int = 0
+    # Tindakan Ubah / Hapus this sheet decided: (item, tindakan, YA/TIDAK, arahan)
+    changes: tuple[tuple[RegisterItem, str, str, str | None], ...] = ()
 
 
 def file_name(disposisi: Disposisi) -> str:
@@ -68,6 +70,18 @@ def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
         "jumlah_diputus": len(approved) + len(refused),
         "disetujui": [item_fields(item, no) for no, item in enumerate(approved, 1)],
         "ditolak": [item_fields(item, no) for no, item in enumerate(refused, 1)],
+        "perubahan": [
+            {
+                "no": no,
+                "id": item.id,
+                "unit": item.unit,
+                "ringkasan": item.ringkasan,
+                "tindakan": tindakan,
+                "keputusan": "Disetujui" if decision == "YA" else "Tidak disetujui",
+                "arahan": arahan or "",
+            }
+            for no, (item, tindakan, decision, arahan) in enumerate(disposisi.changes, 1)
+        ],
     }
 
 

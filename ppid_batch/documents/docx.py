@@ -71,6 +71,9 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "jumlah_diputus": None,
         "disetujui": (ITEM_KEYS,),
         "ditolak": (ITEM_KEYS,),
+        "perubahan": (
+            frozenset({"no", "id", "unit", "ringkasan", "tindakan", "keputusan", "arahan"}),
+        ),
     },
     "surat-usulan-dikecualikan.docx": {
         **COMMON_VARIABLES,

@@ -324,3 +324,73 @@ def change_rows(
         tindakan[change.item_id] = change.tindakan
         notes[change.item_id] = f"{change.tindakan}: {change.summary(labels)}"
     return shown, tindakan, notes
+
+
+def pending_change_count(store: Store) -> int:
+    """How many Tindakan Ubah/Hapus wait for the Atasan PPID."""
+    query = sa.select(sa.func.count()).where(change_requests.c.status == "pending")
+    with store.begin() as conn:
+        return int(conn.scalar(query) or 0)
+
+
+def refused_change_rows(store: Store) -> list[RegisterItem]:
+    """Each item whose latest change request the Atasan PPID refused, shown for the unit's
+    Arahan workbook: `[Ubah tidak disetujui] <ringkasan>` with the arahan, who and when.
+    It goes once the unit files a new request for that item."""
+    latest = (
+        sa.select(sa.func.max(change_requests.c.id))
+        .group_by(change_requests.c.item_id)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(change_requests, items.c.ringkasan.label("cur_ringkasan"),
+                  items.c.waktu_pembuatan.label("cur_waktu"), items.c.jenis.label("cur_jenis"))
+        .join(items, items.c.id == change_requests.c.item_id)
+        .where(change_requests.c.id.in_(latest), change_requests.c.status == "refused")
+        .order_by(change_requests.c.item_id)
+    )  # fmt: skip
+    with store.begin() as conn:
+        rows = conn.execute(query).mappings().all()
+    out = []
+    for row in rows:
+        tindakan = _SHOWN[row["tindakan"]]
+        out.append(
+            RegisterItem(
+                id=row["item_id"],
+                unit=row["unit"],
+                ringkasan=f"[Permintaan {tindakan} tidak disetujui] {row['cur_ringkasan']}",
+                penguasa="",
+                penanggung_jawab="",
+                waktu_pembuatan=row["cur_waktu"],
+                tempat_pembuatan="",
+                bentuk="",
+                retensi="",
+                jenis=row["cur_jenis"],
+                status="refused",
+                atasan=row["atasan"],
+                arahan=row["arahan"],
+                decided_on=row["decided_on"],
+            )
+        )
+    return out
+
+
+def sheet_change_decisions(
+    store: Store, by_id: Mapping[str, RegisterItem]
+) -> dict[str, list[tuple[RegisterItem, str, str, str | None]]]:
+    """Approval sheet sha256 → the Tindakan Ubah/Hapus it decided (item, tindakan, YA/TIDAK,
+    arahan), for that sheet's Disposisi."""
+    query = (
+        sa.select(change_requests)
+        .where(change_requests.c.decision.is_not(None))
+        .order_by(change_requests.c.id)
+    )
+    out: dict[str, list[tuple[RegisterItem, str, str, str | None]]] = {}
+    with store.begin() as conn:
+        for row in conn.execute(query).mappings():
+            item = by_id.get(row["item_id"])
+            if item is not None:
+                out.setdefault(row["sheet_sha256"] or "", []).append(
+                    (item, _SHOWN[row["tindakan"]], row["decision"], row["arahan"])
+                )
+    return out
