@@ -32,7 +32,9 @@ DEFAULT_DASAR_HUKUM = (
     "Tahun 2008 tentang Keterbukaan Informasi Publik",
     "Peraturan Komisi Informasi Nomor 1 Tahun 2021 tentang Standar Layanan Informasi Publik",
     "Peraturan Komisi Pemilihan Umum Nomor 22 Tahun 2023 tentang Pengelolaan dan Pelayanan "
-    "Informasi Publik di Lingkungan Komisi Pemilihan Umum",
+    "Informasi Publik di Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi "
+    "Pemilihan Umum Kabupaten/Kota sebagaimana telah beberapa kali diubah, terakhir dengan "
+    "Peraturan Komisi Pemilihan Umum Nomor 4 Tahun 2025",
 )
 PATTERN_FIELDS = frozenset({"urut", "kka", "kode_wilayah", "tahun", "bulan", "bulan_romawi"})
 

@@ -369,7 +369,7 @@ def build_disposisi() -> Document:
         ["{{ c.no }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.ringkasan }}", "{{ c.tindakan }}",
          "{{ c.keputusan }}", "{{ c.arahan }}"],
         "c in perubahan",
-        [1.0, 2.6, 2.8, 4.2, 1.6, 2.1, 2.2],
+        [0.9, 2.5, 2.4, 4.2, 2.0, 2.4, 2.1],
     )  # fmt: skip
     para(doc, after=6)
     para(doc, "{%p endif %}")

@@ -102,7 +102,7 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
     ]
     assert second == [("DIP-2026-0001", "ubah"), ("DIP-2026-0002", "hapus")]
     text = _docx_text(target / "output" / "keputusan" / "Keputusan-PPID-DIP-2026-002.docx")
-    assert "NOMOR 2/PPID/1811/2026" in text and "Dicabut" in text
+    assert "NOMOR 2/PPID/1811/2026" in text and f"Dicabut: {WITHDRAWAL_REASON}" in text
     with closing(sqlite3.connect(target / "var" / "ppid.sqlite")) as conn:
         (old,) = conn.execute(
             "SELECT old_values FROM item_history WHERE item_id = 'DIP-2026-0002'"

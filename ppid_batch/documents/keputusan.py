@@ -57,15 +57,26 @@ def settle_keputusan(
     Derived from the database alone: a run killed after this commit finds nothing to
     set the next night, and the document is written from the record.
     """
+    from ..register.changes import HAPUS as TINDAKAN_HAPUS
+    from ..register.changes import decided_changes
+
     current = {i.id: published_values(i) for i in published(everything)}
     before = standing_list(store)
     entries: list[tuple[str, str, Mapping[str, Any] | None]] = []
+    reasons: dict[str, str | None] | None = None
     for item_id in sorted(current.keys() | before.keys(), key=id_order):
         now, was = current.get(item_id), before.get(item_id)
         if was is None:
             entries.append((item_id, TAMBAH, now))
         elif now is None:
-            entries.append((item_id, HAPUS, None))
+            if reasons is None:
+                reasons = {
+                    c["item_id"]: c["alasan"]
+                    for c in decided_changes(store)
+                    if c["tindakan"] == TINDAKAN_HAPUS
+                }
+            # kept for Lampiran II: what was withdrawn and why (the replay ignores it)
+            entries.append((item_id, HAPUS, {**was, "alasan": reasons.get(item_id)}))
         elif now != was:
             entries.append((item_id, UBAH, now))
     if not entries:
@@ -157,7 +168,8 @@ def keputusan_context(
         if entry["change"] == UBAH:
             note = _changed_labels(before.get(item_id) or {}, values)
         elif entry["change"] == HAPUS:
-            note = "Dicabut dari Daftar Informasi Publik"
+            reason = (entry["item_values"] or {}).get("alasan")
+            note = f"Dicabut: {reason}" if reason else "Dicabut dari Daftar Informasi Publik"
         else:
             note = ""
         changes.append(
