@@ -44,7 +44,7 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
     assert f"Atasan PPID mengisi {FILLED_NAME}: 48 YA, 1 TIDAK (DIP-2026-0049)." in lines
     assert (
         "Malam 2: Selesai: 2 berkas diterima, 0 ditolak; 0 informasi baru, 48 disetujui, "
-        "1 tidak disetujui, 0 menunggu persetujuan. "
+        "1 tidak disetujui, 2 menunggu persetujuan. "
         "Ringkasan: output/runs/20261124-010000/ringkasan.html"
     ) in lines
     assert (
