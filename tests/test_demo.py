@@ -81,8 +81,11 @@ def test_demo_runs_both_nights_and_says_where_everything_is(tmp_path: Path) -> N
     assert [f"NOMOR {n}" in _docx_text(p) for p, n in zip(notas, numbers, strict=True)] == [
         True
     ] * 4
-    (disposisi,) = (target / "output" / "disposisi").glob("*.docx")
-    assert ARAHAN in _docx_text(disposisi)
+    # the change decisions (night 3's sheet) have their own Disposisi
+    first, changes = sorted((target / "output" / "disposisi").glob("*.docx"))
+    assert ARAHAN in _docx_text(first)
+    text = _docx_text(changes)
+    assert "Permintaan perubahan dan pencabutan" in text and "DIP-2026-0002" in text
 
     # The published register: approved, non-exempt items only.
     data = json.loads(
