@@ -305,3 +305,31 @@ def test_an_item_keeps_its_own_jenis_under_a_heading(tmp_path: Path) -> None:
     lay.put_row(11, ["Dikecualikan", "Pasal 17 huruf h UU 14/2008"], 8)
     report = validate_file(WRITERS["xlsxwriter"](lay, tmp_path / "f.xlsx"))
     assert [item["jenis"] for item in report.items][:2] == ["Berkala", "Dikecualikan"]
+
+
+def test_cli_validate_of_an_ods_writes_an_xlsx_correction(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ppid_batch.cli import cli
+
+    out = tmp_path / "koreksi"
+    out.mkdir()
+    form = ODS_FIXTURES / "merged-across-columns.ods"
+    result = CliRunner().invoke(
+        cli, ["validate", "--workspace", str(tmp_path), str(form), "--koreksi", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Pisahkan sel gabungan C10:D10" in result.output
+    assert [p.name for p in out.iterdir()] == ["merged-across-columns-koreksi.xlsx"]
+    ok = CliRunner().invoke(
+        cli,
+        [
+            "validate",
+            "--json",
+            "--workspace",
+            str(tmp_path),
+            str(ODS_FIXTURES / "two-row-header.ods"),
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert '"ok": true' in ok.output and '"rows": 4' in ok.output
