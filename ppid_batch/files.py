@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import sys
@@ -100,20 +101,19 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return atomic_write_bytes(path, text.encode(encoding))
 
 
-def name_slug(text: str) -> str:
-    """`Subbagian Keuangan, Umum & Logistik` → `subbagian-keuangan-umum-logistik`: safe in a
-    file name on every system (Windows forbids `\\/:*?"<>|`), the same from night to night."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def free_name(directory: Path, name: str) -> Path:
-    """`directory/name`, or `name-2`, `name-3`, … when that is taken: never overwrite."""
-    candidate = directory / name
+    """`directory/name`, or `name-2`, `name-3`, … when that is taken: never overwrite.
+
+    The name is made to fit (`fit_name`) first: a clerk's 250-byte file name plus '-2'
+    would not fit the file system, and the move into the archive would fail every night.
+    """
     stem, suffix = Path(name).stem, Path(name).suffix
+    if len(suffix) > 16:
+        stem, suffix = name, ""
+    candidate = directory / fit_name(stem, suffix)
     n = 2
     while candidate.exists():
-        candidate = directory / f"{stem}-{n}{suffix}"
+        candidate = directory / fit_name(f"{stem}-{n}", suffix)
         n += 1
     return candidate
 
@@ -140,3 +140,79 @@ def os_reason(exc: OSError) -> str:
     else:
         reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or exc.__class__.__name__)
     return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
+# ---- generated file names -----------------------------------------------------------------
+
+# A name's budget in UTF-8 bytes. Linux allows 255 bytes a name; Windows 260 characters for
+# the whole path (C:\...\output\nota-dinas\ takes its share), and outputs are opened there.
+MAX_NAME_BYTES = 120
+_HASH_CHARS = 8
+# Characters no Windows name may hold, and every control character (a newline in a name
+# would forge lines in the scheduler's log).
+_UNSAFE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u2028\u2029]')
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+    | {"com¹", "com²", "com³", "lpt¹", "lpt²", "lpt³"}
+)
+
+
+def name_hash(text: str) -> str:
+    """A short stable hash of `text`: the same name every night, on every machine."""
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:_HASH_CHARS]
+
+
+def _cut(text: str, budget: int) -> str:
+    """The longest prefix of `text` within `budget` UTF-8 bytes, on a character boundary."""
+    data = text.encode("utf-8", "surrogateescape")[:budget]
+    cut = data.decode("utf-8", "ignore")
+    # a base letter without its combining marks reads wrong (Devanagari vowel signs)
+    while cut and unicodedata.combining(cut[-1]):
+        cut = cut[:-1]
+    return cut
+
+
+def fit_name(stem: str, suffix: str = "", *, prefix: str = "", limit: int = MAX_NAME_BYTES) -> str:
+    """`prefix + stem + suffix` made safe as a file name on Linux and Windows, in `limit` bytes.
+
+    Every writer names its files through here. In `stem` (the part that comes from a clerk:
+    a unit, a file name) unsafe characters become '_' and trailing dots and spaces go; a
+    reserved Windows name (CON, PRN, NUL, COM1…) gets a '_' in front; a stem too long is cut
+    and ends in '-' and a hash of the whole stem, so two long names that begin alike stay
+    apart and a name never changes from one night to the next.
+    """
+    clean = unicodedata.normalize("NFC", stem)
+    clean = _UNSAFE_CHARS.sub("_", clean).strip().rstrip(". ") or "_"
+    if not prefix and clean.split(".")[0].strip().lower() in _RESERVED:
+        clean = "_" + clean
+    budget = limit - len(prefix.encode("utf-8")) - len(suffix.encode("utf-8"))
+    if len(clean.encode("utf-8")) > budget:
+        clean = _cut(clean, budget - _HASH_CHARS - 1).rstrip(". -_") + "-" + name_hash(stem)
+    return prefix + clean + suffix
+
+
+def name_slug(text: str) -> str:
+    """`Subbagian Keuangan, Umum & Logistik` → `subbagian-keuangan-umum-logistik`.
+
+    Safe in a file name on every system, the same from night to night. Letters with no
+    ASCII form (Devanagari, Arabic, Chinese…) would vanish and two units would share one
+    file: the slug then ends in a hash of the whole text. Blank text gives ''.
+    """
+    if not text.strip():
+        return ""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    lost = sum(ch.isalnum() for ch in text) > sum(ch.isalnum() for ch in ascii_text)
+    if lost or not slug:
+        slug = f"{slug or 'unit'}-{name_hash(text)}"
+    return slug
+
+
+def log_text(text: object) -> str:
+    """`text` with control characters shown as escapes: one log line stays one line."""
+    return _UNSAFE_LOG.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+_UNSAFE_LOG = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")

@@ -18,6 +18,7 @@ from ppid_batch.documents.nota_dinas import (
     write_nota_dinas,
     write_nota_dinas_all,
 )
+from ppid_batch.files import name_hash
 
 NUMBER = "7/HM.02-ND/1811/2025"
 
@@ -137,7 +138,10 @@ def test_file_name_uses_the_sequence(number: str, urut: int, expected: str) -> N
         ("Subbagian Keuangan, Umum & Logistik", "subbagian-keuangan-umum-logistik"),
         ("Sekretariat  KPU / Tata Usaha", "sekretariat-kpu-tata-usaha"),
         ("Perencanaan, Data dan Informasi – Ü", "perencanaan-data-dan-informasi-u"),
-        ("???", "unit"),
+        # nothing left in ASCII: a hash keeps two such units apart
+        ("???", "unit-" + name_hash("???")),
+        ("दस्तावेज़ विभाग", "unit-" + name_hash("दस्तावेज़ विभाग")),
+        ("Bagian دفتر", "bagian-" + name_hash("Bagian دفتر")),
     ],
 )
 def test_slug(text: str, expected: str) -> None:

@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from ppid_batch.approve.unit_feedback import unit_slug, write_unit_feedback
 from ppid_batch.config import Config
+from ppid_batch.files import name_hash
 from ppid_batch.models import RegisterItem
 
 TODAY = dt.date(2025, 3, 15)
@@ -92,7 +93,9 @@ def test_feedback_is_deterministic(config: Config, tmp_path: Path) -> None:
 def test_unit_slug() -> None:
     assert unit_slug("Subbagian Teknis Penyelenggaraan") == "subbagian-teknis-penyelenggaraan"
     assert unit_slug("Sekretariat — Bagian Umum") == "sekretariat-bagian-umum"
-    assert unit_slug("???") == "unit"
+    # two units with no ASCII letters no longer share one Arahan-unit.xlsx
+    assert unit_slug("???") == "unit-" + name_hash("???")
+    assert unit_slug("प्रशासन") != unit_slug("वित्त")
 
 
 def test_long_arahan_rows_are_tall_enough_to_print(config: Config, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..dates import format_date_id
 from ..documents.fields import waktu_text
 from ..documents.xlsx import fit_row
-from ..files import atomic_write_bytes, name_slug
+from ..files import atomic_write_bytes, fit_name, name_slug
 from ..models import RegisterItem
 from ..store.core import id_order
 from .sheet import apply_print_setup, base_formats, office_heading, render_workbook
@@ -40,7 +40,7 @@ def unit_slug(unit: str) -> str:
 
 
 def feedback_name(unit: str) -> str:
-    return f"{PREFIX}{unit_slug(unit)}.xlsx"
+    return fit_name(unit_slug(unit), ".xlsx", prefix=PREFIX)
 
 
 def _waktu(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config import Config
 from ..dates import format_date_id
+from ..files import fit_name
 from ..models import RegisterItem
 from ..nip import format_nip
 from .docx import LoadedTemplate, cached_template, render_to
@@ -35,7 +36,11 @@ class Disposisi:
 
 def file_name(disposisi: Disposisi) -> str:
     stem = Path(disposisi.sheet_name).stem
-    return f"Disposisi-{disposisi.date.isoformat()}-{slug(stem)}-{disposisi.sha256[:8]}.docx"
+    return fit_name(
+        slug(stem),
+        f"-{disposisi.sha256[:8]}.docx",
+        prefix=f"Disposisi-{disposisi.date.isoformat()}-",
+    )
 
 
 def _same_person(a: str, b: str) -> bool:

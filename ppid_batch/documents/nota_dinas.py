@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 from ..config import Config
 from ..dates import format_date_id
+from ..files import fit_name, name_slug
 from ..models import RegisterItem
 from .docx import LoadedTemplate, cached_template, render_to
 from .fields import (
@@ -46,12 +46,13 @@ class NotaDinas:
 
 def slug(text: str) -> str:
     """`Subbagian Keuangan, Umum & Logistik` → `subbagian-keuangan-umum-logistik`."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unit"
+    return name_slug(text) or "unit"
 
 
 def file_name(nota: NotaDinas) -> str:
-    return f"Nota-Dinas-{nota.sequence:03d}-{slug(nota.unit)}-{nota.date.year}.docx"
+    return fit_name(
+        slug(nota.unit), f"-{nota.date.year}.docx", prefix=f"Nota-Dinas-{nota.sequence:03d}-"
+    )
 
 
 def addressee(pattern: str, unit: str) -> str:

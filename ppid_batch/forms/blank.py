@@ -21,11 +21,11 @@ DEFAULT_FORM_NAME = "Form-Daftar-Informasi-Publik.xlsx"
 def form_name(unit: str | None) -> str:
     """The file name of a unit's blank form (`Form-Daftar-Informasi-Publik-subbagian-hukum.xlsx`),
     so forms made into one folder for several units do not collide."""
-    from ..files import name_slug
+    from ..files import fit_name, name_slug
 
     slug = name_slug(unit or "")
     stem = DEFAULT_FORM_NAME.removesuffix(".xlsx")
-    return f"{stem}-{slug}.xlsx" if slug else DEFAULT_FORM_NAME
+    return fit_name(slug, ".xlsx", prefix=f"{stem}-") if slug else DEFAULT_FORM_NAME
 
 
 VERSION_LABEL = "Versi Formulir"

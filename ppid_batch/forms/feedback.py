@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..documents.xlsx import HEADER_COLOR, PAGE_NUMBERS, a4_landscape, new_workbook, row_height
-from ..files import atomic_write
+from ..files import atomic_write, fit_name
 from ..models import Finding, SheetReport
 
 LIST_SHEET = "Daftar Kesalahan"
@@ -345,7 +345,7 @@ def corrected_name(report: SheetReport) -> str:
     stem = report.path.stem
     if stem.endswith("-koreksi"):
         stem = stem[: -len("-koreksi")]
-    return f"{stem}-koreksi.xlsx"
+    return fit_name(stem, "-koreksi.xlsx")
 
 
 def write_corrected_copy(report: SheetReport, out_dir: Path) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import struct
 import zipfile
 import zlib
@@ -17,6 +16,7 @@ from defusedxml.common import DefusedXmlException
 
 from ..config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from ..models import Finding
+from .sheet_bounds import MAX_SHEET_CELLS, PartScan, XmlError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -26,18 +26,6 @@ MAX_MEMBERS = 5000
 # OOXML never carries a DTD; one in any part is an entity-expansion attempt.
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"))
 _MARKER_TAIL = 32
-# calamine materialises a sheet densely from A1 to its last cell: bound that area. Only
-# references beyond row 9999 or column Z can push it past the bound, so only those are matched.
-MAX_SHEET_CELLS = 2_000_000
-# (patterns start with a literal so the regex engine can skip ahead: 4x faster than \s)
-_FAR_ROW = re.compile(rb'r="[A-Z]{1,3}(\d{5,7})"')
-_WIDE_COL = re.compile(rb'r="([A-Z]{2,3})\d')
-# The usual sheet has neither: rather than a regex pass (as slow as inflating the sheet),
-# fold every capital to A and every digit to 0 and look for the two shapes with bytes.find.
-# r="AA covers two- and three-letter columns, r="A00000 a one-letter column past row 9999.
-_FOLD_REFS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
-_FAR_OR_WIDE_FOLDED = (b'r="AA', b'r="A00000')
-_NEAR_ROWS, _NEAR_COLS = 9999, 26
 _WORKBOOK_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
@@ -77,8 +65,13 @@ MESSAGES = {
         "Excel, simpan sebagai 'Buku Kerja Excel (*.xlsx)' tanpa makro, lalu kirim kembali."
     ),
     "sheet_too_large": (
-        "Sebuah lembar di berkas ini terisi sampai sel yang sangat jauh ({cell}). Hapus isi dan "
-        "format di luar tabel formulir, lalu kirim kembali."
+        "Sebuah lembar di berkas ini terisi sampai sel yang sangat jauh ({cell}), lebih dari "
+        "{limit} sel dihitung dari A1. Hapus isi dan format di luar tabel formulir, lalu kirim "
+        "kembali."
+    ),
+    "too_many_cells": (
+        "Sebuah lembar di berkas ini memuat lebih dari {limit} sel. Hapus isi dan format di "
+        "luar tabel formulir, atau bagi isinya ke beberapa formulir, lalu kirim kembali."
     ),
     "xml_unsafe": (
         "Berkas ini memuat definisi entitas XML yang tidak pernah dibuat oleh Excel dan tidak "
@@ -175,30 +168,27 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise zipfile.BadZipFile("deflate stream ends early")
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _far_or_wide(window: bytes) -> bool:
-    """Whether a cell reference beyond row 9999 or column Z may be in `window`."""
-    folded = window.translate(_FOLD_REFS)
-    return any(shape in folded for shape in _FAR_OR_WIDE_FOLDED)
+def _read_by_calamine(name: str) -> bool:
+    """Parts calamine reads cell by cell: any worksheet (it matches names ignoring case, and
+    a relationship may point at any name in that folder) and the shared strings."""
+    lowered = name.lower()
+    return lowered.startswith("xl/worksheets/") or lowered == "xl/sharedstrings.xml"
 
 
 def _scan_members(
     zf: zipfile.ZipFile, data: bytes, limit: int
 ) -> tuple[str, dict[str, object]] | None:
-    """Inflate every member in chunks: count real bytes, look for a DTD, bound sheet areas."""
+    """Inflate every member in chunks: count real bytes, look for a DTD, bound sheet cells."""
     total = 0
     for info in zf.infolist():
         name = info.filename.lower()
-        is_xml = name.endswith((".xml", ".rels", ".vml"))
-        is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+        cells = (
+            PartScan(strings_part=name == "xl/sharedstrings.xml")
+            if _read_by_calamine(info.filename)
+            else None
+        )
+        is_xml = cells is not None or name.endswith((".xml", ".rels", ".vml"))
         tail = b""
-        max_row = max_col = 0
         for chunk in _inflate(data, info):
             total += len(chunk)
             if total > limit:
@@ -209,19 +199,23 @@ def _scan_members(
             # every marker holds a "!", which most parts never contain: one memchr first
             if b"!" in window and any(marker in window for marker in _DTD_MARKERS):
                 return "xml_unsafe", {}
-            if is_sheet and _far_or_wide(window):
-                far = _FAR_ROW.findall(window)
-                if far:
-                    max_row = max(max_row, *(int(d) for d in set(far)))
-                wide = _WIDE_COL.findall(window)
-                if wide:
-                    max_col = max(max_col, *(_col_number(a) for a in set(wide)))
-                if max(max_row, _NEAR_ROWS) * max(max_col, _NEAR_COLS) > MAX_SHEET_CELLS:
-                    where = [f"baris {max_row}"] if max_row else []
-                    where += [f"kolom ke-{max_col}"] if max_col else []
-                    return "sheet_too_large", {"cell": ", ".join(where)}
+            if cells is not None:
+                cells.feed(chunk)
             tail = window[-_MARKER_TAIL:]
+        if cells is not None:
+            bounds = cells.finish(lambda info=info: _inflate(data, info))  # type: ignore[misc]
+            if bounds.cells > MAX_SHEET_CELLS or bounds.strings > MAX_SHEET_CELLS:
+                return "too_many_cells", {"limit": _thousands(MAX_SHEET_CELLS)}
+            if bounds.area > MAX_SHEET_CELLS:
+                return "sheet_too_large", {
+                    "cell": bounds.far_cell(),
+                    "limit": _thousands(MAX_SHEET_CELLS),
+                }
     return None
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
@@ -256,6 +250,8 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
             problem = _scan_members(zf, data, max_unpacked_bytes)
         except DefusedXmlException:
             return refuse("xml_unsafe")
+        except XmlError:
+            return refuse("truncated")
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
             return refuse("truncated")
         except (NotImplementedError, RuntimeError):

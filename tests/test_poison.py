@@ -1,0 +1,189 @@
+"""Poison workbooks: whatever the XML says, reading stays bounded and the night goes on."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from badfiles import Form, good_row, write_form
+
+from ppid_batch.forms.intake import check_file
+from ppid_batch.forms.sheet_bounds import MAX_SHEET_CELLS, PartScan, calamine_position
+from ppid_batch.forms.validate import validate_file
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _rewrite(path: Path, member: str, change) -> Path:  # type: ignore[no-untyped-def]
+    """Rewrite one part of a real workbook in place, keeping every other part as it was."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    parts[member] = change(parts[member])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def poison(
+    tmp_path: Path, cells: bytes, *, name: str = "Form-racun.xlsx", merge: bytes = b""
+) -> Path:
+    """A good form whose first sheet gets `cells` appended to its sheetData (and `merge`)."""
+    path = write_form(Form(), tmp_path / name)
+
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b"</sheetData>", cells + b"</sheetData>" + merge)
+        return re.sub(rb'<dimension ref="[^"]*"/>', b"", xml)  # the reader ignores it anyway
+
+    return _rewrite(path, SHEET, change)
+
+
+def refusal(path: Path) -> tuple[str, str] | None:
+    result = check_file(path)
+    return None if result.refusal is None else (result.refusal.type, result.refusal.message)
+
+
+FAR = b"XFD1048576"
+
+
+@pytest.mark.parametrize(
+    ("label", "cells", "merge", "cell"),
+    [
+        # the adversarial review's exact case: one far cell quoted with single quotes
+        ("single quotes", b"<row r='1048576'><c r='XFD1048576' t='n'><v>1</v></c></row>", b"", FAR),
+        ("spaces around =", b'<row r="200"><c r = "XFD200"><v>1</v></c></row>', b"", b"XFD200"),
+        (
+            "namespace prefix",
+            b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            b'r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+            b"",
+            FAR,
+        ),
+        # a cell without r is placed after the previous one: after column XFD of row 200
+        (
+            "cell without r after a full row",
+            b'<row r="200"><c r="XFD200"><v>1</v></c><c><v>2</v></c></row>'
+            b"<row><c><v>3</v></c></row>",
+            b"",
+            b"XFD200",  # the first cell past the limit: reading stops there
+        ),
+        # rows without r count on from the last numbered one
+        (
+            "rows without r",
+            b'<row r="1048575"></row><row><c r="A1"><v>1</v></c></row><row><c><v>1</v></c>'
+            b'<c r="Z5"><v>1</v></c><c><v>2</v></c></row>',
+            b"",
+            b"M1048577",
+        ),
+        # calamine adds a long column name in 32 bits and wraps: still placed very far
+        ("column name that wraps", b'<row r="3"><c r="ZZZZZZZ3"><v>1</v></c></row>', b"", None),
+        (
+            "milder, 13 million cells",
+            b'<row r="500000"><c r="Z500000"><v>1</v></c></row>',
+            b"",
+            b"Z500000",
+        ),
+        (
+            "merged range",
+            b"",
+            b'<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+            FAR,
+        ),
+    ],
+)
+def test_far_cells_are_refused_whatever_the_xml_says(
+    label: str, cells: bytes, merge: bytes, cell: bytes | None, tmp_path: Path
+) -> None:
+    path = poison(tmp_path, cells, merge=merge)
+    found = refusal(path)
+    assert found is not None, label
+    assert found[0] == "sheet_too_large", found
+    if cell is not None:
+        assert f"({cell.decode()})" in found[1]
+    assert "lebih dari 2.000.000 sel dihitung dari A1" in found[1]
+    # and the validator answers with that refusal, never reading the sheet
+    assert [f.type for f in validate_file(path).errors] == ["sheet_too_large"]
+
+
+def test_a_form_inside_the_limit_is_not_refused_for_its_shape(tmp_path: Path) -> None:
+    # wide (past Z) and long (past row 9999), cells without r, single quotes: all exact now
+    cells = (
+        b"<row r='12000'><c r='AB12000'><v>1</v></c><c><v>2</v></c></row>"
+        b'<row><c r="A12001"><v>1</v></c></row>'
+    )
+    path = poison(tmp_path, cells, merge=b'<mergeCells><mergeCell ref="A1:AC2"/></mergeCells>')
+    assert refusal(path) is None
+    # read for real: the rows are reported as incomplete items, not the file as unreadable
+    report = validate_file(path)
+    assert report.kind == "form_dip"
+    assert {f.row for f in report.errors} == {12000, 12001}
+
+
+COLS = [bytes([c]) for c in b"ABCDEFGHIJK"]
+
+
+@pytest.mark.slow
+def test_the_tools_own_100000_row_approval_sheet_shape_is_within_the_limit() -> None:
+    # 100 000 item rows under a header, 11 columns: 1.1 million cells from A1
+    header = b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    rows = b"".join(
+        b'<row r="%d">' % r
+        + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c, r) for c in COLS)
+        + b"</row>"
+        for r in range(2, 100_002)
+    )
+    xml = b"<worksheet><sheetData>" + header + rows + b"</sheetData></worksheet>"
+    scan = PartScan()
+    for i in range(0, len(xml), 1 << 20):
+        scan.feed(xml[i : i + 1 << 20])
+    bounds = scan.finish(lambda: [xml])
+    assert (bounds.rows, bounds.cols) == (100_001, 11)
+    assert not bounds.too_large()
+
+
+def test_too_many_cell_elements_are_refused_even_inside_a_small_area() -> None:
+    # calamine keeps every <c> it meets before building the grid: count them too
+    xml = b"<worksheet><sheetData><row r='1'>" + b"<c r='A1'><v>1</v></c>" * 50 + b"</row>"
+    scan = PartScan(limit=40)
+    scan.feed(xml + b"</sheetData></worksheet>")
+    assert scan.finish(lambda: [xml + b"</sheetData></worksheet>"]).cells > 40
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("A1", (0, 0)),
+        ("XFD1048576", (1048575, 16383)),
+        ("a1", (0, 0)),  # calamine reads lower case letters too
+        ("A4294967297", (0, 0)),  # 4294967297 wraps to 1 in 32 bits
+        ("A0", None),
+        ("1A", None),
+        ("A-1", None),
+    ],
+)
+def test_positions_are_computed_as_calamine_does(ref: str, expected: object) -> None:
+    assert calamine_position(ref) == expected
+
+
+def test_limit_is_the_documented_one() -> None:
+    assert MAX_SHEET_CELLS == 2_000_000
+    assert "2 000 000" in (Path(__file__).parent.parent / "docs/validation.md").read_text()
+
+
+def test_good_forms_pass_the_byte_pass_without_the_exact_parse(tmp_path: Path) -> None:
+    path = write_form(Form(rows=[good_row(n) for n in range(1, 40)]), tmp_path / "f.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(SHEET)
+    scan = PartScan()
+    scan.feed(xml)
+
+    def no_second_pass() -> list[bytes]:
+        raise AssertionError("the exact pass ran on an ordinary form")
+
+    bounds = scan.finish(no_second_pass)
+    assert bounds.rows >= 47 and bounds.cols >= 13
