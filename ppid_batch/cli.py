@@ -337,7 +337,11 @@ def validate(
         "max_unpacked_bytes": config.max_unpacked_bytes if config else MAX_UNPACKED_BYTES,
     }
     all_ok = True
-    for report in validate_files(files, **limits):
+    for report in validate_files(
+        files,
+        max_file_bytes=limits["max_file_bytes"],
+        max_unpacked_bytes=limits["max_unpacked_bytes"],
+    ):
         if report.kind == "persetujuan" and config is not None:
             # An approval sheet is checked against the workspace register, writing nothing.
             from .approve.apply import check_against_register

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from badfiles import Form, good_row, write_form
+from batch_util import NIGHT_1, NIGHT_2, ROOT, drop, examples, make_workspace
 
+from ppid_batch.batch.pipeline import run
+from ppid_batch.config import load_config
 from ppid_batch.forms.intake import check_file
 from ppid_batch.forms.sheet_bounds import MAX_SHEET_CELLS, PartScan, calamine_position
 from ppid_batch.forms.validate import validate_file
@@ -187,3 +196,121 @@ def test_good_forms_pass_the_byte_pass_without_the_exact_parse(tmp_path: Path) -
 
     bounds = scan.finish(no_second_pass)
     assert bounds.rows >= 47 and bounds.cols >= 13
+
+
+# ---- the night: a file that killed or failed a night is set aside, the others go on ----
+
+GOOD = [p for p in examples() if "perlu-koreksi" not in p.name]
+# A stand-in for a reader library that aborts the process on one file (as calamine did on
+# the poison workbook before intake bounded it): every Python started with this on its
+# path, the night and the probe alike, dies on a file whose name says 'racun'.
+ABORTING_READER = """
+import os
+import ppid_batch.forms.validate as validate
+_real = validate._read
+def _read(path, *args):
+    if "racun" in str(path):
+        os.abort()
+    return _real(path, *args)
+validate._read = _read
+"""
+
+
+def _night(ws: Path, now: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ppid_batch", "run", "--workspace", str(ws), "--now", now],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_a_file_that_kills_the_night_is_set_aside_the_next_night(tmp_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(ABORTING_READER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{ROOT}"}
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    drop(ws, [GOOD[0], write_form(Form(), tmp_path / "Form-racun.xlsx")])
+
+    first = _night(ws, NIGHT_1, env)
+    assert first.returncode == -signal.SIGABRT, first.stderr
+    state = json.loads((ws / "var" / "run-state.json").read_text("utf-8"))
+    assert state["status"] == "running"
+    assert state["reading"]["name"] == "Form-racun.xlsx"
+
+    # The library still aborts on it: the probe dies, the file goes, the good form is taken.
+    second = _night(ws, NIGHT_2, env)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "Traceback" not in second.stdout + second.stderr
+    assert sorted(p.name for p in (ws / "input").glob("*.xlsx")) == []
+    assert (ws / "input" / "ditolak" / "2026-11-24" / "Form-racun.xlsx").is_file()
+    assert (ws / "input" / "arsip" / "2026-11-24" / GOOD[0].name).is_file()
+    (run_dir,) = (ws / "output" / "runs").glob("20261124-*")
+    record = json.loads((run_dir / "run.json").read_text("utf-8"))
+    by_name = {i["name"]: i for i in record["inputs"]}
+    assert by_name[GOOD[0].name]["verdict"] == "diterima"
+    racun = by_name["Form-racun.xlsx"]
+    assert racun["verdict"] == "ditolak"
+    assert racun["errors"][0]["type"] == "reader_crash"
+    assert racun["errors"][0]["message"].startswith(
+        "Berkas ini menghentikan proses malam saat dibaca (program pembaca berhenti mendadak)"
+    )
+    # the third night is quiet again
+    third = _night(ws, "2026-11-25T01:00:00", env)
+    assert third.returncode == 0, third.stdout
+
+
+@pytest.mark.slow
+def test_a_file_read_when_a_night_was_cut_for_another_reason_is_read_normally(
+    tmp_path: Path,
+) -> None:
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    (form,) = drop(ws, [GOOD[0]])
+    # a power cut while this good form was being read: the probe reads it fine
+    state = {"status": "running", "reading": {"name": form.name, "sha256": _sha(form)}}
+    (ws / "var" / "run-state.json").write_text(json.dumps(state), encoding="utf-8")
+    report = run(load_config(ws))
+    assert [(i.name, i.verdict) for i in report.inputs] == [(form.name, "diterima")]
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_file_the_program_fails_on_twice_is_set_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.register.items as register
+
+    real = register.register_form
+    broken = GOOD[1].name
+
+    def flaky(store, report, **kw):  # type: ignore[no-untyped-def]
+        if report.path.name == broken:
+            raise ValueError("kolom aneh")
+        return real(store, report, **kw)
+
+    monkeypatch.setattr(register, "register_form", flaky)
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    drop(ws, GOOD[:2])
+    first = run(load_config(ws), now=dt.datetime(2026, 11, 23, 1))
+    assert [(i.name, i.verdict) for i in first.inputs] == [
+        (GOOD[0].name, "diterima"),
+        (broken, "gagal"),
+    ]
+    second = run(load_config(ws), now=dt.datetime(2026, 11, 24, 1))
+    assert [(i.name, i.verdict) for i in second.inputs] == [(broken, "ditolak")]
+    assert [e["type"] for e in second.inputs[0].errors] == ["program_error"]
+    assert (ws / "input" / "ditolak" / "2026-11-24" / broken).is_file()
+    assert list((ws / "input").glob("*.xlsx")) == []
+    # put back once the program is fixed, it is read as any new file
+    monkeypatch.setattr(register, "register_form", real)
+    (ws / "input" / "ditolak" / "2026-11-24" / broken).rename(ws / "input" / broken)
+    third = run(load_config(ws), now=dt.datetime(2026, 11, 25, 1))
+    assert [(i.name, i.verdict) for i in third.inputs] == [(broken, "diterima")]

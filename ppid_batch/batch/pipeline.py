@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from .. import __version__
 from ..config import DEFAULT_TEMPLATES, Config
 from ..errors import ConfigError, LockedError, PpidError
-from ..files import atomic_write_text, os_reason
-from . import stages
+from ..files import os_reason
+from . import quarantine, stages
 from .console import NullProgress, Progress
 from .lock import workspace_lock
 from .outputs import APPROVAL_DIR as APPROVAL_DIR  # re-exported: demo.py names it here
@@ -133,7 +133,10 @@ def _night(
     """The stages in order; each returns a frozen record the later ones read."""
     durations: dict[str, float] = {}
     timed = _timer(durations)
-    night = Night(config, dry_run, now, started, progress, out_root=config.output_dir)
+    previous = quarantine.read_state(config.var_dir)
+    night = Night(
+        config, dry_run, now, started, progress, out_root=config.output_dir, previous=previous
+    )
     scanned = timed("pindai", stages.scan, night)
     if not scanned.ready and not dry_run and not _previous_run_unfinished(config):
         return _quiet(night, scanned)
@@ -167,7 +170,11 @@ def _night(
         "catatan", _record, night, scanned, read, registered, written, archived, counts, durations
     )
     if not dry_run:
-        _mark_state(config, started, "complete", report.run_id)
+        # a file the program failed on is tried once more, then set aside (quarantine.py)
+        failed = {
+            o.candidate.sha256: o.candidate.name for o in registered.outcomes if o.verdict == FAILED
+        }
+        _mark_state(config, started, "complete", report.run_id, failed=failed)
     return report
 
 
@@ -312,12 +319,17 @@ def _previous_run_unfinished(config: Config) -> bool:
 
 
 def _mark_state(
-    config: Config, started: dt.datetime, status: str, run_id: str | None = None
+    config: Config,
+    started: dt.datetime,
+    status: str,
+    run_id: str | None = None,
+    *,
+    failed: Mapping[str, str] | None = None,
 ) -> None:
-    atomic_write_text(
-        config.var_dir / STATE_NAME,
-        json.dumps({"status": status, "run_id": run_id, "pid_started": started.isoformat()}),
-    )
+    state: dict[str, Any] = {"status": status, "run_id": run_id, "pid_started": started.isoformat()}
+    if failed:
+        state["failed"] = dict(failed)
+    quarantine.write_state(config.var_dir, state)
 
 
 @contextmanager

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..config import DEFAULT_TEMPLATES, Config
 from ..errors import ConfigError, PpidError
+from ..files import log_text
+from . import quarantine
 from .console import Progress
 from .dropfolder import Candidate, archive, repair_names, scan_input, unchanged
 from .outputs import (
@@ -46,6 +48,7 @@ class Night:
     started: dt.datetime
     progress: Progress
     out_root: Path  # output/, or a dry run's scratch folder standing in for it
+    previous: Mapping[str, Any] = field(default_factory=dict)  # last night's var/run-state.json
 
     @property
     def today(self) -> dt.date:
@@ -175,14 +178,27 @@ def read(night: Night, scanned: Scanned) -> Read:
     from ..forms.validate import validate_files
 
     night.progress.stage("baca", "Membaca dan memeriksa berkas", total=len(scanned.ready))
+    limits = night.config.max_file_bytes, night.config.max_unpacked_bytes
+    # the file last night died reading is probed in a child process first
+    set_aside = quarantine.screen(
+        scanned.ready, night.previous, max_file_bytes=limits[0], max_unpacked_bytes=limits[1]
+    )
+    to_read = [c for c in scanned.ready if c.sha256 not in set_aside]
+    on_read = None
+    if not night.dry_run:
+        on_read = quarantine.reading_note(night.config.var_dir, night.started, to_read)
     # Batched: forms of one shape share a pandera run, a third faster than one per file.
-    reports = validate_files(
-        [c.path for c in scanned.ready],
-        max_file_bytes=night.config.max_file_bytes,
-        max_unpacked_bytes=night.config.max_unpacked_bytes,
+    reports = iter(
+        validate_files(
+            [c.path for c in to_read],
+            max_file_bytes=limits[0],
+            max_unpacked_bytes=limits[1],
+            on_read=on_read,
+        )
     )
     inputs: list[ReadInput] = []
-    for candidate, report in zip(scanned.ready, reports, strict=True):
+    for candidate in scanned.ready:
+        report = set_aside.get(candidate.sha256) or next(reports)
         inputs.append(ReadInput(candidate, report))
         night.progress.advance(candidate.name)
     # A file rewritten between the scan and the read is still being worked on.
@@ -215,8 +231,15 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
                 outcome = _register_form(store, item, night.today, run_db_id)
         except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
             # One file the program cannot handle must not stop the others; its
-            # transaction rolled back, and it stays in input/ for another try.
-            log.exception("%s: not registered", name)
+            # transaction rolled back, and it stays in input/ for one more try.
+            log.exception("%s: not registered", log_text(name))
+            again = quarantine.failed_again(item.candidate, night.previous)
+            if again is not None:
+                shown = tuple(f.to_json() for f in again.errors)
+                outcome = Outcome(item.candidate, again, REJECTED, rejection_note(again), shown)
+                night.progress.advance(f"{name}: {outcome.verdict}")
+                outcomes.append(outcome)
+                continue
             outcome = Outcome(
                 item.candidate,
                 item.report,

@@ -519,12 +519,16 @@ def validate_files(
     max_file_bytes: int = MAX_FILE_BYTES,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     batch_rows: int = BATCH_ROWS,
+    on_read: Callable[[Path], object] | None = None,
 ) -> Iterator[SheetReport]:
     """`validate_file` over many files, in order; forms of the same shape share one pandera
-    run per `batch_rows` rows (the nightly batch and `validate FILE...` use this)."""
+    run per `batch_rows` rows (the nightly batch and `validate FILE...` use this).
+    `on_read(path)` is told of each file just before it is read."""
     pending: list[SheetReport | _Pending] = []
     rows = 0
     for path in paths:
+        if on_read is not None:
+            on_read(path)
         with _collector_paused():
             started = _read(path, max_file_bytes, max_unpacked_bytes)
         pending.append(started)
