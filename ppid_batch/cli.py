@@ -466,6 +466,7 @@ def run_command(
     ditolak, 2 galat konfigurasi, 3 proses lain sedang berjalan)."""
     from .batch.console import pick_progress, show_inputs
     from .batch.pipeline import run
+    from .files import log_text
 
     config = _config(workspace)
     if pdf:
@@ -474,7 +475,7 @@ def run_command(
     report = run(config, dry_run=dry_run, wait=wait, now=_parse_now(now_text), progress=progress)
     show_inputs(report.inputs)
     for action in report.actions:
-        click.echo(f"Perlu tindakan: {action}")
+        click.echo(log_text(f"Perlu tindakan: {action}"))  # one line, whatever a name holds
     click.echo(report.summary)
     sys.exit(report.exit_code)
 

@@ -6,6 +6,8 @@ import datetime as dt
 import sys
 from typing import Any, Protocol, TextIO
 
+from ..files import log_text
+
 
 class Progress(Protocol):
     """The small surface the pipeline reports through; the CLI picks the implementation."""
@@ -50,7 +52,8 @@ class PlainProgress:
 
     def _line(self, text: str) -> None:
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{stamp} {text}", file=self.stream, flush=True)
+        # a file name holding a newline must not forge a line of the scheduler's log
+        print(f"{stamp} {log_text(text)}", file=self.stream, flush=True)
 
     def stage(self, name: str, label: str, total: int | None = None) -> None:
         self._stage, self._total, self._done = label, total, 0
@@ -150,4 +153,4 @@ def show_inputs(inputs: Any, stream: TextIO | None = None) -> None:
         return
     for i in inputs:
         note = f": {i.note}" if i.note else ""
-        print(f"{i.name} — {i.verdict}{note}", file=stream)
+        print(log_text(f"{i.name} — {i.verdict}{note}"), file=stream)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import DEFAULT_TEMPLATES
-from ..files import atomic_write_text
+from ..files import atomic_write_text, log_text
 
 RUNS_DIR = "runs"
 LOG_DIR = "logs"
@@ -229,6 +229,15 @@ def write_run_record(
     return run_dir
 
 
+class _OneLineFormatter(logging.Formatter):
+    """A message stays one line (a newline in a file name would forge a log line); only a
+    traceback, appended after it, spans several."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = log_text(record.message)
+        return super().formatMessage(record)
+
+
 @contextmanager
 def run_log(var_dir: Path) -> Iterator[logging.Logger]:
     """Attach the rolling log var/logs/ppid-batch.log to the package logger for one run."""
@@ -242,7 +251,7 @@ def run_log(var_dir: Path) -> Iterator[logging.Logger]:
         encoding="utf-8",
         errors="backslashreplace",
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger(LOGGER)
     previous = logger.level
     logger.setLevel(logging.INFO)

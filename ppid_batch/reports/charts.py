@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,10 @@ def _render(draw, path: Path) -> Path:  # type: ignore[no-untyped-def]
         "axes.spines.right": False,
         "svg.hashsalt": "ppid-batch",
     }
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context(style), warnings.catch_warnings():
+        # A unit named in a script the chart font lacks (Devanagari, Arabic…) draws as
+        # boxes on the chart; the report's tables still carry the name. Not worth a stop.
+        warnings.filterwarnings("ignore", r"Glyph \d+ .*missing from font", UserWarning)
         fig = Figure(figsize=SIZE_INCHES, dpi=DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
