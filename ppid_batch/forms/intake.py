@@ -321,7 +321,11 @@ def _check_ods(
         return refuse("truncated")
     for sheet in sheets:
         if sheet.area > MAX_SHEET_CELLS:
-            return refuse("sheet_too_large", cell=f"baris {sheet.rows}, kolom ke-{sheet.cols}")
+            return refuse(
+                "sheet_too_large",
+                cell=f"baris {sheet.rows}, kolom ke-{sheet.cols}",
+                limit=_thousands(MAX_SHEET_CELLS),
+            )
     return None
 
 
