@@ -101,6 +101,9 @@ ERROR_LABELS = {
     "too_large": "Berkas terlalu besar",
     "unpacked_too_large": "Isi berkas terlalu besar",
     "sheet_too_large": "Lembar terisi sampai sel yang sangat jauh",
+    "too_many_cells": "Lembar memuat terlalu banyak sel",
+    "reader_crash": "Berkas menghentikan proses malam saat dibaca",
+    "program_error": "Program gagal memproses berkas dua malam berturut-turut",
     "xml_unsafe": "Isi berkas tidak aman",
 }
 
