@@ -87,7 +87,7 @@ FAR = b"XFD1048576"
             b'<row r="1048575"></row><row><c r="A1"><v>1</v></c></row><row><c><v>1</v></c>'
             b'<c r="Z5"><v>1</v></c><c><v>2</v></c></row>',
             b"",
-            b"M1048577",
+            b"[A-Z]+1048577",  # past the form's own columns, 1048577 rows down
         ),
         # calamine adds a long column name in 32 bits and wraps: still placed very far
         ("column name that wraps", b'<row r="3"><c r="ZZZZZZZ3"><v>1</v></c></row>', b"", None),
@@ -113,7 +113,7 @@ def test_far_cells_are_refused_whatever_the_xml_says(
     assert found is not None, label
     assert found[0] == "sheet_too_large", found
     if cell is not None:
-        assert f"({cell.decode()})" in found[1]
+        assert re.search(rf"\(({cell.decode()})\)", found[1]), found[1]
     assert "lebih dari 2.000.000 sel dihitung dari A1" in found[1]
     # and the validator answers with that refusal, never reading the sheet
     assert [f.type for f in validate_file(path).errors] == ["sheet_too_large"]
