@@ -251,7 +251,10 @@ def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
         except DefusedXmlException:
             return refuse("xml_unsafe")
         except XmlError:
-            return refuse("truncated")
+            # XML calamine could not read either: the same answer as when it fails
+            from .rules import message
+
+            return Finding(type="unreadable", message=message("unreadable"))
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
             return refuse("truncated")
         except (NotImplementedError, RuntimeError):
