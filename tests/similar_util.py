@@ -135,3 +135,103 @@ def reference_approval_notes(register: Sequence[RegisterItem], threshold: int) -
 def reference_count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:
     matches = reference_matches(items, items, threshold)
     return sum(len(found) for found in matches.values()) // 2
+
+
+# ---- a realistic national-scale register: many units, each with its own documents ----
+
+KABUPATEN = [
+    "Mesuji", "Tulang Bawang", "Tulang Bawang Barat", "Way Kanan", "Lampung Utara",
+    "Lampung Barat", "Lampung Tengah", "Lampung Timur", "Lampung Selatan", "Pesawaran",
+    "Pringsewu", "Tanggamus", "Pesisir Barat", "Kota Bandar Lampung", "Kota Metro",
+    "Ogan Komering Ilir", "Ogan Ilir", "Muara Enim", "Lahat", "Musi Rawas",
+    "Musi Banyuasin", "Banyuasin", "Empat Lawang", "Penukal Abab Lematang Ilir",
+    "Kota Palembang", "Kota Prabumulih", "Kota Pagar Alam", "Kota Lubuklinggau",
+    "Bengkulu Selatan", "Rejang Lebong", "Bengkulu Utara", "Kaur", "Seluma", "Mukomuko",
+    "Lebong", "Kepahiang", "Bengkulu Tengah", "Kota Bengkulu", "Batanghari", "Muaro Jambi",
+    "Tanjung Jabung Timur", "Tanjung Jabung Barat", "Tebo", "Bungo", "Sarolangun",
+    "Merangin", "Kerinci", "Kota Jambi", "Kota Sungai Penuh", "Bangka Barat",
+]  # fmt: skip
+DOKUMEN = [
+    "Keputusan KPU {kab} Nomor {n} Tahun {y} tentang {topik}",
+    "Berita Acara Rapat Pleno KPU {kab} Nomor {n}/PL.02-BA/{y} tentang {topik}",
+    "Laporan {topik} KPU {kab} Tahun {y}",
+    "Notulen Rapat Pleno KPU {kab} tanggal {tgl} {bulan} {y} tentang {topik}",
+    "Surat Edaran Sekretaris KPU {kab} Nomor {n} tentang {topik}",
+    "Rekapitulasi {topik} Kecamatan {kec} {kab} Tahun {y}",
+    "Daftar Hadir Rapat Koordinasi {topik} KPU {kab} {tgl} {bulan} {y}",
+    "Dokumentasi Kegiatan {topik} di Kecamatan {kec} {kab}",
+    "Rencana Kerja {topik} KPU {kab} Tahun Anggaran {y}",
+    "Surat Tugas Nomor {n}/{kode}/{y} dalam rangka {topik} di {kab}",
+    # issued by KPU RI: every unit may list the same one
+    "Standar Operasional Prosedur {topik}",
+    "Petunjuk Teknis {topik} pada Pemilihan Serentak {y}",
+]
+DOKUMEN_WEIGHTS = [10, 10, 10, 8, 6, 8, 6, 6, 6, 8, 1, 1]
+TOPIK = [
+    "Penetapan Daftar Pemilih Tetap", "Pemutakhiran Data Pemilih Berkelanjutan",
+    "Pembentukan Panitia Pemilihan Kecamatan", "Pembentukan Panitia Pemungutan Suara",
+    "Rekapitulasi Hasil Penghitungan Suara", "Penetapan Calon Terpilih",
+    "Pengadaan dan Distribusi Logistik Pemilu", "Sosialisasi dan Pendidikan Pemilih",
+    "Penyusunan Laporan Keuangan", "Pengelolaan Barang Milik Negara", "Pengelolaan Arsip Dinamis",
+    "Verifikasi Faktual Partai Politik", "Pencalonan Anggota DPRD", "Kampanye Pemilu",
+    "Pelaporan Dana Kampanye", "Pemungutan dan Penghitungan Suara Ulang",
+    "Rekrutmen Badan Ad Hoc", "Penyelesaian Sengketa Proses Pemilu",
+    "Pelayanan Informasi Publik", "Pengadaan Barang dan Jasa", "Penyusunan Rencana Strategis",
+    "Evaluasi Kinerja Pegawai", "Pengembangan Kompetensi Sumber Daya Manusia",
+    "Penataan Daerah Pemilihan", "Penetapan Alokasi Kursi", "Pemeliharaan Gedung Kantor",
+    "Perjalanan Dinas", "Pengelolaan Dana Hibah Pemilihan", "Audit Internal",
+    "Penanganan Pengaduan Masyarakat", "Pemberian Santunan Kecelakaan Kerja Badan Ad Hoc",
+    "Bimbingan Teknis Kelompok Penyelenggara Pemungutan Suara",
+    "Penyusunan Daftar Pemilih Khusus", "Pendaftaran Pemantau Pemilu",
+    "Uji Publik Rancangan Daerah Pemilihan", "Penggantian Antarwaktu Anggota DPRD",
+]  # fmt: skip
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember"]  # fmt: skip
+ARAH = ["Utara", "Selatan", "Barat", "Timur", "Tengah", "Raya", "Jaya", "Ilir", "Ulu"]
+KODE = ["PP.01", "PL.02", "HK.03", "KU.04", "SDM.05", "TP.06", "KP.07"]
+
+
+def national_unit(k: int) -> str:
+    return f"KPU {KABUPATEN[k % len(KABUPATEN)]}"
+
+
+def national_ringkasan(unit: int, rnd: random.Random) -> str:
+    """One unit's own item: its kabupaten, its kecamatan, its numbers, a topic it favours."""
+    kab = KABUPATEN[unit % len(KABUPATEN)]
+    # Each unit favours a third of the topics and has its own kecamatan names.
+    topics = TOPIK[unit % 3 :: 3] if rnd.random() < 0.8 else TOPIK
+    return rnd.choices(DOKUMEN, DOKUMEN_WEIGHTS)[0].format(
+        kab=kab if kab.startswith("Kota") else f"Kabupaten {kab}",
+        n=rnd.randrange(1, 900),
+        y=rnd.choice([2019, 2020, 2022, 2023, 2024, 2025]),
+        topik=rnd.choice(topics),
+        bulan=rnd.choice(BULAN),
+        tgl=rnd.randrange(1, 29),
+        kec=f"{rnd.choice(KABUPATEN).split()[-1]} {rnd.choice(ARAH)}",
+        kode=rnd.choice(KODE),
+    )
+
+
+def national_corpus(
+    n: int, seed: int, *, units: int = 50, pending: float = 1.0
+) -> list[RegisterItem]:
+    """n items of `units` units; about a third are another unit's variant of an item.
+
+    The realistic corpus of docs/similar.md: every unit writes its own documents (its
+    kabupaten, its numbers, its kecamatan, the topics of its work), and a third of the
+    items are what a clerk of another unit typed for a document already listed elsewhere
+    (tests' _vary: case, spacing, word order, a typo, a word changed).
+    """
+    rnd = random.Random(seed)
+    out: list[RegisterItem] = []
+    own: list[str] = []  # the items a unit wrote itself, which other units vary
+    for i in range(n):
+        unit = rnd.randrange(units)
+        if own and rnd.random() < 1 / 3:
+            ringkasan = _vary(rnd.choice(own), rnd)
+        else:
+            ringkasan = national_ringkasan(unit, rnd)
+            own.append(ringkasan)
+        status = "pending" if rnd.random() < pending else "approved"
+        out.append(register_item(i + 1, national_unit(unit), ringkasan, status=status))
+    return out

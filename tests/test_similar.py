@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from reports_util import HUKUM, KEUANGAN, TEKNIS, item
 from similar_util import (
     corpus,
+    national_corpus,
     reference_approval_notes,
     reference_count_pairs,
     reference_near_duplicates,
@@ -171,6 +172,78 @@ def test_rows_are_scored_in_chunks_with_the_same_result(monkeypatch) -> None:
     monkeypatch.setattr(similar, "CHUNK_ROWS", 7)
     assert (near_duplicates(register, 85), approval_notes(register, 85)) == whole[:2]
     assert count_pairs(register, 85) == whole[2] == reference_count_pairs(register, 85) > 0
+
+
+# ---- big registers: the candidate index ----
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_index_gives_the_notes_of_the_pairwise_loop_on_the_varied_register(
+    seed: int, monkeypatch
+) -> None:
+    monkeypatch.setattr(similar, "EXACT_PAIRS", 0)  # the index even for 300 items
+    register = corpus(300, seed, pending=0.4)
+    for threshold in (90, 95, 100):
+        notes = approval_notes(register, threshold)
+        assert list(notes.items()) == list(reference_approval_notes(register, threshold).items())
+        assert count_pairs(register, threshold) == reference_count_pairs(register, threshold)
+    notes = near_duplicates(register, 90)
+    assert list(notes.items()) == list(reference_near_duplicates(register, 90).items())
+    assert all(any(kind in n for n in notes.values()) for kind in (SAME, "Mirip", "lainnya"))
+
+
+def _scored_pairs(monkeypatch) -> list[int]:
+    """Record how many pairs each process.cdist / process.cpdist call scores."""
+    from rapidfuzz import process
+
+    scored: list[int] = []
+    cdist, cpdist = process.cdist, process.cpdist
+
+    def counting_cdist(a, b, **kw):  # type: ignore[no-untyped-def]
+        scored.append(len(a) * len(b))
+        return cdist(a, b, **kw)
+
+    def counting_cpdist(a, b, **kw):  # type: ignore[no-untyped-def]
+        scored.append(len(a))
+        return cpdist(a, b, **kw)
+
+    monkeypatch.setattr(process, "cdist", counting_cdist)
+    monkeypatch.setattr(process, "cpdist", counting_cpdist)
+    return scored
+
+
+@pytest.mark.slow
+def test_a_big_register_scores_only_the_candidates_of_the_index(monkeypatch) -> None:
+    """Fifty units writing their own documents, a third another unit's variant."""
+    register = national_corpus(2500, 11, pending=0.5)
+    expected = reference_approval_notes(register, 90)
+    all_matches = reference_count_pairs(register, 90)
+    monkeypatch.setattr(similar, "EXACT_PAIRS", 1_000_000)  # 1,250 × 2,500 pairs: indexed
+    scored = _scored_pairs(monkeypatch)
+    notes = approval_notes(register, 90)
+    assert sum(scored) < len(register) ** 2 // 100  # a small part of the pairs is scored...
+    scored.clear()
+    found = count_pairs(register, 90)
+    assert sum(scored) < len(register) ** 2 // 100
+    # ...yet ≥ 99% of the matching pairs are found (none is made up: each is scored),
+    assert 0.99 * all_matches <= found <= all_matches
+    # and nearly every note is word for word the one of the full search.
+    assert set(notes) <= set(expected)
+    assert len(set(notes.items()) & set(expected.items())) >= 0.95 * len(expected) > 500
+
+
+def test_a_low_threshold_or_a_register_where_all_match_is_searched_in_full(monkeypatch) -> None:
+    register = national_corpus(400, 2, pending=0.5)
+    monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    scored = _scored_pairs(monkeypatch)
+    assert approval_notes(register, 80) == reference_approval_notes(register, 80)
+    assert sum(scored) > 200 * 300  # no index below 85: every cross-unit pair scored
+    # QA's register: every cross-unit pair is a near-duplicate; the index would not pay.
+    same = [item(n, HUKUM if n % 2 else KEUANGAN, f"Informasi nomor {n} tentang kegiatan {n % 37}")
+            for n in range(1, 301)]  # fmt: skip
+    scored.clear()
+    assert count_pairs(same, 90) == reference_count_pairs(same, 90) > 0
+    assert sum(scored) > 150 * 150 / 2
 
 
 _words = st.sampled_from(

@@ -6,10 +6,18 @@ register's exact-duplicate rule (same unit, same ringkasan) cannot catch
 that, so the approval sheet shows a note beside each such item and the
 Atasan PPID decides. Items of the same unit are never compared: the register
 already handles those.
+
+A small register has every cross-unit pair scored. A big one (more than
+EXACT_PAIRS pairs to score) first asks a candidate index which pairs are worth
+scoring (`_index_hits`: items whose ringkasan have the same words but for at
+most two or three, each word cut to its first letters and numbers masked), and
+scores those with the same measure. That index may miss a pair the full search
+would note; docs/reports.md ("Kemiripan antar-unit") says which and how often.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -31,11 +39,28 @@ def normalise(ringkasan: str) -> str:
     return " ".join(re.findall(r"\w+", ringkasan.casefold()))
 
 
+# Above this many (pending × register) pairs the candidate index is used, if the
+# threshold allows it (INDEX_DELETIONS): 2 million pairs take about a second to score.
+EXACT_PAIRS = 2_000_000
+# Threshold from which the index is trusted → words that may differ between two texts.
+INDEX_DELETIONS = {85: 3}
+# A word of the index is its first letters (a typo further on does not change it).
+INDEX_WORD = 3
+# Words this short (numbers, codes, 'dan', 'di') are left out of the index: two clerks
+# add and drop them freely, and they weigh little in the score.
+INDEX_SHORT = 3
+# Words a signature keeps at least (fewer would put unrelated texts together).
+INDEX_KEEP = 2
+# Index buckets give at most this many text pairs (else every pair is scored: a
+# register where nearly everything matches gains nothing from an index).
+INDEX_MAX_CANDIDATES = 20_000_000
+
 # Rows of the score matrix computed at once: 1,000 × 20,000 float32 scores is 80 MB,
 # where the whole 20,000 × 20,000 matrix of a big register would be 1.6 GB.
 CHUNK_ROWS = 1_000
 
 
+@functools.lru_cache(maxsize=65_536)
 def _sorted_tokens(ringkasan: str) -> str:
     """The normalised ringkasan with its words sorted.
 
@@ -67,6 +92,24 @@ class _Corpus:
         self.id = coded("id", (i.id for i in items))
         self.fold = coded("fold", (fold(i.ringkasan) for i in items))
 
+    def subset(self, rows: Sequence[int]) -> _Corpus:
+        """The corpus of some of the items (their codes unchanged)."""
+        import numpy as np
+
+        part = object.__new__(_Corpus)
+        at = np.array(rows, np.int64)
+        part.texts = [self.texts[r] for r in rows]
+        part.unit, part.id, part.fold = self.unit[at], self.id[at], self.fold[at]
+        return part
+
+
+def _one_unit_per_id(queries: _Corpus, choices: _Corpus) -> bool:
+    """Ids are compared only if one id is found in two units (never in a real register);
+    otherwise the same id means the same unit, already left out."""
+    id_units = set(zip(queries.id.tolist(), queries.unit.tolist(), strict=True))
+    id_units.update(zip(choices.id.tolist(), choices.unit.tolist(), strict=True))
+    return len(id_units) == len({i for i, _ in id_units})
+
 
 def _blocks(
     queries: _Corpus, choices: _Corpus, threshold: int, *, later_units: bool = False
@@ -81,11 +124,7 @@ def _blocks(
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    # Ids are compared only if one id is found in two units (never in a real register);
-    # otherwise the same id means the same unit, already left out.
-    id_units = set(zip(queries.id.tolist(), queries.unit.tolist(), strict=True))
-    id_units.update(zip(choices.id.tolist(), choices.unit.tolist(), strict=True))
-    one_unit_per_id = len(id_units) == len({i for i, _ in id_units})
+    one_unit_per_id = _one_unit_per_id(queries, choices)
     for unit in np.unique(queries.unit):
         rows = np.flatnonzero(queries.unit == unit)
         cols = np.flatnonzero(choices.unit > unit if later_units else choices.unit != unit)
@@ -109,6 +148,186 @@ def _blocks(
             yield chunk, cols, scores, hits
 
 
+def _block_hits(
+    q: _Corpus, c: _Corpus, threshold: int, *, later_units: bool = False
+) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]]:
+    """_blocks as (query row, choice column, score) of each hit; a row's hits in one yield."""
+    import numpy as np
+
+    for rows, cols, scores, hits in _blocks(q, c, threshold, later_units=later_units):
+        line, at = np.nonzero(hits)
+        yield rows[line], cols[at], scores[line, at]
+
+
+def _deletions(threshold: int) -> int | None:
+    """How many words two texts may differ by for the index, None if it is not trusted."""
+    for least, words in sorted(INDEX_DELETIONS.items(), reverse=True):
+        if threshold >= least:
+            return words
+    return None
+
+
+def _signatures(texts: Sequence[str], deletions: int) -> tuple[Codes, npt.NDArray[np.uint64]]:
+    """(text number, signature): each text's word multiset with up to `deletions` words left out.
+
+    A word is its first INDEX_WORD characters with digits masked ('2024' and '2019',
+    'pendidikan' and 'pennidikan' are the same word here). Two texts whose words
+    differ by at most `deletions` on each side share a signature. A multiset is
+    summed from random 64-bit word values; a collision only adds a candidate.
+    At least two words are kept, and a text with very many words leaves out one
+    word fewer (never fewer than the texts that are the same but for one word).
+    """
+    from itertools import combinations
+
+    import numpy as np
+
+    digits = re.compile(r"\d+")
+    words: dict[str, int] = {}  # index word → number
+    seen: dict[str, int] = {}  # word → number of its index word
+    for text in texts:
+        for w in text.split():
+            if w not in seen:
+                masked = digits.sub("#", w)
+                short = len(masked) <= INDEX_SHORT
+                seen[w] = -1 if short else words.setdefault(masked[:INDEX_WORD], len(words))
+    coded = [[k for k in map(seen.__getitem__, t.split()) if k >= 0] for t in texts]
+    rng = np.random.default_rng(20250315)
+    value = rng.integers(0, np.iinfo(np.uint64).max, len(words), np.uint64, endpoint=True)
+    owners: list[Codes] = []
+    signatures: list[npt.NDArray[np.uint64]] = []
+    by_count: dict[int, list[int]] = {}
+    for number, ws in enumerate(coded):
+        by_count.setdefault(len(ws), []).append(number)
+    for count, members in by_count.items():
+        who = np.array(members, np.int64)
+        if count == 0:
+            owners.append(who)
+            signatures.append(np.zeros(len(who), np.uint64))
+            continue
+        v = value[np.array([coded[m] for m in members], np.int64)]  # texts × words
+        total = v.sum(axis=1, dtype=np.uint64)
+        owners.append(who)
+        signatures.append(total)
+        most = min(deletions, count - INDEX_KEEP)
+        while most > 1 and len(list(combinations(range(count), most))) > 1_000:
+            most -= 1
+        for left_out in range(1, most + 1):
+            drop = np.array(list(combinations(range(count), left_out)), np.int64)
+            sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
+            owners.append(np.repeat(who, len(drop)))
+            signatures.append(sig.reshape(-1))
+    return np.concatenate(owners), np.concatenate(signatures)
+
+
+def _distinct(values: Codes) -> Codes:
+    """np.unique by sorting (numpy's hash-based unique is several times slower here)."""
+    import numpy as np
+
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _ranges(starts: Codes, stops: Codes) -> tuple[Codes, Codes]:
+    """(i, k) for every k in range(starts[i], stops[i]), in order of i."""
+    import numpy as np
+
+    sizes = np.maximum(stops - starts, 0)
+    which = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
+    offsets = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(sizes) - sizes, sizes
+    )
+    return which, starts[which] + offsets
+
+
+def _index_hits(
+    q: _Corpus, c: _Corpus, threshold: int, *, upper: bool = False
+) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]] | None:
+    """Hits among the candidates of the index, or None when it cannot be used.
+
+    The distinct texts are indexed by _signatures; texts sharing a signature are
+    scored (each pair of texts once, with fuzz.ratio like _blocks), and the pairs
+    that score ≥ threshold become pairs of items of different units. With `upper`
+    (q and c the same list) each unordered pair of items is given once.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    deletions = _deletions(threshold)
+    if deletions is None:
+        return None
+    numbers: dict[str, int] = {}
+    q_text = np.array([numbers.setdefault(t, len(numbers)) for t in q.texts], np.int64)
+    c_text = np.array([numbers.setdefault(t, len(numbers)) for t in c.texts], np.int64)
+    texts = np.array(list(numbers), dtype=object)
+    owner, sig = _signatures(list(numbers), deletions)
+    order = np.argsort(sig)
+    owner, sig = owner[order], sig[order]
+    first = np.r_[True, sig[1:] != sig[:-1]]
+    run = np.cumsum(first) - 1
+    run_end = np.r_[np.flatnonzero(first)[1:], len(sig)]
+    sizes = np.diff(np.r_[np.flatnonzero(first), len(sig)])
+    limit = min(INDEX_MAX_CANDIDATES, len(q.texts) * len(c.texts) // 4)
+    if int((sizes * (sizes - 1) // 2).sum()) > limit:
+        return None
+    # Every pair of texts in a bucket, each unordered pair once, and each text with itself.
+    at, other = _ranges(np.arange(len(sig), dtype=np.int64) + 1, run_end[run])
+    a, b = owner[at], owner[other]
+    a, b = a[a != b], b[a != b]  # a repeated word gives a text the same signature twice
+    n = len(texts)
+    pair = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
+    a, b = pair // n, pair % n
+    scores = process.cpdist(
+        texts[a], texts[b], scorer=fuzz.ratio, score_cutoff=threshold,
+        dtype=np.float32, workers=-1,
+    )  # fmt: skip
+    hit = scores >= threshold
+    a, b, scores = a[hit], b[hit], scores[hit]
+    # Both directions of a pair of different texts, and each text with itself.
+    same = np.arange(n, dtype=np.int64)
+    x = np.concatenate((a, b, same))
+    y = np.concatenate((b, a, same))
+    s = np.concatenate((scores, scores, np.full(n, 100.0, np.float32)))
+    keep = s >= threshold
+    x, y, s = x[keep], y[keep], s[keep]
+
+    def by_text(codes: Codes) -> tuple[Codes, Codes, Codes]:
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        return (order, np.searchsorted(sorted_codes, same, "left"),
+                np.searchsorted(sorted_codes, same, "right"))  # fmt: skip
+
+    q_order, q_lo, q_hi = by_text(q_text)
+    c_order, c_lo, c_hi = by_text(c_text)
+    which, at = _ranges(q_lo[x], q_hi[x])
+    rows = q_order[at]
+    which2, at2 = _ranges(c_lo[y[which]], c_hi[y[which]])
+    rows, cols, s = rows[which2], c_order[at2], s[which[which2]]
+    keep = q.unit[rows] != c.unit[cols]
+    if not _one_unit_per_id(q, c):
+        keep &= q.id[rows] != c.id[cols]
+    if upper:
+        keep &= cols > rows
+    rows, cols, s = rows[keep], cols[keep], s[keep]
+    order = np.argsort(rows, kind="stable")
+    return iter([(rows[order], cols[order], s[order])])
+
+
+def _hits(
+    q: _Corpus, c: _Corpus, threshold: int, *, upper: bool = False
+) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]]:
+    """(query row, choice column, score) of every noted pair: all of a row's in one yield.
+
+    Through the index when the pairs are many and the threshold allows it, else
+    every cross-unit pair scored. With `upper` (q and c the same list) each
+    unordered pair is given once.
+    """
+    if len(q.texts) * len(c.texts) > EXACT_PAIRS:
+        found = _index_hits(q, c, threshold, upper=upper)
+        if found is not None:
+            return found
+    return _block_hits(q, c, threshold, later_units=upper)
+
+
 Match = tuple[float, bool, str, str]
 
 
@@ -117,8 +336,11 @@ def _matches(
     choices: Sequence[RegisterItem],
     threshold: int,
     keep: int = MAX_MATCHES_SHOWN,
+    rows: Sequence[int] | None = None,
 ) -> dict[str, tuple[int, list[Match]]]:
     """Query id → (number of matches, the best `keep` as [(-score, not same, id, unit)]).
+
+    `rows`, if given, are the queries' places among the choices (their work is shared).
 
     Matches are other units' choices scoring ≥ threshold, best first, ties by
     id. "Same" is the register's own sense (store.fold: case and spacing
@@ -130,24 +352,26 @@ def _matches(
     if not queries or not choices:
         return {}
     codes: dict[str, dict[str, int]] = {}
-    q, c = _Corpus(queries, codes), _Corpus(choices, codes)
+    c = _Corpus(choices, codes)
+    q = c.subset(rows) if rows is not None else c if queries is choices else _Corpus(queries, codes)
     # Place of each choice in (id, unit) order: the tie-break after score and sameness.
     rank = np.empty(len(choices), np.int64)
     order = sorted(range(len(choices)), key=lambda b: (choices[b].id, choices[b].unit))
     rank[order] = np.arange(len(choices))
     found: dict[int, tuple[int, list[Match]]] = {}
-    for rows, cols, scores, hits in _blocks(q, c, threshold):
-        for line, r in enumerate(rows.tolist()):
-            at = np.flatnonzero(hits[line])
-            if not len(at):
-                continue
-            score, other = scores[line, at], cols[at]
-            differs = c.fold[other] != q.fold[r]
-            best = np.lexsort((rank[other], differs, -score))[:keep].tolist()
-            named = [(k, choices[other[k]]) for k in best]
-            found[r] = (
-                len(at),
-                [(-float(score[k]), bool(differs[k]), o.id, o.unit) for k, o in named],
+    for hit_rows, cols, scores in _hits(q, c, threshold):
+        if not len(hit_rows):
+            continue
+        differs = c.fold[cols] != q.fold[hit_rows]
+        best = np.lexsort((rank[cols], differs, -scores, hit_rows))
+        at_row, cols, scores, differs = hit_rows[best], cols[best], scores[best], differs[best]
+        starts = np.flatnonzero(np.r_[True, at_row[1:] != at_row[:-1]])
+        counts = np.diff(np.r_[starts, len(at_row)])
+        for at, count in zip(starts.tolist(), counts.tolist(), strict=True):
+            named = [(k, choices[cols[k]]) for k in range(at, at + min(keep, count))]
+            found[int(at_row[at])] = (
+                count,
+                [(-float(scores[k]), bool(differs[k]), o.id, o.unit) for k, o in named],
             )
     # In query order, as the dict built item by item always was (a repeated id keeps
     # its first place and its last matches).
@@ -185,8 +409,9 @@ def approval_notes(register: Sequence[RegisterItem], threshold: int) -> dict[str
     all × all), so the cost grows with what awaits a decision, not with years
     of register. Pass the result as write_approval_sheet(notes=...).
     """
-    pending = [i for i in register if i.status == "pending"]
-    return {k: _note(v) for k, v in _matches(pending, register, threshold).items()}
+    rows = [r for r, i in enumerate(register) if i.status == "pending"]
+    pending = [register[r] for r in rows]
+    return {k: _note(v) for k, v in _matches(pending, register, threshold, rows=rows).items()}
 
 
 def count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:
@@ -199,4 +424,4 @@ def count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:
     if len({i.id for i in items}) != len(items):
         return sum(count for count, _ in _matches(items, items, threshold, keep=0).values()) // 2
     corpus = _Corpus(items, {})
-    return sum(int(hits.sum()) for *_, hits in _blocks(corpus, corpus, threshold, later_units=True))
+    return sum(len(rows) for rows, _, _ in _hits(corpus, corpus, threshold, upper=True))
