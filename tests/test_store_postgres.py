@@ -59,6 +59,7 @@ from test_migration import (  # noqa: F401
     test_a_failing_migration_leaves_version_1_intact,
     test_a_version_1_database_is_migrated_and_keeps_its_data,
     test_migrated_and_fresh_databases_have_the_declared_schema,
+    test_version_3_allows_withdrawn_items_and_still_refuses_other_statuses,
 )
 from test_register import (  # noqa: F401
     test_a_pending_item_is_corrected_through_its_id_with_history,
