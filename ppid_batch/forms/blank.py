@@ -218,7 +218,9 @@ def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, conf
     ws.merge_range(row, hint_first, row, hint_last, "Pilihan / contoh", fmt["header"])
     for field in (*schema.metadata, *fields):
         row += 1
-        hint = ", ".join(field.choice_values or field.suggestions) or field.example
+        hint = ", ".join(field.choice_values) or field.example
+        if field.suggestions:  # the whole list is in the dropdown; the guide names its span
+            hint = f"{field.suggestions[0]} sampai {field.suggestions[-1]}; atau teks lain"
         ws.write_string(row, 1, field.label, fmt["cell"])
         ws.write_string(row, 2, "Ya" if field.required else _when(field, schema), fmt["cell"])
         ws.merge_range(row, help_first, row, help_last, field.help, fmt["cell"])
