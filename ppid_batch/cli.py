@@ -342,6 +342,10 @@ def validate(
         max_file_bytes=limits["max_file_bytes"],
         max_unpacked_bytes=limits["max_unpacked_bytes"],
     ):
+        if config is not None:
+            from .forms.units import check_unit
+
+            report = check_unit(report, config.units)
         if report.kind == "persetujuan" and config is not None:
             # An approval sheet is checked against the workspace register, writing nothing.
             from .approve.apply import check_against_register
@@ -365,13 +369,24 @@ def validate(
     sys.exit(0 if all_ok else 1)
 
 
+IDENTITY = "sheet_identity"  # approve/apply.py: genuine, stale or forged, said in the verdict
+
+
 def _validate_verdict(report: Any) -> str:
-    """One encouraging line: what is fine, and how much is left to fix."""
+    """One encouraging line (and, for an approval sheet, whether it is genuine)."""
+    line = _verdict_line(report)
+    said = [f.message for f in report.warnings if f.type == IDENTITY]
+    return " ".join([line, *said])
+
+
+def _verdict_line(report: Any) -> str:
+    """What is fine, and how much is left to fix."""
     name = report.path.name
     if report.kind is None:
         return f"{name}: belum dapat dibaca. Ikuti petunjuk di bawah, lalu periksa lagi."
     if report.ok:
-        note = f" ({len(report.warnings)} catatan di bawah)" if report.warnings else ""
+        notes = [f for f in report.warnings if f.type != IDENTITY]
+        note = f" ({len(notes)} catatan di bawah)" if notes else ""
         if report.kind == "persetujuan":
             # Blank rows are allowed (they stay pending), so "all ready" would mislead.
             decided = sum(1 for item in report.items if item.get("persetujuan"))
@@ -397,8 +412,9 @@ def _validate_groups(report: Any) -> list[tuple[str, list[Any]]]:
     for f in report.errors:
         key = "Seluruh berkas" if f.row is None else f"Baris {f.row}"
         groups.setdefault(key, []).append(f)
-    if report.warnings:
-        groups["Catatan"] = list(report.warnings)
+    notes = [f for f in report.warnings if f.type != IDENTITY]
+    if notes:
+        groups["Catatan"] = notes
     return list(groups.items())
 
 

@@ -124,6 +124,10 @@ class Config:
     dasar_hukum: tuple[str, ...] = DEFAULT_DASAR_HUKUM
     pengecualian: ExemptionConfig = ExemptionConfig()
     source: Path | None = field(default=None, compare=False)
+    # The office's units ([kantor] unit): a form's Unit Kerja must be one of them.
+    units: tuple[str, ...] = ()
+    # A folder only the Atasan PPID's account can write to ([lokasi] persetujuan).
+    approval_dir: Path | None = None
 
     def officers_for(self, role: str, on: dt.date | None = None) -> tuple[Officer, ...]:
         """Everyone listed for `role` (serving on `on` when given), in ppid.toml's order."""
@@ -196,6 +200,7 @@ _OFFICERS = object()  # marker in _KNOWN: [[pejabat]] entries, or [pejabat.<pera
 _KNOWN: dict[str, Any] = {
     "kantor": {
         "nama_satker", "singkatan", "alamat", "kota", "kode_wilayah", "telepon", "email", "laman",
+        "unit",
     },
     "pejabat": _OFFICERS,
     "nota_dinas": {
@@ -205,7 +210,7 @@ _KNOWN: dict[str, Any] = {
     "keputusan": {"pola_nomor", "kka", "menimbang"},
     "dasar_hukum": {"daftar"},
     "pengecualian": {"yth", "ditetapkan_kpu_ri"},
-    "lokasi": {"input", "output", "var", "templat", "database"},
+    "lokasi": {"input", "output", "var", "templat", "database", "persetujuan"},
 }  # fmt: skip
 
 
@@ -474,6 +479,8 @@ def load_config(workspace: Path | None = None) -> Config:
     var_dir = place("var", "var")
     templat = r.text("lokasi.templat", "")
     database = r.text("lokasi.database", "")
+    approval_dir = r.text("lokasi.persetujuan", "")
+    units = tuple(u.strip() for u in r.text_list("kantor.unit") if u.strip())
     return Config(
         workspace=ws,
         office=office,
@@ -498,4 +505,6 @@ def load_config(workspace: Path | None = None) -> Config:
             ditetapkan_kpu_ri=r.text_list("pengecualian.ditetapkan_kpu_ri"),
         ),
         source=path,
+        units=units,
+        approval_dir=(ws / approval_dir).resolve() if approval_dir else None,
     )

@@ -285,6 +285,18 @@ def build_nota_dinas() -> Document:
         "b in butir",
         [1.0, 2.6, 7.0, 2.2, 4.0, 3.4, 2.6, 2.9],
     )  # fmt: skip
+    # The Atasan PPID's arahan on approved items reaches the unit with its Nota Dinas.
+    para(doc, "{%p if arahan %}")
+    para(doc, after=6)
+    para(doc, "Arahan Atasan PPID atas informasi yang disetujui", bold=True, after=4)
+    loop_table(
+        doc,
+        ["No", "ID Informasi", "Ringkasan Isi Informasi", "Arahan Atasan PPID"],
+        ["{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.arahan }}"],
+        "b in arahan",
+        [1.0, 2.6, 9.0, 13.1],
+    )
+    para(doc, "{%p endif %}")
     # A lampiran is signed by whoever signs the Nota Dinas (tata naskah dinas).
     para(doc, after=12)
     signature(
@@ -307,14 +319,18 @@ def optional_table(doc, flag: str, empty: str, *table_args) -> None:
 
 
 def decision_table(doc, heading, variable, last, widths_cm, when_empty) -> None:
-    """A heading, then the items of `variable` in a table, or one sentence when it is empty."""
+    """A heading, then the items of `variable` in a table, or one sentence when it is empty.
+
+    `last` is one (header, cell) pair or a list of them: the columns after Ringkasan.
+    """
     para(doc, heading, bold=True, after=4)
+    extra = [last] if isinstance(last, tuple) else list(last)
     optional_table(
         doc,
         variable,
         when_empty,
-        ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", last[0]],
-        ["{{ b.no }}", "{{ b.id }}", "{{ b.unit }}", "{{ b.ringkasan }}", last[1]],
+        ["No", "ID Informasi", "Unit Kerja", "Ringkasan Isi Informasi", *(h for h, _ in extra)],
+        ["{{ b.no }}", "{{ b.id }}", "{{ b.unit }}", "{{ b.ringkasan }}", *(c for _, c in extra)],
         "b in " + variable,
         widths_cm,
     )
@@ -328,7 +344,11 @@ def build_disposisi() -> Document:
     field_table(
         doc,
         [
-            ("Lembar persetujuan", "{{ nama_lembar }}"),
+            (
+                "Lembar persetujuan",
+                "{% if nomor_lembar %}{{ nomor_lembar }} ({{ nama_lembar }})"
+                "{% else %}{{ nama_lembar }}{% endif %}",
+            ),
             ("Sidik berkas", "SHA-256 {{ sha256 }}"),
             ("Diputus oleh", "{{ atasan }}"),
             ("Tanggal", "{{ tanggal }}"),
@@ -343,6 +363,7 @@ def build_disposisi() -> Document:
             ("Disetujui (YA)", "{{ jumlah_disetujui }} informasi"),
             ("Tidak disetujui (TIDAK)", "{{ jumlah_ditolak }} informasi"),
             ("Belum diputus", "{{ jumlah_menunggu }} informasi"),
+            ("Tidak diterapkan", "{{ jumlah_tidak_diterapkan }} baris (lihat ringkasan proses)"),
         ],
         label_cm=5.0,
     )
@@ -357,7 +378,10 @@ def build_disposisi() -> Document:
     )
     decision_table(
         doc, "Informasi yang disetujui", "disetujui",
-        ("Jenis Informasi", "{{ b.jenis }}"), [1.0, 2.8, 3.2, 6.5, 3.0],
+        [("Jenis Informasi", "{{ b.jenis }}"),
+         ("Arahan / Catatan", "{{ b.arahan }}{% if b.perubahan %}{% if b.arahan %} {% endif %}"
+          "Disetujui dengan perubahan: {{ b.perubahan }}{% endif %}")],
+        [1.0, 2.6, 2.8, 4.8, 2.2, 3.6],
         "Tidak ada informasi yang disetujui.",
     )  # fmt: skip
     para(doc, "{%p if perubahan %}")

@@ -23,11 +23,23 @@ NIGHT_2 = "2026-11-24T01:00:00"
 LONG_AGO = time.time() - 3600
 
 
-def make_workspace(path: Path, *, settle: int = 30) -> Path:
+ATASAN = "Drs. Ahmad Fauzi"
+# One key for every test workspace, as if one office's var/ were restored elsewhere: two
+# workspaces given the same inputs then write the same bytes, approval sheets included.
+TEST_SECRET = "5e" * 32
+
+
+def make_workspace(path: Path, *, settle: int = 30, atasan: str = ATASAN) -> Path:
+    """A workspace whose ppid.toml names `atasan` as Atasan PPID, with the tests' key."""
+    from ppid_batch.approve.identity import SECRET_NAME
+
     init_workspace(path)
     toml = path / "ppid.toml"
     text = toml.read_text(encoding="utf-8").replace("tunggu_detik = 30", f"tunggu_detik = {settle}")
+    text = text.replace('nama = "NAMA ATASAN PPID (ganti)"', f'nama = "{atasan}"')
     toml.write_text(text, encoding="utf-8")
+    (path / "var").mkdir(exist_ok=True)
+    (path / "var" / SECRET_NAME).write_text(TEST_SECRET + "\n", encoding="ascii")
     return path
 
 

@@ -183,7 +183,7 @@ def test_fixture_year_through_the_cli_golden(
 
     from ppid_batch.cli import cli
 
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", atasan="Ahmad Atasan")
     nights = cli_year(ws, tmp_path / "diisi")
     assert [r.exit_code for r in nights] == [1, 0, 0, 0]  # night 1 rejects the Teknis form
     folder = ws / "output" / "laporan"

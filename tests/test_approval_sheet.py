@@ -51,9 +51,12 @@ def test_the_sheet_lists_pending_items_grouped_by_unit(config: Config, tmp_path:
     assert rows[0][0] == "KOMISI PEMILIHAN UMUM KABUPATEN MESUJI"
     assert rows[1][0] == "Lembar Persetujuan Atasan PPID"
     assert rows[2][0].startswith("Dibuat 12 Maret 2025: 4 informasi menunggu persetujuan")
-    assert rows[4][:2] == ["Nama Atasan PPID", "NAMA ATASAN PPID (ganti)"]
-    assert rows[5][:2] == ["Tanggal Persetujuan", ""]
-    assert rows[8] == [
+    assert rows[3][:2] == ["Nomor Lembar", "(belum bernomor)"]  # a draft without identity
+    assert rows[4][:2] == ["Tanggal Dibuat", dt.date(2025, 3, 12)]
+    assert rows[5][:2] == ["Nama Atasan PPID", "NAMA ATASAN PPID (ganti)"]
+    assert rows[6][:2] == ["Tanggal Persetujuan", ""]
+    assert rows[7][:2] == ["Kode Keutuhan", "-"]
+    assert rows[10] == [
         "ID Informasi",
         "Unit Kerja",
         "Ringkasan Isi Informasi",
@@ -64,8 +67,10 @@ def test_the_sheet_lists_pending_items_grouped_by_unit(config: Config, tmp_path:
         "Persetujuan (YA/TIDAK)",
         "Arahan / Disposisi",
         "Tindakan",
+        "Sidik Isi",
     ]
-    body = [(r[0], r[1], r[3], r[5], r[6], r[7], r[8]) for r in rows[9:]]
+    assert all(len(r[10]) == 12 for r in rows[11:])  # each row's fingerprint, shown short
+    body = [(r[0], r[1], r[3], r[5], r[6], r[7], r[8]) for r in rows[11:]]
     assert body == [
         ("DIP-2025-0002", "Subbagian Hukum", "Berkala", "", "", "", ""),
         (
@@ -96,24 +101,27 @@ def test_the_sheet_lists_pending_items_grouped_by_unit(config: Config, tmp_path:
             "",
         ),
     ]
-    assert rows[9][2] == '=HYPERLINK("http://x") Laporan Keuangan'
+    assert rows[11][2] == '=HYPERLINK("http://x") Laporan Keuangan'
 
 
-def test_only_the_decision_cells_are_open_and_the_id_is_protected(
+def test_only_the_decision_and_item_cells_are_open_and_the_id_is_protected(
     config: Config, tmp_path: Path
 ) -> None:
     path = write_approval_sheet(ITEMS, config, tmp_path, today=TODAY)
     ws = openpyxl.load_workbook(path).active
     assert ws.protection.sheet and not ws.protection.password
-    assert ws["A10"].protection.locked and ws["C10"].protection.locked
-    assert not ws["H10"].protection.locked and not ws["I13"].protection.locked
-    assert not ws["B5"].protection.locked and not ws["B6"].protection.locked
-    assert ws["C10"].data_type == "s"  # a leading '=' stays text, never a formula
+    # ID, unit, Catatan Sistem and Sidik Isi are the batch's; identity cells too
+    for ref in ("A12", "B12", "G12", "J12", "B4", "B5", "B8"):
+        assert ws[ref].protection.locked, ref
+    # decisions, arahan and the item's own fields the Atasan PPID may correct
+    for ref in ("H12", "I15", "C12", "D12", "E12", "F12", "B6", "B7"):
+        assert not ws[ref].protection.locked, ref
+    assert ws["C12"].data_type == "s"  # a leading '=' stays text, never a formula
     rules = {str(dv.sqref): (dv.type, dv.formula1) for dv in ws.data_validations.dataValidation}
-    assert rules["H10:H13"] == ("list", '"YA,TIDAK"')
-    assert rules["B6"][0] == "date"
+    assert rules["H12:H15"] == ("list", '"YA,TIDAK"')
+    assert rules["B7"][0] == "date"
     assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)
-    assert ws.print_title_rows == "$9:$9" and ws.freeze_panes == "A10"
+    assert ws.print_title_rows == "$11:$11" and ws.freeze_panes == "A12"
     assert ws.column_dimensions["C"].width > 40
 
 
@@ -130,7 +138,7 @@ def test_a_new_sheet_replaces_untouched_old_ones(config: Config, tmp_path: Path)
     filled = write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 5))
     assert old is not None and filled is not None and old.exists() is False
     wb = openpyxl.load_workbook(filled)
-    wb.active["H10"] = "YA"
+    wb.active["H12"] = "YA"
     wb.save(filled)
     new = write_approval_sheet(ITEMS, config, out, today=TODAY)
     assert sorted(p.name for p in out.iterdir()) == [
@@ -159,10 +167,10 @@ def test_the_reader_reads_the_sheet_back_as_it_was_written(config: Config, tmp_p
     assert [w.type for w in report.warnings] == ["no_decisions"]
     assert report.meta["atasan"] == config.atasan_ppid.nama
     assert [(r["id"], r["persetujuan"], r["_cells"]["persetujuan"]) for r in report.items] == [
-        ("DIP-2025-0002", None, "H10"),
-        ("DIP-2025-0003", None, "H11"),
-        ("DIP-2025-0005", None, "H12"),
-        ("DIP-2025-0001", None, "H13"),
+        ("DIP-2025-0002", None, "H12"),
+        ("DIP-2025-0003", None, "H13"),
+        ("DIP-2025-0005", None, "H14"),
+        ("DIP-2025-0001", None, "H15"),
     ]
 
 
@@ -175,8 +183,8 @@ def test_rows_with_long_text_are_tall_enough_to_print_it(config: Config, tmp_pat
     ]
     path = write_approval_sheet(items, config, tmp_path, today=TODAY)
     ws = openpyxl.load_workbook(path).active
-    short_row, long_row = ws.row_dimensions[10], ws.row_dimensions[11]
-    assert ws["C11"].value == long * 3 and ws["C10"].value == "Profil"
+    short_row, long_row = ws.row_dimensions[12], ws.row_dimensions[13]
+    assert ws["C13"].value == long * 3 and ws["C12"].value == "Profil"
     assert short_row.height is None  # one line: left to the default (and to Excel's autofit)
     # 249 characters in a 48-wide column: at least five lines of 10-point text
     assert long_row.height is not None and long_row.height >= 5 * 12.75

@@ -22,7 +22,7 @@ from store_util import (
 )
 
 from ppid_batch.approve.apply import apply_approval, check_against_register, check_approval
-from ppid_batch.approve.sheet import write_approval_sheet
+from ppid_batch.approve.issuing import write_issued_sheet
 from ppid_batch.approve.unit_feedback import write_unit_feedback
 from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.cli import cli
@@ -34,6 +34,19 @@ from ppid_batch.store.core import Store
 
 RECEIVED = dt.date(2025, 3, 11)
 ATASAN = "Drs. Ahmad Fauzi"
+
+
+def signed_by(config: Config, *names: str) -> Config:
+    """The workspace's ppid.toml naming `names[0]` as Atasan PPID (and the rest as Plh)."""
+    toml = config.workspace / "ppid.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace(config.atasan_ppid.nama, names[0]), encoding="utf-8")
+    loaded = load_config(config.workspace)
+    plh = tuple(
+        dataclasses.replace(loaded.atasan_ppid, nama=n, berlaku_dari=dt.date(2025, 1, 1))
+        for n in names[1:]
+    )
+    return dataclasses.replace(loaded, officers=(*loaded.officers, *plh))
 
 
 def seed_two_units(store: Store) -> None:
@@ -230,8 +243,11 @@ def test_check_against_register_uses_the_workspace_database(config: Config) -> N
         register_form(
             store, form_report("f.xlsx", [item("Laporan Keuangan")]), received=RECEIVED, run_id=None
         )
+    # a sheet the batch did not issue is refused whole, with one reason
     report = approval_report([("DIP-2025-0001", "YA", None), ("DIP-2025-0002", "YA", None)])
-    assert cells(check_against_register(report, config).errors) == [("A9", "id", "unknown_id")]
+    assert cells(check_against_register(report, config).errors) == [
+        (None, "nomor_lembar", "sheet_unissued")
+    ]
 
 
 def test_a_form_report_is_not_an_approval(store: Store) -> None:
@@ -280,14 +296,15 @@ def _night_one(config: Config) -> tuple[Store, Path]:
         report = validate_file(path)
         assert report.ok, report.to_json()
         register_form(store, report, received=NIGHT_ONE, run_id=run_id)
-    sheet = write_approval_sheet(
-        store.items(status="pending"), config, config.output_dir / "persetujuan", today=NIGHT_ONE
+    sheet = write_issued_sheet(
+        store, store.items(), config, config.output_dir / "persetujuan", today=NIGHT_ONE
     )
     assert sheet is not None
     return store, sheet
 
 
 def test_the_approval_loop_on_real_files(config: Config) -> None:
+    config = signed_by(config, ATASAN)
     store, sheet = _night_one(config)
     assert [(i.id, i.unit) for i in store.items()] == [
         ("DIP-2025-0001", "Subbagian Hukum"),
@@ -308,9 +325,9 @@ def test_the_approval_loop_on_real_files(config: Config) -> None:
     )
     report = validate_file(filled)
     assert report.kind == "persetujuan" and report.ok, report.to_json()
-    assert check_approval(store, report).errors == ()
+    assert check_approval(store, report, config=config).errors == ()
     run_id = store.start_run()
-    out = apply_approval(store, report, run_id=run_id, received=NIGHT_TWO)
+    out = apply_approval(store, report, run_id=run_id, received=NIGHT_TWO, config=config)
     assert {u: [i.id for i in v] for u, v in out.approved.items()} == {
         "Subbagian Hukum": ["DIP-2025-0001"],
         "Subbagian Teknis": ["DIP-2025-0004"],
@@ -335,11 +352,9 @@ def test_the_approval_loop_on_real_files(config: Config) -> None:
         ("DIP-2025-0004", "YA", report.sha256),
     ]
     # night two: the next sheet holds only what is still pending; the unit sees its arahan
-    again = write_approval_sheet(
-        store.items(status="pending"), config, sheet.parent, today=NIGHT_TWO
-    )
+    again = write_issued_sheet(store, store.items(), config, sheet.parent, today=NIGHT_TWO)
     assert again is not None and not sheet.exists()
-    assert [r[0] for r in _rows(again)[9:]] == ["DIP-2025-0003", "DIP-2025-0005"]
+    assert [r[0] for r in _rows(again)[11:]] == ["DIP-2025-0003", "DIP-2025-0005"]
     (feedback,) = write_unit_feedback(
         store.items(), config, config.output_dir / "umpan-balik", today=NIGHT_TWO
     )
@@ -355,14 +370,15 @@ def test_the_approval_loop_on_real_files(config: Config) -> None:
 
 
 def test_redropping_and_flipping_real_sheets(config: Config) -> None:
+    config = signed_by(config, ATASAN, "Hj. Siti Aminah")
     store, sheet = _night_one(config)
     inbox = config.input_dir
     first = fill_approval_sheet(
         sheet, inbox / "Persetujuan-1.xlsx", {"DIP-2025-0001": ("YA", None)}
     )
-    apply_approval(store, validate_file(first), run_id=None, received=NIGHT_TWO)
+    apply_approval(store, validate_file(first), run_id=None, received=NIGHT_TWO, config=config)
     before = store.items()
-    assert apply_approval(store, validate_file(first), run_id=None).already_received
+    assert apply_approval(store, validate_file(first), run_id=None, config=config).already_received
     assert store.items() == before
     flip = fill_approval_sheet(
         sheet,
@@ -373,10 +389,10 @@ def test_redropping_and_flipping_real_sheets(config: Config) -> None:
     )
     report = validate_file(flip)
     assert report.ok  # on its own the sheet is fine; the register says otherwise
-    assert cells(check_approval(store, report).errors) == [
-        ("H10", "persetujuan", "already_decided")
+    assert cells(check_approval(store, report, config=config).errors) == [
+        ("H12", "persetujuan", "already_decided")
     ]
-    out = apply_approval(store, report, run_id=None, received=NIGHT_TWO)
+    out = apply_approval(store, report, run_id=None, received=NIGHT_TWO, config=config)
     assert out.decided_ids == ("DIP-2025-0003",)
     assert [i.status for i in store.items()] == [
         "approved",
@@ -396,12 +412,27 @@ def test_ids_and_sheet_are_identical_across_two_clean_runs(tmp_path: Path) -> No
     for name in ("satu", "dua"):
         init_workspace(tmp_path / name)
         store, sheet = _night_one(load_config(tmp_path / name))
-        results.append(([(i.id, i.ringkasan, i.unit) for i in store.items()], sheet.read_bytes()))
+        rows = _rows(sheet)
+        results.append(([(i.id, i.ringkasan, i.unit) for i in store.items()], rows))
         store.close()
-    assert results[0] == results[1]
+    (ids_1, rows_1), (ids_2, rows_2) = results
+    assert ids_1 == ids_2
+    # everything alike but the integrity code: each workspace has its own secret
+    code_row = next(n for n, r in enumerate(rows_1) if r[0] == "Kode Keutuhan")
+    assert rows_1[code_row][1] != rows_2[code_row][1]
+    assert rows_1[:code_row] + rows_1[code_row + 1 :] == rows_2[:code_row] + rows_2[code_row + 1 :]
+
+
+def test_the_same_register_writes_the_same_sheet_bytes(config: Config) -> None:
+    store, sheet = _night_one(config)
+    first = sheet.read_bytes()
+    again = write_issued_sheet(store, store.items(), config, sheet.parent, today=NIGHT_TWO)
+    assert again == sheet and again.read_bytes() == first  # same rows: same number and date
+    store.close()
 
 
 def test_validate_checks_an_approval_sheet_against_the_register(config: Config) -> None:
+    config = signed_by(config, ATASAN)
     store, sheet = _night_one(config)
     store.close()
     good = fill_approval_sheet(sheet, config.input_dir / "ok.xlsx", {"DIP-2025-0001": ("YA", None)})
@@ -412,16 +443,16 @@ def test_validate_checks_an_approval_sheet_against_the_register(config: Config) 
     assert json.loads(result.output)["kind"] == "persetujuan"
     bad = fill_approval_sheet(sheet, config.input_dir / "bad.xlsx", {"DIP-2025-0001": ("YA", None)})
     wb = openpyxl.load_workbook(bad)
-    wb.active["A10"] = "DIP-2025-0999"  # an ID typed over, despite the protection
+    wb.active["A12"] = "DIP-2025-0999"  # an ID typed over, despite the protection
     wb.save(bad)
     result = runner.invoke(cli, [*args, str(bad)])
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert [(e["cell"], e["field"], e["type"]) for e in data["errors"]] == [
-        ("A10", "id", "unknown_id")
+        ("A12", "id", "not_issued")
     ]
     assert data["errors"][0]["message"].startswith(
-        "ID Informasi DIP-2025-0999 tidak ada di register"
+        "DIP-2025-0999 tidak tercantum pada lembar LP-2025-0001 saat lembar dibuat"
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from batch_util import (
+    ATASAN,
     NIGHT_1,
     NIGHT_2,
     ROOT,
@@ -115,7 +116,7 @@ def clean(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
     after_1 = _state(ws)
     (sheet,) = sorted((ws / "output" / "persetujuan").glob("*.xlsx"))
     fill_approval_sheet(
-        sheet, ws / "input" / "Persetujuan-diisi.xlsx", atasan="Atasan", day=DECIDED_ON
+        sheet, ws / "input" / "Persetujuan-diisi.xlsx", atasan=ATASAN, day=DECIDED_ON
     )
     before_night_2 = base / "before-2"
     shutil.copytree(ws, before_night_2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -20,12 +21,19 @@ def _disposisi(**kw) -> Disposisi:
         sha256=SHA,
         atasan="NAMA ATASAN PPID (ganti)",
         date=DAY,
-        approved=tuple(items[:5]),
+        approved=(
+            items[0],
+            dataclasses.replace(items[1], arahan="Unggah juga ke laman PPID"),
+            *items[2:5],
+        ),
         refused=(
             items[6],
             item(8, ringkasan="Agenda <rapat> & notulen", arahan="Pisahkan per rapat"),
         ),
         pending_count=1,
+        number="LP-2025-0007",
+        not_applied=1,
+        edits={items[0].id: "Jenis Informasi: Berkala → Setiap Saat"},
     )
     base.update(kw)
     return Disposisi(**base)  # type: ignore[arg-type]
@@ -42,13 +50,14 @@ def test_counts_refusals_with_arahan_and_signature(config, tmp_path: Path) -> No
     lines = text.splitlines()
     for line in (
         "DISPOSISI / ARAHAN ATASAN PPID",
-        "| Lembar persetujuan | : | Lembar-Persetujuan-2025-11-18.xlsx |",
+        "| Lembar persetujuan | : | LP-2025-0007 (Lembar-Persetujuan-2025-11-18.xlsx) |",
         f"| Sidik berkas | : | SHA-256 {SHA} |",
         "| Diputus oleh | : | NAMA ATASAN PPID (ganti) |",
         "| Tanggal | : | 20 November 2025 |",
         "| Disetujui (YA) | : | 5 informasi |",
         "| Tidak disetujui (TIDAK) | : | 2 informasi |",
         "| Belum diputus | : | 1 informasi |",
+        "| Tidak diterapkan | : | 1 baris (lihat ringkasan proses) |",
         "| 1 | DIP-2025-0007 | Subbagian Hukum dan SDM | Rencana kerja yang ditolak "
         "| Lengkapi tautan dokumen & perbaiki ringkasan <segera> |",
         "| 2 | DIP-2025-0008 | Subbagian Hukum dan SDM | Agenda <rapat> & notulen "
@@ -84,3 +93,26 @@ def test_file_name_is_stable_per_sheet() -> None:
     assert file_name(_disposisi(sheet_name="Persetujuan Atasan (1).xlsx")) == (
         "Disposisi-2025-11-20-persetujuan-atasan-1-3f3f3f3f.docx"
     )
+
+
+def test_arahan_and_the_atasans_changes_on_approved_items_are_printed(
+    config, tmp_path: Path
+) -> None:
+    items = fixture_register()
+    lines = docx_text(write_disposisi(_disposisi(), config, tmp_path).read_bytes()).splitlines()
+    header = (
+        "| No | ID Informasi | Unit Kerja | Ringkasan Isi Informasi | Jenis Informasi "
+        "| Arahan / Catatan |"
+    )
+    assert header in lines
+    after = lines[lines.index(header) + 1 :]
+    rows = {
+        line.split(" | ")[1]: line for line in after if line.startswith("| ") and "DIP-" in line
+    }
+    assert rows[items[0].id].endswith(
+        "| Disetujui dengan perubahan: Jenis Informasi: Berkala → Setiap Saat |"
+    )
+    assert rows[items[1].id].endswith("| Unggah juga ke laman PPID |")
+    # a sheet without a number (merged before numbering) names only its file
+    old = docx_text(write_disposisi(_disposisi(number=""), config, tmp_path).read_bytes())
+    assert "| Lembar persetujuan | : | Lembar-Persetujuan-2025-11-18.xlsx |" in old

@@ -186,3 +186,16 @@ def test_the_lampiran_is_signed_too(config, tmp_path: Path) -> None:
         len(lines) - 2,
     ]
     assert lines[-4].startswith("| 4 | DIP-2025-0004 |")
+
+
+def test_arahan_given_with_a_yes_reaches_the_unit_in_the_lampiran(config, tmp_path: Path) -> None:
+    items = [i for i in fixture_register() if i.id < "DIP-2025-0005"]
+    with_arahan = [dataclasses.replace(items[1], arahan="Unggah juga ke laman PPID"), items[0]]
+    text = docx_text(write_nota_dinas(_nota(with_arahan), config, tmp_path).read_bytes())
+    lines = text.splitlines()
+    assert "Arahan Atasan PPID atas informasi yang disetujui" in lines
+    assert "| No | ID Informasi | Ringkasan Isi Informasi | Arahan Atasan PPID |" in lines
+    assert f"| 1 | {items[1].id} | {items[1].ringkasan} | Unggah juga ke laman PPID |" in lines
+    # without arahan, no such table
+    plain = docx_text(write_nota_dinas(_nota(items), config, tmp_path / "b").read_bytes())
+    assert "Arahan Atasan PPID atas informasi yang disetujui" not in plain

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from batch_util import (
+    ATASAN,
     EXAMPLES,
     NIGHT_1,
     ROOT,
@@ -311,7 +312,7 @@ def test_same_inputs_in_two_clean_workspaces_give_byte_identical_outputs(tmp_pat
 
     (sheet,) = (spaces[0] / "output" / "persetujuan").glob("*.xlsx")
     filled = tmp_path / "Persetujuan-diisi.xlsx"
-    fill_approval_sheet(sheet, filled, atasan="Atasan", day=DECIDED_ON)
+    fill_approval_sheet(sheet, filled, atasan=ATASAN, day=DECIDED_ON)
     for ws in spaces:
         drop(ws, [filled])
         assert run_cli(ws, now="2026-11-24T01:00:00").exit_code == 0
@@ -494,7 +495,8 @@ def test_partly_applied_sheet_is_counted_in_the_summary_line(ws: Path) -> None:
     assert (checked.exit_code, checked.output) == (
         0,
         "lembar-1.xlsx: lengkap dan benar; 2 keputusan siap diterapkan; 1 baris belum "
-        "diputuskan (tetap menunggu).\n",
+        "diputuskan (tetap menunggu). Lembar LP-2026-0001: asli (dibuat ppid-batch ruang "
+        "kerja ini).\n",
     )
     drop(ws, [first])
     assert run_cli(ws, now="2026-11-24T01:00:00").exit_code == 0
@@ -643,7 +645,8 @@ def test_an_approval_sheet_returned_unfilled_is_sent_back_not_archived(ws: Path)
     checked = CliRunner().invoke(cli, ["validate", "-w", str(ws), str(blank)])
     assert (checked.exit_code, checked.output) == (
         0,
-        "Lembar-Persetujuan.xlsx: belum berisi keputusan (1 baris kosong). (1 catatan di bawah)\n"
+        "Lembar-Persetujuan.xlsx: belum berisi keputusan (1 baris kosong). (1 catatan di bawah) "
+        "Lembar LP-2026-0001: asli (dibuat ppid-batch ruang kerja ini).\n"
         f"  Catatan:\n    - {message}\n",
     )
 

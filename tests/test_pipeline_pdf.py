@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from batch_util import EXAMPLES, NIGHT_2, drop, make_workspace, run_cli
+from batch_util import ATASAN, EXAMPLES, NIGHT_2, drop, make_workspace, run_cli
 
 from ppid_batch.batch.demo import DECIDED_ON, fill_approval_sheet
 from ppid_batch.documents.pdf import NOT_INSTALLED
@@ -19,7 +19,7 @@ def _two_nights(tmp_path: Path, *args: str) -> Path:
     assert run_cli(ws, *args).exit_code == 0
     (sheet,) = (ws / "output" / "persetujuan").glob("*.xlsx")
     filled = tmp_path / "Persetujuan-diisi.xlsx"
-    fill_approval_sheet(sheet, filled, atasan="Atasan", day=DECIDED_ON)
+    fill_approval_sheet(sheet, filled, atasan=ATASAN, day=DECIDED_ON)
     drop(ws, [filled])
     result = run_cli(ws, *args, now=NIGHT_2)
     assert result.exit_code == 0, result.output

@@ -36,7 +36,7 @@ def _register(store: Store, name: str, *titles: str, **kw) -> list[str]:
 def test_open_creates_the_current_schema_and_the_sqlite_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "var" / "ppid.sqlite"
     with Store.open(f"sqlite:///{path}") as store:
-        assert store.version == SCHEMA_VERSION == 3
+        assert store.version == SCHEMA_VERSION == 4
         with store.begin() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -63,7 +63,7 @@ def test_reopening_does_not_migrate_twice(new_url: Callable[[], str]) -> None:
     url = new_url()
     Store.open(url).close()
     with Store.open(url) as store, store.begin() as conn:
-        assert conn.execute(sa.select(schema_version.c.version)).scalars().all() == [1, 2, 3]
+        assert conn.execute(sa.select(schema_version.c.version)).scalars().all() == [1, 2, 3, 4]
 
 
 def test_a_failed_transaction_leaves_the_last_committed_state(store: Store) -> None:

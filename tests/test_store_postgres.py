@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from batch_util import (
+    ATASAN,
     NIGHT_2,
     VOLATILE_COLUMNS,
     VOLATILE_TABLES,
@@ -142,7 +143,6 @@ NIGHT_ONE, NIGHT_TWO, NIGHT_THREE = (
     dt.date(2026, 11, 25),
     dt.date(2026, 11, 26),
 )
-ATASAN = "Drs. Ahmad Fauzi"
 
 
 def _clock() -> Callable[[], dt.datetime]:
@@ -513,7 +513,7 @@ def test_the_nightly_batch_writes_the_same_outputs_on_both_databases(
     assert night_1[0] == night_1[1]
     (sheet,) = (lite / "output" / "persetujuan").glob("*.xlsx")
     filled = tmp_path / "Persetujuan-diisi.xlsx"
-    approved, refused = atasan_fills(sheet, filled, atasan="Atasan", day=DECIDED_ON)
+    approved, refused = atasan_fills(sheet, filled, atasan=ATASAN, day=DECIDED_ON)
     # a dry run does everything in one PostgreSQL transaction and rolls it back
     drop(server, [filled])
     before = _register_content(pg_url)

@@ -20,6 +20,7 @@ from ..store.core import (
     DECISION_OF_STATUS,
     DECISIONS,
     IN_CHUNK,
+    ITEM_FIELDS,
     STATUS_OF_DECISION,
     SYSTEM_ACTOR,
     Store,
@@ -27,11 +28,15 @@ from ..store.core import (
     database_exists,
     db_text,
     decisions,
+    dumps,
+    item_history,
     items,
+    match_key,
 )
 
 if TYPE_CHECKING:
     from ..config import Config
+    from .verify import SheetCheck
 
 _INVALID = "?"
 
@@ -139,8 +144,22 @@ def _decided_text(stored: Mapping[str, Any]) -> str:
     return f"{DECISION_OF_STATUS[stored['status']]} oleh {who}{on}"
 
 
-def check_approval(store: Store, report: SheetReport) -> SheetReport:
-    """A copy of `report` with the register's findings added.
+def check_approval(
+    store: Store, report: SheetReport, *, config: Config | None = None
+) -> SheetReport:
+    """A copy of `report` with the register's findings added (see `_check`)."""
+    return _check(store, report, config)[0]
+
+
+def _check(
+    store: Store, report: SheetReport, config: Config | None
+) -> tuple[SheetReport, SheetCheck | None]:
+    """A copy of `report` with the register's findings added, and the identity check.
+
+    With `config` (the night and `validate` always pass it) the sheet must be one this
+    workspace issued, signed by an allowed Atasan PPID, each row as issued
+    (approve/verify.py): a sheet that is not is refused as a whole with one reason.
+    Without it only the merge rules below are checked (their own unit tests).
 
     Cell-level errors: an ID the register does not know (`unknown_id`), a row that
     would change an item already decided (`already_decided`; the other rows still
@@ -150,12 +169,27 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
     Atasan PPID's name or date (`required_if`).
     """
     if report.kind != "persetujuan":
-        return report
+        return report, None
     chk = _Checker(report)
     ids = [normalise_id(row.get("id")) for row in report.items]
     stored = _stored_decisions(store, [i for i in ids if i])
     with store.begin() as conn:
         changes = pending_changes(conn, [i for i in ids if i])
+    sheet_check = None
+    if config is not None:
+        from .verify import verify_sheet
+
+        current = {i.id: i for i in store.items_by_id([i for i in ids if i])}
+        sheet_check = verify_sheet(store, report, config, current=current, decision_of=_decided)
+        if sheet_check.sheet_error is not None:
+            # One reason for the whole sheet: nothing on it is looked at further.
+            return (
+                dataclasses.replace(report, errors=(sheet_check.sheet_error, *report.errors)),
+                sheet_check,
+            )
+        chk.errors += sheet_check.errors
+        chk.warnings += sheet_check.warnings
+    flagged = {f.row for f in chk.errors}
     seen: dict[str, str | None] = {}
     any_decided = False
     for row, item_id in zip(report.items, ids, strict=True):
@@ -177,6 +211,8 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
             if not chk.reported(row, "id"):
                 chk.add(row, "id", "required", "ID Informasi kosong; jangan mengubah kolom ID.")
             continue
+        if row.get("_row") in flagged:
+            continue  # the sheet's identity check refused this row already
         if item_id not in stored:
             if chk.reported(row, "id"):  # e.g. not shaped like an ID at all
                 continue
@@ -237,11 +273,28 @@ def check_approval(store: Store, report: SheetReport) -> SheetReport:
                         sheet=report.sheet,
                     )
                 )
-    return dataclasses.replace(
-        report,
-        errors=(*report.errors, *chk.errors),
-        warnings=(*report.warnings, *chk.warnings),
+    return (
+        dataclasses.replace(
+            report,
+            errors=(*report.errors, *chk.errors),
+            warnings=(*report.warnings, *chk.warnings),
+        ),
+        sheet_check,
     )
+
+
+def sheet_counts(store: Store, report: SheetReport, config: Config) -> bool:
+    """Whether the sheet as a whole would be applied: issued here, rightly signed, placed
+    and read without a whole-sheet error (a forged sheet must not block a genuine one)."""
+    if report.kind != "persetujuan" or any(f.row is None for f in report.errors):
+        return False
+    checked, sheet_check = _check(store, report, config)
+    return sheet_check is not None and sheet_check.sheet_error is None
+
+
+def _decided(value: object) -> str | None:
+    decision = decision_of(value)
+    return decision if decision in DECISIONS else None
 
 
 def _group(decided: Sequence[RegisterItem]) -> dict[str, tuple[RegisterItem, ...]]:
@@ -257,6 +310,8 @@ def apply_approval(
     *,
     run_id: int | None,
     received: dt.date | None = None,
+    config: Config | None = None,
+    conflicts: Mapping[str, str] | None = None,
 ) -> ApprovalOutcome:
     """Apply one approval sheet's decisions in one transaction.
 
@@ -273,11 +328,22 @@ def apply_approval(
     tanggal = tanggal if isinstance(tanggal, dt.date) else None
     with store.begin() as conn:
         store.lock_writers(conn)
-        if store.submission_known(report.sha256):
+        # A sheet refused as a whole may come back unchanged once what refused it is put
+        # right (moved into the approval folder, its signer added to ppid.toml): it is
+        # checked again. Anything else seen before changes nothing.
+        refused_before = conn.scalar(
+            sa.select(approval_sheets.c.id).where(
+                approval_sheets.c.sha256 == report.sha256,
+                approval_sheets.c.verdict == "rejected",
+            )
+        )
+        if store.submission_known(report.sha256) and not refused_before:
             return ApprovalOutcome(
                 file=name, sha256=report.sha256, status="already_received", report=report
             )
-        checked = check_approval(store, report)
+        checked, sheet_check = _check(store, report, config)
+        if conflicts:
+            checked = _mark_conflicts(checked, conflicts)
         item_rows = {row.get("_row") for row in report.items}
         row_errors = [f for f in checked.errors if f.row in item_rows]
         sheet_errors = tuple(f for f in checked.errors if f.row not in item_rows)
@@ -285,18 +351,25 @@ def apply_approval(
         dup_rows = {f.row for f in checked.warnings if f.type == "duplicate_id"}
         verdict = "rejected" if sheet_errors else "partial" if row_errors else "accepted"
         actor = atasan or SYSTEM_ACTOR
-        conn.execute(
-            sa.insert(approval_sheets).values(
-                file_name=name,
-                sha256=report.sha256,
-                atasan=atasan,
-                tanggal_persetujuan=tanggal,
-                received=received,
-                verdict=verdict,
-                run_id=run_id,
-                recorded_at=store.now(),
+        number = sheet_check.issued.number if sheet_check and sheet_check.issued else None
+        values = {
+            "file_name": name,
+            "atasan": atasan,
+            "tanggal_persetujuan": tanggal,
+            "received": received,
+            "verdict": verdict,
+            "run_id": run_id,
+            "recorded_at": store.now(),
+            "sheet_number": number,
+        }
+        if refused_before:
+            conn.execute(
+                sa.update(approval_sheets)
+                .where(approval_sheets.c.id == refused_before)
+                .values(**values)
             )
-        )
+        else:
+            conn.execute(sa.insert(approval_sheets).values(sha256=report.sha256, **values))
         store.log(
             "approval_sheet_rejected" if sheet_errors else "approval_sheet_received",
             actor=actor,
@@ -308,6 +381,7 @@ def apply_approval(
                 "errors": len(checked.errors),
                 # for the annual report's most common errors, as a rejected form records
                 "types": sorted({f.type for f in checked.errors}),
+                "number": number,
             },
         )
         id_of_row = {row.get("_row"): normalise_id(row.get("id")) for row in report.items}
@@ -356,6 +430,12 @@ def apply_approval(
                 unchanged.append(item_id)
                 continue
             common = {"decision": decision, "arahan": arahan, "atasan": atasan}
+            edits = sheet_check.edits.get(int(row.get("_row") or 0)) if sheet_check else None
+            edited = None
+            if edits and decision == "YA":
+                edited = apply_atasan_edits(
+                    store, conn, item_id, edits, atasan=atasan, run_id=run_id, file=name
+                )
             updates.append({**common, "b_id": item_id, "status": STATUS_OF_DECISION[decision]})
             records.append(
                 {
@@ -365,6 +445,7 @@ def apply_approval(
                     "sheet_sha256": report.sha256,
                     "run_id": run_id,
                     "recorded_at": now,
+                    "changes": dumps(edited) if edited else None,
                 }
             )
             logged.append(
@@ -379,6 +460,7 @@ def apply_approval(
                         "tanggal_persetujuan": tanggal,
                         "file": name,
                         "row": row.get("_row"),
+                        "changed": sorted(edited) if edited else [],
                     },
                 }
             )
@@ -397,6 +479,19 @@ def apply_approval(
             tanggal=tanggal or received, sheet_sha256=report.sha256, run_id=run_id,
         )  # fmt: skip
         done = store.items_by_id(decided)
+        counts = {
+            "disetujui": sum(1 for i in done if i.status == "approved"),
+            "tidak_disetujui": sum(1 for i in done if i.status == "refused"),
+            "belum_diputus": len(pending),
+            "tidak_diterapkan": len(bad_rows),
+            "sudah_diputus": len(unchanged),
+            "disetujui_dengan_perubahan": sum(1 for r in records if r["changes"]),
+        }
+        conn.execute(
+            sa.update(approval_sheets)
+            .where(approval_sheets.c.sha256 == report.sha256)
+            .values(counts=dumps(counts))
+        )
     return ApprovalOutcome(
         file=name,
         sha256=report.sha256,
@@ -413,6 +508,79 @@ def apply_approval(
     )
 
 
+def apply_atasan_edits(
+    store: Store,
+    conn: sa.Connection,
+    item_id: str,
+    edits: Mapping[str, Any],
+    *,
+    atasan: str,
+    run_id: int | None,
+    file: str,
+) -> dict[str, list[Any]]:
+    """Write the Atasan PPID's changes to an item's fields; its history keeps the old values.
+
+    Returns field → [old, new] for the decision record ("disetujui dengan perubahan").
+    """
+    current = conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().one()
+    changes = {k: [current[k], v] for k, v in edits.items() if current[k] != v}
+    if not changes:
+        return {}
+    old = {k: current[k] for k in (*ITEM_FIELDS, "status", "decision", "arahan", "atasan")}
+    old.update(source_file=current["source_file"], source_row=current["source_row"])
+    conn.execute(
+        sa.insert(item_history).values(
+            item_id=item_id,
+            changed_at=store.now(),
+            run_id=run_id,
+            submission_id=None,
+            old_values=dumps(old),
+        )
+    )
+    new = {k: v for k, (_, v) in changes.items()}
+    merged = {**{k: current[k] for k in ITEM_FIELDS}, **new}
+    conn.execute(
+        sa.update(items)
+        .where(items.c.id == item_id)
+        .values(
+            **new,
+            match_key=match_key(current["unit"], merged["ringkasan"], merged["waktu_pembuatan"]),
+        )
+    )
+    store.log(
+        "item_changed_by_atasan",
+        actor=atasan,
+        run_id=run_id,
+        item_id=item_id,
+        detail={"file": file, "fields": sorted(changes), "changes": changes},
+    )
+    return changes
+
+
+def _mark_conflicts(report: SheetReport, conflicts: Mapping[str, str]) -> SheetReport:
+    """Rows deciding an item another sheet of tonight decides differently: not applied."""
+    extra: list[Finding] = []
+    label = approval_schema().field("persetujuan").label
+    for row in report.items:
+        item_id = normalise_id(row.get("id"))
+        if item_id in conflicts and decision_of(row.get("persetujuan")) in DECISIONS:
+            extra.append(
+                Finding(
+                    type="conflicting_sheets",
+                    message=f"{item_id} diputuskan berbeda pada {conflicts[item_id]} malam "
+                    "ini; keputusan untuk informasi ini tidak diterapkan dari lembar mana pun. "
+                    "Putuskan sekali lagi pada lembar persetujuan berikutnya.",
+                    field="persetujuan",
+                    column=label,
+                    sheet=row.get("_sheet") or report.sheet,
+                    cell=(row.get("_cells") or {}).get("persetujuan"),
+                    row=row.get("_row"),
+                    value=row.get("persetujuan"),
+                )
+            )
+    return dataclasses.replace(report, errors=(*report.errors, *extra))
+
+
 def check_against_register(report: SheetReport, config: Config) -> SheetReport:
     """For `validate`: check an approval sheet against the workspace register, writing nothing.
 
@@ -427,7 +595,20 @@ def check_against_register(report: SheetReport, config: Config) -> SheetReport:
     else:
         try:
             with Store.open(config.database_url, migrate_schema=False) as store:
-                return check_approval(store, report)
+                checked, sheet_check = _check(store, report, config)
+            if sheet_check is None:
+                return checked
+            from .verify import describe_verdict
+
+            # Genuine, stale or forged: said before anything is applied.
+            verdict = Finding(
+                type="sheet_identity",
+                message=describe_verdict(sheet_check, report),
+                severity="warning",
+                field="nomor_lembar",
+                sheet=report.sheet,
+            )
+            return dataclasses.replace(checked, warnings=(verdict, *checked.warnings))
         except StoreError as exc:
             note = f"ID Informasi belum dapat diperiksa: {exc}"
     warning = Finding(type="no_register", message=note, severity="warning", sheet=report.sheet)

@@ -14,16 +14,21 @@ from ..forms.schema import approval_schema, label_key
 from ..models import RegisterItem
 from ..register.changes import ChangeRequest, change_rows
 from ..store.core import fold, id_order
+from .identity import fingerprint, shown_code, shown_fingerprint
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
     from ..config import Config
+    from .identity import Issued
 
 SHEET_PREFIX = "Lembar-Persetujuan-"
-META_ROW = 4  # Nama Atasan PPID; Tanggal Persetujuan is the row after it
-HEADER_ROW = 8  # zero-based: Excel row 9
+IDENTITY_ROW = 3  # Nomor Lembar, then Tanggal Dibuat
+META_ROW = 5  # Nama Atasan PPID; Tanggal Persetujuan is the row after it, Kode Keutuhan next
+HEADER_ROW = 10  # zero-based: Excel row 11
+# Item fields the Atasan PPID may change on a YA row ("disetujui dengan perubahan").
+EDITABLE = ("ringkasan", "jenis", "bentuk", "dasar_pengecualian")
 PAPER_A4 = 9
 
 
@@ -120,15 +125,19 @@ def write_approval_sheet(
     today: dt.date,
     notes: Mapping[str, str] | None = None,
     changes: Sequence[ChangeRequest] = (),
+    identity: Issued | None = None,
 ) -> Path | None:
-    """Write `Lembar-Persetujuan-<today>.xlsx` for the pending items; None when none is pending.
+    """Write `Lembar-Persetujuan-<date>.xlsx` for the pending items; None when none is pending.
 
     `changes` are the pending Tindakan Ubah/Hapus: each is a row under its item's ID,
     its changed cells showing `lama → baru` and Catatan Sistem `dihapus: <alasan>`.
 
     Earlier sheets in `out_dir` are removed (the new one replaces them), except a
     sheet someone has already filled in place, which is left for them to send.
-    `notes` (item ID → text) fills the Catatan Sistem column.
+    `notes` (item ID → text) fills the Catatan Sistem column. `identity` is the
+    number, issue date and integrity code the batch recorded for exactly these rows
+    (identity.issue); the sheet shows them and each row's Sidik Isi. Without it the
+    sheet is a draft the batch will refuse when it comes back.
     """
     out_dir = Path(out_dir)
     shown_changes, tindakan_of, change_notes = change_rows(changes)
@@ -142,7 +151,12 @@ def write_approval_sheet(
         return None
     schema = approval_schema()
     notes_by_id = _notes(pending, {**(notes or {}), **change_notes})
-    path = out_dir / approval_sheet_name(today)
+    issued_on = identity.issued_on if identity is not None else today
+    path = out_dir / approval_sheet_name(issued_on)
+
+    folder = getattr(config, "approval_dir", None)
+    where = f"{folder.name}/ (folder khusus Atasan PPID)" if folder is not None else "input/"
+    wrap_top = {"text_wrap": True, "valign": "top", "border": 1, "font_size": 10}
 
     def build(workbook: Workbook) -> None:
         fmt = base_formats(workbook)
@@ -157,6 +171,17 @@ def write_approval_sheet(
         )
         fmt["date_input"] = workbook.add_format({**unlocked, "num_format": "dd/mm/yyyy"})
         fmt["meta_input"] = workbook.add_format(unlocked)
+        fmt["identity"] = workbook.add_format({"bold": True, "font_size": 11})
+        fmt["identity_date"] = workbook.add_format(
+            {"bold": True, "font_size": 11, "num_format": "dd/mm/yyyy", "align": "left"}
+        )
+        fmt["code"] = workbook.add_format({"font_size": 9, "font_color": "#595959"})
+        editable = {"locked": False, **wrap_top}
+        fmt["edit"] = workbook.add_format(editable)
+        fmt["edit_first"] = workbook.add_format({**editable, "top": 2})
+        sidik = {**wrap_top, "font_size": 8, "font_color": "#595959"}
+        fmt["sidik"] = workbook.add_format(sidik)
+        fmt["sidik_first"] = workbook.add_format({**sidik, "top": 2})
         ws = workbook.add_worksheet(schema.sheet_name)
         last_col = len(schema.fields) - 1
         office_heading(
@@ -164,9 +189,24 @@ def write_approval_sheet(
             fmt,
             config,
             schema.title,
-            f"Dibuat {format_date_id(today)}: {len(pending)} informasi menunggu persetujuan "
-            f"{config.signer('atasan_ppid', today).jabatan}.",
+            f"Dibuat {format_date_id(issued_on)}: {len(pending)} informasi menunggu persetujuan "
+            f"{config.signer('atasan_ppid', issued_on).jabatan}.",
             last_col,
+        )
+        ws.write_string(IDENTITY_ROW, 0, schema.field("nomor_lembar").label, fmt["label"])
+        ws.write_string(
+            IDENTITY_ROW, 1, identity.number if identity else "(belum bernomor)", fmt["identity"]
+        )
+        ws.write_string(IDENTITY_ROW + 1, 0, schema.field("tanggal_dibuat").label, fmt["label"])
+        ws.write_datetime(
+            IDENTITY_ROW + 1,
+            1,
+            dt.datetime.combine(issued_on, dt.time()),
+            fmt["identity_date"],
+        )
+        ws.write_string(META_ROW + 2, 0, schema.field("kode_keutuhan").label, fmt["label"])
+        ws.write_string(
+            META_ROW + 2, 1, shown_code(identity.code) if identity else "-", fmt["code"]
         )
         atasan = schema.field("atasan").label
         tanggal = schema.field("tanggal_persetujuan").label
@@ -189,16 +229,19 @@ def write_approval_sheet(
             },
         )
         ws.merge_range(
-            META_ROW + 2,
+            META_ROW + 3,
             0,
-            META_ROW + 2,
+            META_ROW + 3,
             last_col,
             "Isi kolom Persetujuan dengan YA atau TIDAK; Arahan / Disposisi wajib diisi bila "
-            "TIDAK. Kosongkan baris yang belum diputuskan. Jangan mengubah kolom ID Informasi. "
-            "Simpan lalu taruh berkas ini di folder input/.",
+            "TIDAK dan boleh diisi bila YA. Kosongkan baris yang belum diputuskan. Ringkasan, "
+            "Jenis, Bentuk dan Dasar Hukum Pengecualian boleh diperbaiki pada baris YA "
+            "(dicatat sebagai disetujui dengan perubahan). Jangan mengubah Nomor Lembar, "
+            "Kode Keutuhan, ID Informasi dan Sidik Isi, dan jangan menambah baris: lembar atau "
+            f"baris yang diubah ditolak. Simpan lalu taruh berkas ini di folder {where}.",
             fmt["note"],
         )
-        ws.set_row(META_ROW + 2, 30)
+        ws.set_row(META_ROW + 3, 45)
         for col, f in enumerate(schema.fields):
             ws.set_column(col, col, f.width)
             ws.write_string(HEADER_ROW, col, f.label, fmt["header"])
@@ -214,7 +257,12 @@ def write_approval_sheet(
             values = {
                 "catatan": notes_by_id.get(item.id),
                 "tindakan": tindakan_of.get(item.id),
-                **{k: getattr(item, k, None) for k in keys if k not in ("catatan", "tindakan")},
+                "sidik": shown_fingerprint(fingerprint(item)),
+                **{
+                    k: getattr(item, k, None)
+                    for k in keys
+                    if k not in ("catatan", "tindakan", "sidik")
+                },
             }
             for col, key in enumerate(keys):
                 if col == decision_col:
@@ -223,7 +271,8 @@ def write_approval_sheet(
                     ws.write_blank(row, col, None, fmt["input_wrap" + suffix])
                 else:
                     value = values.get(key)
-                    cell_fmt = fmt["cell" + suffix]
+                    style = "edit" if key in EDITABLE else "sidik" if key == "sidik" else "cell"
+                    cell_fmt = fmt[style + suffix]
                     if value:
                         ws.write_string(row, col, str(value), cell_fmt)
                     else:
@@ -262,7 +311,7 @@ def write_approval_sheet(
         workbook.set_custom_property("Jenis Lembar", schema.kind)
         workbook.set_custom_property("Versi Lembar", schema.version)
 
-    data = render_workbook(build, today=today, title=schema.title)
+    data = render_workbook(build, today=issued_on, title=schema.title)
     atomic_write_bytes(path, data)
     _remove_old(out_dir, path)
     return path

@@ -25,30 +25,30 @@ Wrote = Callable[[Path], Path]
 
 
 def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int) -> None:
-    """Number a Nota Dinas per unit per approving sheet for items none documents yet.
+    """Number one Nota Dinas per unit for the items none documents yet, however many
+    approval sheets decided them tonight.
 
     Derived from the database alone, so a run killed between the approval commit and
     this step issues exactly the same numbers on the next night.
     """
     first = _first_decision(store)
-    rank: dict[str, int] = {}
-    for order, sheet in first.values():
-        rank[sheet] = min(rank.get(sheet, order), order)
-    todo: dict[tuple[str, str], list[str]] = {}
+    todo: dict[str, list[str]] = {}
     from ..register.impor import PENETAPAN_SEBELUMNYA
 
     for it in store.items(status="approved"):
         # An imported item was set by the office's earlier penetapan: nothing to document.
         if not it.nota_dinas and it.atasan != PENETAPAN_SEBELUMNYA:
-            sheet = first.get(it.id, (0, ""))[1]
-            todo.setdefault((sheet, it.unit), []).append(it.id)
+            todo.setdefault(it.unit, []).append(it.id)
 
-    # Numbers follow the order the sheets were merged in, then the unit name.
     def number_for(urut: int) -> str:
         return config.nota_number(urut, today.year, today.month)
 
-    for (_, unit), ids in sorted(todo.items(), key=lambda kv: (rank.get(kv[0][0], 0), kv[0])):
-        store.issue_nota_dinas(today.year, unit, sorted(ids), today, run_id, number_for)
+    # Numbers follow the order the units' first decisions were merged in, then the name.
+    def rank(unit: str) -> tuple[int, str]:
+        return min(first.get(i, (0, ""))[0] for i in todo[unit]), unit
+
+    for unit in sorted(todo, key=rank):
+        store.issue_nota_dinas(today.year, unit, sorted(todo[unit]), today, run_id, number_for)
 
 
 def write_feedback(
@@ -92,7 +92,7 @@ def write_documents(
     from ..register.changes import store_pending_changes
 
     _write_approval_sheet(
-        everything, config, out / APPROVAL_DIR, today=today, wrote=wrote,
+        store, everything, config, out / APPROVAL_DIR, today=today, wrote=wrote,
         changes=store_pending_changes(store),
     )  # fmt: skip
     # The DIP is the standing list as of tonight, whatever year each item was filed in;
@@ -158,6 +158,7 @@ def write_annual_reports(
 
 
 def _write_approval_sheet(
+    store: Any,
     everything: Sequence[Any],
     config: Config,
     folder: Path,
@@ -166,18 +167,15 @@ def _write_approval_sheet(
     wrote: Wrote,
     changes: Sequence[Any] = (),
 ) -> None:
-    from ..approve.sheet import write_approval_sheet
+    from ..approve.issuing import write_issued_sheet
     from ..register.similar import approval_notes
 
     # Near-duplicates across units are noted beside each pending item for the Atasan PPID.
     notes = approval_notes(everything, config.similarity_threshold)
-    sheet = write_approval_sheet(
-        [it for it in everything if it.status == "pending"],
-        config,
-        folder,
-        today=today,
-        notes=notes,
-        changes=changes,
+    # A dry run writes into a scratch folder, never output/: it must not create var/'s key.
+    real = folder.resolve().is_relative_to(config.output_dir.resolve())
+    sheet = write_issued_sheet(
+        store, everything, config, folder, today=today, notes=notes, real=real, changes=changes
     )
     if sheet is not None:
         wrote(sheet)
@@ -211,6 +209,9 @@ def _write_disposisi(
         changes = changes_by_sheet.get(sheet["sha256"], ())
         if not decided and not changes:
             continue
+        from ..approve.night import disposisi_facts
+
+        facts = disposisi_facts(sheet, len(decided) + len(changes))
         disposisi = Disposisi(
             sheet_name=sheet["file_name"],
             sha256=sheet["sha256"],
@@ -218,8 +219,8 @@ def _write_disposisi(
             date=db_day(sheet["tanggal_persetujuan"] or sheet["received"]),
             approved=tuple(i for i, d in decided if d == "YA"),
             refused=tuple(i for i, d in decided if d != "YA"),
-            pending_count=max(sheet["rows"] - len(decided) - len(changes), 0),
             changes=tuple(changes),
+            **facts,
         )
         written.append(wrote(write_disposisi(disposisi, config, folder)))
     return written

@@ -137,6 +137,7 @@ def scan(night: Night) -> Scanned:
             log.warning("renamed %r to %s (name not valid UTF-8)", shown, target.name)
             renamed.append(target.name)
     found = scan_input(config.input_dir, settle_seconds=config.settle_seconds, clock=time.time())
+    found = _scan_approval_folder(config, found)
     for path in found.waiting:
         log.info("waiting (changed in the last %ss): %s", config.settle_seconds, path.name)
     return Scanned(
@@ -145,6 +146,25 @@ def scan(night: Night) -> Scanned:
         tuple(found.unread),
         tuple(renamed),
         found.stale_locks,
+    )
+
+
+def _scan_approval_folder(config: Any, found: Any) -> Any:
+    """The Atasan PPID's own folder ([lokasi] persetujuan), when ppid.toml names one."""
+    folder = config.approval_dir
+    if folder is None:
+        return found
+    if not folder.is_dir():
+        raise ConfigError(
+            f"Folder lembar persetujuan {folder} tidak ada; buat foldernya atau periksa "
+            "'lokasi.persetujuan' di ppid.toml."
+        )
+    extra = scan_input(folder, settle_seconds=config.settle_seconds, clock=time.time())
+    return replace(
+        found,
+        ready=(*found.ready, *extra.ready),
+        waiting=(*found.waiting, *extra.waiting),
+        unread=(*found.unread, *extra.unread),
     )
 
 
@@ -196,10 +216,15 @@ def read(night: Night, scanned: Scanned) -> Read:
             on_read=on_read,
         )
     )
+    from ..approve.folder import place_check
+    from ..forms.units import check_unit
+
     inputs: list[ReadInput] = []
     for candidate in scanned.ready:
         report = set_aside.get(candidate.sha256) or next(reports)
-        inputs.append(ReadInput(candidate, report))
+        # The office's units, and the approval folder when ppid.toml names one.
+        checked = place_check(check_unit(report, night.config.units), night.config)
+        inputs.append(ReadInput(candidate, checked))
         night.progress.advance(candidate.name)
     # A file rewritten between the scan and the read is still being worked on.
     changed = [i for i in inputs if i.report.sha256 != i.candidate.sha256]
@@ -220,11 +245,22 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
     errors: list[str] = []
     approved = refused = 0
     refused_units: set[str] = set()
+    from ..approve.apply import sheet_counts
+    from ..approve.night import conflicting_decisions
+
+    # Two sheets deciding one item differently tonight: neither decision is applied.
+    conflicts = conflicting_decisions(
+        [i.report for i in inputs],
+        store.submission_known,
+        lambda report: sheet_counts(store, report, night.config),
+    )
     for item in inputs:
         name = item.candidate.name
         try:
             if item.kind == "persetujuan":
-                outcome, decided = _apply_sheet(store, item, night.today, run_db_id)
+                outcome, decided = _apply_sheet(
+                    store, item, night.today, run_db_id, night.config, conflicts
+                )
                 approved, refused = approved + decided[0], refused + decided[1]
                 refused_units.update(decided[2])
             else:
@@ -289,10 +325,16 @@ def _register_form(store: Any, item: ReadInput, today: dt.date, run_id: int) -> 
 
 
 def _apply_sheet(
-    store: Any, item: ReadInput, today: dt.date, run_id: int
+    store: Any,
+    item: ReadInput,
+    today: dt.date,
+    run_id: int,
+    config: Any,
+    conflicts: Mapping[str, Mapping[str, str]],
 ) -> tuple[Outcome, tuple[int, int, frozenset[str]]]:
     """The sheet's outcome, the (approved, refused) decisions it applied, the refused units."""
     from ..approve.apply import apply_approval, check_approval
+    from ..approve.night import signed_note
 
     report = item.report
     unfilled = [f for f in report.warnings if f.type == NO_DECISIONS]
@@ -304,9 +346,16 @@ def _apply_sheet(
             errors=(*(replace(f, severity="error") for f in unfilled), *report.errors),
             warnings=tuple(f for f in report.warnings if f.type != NO_DECISIONS),
         )
-    result = apply_approval(store, report, run_id=run_id, received=today)
+    result = apply_approval(
+        store,
+        report,
+        run_id=run_id,
+        received=today,
+        config=config,
+        conflicts=conflicts.get(report.sha256),
+    )
     if result.already_received:
-        report = check_approval(store, report)
+        report = check_approval(store, report, config=config)
         if any(f.row is None for f in report.errors):
             return Outcome(item.candidate, report, REJECTED), (0, 0, frozenset())
         note = "lembar yang sama sudah diterima sebelumnya"
@@ -316,7 +365,10 @@ def _apply_sheet(
         return Outcome(item.candidate, report, REJECTED), (0, 0, frozenset())
     approved = sum(len(v) for v in result.approved.values())
     refused = sum(len(v) for v in result.refused.values())
-    note = f"{approved} disetujui, {refused} tidak disetujui, {len(result.pending)} belum diputus"
+    # Who decided on which sheet: an approval nobody expected stands out in the morning.
+    note = signed_note(result) + (
+        f"{approved} disetujui, {refused} tidak disetujui, {len(result.pending)} belum diputus"
+    )
     if result.changes:
         note += f", {len(result.changes)} permintaan Ubah/Hapus diputus"
     if result.skipped:
@@ -410,10 +462,13 @@ def archive_inputs(night: Night, outcomes: Sequence[Outcome]) -> Archived:
             notes[c.name] = " (berkas berubah selama proses; diproses lagi malam berikutnya)"
             night.progress.advance(f"{c.name}: dibiarkan")
             continue
+        root = night.config.input_dir
+        if night.config.approval_dir is not None and c.path.parent == night.config.approval_dir:
+            root = night.config.approval_dir  # archived beside the folder it came from
         try:
             archived_to[c.name] = archive(
                 c.path,
-                night.config.input_dir,
+                root,
                 accepted=outcome.verdict != REJECTED,
                 day=night.today,
             )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ class Disposisi:
     pending_count: int = 0
     # Tindakan Ubah / Hapus this sheet decided: (item, tindakan, YA/TIDAK, arahan)
     changes: tuple[tuple[RegisterItem, str, str, str | None], ...] = ()
+    number: str = ""  # the sheet's own number (LP-2026-0007)
+    not_applied: int = 0  # rows refused (stale, tampered, conflicting, …)
+    edits: Mapping[str, str] = field(default_factory=dict)  # item ID → the Atasan's changes
 
 
 def file_name(disposisi: Disposisi) -> str:
@@ -72,8 +76,13 @@ def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
         "jumlah_disetujui": len(approved),
         "jumlah_ditolak": len(refused),
         "jumlah_menunggu": disposisi.pending_count,
+        "jumlah_tidak_diterapkan": disposisi.not_applied,
+        "nomor_lembar": disposisi.number,
         "jumlah_diputus": len(approved) + len(refused),
-        "disetujui": [item_fields(item, no) for no, item in enumerate(approved, 1)],
+        "disetujui": [
+            {**item_fields(item, no), "perubahan": disposisi.edits.get(item.id, "")}
+            for no, item in enumerate(approved, 1)
+        ],
         "ditolak": [item_fields(item, no) for no, item in enumerate(refused, 1)],
         "perubahan": [
             {

@@ -57,6 +57,7 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "jumlah": None,
         "jumlah_dikecualikan": None,
         "butir": (ITEM_KEYS,),
+        "arahan": (ITEM_KEYS,),
     },
     "disposisi.docx": {
         **COMMON_VARIABLES,
@@ -69,7 +70,9 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "jumlah_ditolak": None,
         "jumlah_menunggu": None,
         "jumlah_diputus": None,
-        "disetujui": (ITEM_KEYS,),
+        "jumlah_tidak_diterapkan": None,
+        "nomor_lembar": None,
+        "disetujui": (ITEM_KEYS | {"perubahan"},),
         "ditolak": (ITEM_KEYS,),
         "perubahan": (
             frozenset({"no", "id", "unit", "ringkasan", "tindakan", "keputusan", "arahan"}),

@@ -85,6 +85,10 @@ def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
         # Approved Dikecualikan items go to the exemption list, not the published register.
         "jumlah_dikecualikan": sum(1 for item in items if item.jenis == DIKECUALIKAN),
         "butir": [item_fields(item, no) for no, item in enumerate(items, 1)],
+        # Arahan the Atasan PPID wrote beside a YA: printed in the lampiran for the unit.
+        "arahan": [
+            item_fields(item, no) for no, item in enumerate((i for i in items if i.arahan), 1)
+        ],
     }
 
 

@@ -61,7 +61,9 @@ class _Sheet:
     def __init__(self, sr: SheetRead) -> None:
         self.sr = sr
         self.schema = sr.schema
-        self.fields = [f for f in sr.schema.fields if not f.context]
+        # Context columns (an approval sheet's Unit Kerja, Ringkasan, …) are read as plain
+        # text too: the Atasan PPID may change an item's own fields there (approve/edits.py).
+        self.fields = list(sr.schema.fields)
         combined = sr.schema.combined[0] if sr.schema.combined else None
         self.combined_col = sr.columns.get(COMBINED)
         self.combined_label = combined.label if combined else ""

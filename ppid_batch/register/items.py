@@ -24,6 +24,7 @@ from ..store.core import (
     Store,
     db_text,
     dumps,
+    fold,
     format_item_id,
     items,
     match_key,
@@ -292,12 +293,19 @@ class _Registrar:
             )
         )
         self.corrected.append(item_id)
+        # Another petugas changing the item by its ID is shown to the Atasan PPID on the
+        # approval sheet ("diubah oleh … dari berkas …", approve/issuing.py).
+        previous = self.conn.scalar(
+            sa.select(submissions.c.petugas).where(submissions.c.id == current["submission_id"])
+        )
+        other = fold(previous) != fold(self.actor)
         self.log(
             "item_corrected",
             item_id,
             fields=sorted(changed),
             was=current["status"],
             row=row.get("_row"),
+            **({"other_petugas": True, "previous_petugas": previous} if other else {}),
         )
 
     def change(

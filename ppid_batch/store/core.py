@@ -321,7 +321,45 @@ def _schema_v3(md: sa.MetaData) -> None:
     )
 
 
-_SCHEMAS = (_schema_v1, _schema_v2, _schema_v3)
+def _schema_v4(md: sa.MetaData) -> None:
+    """Version 4: issued approval sheets (number, code, rows with fingerprints) for issue 18.
+
+    `approval_issues` is every Lembar Persetujuan the batch issued; its rows keep each
+    item's fingerprint and values as the Atasan PPID saw them. A returned sheet counts
+    only when its number, date and integrity code match one of these. `approval_sheets`
+    learns the number it carried and the counts the night reported; `decisions` the
+    fields the Atasan PPID changed on a YA row ("disetujui dengan perubahan").
+    """
+    sa.Table(
+        "approval_issues",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("number", sa.String(24), nullable=False, unique=True),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("urut", sa.Integer, nullable=False),
+        sa.Column("issued_on", sa.Date, nullable=False),
+        sa.Column("code", sa.String(64), nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+        sa.Column("recorded_at", _TS, nullable=False),
+        sa.UniqueConstraint("year", "urut", name="uq_approval_issues_year_urut"),
+    )
+    sa.Table(
+        "approval_issue_rows",
+        md,
+        sa.Column("issue_id", sa.Integer, sa.ForeignKey("approval_issues.id"), primary_key=True),
+        sa.Column("item_id", sa.String(24), sa.ForeignKey("items.id"), primary_key=True),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("snapshot", sa.Text, nullable=False),
+        sa.Index("ix_approval_issue_rows_item", "item_id"),
+    )
+    md.tables["approval_sheets"].append_column(sa.Column("sheet_number", sa.String(24)))
+    md.tables["approval_sheets"].append_column(sa.Column("counts", sa.Text))
+    md.tables["decisions"].append_column(sa.Column("changes", sa.Text))
+
+
+_SCHEMAS = (_schema_v1, _schema_v2, _schema_v3, _schema_v4)
 
 
 def schema_metadata(version: int) -> sa.MetaData:
@@ -346,6 +384,8 @@ decisions = METADATA.tables["decisions"]
 nota_dinas = METADATA.tables["nota_dinas"]
 nota_dinas_items = METADATA.tables["nota_dinas_items"]
 events = METADATA.tables["events"]
+approval_issues = METADATA.tables["approval_issues"]
+approval_issue_rows = METADATA.tables["approval_issue_rows"]
 
 
 # ---------------------------------------------------------------------------
@@ -403,7 +443,22 @@ def migrate_v3(conn: Connection) -> None:
         v3.tables[name].create(conn)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (create_v1, migrate_v2, migrate_v3)
+def migrate_v4(conn: Connection) -> None:
+    """Create the issued-sheet tables; add the sheet number, counts and Atasan changes."""
+    v4 = schema_metadata(4)
+    for name in ("approval_issues", "approval_issue_rows"):
+        v4.tables[name].create(conn)
+    conn.execute(sa.text("ALTER TABLE approval_sheets ADD COLUMN sheet_number VARCHAR(24)"))
+    conn.execute(sa.text("ALTER TABLE approval_sheets ADD COLUMN counts TEXT"))
+    conn.execute(sa.text("ALTER TABLE decisions ADD COLUMN changes TEXT"))
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    create_v1,
+    migrate_v2,
+    migrate_v3,
+    migrate_v4,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,175 @@
+"""Which approval sheets count: the sheet's number, its rows' fingerprints, its integrity code.
+
+Each Lembar Persetujuan the batch writes is recorded in the register (`approval_issues`)
+with a number (`LP-2026-0007`), its issue date and, per row, a fingerprint of the item's
+content as the Atasan PPID sees it. The sheet shows the number, the date, each row's
+fingerprint (`Sidik Isi`) and an integrity code: an HMAC over number, date and rows
+made with a secret kept in `var/` only. A returned sheet is checked against that record:
+
+- no number or code, a number this register never issued, or a code that does not
+  match → the whole sheet is refused (forged, from another workspace, or tampered);
+- a row whose item the sheet did not list, or whose fingerprint was edited → that row
+  is refused;
+- a decided row whose item changed after the sheet was issued → refused as
+  "berubah sejak lembar dibuat"; the next sheet lists the item again, marked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..models import RegisterItem
+from ..store.approvals import IssuedSheet, latest_issued_sheet, record_issue
+from ..store.core import ITEM_FIELDS, Store
+
+SECRET_NAME = "kunci-lembar-persetujuan.txt"
+NUMBER_PREFIX = "LP"
+CONTENT_FIELDS = ("unit", *ITEM_FIELDS)
+SHOWN_FINGERPRINT = 12  # hex characters of the fingerprint printed on the sheet
+SHOWN_CODE = 24  # hex characters of the integrity code printed on the sheet
+_DOMAIN = b"ppid-batch lembar-persetujuan v1\n"
+
+
+def sheet_number(year: int, urut: int) -> str:
+    return f"{NUMBER_PREFIX}-{year}-{urut:04d}"
+
+
+def load_secret(var_dir: Path, *, create: bool = True) -> bytes:
+    """The workspace's secret (32 random bytes as hex in var/); made on first use.
+
+    With `create=False` (a dry run, which writes nothing to var/) a missing secret
+    is replaced by a throw-away one: nothing issued with it survives the run.
+    """
+    path = Path(var_dir) / SECRET_NAME
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) >= 64:
+            return bytes.fromhex(text[:64])
+    except (OSError, ValueError):
+        pass
+    fresh = secrets.token_hex(32)
+    if not create:
+        return bytes.fromhex(fresh)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # another process made it a moment ago (or it is unreadable: then say so)
+        return bytes.fromhex(path.read_text(encoding="ascii").strip()[:64])
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(fresh + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    return bytes.fromhex(fresh)
+
+
+def content_of(item: RegisterItem | Mapping[str, Any]) -> dict[str, str]:
+    """The item's own fields as text; empty fields are left out (a field added to the
+    register later does not change the fingerprint of the items that leave it empty)."""
+    out: dict[str, str] = {}
+    for key in CONTENT_FIELDS:
+        value = item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+        text = " ".join(str(value).split()) if value is not None else ""
+        if text:
+            out[key] = text
+    return out
+
+
+def fingerprint(item: RegisterItem | Mapping[str, Any]) -> str:
+    """sha256 of the item's content (hex); the sheet shows its first SHOWN_FINGERPRINT."""
+    raw = json.dumps(content_of(item), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def shown_fingerprint(full: str) -> str:
+    return full[:SHOWN_FINGERPRINT].upper()
+
+
+def integrity_code(
+    secret: bytes, number: str, issued_on: dt.date, rows: Sequence[tuple[str, str]]
+) -> str:
+    """HMAC-SHA256 over the number, the issue date and every (ID, fingerprint) in order."""
+    message = _DOMAIN + f"{number}\n{issued_on.isoformat()}\n".encode()
+    for item_id, fp in rows:
+        message += f"{item_id} {shown_fingerprint(fp)}\n".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def shown_code(code: str) -> str:
+    """`1A2B-3C4D-…`: the code as printed, in groups of four."""
+    text = code[:SHOWN_CODE].upper()
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def code_matches(written: object, code: str) -> bool:
+    typed = "".join(ch for ch in str(written or "").upper() if ch in "0123456789ABCDEF")
+    return hmac.compare_digest(typed, code[:SHOWN_CODE].upper())
+
+
+def fingerprint_matches(written: object, full: str) -> bool:
+    typed = "".join(ch for ch in str(written or "").upper() if ch in "0123456789ABCDEF")
+    return hmac.compare_digest(typed, shown_fingerprint(full))
+
+
+@dataclass(frozen=True)
+class Issued:
+    """The identity a new sheet carries."""
+
+    sheet: IssuedSheet
+    reused: bool
+
+    @property
+    def number(self) -> str:
+        return self.sheet.number
+
+    @property
+    def issued_on(self) -> dt.date:
+        return self.sheet.issued_on
+
+    @property
+    def code(self) -> str:
+        return self.sheet.code
+
+
+def issue(
+    store: Store,
+    secret: bytes,
+    pending: Sequence[RegisterItem],
+    *,
+    today: dt.date,
+    run_id: int | None = None,
+) -> Issued:
+    """The identity of tonight's sheet listing `pending` in this order.
+
+    The same rows with the same content as the last issued sheet keep its number and
+    date (a night that changes nothing pending rewrites the same sheet); anything else
+    gets the next number of the year.
+    """
+    rows = [(it.id, fingerprint(it), content_of(it)) for it in pending]
+    last = latest_issued_sheet(store)
+    if last is not None and [(r.item_id, r.fingerprint) for r in last.rows] == [
+        (i, fp) for i, fp, _ in rows
+    ]:
+        if hmac.compare_digest(
+            last.code, integrity_code(secret, last.number, last.issued_on, [r[:2] for r in rows])
+        ):
+            return Issued(last, reused=True)
+    sheet = record_issue(
+        store,
+        year=today.year,
+        issued_on=today,
+        make_number=lambda urut: sheet_number(today.year, urut),
+        make_code=lambda number: integrity_code(secret, number, today, [r[:2] for r in rows]),
+        rows=rows,
+        run_id=run_id,
+    )
+    return Issued(sheet, reused=False)

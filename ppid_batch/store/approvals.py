@@ -1,0 +1,185 @@
+"""Queries over the issued approval sheets (`approval_issues`, `approval_issue_rows`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from .core import IN_CHUNK, Store, approval_issue_rows, approval_issues, dumps
+
+
+@dataclass(frozen=True)
+class IssuedRow:
+    item_id: str
+    position: int
+    fingerprint: str
+    snapshot: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class IssuedSheet:
+    """One Lembar Persetujuan as the batch issued it."""
+
+    number: str
+    issued_on: dt.date
+    code: str
+    rows: tuple[IssuedRow, ...]
+
+    def row(self, item_id: str) -> IssuedRow | None:
+        for r in self.rows:
+            if r.item_id == item_id:
+                return r
+        return None
+
+    @property
+    def by_id(self) -> dict[str, IssuedRow]:
+        return {r.item_id: r for r in self.rows}
+
+
+def _rows(conn: sa.Connection, issue_id: int) -> tuple[IssuedRow, ...]:
+    query = (
+        sa.select(approval_issue_rows)
+        .where(approval_issue_rows.c.issue_id == issue_id)
+        .order_by(approval_issue_rows.c.position)
+    )
+    return tuple(
+        IssuedRow(r["item_id"], r["position"], r["fingerprint"], json.loads(r["snapshot"]))
+        for r in conn.execute(query).mappings()
+    )
+
+
+def _sheet(conn: sa.Connection, row: Mapping[str, Any] | None) -> IssuedSheet | None:
+    if row is None:
+        return None
+    issued = row["issued_on"]
+    if isinstance(issued, str):  # SQLite hands back text for a Date in a raw select
+        issued = dt.date.fromisoformat(issued)
+    return IssuedSheet(row["number"], issued, row["code"], _rows(conn, row["id"]))
+
+
+def issued_sheet(store: Store, number: str) -> IssuedSheet | None:
+    """The sheet the batch issued under `number`, or None."""
+    with store.begin() as conn:
+        row = (
+            conn.execute(sa.select(approval_issues).where(approval_issues.c.number == number))
+            .mappings()
+            .first()
+        )
+        return _sheet(conn, row)
+
+
+def latest_issued_sheet(store: Store) -> IssuedSheet | None:
+    with store.begin() as conn:
+        row = (
+            conn.execute(sa.select(approval_issues).order_by(sa.desc(approval_issues.c.id)))
+            .mappings()
+            .first()
+        )
+        return _sheet(conn, row)
+
+
+def record_issue(
+    store: Store,
+    *,
+    year: int,
+    issued_on: dt.date,
+    make_number: Any,
+    make_code: Any,
+    rows: Sequence[tuple[str, str, Mapping[str, Any]]],
+    run_id: int | None,
+) -> IssuedSheet:
+    """Record a new sheet: the next number of `year`, its code and its (id, fingerprint, values).
+
+    `make_number(urut)` gives the number's text and `make_code(number)` the integrity
+    code; both are the caller's, so that the secret never reaches the store.
+    """
+    with store.begin() as conn:
+        store.lock_writers(conn)
+        urut = (
+            int(
+                conn.scalar(
+                    sa.select(sa.func.max(approval_issues.c.urut)).where(
+                        approval_issues.c.year == year
+                    )
+                )
+                or 0
+            )
+            + 1
+        )
+        number = make_number(urut)
+        code = make_code(number)
+        result = conn.execute(
+            sa.insert(approval_issues).values(
+                number=number,
+                year=year,
+                urut=urut,
+                issued_on=issued_on,
+                code=code,
+                rows=len(rows),
+                run_id=run_id,
+                recorded_at=store.now(),
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        issue_id = int(key[0])
+        if rows:
+            conn.execute(
+                sa.insert(approval_issue_rows),
+                [
+                    {
+                        "issue_id": issue_id,
+                        "item_id": item_id,
+                        "position": n,
+                        "fingerprint": fp,
+                        "snapshot": dumps(dict(snapshot)),
+                    }
+                    for n, (item_id, fp, snapshot) in enumerate(rows)
+                ],
+            )
+        store.log(
+            "approval_sheet_issued",
+            run_id=run_id,
+            detail={"number": number, "rows": len(rows), "issued_on": issued_on},
+        )
+        return IssuedSheet(
+            number,
+            issued_on,
+            code,
+            tuple(IssuedRow(i, n, fp, dict(s)) for n, (i, fp, s) in enumerate(rows)),
+        )
+
+
+def last_issued_rows(
+    store: Store, item_ids: Sequence[str], *, before: str | None = None
+) -> dict[str, tuple[str, IssuedRow]]:
+    """Item ID → (sheet number, row) of the latest sheet that listed it (before sheet `before`)."""
+    unique = sorted(set(item_ids))
+    found: dict[str, tuple[str, IssuedRow]] = {}
+    query = (
+        sa.select(approval_issue_rows, approval_issues.c.number)
+        .join(approval_issues, approval_issues.c.id == approval_issue_rows.c.issue_id)
+        .order_by(approval_issues.c.id)
+    )
+    with store.begin() as conn:
+        if before is not None:
+            limit = conn.scalar(
+                sa.select(approval_issues.c.id).where(approval_issues.c.number == before)
+            )
+            if limit is not None:
+                query = query.where(approval_issues.c.id < limit)
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            for r in conn.execute(query.where(approval_issue_rows.c.item_id.in_(chunk))).mappings():
+                found[r["item_id"]] = (
+                    r["number"],
+                    IssuedRow(
+                        r["item_id"], r["position"], r["fingerprint"], json.loads(r["snapshot"])
+                    ),
+                )
+    return found
