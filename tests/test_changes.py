@@ -102,8 +102,8 @@ def test_ubah_waits_for_the_atasan_then_changes_the_item_and_keeps_its_history(
     )
     assert sheet is not None
     rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_index(0).to_python()
-    header = rows[8]
-    row = dict(zip(header, rows[9], strict=True))
+    header = rows[10]
+    row = dict(zip(header, rows[11], strict=True))
     assert row["ID Informasi"] == "DIP-2025-0001" and row["Tindakan"] == "Ubah"
     assert row["Ringkasan Isi Informasi"] == "Profil KPU Kabupaten → Profil KPU Kabupaten Mesuji"
     assert row["Bentuk Informasi"] == "Softcopy → Softcopy dan Hardcopy"
@@ -150,7 +150,7 @@ def test_hapus_withdraws_the_item_from_the_dip_but_never_from_the_register(
     )
     assert sheet is not None
     rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_index(0).to_python()
-    row = dict(zip(rows[8], rows[9], strict=True))
+    row = dict(zip(rows[10], rows[11], strict=True))
     assert row["Tindakan"] == "Hapus"
     assert row["Catatan Sistem"] == "Hapus: dihapus: Renstra diganti dokumen baru"
 
@@ -307,7 +307,7 @@ def test_an_old_sheet_row_cannot_decide_a_change_filed_after_it(
     wb = openpyxl.load_workbook(old_sheet)
     ws = wb.active
     ws.protection.sheet = False
-    ws.cell(10, 1).value = "DIP-2025-0001"
+    ws.cell(12, 1).value = "DIP-2025-0001"  # the first row (header on row 11)
     wb.save(old_sheet)
     filled = fill_approval_sheet(
         old_sheet, tmp_path / "in" / "Lama.xlsx", {"DIP-2025-0001": ("YA", None)}, tanggal=LATER
