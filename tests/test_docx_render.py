@@ -309,3 +309,51 @@ def test_item_rows_do_not_split_across_pages(name: str) -> None:
     assert looped
     for row in looped:
         assert row.find(f"{w}trPr/{w}cantSplit") is not None
+
+
+# ---- the check runs once per template content (fingerprints in var/) ----
+
+
+def test_templates_are_checked_once_per_content_and_a_changed_one_again(
+    custom, tmp_path: Path, monkeypatch
+) -> None:
+    from ppid_batch.documents.docx import TEMPLATE_CHECK_FILE, check_templates_once
+
+    var = tmp_path / "var"
+    var.mkdir()
+    parsed: list[str] = []
+    real = docx_render.check_template
+    monkeypatch.setattr(
+        docx_render, "check_template", lambda name, *a: (parsed.append(name), real(name, *a))
+    )
+    assert check_templates_once(custom, var) is True
+    assert len(parsed) == len(TEMPLATE_VARIABLES)
+    assert check_templates_once(custom, var) is False  # the same bytes: not parsed again
+    assert len(parsed) == len(TEMPLATE_VARIABLES)
+    # The office edits its Nota Dinas in Word and breaks a variable: caught that night...
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
+    with pytest.raises(TemplateError, match="nota-dinas.docx memakai variabel 'nomer'"):
+        check_templates_once(custom, var)
+    # ...and every night after, until it is fixed (a failure is never recorded).
+    with pytest.raises(TemplateError, match="'nomer'"):
+        check_templates_once(custom, var)
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomor }}"))
+    assert check_templates_once(custom, var) is True
+    # A damaged record is only a missed shortcut.
+    (var / TEMPLATE_CHECK_FILE).write_text("{rusak", encoding="utf-8")
+    assert check_templates_once(custom, var) is True
+    assert check_templates_once(custom, var) is False
+
+
+def test_a_template_deleted_from_the_office_folder_is_checked_again(custom, tmp_path) -> None:
+    """Falling back to the bundled template changes the bytes checked."""
+    from ppid_batch.documents.docx import check_templates_once
+
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
+    with pytest.raises(TemplateError):
+        check_templates_once(custom, tmp_path)
+    (custom.templates_dir / "nota-dinas.docx").unlink()
+    assert check_templates_once(custom, tmp_path) is True
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
+    with pytest.raises(TemplateError):
+        check_templates_once(custom, tmp_path)

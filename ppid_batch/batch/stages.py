@@ -172,7 +172,7 @@ def _scan_approval_folder(config: Any, found: Any) -> Any:
 
 
 def check_templates(night: Night, default_templates: Path = DEFAULT_TEMPLATES) -> None:
-    from ..documents.docx import check_templates as check
+    from ..documents.docx import check_templates_once
 
     night.progress.stage("templat", "Memeriksa templat dokumen")
     folder = Path(night.config.templates_dir)
@@ -188,7 +188,7 @@ def check_templates(night: Night, default_templates: Path = DEFAULT_TEMPLATES) -
             f"Folder templat {folder} tidak ada; periksa 'lokasi.templat' di ppid.toml, "
             "atau kosongkan untuk memakai templat bawaan."
         )
-    check(night.config)
+    check_templates_once(night.config, None if night.dry_run else night.config.var_dir)
 
 
 # ---- read and validate ----

@@ -278,6 +278,73 @@ def check_templates(config: Config) -> dict[str, LoadedTemplate]:
     return loaded
 
 
+# Bump when check_template / check_html_template start checking something new, so that
+# templates passed by the older check are checked again.
+TEMPLATE_CHECK_VERSION = 1
+TEMPLATE_CHECK_FILE = "templat-diperiksa.json"
+TEMPLATE_CHECK_KEEP = 16
+
+
+def templates_fingerprint(config: Config) -> str:
+    """SHA-256 over every template's bytes and the variables each may use."""
+    import hashlib
+    import json
+
+    from .register_list import HTML_TEMPLATE, HTML_VARIABLES
+
+    digest = hashlib.sha256(f"check {TEMPLATE_CHECK_VERSION}\n".encode())
+    for name, known in sorted(TEMPLATE_VARIABLES.items()):
+        path = template_path(config, name)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"<missing>"
+        digest.update(f"{name} {len(data)}\n".encode() + data)
+        digest.update(json.dumps(known, sort_keys=True, default=repr).encode())
+    own = Path(config.templates_dir) / HTML_TEMPLATE
+    html = own if own.exists() else DEFAULT_TEMPLATES / HTML_TEMPLATE
+    try:
+        data = html.read_bytes()
+    except OSError:
+        data = b"<missing>"
+    digest.update(f"{HTML_TEMPLATE} {len(data)}\n".encode() + data)
+    digest.update(" ".join(sorted(HTML_VARIABLES)).encode())
+    return digest.hexdigest()
+
+
+def check_templates_once(config: Config, var_dir: Path | None) -> bool:
+    """check_templates, skipped when these exact template bytes already passed.
+
+    The fingerprints of templates that passed are kept in var/ (TEMPLATE_CHECK_FILE),
+    so the check (seconds: every docx parsed) runs once per template content, not
+    every night. A template that fails is not recorded, so it fails again each
+    night until fixed. Returns whether the templates were checked this time.
+    """
+    import json
+
+    from ..files import atomic_write_text
+
+    key = templates_fingerprint(config)
+    record = Path(var_dir) / TEMPLATE_CHECK_FILE if var_dir is not None else None
+    passed: list[str] = []
+    if record is not None:
+        try:
+            loaded = json.loads(record.read_text(encoding="utf-8"))
+            passed = [k for k in loaded.get("lulus", []) if isinstance(k, str)]
+        except (OSError, ValueError, AttributeError):
+            passed = []
+        if key in passed:
+            return False
+    check_templates(config)
+    if record is not None and record.parent.is_dir():
+        kept = [key, *(k for k in passed if k != key)][:TEMPLATE_CHECK_KEEP]
+        try:
+            atomic_write_text(record, json.dumps({"lulus": kept}, indent=1) + "\n")
+        except OSError:
+            pass  # only a cache: the check simply runs again next night
+    return True
+
+
 def _fixed_core_properties(doc: Any, when: dt.datetime, title: str) -> None:
     props = doc.core_properties
     props.author = DOCX_AUTHOR
