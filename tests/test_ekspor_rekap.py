@@ -27,7 +27,7 @@ from ppid_batch.register.items import register_form
 from ppid_batch.reports.ekspor import office_snapshot, read_package
 from ppid_batch.store.core import Store
 from ppid_batch.store.offices import create_office
-from ppid_batch.store.overview import run_history
+from ppid_batch.store.overview import last_keputusan, run_history
 
 TODAY = "2026-12-01"
 SANDI = "sandi-rahasia-kantor-123"
@@ -66,17 +66,16 @@ def test_the_export_package_validates_and_reads_back_as_the_register(
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     descriptor = json.loads((tmp_path / "paket" / "datapackage.json").read_text())
     assert descriptor["ppid"]["satker"] == "1811"
-    assert [r["name"] for r in descriptor["resources"]] == [
-        "ringkasan",
-        "dip",
-        "dik",
-        "kegiatan",
-        "proses",
-    ]  # fmt: skip  (no Keputusan table in this register: left out, not an empty file)
     config = load_config(demo_ws)
     with Store.open(config.database_url) as store:
         expected = office_snapshot(store, "1811", config.office.nama_satker, dt.date(2026, 12, 1))
         approved = store.items(status="approved")
+        runs = [str(r["id"]) for r in run_history(store)]
+        keputusan = last_keputusan(store)
+    # the Keputusan table only when the register records Keputusan: left out, not empty
+    assert [r["name"] for r in descriptor["resources"]] == [
+        "ringkasan", "dip", "dik", "kegiatan", "proses", *(["keputusan"] if keputusan else []),
+    ]  # fmt: skip
     got = read_package(tmp_path / "paket")
     assert got == expected
     dip = got.tables["dip"]
@@ -84,7 +83,9 @@ def test_the_export_package_validates_and_reads_back_as_the_register(
     assert {r["jenis"] for r in dip} <= {"Berkala", "Serta Merta", "Setiap Saat"}
     summary = got.ringkasan
     assert int(summary["dip"]) == len(dip) and summary["proses_terakhir_status"] == "ok"
-    assert [r["id"] for r in got.tables["proses"]] == ["1", "2"]
+    assert [r["id"] for r in got.tables["proses"]] == runs and len(runs) >= 2
+    if keputusan:
+        assert summary["keputusan_terakhir"] == keputusan["nomor"]
     # the same register exported again: byte-identical files
     code, _ = _ekspor(demo_ws, tmp_path / "lagi")
     for path in (tmp_path / "paket").iterdir():
@@ -220,6 +221,13 @@ def test_a_bad_or_foreign_package_is_reported_and_the_others_roll_up(
     dip = three_packages / "1871" / "daftar-informasi-publik.csv"
     dip.write_text(dip.read_text().replace("Informasi 1", "Informasi palsu"))
     shutil.copytree(three_packages / "1802", three_packages / "1802-salinan")
+    linked = three_packages / "tautan"
+    shutil.copytree(three_packages / "1802", linked)
+    desc = json.loads((linked / "datapackage.json").read_text())
+    desc["ppid"]["satker"] = "1809"
+    (linked / "datapackage.json").write_text(json.dumps(desc))
+    (linked / "daftar-informasi-publik.csv").unlink()
+    (linked / "daftar-informasi-publik.csv").symlink_to("/etc/hostname")
     escape = three_packages / "1804" / "datapackage.json"
     desc = json.loads(escape.read_text())
     desc["resources"][1]["path"] = "../../../../etc/passwd"
@@ -233,6 +241,7 @@ def test_a_bad_or_foreign_package_is_reported_and_the_others_roll_up(
     assert any("foto" in line and "datapackage.json tidak ada" in line for line in lines)
     assert any("1802-salinan" in line and "sudah dibaca dari" in line for line in lines)
     assert any("tidak-ada" in line and "bukan folder" in line for line in lines)
+    assert any("tautan" in line and "adalah tautan (symlink)" in line for line in lines)
     assert "Rekap 2 satker" in output  # 1802 and 1804 (its own files, not /etc/passwd)
     monitor = _sheet_rows(out / "Rekap-Pemantauan.xlsx")
     assert [r[0] for r in monitor[1:]] == ["1802", "1804"]
@@ -313,6 +322,9 @@ def test_moving_the_example_register_to_the_server_keeps_everything(
     ws = tmp_path / "ws"
     shutil.copytree(demo_ws, ws)
     sqlite_url = load_config(ws).database_url
+    with Store.open(sqlite_url) as store:
+        n_items = sum(store.status_counts().values())
+        runs_before = [r["id"] for r in run_history(store)]
     assert _ekspor(ws, tmp_path / "sebelum")[0] == 0
     admin = pg_server.new_database()
     url = create_office(admin, "1811", "KPU Kabupaten Mesuji", SANDI).url
@@ -331,7 +343,7 @@ def test_moving_the_example_register_to_the_server_keeps_everything(
             checks.append(table_checks(conn))
         engine.dispose()
     assert checks[0] == checks[1]
-    assert {c.name: c.rows for c in checks[1]}["items"] == 49
+    assert {c.name: c.rows for c in checks[1]}["items"] == n_items >= 49
     # … and the package the office sends upward is byte for byte the same
     assert _ekspor(ws, tmp_path / "sesudah")[0] == 0
     assert _files(tmp_path / "sesudah") == _files(tmp_path / "sebelum")
@@ -347,7 +359,8 @@ def test_moving_the_example_register_to_the_server_keeps_everything(
     with Store.open(url) as store:
         ids = [i.id for i in store.items()]
         runs = [r["id"] for r in run_history(store)]
-    assert ids[-1] == "DIP-2026-0050" and runs == [1, 2, 3]
+    assert ids[-1] == f"DIP-2026-{n_items + 1:04d}"  # numbering goes on, no reuse
+    assert runs == [*runs_before, runs_before[-1] + 1]
     # moving twice is refused: the workspace is on the server now
     code, output = _pindah(ws, url)
     assert code == 2 and "sudah di server" in output

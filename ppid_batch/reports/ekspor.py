@@ -266,6 +266,10 @@ def write_package(snapshot: OfficeSnapshot, folder: Path) -> list[Path]:
     mistaken for a package."""
     files = package_files(snapshot)
     descriptor = files.pop(DESCRIPTOR)
+    for stem, *_ in TABLES.values():  # a table left out now (no Keputusan) leaves no stale file
+        for ext in ("csv", "json"):
+            if f"{stem}.{ext}" not in files:
+                (folder / f"{stem}.{ext}").unlink(missing_ok=True)
     written = [atomic_write_bytes(folder / name, data) for name, data in files.items()]
     written.append(atomic_write_bytes(folder / DESCRIPTOR, descriptor))
     return written
@@ -292,6 +296,9 @@ class PackageProblem(Exception):
 
 
 def _read_limited(path: Path) -> bytes:
+    # A link in a package could make the province's machine read (and republish) any file.
+    if path.is_symlink():
+        raise PackageProblem(f"berkas {path.name} adalah tautan (symlink), bukan berkas paket")
     if not path.is_file():
         raise PackageProblem(f"berkas {path.name} tidak ada")
     if path.stat().st_size > MAX_PACKAGE_FILE:
@@ -303,7 +310,7 @@ def read_descriptor(folder: Path) -> Mapping[str, Any]:
     """The package's own metadata (format, satker, nama), checked; PackageProblem otherwise."""
     try:
         doc = json.loads(_read_limited(folder / DESCRIPTOR))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise PackageProblem(f"{DESCRIPTOR} bukan JSON yang sah") from exc
     meta = doc.get("ppid") if isinstance(doc, dict) else None
     if not isinstance(meta, dict) or meta.get("format") != PACKAGE_FORMAT:
