@@ -24,6 +24,7 @@ from typing import IO, Any
 from ..config import DEFAULT_TEMPLATES
 from ..dates import format_date_id
 from ..documents.fields import DIKECUALIKAN, JENIS_HEADINGS, waktu_text
+from ..documents.register_list import print_setup
 from ..errors import PpidError, UsageError
 from .ekspor import DESCRIPTOR, OfficeSnapshot, PackageProblem, read_descriptor, read_package
 
@@ -340,6 +341,9 @@ class _DipXlsx:
             self._close_sheet()
         n = len(self.sheets) + 1
         ws = self.wb.add_worksheet("DIP" if n == 1 else f"DIP ({n})")
+        print_setup(ws, "Rekap Daftar Informasi Publik")
+        ws.repeat_rows(0)
+        ws.set_row(0, 27)  # before row 0 is written: constant_memory writes rows in order
         for col, (_, label, width) in enumerate(DIP_COLUMNS):
             ws.set_column(col, col, width)
             ws.write_string(0, col, label, self.head)
@@ -437,7 +441,7 @@ MONITOR_COLUMNS = (
     ("Jumlah DIP", 10), ("Dikecualikan", 12), ("Menunggu Persetujuan", 12),
     ("Menunggu Sejak", 12), ("Lama Menunggu (hari)", 12), ("Proses Malam Terakhir", 17),
     ("Keputusan PPID Terakhir", 24), ("Tanggal Keputusan", 12), ("Nota Dinas {tahun}", 11),
-    ("Formulir Diterima {tahun}", 12), ("Keadaan per", 12), ("Catatan", 30), ("Sumber", 40),
+    ("Formulir Diterima {tahun}", 12), ("Keadaan per", 12), ("Catatan", 24), ("Sumber", 28),
 )  # fmt: skip
 
 
@@ -475,6 +479,9 @@ def _write_monitor(result: RekapResult, folder: Path, year: int, today: dt.date)
         cell = wb.add_format(font)
         quiet = wb.add_format({**font, "bg_color": "#FCE4D6"})
         ws = wb.add_worksheet("Pemantauan")
+        print_setup(ws, f"Rekap Pemantauan PPID {year}")
+        ws.repeat_rows(0)
+        ws.set_row(0, 40)
         for col, (label, width) in enumerate(
             zip(headers, (w for _, w in MONITOR_COLUMNS), strict=True)
         ):
