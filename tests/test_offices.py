@@ -290,3 +290,22 @@ def test_an_admin_with_createrole_but_not_superuser_prepares_and_reads_offices(
     )
     assert result.exit_code == 0, result.output
     assert "Rekap 1 satker, 0 informasi DIP" in result.output
+
+
+def test_the_roll_up_reads_an_office_in_a_transaction_the_server_keeps_read_only(
+    pg_server: PgServer,
+) -> None:
+    from ppid_batch.store.offices import office_store
+    from ppid_batch.store.overview import snapshot_view
+
+    admin = pg_server.new_database()
+    made = create_office(admin, "1891", "KPU Kabupaten Baca Saja", SANDI)
+    engine = sa.create_engine(admin)
+    view = office_store(engine, made.office)
+    assert view is not None
+    with snapshot_view(view).begin() as conn, pytest.raises(sa.exc.DBAPIError) as caught:
+        conn.exec_driver_sql(
+            "INSERT INTO kantor_1891.runs (id, started, status) VALUES (1, 'x', 'y')"
+        )
+    assert "read-only transaction" in str(caught.value.orig)
+    engine.dispose()

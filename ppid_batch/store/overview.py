@@ -21,11 +21,14 @@ def snapshot_view(store: Store) -> Store:
 
     A night may be committing forms while a report reads: on PostgreSQL REPEATABLE READ
     makes every query of one `with store.begin():` see the same moment (SQLite's WAL
-    transactions already do).
+    transactions already do), and READ ONLY makes the server refuse any write from it.
     """
     if store.engine.dialect.name != "postgresql":
         return store
-    return Store(store.engine.execution_options(isolation_level="REPEATABLE READ"), store.clock)
+    engine = store.engine.execution_options(
+        isolation_level="REPEATABLE READ", postgresql_readonly=True
+    )
+    return Store(engine, store.clock)
 
 
 def store_schema(store: Store) -> str | None:
