@@ -398,3 +398,19 @@ def test_a_move_into_a_register_with_data_or_a_copy_that_differs_changes_nothing
     assert (ws / "ppid.toml").read_text(encoding="utf-8") == before
     with Store.open(empty) as store:
         assert store.items() == [] and store.status_counts() == {}
+
+
+def test_past_a_province_s_size_the_page_lists_counts_and_the_files_keep_everything(
+    three_packages: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppid_batch.reports.rekap as rekap
+
+    monkeypatch.setattr(rekap, "HTML_MAX_OFFICES", 2)
+    code, output = _rekap(tmp_path / "r", str(three_packages))
+    assert code == 0, output
+    page = (tmp_path / "r" / "Rekap-Daftar-Informasi-Publik.html").read_text()
+    assert "Daftar lengkap terlalu besar" in page and "DIP-2026-0001" not in page
+    assert "1802 – KPU Kabupaten Lampung Selatan (4 informasi)" in page
+    assert len(_sheet_rows(tmp_path / "r" / "Rekap-Daftar-Informasi-Publik.xlsx")) == 1 + 8
+    doc = json.loads((tmp_path / "r" / "Rekap-Daftar-Informasi-Publik.json").read_text())
+    assert doc["jumlah"] == 8

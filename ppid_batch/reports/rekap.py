@@ -32,6 +32,9 @@ DIP_STEM = "Rekap-Daftar-Informasi-Publik"
 MONITOR_STEM = "Rekap-Pemantauan"
 HTML_DIP = "rekap-dip.html.j2"
 HTML_MONITOR = "rekap-pemantauan.html.j2"
+# A province has at most ~40 offices; past this the page lists counts only (KPU RI's 552
+# offices' DIP is some 200 MB of HTML, more than a browser opens): the xlsx and json have it all.
+HTML_MAX_OFFICES = 60
 SHEET_ROWS = 1_000_000  # Excel stops at 1,048,576 rows a sheet; the rest goes on the next sheet
 
 DIP_COLUMNS = (
@@ -428,6 +431,7 @@ def _write_dip(
             kunci=[key for key, _, _ in DIP_COLUMNS if key != "nama"],
             kantor=html_offices(),
             daftar_satker=[(o.satker, o.nama) for o in offices],
+            lengkap=len(offices) <= HTML_MAX_OFFICES,
         )
         for chunk in stream:
             fh.write(chunk.encode("utf-8"))
