@@ -24,7 +24,7 @@ from typing import IO, Any
 from ..config import DEFAULT_TEMPLATES
 from ..dates import format_date_id
 from ..documents.fields import DIKECUALIKAN, JENIS_HEADINGS, waktu_text
-from ..documents.register_list import print_setup
+from ..documents.xlsx import AUTHOR, a4_landscape, cell_format, header_format
 from ..errors import PpidError, UsageError
 from .ekspor import DESCRIPTOR, OfficeSnapshot, PackageProblem, read_descriptor, read_package
 
@@ -35,7 +35,9 @@ HTML_MONITOR = "rekap-pemantauan.html.j2"
 # A province has at most ~40 offices; past this the page lists counts only (KPU RI's 552
 # offices' DIP is some 200 MB of HTML, more than a browser opens): the xlsx and json have it all.
 HTML_MAX_OFFICES = 60
-SHEET_ROWS = 1_000_000  # Excel stops at 1,048,576 rows a sheet; the rest goes on the next sheet
+# Excel stops at 1,048,576 rows a sheet; the rest goes on the next sheet
+SHEET_ROWS = 1_000_000
+QUIET_COLOR = "#FCE4D6"  # an office with nothing this year
 
 DIP_COLUMNS = (
     ("satker", "Kode Satker", 10), ("nama", "Nama Satker", 28), ("id", "ID Informasi", 15),
@@ -320,21 +322,28 @@ def _html_env() -> Any:
     return env
 
 
+def _streamed_workbook(fh: IO[bytes], title: str, today: dt.date) -> Any:
+    """An xlsxwriter workbook written row by row to `fh` (documents/xlsx's new_workbook keeps
+    the whole workbook in memory; the national DIP would not fit), with the same fixed
+    metadata and no text turned into formulas or numbers."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(
+        fh,
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False},
+    )
+    created = dt.datetime.combine(today, dt.time())
+    wb.set_properties({"title": title, "author": AUTHOR, "created": created})
+    return wb
+
+
 class _DipXlsx:
     """Every office's DIP in one sheet (more past Excel's row limit), with an autofilter."""
 
-    def __init__(self, fh: IO[bytes], title: str) -> None:
-        import xlsxwriter
-
-        self.wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "in_memory": False})
-        self.wb.set_properties(
-            {"title": title, "author": "ppid-batch", "created": dt.datetime(2000, 1, 1)}
-        )
-        font = {"font_name": "Arial", "font_size": 10, "valign": "top"}
-        self.head = self.wb.add_format(
-            {**font, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
-        )
-        self.cell = self.wb.add_format({**font, "text_wrap": True})
+    def __init__(self, fh: IO[bytes], title: str, today: dt.date) -> None:
+        self.wb = _streamed_workbook(fh, title, today)
+        self.head = header_format(self.wb)
+        self.cell = cell_format(self.wb, border=0)
         self.sheets: list[tuple[Any, int]] = []
         self.row = 0
         self._new_sheet()
@@ -344,8 +353,7 @@ class _DipXlsx:
             self._close_sheet()
         n = len(self.sheets) + 1
         ws = self.wb.add_worksheet("DIP" if n == 1 else f"DIP ({n})")
-        print_setup(ws, "Rekap Daftar Informasi Publik")
-        ws.repeat_rows(0)
+        a4_landscape(ws, footer="Rekap Daftar Informasi Publik", header_row=0)
         ws.set_row(0, 27)  # before row 0 is written: constant_memory writes rows in order
         for col, (_, label, width) in enumerate(DIP_COLUMNS):
             ws.set_column(col, col, width)
@@ -383,7 +391,7 @@ def _write_dip(
     paths = [folder / f"{DIP_STEM}.{ext}" for ext in ("xlsx", "html", "json")]
     total = 0
     with _staged(paths) as (fx, fh, fj):
-        xlsx = _DipXlsx(fx, "Rekap Daftar Informasi Publik")
+        xlsx = _DipXlsx(fx, "Rekap Daftar Informasi Publik", today)
         fj.write(
             (
                 "{\n"
@@ -459,32 +467,14 @@ def monitor_values(row: MonitorRow) -> list[object]:
 
 
 def _write_monitor(result: RekapResult, folder: Path, year: int, today: dt.date) -> list[Path]:
-    import xlsxwriter
-
     paths = [folder / f"{MONITOR_STEM}.{ext}" for ext in ("xlsx", "html")]
     headers = [label.format(tahun=year) for label, _ in MONITOR_COLUMNS]
     with _staged(paths) as (fx, fh):
-        wb = xlsxwriter.Workbook(fx)
-        wb.set_properties(
-            {
-                "title": f"Rekap Pemantauan PPID {year}",
-                "author": "ppid-batch",
-                "created": dt.datetime(2000, 1, 1),
-            }
-        )
-        font = {
-            "font_name": "Arial",
-            "font_size": 10,
-            "valign": "top",
-            "border": 1,
-            "text_wrap": True,
-        }
-        head = wb.add_format({**font, "bold": True, "bg_color": "#D9E1F2"})
-        cell = wb.add_format(font)
-        quiet = wb.add_format({**font, "bg_color": "#FCE4D6"})
+        wb = _streamed_workbook(fx, f"Rekap Pemantauan PPID {year}", today)
+        head, cell = header_format(wb), cell_format(wb)
+        quiet = cell_format(wb, bg_color=QUIET_COLOR)
         ws = wb.add_worksheet("Pemantauan")
-        print_setup(ws, f"Rekap Pemantauan PPID {year}")
-        ws.repeat_rows(0)
+        a4_landscape(ws, footer=f"Rekap Pemantauan PPID {year}", header_row=0)
         ws.set_row(0, 40)
         for col, (label, width) in enumerate(
             zip(headers, (w for _, w in MONITOR_COLUMNS), strict=True)
