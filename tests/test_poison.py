@@ -314,3 +314,33 @@ def test_a_file_the_program_fails_on_twice_is_set_aside(
     (ws / "input" / "ditolak" / "2026-11-24" / broken).rename(ws / "input" / broken)
     third = run(load_config(ws), now=dt.datetime(2026, 11, 25, 1))
     assert [(i.name, i.verdict) for i in third.inputs] == [(broken, "diterima")]
+
+
+# ---- the approval sheet the Atasan PPID fills in place is never overwritten ----
+
+
+def test_a_sheet_filled_in_place_survives_a_second_run_the_same_day(tmp_path: Path) -> None:
+    from batch_util import run_cli
+    from store_util import fill_approval_sheet, form_row, write_form_xlsx
+
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    write_form_xlsx(ws / "input" / "f1.xlsx", [form_row("Keputusan 1"), form_row("Keputusan 2")])
+    assert run_cli(ws, now=NIGHT_1).exit_code == 0
+    folder = ws / "output" / "persetujuan"
+    (sheet,) = folder.glob("*.xlsx")
+    # the Atasan PPID fills it where it lies; meanwhile a clerk drops another form
+    filled = fill_approval_sheet(sheet, tmp_path / "diisi.xlsx", {"DIP-2025-0001": ("YA", None)})
+    sheet.write_bytes(filled.read_bytes())
+    write_form_xlsx(ws / "input" / "f2.xlsx", [form_row("Keputusan 3")])
+    again = run_cli(ws, now="2026-11-23T03:00:00")  # the same office date
+    assert again.exit_code == 0, again.output
+    assert sheet.read_bytes() == filled.read_bytes()
+    names = sorted(p.name for p in folder.glob("*.xlsx"))
+    assert names == ["Lembar-Persetujuan-2026-11-23-2.xlsx", "Lembar-Persetujuan-2026-11-23.xlsx"]
+    # the night's own unfilled sheet is still replaced the night after; the filled one stays
+    write_form_xlsx(ws / "input" / "f3.xlsx", [form_row("Keputusan 4")])
+    third = run_cli(ws, now=NIGHT_2)
+    assert third.exit_code == 0, third.output
+    names = sorted(p.name for p in folder.glob("*.xlsx"))
+    assert names == ["Lembar-Persetujuan-2026-11-23.xlsx", "Lembar-Persetujuan-2026-11-24.xlsx"]
+    assert sheet.read_bytes() == filled.read_bytes()

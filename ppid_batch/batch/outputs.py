@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
 from ..dates import db_day
+from . import sheet_guard
 
 # Output folders under output/ (DESIGN.md, "The workspace after a run").
 REGISTER_DIR = "register"
@@ -174,9 +176,20 @@ def _write_approval_sheet(
     notes = approval_notes(everything, config.similarity_threshold)
     # A dry run writes into a scratch folder, never output/: it must not create var/'s key.
     real = folder.resolve().is_relative_to(config.output_dir.resolve())
-    sheet = write_issued_sheet(
-        store, everything, config, folder, today=today, notes=notes, real=real, changes=changes
-    )
+    # Written aside, then placed so that a sheet the Atasan PPID may have begun filling in
+    # place is never overwritten nor removed, whatever its date (batch/sheet_guard.py).
+    with tempfile.TemporaryDirectory(prefix="ppid-lembar-") as aside:
+        fresh = write_issued_sheet(
+            store,
+            everything,
+            config,
+            Path(aside),
+            today=today,
+            notes=notes,
+            real=real,
+            changes=changes,
+        )
+        sheet = sheet_guard.place(fresh, folder, sheet_guard.record_for(config, folder))
     if sheet is not None:
         wrote(sheet)
 
