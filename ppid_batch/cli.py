@@ -908,6 +908,30 @@ def keputusan(
         click.echo(f"ditulis: {path}")
 
 
+@db.command("mulai-baru")
+@click.option("--yakin", is_flag=True, help="Ya, register lama memang tidak dipakai lagi.")
+@click.option("--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian).")
+@workspace_option
+@handles_errors
+def mulai_baru(yakin: bool, today_text: str | None, workspace: Path | None) -> None:
+    """Mulai register baru yang kosong di ruang kerja yang sudah pernah diproses (misalnya
+    register lama hilang tanpa cadangan). Nomor DIP dan Nota Dinas mulai lagi dari 1."""
+    from .batch.continuity import start_over
+    from .store import Store
+
+    config = _config(workspace)
+    if not yakin:
+        raise UsageError(
+            "Register baru membuat nomor DIP dan Nota Dinas mulai lagi dari 1. Bila register "
+            "lama dapat dipulihkan dari cadangan, pulihkan saja. Bila tidak, ulangi dengan "
+            "--yakin."
+        )
+    with Store.open(config.database_url):
+        pass  # opening creates the empty register with its tables
+    marker = start_over(config, today=_today(today_text))
+    click.echo(f"Register baru siap; dicatat di {marker}. Proses malam berikutnya memakainya.")
+
+
 def main() -> None:
     cli(prog_name="ppid-batch")
 

@@ -344,3 +344,44 @@ def test_a_sheet_filled_in_place_survives_a_second_run_the_same_day(tmp_path: Pa
     names = sorted(p.name for p in folder.glob("*.xlsx"))
     assert names == ["Lembar-Persetujuan-2026-11-23.xlsx", "Lembar-Persetujuan-2026-11-24.xlsx"]
     assert sheet.read_bytes() == filled.read_bytes()
+
+
+# ---- a register that disappeared is an error, not a fresh start ----
+
+
+def test_a_lost_register_stops_the_night_until_restored_or_started_over(tmp_path: Path) -> None:
+    from batch_util import run_cli
+    from click.testing import CliRunner
+    from store_util import form_row, write_form_xlsx
+
+    from ppid_batch.cli import cli
+
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    write_form_xlsx(ws / "input" / "f1.xlsx", [form_row("Keputusan 1")])
+    assert run_cli(ws, now=NIGHT_1).exit_code == 0
+    db = ws / "var" / "ppid.sqlite"
+    backup = db.read_bytes()
+    db.unlink()
+    write_form_xlsx(ws / "input" / "f2.xlsx", [form_row("Keputusan lain")])
+    refused = run_cli(ws, now=NIGHT_2)
+    assert refused.exit_code == 2
+    line = refused.output.strip().splitlines()[-1]
+    assert line.startswith("Galat: Register tidak ditemukan (")
+    assert "berkas yang diterima di input/arsip/" in line
+    assert line.endswith("jalankan: ppid-batch db mulai-baru --yakin")
+    assert not db.exists()  # no empty register was made in its place
+    assert (ws / "input" / "f2.xlsx").is_file()
+    # an empty database in its place is refused the same way
+    db.write_bytes(b"")
+    assert "Galat: Register kosong" in run_cli(ws, now=NIGHT_2).output
+    # restored from the backup: the night goes on with the old numbers
+    db.write_bytes(backup)
+    assert run_cli(ws, now=NIGHT_2).exit_code == 0
+    # deliberately starting over needs --yakin
+    db.unlink()
+    runner = CliRunner()
+    args = ["db", "mulai-baru", "--workspace", str(ws)]
+    assert runner.invoke(cli, args).exit_code == 2
+    assert runner.invoke(cli, [*args, "--yakin"]).exit_code == 0
+    write_form_xlsx(ws / "input" / "f3.xlsx", [form_row("Keputusan baru")])
+    assert run_cli(ws, now="2026-11-25T01:00:00").exit_code == 0

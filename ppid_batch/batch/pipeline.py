@@ -18,7 +18,7 @@ from .. import __version__
 from ..config import DEFAULT_TEMPLATES, Config
 from ..errors import ConfigError, LockedError, PpidError
 from ..files import os_reason
-from . import quarantine, stages
+from . import continuity, quarantine, stages
 from .console import NullProgress, Progress
 from .lock import workspace_lock
 from .outputs import APPROVAL_DIR as APPROVAL_DIR  # re-exported: demo.py names it here
@@ -347,11 +347,15 @@ def _open_store(night: Night) -> Iterator[Any]:
     from ..store import Store, database_exists
 
     url = night.config.database_url
-    if night.dry_run and not database_exists(url):
+    exists = database_exists(url)
+    if night.dry_run and not exists:
         # Not even an empty register may appear in var/ for a dry run.
         url = f"sqlite:///{night.out_root / 'uji-coba.sqlite'}"
+    if not night.dry_run:
+        continuity.check(night.config, exists=exists, has_runs=None)  # before creating one
     with Store.open(url) as store:
         if not night.dry_run:
+            continuity.check(night.config, exists=True, has_runs=bool(store.runs()))
             yield store
             return
         # A dry run does every database step in one transaction and throws it away.
