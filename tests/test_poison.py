@@ -385,3 +385,41 @@ def test_a_lost_register_stops_the_night_until_restored_or_started_over(tmp_path
     assert runner.invoke(cli, [*args, "--yakin"]).exit_code == 0
     write_form_xlsx(ws / "input" / "f3.xlsx", [form_row("Keputusan baru")])
     assert run_cli(ws, now="2026-11-25T01:00:00").exit_code == 0
+
+
+# ---- database errors in one Indonesian line ----
+
+
+@pytest.mark.parametrize(
+    ("driver_text", "reason"),
+    [
+        ("database is locked", "register sedang dikunci program lain"),
+        ("database or disk is full", "disk penuh"),
+    ],
+)
+def test_a_locked_or_full_register_is_one_indonesian_line(
+    driver_text: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import sqlalchemy as sa
+    from batch_util import run_cli
+    from store_util import form_row, write_form_xlsx
+
+    from ppid_batch.store import Store
+
+    def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise sa.exc.OperationalError(
+            "INSERT INTO runs (id, started, status) VALUES (?, ?, ?)",
+            (1, "x", "running"),
+            sqlite3.OperationalError(driver_text),
+        )
+
+    monkeypatch.setattr(Store, "start_run", refuse)
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    write_form_xlsx(ws / "input" / "f1.xlsx", [form_row("Keputusan 1")])
+    result = run_cli(ws, now=NIGHT_1)
+    assert result.exit_code == 2
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith(f"Galat: Proses malam terhenti: {reason}")
+    assert "INSERT" not in line and "sqlite3" not in line and "OperationalError" not in line

@@ -112,8 +112,12 @@ def run(
             # A bug or a broken disk, not the clerk's doing: the traceback goes to the log,
             # one line to the screen; every input not yet archived is read again next night.
             log.exception("run failed")
+            from ..store import database_reason
+
             if isinstance(exc, OSError):
                 cause = f": {os_reason(exc)}"
+            elif (reason := database_reason(exc)) is not None:
+                cause = f": {reason}"
             else:
                 cause = f" karena galat tak terduga ({exc.__class__.__name__}: {exc})"
             raise RunFailed(

@@ -1,5 +1,5 @@
 """The register database: tables, migrations, every SQL query; the only importer of sqlalchemy."""
 
-from .core import Store, database_exists
+from .core import Store, database_exists, database_reason
 
-__all__ = ["Store", "database_exists"]
+__all__ = ["Store", "database_exists", "database_reason"]

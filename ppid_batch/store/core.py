@@ -926,3 +926,31 @@ def register_item(row: Mapping[Any, Any]) -> RegisterItem:
         arahan=row["arahan"],
         nota_dinas=row.get("nota_number"),
     )
+
+
+# What the database says when the disk or another program stands in the way, in the
+# office's words (the SQL and the driver's English stay in the log).
+_DATABASE_REASONS = (
+    ("database is locked", "register sedang dikunci program lain (misalnya dibuka di DB Browser)"),
+    ("database table is locked", "register sedang dikunci program lain"),
+    ("database or disk is full", "disk penuh"),
+    ("disk i/o error", "disk rusak, penuh atau terputus"),
+    ("readonly database", "register hanya dapat dibaca (periksa izin folder var/)"),
+    ("unable to open database file", "berkas register tidak dapat dibuka"),
+    ("could not connect to server", "server basis data tidak dapat dihubungi"),
+    ("connection refused", "server basis data tidak dapat dihubungi"),
+    ("no space left on device", "disk penuh"),
+    ("deadlock detected", "register sedang dipakai proses lain"),
+    ("lock timeout", "register sedang dikunci program lain"),
+)
+
+
+def database_reason(exc: BaseException) -> str | None:
+    """A database error as one Indonesian phrase, or None when it is not one we know."""
+    if not isinstance(exc, sa.exc.SQLAlchemyError):
+        return None
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for needle, reason in _DATABASE_REASONS:
+        if needle in text:
+            return reason
+    return "galat basis data register"
