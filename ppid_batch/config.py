@@ -210,7 +210,9 @@ _KNOWN: dict[str, Any] = {
     "keputusan": {"pola_nomor", "kka", "menimbang"},
     "dasar_hukum": {"daftar"},
     "pengecualian": {"yth", "ditetapkan_kpu_ri"},
-    "lokasi": {"input", "output", "var", "templat", "database", "persetujuan"},
+    "lokasi": {
+        "input", "output", "var", "templat", "database", "persetujuan", "luar_ruang_kerja",
+    },
 }  # fmt: skip
 
 
@@ -414,7 +416,49 @@ def _pattern(r: _Reader, key: str = "nota_dinas.pola_nomor",
         )
     if "urut" not in names:
         raise r.fail(key, "harus memuat {urut} agar setiap nomor berbeda")
+    for _, name, spec, _ in string.Formatter().parse(pattern):
+        # a width of 300 000 000 would make every number 300 MB long
+        if name is not None and spec and not _BOUNDED_SPEC.fullmatch(spec):
+            raise r.fail(
+                key,
+                f"memakai format '{{{name}:{spec}}}' yang tidak diterima; lebar paling banyak "
+                f"{MAX_SPEC_WIDTH}, contoh {{urut:03d}}",
+            )
     return pattern
+
+
+MAX_SPEC_WIDTH = 20
+# fill and align, sign, zero, a width of at most two digits, then the type (03d, >4, 0>3)
+_BOUNDED_SPEC = re.compile(r"(?:[^{}]?[<>^=])?[+ -]?0?(?:[1-9]|1[0-9]|20)?[dsn]?")
+
+
+def _places(r: _Reader, ws: Path) -> dict[str, Path]:
+    """input/, output/, var/: apart from one another and from the workspace itself, and in
+    it unless `lokasi.luar_ruang_kerja = true` (input = "" made the root the drop folder,
+    and ppid.toml went to ditolak/)."""
+    places = {
+        key: (ws / r.text(f"lokasi.{key}", key)).resolve() for key in ("input", "output", "var")
+    }
+    outside = r.boolean("lokasi.luar_ruang_kerja", False)
+    for key, folder in places.items():
+        if folder == ws:
+            raise r.fail(f"lokasi.{key}", "tidak boleh folder ruang kerja itu sendiri")
+        if not outside and not folder.is_relative_to(ws):
+            raise r.fail(
+                f"lokasi.{key}",
+                f"berada di luar ruang kerja ({folder}); bila memang disengaja, tambahkan "
+                "luar_ruang_kerja = true di bagian [lokasi]",
+            )
+    keys = list(places)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            pa, pb = places[a], places[b]
+            if pa == pb or pa.is_relative_to(pb) or pb.is_relative_to(pa):
+                raise r.fail(
+                    f"lokasi.{a}",
+                    f"dan 'lokasi.{b}' harus folder yang terpisah (keduanya {pa} / {pb})",
+                )
+    return places
 
 
 def load_config(workspace: Path | None = None) -> Config:
@@ -473,10 +517,8 @@ def load_config(workspace: Path | None = None) -> Config:
         penutup=r.text("nota_dinas.penutup", NotaDinasConfig.penutup),
     )
 
-    def place(key: str, default: str) -> Path:
-        return (ws / r.text(f"lokasi.{key}", default)).resolve()
-
-    var_dir = place("var", "var")
+    places = _places(r, ws)
+    var_dir = places["var"]
     templat = r.text("lokasi.templat", "")
     database = r.text("lokasi.database", "")
     approval_dir = r.text("lokasi.persetujuan", "")
@@ -486,8 +528,8 @@ def load_config(workspace: Path | None = None) -> Config:
         office=office,
         officers=_officers(r),
         nota_dinas=nd,
-        input_dir=place("input", "input"),
-        output_dir=place("output", "output"),
+        input_dir=places["input"],
+        output_dir=places["output"],
         var_dir=var_dir,
         templates_dir=(ws / templat).resolve() if templat else DEFAULT_TEMPLATES,
         database_url=database or f"sqlite:///{var_dir / 'ppid.sqlite'}",

@@ -423,3 +423,59 @@ def test_a_locked_or_full_register_is_one_indonesian_line(
     line = result.output.strip().splitlines()[-1]
     assert line.startswith(f"Galat: Proses malam terhenti: {reason}")
     assert "INSERT" not in line and "sqlite3" not in line and "OperationalError" not in line
+
+
+# ---- dangerous settings ----
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('input = ""', "'lokasi.input' tidak boleh folder ruang kerja itu sendiri."),
+        ('var = "input"', "'lokasi.input' dan 'lokasi.var' harus folder yang terpisah"),
+        ('output = "input/hasil"', "'lokasi.input' dan 'lokasi.output' harus folder yang terpisah"),
+        ('output = "/tmp/ppid-luar"', "'lokasi.output' berada di luar ruang kerja"),
+    ],
+)
+def test_folders_must_be_apart_and_inside_the_workspace(
+    setting: str, message: str, tmp_path: Path
+) -> None:
+    from ppid_batch.errors import ConfigError
+
+    ws = make_workspace(tmp_path / "ws")
+    toml = ws / "ppid.toml"
+    key = setting.split(" = ")[0]
+    text = re.sub(rf'(?m)^{key} = ".*"$', setting, toml.read_text("utf-8"), count=1)
+    toml.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(ws)
+    assert message in str(err.value)
+    if "luar" in message:
+        toml.write_text(toml.read_text("utf-8") + "luar_ruang_kerja = true\n", encoding="utf-8")
+        assert load_config(ws).output_dir == Path("/tmp/ppid-luar")
+
+
+@pytest.mark.parametrize("spec", ["{urut:0>300000000}", "{urut:{tahun}}", "{urut:.999999f}"])
+def test_number_patterns_with_unbounded_formats_are_refused(spec: str, tmp_path: Path) -> None:
+    from ppid_batch.errors import ConfigError
+
+    ws = make_workspace(tmp_path / "ws")
+    toml = ws / "ppid.toml"
+    text = toml.read_text("utf-8")
+    text = re.sub(r'(?m)^pola_nomor = ".*"$', f'pola_nomor = "{spec}/ND/{{tahun}}"', text, count=1)
+    toml.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="lebar paling banyak 20|tidak dapat dibaca"):
+        load_config(ws)
+
+
+def test_a_bounded_number_pattern_is_accepted(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    toml = ws / "ppid.toml"
+    text = re.sub(
+        r'(?m)^pola_nomor = ".*"$',
+        'pola_nomor = "{urut:03d}/{kka}/{tahun}"',
+        toml.read_text("utf-8"),
+        count=1,
+    )
+    toml.write_text(text, encoding="utf-8")
+    assert load_config(ws).nota_number(7, 2026) == "007/HM.02/2026"
