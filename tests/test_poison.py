@@ -479,3 +479,30 @@ def test_a_bounded_number_pattern_is_accepted(tmp_path: Path) -> None:
     )
     toml.write_text(text, encoding="utf-8")
     assert load_config(ws).nota_number(7, 2026) == "007/HM.02/2026"
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_file_or_link_named_arsip_in_input_does_not_stop_the_night(
+    kind: str, tmp_path: Path
+) -> None:
+    from batch_util import run_cli
+    from store_util import form_row, write_form_xlsx
+
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    outside = tmp_path / "di-luar"
+    outside.mkdir()
+    if kind == "file":
+        (ws / "input" / "arsip").write_text("bukan folder")
+    else:
+        (ws / "input" / "arsip").symlink_to(outside, target_is_directory=True)
+    write_form_xlsx(ws / "input" / "f1.xlsx", [form_row("Keputusan 1")])
+    result = run_cli(ws, now=NIGHT_1)
+    assert result.exit_code in (0, 1), result.output
+    assert (ws / "input" / "arsip" / "2026-11-23" / "f1.xlsx").is_file()
+    assert (ws / "input" / "arsip").is_dir() and not (ws / "input" / "arsip").is_symlink()
+    assert list(outside.iterdir()) == []
+    moved = ws / "input" / "arsip-bukan-folder"
+    if kind == "link":
+        assert moved.is_symlink()
+    else:  # read as an input like any other file, and refused
+        assert (ws / "input" / "ditolak" / "2026-11-23" / "arsip").is_file() or moved.is_file()

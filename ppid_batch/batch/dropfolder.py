@@ -213,7 +213,12 @@ def unchanged(candidate: Candidate) -> bool:
 
 def archive(path: Path, input_dir: Path, *, accepted: bool, day: dt.date) -> Path:
     """Move an input to input/arsip/<day>/ or input/ditolak/<day>/, never overwriting."""
-    folder = Path(input_dir) / (ARCHIVE_DIR if accepted else REJECTED_DIR) / day.isoformat()
+    top = Path(input_dir) / (ARCHIVE_DIR if accepted else REJECTED_DIR)
+    if top.is_symlink() or (top.exists() and not top.is_dir()):
+        # A clerk's file or link named arsip/ditolak: moved out of the way, never followed
+        # (a link would carry the archive out of the workspace; a file stops every night).
+        os.rename(top, free_name(Path(input_dir), f"{top.name}-bukan-folder"))
+    folder = top / day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     target = free_name(folder, Path(path).name)
     replace_file(path, target)
