@@ -506,3 +506,18 @@ def test_a_file_or_link_named_arsip_in_input_does_not_stop_the_night(
         assert moved.is_symlink()
     else:  # read as an input like any other file, and refused
         assert (ws / "input" / "ditolak" / "2026-11-23" / "arsip").is_file() or moved.is_file()
+
+
+# ---- long text: a cell error, never a silent cut ----
+
+
+def test_a_megabyte_keterangan_is_a_cell_error_not_a_silent_cut(tmp_path: Path) -> None:
+    # openpyxl writes what it is given; Excel itself stops a cell at 32 767 characters
+    form = Form(rows=[good_row(1, keterangan="x" * 1_000_000), good_row(2)])
+    report = validate_file(write_form(form, tmp_path / "f.xlsx", writer="openpyxl"))
+    assert [(f.field, f.type, f.row) for f in report.errors] == [("keterangan", "too_long", 9)]
+    assert re.fullmatch(
+        r"Keterangan terlalu panjang \(\d+ karakter\); paling banyak 5000 karakter\. Ringkas "
+        r"isinya; rincian dapat ditaruh di dokumen yang ditautkan\.",
+        report.errors[0].message,
+    )

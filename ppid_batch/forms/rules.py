@@ -27,6 +27,10 @@ ITEM_ID = re.compile(r"^DIP-\d{4}-\d{4,}$")
 TEMPLATES: dict[str, str] = {
     "required": "{column} wajib diisi.",
     "length": "{column} harus {min} sampai {max} karakter (sekarang {n} karakter).",
+    "too_long": (
+        "{column} terlalu panjang ({n} karakter); paling banyak {max} karakter. Ringkas isinya; "
+        "rincian dapat ditaruh di dokumen yang ditautkan."
+    ),
     "choice": "{column} harus salah satu dari: {choices}",
     "date": (
         "{column} '{value}' bukan tanggal yang dikenali; tulis misalnya 15 April 2025, "

@@ -131,6 +131,8 @@ def _translate(sheet: _Sheet, key: str, check: str, i: int) -> Finding | None:
         return sheet.finding("required", key, i)
     if check == "length":
         n_chars = len(sheet.values[key][i] or "")
+        if not f.min_length:
+            return sheet.finding("too_long", key, i, max=f.max_length, n=n_chars)
         return sheet.finding("length", key, i, min=f.min_length, max=f.max_length, n=n_chars)
     if check == "choice":
         return sheet.finding("choice", key, i, choices=", ".join(f.choice_values))

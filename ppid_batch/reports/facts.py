@@ -102,6 +102,7 @@ ERROR_LABELS = {
     "unpacked_too_large": "Isi berkas terlalu besar",
     "sheet_too_large": "Lembar terisi sampai sel yang sangat jauh",
     "too_many_cells": "Lembar memuat terlalu banyak sel",
+    "too_long": "Isi sel terlalu panjang",
     "reader_crash": "Berkas menghentikan proses malam saat dibaca",
     "program_error": "Program gagal memproses berkas dua malam berturut-turut",
     "xml_unsafe": "Isi berkas tidak aman",
