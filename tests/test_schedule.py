@@ -83,7 +83,9 @@ def test_schedule_logs_cron_into_the_configured_var_folder(workspace: Path, tmp_
     var = tmp_path / "data-ppid"
     text = toml.read_text(encoding="utf-8")
     assert 'var = "var"' in text
-    toml.write_text(text.replace('var = "var"', f'var = "{var}"'), encoding="utf-8")
+    # outside the workspace: allowed only when said so
+    text = text.replace('var = "var"', f'var = "{var}"\nluar_ruang_kerja = true')
+    toml.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["schedule", "--workspace", str(workspace)])
     assert result.exit_code == 0, result.output
     (cron,) = [line for line in result.output.splitlines() if line.startswith("0 1 * * * ")]
