@@ -6,6 +6,10 @@ Two registers of each size:
 - "varied": five units, Indonesian ringkasan of which about a third are another clerk's
   variant of an earlier one (case, spacing, word order, a typo), a quarter pending
   (tests/similar_util.corpus, the corpus the equality tests use);
+- "national" (only when asked, --corpus national): fifty KPU units writing their own
+  documents, a third another unit's variant, all pending (night 1 of a national
+  register; tests/similar_util.national_corpus). Above 2 million pairs the candidate
+  index is used: "same" compares with the old loop only up to --old-up-to;
 - "qa": QA's reproducer (/tmp/qa/sim_bench.py), two units and "Informasi nomor i tentang
   kegiatan i%37" for every item, all pending: every cross-unit pair scores ≥ 85, the
   worst case for building the notes.
@@ -35,6 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from similar_util import (  # noqa: E402
     corpus,
+    national_corpus,
     reference_approval_notes,
     reference_count_pairs,
     reference_near_duplicates,
@@ -70,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,5000,20000")
     parser.add_argument("--old-up-to", type=int, default=5000)
-    parser.add_argument("--corpus", choices=["varied", "qa", "both"], default="both")
+    parser.add_argument("--corpus", choices=["varied", "qa", "national", "both"], default="both")
     args = parser.parse_args()
     kinds = ["varied", "qa"] if args.corpus == "both" else [args.corpus]
     pairs = [
@@ -83,7 +88,10 @@ def main() -> None:
     )
     for kind in kinds:
         for n in (int(s) for s in args.sizes.split(",")):
-            items = corpus(n, 1, pending=0.25) if kind == "varied" else qa_corpus(n)
+            if kind == "national":
+                items = national_corpus(n, 1, pending=1.0)
+            else:
+                items = corpus(n, 1, pending=0.25) if kind == "varied" else qa_corpus(n)
             for name, new, old in pairs:
                 new_s, got = timed(new, items, THRESHOLD)
                 # A second, traced run for the peak: tracing would slow the timed one.
