@@ -521,3 +521,14 @@ def test_a_megabyte_keterangan_is_a_cell_error_not_a_silent_cut(tmp_path: Path) 
         r"isinya; rincian dapat ditaruh di dokumen yang ditautkan\.",
         report.errors[0].message,
     )
+
+
+# ---- implausible dates ----
+
+
+@pytest.mark.parametrize("year", [1998, 2099])
+def test_a_filing_date_before_1999_or_far_ahead_is_a_cell_error(year: int, tmp_path: Path) -> None:
+    form = Form()
+    form.meta[3][2] = dt.date(year, 5, 2)  # Tanggal Pengisian
+    report = validate_file(write_form(form, tmp_path / "f.xlsx"))
+    assert ("tanggal_pengisian", "date_range") in [(f.field, f.type) for f in report.errors]

@@ -27,6 +27,10 @@ ITEM_ID = re.compile(r"^DIP-\d{4}-\d{4,}$")
 TEMPLATES: dict[str, str] = {
     "required": "{column} wajib diisi.",
     "length": "{column} harus {min} sampai {max} karakter (sekarang {n} karakter).",
+    "date_range": (
+        "{column} '{value}' tidak mungkin: harus antara 1 Januari 1999 dan sebulan dari hari "
+        "ini. Periksa tahunnya."
+    ),
     "too_long": (
         "{column} terlalu panjang ({n} karakter); paling banyak {max} karakter. Ringkas isinya; "
         "rincian dapat ditaruh di dokumen yang ditautkan."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -333,6 +334,10 @@ def _meta(sr: SheetRead, decided: bool) -> tuple[dict[str, Any], list[Finding]]:
             meta[f.key] = nz.full_date(raw)
             if meta[f.key] is None:
                 out.append(bad("full_date"))
+            elif not plausible_date(meta[f.key]):
+                # a filing or approval in 2099 (or 1900) would date the record wrongly
+                meta[f.key] = None
+                out.append(bad("date_range"))
         elif f.type == "nip":
             meta[f.key] = nz.nip(raw)
             if meta[f.key] is None:
@@ -340,6 +345,15 @@ def _meta(sr: SheetRead, decided: bool) -> tuple[dict[str, Any], list[Finding]]:
         else:
             meta[f.key] = text
     return meta, out
+
+
+EARLIEST_DATE = dt.date(1999, 1, 1)  # the KPU's offices date from 1999
+FUTURE_MARGIN = dt.timedelta(days=31)
+
+
+def plausible_date(day: dt.date, today: dt.date | None = None) -> bool:
+    """Not before 1999 and not more than a month after today (a typo in the year)."""
+    return EARLIEST_DATE <= day <= (today or dt.date.today()) + FUTURE_MARGIN
 
 
 def _sort_key(f: Finding) -> tuple[int, int, int, str]:

@@ -103,6 +103,7 @@ ERROR_LABELS = {
     "sheet_too_large": "Lembar terisi sampai sel yang sangat jauh",
     "too_many_cells": "Lembar memuat terlalu banyak sel",
     "too_long": "Isi sel terlalu panjang",
+    "date_range": "Tanggal tidak mungkin (sebelum 1999 atau jauh setelah hari ini)",
     "reader_crash": "Berkas menghentikan proses malam saat dibaca",
     "program_error": "Program gagal memproses berkas dua malam berturut-turut",
     "xml_unsafe": "Isi berkas tidak aman",
