@@ -1,4 +1,4 @@
-"""ppid-batch: the PPID documentation SOP of KPU Kabupaten Mesuji as a nightly batch."""
+"""ppid-batch: the PPID documentation SOP of a KPU office as a nightly batch."""
 
 from __future__ import annotations
 

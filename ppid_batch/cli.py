@@ -209,7 +209,7 @@ def _config(workspace: Path | None) -> Config:
 @click.option("--debug", is_flag=True, help="Tampilkan traceback lengkap bila terjadi galat.")
 @workspace_option
 def cli(debug: bool, workspace: Path | None) -> None:
-    """Pendokumentasian Informasi Publik (SOP 3/2025) KPU Kabupaten Mesuji sebagai proses malam.
+    """Pendokumentasian Informasi Publik kantor KPU sebagai proses malam.
 
     Petugas menaruh Form Daftar Informasi Publik di input/; proses malam memeriksa setiap
     formulir, mencatat register, menyiapkan lembar persetujuan Atasan PPID, dan menghasilkan
@@ -224,19 +224,49 @@ def cli(debug: bool, workspace: Path | None) -> None:
     required=False,
     type=click.Path(file_okay=False, path_type=Path),
 )
+@click.option(
+    "--satker",
+    metavar="NAMA",
+    default=None,
+    help='Nama kantor, misalnya "KPU Kota Bandung"; ppid.toml memakai nama ini.',
+)
+@click.option(
+    "--kode-wilayah",
+    "kode_wilayah",
+    metavar="KODE",
+    default=None,
+    help="Kode wilayah kantor (4 angka untuk kabupaten/kota, 2 untuk provinsi).",
+)
+@click.option(
+    "--kota",
+    metavar="NAMA",
+    default=None,
+    help="Tempat penandatanganan dokumen (bawaan: nama wilayah dari --satker).",
+)
 @handles_errors
-def init(directory: Path | None) -> None:
+def init(
+    directory: Path | None, satker: str | None, kode_wilayah: str | None, kota: str | None
+) -> None:
     """Siapkan ruang kerja: folder input/, output/, var/ dan ppid.toml berkomentar.
 
-    FOLDER bawaan adalah folder saat ini. Berkas yang sudah ada tidak ditimpa.
+    FOLDER bawaan adalah folder saat ini. Berkas yang sudah ada tidak ditimpa. Dengan
+    --satker dan --kode-wilayah, ppid.toml langsung memuat nama kantor Anda.
     """
-    from .batch.workspace import init_workspace
+    from .batch.workspace import init_workspace, new_office
 
+    if (satker is None) != (kode_wilayah is None):
+        raise UsageError("--satker dan --kode-wilayah dipakai bersama-sama.")
+    if kota is not None and satker is None:
+        raise UsageError("--kota hanya dipakai bersama --satker dan --kode-wilayah.")
+    office = new_office(satker, kode_wilayah, kota) if satker and kode_wilayah else None
     target = directory or _workspace_before_command() or Path.cwd()
-    created = init_workspace(target)
+    existed = (target / CONFIG_NAME).exists()
+    created = init_workspace(target, office)
     if created:
         for path in created:
             click.echo(f"dibuat: {path}")
+    if office and existed:
+        click.echo(f"{CONFIG_NAME} sudah ada dan tidak diubah; --satker tidak dipakai.")
     click.echo(f"Ruang kerja siap di {target.resolve()}. Sunting ppid.toml: nama dan NIP pejabat.")
 
 
@@ -332,9 +362,10 @@ def validate(
     if koreksi is not None and koreksi.exists() and not koreksi.is_dir():
         raise UsageError(f"--koreksi {koreksi} bukan folder.")
     config = _workspace_config(workspace)
-    limits = {
+    limits: dict[str, Any] = {
         "max_file_bytes": config.max_file_bytes if config else MAX_FILE_BYTES,
         "max_unpacked_bytes": config.max_unpacked_bytes if config else MAX_UNPACKED_BYTES,
+        "vocabulary": config.vocabulary if config else None,
     }
     all_ok = True
     for report in validate_files(
@@ -698,7 +729,7 @@ def db() -> None:
 )
 @click.option("--satker", required=True, metavar="KODE", help="Kode satker, contoh 1811.")
 @click.option(
-    "--nama", required=True, metavar="NAMA", help='Nama kantor, contoh "KPU Kabupaten Mesuji".'
+    "--nama", required=True, metavar="NAMA", help='Nama kantor, contoh "KPU Kota Bandung".'
 )
 @click.option(
     "--sandi",

@@ -13,6 +13,7 @@ from typing import Any
 from . import tomlpos as tpos
 from .errors import ConfigError
 from .nip import parse_nip
+from .vocabulary import BENTUK_PRESETS, Vocabulary, kka_known
 
 CONFIG_NAME = "ppid.toml"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,13 @@ DEFAULT_DASAR_HUKUM = (
     "Pemilihan Umum Kabupaten/Kota sebagaimana telah beberapa kali diubah, terakhir dengan "
     "Peraturan Komisi Pemilihan Umum Nomor 4 Tahun 2025",
 )
-PATTERN_FIELDS = frozenset({"urut", "kka", "kode_wilayah", "tahun", "bulan", "bulan_romawi"})
+# A sample value left in ppid.toml: the '(ganti)' mark, or a telephone number of zeros.
+PLACEHOLDER = re.compile(r"\(ganti\)|\b0{5,}\b", re.IGNORECASE)
+PATTERN_FIELDS = frozenset(
+    {"urut", "kka", "kode_wilayah", "kode_unit", "kode_pejabat", "tahun", "bulan", "bulan_romawi"}
+)
+# A classification code written into the pattern itself: HM.02, PL.02.1, SDM.03.
+_KKA_IN_PATTERN = re.compile(r"(?<![A-Za-z])([A-Z]{2,3}\.\d{2}(?:\.\d+)*)")
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Officer:
     berlaku_dari: dt.date | None = None
     berlaku_sampai: dt.date | None = None
     unit: str = ""
+    kode: str = ""  # {kode_pejabat} in document numbers, e.g. Sek-Kot or KPU-Kot
 
     @property
     def dated(self) -> bool:
@@ -71,6 +79,7 @@ class Office:
     telepon: str = ""
     email: str = ""
     laman: str = ""
+    logo: Path | None = None  # an image for the kop
 
 
 @dataclass(frozen=True)
@@ -81,9 +90,26 @@ class NotaDinasConfig:
     dari: str = "PPID"
     tembusan: tuple[str, ...] = ()
     sifat: str = "Biasa"
-    hal: str = "Penetapan Daftar Informasi Publik"
+    hal: str = "Pendokumentasian Informasi Publik"
     isi: str = ""
     penutup: str = "Demikian disampaikan, atas perhatiannya diucapkan terima kasih."
+    kka_tambahan: tuple[str, ...] = ()
+    # {kode_unit}: unit name -> code; a unit not listed gets its initials.
+    kode_unit: tuple[tuple[str, str], ...] = ()
+    # The first number of a year, for an office that adopts the tool mid-year.
+    nomor_awal: tuple[tuple[int, int], ...] = ()
+
+    def first_number(self, year: int) -> int:
+        return dict(self.nomor_awal).get(year, 1)
+
+    def unit_code(self, unit: str) -> str:
+        folded = " ".join(unit.split()).casefold()
+        for name, code in self.kode_unit:
+            if " ".join(name.split()).casefold() == folded:
+                return code
+        skip = {"dan", "subbagian", "sub", "bagian", "divisi", "seksi", "&"}
+        words = re.findall(r"[A-Za-z]+", unit)
+        return "".join(w[0].upper() for w in words if w.casefold() not in skip) or "UNIT"
 
 
 @dataclass(frozen=True)
@@ -123,6 +149,7 @@ class Config:
     keputusan: KeputusanConfig = KeputusanConfig()
     dasar_hukum: tuple[str, ...] = DEFAULT_DASAR_HUKUM
     pengecualian: ExemptionConfig = ExemptionConfig()
+    vocabulary: Vocabulary = Vocabulary()
     source: Path | None = field(default=None, compare=False)
     # The office's units ([kantor] unit): a form's Unit Kerja must be one of them.
     units: tuple[str, ...] = ()
@@ -171,16 +198,41 @@ class Config:
             urut=urut,
             kka=self.keputusan.kka,
             kode_wilayah=self.office.kode_wilayah,
+            kode_unit="",
+            kode_pejabat=self.signer("ppid").kode,
             tahun=year,
             bulan=month,
             bulan_romawi=ROMAN[month - 1],
         )
 
-    def nota_number(self, urut: int, year: int, month: int = 1) -> str:
-        return self.nota_dinas.pola_nomor.format(
+    def placeholders(self) -> tuple[str, ...]:
+        """The sample values still in ppid.toml ('NAMA PPID (ganti)', '(0726) 000000'), as
+        `key: value` lines for the night's summary; empty once the office has filled it in."""
+        found = [
+            (f"kantor.{name}", value)
+            for name, value in vars(self.office).items()
+            if isinstance(value, str) and PLACEHOLDER.search(value)
+        ]
+        for officer in self.officers:
+            found += [
+                (f"pejabat {officer.role}: {name}", value)
+                for name, value in (("nama", officer.nama), ("jabatan", officer.jabatan))
+                if PLACEHOLDER.search(value)
+            ]
+        return tuple(f'{key} = "{value}"' for key, value in found)
+
+    def nota_number(
+        self, urut: int, year: int, month: int = 1, *, unit: str = "", on: dt.date | None = None
+    ) -> str:
+        """The Nota Dinas number by ppid.toml's pattern; {kode_pejabat} is the code of the
+        PPID who signs on `on`, {kode_unit} the code of the unit it is addressed to."""
+        pattern = self.nota_dinas.pola_nomor
+        return pattern.format(
             urut=urut,
             kka=self.nota_dinas.kka,
             kode_wilayah=self.office.kode_wilayah,
+            kode_unit=self.nota_dinas.unit_code(unit) if "{kode_unit}" in pattern else "",
+            kode_pejabat=self.signer("ppid", on).kode if "{kode_pejabat}" in pattern else "",
             tahun=year,
             bulan=month,
             bulan_romawi=ROMAN[month - 1],
@@ -192,7 +244,7 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 # The roles the SOP's documents need a signer for; an office may list any others.
 REQUIRED_ROLES = ("ppid", "atasan_ppid")
 OFFICER_KEYS = frozenset(
-    {"peran", "nama", "jabatan", "nip", "berlaku_dari", "berlaku_sampai", "unit"}
+    {"peran", "nama", "jabatan", "nip", "berlaku_dari", "berlaku_sampai", "unit", "kode"}
 )
 _ROLE = re.compile(r"[a-z][a-z0-9_]*")
 _OFFICERS = object()  # marker in _KNOWN: [[pejabat]] entries, or [pejabat.<peran>] tables
@@ -201,11 +253,14 @@ _KNOWN: dict[str, Any] = {
     "kantor": {
         "nama_satker", "singkatan", "alamat", "kota", "kode_wilayah", "telepon", "email", "laman",
         "unit",
+        "logo",
     },
     "pejabat": _OFFICERS,
     "nota_dinas": {
         "pola_nomor", "kka", "yth", "dari", "tembusan", "sifat", "hal", "isi", "penutup",
+        "kka_tambahan", "kode_unit", "nomor_awal",
     },
+    "kosakata": {"bentuk", "retensi"},
     "batch": {"tunggu_detik", "pdf", "ambang_kemiripan"},
     "keputusan": {"pola_nomor", "kka", "menimbang"},
     "dasar_hukum": {"daftar"},
@@ -389,6 +444,7 @@ def _officers(r: _Reader) -> tuple[Officer, ...]:
                 berlaku_dari=start,
                 berlaku_sampai=end,
                 unit=r.text((*path, "unit"), ""),
+                kode=r.text((*path, "kode"), ""),
             )
         )
     for role in REQUIRED_ROLES:
@@ -398,6 +454,21 @@ def _officers(r: _Reader) -> tuple[Officer, ...]:
                 f'[[pejabat]] dengan peran = "{role}", nama dan jabatan.'
             )
     return tuple(officers)
+
+
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def _logo(r: _Reader, ws: Path) -> Path | None:
+    name = r.text("kantor.logo", "")
+    if not name:
+        return None
+    path = (ws / name).resolve()
+    if path.suffix.lower() not in LOGO_SUFFIXES:
+        raise r.fail("kantor.logo", f"harus berupa gambar PNG atau JPEG (bukan '{name}')")
+    if not path.is_file():
+        raise r.fail("kantor.logo", f"menunjuk {path} yang tidak ada; periksa nama berkasnya")
+    return path
 
 
 def _pattern(r: _Reader, key: str = "nota_dinas.pola_nomor",
@@ -461,6 +532,71 @@ def _places(r: _Reader, ws: Path) -> dict[str, Path]:
     return places
 
 
+def _kka(r: _Reader, pattern: str, extra: tuple[str, ...]) -> str:
+    """The KKA code, and any code written into the pattern itself, must be a known one."""
+    kka = r.text("nota_dinas.kka", DEFAULT_KKA)
+    for key, code in [("nota_dinas.kka", kka)] + [
+        ("nota_dinas.pola_nomor", m) for m in _KKA_IN_PATTERN.findall(pattern)
+    ]:
+        if not kka_known(code, extra):
+            raise r.fail(
+                key,
+                f"memakai kode klasifikasi arsip '{code}' yang tidak ada dalam daftar KKA KPU "
+                "(schemas/kka.yaml); periksa kodenya, atau tambahkan pada "
+                "nota_dinas.kka_tambahan bila kantor memakai kode itu",
+            )
+    return kka
+
+
+def _code_table(r: _Reader, key: str) -> tuple[tuple[str, str], ...]:
+    value = r._get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(
+        isinstance(v, str) and v.strip() for v in value.values()
+    ):
+        raise r.fail(key, 'harus berupa bagian berisi nama unit = "KODE", contoh Hukum = "HK"')
+    return tuple((name, code.strip()) for name, code in value.items())
+
+
+def _first_numbers(r: _Reader) -> tuple[tuple[int, int], ...]:
+    value = r._get("nota_dinas.nomor_awal")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise r.fail("nota_dinas.nomor_awal", "harus berupa tahun = nomor, contoh { 2026 = 151 }")
+    found = []
+    for year in value:
+        path = ("nota_dinas", "nomor_awal", year)
+        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+            raise r.fail(path, "harus berupa tahun empat angka, contoh 2026 = 151")
+        found.append((int(year), r.integer(path, 1, 1, 999_999)))
+    return tuple(found)
+
+
+def _vocabulary(r: _Reader) -> Vocabulary:
+    value = r._get("kosakata.bentuk")
+    bentuk = Vocabulary.bentuk
+    presets = ", ".join(f'"{name}"' for name in BENTUK_PRESETS)
+    if isinstance(value, str):
+        if value not in BENTUK_PRESETS:
+            raise r.fail(
+                "kosakata.bentuk",
+                f"'{value}' tidak dikenal; pilih {presets}, atau tulis daftar sendiri",
+            )
+        bentuk = BENTUK_PRESETS[value]
+    elif value is not None:
+        listed = r.text_list("kosakata.bentuk")
+        if not listed or any(not v.strip() for v in listed):
+            raise r.fail("kosakata.bentuk", f"harus {presets}, atau daftar teks yang tidak kosong")
+        bentuk = tuple(v.strip() for v in listed)
+    retensi = r.text_list("kosakata.retensi")
+    return Vocabulary(
+        bentuk=bentuk,
+        retensi=tuple(v.strip() for v in retensi if v.strip()) or Vocabulary.retensi,
+    )
+
+
 def load_config(workspace: Path | None = None) -> Config:
     """Read <workspace>/ppid.toml into a frozen Config; raise ConfigError on any wrong value."""
     ws = Path(workspace or Path.cwd()).resolve()
@@ -504,10 +640,16 @@ def load_config(workspace: Path | None = None) -> Config:
         telepon=r.text("kantor.telepon", ""),
         email=r.text("kantor.email", ""),
         laman=r.text("kantor.laman", ""),
+        logo=_logo(r, ws),
     )
+    pattern = _pattern(r)
+    kka_extra = r.text_list("nota_dinas.kka_tambahan")
     nd = NotaDinasConfig(
-        pola_nomor=_pattern(r),
-        kka=r.text("nota_dinas.kka", DEFAULT_KKA),
+        pola_nomor=pattern,
+        kka=_kka(r, pattern, kka_extra),
+        kka_tambahan=kka_extra,
+        kode_unit=_code_table(r, "nota_dinas.kode_unit"),
+        nomor_awal=_first_numbers(r),
         yth=r.text("nota_dinas.yth", NotaDinasConfig.yth),
         dari=r.text("nota_dinas.dari", NotaDinasConfig.dari),
         tembusan=r.text_list("nota_dinas.tembusan"),
@@ -516,6 +658,18 @@ def load_config(workspace: Path | None = None) -> Config:
         isi=r.text("nota_dinas.isi", ""),
         penutup=r.text("nota_dinas.penutup", NotaDinasConfig.penutup),
     )
+
+    officers = _officers(r)
+    if "{kode_pejabat}" in pattern:
+        for i, officer in enumerate(officers):
+            if officer.role == "ppid" and not officer.kode:
+                raise r.fail(
+                    ("pejabat", i, "kode")
+                    if isinstance(r.data.get("pejabat"), list)
+                    else ("pejabat", "ppid", "kode"),
+                    "wajib diisi karena nota_dinas.pola_nomor memakai {kode_pejabat} "
+                    '(contoh kode = "Sek-Kot")',
+                )
 
     places = _places(r, ws)
     var_dir = places["var"]
@@ -526,7 +680,7 @@ def load_config(workspace: Path | None = None) -> Config:
     return Config(
         workspace=ws,
         office=office,
-        officers=_officers(r),
+        officers=officers,
         nota_dinas=nd,
         input_dir=places["input"],
         output_dir=places["output"],
@@ -546,6 +700,7 @@ def load_config(workspace: Path | None = None) -> Config:
             yth=r.text("pengecualian.yth", ExemptionConfig.yth),
             ditetapkan_kpu_ri=r.text_list("pengecualian.ditetapkan_kpu_ri"),
         ),
+        vocabulary=_vocabulary(r),
         source=path,
         units=units,
         approval_dir=(ws / approval_dir).resolve() if approval_dir else None,

@@ -21,6 +21,7 @@ from build_templates import (  # noqa: E402
     _new_document,
     _save,
     field_table,
+    keep_with_next,
     letterhead,
     loop_table,
     optional_table,
@@ -33,7 +34,9 @@ NAME = "laporan-tahunan.docx"
 
 
 def heading(doc, text: str) -> None:
-    para(doc, text, bold=True, after=4).paragraph_format.space_before = Cm(0.3)
+    p = para(doc, text, bold=True, after=4)
+    p.paragraph_format.space_before = Cm(0.3)
+    keep_with_next(p)  # a heading never ends a page without its first lines
 
 
 def body(doc, text: str) -> None:
@@ -122,7 +125,7 @@ def build_laporan() -> object:
         "Dinas {{ median_dokumentasi }}.",
     )
     para(doc, "{{ grafik_keputusan }}", align=CENTER, after=6)
-    para(doc, "Pokok arahan atas informasi yang tidak disetujui:", after=4)
+    keep_with_next(para(doc, "Pokok arahan atas informasi yang tidak disetujui:", after=4))
     optional_table(
         doc, "tema_arahan", "Tidak ada informasi yang tidak disetujui.",
         ["No", "Pokok Arahan", "Jumlah"], ["{{ t.no }}", "{{ t.nama }}", "{{ t.jumlah }}"],
@@ -144,7 +147,7 @@ def build_laporan() -> object:
         ["{{ f.no }}", "{{ f.berkas }}", "{{ f.unit }}", "{{ f.tanggal }}", "{{ f.jumlah }}"],
         "f in formulir_ditolak_daftar", [1.0, 5.0, 4.5, 3.5, 2.5],
     )  # fmt: skip
-    para(doc, "Kesalahan yang paling sering ditemukan:", after=4)
+    keep_with_next(para(doc, "Kesalahan yang paling sering ditemukan:", after=4))
     optional_table(
         doc, "kesalahan", "Tidak ada kesalahan yang dicatat.",
         ["No", "Jenis Kesalahan", "Jumlah"], ["{{ k.no }}", "{{ k.nama }}", "{{ k.jumlah }}"],
@@ -163,7 +166,13 @@ def build_laporan() -> object:
     body(doc, "Tidak ada kegiatan pendokumentasian pada tahun {{ tahun }}.")
     para(doc, "{%p endif %}")
 
-    para(doc, after=12)
+    closing = para(
+        doc,
+        "Demikian laporan ini disusun untuk dipergunakan sebagaimana mestinya.",
+        align=JUSTIFY,
+        after=12,
+    )
+    closing.paragraph_format.first_line_indent = Cm(1.25)
     signature(
         doc,
         [
@@ -173,7 +182,7 @@ def build_laporan() -> object:
             "",
             "",
             "{{ ppid.nama }}",
-            "NIP. {{ ppid.nip }}",
+            "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
         ],
         name_line=5,
     )

@@ -38,7 +38,34 @@ def _new_document() -> Document:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
+    page_numbers(section)
     return doc
+
+
+def page_numbers(section) -> None:
+    """'- 2 -' top centre on every page after the first (tata naskah dinas); page 1 carries
+    the kop in the body and no number."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Cm(1.0)
+    header = section.header
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    p.alignment = CENTER
+    p.add_run("- ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    p._p.append(field)
+    p.add_run(" -")
+    section.first_page_header.is_linked_to_previous = False
+
+
+def keep_with_next(paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
 
 
 def para(container, text="", *, bold=False, underline=False, align=None, size=None, after=0):
@@ -155,11 +182,18 @@ def _keep_row_whole(row) -> None:
 
 
 def letterhead(doc) -> None:
+    """The kop, on page 1 only (it is body text; later pages carry only the page number).
+    The office's logo above the name when ppid.toml names one."""
+    para(doc, "{%p if logo %}")
+    para(doc, "{{ logo }}", align=CENTER, after=2)
+    para(doc, "{%p endif %}")
     para(doc, "{{ kantor.nama_satker|upper }}", bold=True, align=CENTER, size=14)
     para(doc, "{{ kantor.alamat }}", align=CENTER, size=9)
+    # Only the contact details the office filled in; no 'Telepon' before an empty value.
     last = para(
         doc,
-        "Telepon {{ kantor.telepon }}  Surel {{ kantor.email }}  Laman {{ kantor.laman }}",
+        "{{ ['Telepon ' ~ kantor.telepon if kantor.telepon, 'Surel ' ~ kantor.email "
+        "if kantor.email, 'Laman ' ~ kantor.laman if kantor.laman]|select|join('  ') }}",
         align=CENTER,
         size=9,
         after=12,
@@ -196,14 +230,23 @@ def loop_table(doc, headers, cells, loop, widths_cm, *, size=9) -> None:
 
 
 def signature(doc, lines, *, name_line, widths_cm=(8.5, 8.0)) -> None:
-    """Right-hand signature block; `name_line` is the index of the bold, underlined name."""
+    """Right-hand signature block; `name_line` is the index of the bold, underlined name.
+
+    The block is one table row that cannot split (place, jabatan, name and NIP stay on one
+    page), and the paragraph before it keeps with it, so it never stands alone on a page.
+    """
+    previous = doc.paragraphs[-1] if doc.paragraphs else None
+    if previous is not None and previous._p is doc.element.body[-2]:
+        keep_with_next(previous)
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _keep_row_whole(table.rows[0])
     right = table.rows[0].cells[1]
     first = True
     for i, text in enumerate(lines):
         p = right.paragraphs[0] if first else right.add_paragraph()
         first = False
+        keep_with_next(p)
         if text:
             run = p.add_run(text)
             run.bold = run.underline = i == name_line
@@ -212,6 +255,8 @@ def signature(doc, lines, *, name_line, widths_cm=(8.5, 8.0)) -> None:
 
 def _landscape_section(doc) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    # The lampiran's first page is not page 1 of the document: it carries its number too.
+    section.different_first_page_header_footer = False
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.0)
@@ -251,9 +296,10 @@ def build_nota_dinas() -> Document:
     closing.paragraph_format.first_line_indent = Cm(1.25)
     signature(
         doc,
-        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}", "NIP. {{ ppid.nip }}"],
+        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
+         "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
         name_line=4,
-    )
+    )  # fmt: skip
 
     _landscape_section(doc)
     field_table(
@@ -267,28 +313,52 @@ def build_nota_dinas() -> Document:
         label_cm=2.5,
     )
     para(doc, after=6)
-    para(doc, "DAFTAR INFORMASI PUBLIK YANG DIDOKUMENTASIKAN", bold=True, align=CENTER)
+    para(doc, "INFORMASI YANG DIDOKUMENTASIKAN", bold=True, align=CENTER)
     para(doc, "{{ unit|upper }} TAHUN {{ tahun }}", bold=True, align=CENTER, after=8)
+    common = (
+        ["No", "ID Informasi", "Ringkasan Isi Informasi", "Pejabat atau Unit yang Menguasai "
+         "Informasi", "Penanggung Jawab Pembuatan atau Penerbitan Informasi"],
+        ["{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.penguasa }}",
+         "{{ b.penanggung_jawab }}"],
+    )  # fmt: skip
+    para(doc, "{%p if butir_dip %}")
+    keep_with_next(para(doc, "A. Daftar Informasi Publik", bold=True, after=4))
     loop_table(
         doc,
-        [
-            "No", "ID Informasi", "Ringkasan Isi Informasi", "Jenis Informasi",
-            "Penanggung Jawab Pembuatan atau Penerbitan Informasi",
-            "Waktu dan Tempat Pembuatan Informasi", "Bentuk Informasi yang Tersedia",
-            "Jangka Waktu Penyimpanan atau Retensi Arsip",
-        ],
-        [
-            "{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.jenis }}",
-            "{{ b.penanggung_jawab }}", "{{ b.waktu_tempat }}", "{{ b.bentuk }}",
-            "{{ b.retensi }}",
-        ],
-        "b in butir",
-        [1.0, 2.6, 7.0, 2.2, 4.0, 3.4, 2.6, 2.9],
+        common[0] + ["Waktu dan Tempat Pembuatan Informasi", "Jenis Informasi",
+                     "Bentuk Informasi yang Tersedia", "Jangka Waktu Penyimpanan"],
+        common[1] + ["{{ b.waktu_tempat }}", "{{ b.jenis }}", "{{ b.bentuk }}",
+                     "{{ b.retensi }}"],
+        "b in butir_dip",
+        [0.9, 2.4, 5.4, 3.0, 3.3, 3.0, 2.0, 2.3, 3.4],
     )  # fmt: skip
+    para(doc, after=8)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if butir_dikecualikan %}")
+    heading_b = para(
+        doc,
+        "{% if butir_dip %}B{% else %}A{% endif %}. Daftar Usulan Informasi yang Dikecualikan "
+        "(tidak diumumkan)",
+        bold=True,
+        after=4,
+    )
+    keep_with_next(heading_b)
+    loop_table(
+        doc,
+        common[0] + ["Dasar Hukum Pengecualian", "Konsekuensi Bila Dibuka",
+                     "Jangka Waktu Penyimpanan"],
+        common[1] + ["{{ b.dasar_pengecualian }}", "{{ b.konsekuensi }}", "{{ b.retensi }}"],
+        "b in butir_dikecualikan",
+        [0.9, 2.4, 4.6, 3.0, 3.2, 4.2, 4.1, 3.3],
+    )  # fmt: skip
+    para(doc, after=8)
+    para(doc, "{%p endif %}")
     # The Atasan PPID's arahan on approved items reaches the unit with its Nota Dinas.
     para(doc, "{%p if arahan %}")
     para(doc, after=6)
-    para(doc, "Arahan Atasan PPID atas informasi yang disetujui", bold=True, after=4)
+    keep_with_next(
+        para(doc, "Arahan Atasan PPID atas informasi yang disetujui", bold=True, after=4)
+    )
     loop_table(
         doc,
         ["No", "ID Informasi", "Ringkasan Isi Informasi", "Arahan Atasan PPID"],
@@ -297,14 +367,22 @@ def build_nota_dinas() -> Document:
         [1.0, 2.6, 9.0, 13.1],
     )
     para(doc, "{%p endif %}")
-    # A lampiran is signed by whoever signs the Nota Dinas (tata naskah dinas).
-    para(doc, after=12)
+    # A lampiran is signed by whoever signs the Nota Dinas (tata naskah dinas); the total
+    # line stays with the signature so the block never stands alone on the last page.
+    para(
+        doc,
+        "Jumlah: {{ jumlah }} informasi{% if jumlah_dikecualikan %} ({{ jumlah - "
+        "jumlah_dikecualikan }} dalam Daftar Informasi Publik, {{ jumlah_dikecualikan }} "
+        "dikecualikan){% endif %}.",
+        after=12,
+    )
     signature(
         doc,
-        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}", "NIP. {{ ppid.nip }}"],
+        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
+         "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
         name_line=4,
         widths_cm=[17.2, 8.5],
-    )
+    )  # fmt: skip
     return doc
 
 
@@ -323,7 +401,7 @@ def decision_table(doc, heading, variable, last, widths_cm, when_empty) -> None:
 
     `last` is one (header, cell) pair or a list of them: the columns after Ringkasan.
     """
-    para(doc, heading, bold=True, after=4)
+    keep_with_next(para(doc, heading, bold=True, after=4))
     extra = [last] if isinstance(last, tuple) else list(last)
     optional_table(
         doc,
@@ -349,7 +427,6 @@ def build_disposisi() -> Document:
                 "{% if nomor_lembar %}{{ nomor_lembar }} ({{ nama_lembar }})"
                 "{% else %}{{ nama_lembar }}{% endif %}",
             ),
-            ("Sidik berkas", "SHA-256 {{ sha256 }}"),
             ("Diputus oleh", "{{ atasan }}"),
             ("Tanggal", "{{ tanggal }}"),
         ],
@@ -362,7 +439,7 @@ def build_disposisi() -> Document:
         [
             ("Disetujui (YA)", "{{ jumlah_disetujui }} informasi"),
             ("Tidak disetujui (TIDAK)", "{{ jumlah_ditolak }} informasi"),
-            ("Belum diputus", "{{ jumlah_menunggu }} informasi"),
+            ("Menunggu persetujuan", "{{ jumlah_menunggu }} informasi"),
             ("Tidak diterapkan", "{{ jumlah_tidak_diterapkan }} baris (lihat ringkasan proses)"),
         ],
         label_cm=5.0,
@@ -411,9 +488,9 @@ def build_disposisi() -> Document:
         doc,
         [
             "{{ kota }}, {{ tanggal }}",
-            # The office's title only when the officer in ppid.toml signed (a Plh. holds
-            # another post): 'Atasan PPID,' then 'Ketua … selaku Atasan PPID' said it twice.
-            "{% if atasan_nip %}{{ atasan_ppid.jabatan }},{% else %}Atasan PPID,{% endif %}",
+            # The jabatan from ppid.toml when a listed Atasan PPID (or Plh/Plt) signed;
+            # 'Atasan PPID' for a name ppid.toml does not list.
+            "{{ atasan_jabatan }},",
             "",
             "",
             "",
@@ -497,7 +574,7 @@ def build_keputusan() -> Document:
             "",
             "",
             "{{ ppid.nama }}",
-            "NIP. {{ ppid.nip }}",
+            "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
         ],
         name_line=6,
     )
@@ -542,9 +619,11 @@ def build_keputusan() -> Document:
     _cell(end_if.cells[0], "{%tr endif %}", size=size)
     _cell(g_close.cells[0], "{%tr endfor %}", size=size)
     _widths(table, [1.0, 2.6, 6.4, 3.6, 3.6, 3.4, 2.6, 2.5])
-    para(doc, after=12)
+    # A line of text stays with the signature, so it never stands alone on the last page.
+    para(doc, "Jumlah: {{ jumlah }} informasi.", after=12)
     lampiran_signature = [
-        "{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}", "NIP. {{ ppid.nip }}",
+        "{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
+        "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
     ]  # fmt: skip
     signature(doc, lampiran_signature, name_line=4, widths_cm=[17.2, 8.5])
 
@@ -562,7 +641,7 @@ def build_keputusan() -> Document:
         [1.0, 2.6, 2.6, 8.0, 4.0, 7.5],
         size=size,
     )  # fmt: skip
-    para(doc, after=12)
+    para(doc, "Jumlah perubahan: {{ perubahan|length }}.", after=12)
     signature(doc, lampiran_signature, name_line=4, widths_cm=[17.2, 8.5])
     return doc
 

@@ -268,7 +268,7 @@ def test_a_bug_or_ctrl_c_is_one_indonesian_line(
 ) -> None:
     import ppid_batch.batch.workspace as workspace
 
-    def fails(directory: Path) -> list[Path]:
+    def fails(directory: Path, office: object = None) -> list[Path]:
         raise raised
 
     monkeypatch.setattr(workspace, "init_workspace", fails)
@@ -279,7 +279,7 @@ def test_a_bug_or_ctrl_c_is_one_indonesian_line(
 def test_debug_shows_the_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ppid_batch.batch.workspace as workspace
 
-    monkeypatch.setattr(workspace, "init_workspace", lambda directory: {}["x"])
+    monkeypatch.setattr(workspace, "init_workspace", lambda directory, office=None: {}["x"])
     assert isinstance(invoke("--debug", "init", str(tmp_path)).exception, KeyError)
 
 

@@ -56,7 +56,8 @@ def test_invalid_form_exit_1_grouped_by_row(tmp_path: Path) -> None:
         "Dikecualikan\n"
         "  Baris 11:\n"
         "    - H11 Jangka Waktu Penyimpanan atau Retensi Arsip 'lama' tidak dikenali; tulis "
-        "misalnya 5 Tahun, 2 Tahun Aktif, 3 Tahun Inaktif, Permanen, atau Selama Berlaku.\n"
+        "seperti Jadwal Retensi Arsip, misalnya 5 Tahun; 2 Tahun Aktif, 8 Tahun Inaktif, "
+        "Musnah; Permanen; atau Selama Berlaku.\n"
         "  Catatan:\n"
         "    - R8 Kolom 'Catatan Pribadi' tidak dikenal dan diabaikan.\n"
     )

@@ -296,7 +296,8 @@ BAD_VALUES = [
         'pola_nomor = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"',
         'pola_nomor = "{nomor}/{kka}-ND/{kode_wilayah}/{tahun}"',
         "ppid.toml {at}: 'nota_dinas.pola_nomor' memakai {nomor} yang tidak dikenal; yang "
-        "boleh: {bulan}, {bulan_romawi}, {kka}, {kode_wilayah}, {tahun}, {urut}.",
+        "boleh: {bulan}, {bulan_romawi}, {kka}, {kode_pejabat}, {kode_unit}, {kode_wilayah}, "
+        "{tahun}, {urut}.",
         '"{nomor}',
         id="pattern-unknown-field",
     ),

@@ -51,12 +51,11 @@ def test_counts_refusals_with_arahan_and_signature(config, tmp_path: Path) -> No
     for line in (
         "DISPOSISI / ARAHAN ATASAN PPID",
         "| Lembar persetujuan | : | LP-2025-0007 (Lembar-Persetujuan-2025-11-18.xlsx) |",
-        f"| Sidik berkas | : | SHA-256 {SHA} |",
         "| Diputus oleh | : | NAMA ATASAN PPID (ganti) |",
         "| Tanggal | : | 20 November 2025 |",
         "| Disetujui (YA) | : | 5 informasi |",
         "| Tidak disetujui (TIDAK) | : | 2 informasi |",
-        "| Belum diputus | : | 1 informasi |",
+        "| Menunggu persetujuan | : | 1 informasi |",
         "| Tidak diterapkan | : | 1 baris (lihat ringkasan proses) |",
         "| 1 | DIP-2025-0007 | Subbagian Hukum dan SDM | Rencana kerja yang ditolak "
         "| Lengkapi tautan dokumen & perbaiki ringkasan <segera> |",
@@ -64,6 +63,8 @@ def test_counts_refusals_with_arahan_and_signature(config, tmp_path: Path) -> No
         "| Pisahkan per rapat |",
     ):
         assert line in lines, line
+    # the file's fingerprint stays in run.json; staff sign a page without it
+    assert "SHA-256" not in text and SHA not in text
     # the title once: not 'Atasan PPID,' and then '… selaku Atasan PPID' again
     assert lines[-2] == (
         "|  | Mesuji, 20 November 2025 / Ketua KPU Kabupaten Mesuji selaku Atasan PPID, "

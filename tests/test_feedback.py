@@ -157,7 +157,8 @@ def test_official_blank_form_keeps_dropdowns_names_and_hidden_lists(tmp_path: Pa
     assert marked.sheetnames == [LIST_SHEET, "Form DIP", "Panduan", "Pilihan"]
     assert marked["Pilihan"].sheet_state == "hidden"
     assert sorted(marked.defined_names) == [
-        "Pilihan_bentuk", "Pilihan_dasar_pengecualian", "Pilihan_jenis", "Pilihan_tindakan",
+        "Pilihan_bentuk", "Pilihan_dasar_pengecualian", "Pilihan_jenis", "Pilihan_retensi",
+        "Pilihan_tindakan",
     ]  # fmt: skip
     assert len(marked["Form DIP"].data_validations.dataValidation) == len(
         wb["Form DIP"].data_validations.dataValidation

@@ -28,10 +28,13 @@ from ppid_batch.forms.blank import (
     list_name,
     write_blank_form,
 )
-from ppid_batch.forms.schema import form_schema
+from ppid_batch.forms.schema import for_office, form_schema
 from ppid_batch.forms.validate import validate_file
+from ppid_batch.vocabulary import Vocabulary
 
-SCHEMA = form_schema()
+# The form as the project's ppid.toml shapes it: the office's town in the examples, its
+# bentuk set and retention wording as choices.
+SCHEMA = for_office(form_schema(), "Mesuji", Vocabulary())
 FIELDS = SCHEMA.blank_form_fields
 HEADER = header_row(SCHEMA) + 1  # Excel row number
 UNIT = "Teknis Penyelenggaraan Pemilu dan Hukum"
@@ -108,13 +111,17 @@ def test_dropdowns_use_named_ranges_on_the_hidden_sheet(book) -> None:
     first, last = HEADER + 1, HEADER + BLANK_ROWS
     by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     choice_fields = [f for f in FIELDS if f.choices]
-    assert [f.key for f in choice_fields] == ["bentuk", "jenis", "tindakan"]
+    assert [f.key for f in choice_fields] == ["bentuk", "retensi", "jenis", "tindakan"]
     for field in choice_fields:
         col = column_of(field.key)
         dv = by_range[f"{col}{first}:{col}{last}"]
         assert dv.type == "list"
         assert dv.formula1 == list_name(field)
-        assert dv.errorStyle in (None, "stop") and dv.showErrorMessage  # None means stop
+        if field.type == "retensi":
+            # the office's wording is offered; '5 Tahun' typed by hand stays allowed
+            assert dv.errorStyle == "information"
+        else:
+            assert dv.errorStyle in (None, "stop") and dv.showErrorMessage  # None means stop
         defined = book.defined_names[list_name(field)]
         ((sheet, ref),) = defined.destinations
         assert sheet == LISTS_SHEET
@@ -124,7 +131,8 @@ def test_dropdowns_use_named_ranges_on_the_hidden_sheet(book) -> None:
     col = column_of("dasar_pengecualian")
     dv = by_range[f"{col}{first}:{col}{last}"]
     assert dv.type == "list" and dv.errorStyle == "information"
-    names = [lists.cell(r, 3).value for r in range(1, 11)]
+    ((_, ref),) = book.defined_names["Pilihan_dasar_pengecualian"].destinations
+    names = [c.value for row in lists[ref.replace("$", "")] for c in row]
     assert names[7] == "Pasal 17 huruf h UU 14/2008 (rahasia pribadi)"
 
 
@@ -239,7 +247,8 @@ def test_filled_form_keeps_what_the_clerk_typed(blank: Path, tmp_path: Path) -> 
     # the dropdowns and hidden list survive a save by another program
     again = openpyxl.load_workbook(filled)
     assert set(again.defined_names) == {
-        "Pilihan_bentuk", "Pilihan_jenis", "Pilihan_dasar_pengecualian", "Pilihan_tindakan",
+        "Pilihan_bentuk", "Pilihan_retensi", "Pilihan_jenis", "Pilihan_dasar_pengecualian",
+        "Pilihan_tindakan",
     }  # fmt: skip
     assert again[LISTS_SHEET].sheet_state == "hidden"
 

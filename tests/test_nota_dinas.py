@@ -50,7 +50,7 @@ def test_letter_fields_come_from_ppid_toml_and_babel(config, tmp_path: Path) -> 
         "| Tanggal | : | 26 November 2025 |",
         "| Sifat | : | Biasa |",
         "| Lampiran | : | 1 (satu) berkas |",
-        "| Hal | : | Penetapan Daftar Informasi Publik |",
+        "| Hal | : | Pendokumentasian Informasi Publik |",
         config.nota_dinas.isi,
         config.nota_dinas.penutup,
     ):
@@ -63,11 +63,13 @@ def test_lampiran_lists_the_items_sorted_and_numbered(config, tmp_path: Path) ->
     text = docx_text(write_nota_dinas(_nota(items), config, tmp_path).read_bytes())
     rows = [line for line in text.splitlines() if line.startswith("| ") and "DIP-" in line]
     assert rows == [
-        "| 1 | DIP-2025-0003 | Ketiga | Berkala | Kepala Subbagian Hukum dan SDM | Mesuji, 2024 "
-        "| Softcopy dan Hardcopy | 5 Tahun |",
-        "| 2 | DIP-2025-0012 | Kedua belas | Berkala | Kepala Subbagian Hukum dan SDM "
-        "| Mesuji, April 2025 | Softcopy dan Hardcopy | 5 Tahun |",
+        "| 1 | DIP-2025-0003 | Ketiga | Subbagian Hukum dan SDM | Kepala Subbagian Hukum dan SDM "
+        "| Mesuji, 2024 | Berkala | Softcopy dan Hardcopy | 5 Tahun |",
+        "| 2 | DIP-2025-0012 | Kedua belas | Subbagian Hukum dan SDM | Kepala Subbagian Hukum "
+        "dan SDM | Mesuji, April 2025 | Berkala | Softcopy dan Hardcopy | 5 Tahun |",
     ]
+    assert "A. Daftar Informasi Publik" in text.splitlines()
+    assert "Daftar Usulan Informasi yang Dikecualikan" not in text
     assert (
         "Jumlah informasi yang didokumentasikan: 2 informasi dari Subbagian Hukum dan SDM." in text
     )
@@ -78,11 +80,22 @@ def test_dikecualikan_items_are_said_not_to_be_published(config, tmp_path: Path)
     must say where the Dikecualikan ones went instead."""
     items = [item(1), item(2, jenis="Dikecualikan", dasar_pengecualian="Pasal 17 huruf h")]
     text = docx_text(write_nota_dinas(_nota(items), config, tmp_path).read_bytes())
+    lines = text.splitlines()
     assert (
         "Jumlah informasi yang didokumentasikan: 2 informasi dari Subbagian Hukum dan SDM, "
         "termasuk 1 informasi yang dikecualikan, yang dicatat dalam Daftar Usulan Informasi "
-        "yang Dikecualikan dan tidak diumumkan." in text.splitlines()
+        "yang Dikecualikan dan tidak diumumkan." in lines
     )
+    # The lampiran lists them under their own headings, numbered from 1 in each.
+    a = lines.index("A. Daftar Informasi Publik")
+    b = lines.index("B. Daftar Usulan Informasi yang Dikecualikan (tidak diumumkan)")
+    assert a < b
+    assert [line.split(" | ")[1] for line in lines[a:b] if line.startswith("| 1 | DIP-")] == [
+        "DIP-2025-0001"
+    ]
+    assert lines[b + 2].startswith("| 1 | DIP-2025-0002 | ")
+    assert "Pasal 17 huruf h" in lines[b + 2]
+    assert "Jumlah: 2 informasi (1 dalam Daftar Informasi Publik, 1 dikecualikan)." in lines[b:]
 
 
 def test_tricky_ringkasan_is_text_in_the_docx(config, tmp_path: Path) -> None:
@@ -185,7 +198,8 @@ def test_the_lampiran_is_signed_too(config, tmp_path: Path) -> None:
         - 2,
         len(lines) - 2,
     ]
-    assert lines[-4].startswith("| 4 | DIP-2025-0004 |")
+    assert lines[-5].startswith("| 4 | DIP-2025-0004 |")
+    assert lines[-3] == "Jumlah: 4 informasi."
 
 
 def test_arahan_given_with_a_yes_reaches_the_unit_in_the_lampiran(config, tmp_path: Path) -> None:

@@ -42,15 +42,20 @@ def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int)
         if not it.nota_dinas and it.atasan != PENETAPAN_SEBELUMNYA:
             todo.setdefault(it.unit, []).append(it.id)
 
-    def number_for(urut: int) -> str:
-        return config.nota_number(urut, today.year, today.month)
+    first_urut = config.nota_dinas.first_number(today.year)
 
     # Numbers follow the order the units' first decisions were merged in, then the name.
     def rank(unit: str) -> tuple[int, str]:
         return min(first.get(i, (0, ""))[0] for i in todo[unit]), unit
 
     for unit in sorted(todo, key=rank):
-        store.issue_nota_dinas(today.year, unit, sorted(todo[unit]), today, run_id, number_for)
+
+        def number_for(urut: int, unit: str = unit) -> str:
+            return config.nota_number(urut, today.year, today.month, unit=unit, on=today)
+
+        store.issue_nota_dinas(
+            today.year, unit, sorted(todo[unit]), today, run_id, number_for, first_urut
+        )
 
 
 def write_feedback(

@@ -215,6 +215,7 @@ def _quiet(night: Night, scanned: Scanned) -> RunReport:
         unread=scanned.unread,
         waiting=scanned.waiting,
         stale_locks=scanned.stale_locks,
+        placeholders=night.config.placeholders(),
     )
     config = night.config
     run_id, run_dir = write_quiet_record(
@@ -293,6 +294,7 @@ def _record(
             waiting=read.waiting,
             refused_units=registered.refused_units,
             stale_locks=scanned.stale_locks,
+            placeholders=config.placeholders(),
         ),
         outputs=outputs,
         durations=dict(durations),

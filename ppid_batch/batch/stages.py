@@ -214,6 +214,7 @@ def read(night: Night, scanned: Scanned) -> Read:
             max_file_bytes=limits[0],
             max_unpacked_bytes=limits[1],
             on_read=on_read,
+            vocabulary=night.config.vocabulary,
         )
     )
     from ..approve.folder import place_check

@@ -84,6 +84,7 @@ def action_list(
     waiting: Sequence[Path],
     refused_units: Collection[str] = (),
     stale_locks: Sequence[Path] = (),
+    placeholders: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """What staff must do in the morning, in Indonesian, one sentence or two each.
 
@@ -91,6 +92,13 @@ def action_list(
     its items, not every morning its (rewritten) file still exists.
     """
     actions: list[str] = []
+    if placeholders:
+        # Every night until fixed: documents printed now would carry the sample names.
+        actions.append(
+            "ppid.toml masih memuat isian contoh ("
+            + "; ".join(placeholders)
+            + "); ganti dengan data kantor sebelum dokumen dicetak dan ditandatangani."
+        )
     for i in inputs:
         if i.verdict == FAILED:
             actions.append(

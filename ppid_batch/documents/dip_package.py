@@ -58,7 +58,7 @@ def dip_columns(labels: Mapping[str, str], bentuk: tuple[str, ...]) -> tuple[Col
         ),
         text(
             "waktu_tempat",
-            "Tempat dan waktu pembuatan dalam bahasa Indonesia, misalnya 'Mesuji, April 2025'."
+            "Tempat dan waktu pembuatan dalam bahasa Indonesia, misalnya 'Jakarta, April 2025'."
             + INERT,
         ),
         Column(

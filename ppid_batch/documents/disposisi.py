@@ -13,7 +13,7 @@ from ..dates import format_date_id
 from ..files import fit_name
 from ..models import RegisterItem
 from ..nip import format_nip
-from .docx import LoadedTemplate, cached_template, render_to
+from .docx import LoadedTemplate, cached_template, office_images, render_to
 from .fields import item_fields, office_fields, officer_fields, sort_key
 from .nota_dinas import slug
 
@@ -64,6 +64,7 @@ def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
     nip = format_nip(officer.nip) if named else ""
     return {
         "kantor": office_fields(config),
+        "logo": "",
         "ppid": officer_fields(config.ppid),
         "atasan_ppid": officer_fields(officer),
         "tahun": disposisi.date.year,
@@ -73,6 +74,7 @@ def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
         "sha256": disposisi.sha256,
         "atasan": disposisi.atasan,
         "atasan_nip": nip,
+        "atasan_jabatan": officer.jabatan if named else "Atasan PPID",
         "jumlah_disetujui": len(approved),
         "jumlah_ditolak": len(refused),
         "jumlah_menunggu": disposisi.pending_count,
@@ -114,4 +116,5 @@ def write_disposisi(
         Path(out_dir) / file_name(disposisi),
         when=dt.datetime.combine(disposisi.date, dt.time()),
         title=f"Disposisi Atasan PPID {disposisi.sheet_name}",
+        images=office_images(config),
     )

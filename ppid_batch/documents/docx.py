@@ -36,6 +36,7 @@ ITEM_KEYS = frozenset(
 )  # fmt: skip
 COMMON_VARIABLES: dict[str, Any] = {
     "kantor": OFFICE_KEYS,
+    "logo": None,
     "ppid": OFFICER_KEYS,
     "atasan_ppid": OFFICER_KEYS,
     "tahun": None,
@@ -58,6 +59,8 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "jumlah_dikecualikan": None,
         "butir": (ITEM_KEYS,),
         "arahan": (ITEM_KEYS,),
+        "butir_dip": (ITEM_KEYS,),
+        "butir_dikecualikan": (ITEM_KEYS,),
     },
     "disposisi.docx": {
         **COMMON_VARIABLES,
@@ -65,6 +68,7 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "sha256": None,
         "atasan": None,
         "atasan_nip": None,
+        "atasan_jabatan": None,
         "kota": None,
         "jumlah_disetujui": None,
         "jumlah_ditolak": None,
@@ -435,6 +439,17 @@ def render_to(
     *,
     when: dt.datetime,
     title: str,
+    images: Mapping[str, tuple[Path, float]] | None = None,
 ) -> Path:
     """Render and write `path` atomically."""
-    return atomic_write_bytes(path, render_bytes(template, context, when=when, title=title))
+    data = render_bytes(template, context, when=when, title=title, images=images)
+    return atomic_write_bytes(path, data)
+
+
+LOGO_WIDTH_MM = 20.0
+
+
+def office_images(config: Config) -> dict[str, tuple[Path, float]]:
+    """The office logo for the kop when ppid.toml names one (templates test `{% if logo %}`)."""
+    logo = config.office.logo
+    return {"logo": (logo, LOGO_WIDTH_MM)} if logo else {}

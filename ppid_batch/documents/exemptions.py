@@ -70,6 +70,7 @@ def letter_context(
     ]
     return {
         "kantor": office_fields(config),
+        "logo": "",
         "ppid": officer_fields(config.signer("ppid", today)),
         "atasan_ppid": officer_fields(config.signer("atasan_ppid", today)),
         "tahun": year,
@@ -88,7 +89,7 @@ def write_covering_letter(
 ) -> Path | None:
     """The draft letter sending this year's usulan to `[pengecualian] yth`; None when the
     usulan is empty (then an older draft is removed: there is nothing to send)."""
-    from .docx import cached_template, render_to
+    from .docx import cached_template, office_images, render_to
     from .register_list import exempted
 
     path = Path(out_dir) / LETTER_NAME.format(tahun=year)
@@ -99,4 +100,11 @@ def write_covering_letter(
     context = letter_context(chosen, config, year=year, today=today)
     when = dt.datetime.combine(today, dt.time())
     title = f"Usulan Informasi yang Dikecualikan {year}"
-    return render_to(cached_template(config, TEMPLATE), context, path, when=when, title=title)
+    return render_to(
+        cached_template(config, TEMPLATE),
+        context,
+        path,
+        when=when,
+        title=title,
+        images=office_images(config),
+    )

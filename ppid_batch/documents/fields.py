@@ -30,7 +30,7 @@ def waktu_text(iso: str) -> str:
 
 
 def waktu_tempat(item: RegisterItem) -> str:
-    """Perki 1/2021's 'waktu dan tempat pembuatan': `Mesuji, April 2025`."""
+    """Perki 1/2021's 'waktu dan tempat pembuatan': `Bandung, April 2025`."""
     return f"{item.tempat_pembuatan}, {waktu_text(item.waktu_pembuatan)}"
 
 

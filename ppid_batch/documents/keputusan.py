@@ -27,7 +27,7 @@ from ..store.keputusan import (
     record_keputusan,
     standing_list,
 )
-from .docx import cached_template, render_to
+from .docx import cached_template, office_images, render_to
 from .fields import office_fields, officer_fields
 from .register_list import published, register_groups
 
@@ -185,6 +185,7 @@ def keputusan_context(
     satker = config.office.nama_satker
     return {
         "kantor": office_fields(config),
+        "logo": "",
         "ppid": officer_fields(config.signer("ppid", date)),
         "atasan_ppid": officer_fields(config.signer("atasan_ppid", date)),
         "tahun": date.year,
@@ -239,7 +240,14 @@ def write_keputusan(
         )
         when = dt.datetime.combine(record["date"], dt.time())
         written.append(
-            render_to(tpl, context, path, when=when, title=f"Keputusan PPID {record['number']}")
+            render_to(
+                tpl,
+                context,
+                path,
+                when=when,
+                title=f"Keputusan PPID {record['number']}",
+                images=office_images(config),
+            )
         )
     return written
 

@@ -13,7 +13,7 @@ from ..config import Config
 from ..dates import format_date_id
 from ..files import fit_name, name_slug
 from ..models import RegisterItem
-from .docx import LoadedTemplate, cached_template, render_to
+from .docx import LoadedTemplate, cached_template, office_images, render_to
 from .fields import (
     DIKECUALIKAN,
     item_fields,
@@ -65,8 +65,11 @@ def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
     """Every variable the Nota Dinas template may use (docs/documents.md lists them)."""
     nd = config.nota_dinas
     items = sorted(nota.items, key=sort_key)
+    listed = [item for item in items if item.jenis != DIKECUALIKAN]
+    exempt = [item for item in items if item.jenis == DIKECUALIKAN]
     return {
         "kantor": office_fields(config),
+        "logo": "",
         "ppid": officer_fields(config.signer("ppid", nota.date)),
         "atasan_ppid": officer_fields(config.signer("atasan_ppid", nota.date)),
         "tahun": nota.date.year,
@@ -89,6 +92,9 @@ def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
         "arahan": [
             item_fields(item, no) for no, item in enumerate((i for i in items if i.arahan), 1)
         ],
+        # The lampiran lists them under two headings: the DIP, and the exemption list.
+        "butir_dip": [item_fields(item, no) for no, item in enumerate(listed, 1)],
+        "butir_dikecualikan": [item_fields(item, no) for no, item in enumerate(exempt, 1)],
     }
 
 
@@ -104,6 +110,7 @@ def write_nota_dinas(
         Path(out_dir) / file_name(nota),
         when=when,
         title=f"Nota Dinas {nota.number}",
+        images=office_images(config),
     )
 
 

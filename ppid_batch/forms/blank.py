@@ -13,7 +13,7 @@ from xlsxwriter.workbook import Workbook
 from ..config import Config
 from ..documents.xlsx import a4_landscape, new_workbook
 from ..files import atomic_write_bytes
-from .schema import Field, SheetSchema, form_schema
+from .schema import Field, SheetSchema, for_office, form_schema
 
 DEFAULT_FORM_NAME = "Form-Daftar-Informasi-Publik.xlsx"
 
@@ -74,7 +74,7 @@ def header_row(schema: SheetSchema) -> int:
 
 def build_blank_form(config: Config, *, unit: str | None = None) -> bytes:
     """The blank form as xlsx bytes (identical bytes for identical inputs)."""
-    schema = form_schema()
+    schema = for_office(form_schema(), config.office.kota, config.vocabulary)
     buffer = io.BytesIO()
     wb = new_workbook(
         buffer,
@@ -158,7 +158,8 @@ def _form_sheet(
             rule = {
                 "validate": "list",
                 "source": f"={list_name(field)}",
-                "error_type": "stop",
+                # Retention wording is offered, not imposed: 'N Tahun' texts stay allowed.
+                "error_type": "stop" if field.type == "choice" else "information",
                 "error_title": "Pilihan tidak tersedia",
                 "error_message": fit(f"Pilih salah satu dari daftar: {allowed}.", 255),
             }

@@ -89,9 +89,17 @@ def full_date(value: object) -> dt.date | None:
 _RETENSI_YEARS = re.compile(r"^(\d{1,3})(?:\s*(?:tahun|thn|th|thn\.|th\.|tahun\.))?$")
 _RETENSI_SPLIT = re.compile(
     r"^(\d{1,3})\s*(?:tahun|thn|th)\.?\s*aktif\s*[,;/]?\s*(?:dan\s+)?"
-    r"(\d{1,3})\s*(?:tahun|thn|th)\.?\s*inaktif$"
+    r"(\d{1,3})\s*(?:tahun|thn|th)\.?\s*inaktif"
+    r"(?:\s*[,;/]?\s*(?:lalu\s+|kemudian\s+)?(musnah|permanen|dinilai\s+kembali))?$"
 )
-_RETENSI_WORDS = {"permanen": "Permanen", "selama berlaku": "Selama Berlaku"}
+# The final disposition a Jadwal Retensi Arsip writes after the inactive years.
+_RETENSI_END = {"musnah": "Musnah", "permanen": "Permanen", "dinilai kembali": "Dinilai Kembali"}
+_RETENSI_WORDS = {
+    "permanen": "Permanen",
+    "selama berlaku": "Selama Berlaku",
+    "setelah tidak berlaku": "Setelah Tidak Berlaku",
+    "selama masa jabatan": "Selama Masa Jabatan",
+}
 
 
 @lru_cache(maxsize=_CACHE)
@@ -106,7 +114,9 @@ def _retensi_text(text: str) -> str | None:
     if m:
         active, inactive = int(m.group(1)), int(m.group(2))
         if 1 <= active <= 100 and 1 <= inactive <= 100:
-            return f"{active} Tahun Aktif, {inactive} Tahun Inaktif"
+            end = m.group(3)
+            tail = f", {_RETENSI_END[' '.join(end.split())]}" if end else ""
+            return f"{active} Tahun Aktif, {inactive} Tahun Inaktif{tail}"
     return None
 
 
@@ -120,7 +130,8 @@ def retensi(value: object) -> str | None:
 
 RETENSI_CANONICAL = re.compile(
     r"^(?:(?:[1-9]\d?|100) Tahun|(?:[1-9]\d?|100) Tahun Aktif, (?:[1-9]\d?|100) Tahun Inaktif"
-    r"|Permanen|Selama Berlaku)$"
+    r"(?:, (?:Musnah|Permanen|Dinilai Kembali))?"
+    r"|Permanen|Selama Berlaku|Setelah Tidak Berlaku|Selama Masa Jabatan)$"
 )
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
@@ -156,7 +167,7 @@ def nip(value: object) -> str | None:
 
 
 def split_combined(value: object) -> tuple[str | None, str | None]:
-    """'Mesuji, 2025' / 'Maret 2025, Mesuji' → (tempat, waktu as ISO or None)."""
+    """'Bandung, 2025' / 'Maret 2025, Bandung' → (tempat, waktu as ISO or None)."""
     if isinstance(value, dt.date):
         return None, partial_date(value)
     text = to_text(value)

@@ -593,7 +593,7 @@ def _place_and_date(text: str) -> bool:
     if m is None:
         return False
     rest = m.group(1).strip()
-    # "Mesuji, 2 Desember 2026", "Mesuji, Desember 2026", "Mesuji, ........ 2026"
+    # "Bandung, 2 Desember 2026", "Bandung, Desember 2026", "Bandung, ........ 2026"
     return parse_partial_date(rest) is not None or bool(
         re.match(r"^[\s._…]*(?:\w+\s+)?(?:19|20)\d{2}$", rest) or _DOTS.match(rest)
     )
@@ -741,7 +741,7 @@ def _body(sr: SheetRead, grid: Grid) -> None:
     rows = grid.rows
     start = sr.header_end + 1
     # rows holding something of their own; a row reached only by a range merged down from
-    # above (Mesuji merged past the last item) is not an item
+    # above (the town merged past the last item) is not an item
     content = [r for r in range(start, len(rows)) if _has_content(rows[r])]
     if content and _numbering_row(rows[content[0]]):
         content = content[1:]

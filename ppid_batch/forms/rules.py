@@ -46,8 +46,8 @@ TEMPLATES: dict[str, str] = {
     "year_min": "{column} '{value}' terlalu lama; tahun paling awal {min}.",
     "date_after_filling": ("{column} '{value}' tidak boleh setelah Tanggal Pengisian ({tanggal})."),
     "retensi": (
-        "{column} '{value}' tidak dikenali; tulis misalnya 5 Tahun, "
-        "2 Tahun Aktif, 3 Tahun Inaktif, Permanen, atau Selama Berlaku."
+        "{column} '{value}' tidak dikenali; tulis seperti Jadwal Retensi Arsip, misalnya "
+        "5 Tahun; 2 Tahun Aktif, 8 Tahun Inaktif, Musnah; Permanen; atau Selama Berlaku."
     ),
     "link": (
         "{column} '{value}' tidak diterima: isi alamat web yang diawali http:// atau https://, "
@@ -132,7 +132,8 @@ def checks(f: Field) -> tuple[tuple[str, Predicate], ...]:
     elif f.type == "choice":
         out.append(("choice", _member_of(frozenset(f.choice_values))))
     elif f.type == "retensi":
-        out.append(("retensi", _matches(nz.RETENSI_CANONICAL)))
+        canonical, wordings = _matches(nz.RETENSI_CANONICAL), frozenset(f.choice_values)
+        out.append(("retensi", lambda v: v in wordings or canonical(v)))
     elif f.type == "link":
         out.append(("link", nz.link_ok))
     elif f.type == "item_id":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import yaml
 
 from ..errors import SchemaError
+from ..vocabulary import Vocabulary, bentuk_variants
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 FIELD_TYPES = frozenset(
@@ -190,3 +192,59 @@ def form_schema() -> SheetSchema:
 
 def approval_schema() -> SheetSchema:
     return load_schema("persetujuan")
+
+
+def _bentuk_field(f: Field, values: tuple[str, ...]) -> Field:
+    if values == f.choice_values:
+        return f
+    taken: set[str] = set()
+    choices = []
+    for value in values:
+        taken.add(label_key(value))
+    for value in values:
+        variants = []
+        for v in bentuk_variants(value):
+            if label_key(v) not in taken:
+                taken.add(label_key(v))
+                variants.append(v)
+        choices.append(Choice(value, tuple(variants)))
+    both = [v for v in values if " dan " in v]
+    return replace(
+        f,
+        choices=tuple(choices),
+        help="Pilih dari daftar: " + ", ".join(values) + ".",
+        example=both[0] if both else values[0],
+    )
+
+
+def _retensi_field(f: Field, wordings: tuple[str, ...]) -> Field:
+    shown = "; ".join(wordings[:4])
+    return replace(
+        f,
+        choices=tuple(Choice(w) for w in wordings),
+        help=f"Tulis seperti Jadwal Retensi Arsip kantor, contoh: {shown}; atau 5 Tahun.",
+        example=wordings[0],
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def for_office(schema: SheetSchema, kota: str, vocabulary: Vocabulary) -> SheetSchema:
+    """The schema with the office's words: its bentuk set and retention wording as choices,
+    and `{kota}` in help texts and examples replaced by the office's town."""
+
+    def adapt(f: Field) -> Field:
+        if f.key == "bentuk" and f.type == "choice":
+            f = _bentuk_field(f, vocabulary.bentuk)
+        elif f.type == "retensi" and vocabulary.retensi:
+            f = _retensi_field(f, vocabulary.retensi)
+        if "{kota}" in f.help or "{kota}" in f.example:
+            f = replace(
+                f, help=f.help.replace("{kota}", kota), example=f.example.replace("{kota}", kota)
+            )
+        return f
+
+    return replace(
+        schema,
+        fields=tuple(adapt(f) for f in schema.fields),
+        metadata=tuple(adapt(f) for f in schema.metadata),
+    )

@@ -15,11 +15,12 @@ from typing import Any
 
 from ..config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from ..models import Finding, SheetReport
+from ..vocabulary import Vocabulary
 from . import normalize as nz
 from .intake import check_file
 from .reader import COMBINED, CellRefs, SheetRead, cell_ref, column_letter, read_sheet
 from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message, plain_failures
-from .schema import Field
+from .schema import Field, for_office
 
 __all__ = ["TEMPLATES", "message", "validate_file", "validate_files"]
 
@@ -37,6 +38,9 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
         lookup = f.choice_lookup()
         return lambda v: nz.choice(v, lookup)
     if f.type == "retensi":
+        if f.choices:  # the office's own wording, as its Jadwal Retensi Arsip writes it
+            wordings = f.choice_lookup()
+            return lambda v: wordings.get(nz.folded(str(v)), None) or nz.retensi(v)
         return nz.retensi
     return nz.to_text
 
@@ -468,7 +472,12 @@ def _start(path: Path, sha256: str, sr: SheetRead) -> SheetReport | _Pending:
     return _Pending(base, sheet, meta, errors, warnings)
 
 
-def _read(path: Path, max_file_bytes: int, max_unpacked_bytes: int) -> SheetReport | _Pending:
+def _read(
+    path: Path,
+    max_file_bytes: int,
+    max_unpacked_bytes: int,
+    vocabulary: Vocabulary | None = None,
+) -> SheetReport | _Pending:
     path = Path(path)
     try:
         intake = check_file(
@@ -488,6 +497,8 @@ def _read(path: Path, max_file_bytes: int, max_unpacked_bytes: int) -> SheetRepo
     if sr is None:
         no_header = Finding(type="no_header", message=message("no_header"))
         return SheetReport(path=path, kind=None, sha256=intake.sha256, errors=(no_header,))
+    if vocabulary is not None and sr.schema.kind == "form_dip":
+        sr.schema = for_office(sr.schema, "", vocabulary)  # the office's bentuk and retensi
     started = _start(path, intake.sha256, sr)
     # the sheet now holds its columns; drop calamine's row lists so a batch waiting for its
     # pandera run does not keep (and make the garbage collector walk) them
@@ -538,6 +549,7 @@ def validate_files(
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     batch_rows: int = BATCH_ROWS,
     on_read: Callable[[Path], object] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[SheetReport]:
     """`validate_file` over many files, in order; forms of the same shape share one pandera
     run per `batch_rows` rows (the nightly batch and `validate FILE...` use this).
@@ -548,7 +560,7 @@ def validate_files(
         if on_read is not None:
             on_read(path)
         with _collector_paused():
-            started = _read(path, max_file_bytes, max_unpacked_bytes)
+            started = _read(path, max_file_bytes, max_unpacked_bytes, vocabulary)
         pending.append(started)
         rows += len(started.sheet.rows) if isinstance(started, _Pending) else 0
         if rows >= batch_rows:
@@ -566,7 +578,8 @@ def validate_file(
     *,
     max_file_bytes: int = MAX_FILE_BYTES,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    vocabulary: Vocabulary | None = None,
 ) -> SheetReport:
     """Safe intake, kind detection, reading, normalisation and validation of one workbook."""
     with _collector_paused():
-        return _finish([_read(path, max_file_bytes, max_unpacked_bytes)])[0]
+        return _finish([_read(path, max_file_bytes, max_unpacked_bytes, vocabulary)])[0]

@@ -222,13 +222,13 @@ def _row_values(
         errors.append(
             _finding(table, r, where[0], "waktu_pembuatan", "date",
                      f"{where[1]} '{nz.to_text(value) or ''}' tidak memuat tanggal, bulan dan "
-                     "tahun, atau tahun yang dikenali; tulis misalnya Mesuji, April 2025.",
+                     "tahun, atau tahun yang dikenali; tulis misalnya Jakarta, April 2025.",
                      value)
         )  # fmt: skip
     elif values["tempat_pembuatan"] is None:
         errors.append(
             _finding(table, r, where[0], "tempat_pembuatan", "required",
-                     f"Tempat pembuatan tidak ada di {where[1]}; tulis misalnya Mesuji, 2025.")
+                     f"Tempat pembuatan tidak ada di {where[1]}; tulis misalnya Jakarta, 2025.")
         )  # fmt: skip
     if table.ticks:
         marks = frozenset(

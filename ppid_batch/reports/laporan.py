@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..dates import MONTH_NAMES, format_date_id
-from ..documents.docx import COMMON_VARIABLES, check_template, load_template, render_bytes
+from ..documents.docx import (
+    COMMON_VARIABLES,
+    check_template,
+    load_template,
+    office_images,
+    render_bytes,
+)
 from ..documents.fields import office_fields, officer_fields
 from ..errors import UsageError
 from ..files import atomic_write_bytes
@@ -80,6 +86,7 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
         per_bulan.append(row)
     return {
         "kantor": office_fields(config),
+        "logo": "",
         "ppid": officer_fields(config.signer("ppid", today)),
         "atasan_ppid": officer_fields(config.signer("atasan_ppid", today)),
         "tahun": facts.year,
@@ -151,6 +158,7 @@ def write_annual_report(
     # No activity: the document says so in one sentence and shows no (empty) charts.
     charts = write_charts(facts, out_dir) if facts.has_activity else {}
     images = {f"grafik_{key}": (chart.path, CHART_WIDTH_MM) for key, chart in charts.items()}
+    images.update(office_images(config))
     placeholders = {f"grafik_{key}": "" for key in CHART_FILES if key not in charts}
     data = render_bytes(
         template,

@@ -817,11 +817,13 @@ class Store:
         date: dt.date,
         run_id: int | None,
         number_for: Callable[[int], str],
+        first: int = 1,
     ) -> str:
         """Number a Nota Dinas documenting `item_ids` (approved items of `unit`).
 
         `number_for(urut)` spells the number from the year's next sequence value (the
-        office's pattern lives in its configuration, not here).
+        office's pattern lives in its configuration, not here); `first` is the lowest
+        sequence value of the year (an office that starts mid-year continues its agenda).
 
         The per-year sequence `urut` is never reused. Calling again for items that one
         Nota Dinas already documents returns that number instead of issuing a new one.
@@ -850,12 +852,11 @@ class Store:
                 r.status != "approved" or r.unit != unit for r in found
             ):
                 raise ValueError(f"not all approved items of {unit!r}: {wanted}")
-            urut = (
-                conn.scalar(
-                    sa.select(sa.func.max(nota_dinas.c.urut)).where(nota_dinas.c.year == year)
-                )
-                or 0
-            ) + 1
+            last = conn.scalar(
+                sa.select(sa.func.max(nota_dinas.c.urut)).where(nota_dinas.c.year == year)
+            )
+            # An office that adopts the tool mid-year continues its own agenda.
+            urut = max((last or 0) + 1, first)
             number = number_for(urut)
             nd_id = new_id(
                 conn.execute(

@@ -151,7 +151,7 @@ def create_office(
     schema, role = office_names(satker)
     nama = " ".join(nama.split())
     if not nama:
-        raise UsageError('Nama kantor wajib diisi, contoh --nama "KPU Kabupaten Mesuji".')
+        raise UsageError('Nama kantor wajib diisi, contoh --nama "KPU Kota Bandung".')
     if len(password) < MIN_PASSWORD:
         raise UsageError(
             f"Kata sandi kantor terlalu pendek: paling sedikit {MIN_PASSWORD} karakter."
