@@ -68,7 +68,8 @@ def test_quiet_night_names_the_stale_lock(tmp_path: Path) -> None:
     assert f"Perlu tindakan: {note}" in result.output
     assert last_line(result.output).startswith("Malam tenang: tidak ada berkas baru di input/")
     record = json.loads(next((ws / "output/runs").glob("*/run.json")).read_text("utf-8"))
-    assert record["actions"] == [note]
+    # (the sample ppid.toml's placeholder warning comes first, every night)
+    assert [a for a in record["actions"] if not a.startswith("ppid.toml masih")] == [note]
     assert stale.exists()
 
 
