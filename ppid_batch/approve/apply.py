@@ -179,8 +179,8 @@ def _check(
     if config is not None:
         from .verify import verify_sheet
 
-        current = {i.id: i for i in store.items_by_id([i for i in ids if i])}
-        sheet_check = verify_sheet(store, report, config, current=current, decision_of=_decided)
+        on_sheet = {i.id: i for i in store.items_by_id([i for i in ids if i])}
+        sheet_check = verify_sheet(store, report, config, current=on_sheet, decision_of=_decided)
         if sheet_check.sheet_error is not None:
             # One reason for the whole sheet: nothing on it is looked at further.
             return (
@@ -563,7 +563,11 @@ def _mark_conflicts(report: SheetReport, conflicts: Mapping[str, str]) -> SheetR
     label = approval_schema().field("persetujuan").label
     for row in report.items:
         item_id = normalise_id(row.get("id"))
-        if item_id in conflicts and decision_of(row.get("persetujuan")) in DECISIONS:
+        if (
+            item_id is not None
+            and item_id in conflicts
+            and decision_of(row.get("persetujuan")) in DECISIONS
+        ):
             extra.append(
                 Finding(
                     type="conflicting_sheets",

@@ -53,7 +53,9 @@ def _rows(conn: sa.Connection, issue_id: int) -> tuple[IssuedRow, ...]:
     )
 
 
-def _sheet(conn: sa.Connection, row: Mapping[str, Any] | None) -> IssuedSheet | None:
+def _sheet(
+    conn: sa.Connection, row: sa.RowMapping | Mapping[str, Any] | None
+) -> IssuedSheet | None:
     if row is None:
         return None
     issued = row["issued_on"]
