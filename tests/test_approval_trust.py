@@ -542,7 +542,7 @@ def test_two_sheets_one_night_conflicts_forgeries_and_one_nota_dinas_per_unit(
     (disposisi_a,) = (ws / "output" / "disposisi").glob("*lembar-a*.docx")
     lines = text_of(disposisi_a.read_bytes()).splitlines()
     assert "| Disetujui (YA) | : | 2 informasi |" in lines
-    assert "| Belum diputus | : | 1 informasi |" in lines  # as the console said
+    assert "| Menunggu persetujuan | : | 1 informasi |" in lines  # the count the console said
     assert "| Tidak diterapkan | : | 1 baris (lihat ringkasan proses) |" in lines
     (nota,) = (ws / "output" / "nota-dinas").glob("*.docx")
     assert "| 1 | DIP-2025-0001 | Keputusan KPU Mesuji Nomor 1 | Unggah ke laman |" in (

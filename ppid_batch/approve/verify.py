@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import format_date_id
 from ..forms import normalize as nz
 from ..forms.rules import ITEM_ID, message
-from ..forms.schema import Field, approval_schema, form_schema
+from ..forms.schema import Field, SheetSchema, approval_schema, for_office, form_schema
 from ..models import Finding, RegisterItem, SheetReport
 from ..store.approvals import IssuedSheet, issued_sheet
 from ..store.core import Store
@@ -157,13 +157,19 @@ def signer_error(report: SheetReport, config: Config) -> Finding | None:
     )
 
 
-def _form_field(key: str) -> Field:
-    return form_schema().field(key)
+def _form_field(key: str, schema: SheetSchema | None = None) -> Field:
+    return (schema or form_schema()).field(key)
 
 
-def normalise_edit(key: str, value: object) -> Any:
-    """A value typed on the sheet, normalised as the form's reader would."""
-    f = _form_field(key)
+def office_form_schema(config: Config) -> SheetSchema:
+    """The form as this office reads it (its bentuk set and retention wording)."""
+    return for_office(form_schema(), config.office.kota, config.vocabulary)
+
+
+def normalise_edit(key: str, value: object, schema: SheetSchema | None = None) -> Any:
+    """A value typed on the sheet, normalised as the form's reader would (with the office's
+    vocabulary when `schema` is the office's form)."""
+    f = _form_field(key, schema)
     if f.type == "choice":
         return nz.choice(value, f.choice_lookup())
     if f.type == "retensi":
@@ -178,20 +184,24 @@ def _same(a: object, b: object) -> bool:
 
 
 def edit_problems(
-    row: Mapping[str, Any], changed: Mapping[str, Any], base: Mapping[str, Any]
+    row: Mapping[str, Any],
+    changed: Mapping[str, Any],
+    base: Mapping[str, Any],
+    schema: SheetSchema | None = None,
 ) -> list[Finding]:
     """The form's rules over the changed values (and the rules linking them to the rest)."""
+    schema = schema or form_schema()
     out: list[Finding] = []
     merged = {**base, **changed}
 
     def bad(key: str, slug: str, about: str | None = None, **fmt: Any) -> None:
         """A finding at `key`'s cell; its message names field `about` (default `key`)."""
-        f = _form_field(about or key)
+        f = _form_field(about or key, schema)
         text = message(slug, column=f.label, value=row.get(about or key), **fmt)
         out.append(_row_finding(row, key if key in EDITABLE else "persetujuan", slug, text))
 
     for key, value in changed.items():
-        f = _form_field(key)
+        f = _form_field(key, schema)
         if value is None:
             if f.required:
                 bad(key, "required")
@@ -204,17 +214,17 @@ def edit_problems(
             bad(key, "choice", choices=", ".join(f.choice_values))
         if f.type == "retensi" and not nz.RETENSI_CANONICAL.match(value):
             bad(key, "retensi")
-    for f in form_schema().fields:
+    for f in schema.fields:
         for cond_key, cond_value in f.required_when:
             if cond_key in changed or f.key in changed:
                 if merged.get(cond_key) == cond_value and not merged.get(f.key):
-                    cond_label = _form_field(cond_key).label
+                    cond_label = _form_field(cond_key, schema).label
                     bad(f.key if f.key in EDITABLE else cond_key, "required_if", f.key,
                         cond_column=cond_label, cond_value=cond_value)  # fmt: skip
         for cond_key, cond_value in f.only_when:
             if cond_key in changed or f.key in changed:
                 if merged.get(f.key) and merged.get(cond_key) != cond_value:
-                    cond_label = _form_field(cond_key).label
+                    cond_label = _form_field(cond_key, schema).label
                     bad(f.key if f.key in EDITABLE else cond_key, "not_applicable", f.key,
                         cond_column=cond_label, cond_value=cond_value)  # fmt: skip
     return out
@@ -231,6 +241,7 @@ def verify_sheet(
 ) -> SheetCheck:
     """Identity, signer, and each row against the issued sheet; see the module docstring."""
     check = SheetCheck()
+    office_schema = office_form_schema(config)
     number = str(report.meta.get("nomor_lembar") or "").strip().upper()
     issued = issued_sheet(store, number) if number else None
     check.issued = issued
@@ -306,13 +317,13 @@ def verify_sheet(
         for key in EDITABLE:
             if key not in cells:
                 continue  # the column is not on the sheet
-            new = normalise_edit(key, row.get(key))
+            new = normalise_edit(key, row.get(key), office_schema)
             if not _same(new, issued_row.snapshot.get(key)):
                 changed[key] = new
         if not changed:
             continue
         if decision != "YA":
-            labels = ", ".join(_form_field(k).label for k in changed)
+            labels = ", ".join(_form_field(k, office_schema).label for k in changed)
             check.warnings.append(
                 _row_finding(
                     row,
@@ -325,7 +336,7 @@ def verify_sheet(
             )
             continue
         base = {k: getattr(item, k, None) for k in (f.key for f in form_schema().fields)}
-        problems = edit_problems(row, changed, base)
+        problems = edit_problems(row, changed, base, office_schema)
         if problems:
             check.errors += problems
             continue
