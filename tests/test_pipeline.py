@@ -41,7 +41,18 @@ def ws(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "ws")
 
 
+def office_filled_in(ws: Path) -> Path:
+    """The workspace with the office's own data instead of ppid.toml's sample values (which
+    every night names first under 'Perlu tindakan')."""
+    toml = ws / "ppid.toml"
+    text = toml.read_text("utf-8").replace("(0726) 000000", "(0726) 7512345")
+    toml.write_text(text.replace("NAMA PPID (ganti)", "Rina Kartika, S.Sos."), "utf-8")
+    assert load_config(ws).placeholders() == ()
+    return ws
+
+
 def test_empty_workspace_is_a_quiet_night(ws: Path) -> None:
+    office_filled_in(ws)
     result = run_cli(ws)
     assert result.exit_code == 0, result.output
     assert last_line(result.output) == (
@@ -691,6 +702,7 @@ def test_perlu_tindakan_names_an_arahan_once_and_a_quiet_night_says_what_still_w
     """Night 2 refuses a Hukum item, night 3 a Keuangan one: night 3 names only Keuangan's
     Arahan, though Hukum's file is rewritten too. A quiet night 4 still has a summary page,
     saying what the Atasan PPID has not decided yet, apart from tonight's (empty) actions."""
+    office_filled_in(ws)
     from store_util import fill_approval_sheet, form_row, write_form_xlsx
 
     hukum = write_form_xlsx(
