@@ -328,7 +328,7 @@ def test_moving_the_example_register_to_the_server_keeps_everything(
     assert _ekspor(ws, tmp_path / "sebelum")[0] == 0
     admin = pg_server.new_database()
     # a role name of its own: roles are server-wide and test_offices creates ppid_1811
-    url = create_office(admin, "1899", "KPU Kabupaten Mesuji", SANDI).url
+    url = create_office(admin, "1897", "KPU Kabupaten Mesuji", SANDI).url
     code, output = _pindah(ws, url)
     assert code == 0, output
     assert "jumlah dan sidik isi cocok" in output and SANDI not in output
