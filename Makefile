@@ -20,12 +20,12 @@ run: $(STAMP)
 	$(BIN)/ppid-batch demo $(DEMO_DIR)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The edit loop: everything but the tests marked slow (crash safety, browser, LibreOffice,
 # PostgreSQL clusters, whole nights through the CLI).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check ppid_batch tests bench

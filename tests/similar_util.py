@@ -1,7 +1,7 @@
 """The pairwise near-duplicate loop similar.py used to run, and Indonesian ringkasan to feed it.
 
 Kept as the reference the vectorised ppid_batch.register.similar must agree with exactly
-(tests/test_similar.py) and as the "before" of bench/bench_similar.py.
+(tests/register/test_similar.py.py) and as the "before" of bench/bench_similar.py.
 """
 
 from __future__ import annotations

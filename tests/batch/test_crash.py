@@ -23,6 +23,7 @@ from batch_util import (
     make_workspace,
     register_dump,
 )
+from paths import TESTS
 
 from ppid_batch.batch.demo import DECIDED_ON, fill_approval_sheet
 from ppid_batch.forms.validate import validate_file
@@ -30,7 +31,7 @@ from ppid_batch.forms.validate import validate_file
 pytestmark = pytest.mark.slow
 
 COPIES = 10  # 4 good example forms × 10 + the form with mistakes = 41 inputs, ~500 items
-KILLSWITCH = Path(__file__).with_name("killswitch.py")
+KILLSWITCH = TESTS / "killswitch.py"
 
 
 def _variant(src: Path, n: int, target: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import struct
 from pathlib import Path
 
+import pytest
 from reports_util import HUKUM, KEUANGAN, TEKNIS, year_2025
 
 from ppid_batch.reports.charts import DPI, SIZE_INCHES, items_per_month_chart, write_charts
@@ -20,6 +21,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.slow
 def test_items_per_month_by_jenis_data(tmp_path: Path) -> None:
     chart = items_per_month_chart(year_2025(), tmp_path)
     assert chart.categories == (
@@ -36,7 +38,7 @@ def test_items_per_month_by_jenis_data(tmp_path: Path) -> None:
     data = chart.path.read_bytes()
     assert _png_size(data) == (int(SIZE_INCHES[0] * DPI), int(SIZE_INCHES[1] * DPI))
     assert b"Software" not in data and b"matplotlib" not in data
-    # Printed so a person can open it: `pytest -s tests/test_charts.py`.
+    # Printed so a person can open it: `pytest -s tests/reports/test_charts.py.py`.
     print(f"\ngrafik per bulan: {chart.path}")
 
 

@@ -122,6 +122,7 @@ def test_long_units_and_file_names_in_any_script_do_not_stop_any_night(tmp_path:
     assert third.exit_code == 0, third.output
 
 
+@pytest.mark.slow
 def test_a_newline_in_a_file_name_cannot_forge_a_line_of_the_log(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws", settle=0)
     forged = "Form\nSelesai: 9 berkas diterima, 0 ditolak\n.xlsx"

@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from paths import ROOT
 
 from ppid_batch.batch.lock import HOLDER_NAME, holder_info, workspace_lock
 from ppid_batch.errors import LockedError
-
-ROOT = Path(__file__).resolve().parent.parent
 
 HOLDER_SCRIPT = """
 import sys, time

@@ -151,6 +151,7 @@ def test_identical_ringkasan_of_two_units_get_one_note_on_the_approval_sheet(
 # ---- the vectorised comparison agrees exactly with the pairwise loop it replaced ----
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_notes_and_counts_are_those_of_the_pairwise_loop_on_a_varied_register(seed: int) -> None:
     register = corpus(300, seed, pending=0.4)
@@ -264,6 +265,7 @@ _words = st.sampled_from(
     ),
     st.integers(50, 100),
 )
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 def test_odd_ringkasan_units_and_repeated_ids_match_the_pairwise_loop(rows, threshold) -> None:
     register = [

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from badfiles import APPROVAL_CASES, FORM_CASES, write_form
 from layouts import LAYOUTS, WRITERS
+from paths import ROOT
 
 from ppid_batch.forms import validate as v
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _sheets(paths: list[Path]) -> list[v._Sheet]:
@@ -30,6 +29,7 @@ def _flat(found: list[list]) -> list[list[tuple]]:
     return [sorted((f.cell, f.field, f.type, f.message) for f in sheet) for sheet in found]
 
 
+@pytest.mark.slow
 def test_plain_loop_and_pandera_give_the_same_findings(tmp_path: Path) -> None:
     paths = [write_form(c.form, tmp_path / f"{c.name}.xlsx") for c in FORM_CASES]
     paths += [

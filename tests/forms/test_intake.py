@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from badfiles import REFUSED, Form, write_form, write_refused, write_too_large
+from paths import ROOT
 
 from ppid_batch.forms.intake import check_file
 
-ROOT = Path(__file__).resolve().parent.parent
 BY_NAME = {case.name: case for case in REFUSED}
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
+from paths import ROOT
 
 from ppid_batch.forms.validate import validate_file
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = ROOT / "examples"
 GOOD = {
     "Form-DIP-Keuangan-Umum-Logistik.xlsx": 14,
     "Form-DIP-Teknis-Penyelenggaraan-Hukum.xlsx": 12,

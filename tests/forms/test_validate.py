@@ -19,6 +19,7 @@ from badfiles import (
     write_form,
     write_refused,
 )
+from paths import ROOT
 
 from ppid_batch.forms.schema import form_schema
 from ppid_batch.forms.validate import TEMPLATES, validate_file, validate_files
@@ -177,7 +178,7 @@ def test_approval_items(tmp_path: Path) -> None:
 
 
 def test_every_template_slug_is_documented() -> None:
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text("utf-8")
+    doc = (ROOT / "docs" / "validation.md").read_text("utf-8")
     for slug in TEMPLATES:
         assert f"`{slug}`" in doc, slug
 

@@ -250,6 +250,7 @@ def test_a_bad_or_foreign_package_is_reported_and_the_others_roll_up(
     assert "tidak cocok dengan hash" in (out / "Rekap-Pemantauan.html").read_text()
 
 
+@pytest.mark.slow
 def test_the_rekap_of_a_shared_database_equals_the_rekap_of_its_offices_packages(
     pg_server: PgServer, tmp_path: Path
 ) -> None:

@@ -181,7 +181,7 @@ def test_positions_are_computed_as_calamine_does(ref: str, expected: object) -> 
 
 def test_limit_is_the_documented_one() -> None:
     assert MAX_SHEET_CELLS == 2_000_000
-    assert "2 000 000" in (Path(__file__).parent.parent / "docs/validation.md").read_text()
+    assert "2 000 000" in (ROOT / "docs/validation.md").read_text()
 
 
 def test_good_forms_pass_the_byte_pass_without_the_exact_parse(tmp_path: Path) -> None:
@@ -283,6 +283,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_a_file_the_program_fails_on_twice_is_set_aside(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -319,6 +320,7 @@ def test_a_file_the_program_fails_on_twice_is_set_aside(
 # ---- the approval sheet the Atasan PPID fills in place is never overwritten ----
 
 
+@pytest.mark.slow
 def test_a_sheet_filled_in_place_survives_a_second_run_the_same_day(tmp_path: Path) -> None:
     from batch_util import run_cli
     from store_util import fill_approval_sheet, form_row, write_form_xlsx
@@ -349,6 +351,7 @@ def test_a_sheet_filled_in_place_survives_a_second_run_the_same_day(tmp_path: Pa
 # ---- a register that disappeared is an error, not a fresh start ----
 
 
+@pytest.mark.slow
 def test_a_lost_register_stops_the_night_until_restored_or_started_over(tmp_path: Path) -> None:
     from batch_util import run_cli
     from click.testing import CliRunner
@@ -481,6 +484,7 @@ def test_a_bounded_number_pattern_is_accepted(tmp_path: Path) -> None:
     assert load_config(ws).nota_number(7, 2026) == "007/HM.02/2026"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["file", "link"])
 def test_a_file_or_link_named_arsip_in_input_does_not_stop_the_night(
     kind: str, tmp_path: Path

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from paths import ROOT, SHARED
 
 from ppid_batch.forms.schema import Field, SheetSchema, approval_schema, form_schema, label_key
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_FORM_MD = Path(__file__).resolve().parents[2] / "shared" / "FORM.md"
+SHARED_FORM_MD = SHARED / "FORM.md"
 VENDORED_FORM_MD = ROOT / "docs" / "FORM.md"
 
 
