@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import string
 import tomllib
@@ -18,6 +19,7 @@ from .vocabulary import BENTUK_PRESETS, Vocabulary, kka_known
 CONFIG_NAME = "ppid.toml"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
+SAMPLE_CONFIG = PACKAGE_ROOT / "ppid.toml"
 DEFAULT_NOTA_PATTERN = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"
 DEFAULT_KKA = "HM.02"
 DEFAULT_SETTLE_SECONDS = 30
@@ -131,6 +133,39 @@ class ExemptionConfig:
 
 
 @dataclass(frozen=True)
+class SopConfig:
+    """The office's SOP this batch runs (`[sop]`): its number, its name and the wording of
+    its three steps, as the office's own SOP document writes them."""
+
+    nama: str
+    langkah: tuple[str, str, str]
+    nomor: str = ""  # the office's own SOP number; empty: not printed
+
+    @property
+    def sebutan(self) -> str:
+        """'SOP <nomor> <nama>', or 'SOP <nama>' without a number (form properties)."""
+        return " ".join(p for p in ("SOP", self.nomor, self.nama) if p)
+
+    @property
+    def judul(self) -> str:
+        """'Standar Operasional Prosedur Nomor <nomor> tentang <nama>' (the annual report)."""
+        number = f" Nomor {self.nomor}" if self.nomor else ""
+        return f"Standar Operasional Prosedur{number} tentang {self.nama}"
+
+
+SOP_STEPS = 3
+
+
+@functools.cache
+def sample_sop() -> SopConfig:
+    """The SOP's standard wording from the sample ppid.toml shipped with ppid-batch: what a
+    ppid.toml without [sop] gets (never its number, which is the sample office's own)."""
+    raw = tomllib.loads(SAMPLE_CONFIG.read_text(encoding="utf-8"))["sop"]
+    first, second, third = (str(step) for step in raw["langkah"])
+    return SopConfig(nama=str(raw["nama"]), langkah=(first, second, third))
+
+
+@dataclass(frozen=True)
 class Config:
     workspace: Path
     office: Office
@@ -155,6 +190,12 @@ class Config:
     units: tuple[str, ...] = ()
     # A folder only the Atasan PPID's account can write to ([lokasi] persetujuan).
     approval_dir: Path | None = None
+    # [sop]; None only for a Config built in code: the sample's wording then
+    sop_config: SopConfig | None = None
+
+    @property
+    def sop(self) -> SopConfig:
+        return self.sop_config or sample_sop()
 
     def officers_for(self, role: str, on: dt.date | None = None) -> tuple[Officer, ...]:
         """Everyone listed for `role` (serving on `on` when given), in ppid.toml's order."""
@@ -264,6 +305,7 @@ _KNOWN: dict[str, Any] = {
     "batch": {"tunggu_detik", "pdf", "ambang_kemiripan"},
     "keputusan": {"pola_nomor", "kka", "menimbang"},
     "dasar_hukum": {"daftar"},
+    "sop": {"nomor", "nama", "langkah"},
     "pengecualian": {"yth", "ditetapkan_kpu_ri"},
     "lokasi": {
         "input", "output", "var", "templat", "database", "persetujuan", "luar_ruang_kerja",
@@ -597,6 +639,28 @@ def _vocabulary(r: _Reader) -> Vocabulary:
     )
 
 
+def _sop(r: _Reader) -> SopConfig:
+    """[sop]: each key optional; what is left out reads as the sample ppid.toml has it."""
+    sample = sample_sop()
+    steps = r.text_list("sop.langkah")
+    if r._get("sop.langkah") is not None and (
+        len(steps) != SOP_STEPS or any(not step.strip() for step in steps)
+    ):
+        raise r.fail(
+            "sop.langkah",
+            f"harus berisi {SOP_STEPS} uraian prosedur, satu untuk setiap langkah SOP "
+            "(mengumpulkan, menyetujui, mendokumentasikan), tidak ada yang kosong",
+        )
+    nama = r.text("sop.nama", sample.nama)
+    if not nama:
+        raise r.fail("sop.nama", "harus berupa teks yang tidak kosong")
+    return SopConfig(
+        nomor=r.text("sop.nomor", ""),
+        nama=nama,
+        langkah=(steps[0].strip(), steps[1].strip(), steps[2].strip()) if steps else sample.langkah,
+    )
+
+
 def load_config(workspace: Path | None = None) -> Config:
     """Read <workspace>/ppid.toml into a frozen Config; raise ConfigError on any wrong value."""
     ws = Path(workspace or Path.cwd()).resolve()
@@ -704,4 +768,5 @@ def load_config(workspace: Path | None = None) -> Config:
         source=path,
         units=units,
         approval_dir=(ws / approval_dir).resolve() if approval_dir else None,
+        sop_config=_sop(r),
     )

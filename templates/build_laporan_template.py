@@ -48,7 +48,7 @@ def build_laporan() -> object:
     doc = _new_document()
     letterhead(doc)
     para(doc, "LAPORAN TAHUNAN", bold=True, align=CENTER, size=13)
-    para(doc, "PENDOKUMENTASIAN INFORMASI PUBLIK", bold=True, align=CENTER, size=13)
+    para(doc, "{{ sop.nama|upper }}", bold=True, align=CENTER, size=13)
     para(doc, "{{ kantor.nama_satker|upper }}", bold=True, align=CENTER)
     para(doc, "TAHUN {{ tahun }}", bold=True, align=CENTER, after=6)
     para(doc, "Keadaan per {{ per_tanggal }}", align=CENTER, after=12)
@@ -57,8 +57,8 @@ def build_laporan() -> object:
     heading(doc, "A. Pendahuluan")
     body(
         doc,
-        "Laporan ini disusun sebagai pelaksanaan Standar Operasional Prosedur Pendokumentasian "
-        "Informasi Publik dan memuat rekapitulasi pengumpulan, persetujuan dan pendokumentasian "
+        "Laporan ini disusun sebagai pelaksanaan {{ sop.judul }} dan memuat rekapitulasi "
+        "pengumpulan, persetujuan dan pendokumentasian "
         "informasi publik di lingkungan {{ kantor.nama_satker }} selama tahun {{ tahun }}, "
         "disusun dari register ppid-batch.",
     )

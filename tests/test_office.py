@@ -121,14 +121,18 @@ def test_placeholders_are_an_action_every_night(config) -> None:
 
 
 def test_no_office_text_in_the_code() -> None:
-    """Office names live in ppid.toml and the examples, never in the program."""
+    """Office names and the office's SOP number live in ppid.toml and the examples, never in
+    the program."""
+    import re
+
+    sop_number = re.compile(r"\bSOP\s+\d|(?<![\d/])3/2025\b")
     found = [
         f"{path.relative_to(ROOT)}:{n}"
         for folder in ("ppid_batch", "schemas", "templates")
         for path in sorted((ROOT / folder).rglob("*"))
         if path.suffix in {".py", ".yaml", ".j2"}
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if "mesuji" in line.casefold() or "lampung" in line.casefold()
+        if "mesuji" in line.casefold() or "lampung" in line.casefold() or sop_number.search(line)
     ]
     assert found == []
 
@@ -335,3 +339,118 @@ def test_dates_in_officer_ranges_accept_toml_dates(workspace: Path) -> None:
     assert load_config(workspace).signer("atasan_ppid", dt.date(2026, 5, 1)).berlaku_dari == (
         dt.date(2026, 1, 1)
     )
+
+
+# ---------------------------------------------------------------- the office's own SOP
+
+OWN_SOP = """[sop]
+nomor = "07/PP.06-SOP/3273/2026"
+nama = "Pengelolaan Daftar Informasi Publik"
+langkah = [
+  "Menghimpun daftar informasi dari setiap subbagian",
+  "Meminta persetujuan Ketua selaku Atasan PPID",
+  "Mencatat dan menyampaikan informasi yang disetujui",
+]
+"""
+
+
+def replace_sop(workspace: Path, new: str) -> None:
+    path = workspace / "ppid.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[sop]")
+    end = text.index("\n[", start + 1) + 1
+    path.write_text(text[:start] + new + text[end:], encoding="utf-8")
+
+
+def blank_form_subject(config: object) -> str:
+    import re
+    import zipfile
+    from io import BytesIO
+
+    with zipfile.ZipFile(BytesIO(build_blank_form(config))) as z:  # type: ignore[arg-type]
+        core = z.read("docProps/core.xml").decode()
+    m = re.search(r"<dc:subject>(.*?)</dc:subject>", core)
+    assert m
+    return m[1]
+
+
+def test_the_offices_own_sop_names_the_form_matrix_and_report(
+    workspace: Path, tmp_path: Path
+) -> None:
+    from docs_util import docx_text
+    from reports_util import year_2025
+
+    from ppid_batch.reports.facts import build_facts
+    from ppid_batch.reports.laporan import report_context, write_annual_report
+    from ppid_batch.reports.matrix import matrix_rows
+
+    replace_sop(workspace, OWN_SOP)
+    config = load_config(workspace)
+    assert blank_form_subject(config) == (
+        "SOP 07/PP.06-SOP/3273/2026 Pengelolaan Daftar Informasi Publik"
+    )
+    rows = matrix_rows(year_2025(), config)
+    assert [(r.step, r.uraian) for r in rows[:3]] == [
+        (1, "Menghimpun daftar informasi dari setiap subbagian"),
+        (2, "Meminta persetujuan Ketua selaku Atasan PPID"),
+        (3, "Mencatat dan menyampaikan informasi yang disetujui"),
+    ]
+    today = dt.date(2026, 12, 31)
+    assert report_context(year_2025(), config, today=today)["sop"]["judul"] == (
+        "Standar Operasional Prosedur Nomor 07/PP.06-SOP/3273/2026 tentang Pengelolaan Daftar "
+        "Informasi Publik"
+    )
+    path, _ = write_annual_report(
+        build_facts(2026, items=[], today=today), config, tmp_path, today=today
+    )
+    text = docx_text(path.read_bytes())
+    assert "PENGELOLAAN DAFTAR INFORMASI PUBLIK" in text
+    assert "PENDOKUMENTASIAN" not in text
+
+
+def test_without_sop_the_shipped_wording_and_no_number(workspace: Path) -> None:
+    replace_sop(workspace, "")
+    config = load_config(workspace)
+    assert config.sop.nomor == ""
+    assert config.sop.nama == "Pendokumentasian Informasi Publik"
+    assert config.sop.langkah[2] == "Mendokumentasikan informasi publik yang telah disetujui"
+    assert blank_form_subject(config) == "SOP Pendokumentasian Informasi Publik"
+    assert (
+        config.sop.judul == "Standar Operasional Prosedur tentang Pendokumentasian Informasi Publik"
+    )
+
+
+def test_a_new_office_does_not_inherit_the_sample_offices_sop_number(tmp_path: Path) -> None:
+    code, _, err, ws = init(tmp_path, "--satker", "KPU Kota Bandung", "--kode-wilayah", "3273")
+    assert (code, err) == (0, "")
+    config = load_config(ws)
+    assert config.sop.nomor == ""
+    assert config.sop.nama == "Pendokumentasian Informasi Publik"
+    assert "3/2025" not in (ws / "ppid.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("sop", "message"),
+    [
+        (
+            '[sop]\nlangkah = ["Mengumpulkan", "Menyetujui"]\n',
+            "'sop.langkah' harus berisi 3 uraian prosedur, satu untuk setiap langkah SOP "
+            "(mengumpulkan, menyetujui, mendokumentasikan), tidak ada yang kosong.",
+        ),
+        (
+            '[sop]\nlangkah = ["Mengumpulkan", " ", "Mendokumentasikan"]\n',
+            "'sop.langkah' harus berisi 3 uraian prosedur",
+        ),
+        ("[sop]\nnomor = 3\n", "'sop.nomor' harus berupa teks yang tidak kosong."),
+        ('[sop]\nnama = ""\n', "'sop.nama' harus berupa teks yang tidak kosong."),
+        ('[sop]\njudul = "SOP"\n', "kunci 'sop.judul' tidak dikenal; periksa ejaannya."),
+    ],
+)
+def test_a_wrong_sop_value_names_its_line(workspace: Path, sop: str, message: str) -> None:
+    replace_sop(workspace, sop)
+    lines = (workspace / "ppid.toml").read_text(encoding="utf-8").splitlines()
+    line = lines.index(sop.splitlines()[1]) + 1  # the key's own line, under [sop]
+    with pytest.raises(ConfigError) as err:
+        load_config(workspace)
+    assert f"ppid.toml baris {line}, kolom " in str(err.value)
+    assert message in str(err.value)

@@ -8,11 +8,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CONFIG_NAME, PACKAGE_ROOT
+from ..config import CONFIG_NAME, SAMPLE_CONFIG
 from ..errors import UsageError
 from ..files import atomic_write_text
 
-SAMPLE_CONFIG = PACKAGE_ROOT / "ppid.toml"
 FOLDERS = ("input", "output", "var")
 ADDRESS_PLACEHOLDER = "ALAMAT KANTOR (ganti)"
 _SATKER = re.compile(
@@ -93,6 +92,8 @@ def office_config_text(sample: str, office: NewOffice) -> str:
         key = re.match(r"\s*([a-z_]+)\s*=", line)
         if table == "kantor" and key and key[1] in values:
             line = f"{key[1]} = {_toml_string(values[key[1]])}\n"
+        elif table == "sop" and key and key[1] == "nomor":
+            line = 'nomor = ""\n'  # the sample office's SOP number is not the new office's
         else:
             for before, after in renames:
                 line = re.sub(rf"\b{re.escape(before)}\b", after.replace("\\", r"\\"), line)

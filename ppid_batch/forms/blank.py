@@ -81,7 +81,7 @@ def build_blank_form(config: Config, *, unit: str | None = None) -> bytes:
         title=schema.title,
         created=CREATED,
         company=config.office.nama_satker,
-        subject="SOP 3/2025 Pendokumentasian Informasi Publik",
+        subject=config.sop.sebutan,
         comments=f"{VERSION_LABEL} {schema.version}",
     )
     fmt = _formats(wb)

@@ -29,6 +29,7 @@ CHART_WIDTH_MM = 160.0  # the text width of an A4 page with the office's margins
 _ROW = frozenset({"no", "nama", "jumlah"})
 TEMPLATE_VARIABLES: dict[str, Any] = {
     **COMMON_VARIABLES,
+    "sop": frozenset({"nomor", "nama", "sebutan", "judul"}),
     "per_tanggal": None,
     "ada_kegiatan": None,
     "formulir_diterima": None,
@@ -91,6 +92,12 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
         "atasan_ppid": officer_fields(config.signer("atasan_ppid", today)),
         "tahun": facts.year,
         "tanggal": format_date_id(today),
+        "sop": {
+            "nomor": config.sop.nomor,
+            "nama": config.sop.nama,
+            "sebutan": config.sop.sebutan,
+            "judul": config.sop.judul,
+        },
         "per_tanggal": format_date_id(facts.as_of),
         "ada_kegiatan": facts.has_activity,
         "formulir_diterima": facts.forms_received,
@@ -164,7 +171,7 @@ def write_annual_report(
         template,
         {**report_context(facts, config, today=today), **placeholders},
         when=dt.datetime.combine(facts.as_of, dt.time()),
-        title=f"Laporan Tahunan Pendokumentasian Informasi Publik {facts.year}",
+        title=f"Laporan Tahunan {config.sop.nama} {facts.year}",
         images=images,
     )
     path = atomic_write_bytes(out_dir / report_file_name(facts.year), data)

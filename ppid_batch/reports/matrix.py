@@ -30,12 +30,6 @@ HEADERS = (
     "Keterangan",
 )
 WIDTHS = (5, 34, 26, 44, 30, 40, 30)
-# The SOP's own wording of its three steps.
-STEPS = {
-    1: "Mengumpulkan informasi publik yang dikuasai setiap unit kerja",
-    2: "Menyetujui dan mengesahkan setiap informasi publik yang didaftar",
-    3: "Mendokumentasikan informasi publik yang telah disetujui",
-}
 FORM_NAME = "Form Daftar Informasi Publik"
 SHEET_NAME = "Lembar Persetujuan Atasan PPID"
 
@@ -142,7 +136,7 @@ def matrix_rows(facts: AnnualFacts, config: Config) -> list[MatrixRow]:
                 MatrixRow(
                     run.run_id,
                     step,
-                    STEPS[step],
+                    config.sop.langkah[step - 1],  # the SOP's own wording of the step
                     pelaksana,
                     kelengkapan,
                     waktu,
@@ -186,7 +180,7 @@ def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
          "border": 1, "bg_color": HEADER_COLOR}
     )  # fmt: skip
     ws = wb.add_worksheet(SHEET)
-    ws.write(0, 0, "MATRIKS KEGIATAN DAN PENUGASAN PENDOKUMENTASIAN INFORMASI PUBLIK", title)
+    ws.write(0, 0, f"MATRIKS KEGIATAN DAN PENUGASAN {config.sop.nama.upper()}", title)
     ws.set_row(0, 18)
     ws.write(1, 0, f"{config.office.nama_satker} — Tahun {facts.year}", text)
     ws.write(2, 0, f"Keadaan per {format_date_id(facts.as_of)}", text)

@@ -12,7 +12,7 @@ from reports_util import year_2025
 
 from ppid_batch.config import Config
 from ppid_batch.reports.facts import build_facts
-from ppid_batch.reports.matrix import HEADERS, STEPS, matrix_rows, write_matrix
+from ppid_batch.reports.matrix import HEADERS, matrix_rows, write_matrix
 
 
 def test_rows_follow_runs_and_steps(config: Config) -> None:
@@ -27,7 +27,9 @@ def test_rows_follow_runs_and_steps(config: Config) -> None:
         (4, 3),
     ]
     # 'No' is the SOP's step number; the uraian is the SOP's wording without a second number
-    assert [r.cells()[:2] for r in rows[:3]] == [(1, STEPS[1]), (2, STEPS[2]), (3, STEPS[3])]
+    steps = config.sop.langkah
+    assert [r.cells()[:2] for r in rows[:3]] == [(1, steps[0]), (2, steps[1]), (3, steps[2])]
+    assert steps[0] == "Mengumpulkan informasi publik yang dikuasai setiap unit kerja"
     assert rows[0].pelaksana == f"PPID ({config.ppid.nama})"
     assert rows[1].pelaksana == f"Atasan PPID ({config.atasan_ppid.nama})"
     assert rows[1].waktu == "Diputuskan 10 Maret 2025 (7 hari sejak diterima)"
