@@ -7,7 +7,23 @@ import re
 import pytest
 from paths import ROOT, SHARED
 
-from ppid_batch.forms.schema import Field, SheetSchema, approval_schema, form_schema, label_key
+from ppid_batch.forms.schema import (
+    Field,
+    SheetSchema,
+    approval_schema,
+    for_office,
+    form_schema,
+    label_key,
+)
+from ppid_batch.vocabulary import BENTUK_PRESETS, DEFAULT_BENTUK, Vocabulary
+
+
+def schema_of(field: Field) -> SheetSchema:
+    """The form schema the field belongs to (for_office adapts a whole schema)."""
+    schema = form_schema()
+    assert schema.field(field.key) == field
+    return schema
+
 
 SHARED_FORM_MD = SHARED / "FORM.md"
 VENDORED_FORM_MD = ROOT / "docs" / "FORM.md"
@@ -103,8 +119,34 @@ def check_required(field: Field, rule: str) -> None:
         assert field.required_when == (("jenis", with_jenis.group(1)),), field.key
 
 
+def configured_sets(rule: str) -> tuple[list[str], list[str]] | None:
+    """`the office's configured set — by default one of **A**, **B**, or the Perki's **C / D**`
+    → (the default values, the other set's words); None for a fixed list of choices."""
+    m = re.search(r"configured set — by default one of (.*?), or the Perki's \*\*(.+?)\*\*", rule)
+    if not m:
+        return None
+    return bold(m.group(1)), [w.strip() for w in m.group(2).split("/")]
+
+
+def check_configured_set(field: Field, other: list[str]) -> None:
+    """An office that names the other set gets its words as choices, and the variants FORM.md
+    lists for the default set read into that office's words."""
+    preset = next(v for v in BENTUK_PRESETS.values() if v[: len(other)] == tuple(other))
+    office = for_office(schema_of(field), "Kota", Vocabulary(bentuk=preset)).field(field.key)
+    assert office.choice_values == preset, field.key
+    lookup = office.choice_lookup()
+    assert lookup.get(label_key("softcopy")) == "Online", field.key
+    assert lookup.get(label_key("hardcopy")) == "Cetak", field.key
+
+
 def check_choices(field: Field, rule: str) -> None:
-    assert list(field.choice_values) == bold(rule), field.key
+    sets = configured_sets(rule)
+    if sets is not None:
+        default, other = sets
+        assert list(field.choice_values) == default == list(DEFAULT_BENTUK), field.key
+        check_configured_set(field, other)
+    else:
+        assert list(field.choice_values) == bold(rule), field.key
     lookup = field.choice_lookup()
     groups = variant_groups(rule)
     # `(variants a; b, c; d)` with one group per value and no arrows: the groups in order
@@ -161,9 +203,7 @@ def field_rows() -> list[dict[str, str]]:
 
 # Contract rows the shared FORM.md gained before the code caught up: each is a strict xfail
 # naming the open work, so the day the schema meets the contract the marker must go.
-NOT_YET_BUILT = {
-    "bentuk": "the office-configured bentuk vocabularies (Cetak / Rekam / Online)",
-}
+NOT_YET_BUILT: dict[str, str] = {}
 
 
 def contract_rows() -> list[object]:
