@@ -14,7 +14,7 @@ from typing import Any
 from . import tomlpos as tpos
 from .errors import ConfigError
 from .nip import parse_nip
-from .vocabulary import BENTUK_PRESETS, Vocabulary, kka_known
+from .vocabulary import BENTUK_PRESETS, Vocabulary, kka_is_unconfirmed, kka_known
 
 CONFIG_NAME = "ppid.toml"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -574,19 +574,29 @@ def _places(r: _Reader, ws: Path) -> dict[str, Path]:
     return places
 
 
-def _kka(r: _Reader, pattern: str, extra: tuple[str, ...]) -> str:
+def _kka(
+    r: _Reader, pattern: str, extra: tuple[str, ...], key: str = "nota_dinas.kka",
+    pattern_key: str = "nota_dinas.pola_nomor",
+) -> str:  # fmt: skip
     """The KKA code, and any code written into the pattern itself, must be a known one."""
-    kka = r.text("nota_dinas.kka", DEFAULT_KKA)
-    for key, code in [("nota_dinas.kka", kka)] + [
-        ("nota_dinas.pola_nomor", m) for m in _KKA_IN_PATTERN.findall(pattern)
-    ]:
-        if not kka_known(code, extra):
+    kka = r.text(key, DEFAULT_KKA)
+    for where, code in [(key, kka)] + [(pattern_key, m) for m in _KKA_IN_PATTERN.findall(pattern)]:
+        if kka_known(code, extra):
+            continue
+        if kka_is_unconfirmed(code):
             raise r.fail(
-                key,
-                f"memakai kode klasifikasi arsip '{code}' yang tidak ada dalam daftar KKA KPU "
-                "(schemas/kka.yaml); periksa kodenya, atau tambahkan pada "
-                "nota_dinas.kka_tambahan bila kantor memakai kode itu",
+                where,
+                f"memakai kode klasifikasi arsip '{code}' yang belum dapat dipastikan dari "
+                "Keputusan KPU tentang Kode Klasifikasi Arsip (schemas/kka.yaml); bila kantor "
+                "memakai kode itu menurut keputusan yang berlaku, tambahkan pada "
+                "nota_dinas.kka_tambahan",
             )
+        raise r.fail(
+            where,
+            f"memakai kode klasifikasi arsip '{code}' yang tidak ada dalam daftar KKA KPU "
+            "(schemas/kka.yaml); periksa kodenya, atau tambahkan pada "
+            "nota_dinas.kka_tambahan bila kantor memakai kode itu",
+        )
     return kka
 
 
@@ -756,7 +766,13 @@ def load_config(workspace: Path | None = None) -> Config:
         similarity_threshold=r.integer("batch.ambang_kemiripan", DEFAULT_SIMILARITY, 50, 100),
         keputusan=KeputusanConfig(
             pola_nomor=_pattern(r, "keputusan.pola_nomor", DEFAULT_KEPUTUSAN_PATTERN),
-            kka=r.text("keputusan.kka", DEFAULT_KKA),
+            kka=_kka(
+                r,
+                r.text("keputusan.pola_nomor", DEFAULT_KEPUTUSAN_PATTERN),
+                kka_extra,
+                "keputusan.kka",
+                "keputusan.pola_nomor",
+            ),  # fmt: skip
             menimbang=r.text_list("keputusan.menimbang"),
         ),
         dasar_hukum=r.text_list("dasar_hukum.daftar") or DEFAULT_DASAR_HUKUM,

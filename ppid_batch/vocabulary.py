@@ -80,11 +80,27 @@ def kka_codes() -> dict[str, str]:
     return {str(code): str(name) for code, name in raw["kode"].items()}
 
 
+@functools.cache
+def kka_unconfirmed() -> dict[str, str]:
+    """Codes schemas/kka.yaml names as not confirmed from a KPU decision: never accepted
+    unless the office lists them in kka_tambahan (code → name)."""
+    raw = yaml.safe_load(KKA_FILE.read_text(encoding="utf-8"))
+    return {str(code): str(name) for code, name in (raw.get("belum_dipastikan") or {}).items()}
+
+
+def _prefixes(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
 def kka_known(code: str, extra: tuple[str, ...] = ()) -> bool:
     """A code is known when it, or the primary code it falls under, is listed (HM.02 and
-    HM.02.1 fall under HM when only HM is listed), or the office added it itself."""
+    HM.02.1 fall under HM when only HM is listed), or the office added it (or the code it
+    falls under) itself in kka_tambahan."""
     codes = kka_codes()
-    if code in extra:
-        return True
-    parts = code.split(".")
-    return any(".".join(parts[:n]) in codes for n in range(len(parts), 0, -1))
+    return any(p in codes or p in extra for p in _prefixes(code))
+
+
+def kka_is_unconfirmed(code: str) -> bool:
+    """The code falls under one the shipped list could not confirm (PR, OT, PW, LG)."""
+    return any(p in kka_unconfirmed() for p in _prefixes(code))

@@ -223,9 +223,38 @@ def test_unknown_kka_code_is_a_config_error(
 
 
 def test_kka_codes_of_the_shipped_list_load(workspace: Path) -> None:
-    for code in ("PL.02.1", "SDM.03", "HK.03.1", "KU.03.2"):
+    for code in ("PL.02.1", "SDM.03", "HK.03.1", "KU.03.2", "RT.02.01", "HM.06"):
         edit(workspace, 'kka = "', f'kka = "{code}"\n# kka = "')
         assert load_config(workspace).nota_dinas.kka == code
+
+
+@pytest.mark.parametrize("code", ["LG.01", "PR.02", "OT.01.1", "PW.03"])
+def test_a_code_the_kpu_decision_did_not_confirm_needs_the_offices_word(
+    workspace: Path, code: str
+) -> None:
+    """schemas/kka.yaml lists PR, OT, PW, LG as not confirmed: refused until the office
+    writes the code (or the code it falls under) into kka_tambahan itself."""
+    edit(workspace, 'kka = "HM.02"', f'kka = "{code}"')
+    with pytest.raises(ConfigError) as err:
+        load_config(workspace)
+    message = str(err.value)
+    assert (
+        f"'nota_dinas.kka' memakai kode klasifikasi arsip '{code}' yang belum dapat dipastikan"
+        in message
+    )
+    assert "kka_tambahan" in message
+    edit(workspace, 'kka = "', f'kka_tambahan = ["{code.split(".")[0]}"]\nkka = "')
+    assert load_config(workspace).nota_dinas.kka == code
+
+
+def test_the_keputusan_code_is_checked_like_the_nota_dinas_code(workspace: Path) -> None:
+    text = (workspace / "ppid.toml").read_text(encoding="utf-8")
+    at = text.index("[keputusan]")
+    tail = text[at:].replace('kka = "HM.02"', 'kka = "ZZ.01"', 1)
+    (workspace / "ppid.toml").write_text(text[:at] + tail, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(workspace)
+    assert "'keputusan.kka' memakai kode klasifikasi arsip 'ZZ.01' yang tidak ada" in str(err.value)
 
 
 # ---------------------------------------------------------------- vocabularies
