@@ -212,8 +212,118 @@ def field_table(doc, rows, label_cm=3.5) -> None:
     _widths(table, [label_cm, 0.5, 16.5 - label_cm - 0.5])
 
 
-def loop_table(doc, headers, cells, loop, widths_cm, *, size=9) -> None:
-    """A bordered table: a repeated header row, then one row per element of `loop`."""
+def _keep_row_with_next(row) -> None:
+    """Every paragraph of the row keeps with the next one."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            keep_with_next(paragraph)
+
+
+def _tag_row_like(table, row, text: str, *, before: bool) -> None:
+    """A `{%tr … %}` row next to `row` (docxtpl replaces that whole row by the tag)."""
+    import copy
+
+    tag = copy.deepcopy(row._tr)
+    (row._tr.addprevious if before else row._tr.addnext)(tag)
+    tag_row = next(r for r in table.rows if r._tr is tag)
+    for i, cell in enumerate(tag_row.cells):
+        for p in cell.paragraphs[1:]:
+            p._p.getparent().remove(p._p)
+        for run in cell.paragraphs[0].runs:
+            run._r.getparent().remove(run._r)
+        if i == 0:
+            cell.paragraphs[0].add_run(text)
+
+
+def _skip_last(table, body, last_when: str) -> None:
+    """The loop's body row leaves out the table's last item (closing_block prints it)."""
+    _tag_row_like(table, body, "{%tr if not (" + last_when + ") %}", before=True)
+    _tag_row_like(table, body, "{%tr endif %}", before=False)
+
+
+def _no_cell_margins(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
+
+
+_TBLPR_ORDER = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+    "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
+)  # fmt: skip
+
+
+def _schema_order(table) -> None:
+    """tblPr's children in the order the schema requires (Word refuses another order);
+    python-docx appends some at the end for a table made inside a cell."""
+    tbl_pr = table._tbl.tblPr
+    children = sorted(tbl_pr, key=lambda el: _TBLPR_ORDER.index(el.tag.split("}")[1]))
+    for child in children:
+        tbl_pr.append(child)
+
+
+def closing_block(
+    doc, *, when: str, loops, cells, widths_cm, size, total: str, signer_lines, name_line,
+    signature_cm,
+) -> None:  # fmt: skip
+    """The table's last item, the total line and the signature as ONE row that cannot
+    split: whatever the page count, the signature never starts a page alone.
+
+    The main table leaves its last item out (_skip_last); it is printed here, in a table
+    of its own with the same columns, `when` there is one. Keep-with-next between a table
+    row and the paragraph after the table is not enough: LibreOffice ignores it once the
+    table runs over more than one page.
+    """
+    # A hairline paragraph between the tables: two tables side by side are read as one.
+    gap = para(doc)
+    gap.paragraph_format.line_spacing = Pt(1)
+    keep_with_next(gap)
+    outer = doc.add_table(rows=1, cols=1)
+    _no_borders(outer)
+    _no_cell_margins(outer)
+    outer.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _keep_row_whole(outer.rows[0])
+    cell = outer.cell(0, 0)
+    _cell(cell, "{%p if " + when + " %}")
+    last = cell.add_table(rows=1 + 2 * len(loops), cols=len(cells))
+    last.style = doc.styles["Table Grid"]
+    last.alignment = WD_TABLE_ALIGNMENT.CENTER
+    rows = last.rows
+    for row, loop in zip(rows, loops, strict=False):
+        _cell(row.cells[0], "{%tr for " + loop + " %}", size=size)
+    for row in rows[len(loops) + 1 :]:
+        _cell(row.cells[0], "{%tr endfor %}", size=size)
+    for c, text in zip(rows[len(loops)].cells, cells, strict=True):
+        _cell(c, text, size=size, align=CENTER if text.endswith(".no }}") else None)
+    for row in rows:
+        _keep_row_whole(row)
+    _widths(last, widths_cm)
+    para(cell, "{%p endif %}")
+    para(cell, total, after=12)
+    signature_table = cell.add_table(rows=1, cols=2)
+    _no_borders(signature_table)
+    right = signature_table.rows[0].cells[1]
+    for i, text in enumerate(signer_lines):
+        p = right.paragraphs[0] if i == 0 else right.add_paragraph()
+        if text:
+            run = p.add_run(text)
+            run.bold = run.underline = i == name_line
+    _widths(signature_table, list(signature_cm))
+    para(cell)  # a cell ends with a paragraph
+    _widths(outer, [sum(widths_cm)])
+    for table in (outer, last, signature_table):
+        _schema_order(table)
+
+
+def loop_table(doc, headers, cells, loop, widths_cm, *, size=9, skip_last=False) -> None:
+    """A bordered table: a repeated header row, then one row per element of `loop` (but
+    the last, with `skip_last`: closing_block prints it with the signature)."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -227,6 +337,8 @@ def loop_table(doc, headers, cells, loop, widths_cm, *, size=9) -> None:
     _keep_row_whole(body)
     _cell(closer.cells[0], "{%tr endfor %}", size=size)
     _widths(table, widths_cm)
+    if skip_last:
+        _skip_last(table, body, "loop.last")
 
 
 def signature(doc, lines, *, name_line, widths_cm=(8.5, 8.0)) -> None:
@@ -592,14 +704,17 @@ def build_keputusan() -> Document:
         "Jangka Waktu Penyimpanan atau Retensi Arsip",
     ]  # fmt: skip
     size = 8
-    table = doc.add_table(rows=10, cols=len(headers))
+    table = doc.add_table(rows=11, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header, g_open, g_head, b_open, body, b_close, if_empty, empty, end_if, g_close = table.rows
+    rows = table.rows
+    header, g_open, g_last, g_head, b_open, body, b_close, if_empty, empty, end_if, g_close = rows
     for cell, text in zip(header.cells, headers, strict=True):
         _cell(cell, text, bold=True, align=CENTER, size=size)
     _repeat_header(header)
     _cell(g_open.cells[0], "{%tr for g in kelompok %}", size=size)
+    _cell(g_last.cells[0], "{%tr set kelompok_akhir = loop.last %}", size=size)
+    _keep_row_whole(g_last)  # a tag row, removed by docxtpl; kept whole like every looped row
     _cell(g_head.cells[0], "{{ g.huruf }}", bold=True, align=CENTER, size=size)
     _keep_row_whole(g_head)
     _merge_after_first(g_head)
@@ -618,31 +733,41 @@ def build_keputusan() -> Document:
     _cell(empty.cells[1], "Belum ada informasi.", size=size)
     _cell(end_if.cells[0], "{%tr endif %}", size=size)
     _cell(g_close.cells[0], "{%tr endfor %}", size=size)
-    _widths(table, [1.0, 2.6, 6.4, 3.6, 3.6, 3.4, 2.6, 2.5])
-    # A line of text stays with the signature, so it never stands alone on the last page.
-    para(doc, "Jumlah: {{ jumlah }} informasi.", after=12)
+    widths = [1.0, 2.6, 6.4, 3.6, 3.6, 3.4, 2.6, 2.5]
+    _widths(table, widths)
+    _skip_last(table, body, "kelompok_akhir and loop.last")
     lampiran_signature = [
         "{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
         "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
     ]  # fmt: skip
-    signature(doc, lampiran_signature, name_line=4, widths_cm=[17.2, 8.5])
+    closing_block(
+        doc, when="kelompok and (kelompok|last).butir", cells=texts,
+        loops=["g in kelompok[-1:]", "b in g.butir[-1:]"], widths_cm=widths, size=size,
+        total="Jumlah: {{ jumlah }} informasi.", signer_lines=lampiran_signature,
+        name_line=4, signature_cm=[17.2, 8.5],
+    )  # fmt: skip
 
     _landscape_section(doc)
     lampiran_heading(doc, "II")
     para(doc, "PERUBAHAN DAFTAR INFORMASI PUBLIK", bold=True, align=CENTER)
     para(doc, "{{ sejak }}", align=CENTER, after=8)
+    change_cells = [
+        "{{ c.no }}", "{{ c.id }}", "{{ c.perubahan }}", "{{ c.ringkasan }}", "{{ c.unit }}",
+        "{{ c.keterangan }}",
+    ]  # fmt: skip
+    change_widths = [1.0, 2.6, 2.6, 8.0, 4.0, 7.5]
     loop_table(
         doc,
         ["No", "ID Informasi", "Perubahan", "Ringkasan Isi Informasi", "Unit Kerja",
          "Keterangan"],
-        ["{{ c.no }}", "{{ c.id }}", "{{ c.perubahan }}", "{{ c.ringkasan }}", "{{ c.unit }}",
-         "{{ c.keterangan }}"],
-        "c in perubahan",
-        [1.0, 2.6, 2.6, 8.0, 4.0, 7.5],
-        size=size,
+        change_cells, "c in perubahan", change_widths, size=size, skip_last=True,
     )  # fmt: skip
-    para(doc, "Jumlah perubahan: {{ perubahan|length }}.", after=12)
-    signature(doc, lampiran_signature, name_line=4, widths_cm=[17.2, 8.5])
+    closing_block(
+        doc, when="perubahan", cells=change_cells, loops=["c in perubahan[-1:]"],
+        widths_cm=change_widths, size=size,
+        total="Jumlah perubahan: {{ perubahan|length }}.", signer_lines=lampiran_signature,
+        name_line=4, signature_cm=[17.2, 8.5],
+    )  # fmt: skip
     return doc
 
 
