@@ -20,6 +20,8 @@ CONFIG_NAME = "ppid.toml"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
 SAMPLE_CONFIG = PACKAGE_ROOT / "ppid.toml"
+# A unit's PPID Pelaksana: the Nota Dinas is addressed to them, the arahan sent to them.
+UNIT_ROLE = "ppid_pelaksana"
 DEFAULT_NOTA_PATTERN = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"
 DEFAULT_KKA = "HM.02"
 DEFAULT_SETTLE_SECONDS = 30
@@ -225,6 +227,23 @@ class Config:
             f'dengan peran = "{role}", nama dan jabatan (serta berlaku_dari/berlaku_sampai '
             "bila menjabat untuk sementara)."
         )
+
+    def unit_officer(
+        self, unit: str, on: dt.date | None = None, role: str = UNIT_ROLE
+    ) -> Officer | None:
+        """The PPID Pelaksana of `unit` on `on` (a [[pejabat]] of `role` whose `unit` names
+        it, spelt as the office likes: 'Keuangan, Umum dan Logistik' is 'Subbagian Keuangan,
+        Umum dan Logistik'); a dated entry wins as for signer(). None when none is listed."""
+        from .forms.units import match_unit
+
+        serving = [
+            o for o in self.officers_for(role, on) if match_unit(unit, (o.unit,)) is not None
+        ]
+        if on is None:
+            serving.sort(key=lambda o: o.dated)
+        else:
+            serving.sort(key=lambda o: not o.dated)
+        return serving[0] if serving else None
 
     @property
     def ppid(self) -> Officer:
@@ -498,6 +517,22 @@ def _officers(r: _Reader) -> tuple[Officer, ...]:
     return tuple(officers)
 
 
+def _check_officer_units(r: _Reader, officers: tuple[Officer, ...], units: tuple[str, ...]) -> None:
+    """With [kantor] unit listed, a PPID Pelaksana's unit must be one of them (a typo would
+    leave the unit's Nota Dinas addressed to no one)."""
+    if not units:
+        return
+    from .forms.units import match_unit
+
+    for (path, _), officer in zip(_officer_entries(r), officers, strict=True):
+        if officer.unit and match_unit(officer.unit, units) is None:
+            raise r.fail(
+                (*path, "unit"),
+                f"('{officer.unit}') bukan salah satu unit kerja di kantor.unit; tulis seperti "
+                "di sana, contoh " + repr(units[0]).replace("'", '"'),
+            )
+
+
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
@@ -751,6 +786,7 @@ def load_config(workspace: Path | None = None) -> Config:
     database = r.text("lokasi.database", "")
     approval_dir = r.text("lokasi.persetujuan", "")
     units = tuple(u.strip() for u in r.text_list("kantor.unit") if u.strip())
+    _check_officer_units(r, officers, units)
     return Config(
         workspace=ws,
         office=office,

@@ -110,6 +110,13 @@ def _configure(ws: Path) -> None:
             "[kosakata]",
             '[nota_dinas.kode_unit]\n"Keuangan, Umum dan Logistik" = "KUL"\n\n[kosakata]',
         ),
+        (  # the PPID Pelaksana of one unit, without NIP: its Nota Dinas goes to them
+            "[nota_dinas]",
+            '[[pejabat]]\nperan = "ppid_pelaksana"\nunit = "Keuangan, Umum dan Logistik"\n'
+            'nama = "Sri Wahyuni"\n'
+            'jabatan = "Kepala Subbagian Keuangan, Umum dan Logistik selaku PPID Pelaksana"\n\n'
+            "[nota_dinas]",
+        ),
     ]:
         assert old in text, old
         text = text.replace(old, new, 1)
@@ -195,6 +202,9 @@ def test_the_offices_names_words_and_numbers_are_used(bandung: Path) -> None:
     assert all("KOMISI PEMILIHAN UMUM KOTA BANDUNG" in t for t in nota)
     keuangan = next(t for n, t in texts.items() if "keuangan" in n and n.endswith(".docx"))
     assert re.search(r"NOMOR \d+/HM\.02-ND/3273/KUL/XI/2026", keuangan)
+    assert "| Yth. | : | Kepala Subbagian Keuangan, Umum dan Logistik selaku PPID Pelaksana |" in (
+        keuangan.splitlines()
+    )
     assert all("NIP." not in t for t in nota)  # officers without NIP: no empty NIP line
     assert all(PPID in t for t in nota)
     disposisi = [t for n, t in texts.items() if n.startswith("output/disposisi/")]

@@ -483,3 +483,44 @@ def test_a_wrong_sop_value_names_its_line(workspace: Path, sop: str, message: st
         load_config(workspace)
     assert f"ppid.toml baris {line}, kolom " in str(err.value)
     assert message in str(err.value)
+
+
+# ---------------------------------------------------------------- PPID Pelaksana per unit
+
+
+def add_officer(workspace: Path, body: str) -> int:
+    """Append a [[pejabat]] before [nota_dinas]; the line number of its 'peran' line."""
+    path = workspace / "ppid.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("[nota_dinas]")
+    path.write_text(text[:at] + "[[pejabat]]\n" + body + "\n" + text[at:], encoding="utf-8")
+    return text[:at].count("\n") + 2
+
+
+def test_a_ppid_pelaksana_without_a_unit_still_loads_and_receives_nothing(
+    workspace: Path,
+) -> None:
+    """An older ppid.toml listed PPID Pelaksana without a unit: it loads as before."""
+    add_officer(workspace, 'peran = "ppid_pelaksana"\nnama = "Rina"\njabatan = "Kasubbag"\n')
+    config = load_config(workspace)
+    assert [o.nama for o in config.officers_for("ppid_pelaksana")] == ["Rina"]
+    assert config.unit_officer("Subbagian Hukum dan SDM") is None
+
+
+def test_a_ppid_pelaksanas_unit_must_be_one_of_the_offices_units(workspace: Path) -> None:
+    edit(
+        workspace, "# unit = [", 'unit = ["Subbagian Hukum dan SDM", "Subbagian Keuangan"]\n# x = ['
+    )
+    line = add_officer(
+        workspace,
+        'peran = "ppid_pelaksana"\nunit = "Subbagian Hukum"\nnama = "Rina"\njabatan = "Kasubbag"\n',
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(workspace)
+    assert f"ppid.toml baris {line + 1}, kolom " in str(err.value)
+    assert "'Subbagian Hukum') bukan salah satu unit kerja di kantor.unit" in str(err.value)
+    edit(workspace, 'unit = "Subbagian Hukum"', 'unit = "hukum dan sdm"')
+    config = load_config(workspace)
+    officer = config.unit_officer("Subbagian Hukum dan SDM")
+    assert officer is not None and officer.nama == "Rina"
+    assert config.unit_officer("Subbagian Keuangan") is None

@@ -67,12 +67,15 @@ def _workbook(unit: str, refused: Sequence[RegisterItem], config: Config, today:
         fmt = base_formats(workbook)
         ws = workbook.add_worksheet("Arahan")
         last_col = len(COLUMNS) - 1
+        # to the unit's PPID Pelaksana when ppid.toml lists one
+        pelaksana = config.unit_officer(unit, today)
+        to = f"Kepada Yth. {pelaksana.jabatan} ({pelaksana.nama}). " if pelaksana else ""
         office_heading(
             ws,
             fmt,
             config,
             f"{TITLE}: {unit}",
-            f"Per {format_date_id(today)}: {len(refused)} informasi belum disetujui.",
+            f"{to}Per {format_date_id(today)}: {len(refused)} informasi belum disetujui.",
             last_col,
         )
         ws.merge_range(

@@ -48,6 +48,7 @@ TEMPLATE_VARIABLES: dict[str, dict[str, Any]] = {
         "nomor": None,
         "unit": None,
         "yth": None,
+        "ppid_pelaksana": OFFICER_KEYS,
         "dari": None,
         "tembusan": (None,),
         "sifat": None,

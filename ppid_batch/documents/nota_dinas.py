@@ -62,8 +62,13 @@ def addressee(pattern: str, unit: str) -> str:
 
 
 def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
-    """Every variable the Nota Dinas template may use (docs/documents.md lists them)."""
+    """Every variable the Nota Dinas template may use (docs/documents.md lists them).
+
+    Addressed to the unit's PPID Pelaksana when ppid.toml lists one for the unit that day
+    (it keeps and provides the documented information); else to ppid.toml's `yth`.
+    """
     nd = config.nota_dinas
+    pelaksana = config.unit_officer(nota.unit, nota.date)
     items = sorted(nota.items, key=sort_key)
     listed = [item for item in items if item.jenis != DIKECUALIKAN]
     exempt = [item for item in items if item.jenis == DIKECUALIKAN]
@@ -76,7 +81,10 @@ def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
         "tanggal": format_date_id(nota.date),
         "nomor": nota.number,
         "unit": nota.unit,
-        "yth": addressee(nd.yth, nota.unit),
+        "yth": pelaksana.jabatan if pelaksana else addressee(nd.yth, nota.unit),
+        "ppid_pelaksana": (
+            officer_fields(pelaksana) if pelaksana else {"nama": "", "nip": "", "jabatan": ""}
+        ),
         "dari": nd.dari,
         "tembusan": list(nd.tembusan),
         "sifat": nd.sifat,

@@ -213,3 +213,72 @@ def test_arahan_given_with_a_yes_reaches_the_unit_in_the_lampiran(config, tmp_pa
     # without arahan, no such table
     plain = docx_text(write_nota_dinas(_nota(items), config, tmp_path / "b").read_bytes())
     assert "Arahan Atasan PPID atas informasi yang disetujui" not in plain
+
+
+# ---------------------------------------------------------------- the unit's PPID Pelaksana
+
+PELAKSANA = """
+[[pejabat]]
+peran = "ppid_pelaksana"
+unit = "Hukum dan SDM"
+nama = "Rina Marlina, S.H."
+nip = "19880412 201101 2 003"
+jabatan = "Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana"
+
+[[pejabat]]
+peran = "ppid_pelaksana"
+unit = "Subbagian Hukum dan SDM"
+nama = "Dedi Plh"
+jabatan = "Plh. Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana"
+berlaku_dari = 2025-11-24
+berlaku_sampai = 2025-11-28
+"""
+
+
+def with_pelaksana(workspace: Path) -> None:
+    path = workspace / "ppid.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("[nota_dinas]")
+    path.write_text(text[:at] + PELAKSANA.lstrip() + "\n" + text[at:], encoding="utf-8")
+
+
+def test_the_nota_dinas_goes_to_the_units_ppid_pelaksana(workspace: Path, tmp_path: Path) -> None:
+    from ppid_batch.config import load_config
+
+    with_pelaksana(workspace)
+    config = load_config(workspace)
+    # the standing one, and the Plh on the days of their range (TODAY is 26 November 2025)
+    text = docx_text(
+        write_nota_dinas(_nota(date=dt.date(2025, 12, 1)), config, tmp_path).read_bytes()
+    )
+    assert (
+        "| Yth. | : | Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana |" in text.splitlines()
+    )
+    text = docx_text(write_nota_dinas(_nota(), config, tmp_path).read_bytes())
+    assert "| Yth. | : | Plh. Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana |" in (
+        text.splitlines()
+    )
+    # a unit without a PPID Pelaksana: ppid.toml's yth, as before
+    other = _nota(unit="Subbagian Keuangan, Umum dan Logistik")
+    text = docx_text(write_nota_dinas(other, config, tmp_path).read_bytes())
+    assert "| Yth. | : | Kepala Subbagian Keuangan, Umum dan Logistik |" in text.splitlines()
+
+
+def test_the_arahan_workbook_names_the_units_ppid_pelaksana(
+    workspace: Path, tmp_path: Path
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from ppid_batch.approve.unit_feedback import write_unit_feedback
+    from ppid_batch.config import load_config
+
+    with_pelaksana(workspace)
+    config = load_config(workspace)
+    refused = [i for i in fixture_register() if i.status == "refused"]
+    refused = [dataclasses.replace(i, unit="Subbagian Hukum dan SDM") for i in refused]
+    (path,) = write_unit_feedback(refused, config, tmp_path, today=dt.date(2025, 12, 1))
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Arahan").to_python()
+    assert rows[2][0].startswith(
+        "Kepada Yth. Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana (Rina Marlina, S.H.). "
+        "Per 1 Desember 2025: 1 informasi belum disetujui."
+    )
