@@ -269,16 +269,16 @@ def _schema_order(table) -> None:
 
 
 def closing_block(
-    doc, *, when: str, loops, cells, widths_cm, size, total: str, signer_lines, name_line,
-    signature_cm,
+    doc, *, tails, size, total: str, signer_lines, name_line, signature_cm,
 ) -> None:  # fmt: skip
-    """The table's last item, the total line and the signature as ONE row that cannot
+    """The last table's last item, the total line and the signature as ONE row that cannot
     split: whatever the page count, the signature never starts a page alone.
 
-    The main table leaves its last item out (_skip_last); it is printed here, in a table
-    of its own with the same columns, `when` there is one. Keep-with-next between a table
-    row and the paragraph after the table is not enough: LibreOffice ignores it once the
-    table runs over more than one page.
+    `tails` lists, for each table that may end the document, (when, loops, cells, widths):
+    `when` it is the last table with an item, its last item is printed here in a table of
+    its own with the same columns, and the main table leaves it out (_skip_last). Keep-with-
+    next between a table row and the paragraph after the table is not enough: LibreOffice
+    ignores it once the table runs over more than one page.
     """
     # A hairline paragraph between the tables: two tables side by side are read as one.
     gap = para(doc)
@@ -290,21 +290,27 @@ def closing_block(
     outer.alignment = WD_TABLE_ALIGNMENT.CENTER
     _keep_row_whole(outer.rows[0])
     cell = outer.cell(0, 0)
-    _cell(cell, "{%p if " + when + " %}")
-    last = cell.add_table(rows=1 + 2 * len(loops), cols=len(cells))
-    last.style = doc.styles["Table Grid"]
-    last.alignment = WD_TABLE_ALIGNMENT.CENTER
-    rows = last.rows
-    for row, loop in zip(rows, loops, strict=False):
-        _cell(row.cells[0], "{%tr for " + loop + " %}", size=size)
-    for row in rows[len(loops) + 1 :]:
-        _cell(row.cells[0], "{%tr endfor %}", size=size)
-    for c, text in zip(rows[len(loops)].cells, cells, strict=True):
-        _cell(c, text, size=size, align=CENTER if text.endswith(".no }}") else None)
-    for row in rows:
-        _keep_row_whole(row)
-    _widths(last, widths_cm)
-    para(cell, "{%p endif %}")
+    made = [outer]
+    for n, (when, loops, cells, widths_cm) in enumerate(tails):
+        if n == 0:
+            _cell(cell, "{%p if " + when + " %}")
+        else:
+            para(cell, "{%p if " + when + " %}")
+        last = cell.add_table(rows=1 + 2 * len(loops), cols=len(cells))
+        last.style = doc.styles["Table Grid"]
+        last.alignment = WD_TABLE_ALIGNMENT.CENTER
+        rows = last.rows
+        for row, loop in zip(rows, loops, strict=False):
+            _cell(row.cells[0], "{%tr for " + loop + " %}", size=size)
+        for row in rows[len(loops) + 1 :]:
+            _cell(row.cells[0], "{%tr endfor %}", size=size)
+        for c, text in zip(rows[len(loops)].cells, cells, strict=True):
+            _cell(c, text, size=size, align=CENTER if text.endswith(".no }}") else None)
+        for row in rows:
+            _keep_row_whole(row)
+        _widths(last, widths_cm)
+        para(cell, "{%p endif %}")
+        made.append(last)
     para(cell, total, after=12)
     signature_table = cell.add_table(rows=1, cols=2)
     _no_borders(signature_table)
@@ -316,12 +322,12 @@ def closing_block(
             run.bold = run.underline = i == name_line
     _widths(signature_table, list(signature_cm))
     para(cell)  # a cell ends with a paragraph
-    _widths(outer, [sum(widths_cm)])
-    for table in (outer, last, signature_table):
+    _widths(outer, [max(sum(t[3]) for t in tails)])
+    for table in (*made, signature_table):
         _schema_order(table)
 
 
-def loop_table(doc, headers, cells, loop, widths_cm, *, size=9, skip_last=False) -> None:
+def loop_table(doc, headers, cells, loop, widths_cm, *, size=9, skip_last="") -> None:
     """A bordered table: a repeated header row, then one row per element of `loop` (but
     the last, with `skip_last`: closing_block prints it with the signature)."""
     table = doc.add_table(rows=4, cols=len(headers))
@@ -337,8 +343,8 @@ def loop_table(doc, headers, cells, loop, widths_cm, *, size=9, skip_last=False)
     _keep_row_whole(body)
     _cell(closer.cells[0], "{%tr endfor %}", size=size)
     _widths(table, widths_cm)
-    if skip_last:
-        _skip_last(table, body, "loop.last")
+    if skip_last:  # the condition under which the last item is left to closing_block
+        _skip_last(table, body, skip_last)
 
 
 def signature(doc, lines, *, name_line, widths_cm=(8.5, 8.0)) -> None:
@@ -435,14 +441,16 @@ def build_nota_dinas() -> Document:
     )  # fmt: skip
     para(doc, "{%p if butir_dip %}")
     keep_with_next(para(doc, "A. Daftar Informasi Publik", bold=True, after=4))
+    dip_cells = common[1] + ["{{ b.waktu_tempat }}", "{{ b.jenis }}", "{{ b.bentuk }}",
+                             "{{ b.retensi }}"]  # fmt: skip
+    dip_widths = [0.9, 2.4, 5.4, 3.0, 3.3, 3.0, 2.0, 2.3, 3.4]
+    # the last table with an item leaves its last item to the closing block
+    dip_last = "not butir_dikecualikan and not arahan"
     loop_table(
         doc,
         common[0] + ["Waktu dan Tempat Pembuatan Informasi", "Jenis Informasi",
                      "Bentuk Informasi yang Tersedia", "Jangka Waktu Penyimpanan"],
-        common[1] + ["{{ b.waktu_tempat }}", "{{ b.jenis }}", "{{ b.bentuk }}",
-                     "{{ b.retensi }}"],
-        "b in butir_dip",
-        [0.9, 2.4, 5.4, 3.0, 3.3, 3.0, 2.0, 2.3, 3.4],
+        dip_cells, "b in butir_dip", dip_widths, skip_last=f"loop.last and {dip_last}",
     )  # fmt: skip
     para(doc, after=8)
     para(doc, "{%p endif %}")
@@ -455,13 +463,15 @@ def build_nota_dinas() -> Document:
         after=4,
     )
     keep_with_next(heading_b)
+    exempt_cells = common[1] + ["{{ b.dasar_pengecualian }}", "{{ b.konsekuensi }}",
+                                "{{ b.retensi }}"]  # fmt: skip
+    exempt_widths = [0.9, 2.4, 4.6, 3.0, 3.2, 4.2, 4.1, 3.3]
     loop_table(
         doc,
         common[0] + ["Dasar Hukum Pengecualian", "Konsekuensi Bila Dibuka",
                      "Jangka Waktu Penyimpanan"],
-        common[1] + ["{{ b.dasar_pengecualian }}", "{{ b.konsekuensi }}", "{{ b.retensi }}"],
-        "b in butir_dikecualikan",
-        [0.9, 2.4, 4.6, 3.0, 3.2, 4.2, 4.1, 3.3],
+        exempt_cells, "b in butir_dikecualikan", exempt_widths,
+        skip_last="loop.last and not arahan",
     )  # fmt: skip
     para(doc, after=8)
     para(doc, "{%p endif %}")
@@ -471,29 +481,32 @@ def build_nota_dinas() -> Document:
     keep_with_next(
         para(doc, "Arahan Atasan PPID atas informasi yang disetujui", bold=True, after=4)
     )
+    arahan_cells = ["{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.arahan }}"]
+    arahan_widths = [1.0, 2.6, 9.0, 13.1]
     loop_table(
         doc,
         ["No", "ID Informasi", "Ringkasan Isi Informasi", "Arahan Atasan PPID"],
-        ["{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.arahan }}"],
-        "b in arahan",
-        [1.0, 2.6, 9.0, 13.1],
-    )
+        arahan_cells, "b in arahan", arahan_widths, skip_last="loop.last",
+    )  # fmt: skip
     para(doc, "{%p endif %}")
-    # A lampiran is signed by whoever signs the Nota Dinas (tata naskah dinas); the total
-    # line stays with the signature so the block never stands alone on the last page.
-    para(
+    # A lampiran is signed by whoever signs the Nota Dinas (tata naskah dinas); the last
+    # item, the total line and the signature stay together on the last page.
+    closing_block(
         doc,
-        "Jumlah: {{ jumlah }} informasi{% if jumlah_dikecualikan %} ({{ jumlah - "
+        tails=[
+            (f"butir_dip and {dip_last}", ["b in butir_dip[-1:]"], dip_cells, dip_widths),
+            ("butir_dikecualikan and not arahan", ["b in butir_dikecualikan[-1:]"],
+             exempt_cells, exempt_widths),
+            ("arahan", ["b in arahan[-1:]"], arahan_cells, arahan_widths),
+        ],
+        size=9,
+        total="Jumlah: {{ jumlah }} informasi{% if jumlah_dikecualikan %} ({{ jumlah - "
         "jumlah_dikecualikan }} dalam Daftar Informasi Publik, {{ jumlah_dikecualikan }} "
         "dikecualikan){% endif %}.",
-        after=12,
-    )
-    signature(
-        doc,
-        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
-         "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
+        signer_lines=["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
+                      "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
         name_line=4,
-        widths_cm=[17.2, 8.5],
+        signature_cm=[17.2, 8.5],
     )  # fmt: skip
     return doc
 
@@ -741,9 +754,9 @@ def build_keputusan() -> Document:
         "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
     ]  # fmt: skip
     closing_block(
-        doc, when="kelompok and (kelompok|last).butir", cells=texts,
-        loops=["g in kelompok[-1:]", "b in g.butir[-1:]"], widths_cm=widths, size=size,
-        total="Jumlah: {{ jumlah }} informasi.", signer_lines=lampiran_signature,
+        doc, tails=[("kelompok and (kelompok|last).butir",
+                     ["g in kelompok[-1:]", "b in g.butir[-1:]"], texts, widths)],
+        size=size, total="Jumlah: {{ jumlah }} informasi.", signer_lines=lampiran_signature,
         name_line=4, signature_cm=[17.2, 8.5],
     )  # fmt: skip
 
@@ -760,13 +773,12 @@ def build_keputusan() -> Document:
         doc,
         ["No", "ID Informasi", "Perubahan", "Ringkasan Isi Informasi", "Unit Kerja",
          "Keterangan"],
-        change_cells, "c in perubahan", change_widths, size=size, skip_last=True,
+        change_cells, "c in perubahan", change_widths, size=size, skip_last="loop.last",
     )  # fmt: skip
     closing_block(
-        doc, when="perubahan", cells=change_cells, loops=["c in perubahan[-1:]"],
-        widths_cm=change_widths, size=size,
-        total="Jumlah perubahan: {{ perubahan|length }}.", signer_lines=lampiran_signature,
-        name_line=4, signature_cm=[17.2, 8.5],
+        doc, tails=[("perubahan", ["c in perubahan[-1:]"], change_cells, change_widths)],
+        size=size, total="Jumlah perubahan: {{ perubahan|length }}.",
+        signer_lines=lampiran_signature, name_line=4, signature_cm=[17.2, 8.5],
     )  # fmt: skip
     return doc
 

@@ -67,32 +67,43 @@ def tricky_register() -> list[RegisterItem]:
 
 
 def docx_text(data: bytes) -> str:
-    """Paragraphs and table cells of a docx, in body order, one line each; then core props."""
+    """Paragraphs and table cells of a docx, in body order, one line each; then core props.
+
+    A table row is one line `| cell | cell |` (a cell's paragraphs joined by ' / '); a cell
+    holding tables of its own (a layout cell: the closing block of a lampiran) gives its
+    paragraphs and tables line by line instead, in order.
+    """
     from docx import Document
 
     doc = Document(io.BytesIO(data))
     lines: list[str] = []
-    body = doc.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = "".join(t.text or "" for t in child.iter(_w("t")))
-            lines.append(text)
-        elif tag == "tbl":
-            for tr in child.iter(_w("tr")):
-                cells = [
-                    " / ".join(
-                        "".join(t.text or "" for t in p.iter(_w("t"))) for p in tc.iter(_w("p"))
-                    )
-                    for tc in tr.iter(_w("tc"))
-                ]
-                lines.append("| " + " | ".join(cells) + " |")
+    _block_lines(doc.element.body, lines)
     props = doc.core_properties
     lines.append(
         f"[props] title={props.title!r} author={props.author!r} "
         f"created={props.created} modified={props.modified} revision={props.revision}"
     )
     return "\n".join(_trim_blank_runs(lines)) + "\n"
+
+
+def _para_text(p: object) -> str:
+    return "".join(t.text or "" for t in p.iter(_w("t")))  # type: ignore[attr-defined]
+
+
+def _block_lines(parent: object, lines: list[str]) -> None:
+    for child in parent.iterchildren():  # type: ignore[attr-defined]
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(_para_text(child))
+        elif tag == "tbl":
+            for tr in child.iterchildren(_w("tr")):
+                tcs = list(tr.iterchildren(_w("tc")))
+                if any(tc.find(_w("tbl")) is not None for tc in tcs):
+                    for tc in tcs:
+                        _block_lines(tc, lines)
+                    continue
+                cells = [" / ".join(_para_text(p) for p in tc.iter(_w("p"))) for tc in tcs]
+                lines.append("| " + " | ".join(cells) + " |")
 
 
 def _w(tag: str) -> str:

@@ -93,8 +93,10 @@ def test_dikecualikan_items_are_said_not_to_be_published(config, tmp_path: Path)
     assert [line.split(" | ")[1] for line in lines[a:b] if line.startswith("| 1 | DIP-")] == [
         "DIP-2025-0001"
     ]
-    assert lines[b + 2].startswith("| 1 | DIP-2025-0002 | ")
-    assert "Pasal 17 huruf h" in lines[b + 2]
+    # B's only (and last) item is printed with the closing block, under B's header
+    (exempt,) = [line for line in lines[b:] if line.startswith("| 1 | DIP-2025-0002 | ")]
+    assert "Pasal 17 huruf h" in exempt
+    assert lines[b + 1].startswith("| No | ID Informasi |")
     assert "Jumlah: 2 informasi (1 dalam Daftar Informasi Publik, 1 dikecualikan)." in lines[b:]
 
 
@@ -192,14 +194,15 @@ def test_the_lampiran_is_signed_too(config, tmp_path: Path) -> None:
         "|  | Sekretaris KPU Kabupaten Mesuji selaku PPID, /  /  /  / NAMA PPID (ganti) "
         "/ NIP. 19860926 201505 1 001 |"
     )
-    # once under the letter, once under the lampiran table (after its last item row)
+    # once under the letter, once under the lampiran table, after its last item row and
+    # the total line, all three in the one closing block that cannot split
     assert [n for n, line in enumerate(lines) if line == signature] == [
         lines.index("| Lampiran | : | Nota Dinas Sekretaris KPU Kabupaten Mesuji selaku PPID |")
         - 2,
-        len(lines) - 2,
+        len(lines) - 3,
     ]
-    assert lines[-5].startswith("| 4 | DIP-2025-0004 |")
-    assert lines[-3] == "Jumlah: 4 informasi."
+    assert lines[-6].startswith("| 4 | DIP-2025-0004 |")
+    assert lines[-4] == "Jumlah: 4 informasi."
 
 
 def test_arahan_given_with_a_yes_reaches_the_unit_in_the_lampiran(config, tmp_path: Path) -> None:
