@@ -6,6 +6,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -54,7 +55,12 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
-    """Write `path` through `write(fileobj)` into a temp file beside it, fsync, rename."""
+    """Write `path` through `write(fileobj)` into a temp file beside it, fsync, rename.
+
+    A file that already holds exactly these bytes is left as it is (same inode, same
+    modification time): a night that changes nothing rewrites nothing, and what it did
+    rewrite is what changed (batch/hasil.py tells the morning summary so).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -62,6 +68,10 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
+            if _same_bytes(fh.fileno(), path):
+                fh.close()
+                os.unlink(tmp)
+                return path
             # mkstemp makes the file 0600; outputs are for every staff account the umask allows.
             # (Windows has no permission bits to set, nor os.fchmod before Python 3.13.)
             if hasattr(os, "fchmod") and not _WINDOWS:
@@ -76,6 +86,27 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         raise
     _fsync_dir(path.parent)
     return path
+
+
+def _same_bytes(fd: int, path: Path, chunk: int = 1 << 20) -> bool:
+    """True when the open temp file `fd` holds exactly the bytes of the file at `path`."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != os.fstat(fd).st_size:
+        return False
+    try:
+        with open(path, "rb") as old, open(fd, "rb", closefd=False) as new:
+            new.seek(0)
+            while True:
+                a, b = old.read(chunk), new.read(chunk)
+                if a != b:
+                    return False
+                if not a:
+                    return True
+    except OSError:
+        return False
 
 
 def replace_file(source: str | Path, target: str | Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pytest
 
 from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.config import Config, load_config
+
+# Every night with a new document would start LibreOffice for the morning's print pack
+# (seconds each): tests run without it, in this process and in the CLI processes they
+# start; the print-pack and PDF tests turn it back on (monkeypatch.delenv).
+os.environ.setdefault("PPID_BATCH_LIBREOFFICE", "tidak")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,3 +42,9 @@ def new_url(tmp_path: Path) -> Callable[[], str]:
     """Fresh, empty places for a register (test_store_postgres.py gives PostgreSQL ones)."""
     names = itertools.count()
     return lambda: f"sqlite:///{tmp_path / f'ppid-{next(names)}.sqlite'}"
+
+
+@pytest.fixture
+def libreoffice_as_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice found as the program finds it (PATH, Program Files), not turned off."""
+    monkeypatch.delenv("PPID_BATCH_LIBREOFFICE", raising=False)

@@ -62,20 +62,30 @@ def _row(item: RegisterItem) -> tuple[str, ...]:
     )
 
 
-def _workbook(unit: str, refused: Sequence[RegisterItem], config: Config, today: dt.date) -> bytes:
+def _workbook(
+    unit: str,
+    refused: Sequence[RegisterItem],
+    config: Config,
+    today: dt.date,
+    officer_on: dt.date | None = None,
+) -> bytes:
+    """The unit's workbook, dated `today` (its last decision, see `as_of`), addressed to
+    the unit's PPID Pelaksana in office on `officer_on` (tonight)."""
+
     def build(workbook: Workbook) -> None:
         fmt = base_formats(workbook)
         ws = workbook.add_worksheet("Arahan")
         last_col = len(COLUMNS) - 1
         # to the unit's PPID Pelaksana when ppid.toml lists one
-        pelaksana = config.unit_officer(unit, today)
+        pelaksana = config.unit_officer(unit, officer_on or today)
         to = f"Kepada Yth. {pelaksana.jabatan} ({pelaksana.nama}). " if pelaksana else ""
         office_heading(
             ws,
             fmt,
             config,
             f"{TITLE}: {unit}",
-            f"{to}Per {format_date_id(today)}: {len(refused)} informasi belum disetujui.",
+            f"{to}{len(refused)} informasi belum disetujui; keputusan terakhir "
+            f"{format_date_id(today)}.",
             last_col,
         )
         ws.merge_range(
@@ -103,6 +113,13 @@ def _workbook(unit: str, refused: Sequence[RegisterItem], config: Config, today:
     return render_workbook(build, today=today, title=f"{TITLE}: {unit}")
 
 
+def as_of(refused: Sequence[RegisterItem], today: dt.date) -> dt.date:
+    """The workbook's date: the last decision it holds ('keputusan terakhir'), not tonight,
+    so that a night which changes none of a unit's arahan leaves its file as it was."""
+    days = [i.decided_on for i in refused if i.decided_on is not None and i.decided_on <= today]
+    return max(days, default=today)
+
+
 def write_unit_feedback(
     items: Sequence[RegisterItem], config: Config, out_dir: Path, *, today: dt.date
 ) -> list[Path]:
@@ -122,7 +139,8 @@ def write_unit_feedback(
         unit, refused = by_slug[slug]
         refused.sort(key=lambda i: id_order(i.id))
         path = out_dir / feedback_name(unit)
-        atomic_write_bytes(path, _workbook(unit, refused, config, today))
+        data = _workbook(unit, refused, config, as_of(refused, today), officer_on=today)
+        atomic_write_bytes(path, data)
         written.append(path)
     if out_dir.is_dir():
         for stale in sorted(out_dir.glob(f"{PREFIX}*.xlsx")):

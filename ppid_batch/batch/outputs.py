@@ -95,7 +95,7 @@ def write_documents(
     """
     from ..documents.exemptions import write_covering_letter
     from ..documents.register_list import write_register
-    from ..register.changelog import change_rows, changes_from_store
+    from ..register.changelog import change_rows, changes_from_store, last_change_on
     from ..register.changes import store_pending_changes
 
     _write_approval_sheet(
@@ -104,14 +104,17 @@ def write_documents(
     )  # fmt: skip
     # The DIP is the standing list as of tonight, whatever year each item was filed in;
     # only this year's files are written, so earlier years' stay as their last run left them.
+    # They are dated by their last change, not tonight: unchanged lists keep their bytes.
+    as_of = today
     if any(it.status in ("approved", "withdrawn") for it in everything):
         changes = change_rows(changes_from_store(store, year=today.year))
+        as_of = last_change_on(store, changes, today)
         for path in write_register(
-            everything, today.year, config, out / REGISTER_DIR, today=today, changes=changes
+            everything, today.year, config, out / REGISTER_DIR, today=as_of, changes=changes
         ):
             wrote(path)
     letter = write_covering_letter(everything, config, out / REGISTER_DIR, year=today.year,
-                                   today=today)  # fmt: skip
+                                   today=as_of)  # fmt: skip
     documents = _write_keputusan(
         store, everything, config, out / KEPUTUSAN_DIR, today=today, run_id=run_id, wrote=wrote
     )
@@ -123,21 +126,20 @@ def write_documents(
 
 
 def write_print_pack(
-    outputs: Sequence[Path], out: Path, *, today: dt.date, wrote: Wrote
+    outputs: Sequence[Path],
+    out: Path,
+    *,
+    today: dt.date,
+    wrote: Wrote,
+    created: Callable[[Path], bool],
+    changed: Callable[[Path], bool],
 ) -> list[str]:
-    """output/cetak/<tanggal>.pdf from tonight's new documents; returns notes for the page.
-
-    Tonight's new Disposisi, Keputusan and Nota Dinas are those whose PDF was made tonight
-    (a document's PDF is made once); the approval sheet is tonight's when written tonight.
-    """
+    """output/cetak/<tanggal>.pdf from tonight's new documents (print_pack.pack_parts);
+    returns the lines for the morning's actions when it could not be made."""
     from ..documents.print_pack import pack_parts
     from ..documents.print_pack import write_print_pack as write_pack
 
-    parts = [
-        p
-        for p in pack_parts(outputs)
-        if p.suffix.lower() == ".pdf" or p.parent.name == APPROVAL_DIR
-    ]
+    parts = pack_parts(outputs, created=created, changed=changed)
     pack = write_pack(parts, out / PRINT_DIR, today)
     if pack.path is not None:
         wrote(pack.path)

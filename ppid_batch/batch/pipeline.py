@@ -273,6 +273,7 @@ def _record(
         for o in registered.outcomes
     ) + tuple(waiting_result(p) for p in read.waiting)
     outputs = tuple(relative(p, night.out_root, config.output_dir, ws) for p in written.outputs)
+    current = tuple(relative(p, night.out_root, config.output_dir, ws) for p in written.current)
     record = RunRecord(
         run_id=run_id,
         version=__version__,
@@ -295,11 +296,12 @@ def _record(
             refused_units=registered.refused_units,
             stale_locks=scanned.stale_locks,
             placeholders=config.placeholders(),
-        ),
+        )
+        + written.notices,
         outputs=outputs,
         durations=dict(durations),
         changes=written.changes,
-        open=tuple(filter(None, [pending_note(counts, outputs, APPROVAL_DIR)])),
+        open=tuple(filter(None, [pending_note(counts, current, APPROVAL_DIR)])),
     )
     write_run_record(record, runs_dir, ws, config.templates_dir)
     return RunReport(

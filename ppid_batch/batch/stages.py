@@ -20,6 +20,7 @@ from ..files import log_text
 from . import quarantine
 from .console import Progress
 from .dropfolder import Candidate, archive, repair_names, scan_input, unchanged
+from .hasil import OutputWatch, unfinished_since
 from .outputs import (
     FEEDBACK_DIR,
     issue_nota_dinas,
@@ -107,10 +108,12 @@ class Registered:
 
 @dataclass(frozen=True)
 class Written:
-    outputs: tuple[Path, ...]
+    outputs: tuple[Path, ...]  # created or changed tonight: the morning's 'Hasil'
     feedback: Mapping[str, Path]  # input name -> its corrected copy
     changes: tuple[Mapping[str, Any], ...]
     errors: tuple[str, ...] = ()
+    current: tuple[Path, ...] = ()  # every output the register gives tonight, changed or not
+    notices: tuple[str, ...] = ()  # lines for the morning's actions (no print pack, …)
 
 
 @dataclass(frozen=True)
@@ -388,6 +391,8 @@ def _apply_sheet(
 def write(night: Night, store: Any, registered: Registered) -> Written:
     out = night.out_root
     night.progress.stage("hasil", "Menulis hasil dari register")
+    # what is there before tonight writes: the morning lists only what is new or changed
+    watch = OutputWatch.of(out, since=unfinished_since(night.previous))
     outputs: list[Path] = []
 
     def wrote(path: Path) -> Path:
@@ -418,13 +423,24 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
         wrote=wrote,
         run_id=registered.run_db_id,
     )
-    if night.config.pdf and not night.dry_run:
+    notices: list[str] = []
+    if not night.dry_run:
         # One PDF of what needs a signature or a desk in the morning, in handling order.
-        errors += write_print_pack(outputs, out, today=night.today, wrote=wrote)
+        notices += write_print_pack(
+            outputs, out, today=night.today, wrote=wrote,
+            created=watch.created, changed=watch.changed,
+        )  # fmt: skip
     changes = tuple(tonight_changes(store, registered.run_db_id))
     write_annual_reports(store, night.config, out, today=night.today, wrote=wrote)
     feedback = {o.candidate.name: copy for o, copy in zip(rejected, copies, strict=True)}
-    return Written(tuple(outputs), feedback, changes, tuple(errors))
+    return Written(
+        watch.new_or_changed(outputs),
+        feedback,
+        changes,
+        tuple(errors),
+        current=tuple(dict.fromkeys(outputs)),
+        notices=tuple(notices),
+    )
 
 
 def count_items(

@@ -41,11 +41,23 @@ WINDOWS_SOFFICE = (
 )
 
 
+# Where LibreOffice is when neither PATH nor the usual folders have it (a portable copy),
+# or 'tidak' for a computer where the night must not start it (no PDF copies, no print pack).
+LIBREOFFICE_ENV = "PPID_BATCH_LIBREOFFICE"
+OFF = ("tidak", "0", "false", "no")
+
+
 def find_soffice(search_path: str | None = None, *, windows: bool | None = None) -> str | None:
     """The LibreOffice executable on PATH (or on `search_path`), or None.
 
     On Windows (where shutil.which adds .exe itself) also its usual install folders.
+    PPID_BATCH_LIBREOFFICE, when set, decides instead: a path to soffice, or 'tidak'.
     """
+    chosen = os.environ.get(LIBREOFFICE_ENV)
+    if chosen is not None and chosen.strip():
+        if chosen.strip().lower() in OFF:
+            return None
+        return chosen if os.path.isfile(chosen) else None
     for name in SOFFICE_NAMES:
         found = shutil.which(name, path=search_path)
         if found:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from ..files import atomic_write_bytes
 from .pdf import convert_to_pdf, find_soffice
 
 PACK_DIR = "cetak"
+SHEET_DIR = "persetujuan"
 # Folder → place in the morning's order (lower first); names starting with the prefix.
 ORDER = (
     ("disposisi", "Disposisi"),
@@ -38,23 +39,38 @@ class PrintPack:
     notes: tuple[str, ...] = ()
 
 
-def pack_parts(outputs: Sequence[Path]) -> list[Path]:
-    """Tonight's documents for the pack, in handling order, each once (a PDF before its
-    docx: the docx is only converted when its PDF was not written tonight)."""
+def pack_parts(
+    outputs: Sequence[Path],
+    *,
+    created: Callable[[Path], bool] = lambda p: True,
+    changed: Callable[[Path], bool] = lambda p: True,
+) -> list[Path]:
+    """Tonight's documents for the pack, in handling order, each once.
+
+    A Disposisi, Keputusan or Nota Dinas is tonight's when the night `created` it: once
+    made it never changes, and an old one rewritten (after a template edit, say) is not
+    for the desk again. The approval sheet is tonight's when `changed` (new, or new
+    content under today's name). Each is taken as its PDF when tonight made one beside
+    it, else as the document itself (converted by LibreOffice for the pack).
+    """
     chosen: list[Path] = []
     for folder, prefix in ORDER:
-        mine = [
-            Path(p)
-            for p in outputs
-            if Path(p).parent.name == folder
-            and Path(p).name.startswith(prefix)
-            and Path(p).suffix.lower() in (".pdf", ".docx", ".xlsx")
-        ]
-        stems = {p.stem for p in mine if p.suffix.lower() == ".pdf"}
-        for p in sorted(mine, key=lambda p: p.name):
-            if p.suffix.lower() != ".pdf" and p.stem in stems:
+        sheet = folder == SHEET_DIR
+        mine = sorted(
+            {
+                Path(p)
+                for p in outputs
+                if Path(p).parent.name == folder
+                and Path(p).name.startswith(prefix)
+                and Path(p).suffix.lower() == (".xlsx" if sheet else ".docx")
+            },
+            key=lambda p: p.name,
+        )
+        for doc in mine:
+            if not (changed(doc) if sheet else created(doc)):
                 continue
-            chosen.append(p)
+            pdf = doc.with_suffix(".pdf")
+            chosen.append(pdf if pdf.is_file() and changed(pdf) else doc)
     return chosen
 
 
@@ -67,7 +83,7 @@ def write_print_pack(
     exe = soffice or find_soffice()
     to_convert = [p for p in parts if p.suffix.lower() != ".pdf"]
     if to_convert and exe is None:
-        return PrintPack(None, notes=("Berkas cetak tidak dibuat: LibreOffice tidak terpasang.",))
+        return PrintPack(None, notes=(no_libreoffice_note(parts),))
     from pypdf import PdfReader, PdfWriter
 
     notes: list[str] = []
@@ -93,5 +109,31 @@ def write_print_pack(
         )
         buf = io.BytesIO()
         writer.write(buf)
-    path = atomic_write_bytes(Path(out_dir) / f"{day.isoformat()}.pdf", buf.getvalue())
+    path = atomic_write_bytes(_pack_name(Path(out_dir), day, buf.getvalue()), buf.getvalue())
     return PrintPack(path, tuple(used), tuple(notes))
+
+
+def no_libreoffice_note(parts: Sequence[Path]) -> str:
+    """The summary's one line when the pack cannot be made: what to print instead."""
+    folders = sorted({Path(p).parent.name for p in parts}, key=_place)
+    shown = [f"output/{f}/" for f in folders]
+    where = " dan ".join(filter(None, [", ".join(shown[:-1]), shown[-1]])) if shown else "output/"
+    return (
+        "Berkas cetak pagi tidak dibuat: LibreOffice tidak terpasang di komputer ini. "
+        f"Cetak {len(parts)} dokumen baru malam ini satu per satu dari {where}."
+    )
+
+
+def _place(folder: str) -> int:
+    return next((n for n, (name, _) in enumerate(ORDER) if name == folder), len(ORDER))
+
+
+def _pack_name(out_dir: Path, day: dt.date, data: bytes) -> Path:
+    """<day>.pdf, or <day>-2.pdf, … when a second run the same day made a different pack:
+    the morning's first pack may not have been printed yet."""
+    n = 1
+    while True:
+        path = out_dir / (f"{day.isoformat()}.pdf" if n == 1 else f"{day.isoformat()}-{n}.pdf")
+        if not path.exists() or path.read_bytes() == data:
+            return path
+        n += 1

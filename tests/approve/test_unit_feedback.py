@@ -47,7 +47,8 @@ def test_each_unit_gets_its_refused_items_with_arahan(config: Config, tmp_path: 
     ]
     rows = CalamineWorkbook.from_path(str(paths[0])).get_sheet_by_index(0).to_python()
     assert rows[1][0] == "Arahan Atasan PPID atas Usulan Informasi: Subbagian Hukum"
-    assert rows[2][0] == "Per 15 Maret 2025: 1 informasi belum disetujui."
+    # dated by the last decision it holds, not by the night that wrote it
+    assert rows[2][0] == "1 informasi belum disetujui; keputusan terakhir 14 Maret 2025."
     assert rows[5][:5] == [
         "ID Informasi",
         "Ringkasan Isi Informasi",
@@ -112,3 +113,23 @@ def test_long_arahan_rows_are_tall_enough_to_print(config: Config, tmp_path: Pat
     assert ws.row_dimensions[6].height == 30  # the header's two-line labels
     assert ws.row_dimensions[7].height >= 4 * 12.75
     assert ws.row_dimensions[8].height is None
+
+
+def test_a_later_night_with_the_same_arahan_leaves_the_file_untouched(
+    config: Config, tmp_path: Path
+) -> None:
+    (path,) = write_unit_feedback(ITEMS[:2], config, tmp_path, today=TODAY)
+    before = path.stat()
+    (again,) = write_unit_feedback(ITEMS[:2], config, tmp_path, today=TODAY + dt.timedelta(9))
+    after = again.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # a new refusal the next day changes the file, and its date
+    later = dataclasses.replace(
+        _item("DIP-2025-0009", "Subbagian Hukum", "refused", "Ringkas."),
+        decided_on=dt.date(2025, 3, 20),
+    )
+    next_day = dt.date(2025, 3, 21)
+    (third,) = write_unit_feedback([*ITEMS[:2], later], config, tmp_path, today=next_day)
+    assert third.stat().st_ino != before.st_ino
+    rows = CalamineWorkbook.from_path(str(third)).get_sheet_by_index(0).to_python()
+    assert rows[2][0] == "2 informasi belum disetujui; keputusan terakhir 20 Maret 2025."

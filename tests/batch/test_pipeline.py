@@ -735,7 +735,9 @@ def test_perlu_tindakan_names_an_arahan_once_and_a_quiet_night_says_what_still_w
     assert [a for a in third["actions"] if "arahan" in a] == [
         f"1 informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada unit ({arahan_keu})."
     ]
-    assert arahan in third["outputs"]  # rewritten from the register, but not new
+    # Hukum's arahan did not change tonight: its file is left as it was, not listed again
+    assert arahan not in third["outputs"] and arahan_keu in third["outputs"]
+    assert (ws / arahan).is_file()
     sheet = [o for o in third["outputs"] if o.startswith("output/persetujuan/")][-1]
     assert third["open"] == [f"3 informasi menunggu persetujuan Atasan PPID ({sheet})."]
 

@@ -12,6 +12,8 @@ from batch_util import ATASAN, EXAMPLES, NIGHT_2, drop, make_workspace, run_cli
 from ppid_batch.batch.demo import DECIDED_ON, fill_approval_sheet
 from ppid_batch.documents.pdf import NOT_INSTALLED
 
+pytestmark = pytest.mark.usefixtures("libreoffice_as_installed")
+
 
 def _two_nights(tmp_path: Path, *args: str) -> Path:
     ws = make_workspace(tmp_path / "ws")

@@ -6,11 +6,14 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 
-from ppid_batch.documents.print_pack import pack_parts, write_print_pack
+from ppid_batch.documents.print_pack import no_libreoffice_note, pack_parts, write_print_pack
 
 DAY = dt.date(2026, 11, 24)
+
+pytestmark = pytest.mark.usefixtures("libreoffice_as_installed")
 
 
 def _pdf(path: Path, width: int) -> Path:
@@ -24,28 +27,59 @@ def _pdf(path: Path, width: int) -> Path:
     return path
 
 
-def test_parts_follow_the_mornings_order_and_skip_what_is_not_for_the_desk(
+def _touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    return path
+
+
+def test_parts_follow_the_mornings_order_and_take_only_what_tonight_made(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "output"
+    sheet = _touch(out / "persetujuan/Lembar-Persetujuan-2026-11-24.xlsx")
+    nota_new = _touch(out / "nota-dinas/Nota-Dinas-002-hukum-2026.docx")
+    nota_new_pdf = _touch(out / "nota-dinas/Nota-Dinas-002-hukum-2026.pdf")
+    nota_keu = _touch(out / "nota-dinas/Nota-Dinas-001-keuangan-2026.docx")
+    old_nota = _touch(out / "nota-dinas/Nota-Dinas-001-hukum-2026.docx")  # an earlier night's
+    old_pdf = _touch(out / "nota-dinas/Nota-Dinas-001-hukum-2026.pdf")
+    keputusan = _touch(out / "keputusan/Keputusan-PPID-DIP-2026-001.docx")
+    disposisi = _touch(out / "disposisi/Disposisi-2026-11-23-lembar-72693fa5.docx")
+    stale_pdf = _touch(out / "disposisi/Disposisi-2026-11-23-lembar-72693fa5.pdf")
     written = [
-        out / "persetujuan/Lembar-Persetujuan-2026-11-24.xlsx",
-        out / "nota-dinas/Nota-Dinas-002-hukum-2026.docx",
-        out / "nota-dinas/Nota-Dinas-002-hukum-2026.pdf",
-        out / "nota-dinas/Nota-Dinas-001-keuangan-2026.pdf",
+        sheet,
+        nota_new,
+        nota_new_pdf,
+        nota_keu,
+        old_nota,
+        old_pdf,
         out / "register/Daftar-Informasi-Publik-2026.xlsx",
-        out / "keputusan/Keputusan-PPID-DIP-2026-001.pdf",
-        out / "disposisi/Disposisi-2026-11-23-lembar-72693fa5.pdf",
+        keputusan,
+        disposisi,
+        stale_pdf,
         out / "umpan-balik/Arahan-hukum.xlsx",
         out / "laporan/Laporan-Tahunan-2026.docx",
     ]
-    assert [p.relative_to(out).as_posix() for p in pack_parts(written)] == [
-        "disposisi/Disposisi-2026-11-23-lembar-72693fa5.pdf",
-        "keputusan/Keputusan-PPID-DIP-2026-001.pdf",
-        "nota-dinas/Nota-Dinas-001-keuangan-2026.pdf",
-        "nota-dinas/Nota-Dinas-002-hukum-2026.pdf",  # its PDF, not the docx again
+    made_tonight = {sheet, nota_new, nota_new_pdf, nota_keu, keputusan, disposisi}
+    # the Disposisi's PDF beside it is not tonight's (left from before): the docx is taken
+    parts = pack_parts(
+        written, created=made_tonight.__contains__, changed=made_tonight.__contains__
+    )
+    assert [p.relative_to(out).as_posix() for p in parts] == [
+        "disposisi/Disposisi-2026-11-23-lembar-72693fa5.docx",
+        "keputusan/Keputusan-PPID-DIP-2026-001.docx",
+        "nota-dinas/Nota-Dinas-001-keuangan-2026.docx",
+        "nota-dinas/Nota-Dinas-002-hukum-2026.pdf",  # its PDF made tonight, not the docx again
         "persetujuan/Lembar-Persetujuan-2026-11-24.xlsx",
     ]
+
+
+def test_an_old_document_rewritten_tonight_is_not_printed_again(tmp_path: Path) -> None:
+    """A template edit rewrites every Keputusan: changed, but none is new for the desk."""
+    keputusan = _touch(tmp_path / "keputusan/Keputusan-PPID-DIP-2026-001.docx")
+    sheet = _touch(tmp_path / "persetujuan/Lembar-Persetujuan-2026-11-24.xlsx")
+    parts = pack_parts([keputusan, sheet], created=lambda p: False, changed=lambda p: True)
+    assert parts == [sheet]  # the sheet with new content under today's name is
 
 
 def test_the_pack_joins_every_page_in_order_and_is_the_same_bytes_twice(tmp_path: Path) -> None:
@@ -58,6 +92,11 @@ def test_the_pack_joins_every_page_in_order_and_is_the_same_bytes_twice(tmp_path
     first = pack.path.read_bytes()
     again = write_print_pack(parts, tmp_path / "lagi", DAY)
     assert again.path is not None and again.path.read_bytes() == first
+    # the same pack again the same day keeps its name; a different one does not replace it
+    assert write_print_pack(parts, tmp_path / "cetak", DAY).path == pack.path
+    other = write_print_pack(parts[:1], tmp_path / "cetak", DAY)
+    assert other.path == tmp_path / "cetak" / "2026-11-24-2.pdf"
+    assert pack.path.read_bytes() == first
 
 
 def test_nothing_new_tonight_makes_no_pack(tmp_path: Path) -> None:
@@ -65,13 +104,31 @@ def test_nothing_new_tonight_makes_no_pack(tmp_path: Path) -> None:
     assert not (tmp_path / "cetak").exists()
 
 
-def test_without_libreoffice_a_workbook_part_is_a_note(tmp_path: Path, monkeypatch) -> None:
+def test_without_libreoffice_a_workbook_part_is_one_line_saying_what_to_print(
+    tmp_path: Path, monkeypatch
+) -> None:
     from ppid_batch.documents import print_pack
 
     monkeypatch.setattr(print_pack, "find_soffice", lambda: None)
-    sheet = tmp_path / "persetujuan/Lembar-Persetujuan-2026-11-24.xlsx"
-    sheet.parent.mkdir(parents=True)
-    sheet.write_bytes(b"PK")
-    pack = write_print_pack([sheet], tmp_path / "cetak", DAY)
-    assert pack.path is None
-    assert pack.notes == ("Berkas cetak tidak dibuat: LibreOffice tidak terpasang.",)
+    sheet = _touch(tmp_path / "persetujuan/Lembar-Persetujuan-2026-11-24.xlsx")
+    nota = _touch(tmp_path / "nota-dinas/Nota-Dinas-001-hukum-2026.docx")
+    pack = write_print_pack([nota, sheet], tmp_path / "cetak", DAY)
+    assert pack.path is None and not (tmp_path / "cetak").exists()
+    assert pack.notes == (no_libreoffice_note([nota, sheet]),)
+    assert pack.notes[0] == (
+        "Berkas cetak pagi tidak dibuat: LibreOffice tidak terpasang di komputer ini. "
+        "Cetak 2 dokumen baru malam ini satu per satu dari output/nota-dinas/ dan "
+        "output/persetujuan/."
+    )
+
+
+def test_libreoffice_can_be_named_or_turned_off(tmp_path: Path, monkeypatch) -> None:
+    from ppid_batch.documents.pdf import LIBREOFFICE_ENV, find_soffice
+
+    exe = _touch(tmp_path / "lo" / "soffice")
+    monkeypatch.setenv(LIBREOFFICE_ENV, str(exe))
+    assert find_soffice(search_path=str(tmp_path / "kosong")) == str(exe)
+    monkeypatch.setenv(LIBREOFFICE_ENV, str(tmp_path / "tidak-ada"))
+    assert find_soffice() is None
+    monkeypatch.setenv(LIBREOFFICE_ENV, "tidak")
+    assert find_soffice() is None

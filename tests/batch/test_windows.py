@@ -198,7 +198,9 @@ def test_on_posix_a_permission_error_is_not_retried(tmp_path: Path, monkeypatch)
     assert len(calls) == 1
 
 
-def test_libreoffice_is_found_in_program_files_on_windows(monkeypatch, tmp_path: Path) -> None:
+def test_libreoffice_is_found_in_program_files_on_windows(
+    monkeypatch, tmp_path: Path, libreoffice_as_installed: None
+) -> None:
     exe = tmp_path / "soffice.exe"
     exe.write_text("")
     monkeypatch.setattr(pdf, "WINDOWS_SOFFICE", (str(tmp_path / "none.exe"), str(exe)))

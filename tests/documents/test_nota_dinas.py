@@ -283,5 +283,5 @@ def test_the_arahan_workbook_names_the_units_ppid_pelaksana(
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Arahan").to_python()
     assert rows[2][0].startswith(
         "Kepada Yth. Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana (Rina Marlina, S.H.). "
-        "Per 1 Desember 2025: 1 informasi belum disetujui."
+        "1 informasi belum disetujui; keputusan terakhir 20 November 2025."
     )

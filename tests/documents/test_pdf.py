@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from docs_util import TODAY, fixture_register
 from ppid_batch.documents.nota_dinas import NotaDinas, write_nota_dinas
 from ppid_batch.documents.pdf import NOT_INSTALLED, PdfResult, convert_to_pdf, find_soffice
 
-pytestmark = pytest.mark.slow  # LibreOffice conversions
+pytestmark = [
+    pytest.mark.slow,  # LibreOffice conversions
+    pytest.mark.usefixtures("libreoffice_as_installed"),
+]
 
 
 @pytest.fixture
@@ -87,7 +91,7 @@ def test_a_hanging_libreoffice_is_stopped(drafts, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_real_libreoffice_converts_the_drafts(drafts, tmp_path: Path) -> None:
     result = convert_to_pdf(drafts, tmp_path / "pdf", timeout=180)
     assert result.notes == ()
