@@ -155,6 +155,7 @@ def _night(
             registered = timed("register", stages.register, night, store, read.inputs)
             written = timed("hasil", stages.write, night, store, registered)
             from ..register.changes import pending_change_count
+            from ..store.unfinished import finish_run
 
             counts = {
                 **stages.count_items(
@@ -166,13 +167,23 @@ def _night(
                 ),  # fmt: skip
                 **verdict_counts([o.verdict for o in registered.outcomes], len(read.waiting)),
             }
-            store.finish_run(registered.run_db_id, "dry-run" if dry_run else "ok", counts)
-    archived = (
-        Archived() if dry_run else timed("arsip", stages.archive_inputs, night, registered.outcomes)
-    )
-    report = timed(
-        "catatan", _record, night, scanned, read, registered, written, archived, counts, durations
-    )
+            archived = (
+                Archived()
+                if dry_run
+                else timed("arsip", stages.archive_inputs, night, registered.outcomes)
+            )
+            report = timed(
+                "catatan", _record, night, scanned, read, registered, written, archived, counts,
+                durations,
+            )  # fmt: skip
+            # Only once its summary is written: a night killed before is reported by the next.
+            finish_run(
+                store,
+                registered.run_db_id,
+                "dry-run" if dry_run else "ok",
+                counts,
+                registered.interrupted_runs,
+            )
     if not dry_run:
         # a file the program failed on is tried once more, then set aside (quarantine.py)
         failed = {
@@ -296,6 +307,9 @@ def _record(
             refused_units=registered.refused_units,
             stale_locks=scanned.stale_locks,
             placeholders=config.placeholders(),
+            interrupted=registered.interrupted_note,
+            nota_dinas=registered.nota_dinas,
+            current=current,
         )
         + written.notices,
         outputs=outputs,

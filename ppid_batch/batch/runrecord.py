@@ -90,6 +90,7 @@ SUMMARY_LINK = " Ringkasan: "
 COUNT_LABELS = {
     "ditolak_atasan_malam_ini": "tidak disetujui malam ini",
     "berkas_menunggu": "berkas menunggu diproses",
+    "proses_terputus": "proses malam terputus yang dilaporkan di sini",
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..config import DEFAULT_TEMPLATES, Config
 from ..errors import ConfigError, PpidError
 from ..files import log_text
-from . import quarantine
+from . import interrupted, quarantine
 from .console import Progress
 from .dropfolder import Candidate, archive, repair_names, scan_input, unchanged
 from .hasil import OutputWatch, unfinished_since
@@ -104,6 +104,10 @@ class Registered:
     refused: int = 0
     errors: tuple[str, ...] = ()
     refused_units: frozenset[str] = frozenset()  # units with an item refused tonight
+    # Runs an earlier night left `running` whose decisions are reported tonight (interrupted.py)
+    interrupted_runs: tuple[int, ...] = ()
+    interrupted_note: str = ""
+    nota_dinas: tuple[str, ...] = ()  # names of the Nota Dinas numbered tonight or by those
 
 
 @dataclass(frozen=True)
@@ -244,6 +248,7 @@ def read(night: Night, scanned: Scanned) -> Read:
 
 def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registered:
     run_db_id = store.start_run()
+    left = interrupted.find(store, run_db_id)
     night.progress.stage("register", "Mencatat ke register", total=len(inputs))
     outcomes: list[Outcome] = []
     errors: list[str] = []
@@ -304,7 +309,15 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
         outcomes.append(outcome)
     issue_nota_dinas(store, night.config, today=night.today, run_id=run_db_id)
     return Registered(
-        run_db_id, tuple(outcomes), approved, refused, tuple(errors), frozenset(refused_units)
+        run_db_id,
+        tuple(outcomes),
+        approved + left.approved,
+        refused + left.refused,
+        tuple(errors),
+        frozenset(refused_units) | left.refused_units,
+        left.run_ids,
+        interrupted.note(left),
+        interrupted.nota_dinas_names(store, (*left.run_ids, run_db_id)),
     )
 
 
@@ -459,6 +472,11 @@ def count_items(
         "menunggu_persetujuan": after.get("pending", 0) + changes_waiting,
         "disetujui_seluruhnya": after.get("approved", 0),
         "perubahan_daftar_malam_ini": len(written.changes),
+        **(
+            {"proses_terputus": len(registered.interrupted_runs)}
+            if registered.interrupted_runs
+            else {}
+        ),
     }
 
 

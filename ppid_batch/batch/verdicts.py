@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .dropfolder import OPEN_NOTE, open_locks
-from .outputs import APPROVAL_DIR, FEEDBACK_DIR, PRINT_DIR
+from .outputs import APPROVAL_DIR, FEEDBACK_DIR, NOTA_DIR, PRINT_DIR
 from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED, WAITING, InputResult
 
 
@@ -85,6 +85,9 @@ def action_list(
     refused_units: Collection[str] = (),
     stale_locks: Sequence[Path] = (),
     placeholders: Sequence[str] = (),
+    interrupted: str = "",
+    nota_dinas: Sequence[str] = (),
+    current: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """What staff must do in the morning, in Indonesian, one sentence or two each.
 
@@ -92,6 +95,9 @@ def action_list(
     its items, not every morning its (rewritten) file still exists.
     """
     actions: list[str] = []
+    if interrupted:
+        # First: the counts and lines below include what that night decided.
+        actions.append(interrupted)
     if placeholders:
         # Every night until fixed: documents printed now would carry the sample names.
         actions.append(
@@ -129,13 +135,19 @@ def action_list(
             "berurutan (Disposisi, Keputusan PPID, Nota Dinas, Lembar Persetujuan)."
         )
     if counts.get("disetujui_malam_ini"):
-        actions.append("Periksa dan tandatangani Draft Nota Dinas baru di output/nota-dinas/.")
+        # By name: the ones numbered tonight (or by the interrupted night reported here).
+        if nota_dinas:
+            drafts = ", ".join(f"output/{NOTA_DIR}/{name}" for name in nota_dinas)
+            actions.append(f"Periksa dan tandatangani Draft Nota Dinas baru: {drafts}.")
+        else:
+            actions.append(f"Periksa dan tandatangani Draft Nota Dinas baru di output/{NOTA_DIR}/.")
     refused = counts.get("ditolak_atasan_malam_ini", 0)
     if refused and refused_units:
         from ..approve.unit_feedback import feedback_name  # not on a quiet night's import path
 
         tonight = {f"output/{FEEDBACK_DIR}/{feedback_name(unit)}" for unit in refused_units}
-        arahan = [o for o in outputs if o in tonight]
+        # `current` too: an interrupted night may have written the file already.
+        arahan = [o for o in dict.fromkeys([*outputs, *current]) if o in tonight]
         if arahan:
             actions.append(
                 f"{refused} informasi tidak disetujui Atasan PPID: sampaikan arahannya kepada "
@@ -181,6 +193,8 @@ def summary_line(
     decided = [f"{c.get('disetujui_malam_ini', 0)} disetujui"]
     if c.get("ditolak_atasan_malam_ini"):
         decided.append(f"{c['ditolak_atasan_malam_ini']} tidak disetujui")
+    if c.get("proses_terputus"):
+        decided[-1] += " (termasuk keputusan proses malam yang terputus)"
     items = (
         f"{c.get('informasi_baru', 0)} informasi baru, {', '.join(decided)}, "
         f"{c.get('menunggu_persetujuan', 0)} menunggu persetujuan"
