@@ -9,8 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from ..errors import StoreError
 from ..forms.schema import approval_schema, label_key
 from ..models import Finding, RegisterItem, SheetReport
@@ -19,20 +17,19 @@ from ..register.items import normalise_id
 from ..store.core import (
     DECISION_OF_STATUS,
     DECISIONS,
-    IN_CHUNK,
-    ITEM_FIELDS,
-    STATUS_OF_DECISION,
     SYSTEM_ACTOR,
     Store,
-    approval_sheets,
     database_exists,
     db_text,
-    decisions,
-    dumps,
-    item_history,
-    items,
-    match_key,
 )
+from ..store.decisions import (
+    ItemDecision,
+    record_approval_sheet,
+    refused_sheet_id,
+    set_sheet_counts,
+    write_decisions,
+)
+from ..store.registration import item_rows
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -84,18 +81,6 @@ def decision_of(value: object) -> str | None:
         return None
     lookup = approval_schema().field("persetujuan").choice_lookup()
     return lookup.get(label_key(value), _INVALID)
-
-
-def _stored_decisions(store: Store, ids: Sequence[str]) -> dict[str, Mapping[Any, Any]]:
-    unique = sorted(set(ids))
-    found: dict[str, Mapping[Any, Any]] = {}
-    query = sa.select(items.c.id, items.c.status, items.c.atasan, items.c.decided_on, items.c.unit)
-    with store.begin() as conn:
-        for start in range(0, len(unique), IN_CHUNK):
-            chunk = unique[start : start + IN_CHUNK]
-            for row in conn.execute(query.where(items.c.id.in_(chunk))).mappings():
-                found[row["id"]] = row
-    return found
 
 
 class _Checker:
@@ -172,9 +157,8 @@ def _check(
         return report, None
     chk = _Checker(report)
     ids = [normalise_id(row.get("id")) for row in report.items]
-    stored = _stored_decisions(store, [i for i in ids if i])
-    with store.begin() as conn:
-        changes = pending_changes(conn, [i for i in ids if i])
+    stored = item_rows(store, [i for i in ids if i])
+    changes = pending_changes(store, [i for i in ids if i])
     sheet_check = None
     if config is not None:
         from .verify import verify_sheet
@@ -304,6 +288,98 @@ def _group(decided: Sequence[RegisterItem]) -> dict[str, tuple[RegisterItem, ...
     return {unit: tuple(by_unit[unit]) for unit in sorted(by_unit)}
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What an approval sheet's rows change, worked out before anything is written."""
+
+    decided: tuple[ItemDecision, ...] = ()
+    changes: tuple[tuple[ChangeRequest, str, str | None], ...] = ()  # request, YA/TIDAK, arahan
+    unchanged: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+    events: tuple[Mapping[str, Any], ...] = ()
+
+
+def atasan_changes(current: Mapping[str, Any], edits: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The Atasan PPID's edits that change the item: field → [old, new] (the decision record's
+    "disetujui dengan perubahan")."""
+    return {k: [current[k], v] for k, v in edits.items() if current[k] != v}
+
+
+def _plan(
+    report: SheetReport,
+    *,
+    id_of_row: Mapping[Any, str | None],
+    skip_rows: set[Any],
+    stored: Mapping[str, Mapping[str, Any]],
+    changes: Mapping[str, ChangeRequest],
+    sheet_check: SheetCheck | None,
+    atasan: str | None,
+    tanggal: dt.date | None,
+    run_id: int | None,
+) -> _Plan:
+    """Each applicable row of the sheet: a decision, a decided change request, a row that
+    repeats a decision already stored, or one left blank (pending). Writes nothing."""
+    name = report.path.name
+    decided: list[ItemDecision] = []
+    decided_changes: list[tuple[ChangeRequest, str, str | None]] = []
+    unchanged: list[str] = []
+    pending: list[str] = []
+    edited_events: list[Mapping[str, Any]] = []
+    decided_events: list[Mapping[str, Any]] = []
+    for row in report.items:
+        item_id = id_of_row.get(row.get("_row"))
+        if row.get("_row") in skip_rows or item_id is None:
+            continue
+        decision = decision_of(row.get("persetujuan"))
+        if decision not in DECISIONS or atasan is None or tanggal is None:
+            pending.append(item_id)
+            continue
+        arahan = str(db_text(row.get("arahan")) or "").strip() or None
+        if item_id in changes:
+            decided_changes.append((changes[item_id], decision, arahan))
+            continue
+        current = stored[item_id]
+        if current["status"] != "pending":
+            unchanged.append(item_id)
+            continue
+        edits = sheet_check.edits.get(int(row.get("_row") or 0)) if sheet_check else None
+        edited = atasan_changes(current, edits) if edits and decision == "YA" else {}
+        if edited:
+            edited_events.append(
+                {
+                    "action": "item_changed_by_atasan",
+                    "actor": atasan,
+                    "run_id": run_id,
+                    "item_id": item_id,
+                    "detail": {"file": name, "fields": sorted(edited), "changes": edited},
+                }
+            )
+        decided.append(ItemDecision(item_id, decision, arahan, atasan, current, edited))
+        decided_events.append(
+            {
+                "action": "item_approved" if decision == "YA" else "item_refused",
+                "actor": atasan,
+                "run_id": run_id,
+                "item_id": item_id,
+                "detail": {
+                    "decision": decision,
+                    "arahan": arahan,
+                    "tanggal_persetujuan": tanggal,
+                    "file": name,
+                    "row": row.get("_row"),
+                    "changed": sorted(edited),
+                },
+            }
+        )
+    return _Plan(
+        decided=tuple(decided),
+        changes=tuple(decided_changes),
+        unchanged=tuple(unchanged),
+        pending=tuple(pending),
+        events=(*edited_events, *decided_events),
+    )
+
+
 def apply_approval(
     store: Store,
     report: SheetReport,
@@ -331,12 +407,7 @@ def apply_approval(
         # A sheet refused as a whole may come back unchanged once what refused it is put
         # right (moved into the approval folder, its signer added to ppid.toml): it is
         # checked again. Anything else seen before changes nothing.
-        refused_before = conn.scalar(
-            sa.select(approval_sheets.c.id).where(
-                approval_sheets.c.sha256 == report.sha256,
-                approval_sheets.c.verdict == "rejected",
-            )
-        )
+        refused_before = refused_sheet_id(store, report.sha256)
         if store.submission_known(report.sha256) and not refused_before:
             return ApprovalOutcome(
                 file=name, sha256=report.sha256, status="already_received", report=report
@@ -344,9 +415,9 @@ def apply_approval(
         checked, sheet_check = _check(store, report, config)
         if conflicts:
             checked = _mark_conflicts(checked, conflicts)
-        item_rows = {row.get("_row") for row in report.items}
-        row_errors = [f for f in checked.errors if f.row in item_rows]
-        sheet_errors = tuple(f for f in checked.errors if f.row not in item_rows)
+        sheet_rows = {row.get("_row") for row in report.items}
+        row_errors = [f for f in checked.errors if f.row in sheet_rows]
+        sheet_errors = tuple(f for f in checked.errors if f.row not in sheet_rows)
         bad_rows = {f.row for f in row_errors}
         dup_rows = {f.row for f in checked.warnings if f.type == "duplicate_id"}
         verdict = "rejected" if sheet_errors else "partial" if row_errors else "accepted"
@@ -362,14 +433,7 @@ def apply_approval(
             "recorded_at": store.now(),
             "sheet_number": number,
         }
-        if refused_before:
-            conn.execute(
-                sa.update(approval_sheets)
-                .where(approval_sheets.c.id == refused_before)
-                .values(**values)
-            )
-        else:
-            conn.execute(sa.insert(approval_sheets).values(sha256=report.sha256, **values))
+        record_approval_sheet(store, report.sha256, values, replacing=refused_before)
         store.log(
             "approval_sheet_rejected" if sheet_errors else "approval_sheet_received",
             actor=actor,
@@ -404,94 +468,38 @@ def apply_approval(
                 skipped=sheet_errors,
                 report=checked,
             )
-        decided: list[str] = []
-        unchanged: list[str] = []
-        pending: list[str] = []
-        updates: list[dict[str, Any]] = []
-        records: list[dict[str, Any]] = []
-        logged: list[dict[str, Any]] = []
-        statuses = _stored_decisions(store, [i for i in id_of_row.values() if i])
-        changes = pending_changes(conn, [i for i in id_of_row.values() if i])
-        change_decisions: list[tuple[ChangeRequest, str, str | None]] = []
-        now = store.now()
-        for row in report.items:
-            item_id = id_of_row.get(row.get("_row"))
-            if row.get("_row") in bad_rows or row.get("_row") in dup_rows or item_id is None:
-                continue
-            decision = decision_of(row.get("persetujuan"))
-            if decision not in DECISIONS or atasan is None or tanggal is None:
-                pending.append(item_id)
-                continue
-            arahan = str(db_text(row.get("arahan")) or "").strip() or None
-            if item_id in changes:
-                change_decisions.append((changes[item_id], decision, arahan))
-                continue
-            if statuses[item_id]["status"] != "pending":
-                unchanged.append(item_id)
-                continue
-            common = {"decision": decision, "arahan": arahan, "atasan": atasan}
-            edits = sheet_check.edits.get(int(row.get("_row") or 0)) if sheet_check else None
-            edited = None
-            if edits and decision == "YA":
-                edited = apply_atasan_edits(
-                    store, conn, item_id, edits, atasan=atasan, run_id=run_id, file=name
-                )
-            updates.append({**common, "b_id": item_id, "status": STATUS_OF_DECISION[decision]})
-            records.append(
-                {
-                    **common,
-                    "item_id": item_id,
-                    "decided_on": tanggal,
-                    "sheet_sha256": report.sha256,
-                    "run_id": run_id,
-                    "recorded_at": now,
-                    "changes": dumps(edited) if edited else None,
-                }
-            )
-            logged.append(
-                {
-                    "action": "item_approved" if decision == "YA" else "item_refused",
-                    "actor": atasan,
-                    "run_id": run_id,
-                    "item_id": item_id,
-                    "detail": {
-                        "decision": decision,
-                        "arahan": arahan,
-                        "tanggal_persetujuan": tanggal,
-                        "file": name,
-                        "row": row.get("_row"),
-                        "changed": sorted(edited) if edited else [],
-                    },
-                }
-            )
-            decided.append(item_id)
-        if updates:
-            conn.execute(
-                sa.update(items)
-                .where(items.c.id == sa.bindparam("b_id"))
-                .values(decided_on=tanggal, updated_run=run_id, updated_at=now),
-                updates,
-            )
-            conn.execute(sa.insert(decisions), records)
-        store.log_many(logged)
+        ids = [i for i in id_of_row.values() if i]
+        plan = _plan(
+            report,
+            id_of_row=id_of_row,
+            skip_rows=bad_rows | dup_rows,
+            stored=item_rows(store, ids),
+            changes=pending_changes(store, ids),
+            sheet_check=sheet_check,
+            atasan=atasan,
+            tanggal=tanggal,
+            run_id=run_id,
+        )
+        if tanggal is not None:  # every decided item has a date (_plan leaves it pending)
+            write_decisions(
+                store, plan.decided, decided_on=tanggal, sheet_sha256=report.sha256,
+                run_id=run_id, now=store.now(),
+            )  # fmt: skip
+        store.log_many(plan.events)
         decide_changes(
-            store, conn, change_decisions, atasan=atasan or SYSTEM_ACTOR,
+            store, plan.changes, atasan=atasan or SYSTEM_ACTOR,
             tanggal=tanggal or received, sheet_sha256=report.sha256, run_id=run_id,
         )  # fmt: skip
-        done = store.items_by_id(decided)
+        done = store.items_by_id([d.item_id for d in plan.decided])
         counts = {
             "disetujui": sum(1 for i in done if i.status == "approved"),
             "tidak_disetujui": sum(1 for i in done if i.status == "refused"),
-            "belum_diputus": len(pending),
+            "belum_diputus": len(plan.pending),
             "tidak_diterapkan": len(bad_rows),
-            "sudah_diputus": len(unchanged),
-            "disetujui_dengan_perubahan": sum(1 for r in records if r["changes"]),
+            "sudah_diputus": len(plan.unchanged),
+            "disetujui_dengan_perubahan": sum(1 for d in plan.decided if d.edits),
         }
-        conn.execute(
-            sa.update(approval_sheets)
-            .where(approval_sheets.c.sha256 == report.sha256)
-            .values(counts=dumps(counts))
-        )
+        set_sheet_counts(store, report.sha256, counts)
     return ApprovalOutcome(
         file=name,
         sha256=report.sha256,
@@ -500,61 +508,12 @@ def apply_approval(
         tanggal=tanggal,
         approved=_group([i for i in done if i.status == "approved"]),
         refused=_group([i for i in done if i.status == "refused"]),
-        unchanged=tuple(unchanged),
-        pending=tuple(pending),
+        unchanged=plan.unchanged,
+        pending=plan.pending,
         skipped=tuple(row_errors),
         report=checked,
-        changes=tuple((c, d) for c, d, _ in change_decisions),
+        changes=tuple((c, d) for c, d, _ in plan.changes),
     )
-
-
-def apply_atasan_edits(
-    store: Store,
-    conn: sa.Connection,
-    item_id: str,
-    edits: Mapping[str, Any],
-    *,
-    atasan: str,
-    run_id: int | None,
-    file: str,
-) -> dict[str, list[Any]]:
-    """Write the Atasan PPID's changes to an item's fields; its history keeps the old values.
-
-    Returns field → [old, new] for the decision record ("disetujui dengan perubahan").
-    """
-    current = conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().one()
-    changes = {k: [current[k], v] for k, v in edits.items() if current[k] != v}
-    if not changes:
-        return {}
-    old = {k: current[k] for k in (*ITEM_FIELDS, "status", "decision", "arahan", "atasan")}
-    old.update(source_file=current["source_file"], source_row=current["source_row"])
-    conn.execute(
-        sa.insert(item_history).values(
-            item_id=item_id,
-            changed_at=store.now(),
-            run_id=run_id,
-            submission_id=None,
-            old_values=dumps(old),
-        )
-    )
-    new = {k: v for k, (_, v) in changes.items()}
-    merged = {**{k: current[k] for k in ITEM_FIELDS}, **new}
-    conn.execute(
-        sa.update(items)
-        .where(items.c.id == item_id)
-        .values(
-            **new,
-            match_key=match_key(current["unit"], merged["ringkasan"], merged["waktu_pembuatan"]),
-        )
-    )
-    store.log(
-        "item_changed_by_atasan",
-        actor=atasan,
-        run_id=run_id,
-        item_id=item_id,
-        detail={"file": file, "fields": sorted(changes), "changes": changes},
-    )
-    return changes
 
 
 def _mark_conflicts(report: SheetReport, conflicts: Mapping[str, str]) -> SheetReport:

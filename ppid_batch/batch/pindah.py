@@ -9,12 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import UsageError
 from ..files import atomic_write_text
-from ..store.core import database_exists, shown_url
+from ..store.core import database_exists, shown_url, sqlite_file, url_backend
 from ..store.move import TableCheck, copy_register
 from .lock import workspace_lock
 
@@ -58,14 +56,14 @@ def with_database(text: str, url: str, note: str) -> str:
 def move_register(config: Config, target_url: str, *, today: dt.date) -> MoveReport:
     """Copy the register to `target_url`, verify it, and switch ppid.toml to it."""
     source = config.database_url
-    if sa.make_url(source).get_backend_name() != "sqlite":
+    if url_backend(source) != "sqlite":
         raise UsageError(
             f"Register ruang kerja ini sudah di server ({shown_url(source)}); pindah hanya dari "
             "register SQLite."
         )
     try:
-        backend = sa.make_url(target_url).get_backend_name()
-    except (sa.exc.ArgumentError, ValueError) as exc:
+        backend = url_backend(target_url)
+    except ValueError as exc:
         raise UsageError("URL tujuan tidak dapat dibaca; periksa penulisannya.") from exc
     if backend != "postgresql":
         raise UsageError(f"Tujuan {shown_url(target_url)} bukan server PostgreSQL.")
@@ -80,7 +78,4 @@ def move_register(config: Config, target_url: str, *, today: dt.date) -> MoveRep
         atomic_write_text(toml, with_database(toml.read_text(encoding="utf-8"), target_url, note))
     if load_config(config.workspace).database_url != target_url:  # pragma: no cover
         raise UsageError(f"{CONFIG_NAME} tidak dapat diperbarui; periksa bagian [lokasi].")
-    path = sa.make_url(source).database
-    return MoveReport(
-        shown_url(source), shown_url(target_url), tuple(tables), Path(path) if path else None
-    )
+    return MoveReport(shown_url(source), shown_url(target_url), tuple(tables), sqlite_file(source))

@@ -16,20 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..models import RegisterItem
-from ..store.core import (
-    IN_CHUNK,
-    ITEM_FIELDS,
-    Store,
-    change_requests,
-    dumps,
-    item_history,
-    items,
-    match_key,
-    new_id,
-)
+from ..store import changes as stored
+from ..store.core import ITEM_FIELDS, Store, match_key
+from ..store.registration import item_row, keep_history, update_item, withdraw
 
 UBAH, HAPUS = "Ubah", "Hapus"
 _STORED = {UBAH: "ubah", HAPUS: "hapus"}
@@ -82,25 +72,11 @@ def _request(row: Mapping[Any, Any], current: Mapping[str, Any]) -> ChangeReques
 
 
 def pending_changes(
-    conn: sa.Connection, item_ids: Sequence[str] | None = None
+    store: Store, item_ids: Sequence[str] | None = None
 ) -> dict[str, ChangeRequest]:
     """Item ID → its pending change request (at most one per item), all or for `item_ids`."""
-    query = (
-        sa.select(change_requests, *(items.c[k].label(f"cur_{k}") for k in ITEM_FIELDS))
-        .join(items, items.c.id == change_requests.c.item_id)
-        .where(change_requests.c.status == "pending")
-        .order_by(change_requests.c.id)
-    )
-    rows: list[Mapping[Any, Any]] = []
-    if item_ids is None:
-        rows = list(conn.execute(query).mappings())
-    else:
-        unique = sorted(set(item_ids))
-        for start in range(0, len(unique), IN_CHUNK):
-            chunk = unique[start : start + IN_CHUNK]
-            rows += conn.execute(query.where(change_requests.c.item_id.in_(chunk))).mappings()
     out = {}
-    for row in rows:
+    for row in stored.pending_change_rows(store, item_ids):
         current = {k: row[f"cur_{k}"] for k in ITEM_FIELDS}
         out[row["item_id"]] = _request(row, current)
     return out
@@ -108,12 +84,11 @@ def pending_changes(
 
 def store_pending_changes(store: Store) -> list[ChangeRequest]:
     """Every pending change request, in the order they were filed (for the approval sheet)."""
-    with store.begin() as conn:
-        return list(pending_changes(conn).values())
+    return list(pending_changes(store).values())
 
 
 def file_request(
-    conn: sa.Connection,
+    store: Store,
     *,
     item_id: str,
     tindakan: str,
@@ -126,69 +101,24 @@ def file_request(
     run_id: int | None,
     now: str,
 ) -> int:
-    return new_id(
-        conn.execute(
-            sa.insert(change_requests).values(
-                item_id=item_id,
-                tindakan=_STORED[tindakan],
-                new_values=dumps(dict(new_values)) if new_values else None,
-                alasan=alasan,
-                unit=unit,
-                status="pending",
-                submission_id=submission_id,
-                source_file=source_file,
-                source_row=source_row,
-                created_run=run_id,
-                created_at=now,
-            )
-        )
-    )
-
-
-def keep_history(
-    conn: sa.Connection,
-    current: Mapping[Any, Any],
-    *,
-    now: str,
-    run_id: int | None,
-    submission_id: int | None,
-    **extra: Any,
-) -> None:
-    """The item's values before a change, into `item_history` (nothing is ever overwritten)."""
-    old = {k: current[k] for k in (*ITEM_FIELDS, "status", "decision", "arahan", "atasan")}
-    old.update(source_file=current["source_file"], source_row=current["source_row"], **extra)
-    conn.execute(
-        sa.insert(item_history).values(
-            item_id=current["id"],
-            changed_at=now,
-            run_id=run_id,
-            submission_id=submission_id,
-            old_values=dumps(old),
-        )
-    )
-
-
-def withdraw(
-    conn: sa.Connection,
-    current: Mapping[Any, Any],
-    *,
-    now: str,
-    run_id: int | None,
-    submission_id: int | None,
-    alasan: str | None,
-) -> None:
-    """Status `withdrawn`, the values before kept in the item's history."""
-    keep_history(conn, current, now=now, run_id=run_id, submission_id=submission_id, alasan=alasan)
-    conn.execute(
-        sa.update(items)
-        .where(items.c.id == current["id"])
-        .values(status="withdrawn", updated_run=run_id, updated_at=now)
+    """A pending Tindakan Ubah / Hapus (`tindakan` as the form writes it); its id."""
+    return stored.file_change_request(
+        store,
+        item_id=item_id,
+        tindakan=_STORED[tindakan],
+        unit=unit,
+        new_values=new_values,
+        alasan=alasan,
+        submission_id=submission_id,
+        source_file=source_file,
+        source_row=source_row,
+        run_id=run_id,
+        now=now,
     )
 
 
 def decide_changes(
     store: Store,
-    conn: sa.Connection,
     decided: Sequence[tuple[ChangeRequest, str, str | None]],
     *,
     atasan: str,
@@ -202,38 +132,31 @@ def decide_changes(
     logged: list[dict[str, Any]] = []
     for change, decision, arahan in decided:
         if decision == "YA":
-            current = conn.execute(sa.select(items).where(items.c.id == change.item_id))
-            row = current.mappings().one()
+            row = item_row(store, change.item_id)
+            assert row is not None  # a pending request's item exists (items are never deleted)
             if change.tindakan == HAPUS:
-                withdraw(conn, row, now=now, run_id=run_id, submission_id=None,
+                withdraw(store, row, now=now, run_id=run_id, submission_id=None,
                          alasan=change.alasan)  # fmt: skip
             else:
-                keep_history(conn, row, now=now, run_id=run_id, submission_id=None)
+                keep_history(store, row, now=now, run_id=run_id, submission_id=None)
                 values = {k: change.new.get(k) for k in ITEM_FIELDS}
-                conn.execute(
-                    sa.update(items)
-                    .where(items.c.id == change.item_id)
-                    .values(
-                        **values,
-                        match_key=match_key(
-                            row["unit"], values["ringkasan"] or "", str(values["waktu_pembuatan"])
-                        ),
-                        updated_run=run_id,
-                        updated_at=now,
-                    )
+                key = match_key(
+                    row["unit"], values["ringkasan"] or "", str(values["waktu_pembuatan"])
                 )
-        conn.execute(
-            sa.update(change_requests)
-            .where(change_requests.c.id == change.id)
-            .values(
-                status="approved" if decision == "YA" else "refused",
-                decision=decision,
-                decided_on=tanggal,
-                atasan=atasan,
-                arahan=arahan,
-                sheet_sha256=sheet_sha256,
-                decided_run=run_id,
-            )
+                update_item(
+                    store,
+                    change.item_id,
+                    {**values, "match_key": key, "updated_run": run_id, "updated_at": now},
+                )
+        stored.record_change_decision(
+            store,
+            change.id,
+            decision=decision,
+            decided_on=tanggal,
+            atasan=atasan,
+            arahan=arahan,
+            sheet_sha256=sheet_sha256,
+            run_id=run_id,
         )
         action = {
             ("YA", UBAH): "item_changed",
@@ -262,15 +185,7 @@ def decided_changes(
     store: Store, *, run_id: int | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
     """Approved change requests (what changed the published lists), in the order decided."""
-    query = (
-        sa.select(change_requests)
-        .where(change_requests.c.status == "approved")
-        .order_by(change_requests.c.id)
-    )
-    if run_id is not None:
-        query = query.where(change_requests.c.decided_run == run_id)
-    with store.begin() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
+    rows = stored.approved_change_rows(store, run_id=run_id)
     return [
         {**r, "tindakan": _SHOWN[r["tindakan"]]}
         for r in rows
@@ -328,29 +243,14 @@ def change_rows(
 
 def pending_change_count(store: Store) -> int:
     """How many Tindakan Ubah/Hapus wait for the Atasan PPID."""
-    query = sa.select(sa.func.count()).where(change_requests.c.status == "pending")
-    with store.begin() as conn:
-        return int(conn.scalar(query) or 0)
+    return stored.pending_change_count(store)
 
 
 def refused_change_rows(store: Store) -> list[RegisterItem]:
     """Each item whose latest change request the Atasan PPID refused, shown for the unit's
     Arahan workbook: `[Ubah tidak disetujui] <ringkasan>` with the arahan, who and when.
     It goes once the unit files a new request for that item."""
-    latest = (
-        sa.select(sa.func.max(change_requests.c.id))
-        .group_by(change_requests.c.item_id)
-        .scalar_subquery()
-    )
-    query = (
-        sa.select(change_requests, items.c.ringkasan.label("cur_ringkasan"),
-                  items.c.waktu_pembuatan.label("cur_waktu"), items.c.jenis.label("cur_jenis"))
-        .join(items, items.c.id == change_requests.c.item_id)
-        .where(change_requests.c.id.in_(latest), change_requests.c.status == "refused")
-        .order_by(change_requests.c.item_id)
-    )  # fmt: skip
-    with store.begin() as conn:
-        rows = conn.execute(query).mappings().all()
+    rows = stored.latest_refused_change_rows(store)
     out = []
     for row in rows:
         tindakan = _SHOWN[row["tindakan"]]
@@ -380,17 +280,11 @@ def sheet_change_decisions(
 ) -> dict[str, list[tuple[RegisterItem, str, str, str | None]]]:
     """Approval sheet sha256 → the Tindakan Ubah/Hapus it decided (item, tindakan, YA/TIDAK,
     arahan), for that sheet's Disposisi."""
-    query = (
-        sa.select(change_requests)
-        .where(change_requests.c.decision.is_not(None))
-        .order_by(change_requests.c.id)
-    )
     out: dict[str, list[tuple[RegisterItem, str, str, str | None]]] = {}
-    with store.begin() as conn:
-        for row in conn.execute(query).mappings():
-            item = by_id.get(row["item_id"])
-            if item is not None:
-                out.setdefault(row["sheet_sha256"] or "", []).append(
-                    (item, _SHOWN[row["tindakan"]], row["decision"], row["arahan"])
-                )
+    for row in stored.decided_change_rows(store):
+        item = by_id.get(row["item_id"])
+        if item is not None:
+            out.setdefault(row["sheet_sha256"] or "", []).append(
+                (item, _SHOWN[row["tindakan"]], row["decision"], row["arahan"])
+            )
     return out

@@ -18,23 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..forms import normalize as nz
 from ..forms.reader import cell_ref
 from ..forms.schema import Field, form_schema, label_key
 from ..models import Finding
-from ..store.core import (
-    IN_CHUNK,
-    ITEM_FIELDS,
-    Store,
-    dumps,
-    format_item_id,
-    items,
-    match_key,
-    new_id,
-    submissions,
-)
+from ..store.core import ITEM_FIELDS, Store, dumps, format_item_id, match_key
+from ..store.registration import highest_seq, ids_by_match_key, insert_items, record_submission
 
 PENETAPAN_SEBELUMNYA = "penetapan sebelumnya"  # who "approved" an imported item
 ACTOR = "impor DIP"
@@ -374,25 +363,22 @@ def _record(
         store.lock_writers(conn)
         if store.submission_known(report.sha256):
             return ImportReport(report.file, report.sha256, report.rows, already=True)
-        submission = new_id(
-            conn.execute(
-                sa.insert(submissions).values(
-                    file_name=report.file,
-                    sha256=report.sha256,
-                    unit=None,
-                    petugas=ACTOR,
-                    tanggal_pengisian=penetapan,
-                    received=penetapan,
-                    verdict="accepted",
-                    rows=report.rows,
-                    run_id=run_id,
-                    recorded_at=store.now(),
-                )
-            )
+        submission = record_submission(
+            store,
+            file_name=report.file,
+            sha256=report.sha256,
+            unit=None,
+            petugas=ACTOR,
+            tanggal_pengisian=penetapan,
+            received=penetapan,
+            verdict="accepted",
+            rows=report.rows,
+            run_id=run_id,
+            recorded_at=store.now(),
         )
         keys = {match_key(v["penguasa"], v["ringkasan"], v["waktu_pembuatan"]) for _, v in good}
-        known = _known_keys(conn, sorted(keys))
-        seq = int(conn.scalar(sa.select(sa.func.max(items.c.seq)).where(items.c.year == year)) or 0)
+        known = set(ids_by_match_key(store, sorted(keys)))
+        seq = highest_seq(store, year)
         now = store.now()
         new_rows, imported, duplicates = [], [], []
         for excel_row, values in good:
@@ -416,8 +402,7 @@ def _record(
                 }
             )  # fmt: skip
             imported.append(item_id)
-        if new_rows:
-            conn.execute(sa.insert(items), new_rows)
+        insert_items(store, new_rows)
         store.log(
             "dip_imported",
             actor=ACTOR,
@@ -441,14 +426,6 @@ def _record(
         skipped_rows=skipped,
         recorded=True,
     )
-
-
-def _known_keys(conn: sa.Connection, keys: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), IN_CHUNK):
-        chunk = keys[start : start + IN_CHUNK]
-        found |= set(conn.scalars(sa.select(items.c.match_key).where(items.c.match_key.in_(chunk))))
-    return found
 
 
 def reports_json(reports: Sequence[ImportReport]) -> str:

@@ -15,23 +15,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..models import Finding, SheetReport
-from ..store.core import (
-    IN_CHUNK,
-    ITEM_FIELDS,
-    Store,
-    db_text,
-    dumps,
-    fold,
-    format_item_id,
-    items,
-    match_key,
-    new_id,
-    submissions,
+from ..store.core import ITEM_FIELDS, Store, db_text, dumps, fold, format_item_id, match_key
+from ..store.registration import (
+    highest_seq,
+    ids_by_match_key,
+    insert_items,
+    item_row,
+    keep_history,
+    record_submission,
+    submission_petugas,
+    update_item,
+    withdraw,
 )
-from .changes import HAPUS, UBAH, file_request, keep_history, pending_changes, withdraw
+from .changes import HAPUS, UBAH, file_request, pending_changes
 
 # Fields compared when a correction arrives; provenance changes alone are not a correction.
 CORRECTABLE = ITEM_FIELDS
@@ -115,8 +112,8 @@ class _Registrar:
     500-form night of 100k rows stays a matter of seconds, not minutes.
     """
 
-    def __init__(self, store: Store, conn: sa.Connection, report: SheetReport, run_id: int | None):
-        self.store, self.conn, self.report, self.run_id = store, conn, report, run_id
+    def __init__(self, store: Store, report: SheetReport, run_id: int | None):
+        self.store, self.report, self.run_id = store, report, run_id
         meta = {k: db_text(v) for k, v in report.meta.items()}
         self.meta = meta
         self.unit = str(meta.get("unit") or "").strip()
@@ -146,24 +143,15 @@ class _Registrar:
 
     def preload(self, keys: Sequence[str]) -> None:
         """The register's items that share a match key with this form's new rows."""
-        unique = sorted(set(keys))
-        query = sa.select(items.c.id, items.c.match_key).order_by(
-            sa.desc(items.c.year), sa.desc(items.c.seq)
-        )
-        for start in range(0, len(unique), IN_CHUNK):
-            chunk = unique[start : start + IN_CHUNK]
-            for row in self.conn.execute(query.where(items.c.match_key.in_(chunk))):
-                self._known[row.match_key] = row.id  # descending: the oldest ID wins
+        self._known.update(ids_by_match_key(self.store, keys))
 
     def flush(self) -> None:
-        if self._new_rows:
-            self.conn.execute(sa.insert(items), self._new_rows)
+        insert_items(self.store, self._new_rows)
         self.store.log_many(self._events)
 
     def next_seq(self, year: int) -> int:
         if year not in self._last_seq:
-            top = self.conn.scalar(sa.select(sa.func.max(items.c.seq)).where(items.c.year == year))
-            self._last_seq[year] = int(top or 0)
+            self._last_seq[year] = highest_seq(self.store, year)
         self._last_seq[year] += 1
         return self._last_seq[year]
 
@@ -231,9 +219,7 @@ class _Registrar:
         self.log("correction_refused", item_id, reason=type_, id=row.get("id"), row=row.get("_row"))
 
     def correct(self, row: Mapping[str, Any], item_id: str, submission_id: int) -> None:
-        current = (
-            self.conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().first()
-        )
+        current = item_row(self.store, item_id)
         if current is None:
             self.refuse(
                 row,
@@ -271,33 +257,31 @@ class _Registrar:
             self.log("correction_unchanged", item_id, row=row.get("_row"))
             return
         keep_history(
-            self.conn, current, now=self.store.now(), run_id=self.run_id,
+            self.store, current, now=self.store.now(), run_id=self.run_id,
             submission_id=submission_id,
         )  # fmt: skip
         # A refused item that the unit corrects goes back to the Atasan PPID: pending again.
-        self.conn.execute(
-            sa.update(items)
-            .where(items.c.id == item_id)
-            .values(
+        update_item(
+            self.store,
+            item_id,
+            {
                 **values,
-                status="pending",
-                decision=None,
-                decided_on=None,
-                atasan=None,
-                arahan=None,
-                submission_id=submission_id,
+                "status": "pending",
+                "decision": None,
+                "decided_on": None,
+                "atasan": None,
+                "arahan": None,
+                "submission_id": submission_id,
                 **self.source(row),
-                updated_run=self.run_id,
-                updated_at=self.store.now(),
-                match_key=self.key(values),
-            )
+                "updated_run": self.run_id,
+                "updated_at": self.store.now(),
+                "match_key": self.key(values),
+            },
         )
         self.corrected.append(item_id)
         # Another petugas changing the item by its ID is shown to the Atasan PPID on the
         # approval sheet ("diubah oleh … dari berkas …", approve/issuing.py).
-        previous = self.conn.scalar(
-            sa.select(submissions.c.petugas).where(submissions.c.id == current["submission_id"])
-        )
+        previous = submission_petugas(self.store, current["submission_id"])
         other = fold(previous) != fold(self.actor)
         self.log(
             "item_corrected",
@@ -326,9 +310,7 @@ class _Registrar:
                 "salin ID dari Daftar Informasi Publik (contoh DIP-2025-0042).",
             )
             return
-        current = (
-            self.conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().first()
-        )
+        current = item_row(self.store, item_id)
         if current is None:
             self.refuse(
                 row,
@@ -355,7 +337,7 @@ class _Registrar:
                 self.correct(row, item_id, submission_id)
                 return
             withdraw(
-                self.conn,
+                self.store,
                 current,
                 now=self.store.now(),
                 run_id=self.run_id,
@@ -365,7 +347,7 @@ class _Registrar:
             self.withdrawn.append(item_id)
             self.log("item_withdrawn", item_id, was=current["status"], row=row.get("_row"))
             return
-        waiting = pending_changes(self.conn, [item_id]).get(item_id)
+        waiting = pending_changes(self.store, [item_id]).get(item_id)
         if waiting is not None:
             self.refuse(
                 row,
@@ -384,7 +366,7 @@ class _Registrar:
                 self.log("change_unchanged", item_id, row=row.get("_row"))
                 return
         file_request(
-            self.conn,
+            self.store,
             item_id=item_id,
             tindakan=tindakan,
             unit=self.unit,
@@ -432,25 +414,22 @@ def register_form(
         store.lock_writers(conn)
         if store.submission_known(report.sha256):
             return RegisterOutcome(file=name, sha256=report.sha256, status="already_received")
-        reg = _Registrar(store, conn, report, run_id)
+        reg = _Registrar(store, report, run_id)
         verdict = "rejected" if report.errors else "accepted"
         filled = report.meta.get("tanggal_pengisian")
-        submission_id = new_id(
-            conn.execute(
-                sa.insert(submissions).values(
-                    file_name=name,
-                    sha256=report.sha256,
-                    unit=reg.unit or None,
-                    petugas=reg.meta.get("petugas"),
-                    nip=reg.meta.get("nip"),
-                    tanggal_pengisian=filled if isinstance(filled, dt.date) else None,
-                    received=received,
-                    verdict=verdict,
-                    rows=len(report.items),
-                    run_id=run_id,
-                    recorded_at=store.now(),
-                )
-            )
+        submission_id = record_submission(
+            store,
+            file_name=name,
+            sha256=report.sha256,
+            unit=reg.unit or None,
+            petugas=reg.meta.get("petugas"),
+            nip=reg.meta.get("nip"),
+            tanggal_pengisian=filled if isinstance(filled, dt.date) else None,
+            received=received,
+            verdict=verdict,
+            rows=len(report.items),
+            run_id=run_id,
+            recorded_at=store.now(),
         )
         if report.errors:
             reg.log(

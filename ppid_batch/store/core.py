@@ -503,6 +503,19 @@ def _sqlite_path(url: sa.URL) -> Path | None:
     return Path(url.database)
 
 
+def url_backend(url: str) -> str:
+    """The kind of database `url` names (`sqlite`, `postgresql`, …); ValueError if no URL."""
+    try:
+        return sa.make_url(url).get_backend_name()
+    except sa.exc.ArgumentError as exc:
+        raise ValueError(f"not a database URL: {exc}") from exc
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite `url` names (None for a server or an in-memory database)."""
+    return _sqlite_path(sa.make_url(url))
+
+
 def database_exists(url: str) -> bool:
     """Whether a register is at `url`: the SQLite file, or a server database with its tables.
 

@@ -1,0 +1,128 @@
+"""The register's item rows as forms, imports and decisions add, correct and withdraw them.
+
+Every function joins the caller's transaction (`with store.begin():` around the
+calls makes them all-or-nothing) and takes plain values, so the stages above
+never build SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from .core import IN_CHUNK, ITEM_FIELDS, Store, dumps, item_history, items, new_id, submissions
+
+# The item's values an `item_history` row keeps besides the form fields.
+_HISTORY_FIELDS = (*ITEM_FIELDS, "status", "decision", "arahan", "atasan")
+
+
+def record_submission(store: Store, **values: Any) -> int:
+    """A received form or import into `submissions` (columns as keywords); its new id."""
+    with store.begin() as conn:
+        return new_id(conn.execute(sa.insert(submissions).values(**values)))
+
+
+def submission_petugas(store: Store, submission_id: int | None) -> str | None:
+    """The petugas named on submission `submission_id` (None when unknown)."""
+    if submission_id is None:
+        return None
+    query = sa.select(submissions.c.petugas).where(submissions.c.id == submission_id)
+    with store.begin() as conn:
+        return conn.scalar(query)
+
+
+def insert_items(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
+    """New register items (full rows, every column), written with one executemany."""
+    if rows:
+        with store.begin() as conn:
+            conn.execute(sa.insert(items), [dict(r) for r in rows])
+
+
+def highest_seq(store: Store, year: int) -> int:
+    """The highest item number in use for `year` (0 when none): the next ID is this plus one."""
+    with store.begin() as conn:
+        return int(
+            conn.scalar(sa.select(sa.func.max(items.c.seq)).where(items.c.year == year)) or 0
+        )
+
+
+def ids_by_match_key(store: Store, keys: Sequence[str]) -> dict[str, str]:
+    """Match key → the oldest item ID holding it, for the keys the register knows."""
+    unique = sorted(set(keys))
+    query = sa.select(items.c.id, items.c.match_key).order_by(
+        sa.desc(items.c.year), sa.desc(items.c.seq)
+    )
+    found: dict[str, str] = {}
+    with store.begin() as conn:
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            for row in conn.execute(query.where(items.c.match_key.in_(chunk))):
+                found[row.match_key] = row.id  # descending: the oldest ID wins
+    return found
+
+
+def item_row(store: Store, item_id: str) -> dict[str, Any] | None:
+    """Item `item_id`'s stored row (every column), or None."""
+    with store.begin() as conn:
+        row = conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def item_rows(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Item ID → its stored row, for the IDs the register knows."""
+    unique = sorted(set(ids))
+    found: dict[str, dict[str, Any]] = {}
+    with store.begin() as conn:
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            for row in conn.execute(sa.select(items).where(items.c.id.in_(chunk))).mappings():
+                found[row["id"]] = dict(row)
+    return found
+
+
+def update_item(store: Store, item_id: str, values: Mapping[str, Any]) -> None:
+    """Set these columns of item `item_id` (its history is the caller's: `keep_history`)."""
+    with store.begin() as conn:
+        conn.execute(sa.update(items).where(items.c.id == item_id).values(**values))
+
+
+def keep_history(
+    store: Store,
+    current: Mapping[str, Any],
+    *,
+    now: str,
+    run_id: int | None,
+    submission_id: int | None,
+    **extra: Any,
+) -> None:
+    """The item's values before a change, into `item_history` (nothing is ever overwritten)."""
+    old = {k: current[k] for k in _HISTORY_FIELDS}
+    old.update(source_file=current["source_file"], source_row=current["source_row"], **extra)
+    with store.begin() as conn:
+        conn.execute(
+            sa.insert(item_history).values(
+                item_id=current["id"],
+                changed_at=now,
+                run_id=run_id,
+                submission_id=submission_id,
+                old_values=dumps(old),
+            )
+        )
+
+
+def withdraw(
+    store: Store,
+    current: Mapping[str, Any],
+    *,
+    now: str,
+    run_id: int | None,
+    submission_id: int | None,
+    alasan: str | None,
+) -> None:
+    """Status `withdrawn`, the values before kept in the item's history."""
+    keep_history(store, current, now=now, run_id=run_id, submission_id=submission_id, alasan=alasan)
+    update_item(
+        store, current["id"], {"status": "withdrawn", "updated_run": run_id, "updated_at": now}
+    )
