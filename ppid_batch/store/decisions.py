@@ -1,4 +1,4 @@
-"""The Atasan PPID's approval sheets and YA/TIDAK decisions as the register records them (SOP 2).
+"""SOP step 2 in the register: the Atasan PPID's approval sheets and YA/TIDAK decisions.
 
 approve/apply.py plans what a sheet changes; these functions write it, inside the
 caller's transaction.
