@@ -51,9 +51,10 @@ INDEX_WORD = 3
 INDEX_SHORT = 3
 # Words a signature keeps at least (fewer would put unrelated texts together).
 INDEX_KEEP = 2
-# Index buckets give at most this many text pairs (else every pair is scored: a
-# register where nearly everything matches gains nothing from an index).
-INDEX_MAX_CANDIDATES = 20_000_000
+# Bucket pairs generated at once (each 8 bytes, a few arrays of them): memory stays
+# bounded however many pairs the buckets hold. Buckets that hold more than a quarter
+# of all pairs (a register where nearly everything matches) mean every pair is scored.
+INDEX_CHUNK_PAIRS = 2_000_000
 
 # Rows of the score matrix computed at once: 1,000 × 20,000 float32 scores is 80 MB,
 # where the whole 20,000 × 20,000 matrix of a big register would be 1.6 GB.
@@ -265,16 +266,33 @@ def _index_hits(
     first = np.r_[True, sig[1:] != sig[:-1]]
     run = np.cumsum(first) - 1
     run_end = np.r_[np.flatnonzero(first)[1:], len(sig)]
-    sizes = np.diff(np.r_[np.flatnonzero(first), len(sig)])
-    limit = min(INDEX_MAX_CANDIDATES, len(q.texts) * len(c.texts) // 4)
-    if int((sizes * (sizes - 1) // 2).sum()) > limit:
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.r_[starts, len(sig)])
+    bucket_pairs = sizes * (sizes - 1) // 2
+    if int(bucket_pairs.sum()) > len(q.texts) * len(c.texts) // 4:
         return None
-    # Every pair of texts in a bucket, each unordered pair once, and each text with itself.
-    at, other = _ranges(np.arange(len(sig), dtype=np.int64) + 1, run_end[run])
-    a, b = owner[at], owner[other]
-    a, b = a[a != b], b[a != b]  # a repeated word gives a text the same signature twice
+    # Every pair of texts in a bucket, each unordered pair once. Two texts that share
+    # their long words share many signatures, so the buckets repeat most pairs (27
+    # million bucket pairs are 3 million distinct ones in the 40,000-item national
+    # register): they are generated INDEX_CHUNK_PAIRS at a time and made distinct.
     n = len(texts)
-    pair = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
+    distinct: list[Codes] = []
+    cumulative = np.cumsum(bucket_pairs)
+    low = 0
+    while low < len(starts):
+        high = int(
+            np.searchsorted(
+                cumulative, cumulative[low] - bucket_pairs[low] + INDEX_CHUNK_PAIRS, "right"
+            )
+        )
+        high = max(high, low + 1)
+        begin, end = int(starts[low]), int(starts[high]) if high < len(starts) else len(sig)
+        at, other = _ranges(np.arange(begin, end, dtype=np.int64) + 1, run_end[run[begin:end]])
+        a, b = owner[at + begin], owner[other]
+        a, b = a[a != b], b[a != b]  # a repeated word gives a text the same signature twice
+        distinct.append(_distinct(np.minimum(a, b) * n + np.maximum(a, b)))
+        low = high
+    pair = _distinct(np.concatenate(distinct)) if distinct else np.zeros(0, np.int64)
     a, b = pair // n, pair % n
     scores = process.cpdist(
         texts[a], texts[b], scorer=fuzz.ratio, score_cutoff=threshold,
