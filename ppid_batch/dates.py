@@ -147,7 +147,9 @@ def db_day(value: object) -> dt.date:
 
 
 def format_date_id(day: dt.date) -> str:
-    """`26 November 2025`, through babel's Indonesian locale."""
-    from babel.dates import format_date
+    """`26 November 2025`: babel's Indonesian `d MMMM y`, spelled out here.
 
-    return format_date(day, format="d MMMM y", locale="id")
+    Loading babel's locale data costs a quiet night a third of its time for one date;
+    tests/test_dates.py checks every day of several years against babel itself.
+    """
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

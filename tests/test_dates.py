@@ -27,3 +27,12 @@ def test_a_null_date_is_none_and_refused_where_it_cannot_be() -> None:
 def test_dates_print_in_indonesian() -> None:
     assert format_date_id(dt.date(2025, 11, 26)) == "26 November 2025"
     assert format_date_id(dt.date(2025, 8, 17)) == "17 Agustus 2025"
+
+
+def test_format_date_id_is_babels_indonesian_long_date_on_every_day() -> None:
+    from babel.dates import format_date
+
+    day = dt.date(1999, 1, 1)
+    while day <= dt.date(2031, 12, 31):  # leap years, every month
+        assert format_date_id(day) == format_date(day, format="d MMMM y", locale="id"), day
+        day += dt.timedelta(days=1)
