@@ -587,6 +587,9 @@ def _places(r: _Reader, ws: Path) -> dict[str, Path]:
     places = {
         key: (ws / r.text(f"lokasi.{key}", key)).resolve() for key in ("input", "output", "var")
     }
+    # The Atasan PPID's own folder: inside input/ any clerk could write to it again.
+    if approval := r.text("lokasi.persetujuan", ""):
+        places["persetujuan"] = (ws / approval).resolve()
     outside = r.boolean("lokasi.luar_ruang_kerja", False)
     for key, folder in places.items():
         if folder == ws:
@@ -605,6 +608,17 @@ def _places(r: _Reader, ws: Path) -> dict[str, Path]:
                 raise r.fail(
                     f"lokasi.{a}",
                     f"dan 'lokasi.{b}' harus folder yang terpisah (keduanya {pa} / {pb})",
+                )
+    templat = r.text("lokasi.templat", "")
+    if templat:
+        # Templates shape every signed document: not where clerks drop files, nor output/.
+        folder = (ws / templat).resolve()
+        for key in ("input", "output", "persetujuan"):
+            if key in places and folder.is_relative_to(places[key]):
+                raise r.fail(
+                    "lokasi.templat",
+                    f"tidak boleh berada di dalam folder '{key}' ({places[key]}); taruh "
+                    "templat kantor di folder tersendiri, misalnya templat-kantor/",
                 )
     return places
 
@@ -784,7 +798,7 @@ def load_config(workspace: Path | None = None) -> Config:
     var_dir = places["var"]
     templat = r.text("lokasi.templat", "")
     database = r.text("lokasi.database", "")
-    approval_dir = r.text("lokasi.persetujuan", "")
+    approval_dir = places.get("persetujuan")
     units = tuple(u.strip() for u in r.text_list("kantor.unit") if u.strip())
     _check_officer_units(r, officers, units)
     return Config(
@@ -819,6 +833,6 @@ def load_config(workspace: Path | None = None) -> Config:
         vocabulary=_vocabulary(r),
         source=path,
         units=units,
-        approval_dir=(ws / approval_dir).resolve() if approval_dir else None,
+        approval_dir=approval_dir,
         sop_config=_sop(r),
     )

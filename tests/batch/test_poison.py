@@ -438,6 +438,18 @@ def test_a_locked_or_full_register_is_one_indonesian_line(
         ('var = "input"', "'lokasi.input' dan 'lokasi.var' harus folder yang terpisah"),
         ('output = "input/hasil"', "'lokasi.input' dan 'lokasi.output' harus folder yang terpisah"),
         ('output = "/tmp/ppid-luar"', "'lokasi.output' berada di luar ruang kerja"),
+        # The Atasan PPID's folder: never where clerks write, nor output/, var/ or the root.
+        ('persetujuan = "input/atasan"', "'lokasi.input' dan 'lokasi.persetujuan' harus folder"),
+        ('persetujuan = "output"', "'lokasi.output' dan 'lokasi.persetujuan' harus folder"),
+        ('persetujuan = "var/lembar"', "'lokasi.var' dan 'lokasi.persetujuan' harus folder"),
+        ('persetujuan = "."', "'lokasi.persetujuan' tidak boleh folder ruang kerja itu sendiri"),
+        ('persetujuan = "/tmp/ppid-luar"', "'lokasi.persetujuan' berada di luar ruang kerja"),
+        # The office's templates shape every signed document.
+        (
+            'templat = "input/templat"',
+            "'lokasi.templat' tidak boleh berada di dalam folder 'input'",
+        ),
+        ('templat = "output/t"', "'lokasi.templat' tidak boleh berada di dalam folder 'output'"),
     ],
 )
 def test_folders_must_be_apart_and_inside_the_workspace(
@@ -448,14 +460,16 @@ def test_folders_must_be_apart_and_inside_the_workspace(
     ws = make_workspace(tmp_path / "ws")
     toml = ws / "ppid.toml"
     key = setting.split(" = ")[0]
-    text = re.sub(rf'(?m)^{key} = ".*"$', setting, toml.read_text("utf-8"), count=1)
+    text = re.sub(rf'(?m)^(# )?{key} = ".*"$', setting, toml.read_text("utf-8"), count=1)
+    assert setting in text
     toml.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_config(ws)
     assert message in str(err.value)
     if "luar" in message:
         toml.write_text(toml.read_text("utf-8") + "luar_ruang_kerja = true\n", encoding="utf-8")
-        assert load_config(ws).output_dir == Path("/tmp/ppid-luar")
+        config = load_config(ws)
+        assert Path("/tmp/ppid-luar") in (config.output_dir, config.approval_dir)
 
 
 @pytest.mark.parametrize("spec", ["{urut:0>300000000}", "{urut:{tahun}}", "{urut:.999999f}"])
