@@ -162,12 +162,50 @@ def check_choices(field: Field, rule: str) -> None:
 # ---------------------------------------------------------------- the vendored copy
 
 
+# docs/FORM.md = the shared contract verbatim, then this marker and the limits ppid-batch
+# enforces on top of it (the shared file is never edited from here).
+LIMITS_MARKER = "<!-- ppid-batch: everything above this line is ../shared/FORM.md verbatim"
+
+
+def vendored_parts() -> tuple[str, str]:
+    text = VENDORED_FORM_MD.read_text(encoding="utf-8")
+    shared, marker, own = text.partition(LIMITS_MARKER)
+    assert marker, "docs/FORM.md lost its limits section"
+    return shared, own
+
+
 def test_vendored_form_md_is_the_shared_one() -> None:
     assert VENDORED_FORM_MD.is_file()
+    shared, _ = vendored_parts()
     if SHARED_FORM_MD.is_file():
-        assert VENDORED_FORM_MD.read_text(encoding="utf-8") == SHARED_FORM_MD.read_text(
-            encoding="utf-8"
-        ), "docs/FORM.md is stale: copy ../shared/FORM.md over it"
+        # one blank line separates the shared text from the marker
+        assert shared == SHARED_FORM_MD.read_text(encoding="utf-8") + "\n", (
+            "docs/FORM.md is stale: copy ../shared/FORM.md over the part above the marker"
+        )
+
+
+def test_every_enforced_limit_is_stated_in_docs_form_md() -> None:
+    from ppid_batch.forms.validate import EARLIEST_DATE, FUTURE_MARGIN
+
+    _, own = vendored_parts()
+    (stated,) = tables(own)
+    rows = {(r["sheet"], r["key"].strip("`")): r for r in stated}
+    enforced = {
+        (schema.kind, f.key): f
+        for schema in (form_schema(), approval_schema())
+        for f in (*schema.metadata, *schema.fields)
+        if f.max_length is not None
+    }
+    assert set(rows) == set(enforced)
+    for where, f in enforced.items():
+        row = rows[where]
+        assert row["label"] == f.label
+        expected = str(f.max_length)
+        if f.min_length:
+            expected += f" (at least {f.min_length})"
+        assert row["at most (characters)"] == expected, where
+    assert f"before\n{EARLIEST_DATE.isoformat()}" in own
+    assert f"more than {FUTURE_MARGIN.days} days after" in own
 
 
 # ---------------------------------------------------------------- §1 Form Daftar Informasi Publik
