@@ -67,6 +67,7 @@ class SheetReport:
     items: tuple[Mapping[str, Any], ...] = ()
     errors: tuple[Finding, ...] = ()
     warnings: tuple[Finding, ...] = ()
+    meta_cells: Mapping[str, str] = field(default_factory=dict)  # meta key → Excel cell
 
     @property
     def ok(self) -> bool:

@@ -23,8 +23,10 @@ from ..forms.schema import Field, SheetSchema, approval_schema, for_office, form
 from ..models import Finding, RegisterItem, SheetReport
 from ..store.approvals import IssuedSheet, issued_sheet
 from ..store.core import Store
+from ..store.filing import filing_dates
 from .identity import code_matches, content_of, fingerprint, fingerprint_matches, load_secret
 from .issuing import change_text
+from .plausible import approval_date_error
 from .sheet import EDITABLE
 
 if TYPE_CHECKING:
@@ -257,6 +259,16 @@ def verify_sheet(
         if check.sheet_error is not None:
             check.verdict = "forged"
             return check
+        # A genuine sheet, but dated before it existed or before its items were filed.
+        check.sheet_error = approval_date_error(
+            report,
+            number=issued.number,
+            issued_on=issued.issued_on,
+            decision_of=decision_of,
+            filing_dates=lambda ids: filing_dates(store, ids),
+        )
+        if check.sheet_error is not None:
+            return check
     by_id = issued.by_id
     for row in report.items:
         raw_id = "".join(str(row.get("id") or "").split()).upper()
@@ -347,6 +359,8 @@ def verify_sheet(
 def describe_verdict(check: SheetCheck, report: SheetReport) -> str:
     """One Indonesian line for `validate`: asli, basi or palsu."""
     number = str(report.meta.get("nomor_lembar") or "").strip() or "(tanpa nomor)"
+    if check.sheet_error is not None and check.verdict == "genuine":
+        return f"Lembar {number}: asli, tetapi {check.sheet_error.message}"
     if check.sheet_error is not None or check.verdict == "forged":
         return f"Lembar {number}: TIDAK ASLI atau diubah — tidak akan diterapkan seluruhnya."
     if check.verdict == "stale":

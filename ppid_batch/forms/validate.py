@@ -442,6 +442,7 @@ def _start(path: Path, sha256: str, sr: SheetRead) -> SheetReport | _Pending:
         "kind": sr.schema.kind,
         "sha256": sha256,
         "sheet": sr.sheet,
+        "meta_cells": {k: ref for k, (_, ref) in sr.meta.items() if ref},
     }
     if any(
         f.type == "duplicate_column" or (f.type == "merged_cells" and f.cell is None)
