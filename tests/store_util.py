@@ -176,14 +176,19 @@ def fill_approval_sheet(
     decisions: Mapping[str, tuple[str | None, str | None]],
     *,
     atasan: str | None = "Drs. Ahmad Fauzi",
-    tanggal: dt.date | None = dt.date(2025, 3, 14),
+    tanggal: dt.date | None | str = "dibuat",
 ) -> Path:
-    """Fill a Lembar Persetujuan as the Atasan PPID does in Excel: id → (YA/TIDAK, arahan)."""
+    """Fill a Lembar Persetujuan as the Atasan PPID does in Excel: id → (YA/TIDAK, arahan).
+
+    `tanggal` "dibuat" (the default) decides on the day the sheet was issued: an approval
+    cannot be dated before its sheet (approve/plausible.py)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(sheet)
     ws = wb.active
     labels = {ws.cell(r, 1).value: r for r in range(1, 12)}
+    if tanggal == "dibuat":
+        tanggal = ws.cell(labels["Tanggal Dibuat"], 2).value
     ws.cell(labels["Nama Atasan PPID"], 2, atasan)
     ws.cell(labels["Tanggal Persetujuan"], 2, tanggal)
     header = labels["ID Informasi"]

@@ -509,7 +509,7 @@ def test_two_sheets_one_night_conflicts_forgeries_and_one_nota_dinas_per_unit(
     out = result.output
     # the morning says who signed which sheet, and how much
     assert (
-        f"lembar LP-2026-0001, ditandatangani {SIGNER} (14 Maret 2025): 2 disetujui, "
+        f"lembar LP-2026-0001, ditandatangani {SIGNER} (23 November 2026): 2 disetujui, "
         "0 tidak disetujui, 1 belum diputus" in out
     )
     assert "Kode Keutuhan lembar LP-2026-0001 tidak cocok" in out
