@@ -1,0 +1,297 @@
+"""Benchmark: two whole nights at national scale against their irreducible parts.
+
+    python bench/bench_night.py [--forms 200] [--rows 200] [--units 50] [--keep DIR]
+    python bench/bench_night.py --forms 50 --rows 200     # 10,000 rows
+    python bench/bench_night.py --forms 20 --rows 50      # a quick look (1,000 rows)
+
+The forms: `--forms` Form DIP files of `--rows` rows each, from `--units` units (labels
+in column A, values in column B, the usual header row; ringkasan from
+tests/similar_util.national_ringkasan: each unit its own documents, about a third
+another unit's variant of an item). Written with xlsxwriter before the clock starts.
+
+Night 1: the forms dropped in input/ → register (pending) and the approval sheet.
+Night 2: the signed approval sheet (every item YA but one, demo.fill_approval_sheet)
+→ register, DIP, Keputusan, one Nota Dinas per unit, Disposisi, reports.
+Both through ppid_batch.batch.pipeline.run, as `ppid-batch run` does.
+
+Each night is printed as a ratio to the sum of its irreducible parts, measured in the
+same process right after it:
+- read: python-calamine reading every sheet of the same input files;
+- write: xlsxwriter writing as many rows × columns as the night's xlsx outputs hold
+  (counted by reading them back), into as many files;
+- render: docxtpl rendering as many documents as the night wrote, each from a minimal
+  template with a table of as many rows as the night's document has.
+The stage breakdown is the night's own (`durations` in output/runs/*/run.json: the
+stage functions of batch/stages.py timed by pipeline._night). Peak memory is the
+process's maximum RSS (resource.getrusage). Wall-clock times on a shared machine:
+note `uptime` with each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from batch_util import ATASAN, make_workspace  # noqa: E402
+from similar_util import _vary, national_ringkasan, national_unit  # noqa: E402
+
+NIGHT_1 = dt.datetime(2026, 11, 23, 1, 0)
+NIGHT_2 = dt.datetime(2026, 11, 24, 1, 0)
+HEADER = [
+    "ID Informasi",
+    "Ringkasan Isi Informasi",
+    "Pejabat/Unit/Satuan Kerja yang Menguasai Informasi",
+    "Penanggung Jawab Pembuatan atau Penerbitan Informasi",
+    "Waktu Pembuatan Informasi",
+    "Tempat Pembuatan Informasi",
+    "Bentuk Informasi yang Tersedia",
+    "Jangka Waktu Penyimpanan atau Retensi Arsip",
+    "Jenis Informasi",
+    "Dasar Hukum Pengecualian",
+]
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember"]  # fmt: skip
+BENTUK = ["Softcopy", "Hardcopy", "Softcopy dan Hardcopy"]
+JENIS = ["Berkala", "Berkala", "Setiap Saat", "Serta Merta"]
+
+
+def write_forms(folder: Path, forms: int, rows: int, units: int, seed: int = 1) -> list[Path]:
+    """`forms` filled Form DIP files of `rows` rows; form k is unit k % units's."""
+    import xlsxwriter
+
+    rnd = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    own: list[str] = []
+    paths = []
+    for k in range(forms):
+        unit_no = k % units
+        unit = national_unit(unit_no)
+        path = folder / f"Form-DIP-{k + 1:03d}-{unit.replace(' ', '-')}.xlsx"
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet("Form DIP")
+        sheet.write(0, 0, "FORM DAFTAR INFORMASI PUBLIK")
+        for r, (label, value) in enumerate(
+            (
+                ("Unit Kerja / Subbagian", unit),
+                ("Nama Petugas", f"Petugas {unit}"),
+                ("Tanggal Pengisian", "10 November 2026"),
+            ),
+            start=2,
+        ):
+            sheet.write(r, 0, label)
+            sheet.write(r, 1, value)
+        for c, label in enumerate(HEADER):
+            sheet.write(7, c, label)
+        seen: set[str] = set()
+        r = 8
+        while r < 8 + rows:
+            if own and rnd.random() < 1 / 3:
+                ringkasan = _vary(rnd.choice(own), rnd)
+            else:
+                ringkasan = national_ringkasan(unit_no, rnd)
+                own.append(ringkasan)
+            if ringkasan.casefold() in seen:  # the form's own duplicate: another item
+                continue
+            seen.add(ringkasan.casefold())
+            values = [
+                None,
+                ringkasan,
+                unit,
+                f"Sekretaris {unit}",
+                f"{rnd.choice(BULAN)} {rnd.choice([2023, 2024, 2025])}",
+                unit.removeprefix("KPU ").removeprefix("Kota "),
+                rnd.choice(BENTUK),
+                f"{rnd.choice([2, 5, 10])} Tahun",
+                rnd.choice(JENIS),
+                None,
+            ]
+            for c, value in enumerate(values):
+                if value is not None:
+                    sheet.write(r, c, value)
+            r += 1
+        book.close()
+        paths.append(path)
+    return paths
+
+
+def drop(ws: Path, files: list[Path]) -> None:
+    long_ago = time.time() - 3600
+    for src in files:
+        dst = ws / "input" / src.name
+        shutil.copyfile(src, dst)
+        os.utime(dst, (long_ago, long_ago))
+
+
+def run_night(ws: Path, now: dt.datetime) -> tuple[float, dict[str, float], str]:
+    from ppid_batch.batch.pipeline import run
+    from ppid_batch.config import load_config
+
+    config = load_config(ws)
+    start = time.perf_counter()
+    report = run(config, now=now)
+    took = time.perf_counter() - start
+    assert report.run_dir is not None
+    record = json.loads((report.run_dir / "run.json").read_text("utf-8"))
+    return took, record.get("durations", {}), report.summary
+
+
+def outputs_since(ws: Path, before: set[Path]) -> list[Path]:
+    return sorted(
+        p
+        for p in (ws / "output").rglob("*")
+        if p.is_file() and p not in before and "runs" not in p.relative_to(ws).parts
+    )
+
+
+# ---- the irreducible parts ----
+
+
+def calamine_read(files: list[Path]) -> float:
+    from python_calamine import CalamineWorkbook
+
+    start = time.perf_counter()
+    for path in files:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - start
+
+
+def xlsx_shapes(files: list[Path]) -> list[tuple[int, int]]:
+    """(rows, columns) of each sheet of the night's xlsx outputs."""
+    from python_calamine import CalamineWorkbook
+
+    shapes = []
+    for path in files:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            data = book.get_sheet_by_name(name).to_python()
+            shapes.append((len(data), max((len(r) for r in data), default=0)))
+    return shapes
+
+
+def xlsxwriter_write(shapes: list[tuple[int, int]], folder: Path) -> float:
+    import xlsxwriter
+
+    text = "Keputusan KPU Kabupaten Mesuji Nomor 12 Tahun 2024 tentang Penetapan Calon"
+    start = time.perf_counter()
+    for k, (rows, cols) in enumerate(shapes):
+        book = xlsxwriter.Workbook(str(folder / f"w{k}.xlsx"))
+        sheet = book.add_worksheet()
+        for r in range(rows):
+            for c in range(cols):
+                sheet.write_string(r, c, text)
+        book.close()
+    return time.perf_counter() - start
+
+
+def docx_rows(files: list[Path]) -> list[int]:
+    """Rows of the tables of each document the night wrote."""
+    import docx
+
+    return [sum(len(t.rows) for t in docx.Document(str(p)).tables) for p in files]
+
+
+def docxtpl_render(rows: list[int], folder: Path) -> float:
+    import docx
+    from docxtpl import DocxTemplate
+
+    template = folder / "minimal.docx"
+    document = docx.Document()
+    document.add_paragraph("Nota Dinas {{ nomor }}")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "{%tr for r in rows %}"
+    table.cell(1, 0).text = "{{ r.id }}"
+    table.cell(1, 1).text = "{{ r.ringkasan }}"
+    table.cell(1, 2).text = "{{ r.jenis }}{%tr endfor %}"
+    document.save(str(template))
+    start = time.perf_counter()
+    for k, n in enumerate(rows):
+        tpl = DocxTemplate(str(template))
+        tpl.render(
+            {
+                "nomor": k,
+                "rows": [
+                    {"id": f"DIP-2026-{i:05d}", "ringkasan": "Laporan Keuangan", "jenis": "Berkala"}
+                    for i in range(n)
+                ],
+            },
+            autoescape=True,
+        )
+        tpl.save(str(folder / f"d{k}.docx"))
+    return time.perf_counter() - start
+
+
+def irreducible(inputs: list[Path], outputs: list[Path], scratch: Path) -> dict[str, float]:
+    scratch.mkdir(parents=True, exist_ok=True)
+    xlsx = [p for p in outputs if p.suffix == ".xlsx"]
+    docs = [p for p in outputs if p.suffix == ".docx"]
+    parts = {
+        "calamine": calamine_read(inputs),
+        "xlsxwriter": xlsxwriter_write(xlsx_shapes(xlsx), scratch),
+        "docxtpl": docxtpl_render(docx_rows(docs), scratch),
+    }
+    shutil.rmtree(scratch)
+    return parts
+
+
+def show(name: str, took: float, stages: dict[str, float], parts: dict[str, float]) -> float:
+    floor = sum(parts.values())
+    ratio = took / floor if floor else float("nan")
+    print(f"{name}: {took:.1f} s, irreducible {floor:.1f} s → ratio {ratio:.2f}")
+    print("  stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+    print("  irreducible: " + ", ".join(f"{k} {v:.1f} s" for k, v in parts.items()))
+    return ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--forms", type=int, default=200)
+    parser.add_argument("--rows", type=int, default=200)
+    parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--keep", type=Path, help="workspace folder to keep (default: temp)")
+    args = parser.parse_args()
+    from ppid_batch.batch.demo import fill_approval_sheet
+
+    base = Path(tempfile.mkdtemp(prefix="bench-night-")) if args.keep is None else args.keep
+    base.mkdir(parents=True, exist_ok=True)
+    print(f"{args.forms} forms × {args.rows} rows = {args.forms * args.rows} rows, "
+          f"{args.units} units; load: {os.getloadavg()[0]:.1f}")  # fmt: skip
+    forms = write_forms(base / "forms", args.forms, args.rows, args.units)
+    ws = make_workspace(base / "ws", settle=0)
+    drop(ws, forms)
+    took, stages, summary = run_night(ws, NIGHT_1)
+    print("  " + summary.splitlines()[0][:160])
+    night_1 = outputs_since(ws, set())
+    r1 = show("night 1", took, stages, irreducible(forms, night_1, base / "floor"))
+    (sheet,) = (ws / "output" / "persetujuan").glob("*.xlsx")
+    signed = base / "Persetujuan-ditandatangani.xlsx"
+    fill_approval_sheet(sheet, signed, atasan=ATASAN, day=dt.date(2026, 11, 23))
+    drop(ws, [signed])
+    before = set(night_1)
+    took, stages, summary = run_night(ws, NIGHT_2)
+    print("  " + summary.splitlines()[0][:160])
+    night_2 = outputs_since(ws, before)
+    r2 = show("night 2", took, stages, irreducible([signed], night_2, base / "floor"))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"ratios: night 1 {r1:.2f}, night 2 {r2:.2f}; max RSS {rss:.0f} MB; "
+          f"load: {os.getloadavg()[0]:.1f}")  # fmt: skip
+    if args.keep is None:
+        shutil.rmtree(base)
+
+
+if __name__ == "__main__":
+    main()
