@@ -135,16 +135,47 @@ def drop(ws: Path, files: list[Path]) -> None:
         os.utime(dst, (long_ago, long_ago))
 
 
+class TimingProgress:
+    """The pipeline's progress reporter, timing each unit: within the writing stage a unit
+    is one output written, so the time since the previous one is that output's cost."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self._stage = ""
+        self._last = time.perf_counter()
+
+    def stage(self, name: str, label: str, total: int | None = None) -> None:
+        self._stage, self._last = name, time.perf_counter()
+
+    def advance(self, note: str | None = None) -> None:
+        now = time.perf_counter()
+        if self._stage == "hasil":
+            # Nota-Dinas-KPU-Mesuji-0001.docx → Nota-Dinas: one line per kind of output
+            kind = "-".join(w for w in Path(note or "?").stem.split("-")[:2] if w) or "?"
+            kind += Path(note or "").suffix
+            self.spent[kind] = self.spent.get(kind, 0.0) + now - self._last
+        self._last = now
+
+    def info(self, message: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def run_night(ws: Path, now: dt.datetime) -> tuple[float, dict[str, float], str]:
     from ppid_batch.batch.pipeline import run
     from ppid_batch.config import load_config
 
     config = load_config(ws)
+    progress = TimingProgress()
     start = time.perf_counter()
-    report = run(config, now=now)
+    report = run(config, now=now, progress=progress)
     took = time.perf_counter() - start
     assert report.run_dir is not None
     record = json.loads((report.run_dir / "run.json").read_text("utf-8"))
+    top = sorted(progress.spent.items(), key=lambda kv: -kv[1])[:8]
+    print("  writing, by output: " + ", ".join(f"{k} {v:.1f} s" for k, v in top))
     return took, record.get("durations", {}), report.summary
 
 
