@@ -322,6 +322,7 @@ def test_the_approval_loop_on_real_files(config: Config) -> None:
             "DIP-2025-0002": ("TIDAK", ARAHAN),
             "DIP-2025-0004": ("setuju", "Segera unggah ke laman PPID"),
         },
+        tanggal=dt.date(2025, 3, 14),  # two days after the sheet was issued
     )
     report = validate_file(filled)
     assert report.kind == "persetujuan" and report.ok, report.to_json()
