@@ -36,7 +36,7 @@ import sqlalchemy as sa  # noqa: E402
 from pg_util import _server_bin, _server_user  # noqa: E402
 
 from ppid_batch.batch.workspace import init_workspace  # noqa: E402
-from ppid_batch.store.core import match_key  # noqa: E402
+from ppid_batch.store.ids import match_key  # noqa: E402
 from ppid_batch.store.offices import create_office  # noqa: E402
 
 SANDI = "sandi-bench-kantor-123"

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ppid_batch.store.core import METADATA, Store
+from ppid_batch.store.core import Store
+from ppid_batch.store.schema import METADATA
 
 # ---------------------------------------------------------------------------
 # The throwaway server

@@ -18,6 +18,7 @@ from ppid_batch.reports.facts import (
     RunFact,
     build_facts,
 )
+from ppid_batch.store.nota_dinas import number_nota_dinas
 
 HUKUM = "Subbagian Hukum dan SDM"
 KEUANGAN = "Subbagian Keuangan, Umum dan Logistik"
@@ -208,7 +209,8 @@ def library_year(store: Any, config: Any) -> None:
             run_id=run_id,
             received=day,
         )
-        store.issue_nota_dinas(
+        number_nota_dinas(
+            store,
             2025,
             HUKUM,
             ["DIP-2025-0001"],
@@ -216,7 +218,8 @@ def library_year(store: Any, config: Any) -> None:
             run_id,
             lambda u: config.nota_number(u, 2025, day.month),
         )
-        store.issue_nota_dinas(
+        number_nota_dinas(
+            store,
             2025,
             KEUANGAN,
             ["DIP-2025-0004", "DIP-2025-0005"],
@@ -265,7 +268,8 @@ def library_year(store: Any, config: Any) -> None:
             run_id=run_id,
             received=day,
         )
-        store.issue_nota_dinas(
+        number_nota_dinas(
+            store,
             2025,
             TEKNIS,
             ["DIP-2025-0006"],

@@ -14,7 +14,7 @@ from reports_util import item as register_item
 
 from ppid_batch.models import RegisterItem
 from ppid_batch.register.similar import MAX_MATCHES_SHOWN, SAME, normalise
-from ppid_batch.store.core import fold
+from ppid_batch.store.ids import fold
 
 UNITS = [
     "Subbagian Hukum dan SDM",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ppid_batch.models import Finding, SheetReport
-from ppid_batch.store.core import ITEM_FIELDS
+from ppid_batch.store.schema import ITEM_FIELDS
 
 FORM_COLUMNS = ("id", "no", *ITEM_FIELDS)
 APPROVAL_COLUMNS = ("id", "unit", "ringkasan", "jenis", "persetujuan", "arahan")

@@ -16,6 +16,7 @@ from ppid_batch.config import load_config
 from ppid_batch.errors import ConfigError
 from ppid_batch.forms.blank import build_blank_form
 from ppid_batch.forms.validate import validate_file
+from ppid_batch.store.nota_dinas import number_nota_dinas
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -181,8 +182,10 @@ def test_first_number_continues_the_offices_agenda(workspace: Path, tmp_path: Pa
         def number(urut: int) -> str:
             return config.nota_number(urut, 2026, 9, unit="Subbagian Hukum", on=day)
 
-        first = store.issue_nota_dinas(2026, "Subbagian Hukum", ids[:1], day, None, number, start)
-        second = store.issue_nota_dinas(2026, "Subbagian Hukum", ids[1:], day, None, number, start)
+        first = number_nota_dinas(store, 2026, "Subbagian Hukum", ids[:1], day, None, number, start)
+        second = number_nota_dinas(
+            store, 2026, "Subbagian Hukum", ids[1:], day, None, number, start
+        )
     assert (first, second) == ("151/HM.02-ND/1811/2026", "152/HM.02-ND/1811/2026")
 
 

@@ -14,14 +14,7 @@ from ..forms.schema import approval_schema, label_key
 from ..models import Finding, RegisterItem, SheetReport
 from ..register.changes import ChangeRequest, decide_changes, pending_changes, sheet_row_problem
 from ..register.items import normalise_id
-from ..store.core import (
-    DECISION_OF_STATUS,
-    DECISIONS,
-    SYSTEM_ACTOR,
-    Store,
-    database_exists,
-    db_text,
-)
+from ..store.core import SYSTEM_ACTOR, Store
 from ..store.decisions import (
     ItemDecision,
     record_approval_sheet,
@@ -29,7 +22,10 @@ from ..store.decisions import (
     set_sheet_counts,
     write_decisions,
 )
+from ..store.engine import database_exists
 from ..store.registration import item_rows
+from ..store.schema import DECISION_OF_STATUS, DECISIONS
+from ..store.text import db_text
 
 if TYPE_CHECKING:
     from ..config import Config

@@ -29,7 +29,8 @@ from typing import Any
 
 from ..models import RegisterItem
 from ..store.approvals import IssuedSheet, latest_issued_sheet, record_issue
-from ..store.core import ITEM_FIELDS, Store
+from ..store.core import Store
+from ..store.schema import ITEM_FIELDS
 
 SECRET_NAME = "kunci-lembar-persetujuan.txt"
 NUMBER_PREFIX = "LP"

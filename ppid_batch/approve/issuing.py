@@ -11,7 +11,8 @@ from ..forms.schema import approval_schema, form_schema
 from ..models import RegisterItem
 from ..register.changes import ChangeRequest, change_rows
 from ..store.approvals import last_issued_rows
-from ..store.core import Store, fold, id_order
+from ..store.core import Store
+from ..store.ids import fold, id_order
 from . import sheet as sheet_writer
 from .identity import content_of, fingerprint, issue, load_secret
 

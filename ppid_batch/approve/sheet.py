@@ -13,7 +13,7 @@ from ..files import atomic_write_bytes
 from ..forms.schema import approval_schema, label_key
 from ..models import RegisterItem
 from ..register.changes import ChangeRequest, change_rows
-from ..store.core import fold, id_order
+from ..store.ids import fold, id_order
 from .identity import fingerprint, shown_code, shown_fingerprint
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from ..documents.fields import waktu_text
 from ..documents.xlsx import fit_row
 from ..files import atomic_write_bytes, fit_name, name_slug
 from ..models import RegisterItem
-from ..store.core import id_order
+from ..store.ids import id_order
 from .sheet import apply_print_setup, base_formats, office_heading, render_workbook
 
 if TYPE_CHECKING:

@@ -36,6 +36,7 @@ def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int)
     first = _first_decision(store)
     todo: dict[str, list[str]] = {}
     from ..register.impor import PENETAPAN_SEBELUMNYA
+    from ..store.nota_dinas import number_nota_dinas
 
     for it in store.items(status="approved"):
         # An imported item was set by the office's earlier penetapan: nothing to document.
@@ -53,8 +54,8 @@ def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int)
         def number_for(urut: int, unit: str = unit) -> str:
             return config.nota_number(urut, today.year, today.month, unit=unit, on=today)
 
-        store.issue_nota_dinas(
-            today.year, unit, sorted(todo[unit]), today, run_id, number_for, first_urut
+        number_nota_dinas(
+            store, today.year, unit, sorted(todo[unit]), today, run_id, number_for, first_urut
         )
 
 
@@ -250,6 +251,7 @@ def _write_nota_dinas(
     store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote
 ) -> list[Path]:
     from ..documents.nota_dinas import NotaDinas, write_nota_dinas_all
+    from ..store.nota_dinas import nota_dinas_list
 
     by_id = {it.id: it for it in everything}
     notas = [
@@ -260,7 +262,7 @@ def _write_nota_dinas(
             items=tuple(by_id[i] for i in row["item_ids"] if i in by_id),
             urut=row["urut"],
         )
-        for row in store.nota_dinas_list()
+        for row in nota_dinas_list(store)
     ]
     return [wrote(p) for p in write_nota_dinas_all(notas, config, folder)]
 

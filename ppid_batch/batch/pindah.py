@@ -12,7 +12,7 @@ from pathlib import Path
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import UsageError
 from ..files import atomic_write_text
-from ..store.core import database_exists, shown_url, sqlite_file, url_backend
+from ..store.engine import database_exists, shown_url, sqlite_file, url_backend
 from ..store.move import TableCheck, copy_register
 from .lock import workspace_lock
 

@@ -17,7 +17,8 @@ from typing import Any
 from ..config import Config
 from ..dates import format_date_id
 from ..models import RegisterItem
-from ..store.core import ITEM_FIELDS, Store, id_order
+from ..store.core import Store
+from ..store.ids import id_order
 from ..store.keputusan import (
     HAPUS,
     TAMBAH,
@@ -27,6 +28,7 @@ from ..store.keputusan import (
     record_keputusan,
     standing_list,
 )
+from ..store.schema import ITEM_FIELDS
 from .docx import cached_template, office_images, render_to
 from .fields import office_fields, officer_fields
 from .register_list import published, register_groups
@@ -273,7 +275,7 @@ def reprint(
     the DIP exactly as it set it (xlsx, html, csv, json), into `out_dir`. Writes nothing
     to the register."""
     from ..errors import UsageError
-    from ..store.core import database_exists
+    from ..store.engine import database_exists
     from .register_list import write_register
 
     if not database_exists(config.database_url):
@@ -300,7 +302,7 @@ def reprint(
 
 def listing(config: Config) -> list[dict[str, Any]]:
     """Every Keputusan in the register, oldest first (for `ppid-batch keputusan`)."""
-    from ..store.core import database_exists
+    from ..store.engine import database_exists
 
     if not database_exists(config.database_url):
         return []

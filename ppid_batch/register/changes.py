@@ -18,8 +18,10 @@ from typing import Any
 
 from ..models import RegisterItem
 from ..store import changes as stored
-from ..store.core import ITEM_FIELDS, Store, match_key
+from ..store.core import Store
+from ..store.ids import match_key
 from ..store.registration import item_row, keep_history, update_item, withdraw
+from ..store.schema import ITEM_FIELDS
 
 UBAH, HAPUS = "Ubah", "Hapus"
 _STORED = {UBAH: "ubah", HAPUS: "hapus"}

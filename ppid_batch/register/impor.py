@@ -22,8 +22,11 @@ from ..forms import normalize as nz
 from ..forms.reader import cell_ref
 from ..forms.schema import Field, form_schema, label_key
 from ..models import Finding
-from ..store.core import ITEM_FIELDS, Store, dumps, format_item_id, match_key
+from ..store.core import Store
+from ..store.ids import format_item_id, match_key
 from ..store.registration import highest_seq, ids_by_match_key, insert_items, record_submission
+from ..store.schema import ITEM_FIELDS
+from ..store.text import dumps
 
 PENETAPAN_SEBELUMNYA = "penetapan sebelumnya"  # who "approved" an imported item
 ACTOR = "impor DIP"

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Finding, SheetReport
-from ..store.core import ITEM_FIELDS, Store, db_text, dumps, fold, format_item_id, match_key
+from ..store.core import Store
+from ..store.ids import fold, format_item_id, match_key
 from ..store.registration import (
     highest_seq,
     ids_by_match_key,
@@ -28,6 +29,8 @@ from ..store.registration import (
     update_item,
     withdraw,
 )
+from ..store.schema import ITEM_FIELDS
+from ..store.text import db_text, dumps
 from .changes import HAPUS, UBAH, file_request, pending_changes
 
 # Fields compared when a correction arrives; provenance changes alone are not a correction.

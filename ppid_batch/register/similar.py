@@ -82,7 +82,7 @@ class _Corpus:
     def __init__(self, items: Sequence[RegisterItem], codes: dict[str, dict[str, int]]):
         import numpy as np
 
-        from ..store.core import fold
+        from ..store.ids import fold
 
         def coded(kind: str, values: Iterable[str]) -> Codes:
             table = codes.setdefault(kind, {})

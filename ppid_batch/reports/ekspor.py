@@ -27,7 +27,8 @@ from ..documents.fields import DIKECUALIKAN, JENIS_HEADINGS
 from ..errors import UsageError
 from ..files import atomic_write_bytes
 from ..models import RegisterItem
-from ..store.core import Store, database_exists
+from ..store.core import Store
+from ..store.engine import database_exists
 from ..store.overview import (
     activity_by_year,
     last_keputusan,

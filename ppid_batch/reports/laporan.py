@@ -197,7 +197,8 @@ def write_reports(
     nightly run pass the store it already holds open, `out_dir` the folder that
     stands in for output/laporan/ (a dry run's scratch folder).
     """
-    from ..store.core import Store, database_exists
+    from ..store.core import Store
+    from ..store.engine import database_exists
     from .matrix import write_matrix
     from .queries import load_facts
 

@@ -15,6 +15,7 @@ from ..dates import db_date, db_day
 from ..register.changelog import changes_from_store
 from ..register.similar import count_pairs
 from ..store.core import Store
+from ..store.nota_dinas import nota_dinas_list
 from ..store.queries import (
     approval_sheet_rows,
     decided_items_received_on,
@@ -112,7 +113,7 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
             items=len(n["item_ids"]),
             run_id=n["run_id"],
         )
-        for n in store.nota_dinas_list()
+        for n in nota_dinas_list(store)
     ]
     notas_of: dict[int | None, list[NotaDinasFact]] = defaultdict(list)
     for n in notas:

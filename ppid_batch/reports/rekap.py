@@ -124,7 +124,7 @@ def _database_sources(
     url: str, today: dt.date
 ) -> tuple[list[OfficeSource], list[Any], list[SourceProblem]]:
     """Every office in a shared database (opened once; closed by the caller through `engines`)."""
-    from ..store.core import shown_url
+    from ..store.engine import shown_url
     from ..store.offices import list_offices, office_store, server_engine
     from .ekspor import office_snapshot
 

@@ -10,7 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, Store, approval_issue_rows, approval_issues, dumps
+from .core import IN_CHUNK, Store
+from .schema import approval_issue_rows, approval_issues
+from .text import dumps
 
 
 @dataclass(frozen=True)

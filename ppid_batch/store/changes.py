@@ -12,7 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, ITEM_FIELDS, Store, change_requests, dumps, items, new_id
+from .core import IN_CHUNK, Store, new_id
+from .schema import ITEM_FIELDS, change_requests, items
+from .text import dumps
 
 
 def pending_change_rows(

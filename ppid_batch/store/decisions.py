@@ -13,9 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import ITEM_FIELDS, STATUS_OF_DECISION, Store, approval_sheets, decisions, dumps, items
-from .core import match_key as item_match_key
+from .core import Store
+from .ids import match_key as item_match_key
 from .registration import keep_history, update_item
+from .schema import ITEM_FIELDS, STATUS_OF_DECISION, approval_sheets, decisions, items
+from .text import dumps
 
 
 @dataclass(frozen=True)

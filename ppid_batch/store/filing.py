@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, Store, items, submissions
+from .core import IN_CHUNK, Store
+from .schema import items, submissions
 
 
 def filing_dates(store: Store, item_ids: Sequence[str]) -> dict[str, dt.date]:

@@ -15,7 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import Store, dumps, keputusan, keputusan_items, new_id
+from .core import Store, new_id
+from .schema import keputusan, keputusan_items
+from .text import dumps
 
 TAMBAH, UBAH, HAPUS = "tambah", "ubah", "hapus"
 

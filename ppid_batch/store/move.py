@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, UsageError
-from .core import METADATA, Store, shown_url
+from .core import Store
+from .engine import shown_url
+from .schema import METADATA
 
 BATCH = 1000
 

@@ -22,7 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError, UsageError
-from .core import SCHEMA_VERSION, Store, migrate, now_utc, shown_url, timestamp
+from .core import Store
+from .engine import shown_url
+from .migrations import SCHEMA_VERSION, migrate
+from .text import now_utc, timestamp
 
 DIRECTORY_SCHEMA = "ppid_pusat"
 SATKER_PATTERN = re.compile(r"[0-9A-Za-z]{1,20}")

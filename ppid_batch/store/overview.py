@@ -9,7 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import Store, decisions, items, nota_dinas, runs, submissions
+from .core import Store
+from .schema import decisions, items, nota_dinas, runs, submissions
 
 KEPUTUSAN_TABLE = "keputusan"
 _NUMBER_COLUMNS = ("nomor", "number")

@@ -12,7 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import Store, approval_sheets, decisions, events, items, runs, submissions
+from .core import Store
+from .schema import approval_sheets, decisions, events, items, runs, submissions
 
 
 def event_details(store: Store, actions: Sequence[str]) -> list[tuple[int | None, dict[str, Any]]]:

@@ -12,7 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, ITEM_FIELDS, Store, dumps, item_history, items, new_id, submissions
+from .core import IN_CHUNK, Store, new_id
+from .schema import ITEM_FIELDS, item_history, items, submissions
+from .text import dumps
 
 # The item's values an `item_history` row keeps besides the form fields.
 _HISTORY_FIELDS = (*ITEM_FIELDS, "status", "decision", "arahan", "atasan")

@@ -8,7 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import Store, change_requests, decisions, items, nota_dinas, runs
+from .core import Store
+from .schema import change_requests, decisions, items, nota_dinas, runs
 
 RUNNING = "running"
 INTERRUPTED = "interrupted"

@@ -26,6 +26,7 @@ from ppid_batch.config import Config, load_config
 from ppid_batch.forms.validate import validate_file
 from ppid_batch.register.items import register_form
 from ppid_batch.store.core import Store
+from ppid_batch.store.nota_dinas import nota_dinas_list
 
 ATASAN = "Drs. Ahmad Fauzi, M.Si."
 CLERK = "Rina Marlina"
@@ -532,7 +533,7 @@ def test_two_sheets_one_night_conflicts_forgeries_and_one_nota_dinas_per_unit(
             "DIP-2025-0003": "approved",
             "DIP-2025-0004": "pending",
         }
-        notas = store.nota_dinas_list()
+        notas = nota_dinas_list(store)
     # one Nota Dinas for the unit, although two sheets approved its items
     assert [(n["unit"], n["item_ids"]) for n in notas] == [
         ("Subbagian Hukum", ["DIP-2025-0001", "DIP-2025-0002", "DIP-2025-0003"])

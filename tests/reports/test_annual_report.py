@@ -210,7 +210,8 @@ def test_report_reads_an_old_register_without_migrating_it(config: Config) -> No
     from click.testing import CliRunner
 
     from ppid_batch.cli import cli
-    from ppid_batch.store.core import create_v1, schema_version
+    from ppid_batch.store.migrations import create_v1
+    from ppid_batch.store.schema import schema_version
 
     db = config.var_dir / "ppid.sqlite"
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -10,16 +10,11 @@ import sqlalchemy as sa
 from store_util import form_report, item
 
 from ppid_batch.register.items import register_form
-from ppid_batch.store import core as store_module
-from ppid_batch.store.core import (
-    METADATA,
-    SCHEMA_VERSION,
-    Store,
-    create_v1,
-    match_key,
-    migrate_v2,
-    schema_metadata,
-)
+from ppid_batch.store import migrations
+from ppid_batch.store.core import Store
+from ppid_batch.store.ids import match_key
+from ppid_batch.store.migrations import SCHEMA_VERSION, create_v1, migrate_v2
+from ppid_batch.store.schema import METADATA, schema_metadata
 
 
 def _make_v1(url: str) -> None:
@@ -141,7 +136,7 @@ def test_a_failing_migration_leaves_version_1_intact(
         migrate_v2(conn)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", (create_v1, broken_v2))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (create_v1, broken_v2))
     with pytest.raises(RuntimeError):
         Store.open(url)
     shape = _shape(url)

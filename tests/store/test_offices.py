@@ -18,6 +18,7 @@ from pg_util import PgServer, point_workspace_at
 from ppid_batch.batch.demo import DECIDED_ON, fill_approval_sheet
 from ppid_batch.cli import cli
 from ppid_batch.store.core import Store
+from ppid_batch.store.nota_dinas import nota_dinas_list
 from ppid_batch.store.offices import create_office, list_offices
 
 SANDI = "sandi-rahasia-kantor-123"
@@ -241,7 +242,7 @@ def test_three_offices_run_their_nights_at_once_with_their_own_numbers(
     assert [p.returncode for p in nights] == [0, 0, 0], outputs
     for n, ws in enumerate(workspaces):
         with Store.open(sa_url(ws)) as store:
-            numbers = [nd["number"] for nd in store.nota_dinas_list()]
+            numbers = [nd["number"] for nd in nota_dinas_list(store)]
         code = ws.name
         units = 2 if n == 1 else 1
         assert numbers == [f"{k}/HM.02-ND/{code}/2026" for k in range(1, units + 1)]

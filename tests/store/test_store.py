@@ -15,7 +15,10 @@ from ppid_batch.approve.apply import apply_approval
 from ppid_batch.config import Config
 from ppid_batch.errors import StoreError
 from ppid_batch.register.items import register_form
-from ppid_batch.store.core import SCHEMA_VERSION, Store, events, schema_version
+from ppid_batch.store.core import Store
+from ppid_batch.store.migrations import SCHEMA_VERSION
+from ppid_batch.store.nota_dinas import nota_dinas_list, number_nota_dinas
+from ppid_batch.store.schema import events, schema_version
 
 RECEIVED = dt.date(2025, 3, 11)
 
@@ -124,16 +127,18 @@ def test_nota_dinas_numbers_run_per_year_and_are_idempotent(store: Store, config
     ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025", "Notulen")
     apply_approval(store, approval_report([(i, "YA", None) for i in ids]), run_id=None)
     day = dt.date(2025, 3, 15)
-    first = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:2], day, None, numbering(config))
+    first = number_nota_dinas(store, 2025, "Subbagian Hukum", ids[:2], day, None, numbering(config))
     assert first == "1/HM.02-ND/1811/2025"
     assert (
-        store.issue_nota_dinas(2025, "Subbagian Hukum", ids[1::-1], day, None, numbering(config))
+        number_nota_dinas(store, 2025, "Subbagian Hukum", ids[1::-1], day, None, numbering(config))
         == first
     )
-    second = store.issue_nota_dinas(2025, "Subbagian Hukum", ids[2:], day, None, numbering(config))
+    second = number_nota_dinas(
+        store, 2025, "Subbagian Hukum", ids[2:], day, None, numbering(config)
+    )
     assert second == "2/HM.02-ND/1811/2025"
     assert [i.nota_dinas for i in store.items()] == [first, first, second]
-    listed = store.nota_dinas_list(2025)
+    listed = nota_dinas_list(store, 2025)
     assert [(n["number"], n["item_ids"]) for n in listed] == [(first, ids[:2]), (second, ids[2:])]
     assert [e["detail"]["number"] for e in store.events(action="nota_dinas_issued")] == [
         first,
@@ -151,13 +156,13 @@ def test_nota_dinas_refuses_pending_items_and_overlaps(store: Store, config: Con
     ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025")
     day = dt.date(2025, 3, 15)
     with pytest.raises(ValueError):
-        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, numbering(config))
+        number_nota_dinas(store, 2025, "Subbagian Hukum", ids, day, None, numbering(config))
     apply_approval(store, approval_report([(i, "YA", None) for i in ids]), run_id=None)
-    store.issue_nota_dinas(2025, "Subbagian Hukum", ids[:1], day, None, numbering(config))
+    number_nota_dinas(store, 2025, "Subbagian Hukum", ids[:1], day, None, numbering(config))
     with pytest.raises(ValueError):
-        store.issue_nota_dinas(2025, "Subbagian Hukum", ids, day, None, numbering(config))
+        number_nota_dinas(store, 2025, "Subbagian Hukum", ids, day, None, numbering(config))
     with pytest.raises(ValueError):
-        store.issue_nota_dinas(2025, "Subbagian Lain", ids[1:], day, None, numbering(config))
+        number_nota_dinas(store, 2025, "Subbagian Lain", ids[1:], day, None, numbering(config))
 
 
 def test_runs_record_start_finish_and_counts(store: Store) -> None:

@@ -94,7 +94,9 @@ from ppid_batch.config import Config, load_config
 from ppid_batch.errors import StoreError
 from ppid_batch.forms.validate import validate_file
 from ppid_batch.register.items import register_form
-from ppid_batch.store.core import METADATA, Store
+from ppid_batch.store.core import Store
+from ppid_batch.store.nota_dinas import nota_dinas_list, number_nota_dinas
+from ppid_batch.store.schema import METADATA
 
 pytestmark = pytest.mark.slow  # a PostgreSQL cluster is started for the module
 
@@ -184,8 +186,8 @@ def _flow(url: str, config: Config) -> dict[str, Any]:
         applied = apply_approval(store, report, run_id=run_id, received=NIGHT_TWO)
         redrop = apply_approval(store, validate_file(filled), run_id=run_id, received=NIGHT_TWO)
         numbers = [
-            store.issue_nota_dinas(
-                2026, unit, [i.id for i in done], NIGHT_TWO, run_id, numbered(config, 2026)
+            number_nota_dinas(
+                store, 2026, unit, [i.id for i in done], NIGHT_TWO, run_id, numbered(config, 2026)
             )
             for unit, done in applied.approved.items()
         ]
@@ -227,7 +229,7 @@ def _flow(url: str, config: Config) -> dict[str, Any]:
                 "items": store.items(),
                 "decisions": store.decisions(),
                 "events": store.events(),
-                "nota_dinas": store.nota_dinas_list(),
+                "nota_dinas": nota_dinas_list(store),
                 "history": store.history(fix.id),
                 "by_year": [i.id for i in store.items(status="approved", year=2026)],
             },
@@ -439,11 +441,18 @@ def test_two_workspaces_numbering_nota_dinas_at_once_get_consecutive_numbers(
         sheet = approval_report([("DIP-2025-0001", "YA", None), ("DIP-2025-0002", "YA", None)])
         apply_approval(one, sheet, run_id=None)
         with one.begin():
-            first = one.issue_nota_dinas(
-                2025, "Subbagian Hukum", ["DIP-2025-0001"], NIGHT_TWO, None, numbered(config, 2025)
+            first = number_nota_dinas(
+                one,
+                2025,
+                "Subbagian Hukum",
+                ["DIP-2025-0001"],
+                NIGHT_TWO,
+                None,
+                numbered(config, 2025),
             )
             thread, second = _in_thread(
-                lambda: two.issue_nota_dinas(
+                lambda: number_nota_dinas(
+                    two,
                     2025,
                     "Subbagian Teknis",
                     ["DIP-2025-0002"],

@@ -1,0 +1,31 @@
+"""How the register names and finds an item: `DIP-<tahun>-<nnnn>` IDs and match keys."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def fold(text: object) -> str:
+    """Case and spacing folded, for the FORM.md re-submission rule."""
+    return " ".join(str(text or "").split()).casefold()
+
+
+def match_key(unit: str, ringkasan: str, waktu_pembuatan: str) -> str:
+    """Same unit, same ringkasan ignoring case and spacing, same waktu pembuatan → same key.
+
+    Hashed so that the indexed column stays short whatever the ringkasan length.
+    """
+    raw = "\x1f".join((fold(unit), fold(ringkasan), str(waktu_pembuatan)))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def format_item_id(year: int, seq: int) -> str:
+    return f"DIP-{year}-{seq:04d}"
+
+
+def id_order(item_id: str) -> tuple[int, int, str]:
+    """Sort key putting `DIP-2025-9999` before `DIP-2025-10000` and years in order."""
+    parts = item_id.rsplit("-", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), int(parts[2]), item_id
+    return 0, 0, item_id
