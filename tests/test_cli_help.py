@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from ppid_batch import __version__
-from ppid_batch.cli import _Group, cli
+from ppid_batch.cli import cli
+from ppid_batch.cli.shell import Group
 
 ENGLISH = (
     "Usage:",
@@ -120,7 +121,7 @@ def test_extra_argument_is_indonesian(tmp_path: Path) -> None:
 
 def test_missing_argument_is_indonesian() -> None:
     # No command of this part takes a required argument yet; the shape is the group's.
-    group = _Group("ppid-batch")
+    group = Group("ppid-batch")
 
     @group.command()
     @click.argument("berkas")
@@ -227,7 +228,7 @@ def test_a_file_given_as_workspace_is_indonesian(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "usage"),
-    [("validate", "[OPSI] BERKAS..."), ("demo", "[OPSI] [FOLDER]")],
+    [("validate", "[OPSI] BERKAS..."), ("demo", "[OPSI] [FOLDER]"), ("keputusan", "[OPSI]")],
 )
 def test_argument_names_in_help_are_indonesian(name: str, usage: str) -> None:
     out = invoke(name, "--help").stdout

@@ -197,10 +197,10 @@ def test_blank_official_form_says_what_is_missing(tmp_path: Path, config) -> Non
 
 
 def test_tty_output_is_a_table_grouped_by_row(tmp_path: Path, capsys) -> None:
-    from ppid_batch.cli import _render_report
+    from ppid_batch.cli.forms import render_report
     from ppid_batch.forms.validate import validate_file
 
-    _render_report(validate_file(bad(tmp_path)), tty=True)
+    render_report(validate_file(bad(tmp_path)), tty=True)
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == (
