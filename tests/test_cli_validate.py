@@ -162,6 +162,23 @@ def test_workspace_limits_apply(tmp_path: Path) -> None:
     assert result.exit_code == 0
 
 
+def test_workspace_vocabulary_applies_as_at_night(tmp_path: Path) -> None:
+    # An office that lists its own bentuk words: the desk check agrees with the night.
+    from ppid_batch.batch.workspace import init_workspace
+
+    init_workspace(tmp_path / "ws")
+    toml = tmp_path / "ws" / "ppid.toml"
+    text = toml.read_text(encoding="utf-8")
+    own = 'bentuk = ["Kertas", "Berkas Digital"]'
+    toml.write_text(text.replace('bentuk = "softcopy_hardcopy"', own), encoding="utf-8")
+    form = write_form(Form(rows=[good_row(1, bentuk="Kertas")]), tmp_path / "Form-DIP-Hukum.xlsx")
+    inside = run("--json", "-w", str(tmp_path / "ws"), str(form), cwd=tmp_path)
+    assert (inside.exit_code, json.loads(inside.output)["errors"]) == (0, [])
+    outside = run("--json", str(form), cwd=tmp_path)
+    assert outside.exit_code == 1
+    assert [f["field"] for f in json.loads(outside.output)["errors"]] == ["bentuk"]
+
+
 @pytest.mark.slow
 def test_python_m_entry_point(tmp_path: Path) -> None:
     proc = subprocess.run(

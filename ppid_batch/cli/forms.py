@@ -96,16 +96,12 @@ def validate(
     if koreksi is not None and koreksi.exists() and not koreksi.is_dir():
         raise UsageError(f"--koreksi {koreksi} bukan folder.")
     config = optional_workspace_config(workspace)
-    limits: dict[str, Any] = {
-        "max_file_bytes": config.max_file_bytes if config else MAX_FILE_BYTES,
-        "max_unpacked_bytes": config.max_unpacked_bytes if config else MAX_UNPACKED_BYTES,
-        "vocabulary": config.vocabulary if config else None,
-    }
     all_ok = True
     for report in validate_files(
         files,
-        max_file_bytes=limits["max_file_bytes"],
-        max_unpacked_bytes=limits["max_unpacked_bytes"],
+        max_file_bytes=config.max_file_bytes if config else MAX_FILE_BYTES,
+        max_unpacked_bytes=config.max_unpacked_bytes if config else MAX_UNPACKED_BYTES,
+        vocabulary=config.vocabulary if config else None,  # the office's words, as at night
     ):
         if config is not None:
             from ..forms.units import check_unit
