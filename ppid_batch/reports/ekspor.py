@@ -31,6 +31,7 @@ from ..store.core import Store
 from ..store.engine import database_exists
 from ..store.overview import (
     activity_by_year,
+    last_activity_on,
     last_keputusan,
     oldest_pending,
     run_history,
@@ -172,6 +173,13 @@ def _item_row(satker: str, item: RegisterItem, *, exempt: bool) -> Row:
     return {k: _text(v) for k, v in row.items()}
 
 
+def register_as_of(store: Store, today: dt.date) -> str:
+    """The day a register's package is 'as of' (ISO): its last change, not the day of the
+    export, so the same register exported on another day is the same files byte for byte;
+    `today` for a register with nothing in it yet."""
+    return min(last_activity_on(store) or today, today).isoformat()
+
+
 def office_snapshot(store: Store, satker: str, nama: str, today: dt.date) -> OfficeSnapshot:
     """Read one register (in one transaction): the current DIP and DIK, runs, activity per
     year, last Keputusan."""
@@ -214,7 +222,7 @@ def _snapshot(store: Store, satker: str, nama: str, today: dt.date) -> OfficeSna
     summary = {
         "satker": satker,
         "nama": nama,
-        "keadaan_per": today.isoformat(),
+        "keadaan_per": register_as_of(store, today),
         "informasi": str(sum(counts.values())),
         "menunggu": str(waiting),
         "menunggu_sejak": _text(since),

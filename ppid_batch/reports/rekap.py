@@ -68,6 +68,7 @@ class OfficeSource:
     nama: str
     sumber: str
     load: Callable[[], OfficeSnapshot]
+    as_of: Callable[[], str]  # the register's 'keadaan per', read without loading it
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _database_sources(
     """Every office in a shared database (opened once; closed by the caller through `engines`)."""
     from ..store.engine import shown_url
     from ..store.offices import list_offices, office_store, server_engine
-    from .ekspor import office_snapshot
+    from .ekspor import office_snapshot, register_as_of
 
     shown = shown_url(url)
     try:
@@ -153,7 +154,12 @@ def _database_sources(
                 raise PackageProblem("register kantor ini belum dibuat")
             return office_snapshot(store, office.satker, office.nama, today)
 
-        out.append(OfficeSource(office.satker, office.nama, f"{shown} ({office.schema})", load))
+        def as_of(office: Any = office) -> str:
+            store = office_store(engine, office)
+            return "" if store is None else register_as_of(store, today)
+
+        sumber = f"{shown} ({office.schema})"
+        out.append(OfficeSource(office.satker, office.nama, sumber, load, as_of))
     return out, [engine], []
 
 
@@ -175,7 +181,8 @@ def _package_sources(folder: Path) -> tuple[list[OfficeSource], list[SourceProbl
             problems.append(SourceProblem(str(path), str(exc)))
             continue
         load = functools.partial(read_package, path)
-        out.append(OfficeSource(meta["satker"], meta["nama"], str(path), load))
+        as_of = str(meta.get("keadaan_per") or "")
+        out.append(OfficeSource(meta["satker"], meta["nama"], str(path), load, lambda d=as_of: d))
     return out, problems
 
 
@@ -384,19 +391,19 @@ def _write_dip(
     offices: Sequence[OfficeSource],
     folder: Path,
     year: int,
-    today: dt.date,
+    as_of: dt.date,
     on_office: Callable[[OfficeSource, OfficeSnapshot | None, str | None], None],
 ) -> tuple[list[Path], int]:
     """Stream every office's DIP into the xlsx, html and json files."""
     paths = [folder / f"{DIP_STEM}.{ext}" for ext in ("xlsx", "html", "json")]
     total = 0
     with _staged(paths) as (fx, fh, fj):
-        xlsx = _DipXlsx(fx, "Rekap Daftar Informasi Publik", today)
+        xlsx = _DipXlsx(fx, "Rekap Daftar Informasi Publik", as_of)
         fj.write(
             (
                 "{\n"
                 f' "judul": "Rekap Daftar Informasi Publik",\n "tahun": {year},\n'
-                f' "keadaan_per": "{today.isoformat()}",\n "satker": [\n'
+                f' "keadaan_per": "{as_of.isoformat()}",\n "satker": [\n'
             ).encode()
         )
         first = True
@@ -433,7 +440,7 @@ def _write_dip(
         template = _html_env().get_template(HTML_DIP)
         stream = template.generate(
             tahun=year,
-            tanggal=format_date_id(today),
+            tanggal=format_date_id(as_of),
             # the office's name heads its group on the page; the code stays a column
             kolom=[label for key, label, _ in DIP_COLUMNS if key != "nama"],
             kunci=[key for key, _, _ in DIP_COLUMNS if key != "nama"],
@@ -515,6 +522,19 @@ def _write_monitor(result: RekapResult, folder: Path, year: int, today: dt.date)
     return paths
 
 
+def rekap_as_of(offices: Sequence[OfficeSource], today: dt.date) -> dt.date:
+    """The day the rekap of the offices' DIPs is 'as of': the latest of their registers'
+    last changes (no later than today), so the same registers give the same files whatever
+    the day. Rekap-Pemantauan stays dated today: it counts the days items have waited."""
+    days = []
+    for office in offices:
+        try:
+            days.append(dt.date.fromisoformat(office.as_of()[:10]))
+        except Exception:  # an office that cannot be read is reported when it is loaded
+            continue
+    return min(max(days, default=today), today)
+
+
 def write_rekap(sources: Sequence[str], folder: Path, *, year: int, today: dt.date) -> RekapResult:
     """`ppid-batch rekap`: read every source, write both rekap tables into `folder`."""
     if not sources:
@@ -531,7 +551,8 @@ def write_rekap(sources: Sequence[str], folder: Path, *, year: int, today: dt.da
 
     with open_sources(sources, today) as (offices, problems):
         result.problems += problems
-        written, result.rows = _write_dip(offices, folder, year, today, on_office)
+        as_of = rekap_as_of(offices, today)
+        written, result.rows = _write_dip(offices, folder, year, as_of, on_office)
     result.written += written
     result.written += _write_monitor(result, folder, year, today)
     return result

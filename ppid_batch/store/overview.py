@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .core import Store
-from .schema import decisions, items, nota_dinas, runs, submissions
+from .schema import approval_sheets, decisions, items, nota_dinas, runs, submissions
 
 KEPUTUSAN_TABLE = "keputusan"
 _NUMBER_COLUMNS = ("nomor", "number")
@@ -77,6 +77,43 @@ def oldest_pending(store: Store) -> tuple[int, dt.date | None]:
     with store.begin() as conn:
         count, since = conn.execute(query).one()
     return int(count), since
+
+
+def last_activity_on(store: Store) -> dt.date | None:
+    """The last office day the register records anything on: a form or approval sheet
+    received, an item filed or decided, a Tindakan decided, a Nota Dinas numbered, a
+    Keputusan PPID set.
+
+    What an export says it is 'as of': the same register gives the same date whatever the
+    day it is exported, so its files keep their bytes. Run timestamps are left out: they
+    are UTC instants, not office days, and every run that changes anything dates it here.
+    """
+    days = [
+        sa.select(sa.func.max(column)).scalar_subquery()
+        for column in (
+            submissions.c.received, items.c.received_on, items.c.decided_on,
+            approval_sheets.c.received, decisions.c.decided_on, nota_dinas.c.date,
+        )
+    ]  # fmt: skip
+    schema = store_schema(store)
+    with store.begin() as conn:
+        found = list(conn.execute(sa.select(*days)).one())
+        if sa.inspect(conn).has_table("change_requests", schema=schema):
+            table = sa.Table("change_requests", sa.MetaData(), autoload_with=conn, schema=schema)
+            if "decided_on" in table.c:
+                found.append(conn.scalar(sa.select(sa.func.max(table.c.decided_on))))
+    keputusan = last_keputusan(store)
+    if keputusan is not None and keputusan["tanggal"] is not None:
+        found.append(keputusan["tanggal"])
+    known = [_as_day(d) for d in found if d is not None]
+    return max(known, default=None)
+
+
+def _as_day(value: Any) -> dt.date:
+    # A reflected table (an older register) may hand a date back as ISO text.
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def last_keputusan(store: Store) -> dict[str, Any] | None:

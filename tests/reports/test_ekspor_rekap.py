@@ -39,17 +39,17 @@ def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return run_demo(tmp_path_factory.mktemp("demo") / "demo").workspace
 
 
-def _ekspor(ws: Path, out: Path) -> tuple[int, str]:
+def _ekspor(ws: Path, out: Path, now: str = TODAY) -> tuple[int, str]:
     result = CliRunner().invoke(
-        cli, ["ekspor", "-o", str(out), "--workspace", str(ws), "--now", TODAY]
+        cli, ["ekspor", "-o", str(out), "--workspace", str(ws), "--now", now]
     )
     return result.exit_code, result.output
 
 
-def _rekap(out: Path, *sources: str, tahun: str = "2026") -> tuple[int, str]:
+def _rekap(out: Path, *sources: str, tahun: str = "2026", now: str = TODAY) -> tuple[int, str]:
     args = [a for s in sources for a in ("--sumber", s)]
     result = CliRunner().invoke(
-        cli, ["rekap", *args, "-o", str(out), "--tahun", tahun, "--now", TODAY]
+        cli, ["rekap", *args, "-o", str(out), "--tahun", tahun, "--now", now]
     )
     return result.exit_code, result.output
 
@@ -117,7 +117,7 @@ def seed(store: Store, n: int, *, approve: int, year: int = 2026) -> None:
     decisions = [(i, "YA", None) for i in outcome.new_ids[:approve]]
     if decisions:
         sheet = approval_report(decisions, tanggal=dt.date(year, 3, 14))
-        apply_approval(store, sheet, run_id=None)
+        apply_approval(store, sheet, run_id=None, received=dt.date(year, 3, 15))
 
 
 def _office_ws(root: Path, code: str, nama: str, url: str | None = None) -> Path:
@@ -197,7 +197,8 @@ def test_rekap_of_packages_lists_every_office_and_highlights_the_quiet_one(
         rows["1802"]["Lama Menunggu (hari)"] == (dt.date(2026, 12, 1) - dt.date(2026, 3, 11)).days
     )
     assert rows["1802"]["Formulir Diterima 2026"] == 1 and rows["1802"]["Catatan"] == ""
-    assert rows["1804"]["Catatan"] == "Belum ada kegiatan tahun 2026"
+    # its register last changed in 2025 (the package's 'keadaan per' is its last change)
+    assert rows["1804"]["Catatan"] == "Belum ada kegiatan tahun 2026; data terakhir per 2025-03-15"
     # highlighted in the workbook and on the page
     ws = load_workbook(out / "Rekap-Pemantauan.xlsx").worksheets[0]
     fills = {ws.cell(r, 1).value: ws.cell(r, 1).fill.fgColor.rgb for r in range(2, 5)}
@@ -206,6 +207,37 @@ def test_rekap_of_packages_lists_every_office_and_highlights_the_quiet_one(
     assert page.count('<tr class="diam">') == 1
     doc = json.loads((out / "Rekap-Daftar-Informasi-Publik.json").read_text())
     assert doc["jumlah"] == 8 and [s["satker"] for s in doc["satker"]] == ["1802", "1804", "1871"]
+
+
+def test_packages_and_the_rekap_are_dated_by_the_data_not_by_the_day_they_are_made(
+    three_packages: Path, tmp_path: Path
+) -> None:
+    # 1802's register last changed when its signed sheet came in (15 March 2026), 1804's on
+    # 15 March 2025: exported on another day, a package is the same files, byte for byte.
+    for code, last in (("1802", "2026-03-15"), ("1804", "2025-03-15")):
+        ws = tmp_path / "kantor" / code
+        assert _ekspor(ws, tmp_path / "lagi" / code, now="2027-01-20")[0] == 0
+        first, again = three_packages / code, tmp_path / "lagi" / code
+        assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in first.iterdir())
+        for path in first.iterdir():
+            assert (again / path.name).read_bytes() == path.read_bytes(), (code, path.name)
+        assert read_package(again).ringkasan["keadaan_per"] == last
+    # The rekap of the same packages made a month later: its DIP files are the same bytes,
+    # dated by the newest register's change; the monitoring still counts days up to today.
+    assert _rekap(tmp_path / "a", str(three_packages))[0] == 0
+    assert _rekap(tmp_path / "b", str(three_packages), now="2027-01-20")[0] == 0
+    for name in ("json", "html", "xlsx"):
+        stem = f"Rekap-Daftar-Informasi-Publik.{name}"
+        assert (tmp_path / "a" / stem).read_bytes() == (tmp_path / "b" / stem).read_bytes(), name
+    doc = json.loads((tmp_path / "a" / "Rekap-Daftar-Informasi-Publik.json").read_text())
+    assert doc["keadaan_per"] == "2026-03-15"
+    page = (tmp_path / "a" / "Rekap-Daftar-Informasi-Publik.html").read_text()
+    assert "Keadaan per 15 Maret 2026" in page
+    monitor = (tmp_path / "b" / "Rekap-Pemantauan.html").read_text()
+    assert "20 Januari 2027" in monitor
+    header, *rows = _sheet_rows(tmp_path / "b" / "Rekap-Pemantauan.xlsx")
+    waited = {r[0]: r[header.index("Lama Menunggu (hari)")] for r in rows}
+    assert waited["1802"] == (dt.date(2027, 1, 20) - dt.date(2026, 3, 11)).days
 
 
 def test_a_bad_or_foreign_package_is_reported_and_the_others_roll_up(
