@@ -181,8 +181,8 @@ def _package_sources(folder: Path) -> tuple[list[OfficeSource], list[SourceProbl
             problems.append(SourceProblem(str(path), str(exc)))
             continue
         load = functools.partial(read_package, path)
-        as_of = str(meta.get("keadaan_per") or "")
-        out.append(OfficeSource(meta["satker"], meta["nama"], str(path), load, lambda d=as_of: d))
+        as_of = functools.partial(str, meta.get("keadaan_per") or "")
+        out.append(OfficeSource(meta["satker"], meta["nama"], str(path), load, as_of))
     return out, problems
 
 

@@ -177,3 +177,109 @@ def test_a_killed_nights_files_count_as_the_repairing_nights_own(tmp_path: Path)
     assert watch.created(made) and not watch.created(old)
     assert unfinished_since({**previous, "status": "complete"}) is None
     assert unfinished_since({"status": "running", "pid_started": "rusak"}) is None
+
+
+def _rejected_form(ws: Path, name: str, day: str) -> dict:
+    """A busy night whose only input is a form refused whole (a jenis not in the list)."""
+    from store_util import form_row, write_form_xlsx
+
+    form = write_form_xlsx(
+        ws.parent / name, [form_row("Laporan yang jenisnya salah", jenis="Entah")]
+    )
+    drop(ws, [form])
+    result = run_cli(ws, now=f"{day}T01:00")
+    assert result.exit_code == 1, result.output
+    return _record(ws, day)
+
+
+@pytest.mark.slow
+def test_a_sheet_still_waiting_keeps_its_name_and_is_handed_over_once(tmp_path: Path) -> None:
+    from store_util import form_row, write_form_xlsx
+
+    ws = make_workspace(tmp_path / "ws")
+    form = write_form_xlsx(ws.parent / "hukum.xlsx", [form_row("Keputusan KPU Nomor 1")])
+    drop(ws, [form])
+    assert run_cli(ws, now="2026-11-23T01:00").exit_code == 0
+    sheet = ws / "output/persetujuan/Lembar-Persetujuan-2026-11-23.xlsx"
+    handed = (
+        "1 informasi menunggu persetujuan Atasan PPID: serahkan "
+        "output/persetujuan/Lembar-Persetujuan-2026-11-23.xlsx, lalu taruh lembar yang sudah "
+        "diisi di input/."
+    )
+    assert handed in _record(ws, "2026-11-23")["actions"]
+    before = _state(ws / "output")
+    # Two busy nights and a quiet one later, the pending set is the same: the same sheet
+    # (name, bytes, file), not in 'Hasil', not handed over again; still open every morning.
+    for day, name in (("2026-11-24", "a.xlsx"), ("2026-11-26", "b.xlsx")):
+        record = _rejected_form(ws, name, day)
+        assert sorted(p.name for p in sheet.parent.iterdir()) == [sheet.name]
+        assert (
+            _state(ws / "output")[f"persetujuan/{sheet.name}"]
+            == before[f"persetujuan/{sheet.name}"]
+        )
+        assert not any("persetujuan" in o for o in record["outputs"])
+        assert not any("menunggu persetujuan" in a for a in record["actions"])
+        assert record["open"] == [
+            f"1 informasi menunggu persetujuan Atasan PPID (output/persetujuan/{sheet.name})."
+        ]
+    # A new item makes a new sheet (next number, tonight's date), handed over once.
+    form = write_form_xlsx(ws.parent / "hukum2.xlsx", [form_row("Keputusan KPU Nomor 2")])
+    drop(ws, [form])
+    assert run_cli(ws, now="2026-11-27T01:00").exit_code == 0
+    record = _record(ws, "2026-11-27")
+    new = "output/persetujuan/Lembar-Persetujuan-2026-11-27.xlsx"
+    assert [o for o in record["outputs"] if "persetujuan" in o] == [new]
+    assert sorted(p.name for p in sheet.parent.iterdir()) == [Path(new).name]
+    assert sum("menunggu persetujuan" in a for a in record["actions"]) == 1
+
+
+def _add_to_toml(ws: Path, text: str) -> None:
+    toml = ws / "ppid.toml"
+    toml.write_text(toml.read_text("utf-8") + text, encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_dip_is_signed_by_the_ppid_serving_on_its_date(tmp_path: Path) -> None:
+    """A new PPID from 25 November: the standing DIP (as of 24 November) keeps its signer and
+    its bytes; a name corrected in place is a correction, rewritten at the same date; the
+    next change of the DIP is dated then and signed by the new PPID."""
+    from store_util import fill_approval_sheet, form_row, write_form_xlsx
+
+    ws = make_workspace(tmp_path / "ws")
+    _two_nights(ws)
+    page = ws / "output/register/Daftar-Informasi-Publik-2026.html"
+    dated = page.read_text("utf-8")
+    assert "NAMA PPID (ganti)" in dated and "Mesuji, 24 November 2026" in dated
+    before = _state(ws / "output/register")
+
+    _add_to_toml(
+        ws,
+        '\n[[pejabat]]\nperan = "ppid"\nnama = "Hj. Siti Aminah, S.H."\n'
+        'jabatan = "Sekretaris KPU Kabupaten Mesuji selaku PPID"\nberlaku_dari = 2026-11-25\n',
+    )
+    record = _rejected_form(ws, "a.xlsx", "2026-11-25")
+    assert _state(ws / "output/register") == before  # the DIP of 24 November, as it was
+    assert not any(o.startswith("output/register/") for o in record["outputs"])
+
+    # The standing entry's name corrected in place: ppid.toml says it was always so.
+    toml = ws / "ppid.toml"
+    toml.write_text(
+        toml.read_text("utf-8").replace('nama = "NAMA PPID (ganti)"', 'nama = "Drs. Budi Lama"'),
+        encoding="utf-8",
+    )
+    record = _rejected_form(ws, "b.xlsx", "2026-11-26")
+    text = page.read_text("utf-8")
+    assert "Drs. Budi Lama" in text and "Mesuji, 24 November 2026" in text
+    assert "Hj. Siti Aminah" not in text
+    assert "output/register/Daftar-Informasi-Publik-2026.html" in record["outputs"]
+
+    # The next change of the DIP: dated by its approval, signed by the PPID serving then.
+    form = write_form_xlsx(ws.parent / "hukum4.xlsx", [form_row("Keputusan KPU Nomor 4")])
+    drop(ws, [form])
+    assert run_cli(ws, now="2026-11-27T01:00").exit_code == 0
+    (sheet,) = (ws / "output/persetujuan").glob("*.xlsx")
+    drop(ws, [fill_approval_sheet(sheet, ws.parent / "l2.xlsx", {"DIP-2025-0004": ("YA", None)})])
+    assert run_cli(ws, now="2026-11-28T01:00").exit_code == 0
+    text = page.read_text("utf-8")
+    assert "Hj. Siti Aminah, S.H." in text and "Drs. Budi Lama" not in text
+    assert "Mesuji, 28 November 2026" in text
