@@ -26,7 +26,7 @@ _LAZY = {
     "write_register": "documents.register_list",
     "write_reports": "reports.laporan",
     "run": "batch.pipeline",
-    "RunReport": "batch.pipeline",
+    "RunReport": "batch.report",
 }
 
 

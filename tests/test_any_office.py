@@ -27,7 +27,8 @@ from ppid_batch.batch.demo import (
     NIGHT_2,
     fill_approval_sheet,
 )
-from ppid_batch.batch.pipeline import APPROVAL_DIR, run
+from ppid_batch.batch.outputs import APPROVAL_DIR
+from ppid_batch.batch.pipeline import run
 from ppid_batch.cli import cli
 from ppid_batch.config import load_config
 

@@ -16,7 +16,8 @@ from ..errors import UsageError
 from ..files import atomic_write_bytes
 from ..forms.schema import approval_schema, label_key
 from .console import Progress
-from .pipeline import APPROVAL_DIR, RunReport, run
+from .outputs import APPROVAL_DIR
+from .pipeline import RunReport, run
 from .workspace import init_workspace
 
 EXAMPLES = PACKAGE_ROOT / "examples"

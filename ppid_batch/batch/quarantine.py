@@ -1,6 +1,6 @@
 """Inputs that stopped or failed a night (SOP step 1 intake): recognised and set aside.
 
-The night writes which file it is reading into var/run-state.json (no fsync: a killed
+The night writes which file it is reading into var/run-state.json (state.py) (no fsync: a killed
 process loses nothing the kernel already holds). When a night dies while reading, the
 next night reads that file once more in a child process with a memory limit; if the child
 dies too, the file goes to input/ditolak/ with its reason and the other files go on. A
@@ -11,7 +11,6 @@ night, then set aside the same way.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import resource
@@ -23,10 +22,10 @@ from typing import Any
 
 from ..files import log_text
 from ..models import Finding, SheetReport
+from .state import write_state
 
 log = logging.getLogger(__name__)
 
-STATE_NAME = "run-state.json"
 READER_CRASH = "reader_crash"
 PROGRAM_ERROR = "program_error"
 # The probe reads one workbook the reader already died on; a form needs far less.
@@ -45,28 +44,6 @@ MESSAGES = {
         "var/logs/ppid-batch.log); setelah diperbaiki, taruh berkas ini lagi di input/."
     ),
 }
-
-
-def read_state(var_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((Path(var_dir) / STATE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def write_state(var_dir: Path, state: Mapping[str, Any], *, durable: bool = True) -> None:
-    """var/run-state.json; `durable=False` skips the fsync (a note for a killed process)."""
-    from ..files import atomic_write_text
-
-    text = json.dumps(dict(state), ensure_ascii=False, sort_keys=True)
-    path = Path(var_dir) / STATE_NAME
-    if durable:
-        atomic_write_text(path, text)
-        return
-    tmp = path.with_name(f".{STATE_NAME}.reading")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def killed_while_reading(previous: Mapping[str, Any]) -> dict[str, str]:

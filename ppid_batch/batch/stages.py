@@ -31,7 +31,7 @@ from .outputs import (
     write_print_pack,
 )
 from .runrecord import ACCEPTED, ALREADY, FAILED, PARTIAL, REJECTED
-from .verdicts import form_note, rejection_note
+from .verdicts import form_note, rejection_note, verdict_counts
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,11 @@ class Registered:
     interrupted_runs: tuple[int, ...] = ()
     interrupted_note: str = ""
     nota_dinas: tuple[str, ...] = ()  # names of the Nota Dinas numbered tonight or by those
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """sha256 → name of the inputs the program failed on (tried once more, then set aside)."""
+        return {o.candidate.sha256: o.candidate.name for o in self.outcomes if o.verdict == FAILED}
 
 
 @dataclass(frozen=True)
@@ -456,20 +461,17 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
     )
 
 
-def count_items(
-    before: Mapping[str, int],
-    after: Mapping[str, int],
-    registered: Registered,
-    written: Written,
-    changes_waiting: int = 0,
+def count(
+    store: Any, before: Mapping[str, int], read: Read, registered: Registered, written: Written
 ) -> dict[str, int]:
-    """The night's counts; `changes_waiting` (Tindakan Ubah/Hapus on the approval sheet)
-    wait for the Atasan PPID like new items do."""
+    """The night's counts, complete before the run is finished; a Tindakan Ubah/Hapus on
+    the approval sheet waits for the Atasan PPID like a new item does."""
+    after = store.status_counts()
     return {
         "informasi_baru": sum(after.values()) - sum(before.values()),
         "disetujui_malam_ini": registered.approved,
         "ditolak_atasan_malam_ini": registered.refused,
-        "menunggu_persetujuan": after.get("pending", 0) + changes_waiting,
+        "menunggu_persetujuan": after.get("pending", 0) + store.pending_change_count(),
         "disetujui_seluruhnya": after.get("approved", 0),
         "perubahan_daftar_malam_ini": len(written.changes),
         **(
@@ -477,6 +479,7 @@ def count_items(
             if registered.interrupted_runs
             else {}
         ),
+        **verdict_counts([o.verdict for o in registered.outcomes], len(read.waiting)),
     }
 
 

@@ -243,11 +243,6 @@ def change_rows(
     return shown, tindakan, notes
 
 
-def pending_change_count(store: Store) -> int:
-    """How many Tindakan Ubah/Hapus wait for the Atasan PPID."""
-    return stored.pending_change_count(store)
-
-
 def refused_change_rows(store: Store) -> list[RegisterItem]:
     """Each item whose latest change request the Atasan PPID refused, shown for the unit's
     Arahan workbook: `[Ubah tidak disetujui] <ringkasan>` with the arahan, who and when.

@@ -42,13 +42,6 @@ def pending_change_rows(
     return rows
 
 
-def pending_change_count(store: Store) -> int:
-    """How many requests wait for the Atasan PPID."""
-    query = sa.select(sa.func.count()).where(change_requests.c.status == "pending")
-    with store.begin() as conn:
-        return int(conn.scalar(query) or 0)
-
-
 def file_change_request(
     store: Store,
     *,

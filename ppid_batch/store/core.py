@@ -24,6 +24,7 @@ from .migrations import SCHEMA_VERSION, database_version, migrate
 from .schema import (
     ITEM_FIELDS,
     approval_sheets,
+    change_requests,
     decisions,
     events,
     item_history,
@@ -38,6 +39,8 @@ from .text import dumps, now_utc, timestamp
 
 SYSTEM_ACTOR = "ppid-batch"
 IN_CHUNK = 500  # values per IN (...) query: well under every database's parameter limit
+RUNNING = "running"  # a run's status until it finishes; a killed one stays so
+INTERRUPTED = "interrupted"  # a killed run, once a later night has reported it
 
 
 def new_id(result: sa.CursorResult[Any]) -> int:
@@ -201,11 +204,22 @@ class Store:
             # run) is rolled back, SQLite's rowid does not.
             self.lock_writers(conn)
             run_id = int(conn.scalar(sa.select(sa.func.max(runs.c.id))) or 0) + 1
-            conn.execute(sa.insert(runs).values(id=run_id, started=self.now(), status="running"))
+            conn.execute(sa.insert(runs).values(id=run_id, started=self.now(), status=RUNNING))
             self.log("run_started", run_id=run_id)
         return run_id
 
-    def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        counts: Mapping[str, Any],
+        interrupted: Sequence[int] = (),
+    ) -> None:
+        """End this run and mark the runs it reported for as interrupted, in one commit.
+
+        Together: a night killed between the two would otherwise either report those runs'
+        decisions a second time or, worse, never.
+        """
         with self.begin() as conn:
             conn.execute(
                 sa.update(runs)
@@ -213,6 +227,13 @@ class Store:
                 .values(finished=self.now(), status=status, counts=dumps(dict(counts)))
             )
             self.log("run_finished", run_id=run_id, detail={"status": status, **counts})
+            if interrupted:
+                conn.execute(
+                    sa.update(runs)
+                    .where(runs.c.id.in_(list(interrupted)), runs.c.status == RUNNING)
+                    .values(status=INTERRUPTED)  # `finished` stays empty: it never did
+                )
+                self.log("runs_interrupted", run_id=run_id, detail={"runs": list(interrupted)})
 
     def runs(self) -> list[dict[str, Any]]:
         """Every night in the register, oldest first, with its counts decoded."""
@@ -250,6 +271,12 @@ class Store:
         query = sa.select(items.c.status, sa.func.count()).group_by(items.c.status)
         with self.begin() as conn:
             return {status: int(n) for status, n in conn.execute(query)}
+
+    def pending_change_count(self) -> int:
+        """How many Tindakan Ubah/Hapus wait for the Atasan PPID."""
+        query = sa.select(sa.func.count()).where(change_requests.c.status == "pending")
+        with self.begin() as conn:
+            return int(conn.scalar(query) or 0)
 
     def item(self, item_id: str) -> RegisterItem | None:
         with self.begin() as conn:

@@ -1,4 +1,4 @@
-"""Nights that never finished (SOP records): what they decided, and marking them interrupted."""
+"""Nights that never finished (SOP records): what they decided, which Nota Dinas they numbered."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import Store
+from .core import RUNNING, Store
 from .schema import change_requests, decisions, items, nota_dinas, runs
-
-RUNNING = "running"
-INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)
@@ -92,22 +89,3 @@ def nota_dinas_of_runs(store: Store, run_ids: Sequence[int]) -> list[dict[str, A
     )
     with store.begin() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
-
-
-def finish_run(
-    store: Store, run_id: int, status: str, counts: Any, interrupted: Sequence[int]
-) -> None:
-    """End this run and mark the runs it reported for as interrupted, in one commit.
-
-    Together: a night killed between the two would otherwise either report those runs'
-    decisions a second time or, worse, never.
-    """
-    with store.begin() as conn:
-        store.finish_run(run_id, status, counts)
-        if interrupted:
-            conn.execute(
-                sa.update(runs)
-                .where(runs.c.id.in_(list(interrupted)), runs.c.status == RUNNING)
-                .values(status=INTERRUPTED)  # `finished` stays empty: it never did
-            )
-            store.log("runs_interrupted", run_id=run_id, detail={"runs": list(interrupted)})

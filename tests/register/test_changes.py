@@ -16,7 +16,6 @@ from ppid_batch.config import Config
 from ppid_batch.documents.register_list import published
 from ppid_batch.forms.validate import validate_file
 from ppid_batch.register.changes import (
-    pending_change_count,
     refused_change_rows,
     store_pending_changes,
 )
@@ -180,7 +179,7 @@ def test_tidak_on_a_change_leaves_the_approved_item_as_it_was(
     assert [(c.item_id, d) for c, d in outcome.changes] == [("DIP-2025-0002", "TIDAK")]
     assert store.item("DIP-2025-0002") == before
     assert store.history("DIP-2025-0002") == []
-    assert store_pending_changes(store) == [] and pending_change_count(store) == 0
+    assert store_pending_changes(store) == [] and store.pending_change_count() == 0
     # the arahan goes back to the unit in its Arahan workbook
     rows = refused_change_rows(store)
     paths = write_unit_feedback(rows, config, tmp_path / "umpan", today=LATER)
@@ -196,7 +195,7 @@ def test_tidak_on_a_change_leaves_the_approved_item_as_it_was(
         received=LATER,
         run_id=None,
     )
-    assert refused_change_rows(store) == [] and pending_change_count(store) == 1
+    assert refused_change_rows(store) == [] and store.pending_change_count() == 1
 
 
 def test_every_bad_change_request_is_refused_at_its_cell_in_indonesian(store: Store) -> None:
