@@ -9,7 +9,7 @@ busy machine's waiting does not count, for
 3. `python -m ppid_batch validate FORM` (the check: intake, reading, rules; no pandas);
 4. the same with `--json`;
 and prints the ten slowest imports of one validate run from `python -X importtime`.
-Target (issue 14): validate well under one second of CPU on a 2-core machine.
+Target: validate well under one second of CPU on a 2-core machine.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A form still open in Excel waits ('masih dibuka di Excel'); a lock file left for days is
-reported in the morning summary and blocks nothing (issue 14)."""
+reported in the morning summary and blocks nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms as offices really type them (issue 14): merged cells, two-row headers with tick
+"""Forms as offices really type them: merged cells, two-row headers with tick
 sub-columns, metadata further right, closing signature blocks, LibreOffice .ods.
 
 Every layout is written by openpyxl and xlsxwriter here, and was saved by LibreOffice Calc
