@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -109,3 +110,18 @@ def register_dump(ws: Path) -> dict[str, list[tuple[object, ...]]]:
             rows = conn.execute(f"SELECT {', '.join(keep)} FROM {table}").fetchall()
             dump[table] = sorted(rows, key=repr)
     return dump
+
+
+def fail_registering(monkeypatch: Any, name: str) -> None:
+    """Registering the form called `name` raises (a bug in the program, not the clerk's
+    doing); every other form registers as usual."""
+    import ppid_batch.register.items as register
+
+    real = register.register_form
+
+    def flaky(store, report, **kw):  # type: ignore[no-untyped-def]
+        if report.path.name == name:
+            raise ValueError("kolom aneh")
+        return real(store, report, **kw)
+
+    monkeypatch.setattr(register, "register_form", flaky)

@@ -24,8 +24,8 @@ from ..store.registration import item_row, keep_history, update_item, withdraw
 from ..store.schema import ITEM_FIELDS
 
 UBAH, HAPUS = "Ubah", "Hapus"
-_STORED = {UBAH: "ubah", HAPUS: "hapus"}
-_SHOWN = {v: k for k, v in _STORED.items()}
+STORED = {UBAH: "ubah", HAPUS: "hapus"}  # as `change_requests.tindakan` holds it
+_SHOWN = {v: k for k, v in STORED.items()}
 ARROW = " → "
 
 
@@ -87,36 +87,6 @@ def pending_changes(
 def store_pending_changes(store: Store) -> list[ChangeRequest]:
     """Every pending change request, in the order they were filed (for the approval sheet)."""
     return list(pending_changes(store).values())
-
-
-def file_request(
-    store: Store,
-    *,
-    item_id: str,
-    tindakan: str,
-    unit: str,
-    new_values: Mapping[str, Any] | None,
-    alasan: str | None,
-    submission_id: int | None,
-    source_file: str,
-    source_row: int,
-    run_id: int | None,
-    now: str,
-) -> int:
-    """A pending Tindakan Ubah / Hapus (`tindakan` as the form writes it); its id."""
-    return stored.file_change_request(
-        store,
-        item_id=item_id,
-        tindakan=_STORED[tindakan],
-        unit=unit,
-        new_values=new_values,
-        alasan=alasan,
-        submission_id=submission_id,
-        source_file=source_file,
-        source_row=source_row,
-        run_id=run_id,
-        now=now,
-    )
 
 
 def decide_changes(

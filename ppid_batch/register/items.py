@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Finding, SheetReport
+from ..store.changes import file_change_request
 from ..store.core import Store
 from ..store.ids import fold, format_item_id, match_key
 from ..store.registration import (
@@ -31,7 +32,7 @@ from ..store.registration import (
 )
 from ..store.schema import ITEM_FIELDS
 from ..store.text import db_text, dumps
-from .changes import HAPUS, UBAH, file_request, pending_changes
+from .changes import HAPUS, STORED, UBAH, pending_changes
 
 # Fields compared when a correction arrives; provenance changes alone are not a correction.
 CORRECTABLE = ITEM_FIELDS
@@ -170,6 +171,24 @@ class _Registrar:
             "source_cells": dumps(dict(row.get("_cells") or {})),
         }
 
+    def pending(
+        self, row: Mapping[str, Any], values: Mapping[str, Any], submission_id: int, now: str
+    ) -> dict[str, Any]:
+        """An item's columns as `row` of this form leaves it: pending, undecided, from here."""
+        return {
+            **values,
+            "status": "pending",
+            "decision": None,
+            "decided_on": None,
+            "atasan": None,
+            "arahan": None,
+            "submission_id": submission_id,
+            **self.source(row),
+            "updated_run": self.run_id,
+            "updated_at": now,
+            "match_key": self.key(values),
+        }
+
     def add(self, row: Mapping[str, Any], submission_id: int, year: int, received: dt.date) -> None:
         values = _values(row)
         key = self.key(values)
@@ -196,20 +215,10 @@ class _Registrar:
                 "year": year,
                 "seq": seq,
                 "unit": self.unit,
-                **values,
-                "status": "pending",
-                "decision": None,
-                "decided_on": None,
-                "atasan": None,
-                "arahan": None,
-                "submission_id": submission_id,
-                **self.source(row),
+                **self.pending(row, values, submission_id, now),
                 "received_on": received,
                 "created_run": self.run_id,
-                "updated_run": self.run_id,
                 "created_at": now,
-                "updated_at": now,
-                "match_key": key,
             }
         )
         self._known[key] = item_id
@@ -221,16 +230,31 @@ class _Registrar:
         self.refused.append(_finding(row, "id", type_, message))
         self.log("correction_refused", item_id, reason=type_, id=row.get("id"), row=row.get("_row"))
 
-    def correct(self, row: Mapping[str, Any], item_id: str, submission_id: int) -> None:
+    def found(self, row: Mapping[str, Any], item_id: str, hint: str) -> dict[str, Any] | None:
+        """The register's row for `item_id`, or None after refusing the form row (`hint`:
+        where the clerk finds the right ID)."""
         current = item_row(self.store, item_id)
         if current is None:
             self.refuse(
-                row,
-                None,
-                "unknown_id",
-                f"ID Informasi {item_id} tidak ada di register; periksa kembali ID dari "
-                "umpan balik atau lembar persetujuan, atau kosongkan untuk informasi baru.",
-            )
+                row, None, "unknown_id",
+                f"ID Informasi {item_id} tidak ada di register; periksa kembali ID {hint}.",
+            )  # fmt: skip
+        return current
+
+    def refuse_other_unit(
+        self, row: Mapping[str, Any], item_id: str, current: Mapping[str, Any], who: str
+    ) -> None:
+        self.refuse(
+            row, item_id, "other_unit",
+            f"{item_id} milik unit {current['unit']}, bukan {self.unit}; hanya {who}.",
+        )  # fmt: skip
+
+    def correct(self, row: Mapping[str, Any], item_id: str, submission_id: int) -> None:
+        current = self.found(
+            row, item_id, "dari umpan balik atau lembar persetujuan, atau kosongkan untuk "
+            "informasi baru",
+        )  # fmt: skip
+        if current is None:
             return
         if current["status"] == "withdrawn":
             self.refuse(row, item_id, "withdrawn", _withdrawn_text(item_id))
@@ -245,13 +269,7 @@ class _Registrar:
             )
             return
         if current["unit"] != self.unit:
-            self.refuse(
-                row,
-                item_id,
-                "other_unit",
-                f"{item_id} milik unit {current['unit']}, bukan {self.unit}; "
-                "hanya unit pengusul yang dapat memperbaikinya.",
-            )
+            self.refuse_other_unit(row, item_id, current, "unit pengusul yang dapat memperbaikinya")
             return
         values = _values(row)
         changed = {k: current[k] for k in CORRECTABLE if current[k] != values[k]}
@@ -264,23 +282,7 @@ class _Registrar:
             submission_id=submission_id,
         )  # fmt: skip
         # A refused item that the unit corrects goes back to the Atasan PPID: pending again.
-        update_item(
-            self.store,
-            item_id,
-            {
-                **values,
-                "status": "pending",
-                "decision": None,
-                "decided_on": None,
-                "atasan": None,
-                "arahan": None,
-                "submission_id": submission_id,
-                **self.source(row),
-                "updated_run": self.run_id,
-                "updated_at": self.store.now(),
-                "match_key": self.key(values),
-            },
-        )
+        update_item(self.store, item_id, self.pending(row, values, submission_id, self.store.now()))
         self.corrected.append(item_id)
         # Another petugas changing the item by its ID is shown to the Atasan PPID on the
         # approval sheet ("diubah oleh … dari berkas …", approve/issuing.py).
@@ -313,24 +315,14 @@ class _Registrar:
                 "salin ID dari Daftar Informasi Publik (contoh DIP-2025-0042).",
             )
             return
-        current = item_row(self.store, item_id)
+        current = self.found(row, item_id, "pada Daftar Informasi Publik")
         if current is None:
-            self.refuse(
-                row,
-                None,
-                "unknown_id",
-                f"ID Informasi {item_id} tidak ada di register; periksa kembali ID pada "
-                "Daftar Informasi Publik.",
-            )
             return
         if current["unit"] != self.unit:
-            self.refuse(
-                row,
-                item_id,
-                "other_unit",
-                f"{item_id} milik unit {current['unit']}, bukan {self.unit}; hanya unit yang "
-                f"menguasainya yang dapat meminta informasi ini {verb}.",
-            )
+            self.refuse_other_unit(
+                row, item_id, current, f"unit yang menguasainya yang dapat meminta informasi "
+                f"ini {verb}",
+            )  # fmt: skip
             return
         if current["status"] == "withdrawn":
             self.refuse(row, item_id, "withdrawn", _withdrawn_text(item_id))
@@ -368,10 +360,10 @@ class _Registrar:
                 self.unchanged.append(item_id)
                 self.log("change_unchanged", item_id, row=row.get("_row"))
                 return
-        file_request(
+        file_change_request(
             self.store,
             item_id=item_id,
-            tindakan=tindakan,
+            tindakan=STORED[tindakan],
             unit=self.unit,
             new_values=values,
             alasan=_text(row.get("keterangan")) if tindakan == HAPUS else None,

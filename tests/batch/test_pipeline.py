@@ -19,6 +19,7 @@ from batch_util import (
     contents,
     drop,
     examples,
+    fail_registering,
     last_line,
     make_workspace,
     register_dump,
@@ -338,17 +339,8 @@ def test_same_inputs_in_two_clean_workspaces_give_byte_identical_outputs(tmp_pat
 def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ppid_batch.register.items as register
-
-    real = register.register_form
     broken = GOOD[1].name
-
-    def flaky(store, report, **kw):  # type: ignore[no-untyped-def]
-        if report.path.name == broken:
-            raise ValueError("kolom aneh")
-        return real(store, report, **kw)
-
-    monkeypatch.setattr(register, "register_form", flaky)
+    fail_registering(monkeypatch, broken)
     drop(ws, GOOD[:3])
     report = run(load_config(ws))
     assert report.exit_code == 1
@@ -365,7 +357,7 @@ def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
     ]
     assert "1 gagal diproses" in report.summary
     # Fixed program, next night: the file is taken.
-    monkeypatch.setattr(register, "register_form", real)
+    monkeypatch.undo()
     assert run(load_config(ws)).exit_code == 0
     assert list((ws / "input").glob("*.xlsx")) == []
 

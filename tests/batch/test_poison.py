@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from badfiles import Form, good_row, write_form
-from batch_util import NIGHT_1, NIGHT_2, ROOT, drop, examples, make_workspace
+from batch_util import NIGHT_1, NIGHT_2, ROOT, drop, examples, fail_registering, make_workspace
 
 from ppid_batch.batch.pipeline import run
 from ppid_batch.config import load_config
@@ -287,17 +287,8 @@ def _sha(path: Path) -> str:
 def test_a_file_the_program_fails_on_twice_is_set_aside(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ppid_batch.register.items as register
-
-    real = register.register_form
     broken = GOOD[1].name
-
-    def flaky(store, report, **kw):  # type: ignore[no-untyped-def]
-        if report.path.name == broken:
-            raise ValueError("kolom aneh")
-        return real(store, report, **kw)
-
-    monkeypatch.setattr(register, "register_form", flaky)
+    fail_registering(monkeypatch, broken)
     ws = make_workspace(tmp_path / "ws", settle=0)
     drop(ws, GOOD[:2])
     first = run(load_config(ws), now=dt.datetime(2026, 11, 23, 1))
@@ -311,7 +302,7 @@ def test_a_file_the_program_fails_on_twice_is_set_aside(
     assert (ws / "input" / "ditolak" / "2026-11-24" / broken).is_file()
     assert list((ws / "input").glob("*.xlsx")) == []
     # put back once the program is fixed, it is read as any new file
-    monkeypatch.setattr(register, "register_form", real)
+    monkeypatch.undo()
     (ws / "input" / "ditolak" / "2026-11-24" / broken).rename(ws / "input" / broken)
     third = run(load_config(ws), now=dt.datetime(2026, 11, 25, 1))
     assert [(i.name, i.verdict) for i in third.inputs] == [(broken, "diterima")]
