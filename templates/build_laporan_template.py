@@ -17,16 +17,16 @@ sys.path.insert(0, str(HERE.parent))
 
 from build_templates import (  # noqa: E402
     CENTER,
-    JUSTIFY,
     _new_document,
     _save,
+    body,
     field_table,
     keep_with_next,
     letterhead,
     loop_table,
     optional_table,
     para,
-    signature,
+    ppid_signature,
 )
 from docx.shared import Cm  # noqa: E402
 
@@ -37,11 +37,6 @@ def heading(doc, text: str) -> None:
     p = para(doc, text, bold=True, after=4)
     p.paragraph_format.space_before = Cm(0.3)
     keep_with_next(p)  # a heading never ends a page without its first lines
-
-
-def body(doc, text: str) -> None:
-    p = para(doc, text, align=JUSTIFY, after=6)
-    p.paragraph_format.first_line_indent = Cm(1.25)
 
 
 def build_laporan() -> object:
@@ -166,26 +161,8 @@ def build_laporan() -> object:
     body(doc, "Tidak ada kegiatan pendokumentasian pada tahun {{ tahun }}.")
     para(doc, "{%p endif %}")
 
-    closing = para(
-        doc,
-        "Demikian laporan ini disusun untuk dipergunakan sebagaimana mestinya.",
-        align=JUSTIFY,
-        after=12,
-    )
-    closing.paragraph_format.first_line_indent = Cm(1.25)
-    signature(
-        doc,
-        [
-            "{{ kantor.kota }}, {{ tanggal }}",
-            "{{ ppid.jabatan }},",
-            "",
-            "",
-            "",
-            "{{ ppid.nama }}",
-            "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
-        ],
-        name_line=5,
-    )
+    body(doc, "Demikian laporan ini disusun untuk dipergunakan sebagaimana mestinya.", after=12)
+    ppid_signature(doc, "{{ kantor.kota }}, {{ tanggal }}")
     return doc
 
 

@@ -371,6 +371,27 @@ def signature(doc, lines, *, name_line, widths_cm=(8.5, 8.0)) -> None:
     _widths(table, list(widths_cm))
 
 
+# The PPID's own signature: jabatan, three blank lines to sign in, the name (bold,
+# underlined: index PPID_NAME_LINE) and the NIP when ppid.toml gives one.
+PPID_SIGNER = [
+    "{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
+    "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
+]  # fmt: skip
+PPID_NAME_LINE = 4
+
+
+def ppid_signature(doc, *above: str) -> None:
+    """The PPID's signature block, under the lines `above` (place and date)."""
+    signature(doc, [*above, *PPID_SIGNER], name_line=len(above) + PPID_NAME_LINE)
+
+
+def body(container, text, *, after=6):
+    """A justified body paragraph with its first line indented, as in a naskah dinas."""
+    p = para(container, text, align=JUSTIFY, after=after)
+    p.paragraph_format.first_line_indent = Cm(1.25)
+    return p
+
+
 def _landscape_section(doc) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     # The lampiran's first page is not page 1 of the document: it carries its number too.
@@ -398,26 +419,17 @@ def build_nota_dinas() -> Document:
         ],
     )
     _bottom_border(para(doc, after=12), size=6)
-    body = para(doc, "{{ isi }}", align=JUSTIFY, after=6)
-    body.paragraph_format.first_line_indent = Cm(1.25)
-    count = para(
+    body(doc, "{{ isi }}", after=6)
+    body(
         doc,
         "Jumlah informasi yang didokumentasikan: {{ jumlah }} informasi dari {{ unit }}"
         "{% if jumlah_dikecualikan %}, termasuk {{ jumlah_dikecualikan }} informasi yang "
         "dikecualikan, yang dicatat dalam Daftar Usulan Informasi yang Dikecualikan dan "
         "tidak diumumkan{% endif %}.",
-        align=JUSTIFY,
         after=6,
     )
-    count.paragraph_format.first_line_indent = Cm(1.25)
-    closing = para(doc, "{{ penutup }}", align=JUSTIFY, after=24)
-    closing.paragraph_format.first_line_indent = Cm(1.25)
-    signature(
-        doc,
-        ["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
-         "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
-        name_line=4,
-    )  # fmt: skip
+    body(doc, "{{ penutup }}", after=24)
+    ppid_signature(doc)
 
     _landscape_section(doc)
     field_table(
@@ -503,9 +515,8 @@ def build_nota_dinas() -> Document:
         total="Jumlah: {{ jumlah }} informasi{% if jumlah_dikecualikan %} ({{ jumlah - "
         "jumlah_dikecualikan }} dalam Daftar Informasi Publik, {{ jumlah_dikecualikan }} "
         "dikecualikan){% endif %}.",
-        signer_lines=["{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
-                      "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
-        name_line=4,
+        signer_lines=PPID_SIGNER,
+        name_line=PPID_NAME_LINE,
         signature_cm=[17.2, 8.5],
     )  # fmt: skip
     return doc
@@ -599,16 +610,14 @@ def build_disposisi() -> Document:
     )  # fmt: skip
     para(doc, after=6)
     para(doc, "{%p endif %}")
-    body = para(
+    body(
         doc,
         "Informasi yang disetujui agar didokumentasikan oleh PPID dalam Daftar Informasi "
         "Publik, atau dalam Daftar Usulan Informasi yang Dikecualikan bagi informasi yang "
         "dikecualikan; informasi yang tidak disetujui dikembalikan kepada unit kerja untuk "
         "ditindaklanjuti sesuai arahan.",
-        align=JUSTIFY,
         after=18,
     )
-    body.paragraph_format.first_line_indent = Cm(1.25)
     signature(
         doc,
         [
@@ -689,20 +698,7 @@ def build_keputusan() -> Document:
     para(doc, after=6)
     clause_table(doc, "{{ d.label }}", "d in diktum", "{{ d.isi }}")
     para(doc, after=18)
-    signature(
-        doc,
-        [
-            "Ditetapkan di {{ kantor.kota }}",
-            "pada tanggal {{ tanggal }}",
-            "{{ ppid.jabatan }},",
-            "",
-            "",
-            "",
-            "{{ ppid.nama }}",
-            "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
-        ],
-        name_line=6,
-    )
+    ppid_signature(doc, "Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}")
 
     _landscape_section(doc)
     lampiran_heading(doc, "I")
@@ -749,14 +745,10 @@ def build_keputusan() -> Document:
     widths = [1.0, 2.6, 6.4, 3.6, 3.6, 3.4, 2.6, 2.5]
     _widths(table, widths)
     _skip_last(table, body, "kelompok_akhir and loop.last")
-    lampiran_signature = [
-        "{{ ppid.jabatan }},", "", "", "", "{{ ppid.nama }}",
-        "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}",
-    ]  # fmt: skip
     closing_block(
         doc, tails=[("kelompok and (kelompok|last).butir",
                      ["g in kelompok[-1:]", "b in g.butir[-1:]"], texts, widths)],
-        size=size, total="Jumlah: {{ jumlah }} informasi.", signer_lines=lampiran_signature,
+        size=size, total="Jumlah: {{ jumlah }} informasi.", signer_lines=PPID_SIGNER,
         name_line=4, signature_cm=[17.2, 8.5],
     )  # fmt: skip
 
@@ -778,7 +770,7 @@ def build_keputusan() -> Document:
     closing_block(
         doc, tails=[("perubahan", ["c in perubahan[-1:]"], change_cells, change_widths)],
         size=size, total="Jumlah perubahan: {{ perubahan|length }}.",
-        signer_lines=lampiran_signature, name_line=4, signature_cm=[17.2, 8.5],
+        signer_lines=PPID_SIGNER, name_line=PPID_NAME_LINE, signature_cm=[17.2, 8.5],
     )  # fmt: skip
     return doc
 
@@ -800,7 +792,7 @@ def build_surat_pengecualian() -> Document:
     para(doc, after=12)
     para(doc, "Yth. {{ yth }}")
     para(doc, "di tempat", after=12)
-    body = para(
+    body(
         doc,
         "Berdasarkan Pasal 17 dan Pasal 19 Undang-Undang Nomor 14 Tahun 2008 tentang "
         "Keterbukaan Informasi Publik, bersama ini kami sampaikan Daftar Usulan Informasi yang "
@@ -808,33 +800,18 @@ def build_surat_pengecualian() -> Document:
         "{{ jumlah }} informasi, lengkap dengan dasar hukum, konsekuensi apabila dibuka, jangka "
         "waktu pengecualian dan pertimbangan kepentingan publiknya, untuk mendapatkan "
         "penetapan sesuai ketentuan.",
-        align=JUSTIFY,
         after=6,
     )
-    body.paragraph_format.first_line_indent = Cm(1.25)
-    note = para(
+    body(
         doc,
         "{% if jumlah_sesuai %}Sebanyak {{ jumlah_sesuai }} informasi di antaranya sesuai dengan "
         "pengecualian yang telah ditetapkan oleh Komisi Pemilihan Umum Republik Indonesia, "
         "sebagaimana dicatat pada lampiran.{% else %}Tidak ada informasi dalam usulan ini yang "
         "telah ditetapkan dikecualikan oleh Komisi Pemilihan Umum Republik Indonesia.{% endif %}",
-        align=JUSTIFY,
         after=6,
     )
-    note.paragraph_format.first_line_indent = Cm(1.25)
-    closing = para(
-        doc,
-        "Demikian disampaikan, atas perhatiannya diucapkan terima kasih.",
-        align=JUSTIFY,
-        after=24,
-    )
-    closing.paragraph_format.first_line_indent = Cm(1.25)
-    signature(
-        doc,
-        ["{{ kantor.kota }}, {{ tanggal }}", "{{ ppid.jabatan }},", "", "", "",
-         "{{ ppid.nama }}", "{% if ppid.nip %}NIP. {{ ppid.nip }}{% endif %}"],
-        name_line=5,
-    )  # fmt: skip
+    body(doc, "Demikian disampaikan, atas perhatiannya diucapkan terima kasih.", after=24)
+    ppid_signature(doc, "{{ kantor.kota }}, {{ tanggal }}")
 
     _landscape_section(doc)
     field_table(
