@@ -455,7 +455,7 @@ def build_nota_dinas() -> Document:
     keep_with_next(para(doc, "A. Daftar Informasi Publik", bold=True, after=4))
     dip_cells = common[1] + ["{{ b.waktu_tempat }}", "{{ b.jenis }}", "{{ b.bentuk }}",
                              "{{ b.retensi }}"]  # fmt: skip
-    dip_widths = [0.9, 2.4, 5.4, 3.0, 3.3, 3.0, 2.0, 2.3, 3.4]
+    dip_widths = [0.9, 2.8, 5.0, 3.0, 3.3, 3.0, 2.0, 2.3, 3.4]
     # the last table with an item leaves its last item to the closing block
     dip_last = "not butir_dikecualikan and not arahan"
     loop_table(
@@ -477,7 +477,7 @@ def build_nota_dinas() -> Document:
     keep_with_next(heading_b)
     exempt_cells = common[1] + ["{{ b.dasar_pengecualian }}", "{{ b.konsekuensi }}",
                                 "{{ b.retensi }}"]  # fmt: skip
-    exempt_widths = [0.9, 2.4, 4.6, 3.0, 3.2, 4.2, 4.1, 3.3]
+    exempt_widths = [0.9, 2.8, 4.2, 3.0, 3.2, 4.2, 4.1, 3.3]
     loop_table(
         doc,
         common[0] + ["Dasar Hukum Pengecualian", "Konsekuensi Bila Dibuka",
@@ -606,7 +606,7 @@ def build_disposisi() -> Document:
         ["{{ c.no }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.ringkasan }}", "{{ c.tindakan }}",
          "{{ c.keputusan }}", "{{ c.arahan }}"],
         "c in perubahan",
-        [0.9, 2.5, 2.4, 4.2, 2.0, 2.4, 2.1],
+        [0.9, 2.8, 2.4, 3.9, 2.0, 2.4, 2.1],
     )  # fmt: skip
     para(doc, after=6)
     para(doc, "{%p endif %}")
