@@ -95,9 +95,29 @@ def a4_landscape(ws: Any, *, footer: str = "", header_row: int | None = None) ->
 
 
 def wrapped_lines(text: str, width: int) -> int:
-    """How many lines `text` takes in a wrapped column `width` characters wide (an estimate)."""
+    """How many lines `text` takes in a wrapped column `width` characters wide (an estimate).
+
+    Word by word, as Excel and LibreOffice wrap: counting characters alone gave
+    'Subbagian Teknis Penyelenggaraan Pemilu dan Hukum' two lines in a column that
+    shows three, and the last word was cut off on paper. A word longer than a line
+    is broken across lines.
+    """
     per_line = max(int(width * 1.1) - 1, 1)
-    return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0
+        for word in part.split():
+            if used and used + 1 + len(word) <= per_line:
+                used += 1 + len(word)
+                continue
+            if used:
+                lines, used = lines + 1, 0
+            more, used = divmod(len(word), per_line)
+            if used == 0:  # exactly fills its last line
+                more, used = more - 1, per_line
+            lines += more
+        total += lines
+    return total
 
 
 def row_height(values: Sequence[object], widths: Sequence[float]) -> float | None:

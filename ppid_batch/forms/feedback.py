@@ -275,7 +275,8 @@ def _print_used_rows(sheet: Any, report: SheetReport) -> None:
     ps.paperSize = ps.paperSize or sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     ps.fitToWidth, ps.fitToHeight = 1, 0
-    # The table's rows only: rows above it hold merged titles whose width is not one column's.
+    # The table's rows and the header row just above them (its labels wrap in narrow
+    # columns too); the titles further up are the clerk's layout.
     rows = [int(i["_row"]) for i in report.items if i.get("_row")]
     rows += [f.row for f in (*report.errors, *report.warnings) if isinstance(f.row, int)]
     if not rows:
@@ -285,13 +286,28 @@ def _print_used_rows(sheet: Any, report: SheetReport) -> None:
         sheet.column_dimensions[get_column_letter(c)].width or default
         for c in range(1, last_col + 1)
     ]
-    for r in range(min(rows), last_row + 1):
+    merged = {(m.min_row, m.min_col): m for m in sheet.merged_cells.ranges}
+    inside = {
+        (r, c)
+        for m in sheet.merged_cells.ranges
+        for r in range(m.min_row, m.max_row + 1)
+        for c in range(m.min_col, m.max_col + 1)
+    }
+    for r in range(max(min(rows) - 1, 1), last_row + 1):
         # Only a cell set to wrap grows its row; other text runs on (or is cut) sideways.
-        cells = [sheet.cell(row=r, column=c) for c in range(1, last_col + 1)]
-        texts = [
-            str(c.value) if c.value is not None and c.alignment.wrap_text else "" for c in cells
-        ]
-        needed = row_height(texts, widths)
+        # A cell merged across columns wraps in their total width; one merged down over
+        # several rows shares their height and is left out.
+        texts, spans = [], []
+        for c in range(1, last_col + 1):
+            cell = sheet.cell(row=r, column=c)
+            span = merged.get((r, c))
+            if span is not None and span.max_row > r or (span is None and (r, c) in inside):
+                continue
+            wraps = cell.value is not None and cell.alignment.wrap_text
+            texts.append(str(cell.value) if wraps else "")
+            last = span.max_col if span is not None else c
+            spans.append(sum(widths[c - 1 : last]))
+        needed = row_height(texts, spans)
         current = sheet.row_dimensions[r].height
         if needed is not None and (current is None or current < needed):
             sheet.row_dimensions[r].height = needed

@@ -264,6 +264,22 @@ def test_the_marked_form_prints_its_filled_rows_only_each_as_tall_as_its_text(
     assert form.row_dimensions[14].height in (None, form.row_dimensions[40].height)
 
 
+def test_a_row_is_as_tall_as_its_words_wrap_not_its_letters(tmp_path: Path) -> None:
+    """The example form's Pejabat column (28 wide) holds 'Subbagian Teknis Penyelenggaraan
+    Pemilu dan Hukum': 49 letters fit two lines, but wrapped word by word it is three, and
+    a two-line row printed without 'Hukum'. The header row above the items wraps too."""
+    src = Path(__file__).resolve().parents[2] / "examples" / "Form-DIP-Hukum-perlu-koreksi.xlsx"
+    out = write_corrected_copy(validate_file(src), tmp_path / "out")
+    form = openpyxl.load_workbook(out)["Sheet1"]
+    rows = [r for r in range(10, 18) if str(form.cell(r, 3).value).endswith("Pemilu dan Hukum")]
+    assert len(rows) == 8 and form.column_dimensions["C"].width == 28
+    for r in rows:
+        assert form.row_dimensions[r].height >= 3 * 12.75, r
+    # and its header row, whose 'Jangka Waktu Penyimpanan atau Retensi Arsip' wraps in three
+    assert form.cell(9, 2).value == "Ringkasan Isi Informasi"
+    assert form.row_dimensions[9].height >= 3 * 12.75
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_the_correction_copy_prints_on_a_page_or_two_not_five(tmp_path: Path, config) -> None:
