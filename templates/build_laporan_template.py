@@ -132,7 +132,7 @@ def build_laporan() -> object:
         doc, "nota_dinas", "Tidak ada Nota Dinas yang diterbitkan.",
         ["No", "Nomor", "Tanggal", "Unit Kerja", "Jumlah Informasi"],
         ["{{ nd.no }}", "{{ nd.nomor }}", "{{ nd.tanggal }}", "{{ nd.unit }}", "{{ nd.jumlah }}"],
-        "nd in nota_dinas", [1.0, 4.5, 3.5, 5.0, 2.5],
+        "nd in nota_dinas", [1.0, 5.6, 3.1, 4.4, 2.4],
     )  # fmt: skip
 
     heading(doc, "H. Berkas yang Ditolak")
@@ -155,7 +155,7 @@ def build_laporan() -> object:
         ["No", "Tanggal", "ID Informasi", "Unit Kerja", "Perubahan", "Ringkasan Isi Informasi"],
         ["{{ c.no }}", "{{ c.tanggal }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.perubahan }}",
          "{{ c.ringkasan }}"],
-        "c in perubahan", [0.9, 2.4, 2.6, 2.8, 3.0, 4.9],
+        "c in perubahan", [0.9, 2.4, 2.6, 3.2, 3.0, 4.5],
     )  # fmt: skip
     para(doc, "{%p else %}")
     body(doc, "Tidak ada kegiatan pendokumentasian pada tahun {{ tahun }}.")

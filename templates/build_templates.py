@@ -494,7 +494,7 @@ def build_nota_dinas() -> Document:
         para(doc, "Arahan Atasan PPID atas informasi yang disetujui", bold=True, after=4)
     )
     arahan_cells = ["{{ b.no }}", "{{ b.id }}", "{{ b.ringkasan }}", "{{ b.arahan }}"]
-    arahan_widths = [1.0, 2.6, 9.0, 13.1]
+    arahan_widths = [1.0, 2.7, 8.9, 13.1]
     loop_table(
         doc,
         ["No", "ID Informasi", "Ringkasan Isi Informasi", "Arahan Atasan PPID"],
@@ -594,7 +594,7 @@ def build_disposisi() -> Document:
         [("Jenis Informasi", "{{ b.jenis }}"),
          ("Arahan / Catatan", "{{ b.arahan }}{% if b.perubahan %}{% if b.arahan %} {% endif %}"
           "Disetujui dengan perubahan: {{ b.perubahan }}{% endif %}")],
-        [1.0, 2.6, 2.8, 4.8, 2.2, 3.6],
+        [1.0, 2.6, 3.2, 4.4, 2.2, 3.6],
         "Tidak ada informasi yang disetujui.",
     )  # fmt: skip
     para(doc, "{%p if perubahan %}")
@@ -606,7 +606,7 @@ def build_disposisi() -> Document:
         ["{{ c.no }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.ringkasan }}", "{{ c.tindakan }}",
          "{{ c.keputusan }}", "{{ c.arahan }}"],
         "c in perubahan",
-        [0.9, 2.8, 2.4, 3.9, 2.0, 2.4, 2.1],
+        [0.9, 2.8, 3.1, 3.4, 1.8, 2.4, 2.1],
     )  # fmt: skip
     para(doc, after=6)
     para(doc, "{%p endif %}")
@@ -726,6 +726,7 @@ def build_keputusan() -> Document:
     _keep_row_whole(g_last)  # a tag row, removed by docxtpl; kept whole like every looped row
     _cell(g_head.cells[0], "{{ g.huruf }}", bold=True, align=CENTER, size=size)
     _keep_row_whole(g_head)
+    _keep_row_with_next(g_head)
     _merge_after_first(g_head)
     _cell(g_head.cells[1], "{{ g.judul }}", bold=True, size=size)
     _cell(b_open.cells[0], "{%tr for b in g.butir %}", size=size)

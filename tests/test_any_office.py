@@ -9,8 +9,10 @@ import re
 import shutil
 import struct
 import subprocess
+import unicodedata
 import zipfile
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -237,20 +239,69 @@ def _pdf_pages(pdf: Path) -> list[list[str]]:
     ]
 
 
-@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice and pdftotext needed")
-def test_every_document_prints_with_page_numbers_and_whole_signatures(
-    bandung: Path, tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def printed(bandung: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
+    """Every Word document of the office's cycle, printed to PDF by LibreOffice."""
+    if not (SOFFICE and PDFTOTEXT):
+        pytest.skip("LibreOffice and pdftotext needed")
+    out = tmp_path_factory.mktemp("printed")
     documents = sorted((bandung / "output").rglob("*.docx"))
     kinds = {p.parent.name for p in documents}
-    assert {"nota-dinas", "disposisi", "laporan"} <= kinds
+    assert {"nota-dinas", "disposisi", "laporan", "keputusan"} <= kinds
     subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, documents)],
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{out / 'lo'}",
+         "--convert-to", "pdf", "--outdir", str(out), *map(str, documents)],
         capture_output=True, check=True, timeout=600,
     )  # fmt: skip
-    for doc in documents:
-        pages = _pdf_pages(tmp_path / f"{doc.stem}.pdf")
+    return {doc: out / f"{doc.stem}.pdf" for doc in documents}
+
+
+ITEM_ID = re.compile(r"DIP-\d{4}-\d{4}")
+
+
+def _words(text: str) -> Counter[str]:
+    """The words of a text; a word may break at its hyphen (Sukarno-/Hatta), an ID may not."""
+    words: Counter[str] = Counter()
+    for token in unicodedata.normalize("NFKC", text).split():
+        token = token.strip(".,;:()[]\"'")
+        parts = [token] if ITEM_ID.fullmatch(token) else token.split("-")
+        words.update(p for p in parts if len(p) >= 3)
+    return words
+
+
+def _arial_metrics() -> bool:
+    """Word sets the templates in Arial; LibreOffice measures them as Arial only with Arial
+    or its metric twin Liberation Sans (.ci/run installs fonts-liberation2)."""
+    fc_match = shutil.which("fc-match")
+    if not fc_match:
+        return False
+    font = subprocess.run([fc_match, "Arial"], capture_output=True, text=True).stdout
+    return "Liberation Sans" in font or "Arial" in font
+
+
+@pytest.mark.skipif(not _arial_metrics(), reason="Arial or Liberation Sans needed")
+def test_every_word_prints_whole(printed: dict[Path, Path]) -> None:
+    """No column so narrow that a word (or an item's ID) breaks inside itself on paper
+    ("Penyimpana/n", "Informas/i"): each word of the document shows whole in its PDF."""
+    broken = {}
+    for doc, pdf in printed.items():
+        shown = _words(
+            subprocess.run(
+                [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        body = docx_text(doc.read_bytes()).split("\n[props]")[0]  # the text, not metadata
+        lost = sorted(w for w, n in _words(body).items() if shown[w] < n)
+        if lost:
+            broken[doc.name] = lost
+    assert broken == {}, json.dumps(broken, indent=1)
+
+
+def test_every_document_prints_with_page_numbers_and_whole_signatures(
+    printed: dict[Path, Path],
+) -> None:
+    for doc, pdf in printed.items():
+        pages = _pdf_pages(pdf)
         assert len(pages) >= 2, doc.name  # long enough to test numbering
         assert not re.fullmatch(r"- ?\d+ ?-", pages[0][0]), doc.name  # page 1: the kop
         assert "KOMISI PEMILIHAN UMUM KOTA BANDUNG" in pages[0][:3], doc.name

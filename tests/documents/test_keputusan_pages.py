@@ -68,3 +68,32 @@ def test_the_lampiran_signature_never_starts_a_page_alone(config: Config, tmp_pa
             # an item's row (its ID) on the page, above the total line and the signature
             assert re.search(r"DIP-2025-\d{4}", above), (n, number, page)
             assert re.search(r"Jumlah( perubahan)?: \d+", above), (n, number)
+
+
+HEADING = re.compile(r"^\s*[ABC]\s+Informasi yang Wajib")
+
+
+@pytest.mark.slow  # LibreOffice converts a dozen documents (about 20 s)
+@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice and pdftotext needed")
+def test_a_jenis_heading_never_ends_a_page(config: Config, tmp_path: Path) -> None:
+    """Lampiran I's headings (A. Berkala, B. Serta Merta, C. Setiap Saat) stay on the page
+    of their first item, at every item count (one count left 'B … Serta Merta' alone at the
+    foot of a page and its items on the next)."""
+    counts = range(14, 38, 2)
+    docs = [keputusan(config, n, tmp_path / f"Keputusan-{n}.docx") for n in counts]
+    subprocess.run(
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, docs)],
+        capture_output=True, check=True, timeout=600,
+    )  # fmt: skip
+    ends = {}
+    for n, doc in zip(counts, docs, strict=True):
+        text = subprocess.run(
+            [PDFTOTEXT, "-layout", str(doc.with_suffix(".pdf")), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        for number, page in enumerate(text.split("\f"), 1):
+            lines = [line for line in page.splitlines() if line.strip()]
+            if lines and HEADING.match(lines[-1]):
+                ends[n] = (number, lines[-1].strip())
+    assert ends == {}
