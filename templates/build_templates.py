@@ -337,6 +337,9 @@ def loop_table(doc, headers, cells, loop, widths_cm, *, size=9, skip_last="") ->
     for cell, text in zip(header.cells, headers, strict=True):
         _cell(cell, text, bold=True, align=CENTER, size=size)
     _repeat_header(header)
+    # the column headings go with the first item, or with the closing block when that
+    # prints the table's only item: never alone at a page foot
+    _keep_row_with_next(header)
     _cell(opener.cells[0], "{%tr for " + loop + " %}", size=size)
     for cell, text in zip(body.cells, cells, strict=True):
         _cell(cell, text, size=size, align=CENTER if text.endswith(".no }}") else None)
@@ -464,7 +467,7 @@ def build_nota_dinas() -> Document:
                      "Bentuk Informasi yang Tersedia", "Jangka Waktu Penyimpanan"],
         dip_cells, "b in butir_dip", dip_widths, skip_last=f"loop.last and {dip_last}",
     )  # fmt: skip
-    para(doc, after=8)
+    keep_with_next(para(doc, after=8))
     para(doc, "{%p endif %}")
     para(doc, "{%p if butir_dikecualikan %}")
     heading_b = para(
@@ -485,7 +488,7 @@ def build_nota_dinas() -> Document:
         exempt_cells, "b in butir_dikecualikan", exempt_widths,
         skip_last="loop.last and not arahan",
     )  # fmt: skip
-    para(doc, after=8)
+    keep_with_next(para(doc, after=8))  # the header row reaches the closing block through it
     para(doc, "{%p endif %}")
     # The Atasan PPID's arahan on approved items reaches the unit with its Nota Dinas.
     para(doc, "{%p if arahan %}")

@@ -297,6 +297,30 @@ def test_every_word_prints_whole(printed: dict[Path, Path]) -> None:
     assert broken == {}, json.dumps(broken, indent=1)
 
 
+# The heading of a section that lists items: the Nota Dinas lampiran's lists, a jenis row of
+# the Keputusan's Lampiran I, its Lampiran II, the Disposisi's lists, the report's history.
+SECTION = re.compile(
+    r"^(?:[AB]\. Daftar (?:Informasi Publik|Usulan)|Arahan Atasan PPID atas"
+    r"|[ABC] +Informasi yang Wajib|PERUBAHAN DAFTAR|I\. Riwayat Perubahan"
+    r"|Informasi yang (?:tidak )?disetujui(?: beserta arahan)?$|Permintaan perubahan)"
+)
+
+
+@pytest.mark.skipif(not _arial_metrics(), reason="Arial or Liberation Sans needed")
+def test_no_heading_ends_a_page_without_its_first_row(printed: dict[Path, Path]) -> None:
+    """A section heading (and its table's column headings) share a page with the section's
+    first item: never a heading, or a table header with no row under it, at a page foot."""
+    alone = []
+    for doc, pdf in printed.items():
+        for number, lines in enumerate(_pdf_pages(pdf), 1):
+            starts = [i for i, line in enumerate(lines) if SECTION.match(line)]
+            if starts and not any(ITEM_ID.search(line) for line in lines[starts[-1] :]):
+                after = lines[starts[-1] :]
+                if not any(re.search(r"\bTidak ada\b|\bBelum ada\b", x) for x in after):
+                    alone.append((doc.name, number, lines[starts[-1]]))
+    assert alone == []
+
+
 def test_every_document_prints_with_page_numbers_and_whole_signatures(
     printed: dict[Path, Path],
 ) -> None:
