@@ -5,6 +5,8 @@ Built as test_ekspor_rekap builds them: three offices' export packages rolled up
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +58,29 @@ def test_rekap_pages_meet_the_public_pages_bar(
     assert page.narrow_cells() == []
     assert page.overflow_x() == 0  # the wide table scrolls inside its own (focusable) frame
     assert page.eval("document.querySelector('.gulir').tabIndex") == 0
+    # Scrolled sideways, the row's key (the item's ID, the satker's code) stays in sight.
+    key = "thead th.id" if "Daftar" in name else "thead th:first-child"
+    frame = page.eval("document.querySelector('.gulir').getBoundingClientRect().left")
+    page.eval("document.querySelector('.gulir').scrollLeft = 400")
+    page.eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))", wait=True)
+    scrolled = page.eval("document.querySelector('.gulir').scrollLeft")
+    assert scrolled > 100 or width == DESKTOP  # a phone always scrolls the wide table
+    if scrolled:
+        left = page.eval(f"document.querySelector({key!r}).getBoundingClientRect().left")
+        assert abs(left - frame) <= 1, (left, frame)
+    page.eval("document.querySelector('.gulir').scrollLeft = 0")
+    # On paper the whole table fits the page (a scrolling frame would cut it): the last
+    # column's heading and values are printed, and the page is landscape.
+    from pypdf import PdfReader
+
+    pdf = PdfReader(
+        io.BytesIO(base64.b64decode(page.call("Page.printToPDF", preferCSSPageSize=True)["data"]))
+    )
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    last = ("Tanggal", "2026-03-14") if "Daftar" in name else ("Sumber", "kiriman")
+    assert all(word in text for word in last), text[-300:]
+    box = pdf.pages[0].mediabox
+    assert box.width > box.height
     folder = Path(SHOTS) if SHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(folder / f"{Path(name).stem}-{width}.png")
