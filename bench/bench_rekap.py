@@ -173,7 +173,7 @@ def night(office_url: str, work: Path, name: str) -> tuple[float, float]:
         toml.read_text(encoding="utf-8").replace('database = ""', f'database = "{office_url}"'),
         encoding="utf-8",
     )
-    form = next(ROOT.glob("examples/Form-DIP-Keuangan*.xlsx"))
+    form = next(ROOT.glob("ppid_batch/examples/Form-DIP-Keuangan*.xlsx"))
     target = ws / "input" / form.name
     shutil.copyfile(form, target)
     os.utime(target, (time.time() - 3600, time.time() - 3600))

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FORM = ROOT / "examples" / "Form-DIP-Keuangan-Umum-Logistik.xlsx"
+FORM = ROOT / "ppid_batch" / "examples" / "Form-DIP-Keuangan-Umum-Logistik.xlsx"
 
 
 def cpu_of(cmd: list[str]) -> float:

@@ -17,9 +17,11 @@ from .nip import parse_nip
 from .vocabulary import BENTUK_PRESETS, Vocabulary, kka_is_unconfirmed, kka_known
 
 CONFIG_NAME = "ppid.toml"
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
-SAMPLE_CONFIG = PACKAGE_ROOT / "ppid.toml"
+# What ships inside the package (a wheel install has no checkout around it): the templates
+# init copies into a workspace, the sample ppid.toml, the form schemas, the example forms.
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
+SAMPLE_CONFIG = PACKAGE_DIR / "ppid.toml"
 # A unit's PPID Pelaksana: the Nota Dinas is addressed to them, the arahan sent to them.
 UNIT_ROLE = "ppid_pelaksana"
 DEFAULT_NOTA_PATTERN = "{urut}/{kka}-ND/{kode_wilayah}/{tahun}"
@@ -636,14 +638,15 @@ def _kka(
             raise r.fail(
                 where,
                 f"memakai kode klasifikasi arsip '{code}' yang belum dapat dipastikan dari "
-                "Keputusan KPU tentang Kode Klasifikasi Arsip (schemas/kka.yaml); bila kantor "
+                "Keputusan KPU tentang Kode Klasifikasi Arsip (ppid_batch/schemas/kka.yaml); "
+                "bila kantor "
                 "memakai kode itu menurut keputusan yang berlaku, tambahkan pada "
                 "nota_dinas.kka_tambahan",
             )
         raise r.fail(
             where,
             f"memakai kode klasifikasi arsip '{code}' yang tidak ada dalam daftar KKA KPU "
-            "(schemas/kka.yaml); periksa kodenya, atau tambahkan pada "
+            "(ppid_batch/schemas/kka.yaml); periksa kodenya, atau tambahkan pada "
             "nota_dinas.kka_tambahan bila kantor memakai kode itu",
         )
     return kka

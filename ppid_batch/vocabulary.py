@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-KKA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "kka.yaml"
+KKA_FILE = Path(__file__).resolve().parent / "schemas" / "kka.yaml"
 
 # The sets of bentuk an office can name in ppid.toml ([kosakata] bentuk = "…").
 BENTUK_PRESETS: dict[str, tuple[str, ...]] = {

@@ -22,7 +22,7 @@ import xlsxwriter
 
 from ppid_batch.forms.schema import form_schema
 
-# the blank form's columns, in its order, straight from schemas/form_dip.yaml
+# the blank form's columns, in its order, straight from ppid_batch/schemas/form_dip.yaml
 _FIELDS = form_schema().blank_form_fields
 HEADER = [f.label for f in _FIELDS]
 COL = {f.key: chr(ord("A") + i) for i, f in enumerate(_FIELDS)}  # field key → column letter

@@ -18,7 +18,7 @@ from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "ppid_batch" / "examples"
 NIGHT_1 = "2026-11-23T01:00:00"
 NIGHT_2 = "2026-11-24T01:00:00"
 LONG_AGO = time.time() - 3600

@@ -19,7 +19,7 @@ os.environ.setdefault("PPID_BATCH_LIBREOFFICE", "tidak")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "ppid_batch" / "examples"
 
 
 @pytest.fixture

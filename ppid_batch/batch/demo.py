@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import PACKAGE_ROOT, load_config
+from ..config import PACKAGE_DIR, load_config
 from ..errors import UsageError
 from ..files import atomic_write_bytes
 from ..forms.schema import approval_schema, label_key
@@ -20,7 +20,7 @@ from .outputs import APPROVAL_DIR
 from .pipeline import RunReport, run
 from .workspace import init_workspace
 
-EXAMPLES = PACKAGE_ROOT / "examples"
+EXAMPLES = PACKAGE_DIR / "examples"
 MARKER = ".ppid-demo"
 # Fixed dates make the demo deterministic: the examples were filled 9–20 November 2026.
 NIGHT_1 = dt.datetime(2026, 11, 23, 1, 0)

@@ -15,7 +15,7 @@ import yaml
 from ..errors import SchemaError
 from ..vocabulary import Vocabulary, bentuk_variants
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 FIELD_TYPES = frozenset(
     {"text", "integer", "date", "partial_date", "choice", "retensi", "link", "nip", "item_id"}
 )

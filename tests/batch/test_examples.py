@@ -11,7 +11,7 @@ from paths import ROOT
 
 from ppid_batch.forms.validate import validate_file
 
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "ppid_batch" / "examples"
 GOOD = {
     "Form-DIP-Keuangan-Umum-Logistik.xlsx": 14,
     "Form-DIP-Teknis-Penyelenggaraan-Hukum.xlsx": 12,
@@ -51,7 +51,7 @@ def test_committed_examples_are_what_the_script_builds() -> None:
     assert sorted(p.name for p in EXAMPLES.glob("*.xlsx")) == sorted(built)
     for name, data in built.items():
         assert cells((EXAMPLES / name).read_bytes()) == cells(data), (
-            f"{name} is stale: run python examples/make_examples.py"
+            f"{name} is stale: run python ppid_batch/examples/make_examples.py"
         )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from badfiles import BY_NAME_REFUSED, FORM_CASES, Form, good_row, write_form, write_refused
+from paths import ROOT
 
 from ppid_batch.forms.feedback import BAD_FILL, LIST_SHEET, write_corrected_copy
 from ppid_batch.forms.validate import validate_file
@@ -268,7 +269,7 @@ def test_a_row_is_as_tall_as_its_words_wrap_not_its_letters(tmp_path: Path) -> N
     """The example form's Pejabat column (28 wide) holds 'Subbagian Teknis Penyelenggaraan
     Pemilu dan Hukum': 49 letters fit two lines, but wrapped word by word it is three, and
     a two-line row printed without 'Hukum'. The header row above the items wraps too."""
-    src = Path(__file__).resolve().parents[2] / "examples" / "Form-DIP-Hukum-perlu-koreksi.xlsx"
+    src = ROOT / "ppid_batch" / "examples" / "Form-DIP-Hukum-perlu-koreksi.xlsx"
     out = write_corrected_copy(validate_file(src), tmp_path / "out")
     form = openpyxl.load_workbook(out)["Sheet1"]
     rows = [r for r in range(10, 18) if str(form.cell(r, 3).value).endswith("Pemilu dan Hukum")]

@@ -66,7 +66,7 @@ def test_big_batches_still_go_through_pandera(tmp_path: Path, monkeypatch) -> No
 
 
 def test_validate_of_one_form_does_not_import_pandas() -> None:
-    form = ROOT / "examples" / "Form-DIP-Hukum-perlu-koreksi.xlsx"
+    form = ROOT / "ppid_batch" / "examples" / "Form-DIP-Hukum-perlu-koreksi.xlsx"
     code = (
         "import sys\n"
         "from ppid_batch.cli import cli\n"

@@ -1,4 +1,4 @@
-"""schemas/*.yaml against the contract FORM.md: the two cannot drift apart."""
+"""ppid_batch/schemas/*.yaml against the contract FORM.md: the two cannot drift apart."""
 
 from __future__ import annotations
 

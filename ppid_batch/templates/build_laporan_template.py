@@ -1,6 +1,6 @@
 """Builds templates/laporan-tahunan.docx (SOP record: laporan tahunan) reproducibly.
 
-Run `python templates/build_laporan_template.py` after changing this script and commit
+Run `python ppid_batch/templates/build_laporan_template.py` after changing this script and commit
 the .docx. It reuses the letterhead, table and signature helpers of build_templates.py so
 the annual report looks like the office's other documents. Variables are listed in
 docs/reports.md and checked by ppid_batch.reports.laporan.TEMPLATE_VARIABLES.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parents[1]))  # the checkout, for ppid_batch
 
 from build_templates import (  # noqa: E402
     CENTER,

@@ -1,8 +1,8 @@
 """Builds the docxtpl templates for SOP steps 2 and 3 (Disposisi, Nota Dinas, Keputusan PPID).
 
-Run `python templates/build_templates.py` after changing this script; commit the .docx files.
-Staff may instead edit the .docx files in Word: every Jinja tag sits in one run, so Word
-keeps it whole as long as a tag is retyped in one go (see docs/documents.md).
+Run `python ppid_batch/templates/build_templates.py` after changing this script; commit the
+.docx files. Staff may instead edit the .docx files in Word: every Jinja tag sits in one run,
+so Word keeps it whole as long as a tag is retyped in one go (see docs/documents.md).
 """
 
 from __future__ import annotations
@@ -866,5 +866,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parent))
+    sys.path.insert(0, str(HERE.parents[1]))  # the checkout, for ppid_batch
     sys.exit(main())
