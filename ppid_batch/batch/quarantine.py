@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import resource
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -64,6 +63,8 @@ def failed_before(previous: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    import resource  # POSIX only: Windows has no such module (and the child gets no limit)
+
     resource.setrlimit(resource.RLIMIT_AS, (PROBE_MEMORY_BYTES, PROBE_MEMORY_BYTES))
 
 

@@ -300,7 +300,8 @@ def _staged(paths: Sequence[Path]) -> Iterator[list[IO[bytes]]]:
         yield handles
         for fh in handles:
             fh.flush()
-            os.fchmod(fh.fileno(), 0o644)
+            if hasattr(os, "fchmod"):  # Windows (before Python 3.13) has none, nor needs it
+                os.fchmod(fh.fileno(), 0o644)
             os.fsync(fh.fileno())
             fh.close()
         for tmp, path in zip(temps, paths, strict=True):

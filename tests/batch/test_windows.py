@@ -3,7 +3,9 @@
 What is exercised: the Task Scheduler texts (schtasks command, task XML as Windows reads
 it), the CLI's automatic choice on 'win32', and the Windows branches of the file layer:
 no directory fsync, no os.fchmod, a file held open by another program (Excel) retried
-and then named in Indonesian, an input still open in Excel left for the next night.
+and then named in Indonesian, an input still open in Excel left for the next night; and
+every module, a busy night, ekspor and rekap in a Python without the modules Windows lacks
+(resource, fcntl, pwd, grp, termios) and without os.fchmod.
 What is reasoned, not run: that schtasks accepts the XML, and msvcrt locking (filelock).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path, PureWindowsPath
@@ -241,3 +244,66 @@ def test_a_form_still_open_in_excel_stays_in_input_and_moves_the_next_night(
     assert second.exit_code == 0, second.output
     assert not form.exists()
     assert (ws / "input/arsip/2026-11-24" / form.name).is_file()
+
+
+# ---- modules Windows does not have ----
+
+POSIX_ONLY = ("resource", "fcntl", "pwd", "grp", "termios")
+_WITHOUT_POSIX = (
+    "import sys, warnings\n"
+    f"for name in {POSIX_ONLY!r}:\n"
+    "    sys.modules[name] = None  # `import name` now fails, as on Windows\n"
+    "warnings.simplefilter('ignore')  # filelock says it falls back to a soft lock\n"
+    "import os\n"
+    "del os.fchmod  # Windows has none before Python 3.13\n"
+)
+
+
+def _python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_POSIX + code],
+        capture_output=True, text=True, cwd=cwd, timeout=600,
+    )  # fmt: skip
+
+
+def test_every_module_imports_without_posix_only_modules(tmp_path: Path) -> None:
+    """`import resource` at the top of the night's quarantine stopped every busy night on
+    Windows before it began."""
+    done = _python(
+        "import importlib, pkgutil, ppid_batch\n"
+        "for m in pkgutil.walk_packages(ppid_batch.__path__, 'ppid_batch.'):\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "print('ok')\n",
+        tmp_path,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_a_busy_night_and_a_rekap_run_without_posix_only_modules(tmp_path: Path) -> None:
+    from batch_util import drop, examples, make_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    drop(ws, examples()[:2])
+    cli_run = (
+        "import runpy\n"
+        "sys.argv = ['ppid-batch', *sys.argv[1:]]\n"
+        "runpy.run_module('ppid_batch', run_name='__main__')\n"
+    )
+    night = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_POSIX + cli_run, "run", "-w", str(ws),
+         "--now", "2026-11-23T01:00"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        env={**os.environ, "PPID_BATCH_LIBREOFFICE": "tidak"},
+    )  # fmt: skip
+    assert night.returncode in (0, 1), night.stdout + night.stderr[-2000:]
+    assert "Selesai:" in night.stdout and list((ws / "output/persetujuan").glob("*.xlsx"))
+    paket, rekap = str(tmp_path / "paket"), str(tmp_path / "rekap")
+    for args in (["ekspor", "-w", str(ws), "-o", paket], ["rekap", "--sumber", paket, "-o", rekap]):
+        done = subprocess.run(
+            [sys.executable, "-c", _WITHOUT_POSIX + cli_run, *args],
+            capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert (tmp_path / "rekap" / "Rekap-Daftar-Informasi-Publik.html").is_file()
