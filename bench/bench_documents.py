@@ -85,7 +85,11 @@ def main() -> int:
         for workers in (1, 2):
             start = time.perf_counter()
             paths = write_nota_dinas_all(
-                notas, config, Path(tmp) / f"nota-dinas-{workers}", workers=workers
+                notas,
+                config.letter,
+                config.nota_dinas,
+                Path(tmp) / f"nota-dinas-{workers}",
+                workers=workers,
             )
             took = time.perf_counter() - start
             print(

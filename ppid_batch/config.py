@@ -120,11 +120,13 @@ class NotaDinasConfig:
 
 @dataclass(frozen=True)
 class KeputusanConfig:
-    """The Keputusan PPID tentang Penetapan Daftar Informasi Publik (`[keputusan]`)."""
+    """The Keputusan PPID tentang Penetapan Daftar Informasi Publik (`[keputusan]`, and the
+    legal basis it cites, `[dasar_hukum]`)."""
 
     pola_nomor: str = DEFAULT_KEPUTUSAN_PATTERN
     kka: str = DEFAULT_KKA
     menimbang: tuple[str, ...] = ()  # empty: the standard wording (documents/keputusan.py)
+    dasar_hukum: tuple[str, ...] = DEFAULT_DASAR_HUKUM  # "Mengingat" (`[dasar_hukum] daftar`)
 
 
 @dataclass(frozen=True)
@@ -170,36 +172,11 @@ def sample_sop() -> SopConfig:
 
 
 @dataclass(frozen=True)
-class Config:
-    workspace: Path
-    office: Office
-    officers: tuple[Officer, ...]
-    nota_dinas: NotaDinasConfig
-    input_dir: Path
-    output_dir: Path
-    var_dir: Path
-    templates_dir: Path
-    database_url: str
-    settle_seconds: int = DEFAULT_SETTLE_SECONDS
-    pdf: bool = False
-    similarity_threshold: int = DEFAULT_SIMILARITY
-    max_file_bytes: int = MAX_FILE_BYTES
-    max_unpacked_bytes: int = MAX_UNPACKED_BYTES
-    keputusan: KeputusanConfig = KeputusanConfig()
-    dasar_hukum: tuple[str, ...] = DEFAULT_DASAR_HUKUM
-    pengecualian: ExemptionConfig = ExemptionConfig()
-    vocabulary: Vocabulary = Vocabulary()
-    source: Path | None = field(default=None, compare=False)
-    # The office's units ([kantor] unit): a form's Unit Kerja must be one of them.
-    units: tuple[str, ...] = ()
-    # A folder only the Atasan PPID's account can write to ([lokasi] persetujuan).
-    approval_dir: Path | None = None
-    # [sop]; None only for a Config built in code: the sample's wording then
-    sop_config: SopConfig | None = None
+class Signers:
+    """Who signs for each role (`[[pejabat]]`), with the dates a Plh/Plt or a successor serves."""
 
-    @property
-    def sop(self) -> SopConfig:
-        return self.sop_config or sample_sop()
+    officers: tuple[Officer, ...]
+    source: Path | None = field(default=None, compare=False)  # ppid.toml, named in errors
 
     def officers_for(self, role: str, on: dt.date | None = None) -> tuple[Officer, ...]:
         """Everyone listed for `role` (serving on `on` when given), in ppid.toml's order."""
@@ -255,17 +232,137 @@ class Config:
     def atasan_ppid(self) -> Officer:
         return self.signer("atasan_ppid")
 
+
+@dataclass(frozen=True)
+class Letter:
+    """What every document the office signs needs: its kop (`[kantor]`), who signs
+    (`[[pejabat]]`) and the Word templates it is written from (`[lokasi] templat`)."""
+
+    office: Office
+    signers: Signers
+    templates_dir: Path
+
+
+@dataclass(frozen=True)
+class OfficeForm:
+    """The office's Form Daftar Informasi Publik: whose it is (`[kantor]`), its words for
+    bentuk and retensi (`[kosakata]`) and the SOP it serves (`[sop]`)."""
+
+    office: Office
+    vocabulary: Vocabulary
+    sop: SopConfig
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """Document numbers by ppid.toml's patterns (`[nota_dinas]`, `[keputusan]`)."""
+
+    kode_wilayah: str
+    nota_dinas: NotaDinasConfig
+    keputusan: KeputusanConfig
+    signers: Signers  # {kode_pejabat}: the code of the PPID who signs
+
     def keputusan_number(self, urut: int, year: int, month: int = 1) -> str:
         return self.keputusan.pola_nomor.format(
             urut=urut,
             kka=self.keputusan.kka,
-            kode_wilayah=self.office.kode_wilayah,
+            kode_wilayah=self.kode_wilayah,
             kode_unit="",
-            kode_pejabat=self.signer("ppid").kode,
+            kode_pejabat=self.signers.signer("ppid").kode,
             tahun=year,
             bulan=month,
             bulan_romawi=ROMAN[month - 1],
         )
+
+    def nota_number(
+        self, urut: int, year: int, month: int = 1, *, unit: str = "", on: dt.date | None = None
+    ) -> str:
+        """The Nota Dinas number by ppid.toml's pattern; {kode_pejabat} is the code of the
+        PPID who signs on `on`, {kode_unit} the code of the unit it is addressed to."""
+        pattern = self.nota_dinas.pola_nomor
+        return pattern.format(
+            urut=urut,
+            kka=self.nota_dinas.kka,
+            kode_wilayah=self.kode_wilayah,
+            kode_unit=self.nota_dinas.unit_code(unit) if "{kode_unit}" in pattern else "",
+            kode_pejabat=self.signers.signer("ppid", on).kode
+            if "{kode_pejabat}" in pattern
+            else "",
+            tahun=year,
+            bulan=month,
+            bulan_romawi=ROMAN[month - 1],
+        )
+
+
+@dataclass(frozen=True)
+class Config:
+    workspace: Path
+    office: Office
+    officers: tuple[Officer, ...]
+    nota_dinas: NotaDinasConfig
+    input_dir: Path
+    output_dir: Path
+    var_dir: Path
+    templates_dir: Path
+    database_url: str
+    settle_seconds: int = DEFAULT_SETTLE_SECONDS
+    pdf: bool = False
+    similarity_threshold: int = DEFAULT_SIMILARITY
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+    keputusan: KeputusanConfig = KeputusanConfig()
+    pengecualian: ExemptionConfig = ExemptionConfig()
+    vocabulary: Vocabulary = Vocabulary()
+    source: Path | None = field(default=None, compare=False)
+    # The office's units ([kantor] unit): a form's Unit Kerja must be one of them.
+    units: tuple[str, ...] = ()
+    # A folder only the Atasan PPID's account can write to ([lokasi] persetujuan).
+    approval_dir: Path | None = None
+    # [sop]; None only for a Config built in code: the sample's wording then
+    sop_config: SopConfig | None = None
+
+    @property
+    def sop(self) -> SopConfig:
+        return self.sop_config or sample_sop()
+
+    # The slices a function takes instead of the whole configuration.
+    @property
+    def signers(self) -> Signers:
+        return Signers(self.officers, self.source)
+
+    @property
+    def letter(self) -> Letter:
+        return Letter(self.office, self.signers, self.templates_dir)
+
+    @property
+    def form(self) -> OfficeForm:
+        return OfficeForm(self.office, self.vocabulary, self.sop)
+
+    @property
+    def numbering(self) -> Numbering:
+        return Numbering(self.office.kode_wilayah, self.nota_dinas, self.keputusan, self.signers)
+
+    def officers_for(self, role: str, on: dt.date | None = None) -> tuple[Officer, ...]:
+        return self.signers.officers_for(role, on)
+
+    def signer(self, role: str, on: dt.date | None = None) -> Officer:
+        return self.signers.signer(role, on)
+
+    def unit_officer(
+        self, unit: str, on: dt.date | None = None, role: str = UNIT_ROLE
+    ) -> Officer | None:
+        return self.signers.unit_officer(unit, on, role)
+
+    @property
+    def ppid(self) -> Officer:
+        return self.signers.ppid
+
+    @property
+    def atasan_ppid(self) -> Officer:
+        return self.signers.atasan_ppid
+
+    def keputusan_number(self, urut: int, year: int, month: int = 1) -> str:
+        return self.numbering.keputusan_number(urut, year, month)
 
     def placeholders(self) -> tuple[str, ...]:
         """The sample values still in ppid.toml ('NAMA PPID (ganti)', '(0726) 000000'), as
@@ -286,19 +383,7 @@ class Config:
     def nota_number(
         self, urut: int, year: int, month: int = 1, *, unit: str = "", on: dt.date | None = None
     ) -> str:
-        """The Nota Dinas number by ppid.toml's pattern; {kode_pejabat} is the code of the
-        PPID who signs on `on`, {kode_unit} the code of the unit it is addressed to."""
-        pattern = self.nota_dinas.pola_nomor
-        return pattern.format(
-            urut=urut,
-            kka=self.nota_dinas.kka,
-            kode_wilayah=self.office.kode_wilayah,
-            kode_unit=self.nota_dinas.unit_code(unit) if "{kode_unit}" in pattern else "",
-            kode_pejabat=self.signer("ppid", on).kode if "{kode_pejabat}" in pattern else "",
-            tahun=year,
-            bulan=month,
-            bulan_romawi=ROMAN[month - 1],
-        )
+        return self.numbering.nota_number(urut, year, month, unit=unit, on=on)
 
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -827,8 +912,8 @@ def load_config(workspace: Path | None = None) -> Config:
                 "keputusan.pola_nomor",
             ),  # fmt: skip
             menimbang=r.text_list("keputusan.menimbang"),
+            dasar_hukum=r.text_list("dasar_hukum.daftar") or DEFAULT_DASAR_HUKUM,
         ),
-        dasar_hukum=r.text_list("dasar_hukum.daftar") or DEFAULT_DASAR_HUKUM,
         pengecualian=ExemptionConfig(
             yth=r.text("pengecualian.yth", ExemptionConfig.yth),
             ditetapkan_kpu_ri=r.text_list("pengecualian.ditetapkan_kpu_ri"),

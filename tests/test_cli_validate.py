@@ -196,7 +196,7 @@ def test_python_m_entry_point(tmp_path: Path) -> None:
 def test_blank_official_form_says_what_is_missing(tmp_path: Path, config) -> None:
     from ppid_batch.forms.blank import write_blank_form
 
-    blank = write_blank_form(tmp_path / "Form-DIP-kosong.xlsx", config)
+    blank = write_blank_form(tmp_path / "Form-DIP-kosong.xlsx", config.form)
     result = run(str(blank), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.output.splitlines() == [

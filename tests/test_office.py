@@ -270,7 +270,7 @@ def test_blank_form_offers_the_offices_bentuk_and_retention(workspace: Path) -> 
     cetak_rekam_online(workspace)
     config = load_config(workspace)
     path = workspace / "f.xlsx"
-    path.write_bytes(build_blank_form(config))
+    path.write_bytes(build_blank_form(config.form))
     book = CalamineWorkbook.from_path(str(path))
     lists = book.get_sheet_by_name("Pilihan").to_python()
     values = {v for row in lists for v in row if isinstance(v, str) and v}
@@ -398,7 +398,7 @@ def blank_form_subject(config: object) -> str:
     import zipfile
     from io import BytesIO
 
-    with zipfile.ZipFile(BytesIO(build_blank_form(config))) as z:  # type: ignore[arg-type]
+    with zipfile.ZipFile(BytesIO(build_blank_form(config.form))) as z:  # type: ignore[arg-type]
         core = z.read("docProps/core.xml").decode()
     m = re.search(r"<dc:subject>(.*?)</dc:subject>", core)
     assert m
@@ -420,19 +420,19 @@ def test_the_offices_own_sop_names_the_form_matrix_and_report(
     assert blank_form_subject(config) == (
         "SOP 07/PP.06-SOP/3273/2026 Pengelolaan Daftar Informasi Publik"
     )
-    rows = matrix_rows(year_2025(), config)
+    rows = matrix_rows(year_2025(), config.signers, config.sop)
     assert [(r.step, r.uraian) for r in rows[:3]] == [
         (1, "Menghimpun daftar informasi dari setiap subbagian"),
         (2, "Meminta persetujuan Ketua selaku Atasan PPID"),
         (3, "Mencatat dan menyampaikan informasi yang disetujui"),
     ]
     today = dt.date(2026, 12, 31)
-    assert report_context(year_2025(), config, today=today)["sop"]["judul"] == (
+    assert report_context(year_2025(), config.letter, config.sop, today=today)["sop"]["judul"] == (
         "Standar Operasional Prosedur Nomor 07/PP.06-SOP/3273/2026 tentang Pengelolaan Daftar "
         "Informasi Publik"
     )
     path, _ = write_annual_report(
-        build_facts(2026, items=[], today=today), config, tmp_path, today=today
+        build_facts(2026, items=[], today=today), config.letter, config.sop, tmp_path, today=today
     )
     text = docx_text(path.read_bytes())
     assert "PENGELOLAAN DAFTAR INFORMASI PUBLIK" in text

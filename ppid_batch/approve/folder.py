@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..models import Finding, SheetReport
 
-if TYPE_CHECKING:
-    from ..config import Config
 
-
-def from_approval_folder(path: Path, config: Config) -> bool:
-    folder = config.approval_dir
+def from_approval_folder(path: Path, folder: Path | None) -> bool:
+    """Whether `path` sits in the approval folder (`folder`, None when there is none)."""
     return folder is not None and Path(path).resolve().parent == folder.resolve()
 
 
-def place_check(report: SheetReport, config: Config) -> SheetReport:
-    """`report` with a whole-file error when it arrived through the wrong folder."""
-    folder = config.approval_dir
+def place_check(report: SheetReport, folder: Path | None) -> SheetReport:
+    """`report` with a whole-file error when it arrived through the wrong folder
+    (`folder`: [lokasi] persetujuan, None when the office has none)."""
     if folder is None or report.kind is None:
         return report
-    inside = from_approval_folder(report.path, config)
+    inside = from_approval_folder(report.path, folder)
     if report.kind == "persetujuan" and not inside:
         message = (
             f"Lembar persetujuan hanya diterima dari folder {folder.name}/ (folder khusus "

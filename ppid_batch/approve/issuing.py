@@ -115,7 +115,9 @@ def write_issued_sheet(
         key=lambda i: (fold(i.unit), i.unit, id_order(i.id)),
     )
     if not rows:
-        return sheet_writer.write_approval_sheet([], config, folder, today=today)
+        return sheet_writer.write_approval_sheet(
+            [], config.letter, folder, today=today, approval_dir=config.approval_dir
+        )
     secret = load_secret(config.var_dir, create=real)
     identity = issue(store, secret, rows, today=today)
     all_notes = merge_notes(
@@ -125,10 +127,11 @@ def write_issued_sheet(
     )
     return sheet_writer.write_approval_sheet(
         pending,
-        config,
+        config.letter,
         folder,
         today=today,
         notes=all_notes,
         changes=changes,
         identity=identity,
+        approval_dir=config.approval_dir,
     )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-    from ..config import Config
+    from ..config import Letter, Office
     from .identity import Issued
 
 SHEET_PREFIX = "Lembar-Persetujuan-"
@@ -37,10 +37,10 @@ def render_workbook(build: Callable[[Workbook], None], *, today: dt.date, title:
     return workbook_bytes(build, title=title, created=today)
 
 
-def office_heading(ws: Worksheet, formats: Mapping[str, Any], config: Config, title: str,
+def office_heading(ws: Worksheet, formats: Mapping[str, Any], office: Office, title: str,
                    subtitle: str, last_col: int) -> None:  # fmt: skip
     """The office's name, the document title and a line of context across the first rows."""
-    ws.merge_range(0, 0, 0, last_col, config.office.nama_satker.upper(), formats["office"])
+    ws.merge_range(0, 0, 0, last_col, office.nama_satker.upper(), formats["office"])
     ws.merge_range(1, 0, 1, last_col, title, formats["title"])
     ws.merge_range(2, 0, 2, last_col, subtitle, formats["note"])
 
@@ -119,13 +119,14 @@ def _remove_old(out_dir: Path, keep: Path | None) -> None:
 
 def write_approval_sheet(
     items: Sequence[RegisterItem],
-    config: Config,
+    letter: Letter,
     out_dir: Path,
     *,
     today: dt.date,
     notes: Mapping[str, str] | None = None,
     changes: Sequence[ChangeRequest] = (),
     identity: Issued | None = None,
+    approval_dir: Path | None = None,
 ) -> Path | None:
     """Write `Lembar-Persetujuan-<date>.xlsx` for the pending items; None when none is pending.
 
@@ -137,7 +138,9 @@ def write_approval_sheet(
     `notes` (item ID → text) fills the Catatan Sistem column. `identity` is the
     number, issue date and integrity code the batch recorded for exactly these rows
     (identity.issue); the sheet shows them and each row's Sidik Isi. Without it the
-    sheet is a draft the batch will refuse when it comes back.
+    sheet is a draft the batch will refuse when it comes back. `approval_dir` is the
+    Atasan PPID's own folder ([lokasi] persetujuan) the sheet tells them to put it in;
+    None: input/.
     """
     out_dir = Path(out_dir)
     shown_changes, tindakan_of, change_notes = change_rows(changes)
@@ -154,7 +157,7 @@ def write_approval_sheet(
     issued_on = identity.issued_on if identity is not None else today
     path = out_dir / approval_sheet_name(issued_on)
 
-    folder = getattr(config, "approval_dir", None)
+    folder = approval_dir
     where = f"{folder.name}/ (folder khusus Atasan PPID)" if folder is not None else "input/"
     wrap_top = {"text_wrap": True, "valign": "top", "border": 1, "font_size": 10}
 
@@ -187,10 +190,10 @@ def write_approval_sheet(
         office_heading(
             ws,
             fmt,
-            config,
+            letter.office,
             schema.title,
             f"Dibuat {format_date_id(issued_on)}: {len(pending)} informasi menunggu persetujuan "
-            f"{config.signer('atasan_ppid', issued_on).jabatan}.",
+            f"{letter.signers.signer('atasan_ppid', issued_on).jabatan}.",
             last_col,
         )
         ws.write_string(IDENTITY_ROW, 0, schema.field("nomor_lembar").label, fmt["label"])
@@ -211,7 +214,9 @@ def write_approval_sheet(
         atasan = schema.field("atasan").label
         tanggal = schema.field("tanggal_persetujuan").label
         ws.write_string(META_ROW, 0, atasan, fmt["label"])
-        ws.write_string(META_ROW, 1, config.signer("atasan_ppid", today).nama, fmt["meta_input"])
+        ws.write_string(
+            META_ROW, 1, letter.signers.signer("atasan_ppid", today).nama, fmt["meta_input"]
+        )
         ws.write_string(META_ROW + 1, 0, tanggal, fmt["label"])
         ws.write_blank(META_ROW + 1, 1, None, fmt["date_input"])
         ws.data_validation(

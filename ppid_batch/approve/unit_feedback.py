@@ -18,7 +18,7 @@ from .sheet import apply_print_setup, base_formats, office_heading, render_workb
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
-    from ..config import Config
+    from ..config import Letter
 
 PREFIX = "Arahan-"
 TITLE = "Arahan Atasan PPID atas Usulan Informasi"
@@ -65,7 +65,7 @@ def _row(item: RegisterItem) -> tuple[str, ...]:
 def _workbook(
     unit: str,
     refused: Sequence[RegisterItem],
-    config: Config,
+    letter: Letter,
     today: dt.date,
     officer_on: dt.date | None = None,
 ) -> bytes:
@@ -77,12 +77,12 @@ def _workbook(
         ws = workbook.add_worksheet("Arahan")
         last_col = len(COLUMNS) - 1
         # to the unit's PPID Pelaksana when ppid.toml lists one
-        pelaksana = config.unit_officer(unit, officer_on or today)
+        pelaksana = letter.signers.unit_officer(unit, officer_on or today)
         to = f"Kepada Yth. {pelaksana.jabatan} ({pelaksana.nama}). " if pelaksana else ""
         office_heading(
             ws,
             fmt,
-            config,
+            letter.office,
             f"{TITLE}: {unit}",
             f"{to}{len(refused)} informasi belum disetujui; keputusan terakhir "
             f"{format_date_id(today)}.",
@@ -121,7 +121,7 @@ def as_of(refused: Sequence[RegisterItem], today: dt.date) -> dt.date:
 
 
 def write_unit_feedback(
-    items: Sequence[RegisterItem], config: Config, out_dir: Path, *, today: dt.date
+    items: Sequence[RegisterItem], letter: Letter, out_dir: Path, *, today: dt.date
 ) -> list[Path]:
     """Write `Arahan-<unit>.xlsx` for every unit with refused items; drop stale ones.
 
@@ -139,7 +139,7 @@ def write_unit_feedback(
         unit, refused = by_slug[slug]
         refused.sort(key=lambda i: id_order(i.id))
         path = out_dir / feedback_name(unit)
-        data = _workbook(unit, refused, config, as_of(refused, today), officer_on=today)
+        data = _workbook(unit, refused, letter, as_of(refused, today), officer_on=today)
         atomic_write_bytes(path, data)
         written.append(path)
     if out_dir.is_dir():

@@ -30,7 +30,7 @@ from .plausible import approval_date_error
 from .sheet import EDITABLE
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config import Config, OfficeForm, Signers
 
 LATEST = "Isi lembar terbaru dari folder output/persetujuan/."
 
@@ -138,13 +138,13 @@ def _identity_error(
     return None
 
 
-def signer_error(report: SheetReport, config: Config) -> Finding | None:
+def signer_error(report: SheetReport, signers: Signers) -> Finding | None:
     """The Nama Atasan PPID is not someone allowed to sign on the Tanggal Persetujuan."""
     atasan = str(report.meta.get("atasan") or "").strip()
     tanggal = report.meta.get("tanggal_persetujuan")
     if not atasan or not isinstance(tanggal, dt.date):
         return None  # missing: the required-when-decided rule reports it
-    allowed = config.officers_for("atasan_ppid", on=tanggal)
+    allowed = signers.officers_for("atasan_ppid", on=tanggal)
     if any(name_key(o.nama) == name_key(atasan) for o in allowed):
         return None
     names = ", ".join(o.nama for o in allowed) or "(tidak ada yang tercatat)"
@@ -163,9 +163,9 @@ def _form_field(key: str, schema: SheetSchema | None = None) -> Field:
     return (schema or form_schema()).field(key)
 
 
-def office_form_schema(config: Config) -> SheetSchema:
+def office_form_schema(form: OfficeForm) -> SheetSchema:
     """The form as this office reads it (its bentuk set and retention wording)."""
-    return for_office(form_schema(), config.office.kota, config.vocabulary)
+    return for_office(form_schema(), form.office.kota, form.vocabulary)
 
 
 def normalise_edit(key: str, value: object, schema: SheetSchema | None = None) -> Any:
@@ -243,7 +243,7 @@ def verify_sheet(
 ) -> SheetCheck:
     """Identity, signer, and each row against the issued sheet; see the module docstring."""
     check = SheetCheck()
-    office_schema = office_form_schema(config)
+    office_schema = office_form_schema(config.form)
     number = str(report.meta.get("nomor_lembar") or "").strip().upper()
     issued = issued_sheet(store, number) if number else None
     check.issued = issued
@@ -255,7 +255,7 @@ def verify_sheet(
     assert issued is not None
     decided_any = any(decision_of(r.get("persetujuan")) for r in report.items)
     if decided_any:
-        check.sheet_error = signer_error(report, config)
+        check.sheet_error = signer_error(report, config.signers)
         if check.sheet_error is not None:
             check.verdict = "forged"
             return check

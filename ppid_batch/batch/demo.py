@@ -180,7 +180,7 @@ def write_change_form(
     unit = items[0].unit
     first, second = [i for i in items if i.unit == unit][:2]
     schema = form_schema()
-    wb = load_workbook(io.BytesIO(build_blank_form(config, unit=unit)))
+    wb = load_workbook(io.BytesIO(build_blank_form(config.form, unit=unit)))
     try:
         ws = wb[schema.sheet_name]
         for row in ws.iter_rows():

@@ -74,7 +74,7 @@ def write_feedback(
 
     copies = [wrote(write_corrected_copy(report, folder)) for report in reports]
     # The Atasan PPID's arahan on refused items, one workbook per unit.
-    for path in write_unit_feedback(everything, config, folder, today=today):
+    for path in write_unit_feedback(everything, config.letter, folder, today=today):
         wrote(path)
     return copies
 
@@ -114,8 +114,8 @@ def write_documents(
             everything, today.year, config, out / REGISTER_DIR, today=as_of, changes=changes
         ):
             wrote(path)
-    letter = write_covering_letter(everything, config, out / REGISTER_DIR, year=today.year,
-                                   today=as_of)  # fmt: skip
+    letter = write_covering_letter(everything, config.letter, config.pengecualian,
+                                   out / REGISTER_DIR, year=today.year, today=as_of)  # fmt: skip
     documents = _write_keputusan(
         store, everything, config, out / KEPUTUSAN_DIR, today=today, run_id=run_id, wrote=wrote
     )
@@ -209,8 +209,8 @@ def _write_keputusan(
     """Record a Keputusan PPID when tonight's DIP differs from the last one set; write it."""
     from ..documents.keputusan import settle_keputusan, write_keputusan
 
-    settle_keputusan(store, everything, config, today=today, run_id=run_id)
-    return [wrote(p) for p in write_keputusan(store, config, folder)]
+    settle_keputusan(store, everything, config.numbering, today=today, run_id=run_id)
+    return [wrote(p) for p in write_keputusan(store, config.letter, config.keputusan, folder)]
 
 
 def _write_disposisi(
@@ -243,7 +243,7 @@ def _write_disposisi(
             changes=tuple(changes),
             **facts,
         )
-        written.append(wrote(write_disposisi(disposisi, config, folder)))
+        written.append(wrote(write_disposisi(disposisi, config.letter, folder)))
     return written
 
 
@@ -264,7 +264,7 @@ def _write_nota_dinas(
         )
         for row in nota_dinas_list(store)
     ]
-    return [wrote(p) for p in write_nota_dinas_all(notas, config, folder)]
+    return [wrote(p) for p in write_nota_dinas_all(notas, config.letter, config.nota_dinas, folder)]
 
 
 def _write_pdfs(documents: Sequence[Path], *, wrote: Wrote) -> list[str]:

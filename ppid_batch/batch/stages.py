@@ -200,7 +200,9 @@ def check_templates(night: Night, default_templates: Path = DEFAULT_TEMPLATES) -
             f"Folder templat {folder} tidak ada; periksa 'lokasi.templat' di ppid.toml, "
             "atau kosongkan untuk memakai templat bawaan."
         )
-    check_templates_once(night.config, None if night.dry_run else night.config.var_dir)
+    check_templates_once(
+        night.config.templates_dir, None if night.dry_run else night.config.var_dir
+    )
 
 
 # ---- read and validate ----
@@ -236,7 +238,7 @@ def read(night: Night, scanned: Scanned) -> Read:
     for candidate in scanned.ready:
         report = set_aside.get(candidate.sha256) or next(reports)
         # The office's units, and the approval folder when ppid.toml names one.
-        checked = place_check(check_unit(report, night.config.units), night.config)
+        checked = place_check(check_unit(report, night.config.units), night.config.approval_dir)
         inputs.append(ReadInput(candidate, checked))
         night.progress.advance(candidate.name)
     # A file rewritten between the scan and the read is still being worked on.

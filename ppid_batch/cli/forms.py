@@ -56,7 +56,7 @@ def form(output: str | None, unit: str | None, timpa: bool, workspace: Path | No
             f"{target} sudah ada; pilih nama lain dengan -o "
             "atau tambahkan --timpa untuk menimpanya."
         )
-    path = write_blank_form(target, workspace_config(workspace), unit=unit)
+    path = write_blank_form(target, workspace_config(workspace).form, unit=unit)
     click.echo(f"Formulir kosong ditulis: {path}")
     click.echo("Bagikan ke tim penghubung; setelah diisi, taruh berkasnya di folder input/.")
 

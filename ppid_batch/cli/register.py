@@ -120,7 +120,7 @@ def keputusan(
 
     config = workspace_config(workspace)
     if nomor is None and on_text is None:
-        records = listing(config)
+        records = listing(config.database_url)
         if not records:
             click.echo("Belum ada Keputusan PPID tentang Penetapan Daftar Informasi Publik.")
         for r in records:

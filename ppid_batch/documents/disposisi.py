@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
+from ..config import Letter
 from ..dates import format_date_id
 from ..files import fit_name
 from ..models import RegisterItem
@@ -51,25 +51,26 @@ def _same_person(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
+def disposisi_context(disposisi: Disposisi, letter: Letter) -> dict[str, Any]:
     """Every variable the Disposisi template may use (docs/documents.md lists them)."""
     approved = sorted(disposisi.approved, key=sort_key)
     refused = sorted(disposisi.refused, key=sort_key)
     # The NIP printed under the name comes from ppid.toml, so only when the sheet was
     # signed by an Atasan PPID (or Plh/Plt) listed there for that day; a name not listed
     # gets no one else's NIP.
-    serving = config.officers_for("atasan_ppid", disposisi.date)
+    signers = letter.signers
+    serving = signers.officers_for("atasan_ppid", disposisi.date)
     named = [o for o in serving if _same_person(disposisi.atasan, o.nama)]
-    officer = named[0] if named else config.signer("atasan_ppid", disposisi.date)
+    officer = named[0] if named else signers.signer("atasan_ppid", disposisi.date)
     nip = format_nip(officer.nip) if named else ""
     return {
-        "kantor": office_fields(config),
+        "kantor": office_fields(letter.office),
         "logo": "",
-        "ppid": officer_fields(config.ppid),
+        "ppid": officer_fields(signers.ppid),
         "atasan_ppid": officer_fields(officer),
         "tahun": disposisi.date.year,
         "tanggal": format_date_id(disposisi.date),
-        "kota": config.office.kota,
+        "kota": letter.office.kota,
         "nama_lembar": disposisi.sheet_name,
         "sha256": disposisi.sha256,
         "atasan": disposisi.atasan,
@@ -103,18 +104,18 @@ def disposisi_context(disposisi: Disposisi, config: Config) -> dict[str, Any]:
 
 def write_disposisi(
     disposisi: Disposisi,
-    config: Config,
+    letter: Letter,
     out_dir: Path,
     *,
     template: LoadedTemplate | None = None,
 ) -> Path:
     """Render the Disposisi / Arahan into `out_dir`."""
-    tpl = template or cached_template(config, TEMPLATE)
+    tpl = template or cached_template(letter.templates_dir, TEMPLATE)
     return render_to(
         tpl,
-        disposisi_context(disposisi, config),
+        disposisi_context(disposisi, letter),
         Path(out_dir) / file_name(disposisi),
         when=dt.datetime.combine(disposisi.date, dt.time()),
         title=f"Disposisi Atasan PPID {disposisi.sheet_name}",
-        images=office_images(config),
+        images=office_images(letter.office),
     )

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, nodes
 from jinja2 import TemplateError as JinjaTemplateError
 
-from ..config import DEFAULT_TEMPLATES, Config
+from ..config import DEFAULT_TEMPLATES, Office
 from ..errors import TemplateError
 from ..files import atomic_write_bytes
 
@@ -164,9 +164,9 @@ def _docxtpl(data: bytes) -> Any:
     return _template_class()(io.BytesIO(data))
 
 
-def load_template(config: Config, name: str) -> LoadedTemplate:
+def load_template(templates_dir: Path, name: str) -> LoadedTemplate:
     """Read a template once; raise TemplateError when it is missing or not a docx."""
-    path = template_path(config, name)
+    path = template_path(templates_dir, name)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -181,22 +181,22 @@ def load_template(config: Config, name: str) -> LoadedTemplate:
 _CACHE: dict[tuple[Path, int, int], LoadedTemplate] = {}
 
 
-def template_path(config: Config, name: str) -> Path:
+def template_path(templates_dir: Path, name: str) -> Path:
     """The office's own copy in 'lokasi.templat' when it has one, else the bundled template."""
-    own = Path(config.templates_dir) / name
+    own = Path(templates_dir) / name
     return own if own.exists() else DEFAULT_TEMPLATES / name
 
 
-def cached_template(config: Config, name: str) -> LoadedTemplate:
+def cached_template(templates_dir: Path, name: str) -> LoadedTemplate:
     """The template's bytes, read from disk only when the file changed since the last call."""
-    path = template_path(config, name)
+    path = template_path(templates_dir, name)
     try:
         st = path.stat()
     except OSError:
-        return load_template(config, name)  # raises the Indonesian "not found" line
+        return load_template(templates_dir, name)  # raises the Indonesian "not found" line
     key = (path.resolve(), st.st_mtime_ns, st.st_size)
     if key not in _CACHE:
-        _CACHE[key] = load_template(config, name)
+        _CACHE[key] = load_template(templates_dir, name)
     return _CACHE[key]
 
 
@@ -267,7 +267,7 @@ def check_template(name: str, data: bytes, known: Mapping[str, Any]) -> None:
         )
 
 
-def check_templates(config: Config) -> dict[str, LoadedTemplate]:
+def check_templates(templates_dir: Path) -> dict[str, LoadedTemplate]:
     """At the start of a run: every template is valid and uses only known variables.
 
     Covers the Word templates and the page template of the published register.
@@ -276,10 +276,10 @@ def check_templates(config: Config) -> dict[str, LoadedTemplate]:
 
     loaded = {}
     for name, known in TEMPLATE_VARIABLES.items():
-        template = load_template(config, name)
+        template = load_template(templates_dir, name)
         check_template(name, template.data, known)
         loaded[name] = template
-    check_html_template(config)
+    check_html_template(templates_dir)
     return loaded
 
 
@@ -290,7 +290,7 @@ TEMPLATE_CHECK_FILE = "templat-diperiksa.json"
 TEMPLATE_CHECK_KEEP = 16
 
 
-def templates_fingerprint(config: Config) -> str:
+def templates_fingerprint(templates_dir: Path) -> str:
     """SHA-256 over every template's bytes and the variables each may use."""
     import hashlib
     import json
@@ -299,14 +299,14 @@ def templates_fingerprint(config: Config) -> str:
 
     digest = hashlib.sha256(f"check {TEMPLATE_CHECK_VERSION}\n".encode())
     for name, known in sorted(TEMPLATE_VARIABLES.items()):
-        path = template_path(config, name)
+        path = template_path(templates_dir, name)
         try:
             data = path.read_bytes()
         except OSError:
             data = b"<missing>"
         digest.update(f"{name} {len(data)}\n".encode() + data)
         digest.update(json.dumps(known, sort_keys=True, default=repr).encode())
-    own = Path(config.templates_dir) / HTML_TEMPLATE
+    own = Path(templates_dir) / HTML_TEMPLATE
     html = own if own.exists() else DEFAULT_TEMPLATES / HTML_TEMPLATE
     try:
         data = html.read_bytes()
@@ -317,7 +317,7 @@ def templates_fingerprint(config: Config) -> str:
     return digest.hexdigest()
 
 
-def check_templates_once(config: Config, var_dir: Path | None) -> bool:
+def check_templates_once(templates_dir: Path, var_dir: Path | None) -> bool:
     """check_templates, skipped when these exact template bytes already passed.
 
     The fingerprints of templates that passed are kept in var/ (TEMPLATE_CHECK_FILE),
@@ -329,7 +329,7 @@ def check_templates_once(config: Config, var_dir: Path | None) -> bool:
 
     from ..files import atomic_write_text
 
-    key = templates_fingerprint(config)
+    key = templates_fingerprint(templates_dir)
     record = Path(var_dir) / TEMPLATE_CHECK_FILE if var_dir is not None else None
     passed: list[str] = []
     if record is not None:
@@ -340,7 +340,7 @@ def check_templates_once(config: Config, var_dir: Path | None) -> bool:
             passed = []
         if key in passed:
             return False
-    check_templates(config)
+    check_templates(templates_dir)
     if record is not None and record.parent.is_dir():
         kept = [key, *(k for k in passed if k != key)][:TEMPLATE_CHECK_KEEP]
         try:
@@ -450,7 +450,7 @@ def render_to(
 LOGO_WIDTH_MM = 20.0
 
 
-def office_images(config: Config) -> dict[str, tuple[Path, float]]:
+def office_images(office: Office) -> dict[str, tuple[Path, float]]:
     """The office logo for the kop when ppid.toml names one (templates test `{% if logo %}`)."""
-    logo = config.office.logo
+    logo = office.logo
     return {"logo": (logo, LOGO_WIDTH_MM)} if logo else {}

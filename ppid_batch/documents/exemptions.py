@@ -17,7 +17,7 @@ from ..dates import format_date_id
 from ..models import RegisterItem
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config import ExemptionConfig, Letter
 
 # An usulan matches when it names at least half the distinctive words of what KPU RI set
 # (and two at least): "Salinan DPT dengan NIK dan NKK lengkap" matches "Data pribadi
@@ -58,26 +58,31 @@ NUMBER_BLANK = "……/PPID/{kode_wilayah}/{tahun}"
 
 
 def letter_context(
-    items: Sequence[RegisterItem], config: Config, *, year: int, today: dt.date
+    items: Sequence[RegisterItem],
+    letter: Letter,
+    pengecualian: ExemptionConfig,
+    *,
+    year: int,
+    today: dt.date,
 ) -> dict[str, Any]:
     """Every variable the covering letter's template may use."""
     from .fields import item_fields, office_fields, officer_fields
 
-    listed = config.pengecualian.ditetapkan_kpu_ri
+    listed = pengecualian.ditetapkan_kpu_ri
     rows = [
         {**item_fields(item, no), "kpu_ri": kpu_ri_note(item, listed)}
         for no, item in enumerate(items, 1)
     ]
     return {
-        "kantor": office_fields(config),
+        "kantor": office_fields(letter.office),
         "logo": "",
-        "ppid": officer_fields(config.signer("ppid", today)),
-        "atasan_ppid": officer_fields(config.signer("atasan_ppid", today)),
+        "ppid": officer_fields(letter.signers.signer("ppid", today)),
+        "atasan_ppid": officer_fields(letter.signers.signer("atasan_ppid", today)),
         "tahun": year,
         "tanggal": format_date_id(today),
         # The office numbers the outgoing letter in its own agenda when it is signed.
-        "nomor": NUMBER_BLANK.format(kode_wilayah=config.office.kode_wilayah, tahun=year),
-        "yth": config.pengecualian.yth,
+        "nomor": NUMBER_BLANK.format(kode_wilayah=letter.office.kode_wilayah, tahun=year),
+        "yth": pengecualian.yth,
         "jumlah": len(rows),
         "jumlah_sesuai": sum(1 for r in rows if r["kpu_ri"]),
         "butir": rows,
@@ -85,7 +90,13 @@ def letter_context(
 
 
 def write_covering_letter(
-    items: Sequence[RegisterItem], config: Config, out_dir: Path, *, year: int, today: dt.date
+    items: Sequence[RegisterItem],
+    letter: Letter,
+    pengecualian: ExemptionConfig,
+    out_dir: Path,
+    *,
+    year: int,
+    today: dt.date,
 ) -> Path | None:
     """The draft letter sending this year's usulan to `[pengecualian] yth`; None when the
     usulan is empty (then an older draft is removed: there is nothing to send)."""
@@ -97,14 +108,14 @@ def write_covering_letter(
     if not chosen:
         path.unlink(missing_ok=True)
         return None
-    context = letter_context(chosen, config, year=year, today=today)
+    context = letter_context(chosen, letter, pengecualian, year=year, today=today)
     when = dt.datetime.combine(today, dt.time())
     title = f"Usulan Informasi yang Dikecualikan {year}"
     return render_to(
-        cached_template(config, TEMPLATE),
+        cached_template(letter.templates_dir, TEMPLATE),
         context,
         path,
         when=when,
         title=title,
-        images=office_images(config),
+        images=office_images(letter.office),
     )

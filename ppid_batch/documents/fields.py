@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any
 
-from ..config import Config, Officer
+from ..config import Office, Officer
 from ..dates import PartialDate
 from ..models import RegisterItem
 from ..nip import format_nip
@@ -68,8 +68,7 @@ def officer_fields(officer: Officer) -> dict[str, str]:
     return {"nama": officer.nama, "nip": format_nip(officer.nip), "jabatan": officer.jabatan}
 
 
-def office_fields(config: Config) -> dict[str, str]:
-    o = config.office
+def office_fields(o: Office) -> dict[str, str]:
     return {
         "nama_satker": o.nama_satker,
         "singkatan": o.singkatan,

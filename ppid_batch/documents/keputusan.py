@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
+from ..config import Config, KeputusanConfig, Letter, Numbering
 from ..dates import format_date_id
 from ..models import RegisterItem
 from ..store.core import Store
@@ -51,7 +51,7 @@ def as_item(item_id: str, values: Mapping[str, Any]) -> RegisterItem:
 
 
 def settle_keputusan(
-    store: Store, everything: Sequence[RegisterItem], config: Config, *, today: dt.date,
+    store: Store, everything: Sequence[RegisterItem], numbering: Numbering, *, today: dt.date,
     run_id: int | None,
 ) -> dict[str, Any] | None:  # fmt: skip
     """Record tonight's Keputusan when the DIP differs from the one the last Keputusan set.
@@ -87,7 +87,7 @@ def settle_keputusan(
         store,
         date=today,
         run_id=run_id,
-        number=lambda urut: config.keputusan_number(urut, today.year, today.month),
+        number=lambda urut: numbering.keputusan_number(urut, today.year, today.month),
         entries=entries,
         items_count=len(current),
     )
@@ -97,10 +97,9 @@ def file_name(record: Mapping[str, Any]) -> str:
     return f"Keputusan-PPID-DIP-{record['year']}-{record['urut']:03d}.docx"
 
 
-def _menimbang(config: Config) -> list[str]:
-    if config.keputusan.menimbang:
-        return list(config.keputusan.menimbang)
-    satker = config.office.nama_satker
+def _menimbang(keputusan: KeputusanConfig, satker: str) -> list[str]:
+    if keputusan.menimbang:
+        return list(keputusan.menimbang)
     return [
         "bahwa berdasarkan ketentuan Pasal 11 ayat (1) huruf a Undang-Undang Nomor 14 Tahun "
         "2008 tentang Keterbukaan Informasi Publik, Badan Publik wajib menyediakan Informasi "
@@ -115,8 +114,7 @@ def _menimbang(config: Config) -> list[str]:
     ]
 
 
-def _diktum(config: Config, previous: Mapping[str, Any] | None) -> list[dict[str, str]]:
-    satker = config.office.nama_satker
+def _diktum(satker: str, previous: Mapping[str, Any] | None) -> list[dict[str, str]]:
     texts = [
         f"Menetapkan Daftar Informasi Publik di lingkungan {satker} sebagaimana tercantum dalam "
         "Lampiran I yang merupakan bagian tidak terpisahkan dari Keputusan ini.",
@@ -157,7 +155,8 @@ def keputusan_context(
     standing: Mapping[str, Mapping[str, Any]],
     before: Mapping[str, Mapping[str, Any]],
     previous: Mapping[str, Any] | None,
-    config: Config,
+    letter: Letter,
+    keputusan: KeputusanConfig,
 ) -> dict[str, Any]:
     """Every variable the Keputusan template may use (docs/documents.md lists them)."""
     date = record["date"]
@@ -184,22 +183,24 @@ def keputusan_context(
                 "keterangan": note,
             }
         )
-    satker = config.office.nama_satker
+    satker = letter.office.nama_satker
     return {
-        "kantor": office_fields(config),
+        "kantor": office_fields(letter.office),
         "logo": "",
-        "ppid": officer_fields(config.signer("ppid", date)),
-        "atasan_ppid": officer_fields(config.signer("atasan_ppid", date)),
+        "ppid": officer_fields(letter.signers.signer("ppid", date)),
+        "atasan_ppid": officer_fields(letter.signers.signer("atasan_ppid", date)),
         "tahun": date.year,
         "tanggal": format_date_id(date),
         "nomor": record["number"],
         "judul": "KEPUTUSAN PEJABAT PENGELOLA INFORMASI DAN DOKUMENTASI "
         f"{satker.upper()} TENTANG PENETAPAN DAFTAR INFORMASI PUBLIK",
-        "menimbang": [{"huruf": HURUF[n], "isi": t} for n, t in enumerate(_menimbang(config))],
-        "mengingat": [
-            {"huruf": str(n + 1), "isi": t + ";"} for n, t in enumerate(config.dasar_hukum)
+        "menimbang": [
+            {"huruf": HURUF[n], "isi": t} for n, t in enumerate(_menimbang(keputusan, satker))
         ],
-        "diktum": _diktum(config, previous),
+        "mengingat": [
+            {"huruf": str(n + 1), "isi": t + ";"} for n, t in enumerate(keputusan.dasar_hukum)
+        ],
+        "diktum": _diktum(satker, previous),
         "jumlah": len(items),
         "kelompok": [
             {"huruf": g.letter, "judul": g.heading, "butir": list(g.rows)} for g in groups
@@ -214,8 +215,8 @@ def keputusan_context(
 
 
 def write_keputusan(
-    store: Store, config: Config, out_dir: Path, *, only_missing: bool = True,
-    number: str | None = None,
+    store: Store, letter: Letter, keputusan: KeputusanConfig, out_dir: Path, *,
+    only_missing: bool = True, number: str | None = None,
 ) -> list[Path]:  # fmt: skip
     """Write the document of each recorded Keputusan not yet in `out_dir` (or of `number`).
 
@@ -230,7 +231,7 @@ def write_keputusan(
             continue
         if number is None and only_missing and path.exists():
             continue
-        tpl = tpl or cached_template(config, TEMPLATE)
+        tpl = tpl or cached_template(letter.templates_dir, TEMPLATE)
         previous = records[n - 1] if n else None
         context = keputusan_context(
             record,
@@ -238,7 +239,8 @@ def write_keputusan(
             standing_list(store, upto=record["id"]),
             standing_list(store, upto=previous["id"]) if previous else {},
             previous,
-            config,
+            letter,
+            keputusan,
         )
         when = dt.datetime.combine(record["date"], dt.time())
         written.append(
@@ -248,7 +250,7 @@ def write_keputusan(
                 path,
                 when=when,
                 title=f"Keputusan PPID {record['number']}",
-                images=office_images(config),
+                images=office_images(letter.office),
             )
         )
     return written
@@ -292,7 +294,9 @@ def reprint(
         if record is None:
             known = ", ".join(r["number"] for r in records) or "belum ada"
             raise UsageError(f"{missing}; Keputusan yang ada: {known}.")
-        written = write_keputusan(store, config, out_dir, number=record["number"])
+        written = write_keputusan(
+            store, config.letter, config.keputusan, out_dir, number=record["number"]
+        )
         written += write_register(
             dip_as_set(store, record), record["year"], config, out_dir, today=record["date"],
             exemptions=False,
@@ -300,11 +304,11 @@ def reprint(
     return written
 
 
-def listing(config: Config) -> list[dict[str, Any]]:
+def listing(database_url: str) -> list[dict[str, Any]]:
     """Every Keputusan in the register, oldest first (for `ppid-batch keputusan`)."""
     from ..store.engine import database_exists
 
-    if not database_exists(config.database_url):
+    if not database_exists(database_url):
         return []
-    with Store.open(config.database_url, migrate_schema=False) as store:
+    with Store.open(database_url, migrate_schema=False) as store:
         return keputusan_list(store)

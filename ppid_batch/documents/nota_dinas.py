@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
+from ..config import Letter, NotaDinasConfig
 from ..dates import format_date_id
 from ..files import fit_name, name_slug
 from ..models import RegisterItem
@@ -61,22 +61,21 @@ def addressee(pattern: str, unit: str) -> str:
     return re.sub(r"\b(Sub ?bagian|Bagian)\s+\1\b", r"\1", text, flags=re.IGNORECASE)
 
 
-def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
+def nota_context(nota: NotaDinas, letter: Letter, nd: NotaDinasConfig) -> dict[str, Any]:
     """Every variable the Nota Dinas template may use (docs/documents.md lists them).
 
     Addressed to the unit's PPID Pelaksana when ppid.toml lists one for the unit that day
     (it keeps and provides the documented information); else to ppid.toml's `yth`.
     """
-    nd = config.nota_dinas
-    pelaksana = config.unit_officer(nota.unit, nota.date)
+    pelaksana = letter.signers.unit_officer(nota.unit, nota.date)
     items = sorted(nota.items, key=sort_key)
     listed = [item for item in items if item.jenis != DIKECUALIKAN]
     exempt = [item for item in items if item.jenis == DIKECUALIKAN]
     return {
-        "kantor": office_fields(config),
+        "kantor": office_fields(letter.office),
         "logo": "",
-        "ppid": officer_fields(config.signer("ppid", nota.date)),
-        "atasan_ppid": officer_fields(config.signer("atasan_ppid", nota.date)),
+        "ppid": officer_fields(letter.signers.signer("ppid", nota.date)),
+        "atasan_ppid": officer_fields(letter.signers.signer("atasan_ppid", nota.date)),
         "tahun": nota.date.year,
         "tanggal": format_date_id(nota.date),
         "nomor": nota.number,
@@ -107,43 +106,57 @@ def nota_context(nota: NotaDinas, config: Config) -> dict[str, Any]:
 
 
 def write_nota_dinas(
-    nota: NotaDinas, config: Config, out_dir: Path, *, template: LoadedTemplate | None = None
+    nota: NotaDinas,
+    letter: Letter,
+    nd: NotaDinasConfig,
+    out_dir: Path,
+    *,
+    template: LoadedTemplate | None = None,
 ) -> Path:
     """Render the draft into `out_dir`; the template bytes stay in memory across calls."""
-    tpl = template or cached_template(config, TEMPLATE)
+    tpl = template or cached_template(letter.templates_dir, TEMPLATE)
     when = dt.datetime.combine(nota.date, dt.time())
     return render_to(
         tpl,
-        nota_context(nota, config),
+        nota_context(nota, letter, nd),
         Path(out_dir) / file_name(nota),
         when=when,
         title=f"Nota Dinas {nota.number}",
-        images=office_images(config),
+        images=office_images(letter.office),
     )
 
 
-def _render_chunk(args: tuple[list[NotaDinas], Config, Path, LoadedTemplate]) -> list[Path]:
-    notas, config, out_dir, tpl = args
-    return [write_nota_dinas(n, config, out_dir, template=tpl) for n in notas]
+_Chunk = tuple[list[NotaDinas], Letter, NotaDinasConfig, Path, LoadedTemplate]
+
+
+def _render_chunk(args: _Chunk) -> list[Path]:
+    notas, letter, nd, out_dir, tpl = args
+    return [write_nota_dinas(n, letter, nd, out_dir, template=tpl) for n in notas]
 
 
 def write_nota_dinas_all(
-    notas: Sequence[NotaDinas], config: Config, out_dir: Path, *, workers: int = 1
+    notas: Sequence[NotaDinas],
+    letter: Letter,
+    nd: NotaDinasConfig,
+    out_dir: Path,
+    *,
+    workers: int = 1,
 ) -> list[Path]:
     """Render many drafts from one in-memory copy of the template.
 
     With `workers` > 1 the drafts are split over that many processes (the machine
     has two cores); the files are the same bytes either way, returned in input order.
     """
-    tpl = cached_template(config, TEMPLATE)
+    tpl = cached_template(letter.templates_dir, TEMPLATE)
     if workers <= 1 or len(notas) < 2 * workers:
-        return _render_chunk((list(notas), config, Path(out_dir), tpl))
+        return _render_chunk((list(notas), letter, nd, Path(out_dir), tpl))
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = -(-len(notas) // workers)
     chunks = [
-        (list(notas[i : i + size]), config, Path(out_dir), tpl) for i in range(0, len(notas), size)
+        (list(notas[i : i + size]), letter, nd, Path(out_dir), tpl)
+        for i in range(0, len(notas), size)
     ]
     # spawn, not fork: the batch may hold a lock file and a database connection.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:

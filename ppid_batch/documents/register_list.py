@@ -410,11 +410,11 @@ def _csp_hash(script: str) -> str:
     return base64.b64encode(hashlib.sha256(str(script).encode("utf-8")).digest()).decode()
 
 
-def html_environment(config: Config) -> Any:
+def html_environment(templates_dir: Path) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
     loader = ChoiceLoader(
-        [FileSystemLoader(str(config.templates_dir)), FileSystemLoader(str(DEFAULT_TEMPLATES))]
+        [FileSystemLoader(str(templates_dir)), FileSystemLoader(str(DEFAULT_TEMPLATES))]
     )
     env = Environment(
         loader=loader, autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
@@ -426,12 +426,12 @@ def html_environment(config: Config) -> Any:
 HTML_VARIABLES = frozenset({"tahun", "tanggal", "kantor", "ppid", "kelompok", "jumlah", "kolom"})
 
 
-def check_html_template(config: Config) -> None:
+def check_html_template(templates_dir: Path) -> None:
     """Raise TemplateError when the page template is broken or uses an unknown variable."""
     from jinja2 import TemplateError as JinjaTemplateError
     from jinja2 import meta
 
-    env = html_environment(config)
+    env = html_environment(templates_dir)
     try:
         source = env.loader.get_source(env, HTML_TEMPLATE)[0]  # type: ignore[union-attr]
         names = meta.find_undeclared_variables(env.parse(source))
@@ -448,11 +448,11 @@ def check_html_template(config: Config) -> None:
 
 
 def register_html(groups: Sequence[Group], year: int, config: Config, today: dt.date) -> bytes:
-    template = html_environment(config).get_template(HTML_TEMPLATE)
+    template = html_environment(config.templates_dir).get_template(HTML_TEMPLATE)
     text = template.render(
         tahun=year,
         tanggal=format_date_id(today),
-        kantor=office_fields(config),
+        kantor=office_fields(config.office),
         ppid=officer_fields(config.signer("ppid", today)),
         kelompok=groups,
         jumlah=sum(len(g.rows) for g in groups),

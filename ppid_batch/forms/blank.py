@@ -10,7 +10,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
-from ..config import Config
+from ..config import Office, OfficeForm
 from ..documents.xlsx import a4_landscape, new_workbook
 from ..files import atomic_write_bytes
 from .schema import Field, SheetSchema, for_office, form_schema
@@ -72,29 +72,29 @@ def header_row(schema: SheetSchema) -> int:
     return META_FIRST_ROW + len(schema.metadata) + 2
 
 
-def build_blank_form(config: Config, *, unit: str | None = None) -> bytes:
+def build_blank_form(form: OfficeForm, *, unit: str | None = None) -> bytes:
     """The blank form as xlsx bytes (identical bytes for identical inputs)."""
-    schema = for_office(form_schema(), config.office.kota, config.vocabulary)
+    schema = for_office(form_schema(), form.office.kota, form.vocabulary)
     buffer = io.BytesIO()
     wb = new_workbook(
         buffer,
         title=schema.title,
         created=CREATED,
-        company=config.office.nama_satker,
-        subject=config.sop.sebutan,
+        company=form.office.nama_satker,
+        subject=form.sop.sebutan,
         comments=f"{VERSION_LABEL} {schema.version}",
     )
     fmt = _formats(wb)
-    _form_sheet(wb, fmt, schema, config, unit)
-    _guide_sheet(wb, fmt, schema, config)
+    _form_sheet(wb, fmt, schema, form.office, unit)
+    _guide_sheet(wb, fmt, schema, form.office)
     _lists_sheet(wb, schema)
     wb.close()
     return buffer.getvalue()
 
 
-def write_blank_form(path: Path, config: Config, *, unit: str | None = None) -> Path:
+def write_blank_form(path: Path, form: OfficeForm, *, unit: str | None = None) -> Path:
     """Write the blank Form Daftar Informasi Publik to `path` atomically; return `path`."""
-    return atomic_write_bytes(Path(path), build_blank_form(config, unit=unit))
+    return atomic_write_bytes(Path(path), build_blank_form(form, unit=unit))
 
 
 def _formats(wb: Workbook) -> dict[str, Format]:
@@ -124,7 +124,7 @@ def _formats(wb: Workbook) -> dict[str, Format]:
 
 
 def _form_sheet(
-    wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, config: Config, unit: str | None
+    wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, office: Office, unit: str | None
 ) -> None:
     ws = wb.add_worksheet(schema.sheet_name)
     fields = schema.blank_form_fields
@@ -133,9 +133,7 @@ def _form_sheet(
     first_data, last_data = hdr + 1, hdr + BLANK_ROWS
 
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, schema.title.upper(), fmt["title"])
-    ws.merge_range(
-        OFFICE_ROW, 0, OFFICE_ROW, last_col, config.office.nama_satker.upper(), fmt["office"]
-    )
+    ws.merge_range(OFFICE_ROW, 0, OFFICE_ROW, last_col, office.nama_satker.upper(), fmt["office"])
 
     for offset, meta in enumerate(schema.metadata):
         row = META_FIRST_ROW + offset
@@ -184,16 +182,14 @@ def _form_sheet(
     ws.activate()
 
 
-def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, config: Config) -> None:
+def _guide_sheet(wb: Workbook, fmt: dict[str, Format], schema: SheetSchema, office: Office) -> None:
     # Same column widths as the form, so the worked example row looks like the real one.
     ws = wb.add_worksheet(GUIDE_SHEET)
     fields = schema.blank_form_fields
     for col, field in enumerate(fields):
         ws.set_column(col, col, field.width)
     ws.write_string(0, 1, f"Panduan Pengisian {schema.title}", fmt["heading"])
-    ws.write_string(
-        1, 1, f"{config.office.nama_satker} — versi formulir {schema.version}", fmt["label"]
-    )
+    ws.write_string(1, 1, f"{office.nama_satker} — versi formulir {schema.version}", fmt["label"])
     ws.write_string(
         2,
         1,

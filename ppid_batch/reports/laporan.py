@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import Config
+from ..config import Config, Letter, SopConfig
 from ..dates import MONTH_NAMES, format_date_id
 from ..documents.docx import (
     COMMON_VARIABLES,
@@ -77,7 +77,9 @@ def _rows(pairs: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
     return [{"no": n, "nama": k, "jumlah": v} for n, (k, v) in enumerate(pairs, 1)]
 
 
-def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dict[str, Any]:
+def report_context(
+    facts: AnnualFacts, letter: Letter, sop: SopConfig, *, today: dt.date
+) -> dict[str, Any]:
     """Every variable of the template except the chart images (docs/reports.md lists them)."""
     per_bulan = []
     for month, counts in facts.per_month_jenis:
@@ -86,17 +88,17 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
         row.update(bulan=MONTH_NAMES[month - 1], jumlah=sum(by_jenis.values()))
         per_bulan.append(row)
     return {
-        "kantor": office_fields(config),
+        "kantor": office_fields(letter.office),
         "logo": "",
-        "ppid": officer_fields(config.signer("ppid", today)),
-        "atasan_ppid": officer_fields(config.signer("atasan_ppid", today)),
+        "ppid": officer_fields(letter.signers.signer("ppid", today)),
+        "atasan_ppid": officer_fields(letter.signers.signer("atasan_ppid", today)),
         "tahun": facts.year,
         "tanggal": format_date_id(today),
         "sop": {
-            "nomor": config.sop.nomor,
-            "nama": config.sop.nama,
-            "sebutan": config.sop.sebutan,
-            "judul": config.sop.judul,
+            "nomor": sop.nomor,
+            "nama": sop.nama,
+            "sebutan": sop.sebutan,
+            "judul": sop.judul,
         },
         "per_tanggal": format_date_id(facts.as_of),
         "ada_kegiatan": facts.has_activity,
@@ -152,7 +154,7 @@ def report_context(facts: AnnualFacts, config: Config, *, today: dt.date) -> dic
 
 
 def write_annual_report(
-    facts: AnnualFacts, config: Config, out_dir: Path, *, today: dt.date
+    facts: AnnualFacts, letter: Letter, sop: SopConfig, out_dir: Path, *, today: dt.date
 ) -> tuple[Path, dict[str, Chart]]:
     """Draw the charts and write Laporan-Tahunan-<tahun>.docx into `out_dir`.
 
@@ -160,18 +162,18 @@ def write_annual_report(
     sentence instead of showing empty tables, and no charts are drawn.
     """
     out_dir = Path(out_dir)
-    template = load_template(config, TEMPLATE)
+    template = load_template(letter.templates_dir, TEMPLATE)
     check_template(TEMPLATE, template.data, TEMPLATE_VARIABLES)
     # No activity: the document says so in one sentence and shows no (empty) charts.
     charts = write_charts(facts, out_dir) if facts.has_activity else {}
     images = {f"grafik_{key}": (chart.path, CHART_WIDTH_MM) for key, chart in charts.items()}
-    images.update(office_images(config))
+    images.update(office_images(letter.office))
     placeholders = {f"grafik_{key}": "" for key in CHART_FILES if key not in charts}
     data = render_bytes(
         template,
-        {**report_context(facts, config, today=today), **placeholders},
+        {**report_context(facts, letter, sop, today=today), **placeholders},
         when=dt.datetime.combine(facts.as_of, dt.time()),
-        title=f"Laporan Tahunan {config.sop.nama} {facts.year}",
+        title=f"Laporan Tahunan {sop.nama} {facts.year}",
         images=images,
     )
     path = atomic_write_bytes(out_dir / report_file_name(facts.year), data)
@@ -215,6 +217,7 @@ def write_reports(
     else:
         facts = build_facts(year, items=(), today=today)
     out_dir = Path(out_dir) if out_dir is not None else config.output_dir / REPORT_DIR
-    matrix = write_matrix(facts, config, out_dir)
-    report, charts = write_annual_report(facts, config, out_dir, today=today)
+    letter = config.letter
+    matrix = write_matrix(facts, letter, config.sop, out_dir)
+    report, charts = write_annual_report(facts, letter, config.sop, out_dir, today=today)
     return [matrix, report, *(c.path for c in charts.values())]

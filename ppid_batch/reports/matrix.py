@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config
+from ..config import Letter, Signers, SopConfig
 from ..dates import format_date_id
 from ..documents.xlsx import FONT, HEADER_COLOR, a4_landscape, fit_row, new_workbook
 from ..files import atomic_write_bytes
@@ -67,10 +67,10 @@ def _days(values: Sequence[int]) -> str:
     return f"{lo} hari" if lo == hi else f"{lo}–{hi} hari"
 
 
-def _run_rows(run: RunFact, config: Config) -> list[tuple[int, str, str, str, str, str]]:
+def _run_rows(run: RunFact, signers: Signers) -> list[tuple[int, str, str, str, str, str]]:
     """(step, pelaksana, kelengkapan, waktu, output, keterangan) for each step the run did."""
-    ppid = f"PPID ({config.signer('ppid', run.run_on).nama})"
-    atasan = f"Atasan PPID ({config.signer('atasan_ppid', run.run_on).nama})"
+    ppid = f"PPID ({signers.signer('ppid', run.run_on).nama})"
+    atasan = f"Atasan PPID ({signers.signer('atasan_ppid', run.run_on).nama})"
     label = f"Proses malam #{run.run_id}, {format_date_id(run.run_on)}"
     rows = []
     forms = [f for f in run.forms if f.kind == "form_dip"]
@@ -127,16 +127,16 @@ def _run_rows(run: RunFact, config: Config) -> list[tuple[int, str, str, str, st
     return rows
 
 
-def matrix_rows(facts: AnnualFacts, config: Config) -> list[MatrixRow]:
+def matrix_rows(facts: AnnualFacts, signers: Signers, sop: SopConfig) -> list[MatrixRow]:
     """The matrix in order: runs by date, steps 1–3 within a run."""
     rows: list[MatrixRow] = []
     for run in facts.runs:
-        for step, pelaksana, kelengkapan, waktu, output, ket in _run_rows(run, config):
+        for step, pelaksana, kelengkapan, waktu, output, ket in _run_rows(run, signers):
             rows.append(
                 MatrixRow(
                     run.run_id,
                     step,
-                    config.sop.langkah[step - 1],  # the SOP's own wording of the step
+                    sop.langkah[step - 1],  # the SOP's own wording of the step
                     pelaksana,
                     kelengkapan,
                     waktu,
@@ -159,15 +159,15 @@ def _step_groups(rows: Sequence[MatrixRow]) -> list[tuple[int, int]]:
     return groups
 
 
-def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
+def write_matrix(facts: AnnualFacts, letter: Letter, sop: SopConfig, out_dir: Path) -> Path:
     """Write Matriks-Kegiatan-<tahun>.xlsx (byte-identical for the same facts)."""
-    rows = matrix_rows(facts, config)
+    rows = matrix_rows(facts, letter.signers, sop)
     buf = io.BytesIO()
     wb = new_workbook(
         buf,
         title=f"Matriks Kegiatan dan Penugasan {facts.year}",
         created=facts.as_of,
-        company=config.office.nama_satker,
+        company=letter.office.nama_satker,
     )
     title = wb.add_format({**FONT, "bold": True, "font_size": 13})
     text = wb.add_format(FONT)
@@ -180,9 +180,9 @@ def write_matrix(facts: AnnualFacts, config: Config, out_dir: Path) -> Path:
          "border": 1, "bg_color": HEADER_COLOR}
     )  # fmt: skip
     ws = wb.add_worksheet(SHEET)
-    ws.write(0, 0, f"MATRIKS KEGIATAN DAN PENUGASAN {config.sop.nama.upper()}", title)
+    ws.write(0, 0, f"MATRIKS KEGIATAN DAN PENUGASAN {sop.nama.upper()}", title)
     ws.set_row(0, 18)
-    ws.write(1, 0, f"{config.office.nama_satker} — Tahun {facts.year}", text)
+    ws.write(1, 0, f"{letter.office.nama_satker} — Tahun {facts.year}", text)
     ws.write(2, 0, f"Keadaan per {format_date_id(facts.as_of)}", text)
     header_row = 4
     for col, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):

@@ -44,7 +44,7 @@ def _rows(path: Path) -> list[list]:
 
 def test_the_sheet_lists_pending_items_grouped_by_unit(config: Config, tmp_path: Path) -> None:
     path = write_approval_sheet(
-        ITEMS, config, tmp_path, today=TODAY, notes={"DIP-2025-0003": "Baru"}
+        ITEMS, config.letter, tmp_path, today=TODAY, notes={"DIP-2025-0003": "Baru"}
     )
     assert path == tmp_path / "Lembar-Persetujuan-2025-03-12.xlsx"
     rows = _rows(path)
@@ -107,7 +107,7 @@ def test_the_sheet_lists_pending_items_grouped_by_unit(config: Config, tmp_path:
 def test_only_the_decision_and_item_cells_are_open_and_the_id_is_protected(
     config: Config, tmp_path: Path
 ) -> None:
-    path = write_approval_sheet(ITEMS, config, tmp_path, today=TODAY)
+    path = write_approval_sheet(ITEMS, config.letter, tmp_path, today=TODAY)
     ws = openpyxl.load_workbook(path).active
     assert ws.protection.sheet and not ws.protection.password
     # ID, unit, Catatan Sistem and Sidik Isi are the batch's; identity cells too
@@ -126,21 +126,21 @@ def test_only_the_decision_and_item_cells_are_open_and_the_id_is_protected(
 
 
 def test_same_items_same_day_give_identical_bytes(config: Config, tmp_path: Path) -> None:
-    a = write_approval_sheet(ITEMS, config, tmp_path / "a", today=TODAY)
-    b = write_approval_sheet(list(reversed(ITEMS)), config, tmp_path / "b", today=TODAY)
+    a = write_approval_sheet(ITEMS, config.letter, tmp_path / "a", today=TODAY)
+    b = write_approval_sheet(list(reversed(ITEMS)), config.letter, tmp_path / "b", today=TODAY)
     assert a is not None and b is not None
     assert a.read_bytes() == b.read_bytes()
 
 
 def test_a_new_sheet_replaces_untouched_old_ones(config: Config, tmp_path: Path) -> None:
     out = tmp_path / "persetujuan"
-    old = write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 1))
-    filled = write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 5))
+    old = write_approval_sheet(ITEMS, config.letter, out, today=dt.date(2025, 3, 1))
+    filled = write_approval_sheet(ITEMS, config.letter, out, today=dt.date(2025, 3, 5))
     assert old is not None and filled is not None and old.exists() is False
     wb = openpyxl.load_workbook(filled)
     wb.active["H12"] = "YA"
     wb.save(filled)
-    new = write_approval_sheet(ITEMS, config, out, today=TODAY)
+    new = write_approval_sheet(ITEMS, config.letter, out, today=TODAY)
     assert sorted(p.name for p in out.iterdir()) == [
         "Lembar-Persetujuan-2025-03-05.xlsx",  # filled in place: kept for its sender
         "Lembar-Persetujuan-2025-03-12.xlsx",
@@ -153,13 +153,13 @@ def test_nothing_pending_writes_nothing_and_removes_the_old_sheet(
     config: Config, tmp_path: Path, items: list[RegisterItem]
 ) -> None:
     out = tmp_path / "persetujuan"
-    write_approval_sheet(ITEMS, config, out, today=dt.date(2025, 3, 1))
-    assert write_approval_sheet(items, config, out, today=TODAY) is None
+    write_approval_sheet(ITEMS, config.letter, out, today=dt.date(2025, 3, 1))
+    assert write_approval_sheet(items, config.letter, out, today=TODAY) is None
     assert list(out.iterdir()) == []
 
 
 def test_the_reader_reads_the_sheet_back_as_it_was_written(config: Config, tmp_path: Path) -> None:
-    path = write_approval_sheet(ITEMS, config, tmp_path / "out", today=TODAY)
+    path = write_approval_sheet(ITEMS, config.letter, tmp_path / "out", today=TODAY)
     assert path is not None
     report = validate_file(path)
     # Nothing wrong in it; only the note that no decision is filled in yet.
@@ -181,10 +181,22 @@ def test_rows_with_long_text_are_tall_enough_to_print_it(config: Config, tmp_pat
         _item("DIP-2025-0001", "Subbagian Hukum", "Profil"),
         _item("DIP-2025-0002", "Subbagian Hukum", long * 3),
     ]
-    path = write_approval_sheet(items, config, tmp_path, today=TODAY)
+    path = write_approval_sheet(items, config.letter, tmp_path, today=TODAY)
     ws = openpyxl.load_workbook(path).active
     short_row, long_row = ws.row_dimensions[12], ws.row_dimensions[13]
     assert ws["C13"].value == long * 3 and ws["C12"].value == "Profil"
     assert short_row.height is None  # one line: left to the default (and to Excel's autofit)
     # 249 characters in a 48-wide column: at least five lines of 10-point text
     assert long_row.height is not None and long_row.height >= 5 * 12.75
+
+
+def test_the_sheet_names_the_folder_it_goes_back_to(config: Config, tmp_path: Path) -> None:
+    # [lokasi] persetujuan: the Atasan PPID is told to put the sheet in their own folder.
+    def said(**kw) -> str:
+        path = write_approval_sheet(ITEMS, config.letter, tmp_path / "out", today=TODAY, **kw)
+        assert path is not None
+        return " ".join(str(c) for row in _rows(path) for c in row)
+
+    assert "taruh berkas ini di folder input/." in said()
+    own = said(approval_dir=tmp_path / "persetujuan-masuk")
+    assert "taruh berkas ini di folder persetujuan-masuk/ (folder khusus Atasan PPID)." in own

@@ -357,7 +357,7 @@ def test_the_approval_loop_on_real_files(config: Config) -> None:
     assert again is not None and not sheet.exists()
     assert [r[0] for r in _rows(again)[11:]] == ["DIP-2025-0003", "DIP-2025-0005"]
     (feedback,) = write_unit_feedback(
-        store.items(), config, config.output_dir / "umpan-balik", today=NIGHT_TWO
+        store.items(), config.letter, config.output_dir / "umpan-balik", today=NIGHT_TWO
     )
     assert feedback.name == "Arahan-subbagian-hukum.xlsx"
     assert _rows(feedback)[6][:5] == [

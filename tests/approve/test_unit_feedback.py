@@ -40,7 +40,7 @@ ITEMS = [
 
 def test_each_unit_gets_its_refused_items_with_arahan(config: Config, tmp_path: Path) -> None:
     out = tmp_path / "umpan-balik"
-    paths = write_unit_feedback(ITEMS, config, out, today=TODAY)
+    paths = write_unit_feedback(ITEMS, config.letter, out, today=TODAY)
     assert [p.name for p in paths] == [
         "Arahan-subbagian-hukum.xlsx",
         "Arahan-subbagian-keuangan-umum-logistik.xlsx",
@@ -74,11 +74,11 @@ def test_a_unit_with_nothing_refused_any_more_loses_its_file(
     out = tmp_path / "umpan-balik"
     out.mkdir()
     (out / "Form-DIP-Hukum-koreksi.xlsx").write_bytes(b"the reader's corrected copy")
-    write_unit_feedback(ITEMS, config, out, today=TODAY)
+    write_unit_feedback(ITEMS, config.letter, out, today=TODAY)
     corrected = [
         dataclasses.replace(i, status="pending") if i.id == "DIP-2025-0002" else i for i in ITEMS
     ]
-    write_unit_feedback(corrected, config, out, today=TODAY)
+    write_unit_feedback(corrected, config.letter, out, today=TODAY)
     assert sorted(p.name for p in out.iterdir()) == [
         "Arahan-subbagian-keuangan-umum-logistik.xlsx",
         "Form-DIP-Hukum-koreksi.xlsx",
@@ -86,8 +86,8 @@ def test_a_unit_with_nothing_refused_any_more_loses_its_file(
 
 
 def test_feedback_is_deterministic(config: Config, tmp_path: Path) -> None:
-    (a,) = write_unit_feedback(ITEMS[:2], config, tmp_path / "a", today=TODAY)
-    (b,) = write_unit_feedback(ITEMS[:2], config, tmp_path / "b", today=TODAY)
+    (a,) = write_unit_feedback(ITEMS[:2], config.letter, tmp_path / "a", today=TODAY)
+    (b,) = write_unit_feedback(ITEMS[:2], config.letter, tmp_path / "b", today=TODAY)
     assert a.read_bytes() == b.read_bytes()
 
 
@@ -107,7 +107,7 @@ def test_long_arahan_rows_are_tall_enough_to_print(config: Config, tmp_path: Pat
         _item("DIP-2025-0002", "Subbagian Hukum", "refused", arahan),
         _item("DIP-2025-0003", "Subbagian Hukum", "refused", "Lengkapi tautan."),
     ]
-    [path] = write_unit_feedback(items, config, tmp_path, today=TODAY)
+    [path] = write_unit_feedback(items, config.letter, tmp_path, today=TODAY)
     ws = openpyxl.load_workbook(path).active
     assert ws["E7"].value == arahan and ws["E8"].value == "Lengkapi tautan."
     assert ws.row_dimensions[6].height == 30  # the header's two-line labels
@@ -118,9 +118,11 @@ def test_long_arahan_rows_are_tall_enough_to_print(config: Config, tmp_path: Pat
 def test_a_later_night_with_the_same_arahan_leaves_the_file_untouched(
     config: Config, tmp_path: Path
 ) -> None:
-    (path,) = write_unit_feedback(ITEMS[:2], config, tmp_path, today=TODAY)
+    (path,) = write_unit_feedback(ITEMS[:2], config.letter, tmp_path, today=TODAY)
     before = path.stat()
-    (again,) = write_unit_feedback(ITEMS[:2], config, tmp_path, today=TODAY + dt.timedelta(9))
+    (again,) = write_unit_feedback(
+        ITEMS[:2], config.letter, tmp_path, today=TODAY + dt.timedelta(9)
+    )
     after = again.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     # a new refusal the next day changes the file, and its date
@@ -129,7 +131,7 @@ def test_a_later_night_with_the_same_arahan_leaves_the_file_untouched(
         decided_on=dt.date(2025, 3, 20),
     )
     next_day = dt.date(2025, 3, 21)
-    (third,) = write_unit_feedback([*ITEMS[:2], later], config, tmp_path, today=next_day)
+    (third,) = write_unit_feedback([*ITEMS[:2], later], config.letter, tmp_path, today=next_day)
     assert third.stat().st_ino != before.st_ino
     rows = CalamineWorkbook.from_path(str(third)).get_sheet_by_index(0).to_python()
     assert rows[2][0] == "2 informasi belum disetujui; keputusan terakhir 20 Maret 2025."

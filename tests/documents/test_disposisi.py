@@ -40,13 +40,13 @@ def _disposisi(**kw) -> Disposisi:
 
 
 def test_golden_disposisi(config, tmp_path: Path, golden) -> None:
-    path = write_disposisi(_disposisi(), config, tmp_path)
+    path = write_disposisi(_disposisi(), config.letter, tmp_path)
     assert path.name == "Disposisi-2025-11-20-lembar-persetujuan-2025-11-18-3f3f3f3f.docx"
     golden("disposisi/" + path.name + ".txt", docx_text(path.read_bytes()))
 
 
 def test_counts_refusals_with_arahan_and_signature(config, tmp_path: Path) -> None:
-    text = docx_text(write_disposisi(_disposisi(), config, tmp_path).read_bytes())
+    text = docx_text(write_disposisi(_disposisi(), config.letter, tmp_path).read_bytes())
     lines = text.splitlines()
     for line in (
         "DISPOSISI / ARAHAN ATASAN PPID",
@@ -73,7 +73,7 @@ def test_counts_refusals_with_arahan_and_signature(config, tmp_path: Path) -> No
 
 
 def test_nothing_refused_says_so_without_an_empty_table(config, tmp_path: Path) -> None:
-    text = docx_text(write_disposisi(_disposisi(refused=()), config, tmp_path).read_bytes())
+    text = docx_text(write_disposisi(_disposisi(refused=()), config.letter, tmp_path).read_bytes())
     assert "Tidak ada informasi yang tidak disetujui." in text
     assert (
         "| No | ID Informasi | Unit Kerja | Ringkasan Isi Informasi | Arahan / Disposisi |"
@@ -83,7 +83,7 @@ def test_nothing_refused_says_so_without_an_empty_table(config, tmp_path: Path) 
 
 
 def test_a_deputy_gets_no_one_elses_nip(config, tmp_path: Path) -> None:
-    path = write_disposisi(_disposisi(atasan="Plh. Budi Santoso"), config, tmp_path)
+    path = write_disposisi(_disposisi(atasan="Plh. Budi Santoso"), config.letter, tmp_path)
     last = docx_text(path.read_bytes()).splitlines()[-2]
     assert last.endswith("/ Plh. Budi Santoso /  |")
     # nor the Ketua's title: a deputy signs as Atasan PPID
@@ -100,7 +100,9 @@ def test_arahan_and_the_atasans_changes_on_approved_items_are_printed(
     config, tmp_path: Path
 ) -> None:
     items = fixture_register()
-    lines = docx_text(write_disposisi(_disposisi(), config, tmp_path).read_bytes()).splitlines()
+    lines = docx_text(
+        write_disposisi(_disposisi(), config.letter, tmp_path).read_bytes()
+    ).splitlines()
     header = (
         "| No | ID Informasi | Unit Kerja | Ringkasan Isi Informasi | Jenis Informasi "
         "| Arahan / Catatan |"
@@ -115,5 +117,5 @@ def test_arahan_and_the_atasans_changes_on_approved_items_are_printed(
     )
     assert rows[items[1].id].endswith("| Unggah juga ke laman PPID |")
     # a sheet without a number (merged before numbering) names only its file
-    old = docx_text(write_disposisi(_disposisi(number=""), config, tmp_path).read_bytes())
+    old = docx_text(write_disposisi(_disposisi(number=""), config.letter, tmp_path).read_bytes())
     assert "| Lembar persetujuan | : | Lembar-Persetujuan-2025-11-18.xlsx |" in old

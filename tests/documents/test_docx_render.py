@@ -53,7 +53,7 @@ def _docx_with(*paragraphs: str) -> bytes:
 
 
 def test_bundled_templates_pass_the_check(config) -> None:
-    loaded = check_templates(config)
+    loaded = check_templates(config.templates_dir)
     assert sorted(loaded) == [
         "disposisi.docx", "keputusan.docx", "nota-dinas.docx", "surat-usulan-dikecualikan.docx",
     ]  # fmt: skip
@@ -62,17 +62,23 @@ def test_bundled_templates_pass_the_check(config) -> None:
 
 def test_known_variables_are_exactly_what_the_renderers_provide(config) -> None:
     items = tuple(fixture_register())
-    nota = nota_context(NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items[:1]), config)
-    dispo = disposisi_context(Disposisi("a.xlsx", "0" * 64, "X", TODAY, items[:1], ()), config)
+    nota = nota_context(
+        NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items[:1]),
+        config.letter,
+        config.nota_dinas,
+    )
+    dispo = disposisi_context(
+        Disposisi("a.xlsx", "0" * 64, "X", TODAY, items[:1], ()), config.letter
+    )
     assert set(nota) == set(TEMPLATE_VARIABLES["nota-dinas.docx"])
     assert set(dispo) == set(TEMPLATE_VARIABLES["disposisi.docx"])
     assert set(item_fields(items[0], 1)) == ITEM_KEYS
     record = {"number": "1/PPID/1811/2025", "date": TODAY, "year": 2025, "urut": 1}
     entries = [{"item_id": items[0].id, "change": "tambah", "item_values": None}]
     standing = {items[0].id: {"unit": items[0].unit, "ringkasan": items[0].ringkasan}}
-    kep = keputusan_context(record, entries, standing, {}, None, config)
+    kep = keputusan_context(record, entries, standing, {}, None, config.letter, config.keputusan)
     assert set(kep) == set(TEMPLATE_VARIABLES["keputusan.docx"])
-    letter = letter_context(items[:1], config, year=2025, today=TODAY)
+    letter = letter_context(items[:1], config.letter, config.pengecualian, year=2025, today=TODAY)
     assert set(letter) == set(TEMPLATE_VARIABLES["surat-usulan-dikecualikan.docx"])
     (row_keys,) = TEMPLATE_VARIABLES["surat-usulan-dikecualikan.docx"]["butir"]
     assert set(letter["butir"][0]) == row_keys
@@ -96,7 +102,7 @@ def test_known_variables_are_exactly_what_the_renderers_provide(config) -> None:
 def test_unknown_variable_stops_with_one_line(custom, text: str, variable: str) -> None:
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomor }}", text))
     with pytest.raises(TemplateError) as exc:
-        check_templates(custom)
+        check_templates(custom.templates_dir)
     allowed = ", ".join(sorted(TEMPLATE_VARIABLES["nota-dinas.docx"]))
     assert str(exc.value) == (
         f"Templat nota-dinas.docx memakai variabel '{variable}' yang tidak dikenal; "
@@ -110,13 +116,13 @@ def test_unknown_attribute_of_a_loop_variable_is_caught(custom) -> None:
     with pytest.raises(
         TemplateError, match=r"^Templat nota-dinas.docx memakai variabel 'b.ringkas'"
     ):
-        check_templates(custom)
+        check_templates(custom.templates_dir)
 
 
 def test_not_a_docx_stops_with_one_line(custom) -> None:
     (custom.templates_dir / "disposisi.docx").write_text("bukan dokumen word", encoding="utf-8")
     with pytest.raises(TemplateError) as exc:
-        check_templates(custom)
+        check_templates(custom.templates_dir)
     assert str(exc.value) == (
         "Templat disposisi.docx bukan berkas Word (.docx) yang sah; simpan ulang dari Word "
         "sebagai Dokumen Word (.docx)."
@@ -129,31 +135,33 @@ def test_a_zip_that_is_not_a_word_document_is_refused(custom) -> None:
         z.writestr("hello.txt", "hi")
     (custom.templates_dir / "disposisi.docx").write_bytes(buf.getvalue())
     with pytest.raises(TemplateError, match=r"^Templat disposisi.docx bukan berkas Word"):
-        check_templates(custom)
+        check_templates(custom.templates_dir)
 
 
 def test_broken_tag_stops_with_one_line(custom) -> None:
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomor "))
     with pytest.raises(TemplateError, match=r"^Templat nota-dinas.docx memuat tanda .* rusak"):
-        check_templates(custom)
+        check_templates(custom.templates_dir)
 
 
 def test_office_folder_without_a_template_falls_back_to_the_bundled_one(custom) -> None:
     (custom.templates_dir / "disposisi.docx").unlink()
-    loaded = check_templates(custom)
+    loaded = check_templates(custom.templates_dir)
     assert loaded["disposisi.docx"].data == (DEFAULT_TEMPLATES / "disposisi.docx").read_bytes()
 
 
 def test_missing_variable_at_render_time_is_a_template_error(config) -> None:
-    template = load_template(config, "nota-dinas.docx")
+    template = load_template(config.templates_dir, "nota-dinas.docx")
     with pytest.raises(TemplateError, match=r"^Templat nota-dinas.docx gagal diisi: "):
         render_bytes(template, {"nomor": "1"}, when=WHEN, title="x")
 
 
 def test_render_is_deterministic_and_properties_are_fixed(config) -> None:
-    template = load_template(config, "nota-dinas.docx")
+    template = load_template(config.templates_dir, "nota-dinas.docx")
     items = tuple(fixture_register()[:3])
-    context = nota_context(NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items), config)
+    context = nota_context(
+        NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items), config.letter, config.nota_dinas
+    )
     first = render_bytes(template, context, when=WHEN, title="Nota Dinas 1")
     second = render_bytes(template, dict(context), when=WHEN, title="Nota Dinas 1")
     assert first == second
@@ -170,9 +178,11 @@ def test_render_is_deterministic_and_properties_are_fixed(config) -> None:
 
 
 def test_autoescape_keeps_markup_as_text(config) -> None:
-    template = load_template(config, "nota-dinas.docx")
+    template = load_template(config.templates_dir, "nota-dinas.docx")
     items = tuple(fixture_register()[:1])
-    context = nota_context(NotaDinas("1/X", TODAY, "Hukum", items), config)
+    context = nota_context(
+        NotaDinas("1/X", TODAY, "Hukum", items), config.letter, config.nota_dinas
+    )
     context["hal"] = 'A & B <w:p/> "c"'
     text = docx_text(render_bytes(template, context, when=WHEN, title="x"))
     assert '| Hal | : | A & B <w:p/> "c" |' in text
@@ -205,7 +215,7 @@ def test_template_bytes_are_read_once_for_many_documents(config, monkeypatch) ->
     monkeypatch.setattr(docx_render, "load_template", lambda c, n: calls.append(n) or real(c, n))
     docx_render._CACHE.clear()
     for _ in range(3):
-        docx_render.cached_template(config, "nota-dinas.docx")
+        docx_render.cached_template(config.templates_dir, "nota-dinas.docx")
     assert calls == ["nota-dinas.docx"]
 
 
@@ -214,7 +224,7 @@ def test_page_template_with_an_unknown_variable_stops_the_run(custom) -> None:
     broken = page.replace("{{ tahun }}", "{{ tahunn }}", 1)
     (custom.templates_dir / "daftar-informasi-publik.html.j2").write_text(broken, encoding="utf-8")
     with pytest.raises(TemplateError) as exc:
-        check_templates(custom)
+        check_templates(custom.templates_dir)
     assert str(exc.value) == (
         "Templat daftar-informasi-publik.html.j2 memakai variabel 'tahunn' yang tidak dikenal; "
         "variabel yang tersedia: jumlah, kantor, kelompok, kolom, ppid, tahun, tanggal."
@@ -228,7 +238,7 @@ def test_page_template_with_a_broken_tag_stops_the_run(custom) -> None:
     with pytest.raises(
         TemplateError, match=r"^Templat daftar-informasi-publik.html.j2 tidak dapat"
     ):
-        check_templates(custom)
+        check_templates(custom.templates_dir)
 
 
 # Order of the property elements the templates use (ECMA-376): Word refuses to open a
@@ -326,23 +336,25 @@ def test_templates_are_checked_once_per_content_and_a_changed_one_again(
     monkeypatch.setattr(
         docx_render, "check_template", lambda name, *a: (parsed.append(name), real(name, *a))
     )
-    assert check_templates_once(custom, var) is True
+    assert check_templates_once(custom.templates_dir, var) is True
     assert len(parsed) == len(TEMPLATE_VARIABLES)
-    assert check_templates_once(custom, var) is False  # the same bytes: not parsed again
+    assert (
+        check_templates_once(custom.templates_dir, var) is False
+    )  # the same bytes: not parsed again
     assert len(parsed) == len(TEMPLATE_VARIABLES)
     # The office edits its Nota Dinas in Word and breaks a variable: caught that night...
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
     with pytest.raises(TemplateError, match="nota-dinas.docx memakai variabel 'nomer'"):
-        check_templates_once(custom, var)
+        check_templates_once(custom.templates_dir, var)
     # ...and every night after, until it is fixed (a failure is never recorded).
     with pytest.raises(TemplateError, match="'nomer'"):
-        check_templates_once(custom, var)
+        check_templates_once(custom.templates_dir, var)
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomor }}"))
-    assert check_templates_once(custom, var) is True
+    assert check_templates_once(custom.templates_dir, var) is True
     # A damaged record is only a missed shortcut.
     (var / TEMPLATE_CHECK_FILE).write_text("{rusak", encoding="utf-8")
-    assert check_templates_once(custom, var) is True
-    assert check_templates_once(custom, var) is False
+    assert check_templates_once(custom.templates_dir, var) is True
+    assert check_templates_once(custom.templates_dir, var) is False
 
 
 def test_a_template_deleted_from_the_office_folder_is_checked_again(custom, tmp_path) -> None:
@@ -351,9 +363,9 @@ def test_a_template_deleted_from_the_office_folder_is_checked_again(custom, tmp_
 
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
     with pytest.raises(TemplateError):
-        check_templates_once(custom, tmp_path)
+        check_templates_once(custom.templates_dir, tmp_path)
     (custom.templates_dir / "nota-dinas.docx").unlink()
-    assert check_templates_once(custom, tmp_path) is True
+    assert check_templates_once(custom.templates_dir, tmp_path) is True
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
     with pytest.raises(TemplateError):
-        check_templates_once(custom, tmp_path)
+        check_templates_once(custom.templates_dir, tmp_path)

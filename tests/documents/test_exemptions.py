@@ -96,7 +96,9 @@ def test_the_covering_letter_goes_to_the_configured_addressee_and_notes_kpu_ri(
         jangka_pengecualian="Selama data pemilih berlaku",
     )  # fmt: skip
     today = dt.date(2026, 11, 25)
-    path = write_covering_letter([exempt], config, tmp_path, year=2026, today=today)
+    path = write_covering_letter(
+        [exempt], config.letter, config.pengecualian, tmp_path, year=2026, today=today
+    )
     assert path == tmp_path / "Surat-Usulan-Informasi-Dikecualikan-2026.docx"
     doc = Document(str(path))
     text = "\n".join(
@@ -109,5 +111,10 @@ def test_the_covering_letter_goes_to_the_configured_addressee_and_notes_kpu_ri(
     assert "Selama data pemilih berlaku" in text
     # withdrawn (or none approved): nothing to send, and the old draft goes
     gone = dataclasses.replace(exempt, status="withdrawn")
-    assert write_covering_letter([gone], config, tmp_path, year=2026, today=today) is None
+    assert (
+        write_covering_letter(
+            [gone], config.letter, config.pengecualian, tmp_path, year=2026, today=today
+        )
+        is None
+    )
     assert not path.exists()

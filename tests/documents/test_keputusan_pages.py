@@ -35,10 +35,14 @@ def keputusan(config: Config, items: int, path: Path) -> Path:
         standing[it.id] = published_values(it)
     entries = [{"item_id": i, "change": TAMBAH, "item_values": v} for i, v in standing.items()]
     record = {"date": dt.date(2026, 12, 2), "number": f"{items}/PPID/1811/2026", "id": 1}
-    context = keputusan_context(record, entries, standing, {}, None, config)
-    template = cached_template(config, TEMPLATE)
+    context = keputusan_context(
+        record, entries, standing, {}, None, config.letter, config.keputusan
+    )
+    template = cached_template(config.templates_dir, TEMPLATE)
     when = dt.datetime(2026, 12, 2)
-    return render_to(template, context, path, when=when, title="k", images=office_images(config))
+    return render_to(
+        template, context, path, when=when, title="k", images=office_images(config.office)
+    )
 
 
 @pytest.mark.slow  # LibreOffice converts four documents (about 10 s)

@@ -33,13 +33,15 @@ def _nota(items=None, **kw) -> NotaDinas:
 
 
 def test_golden_nota_dinas(config, tmp_path: Path, golden) -> None:
-    path = write_nota_dinas(_nota(), config, tmp_path)
+    path = write_nota_dinas(_nota(), config.letter, config.nota_dinas, tmp_path)
     assert path.name == "Nota-Dinas-007-subbagian-hukum-dan-sdm-2025.docx"
     golden("nota-dinas/" + path.name + ".txt", docx_text(path.read_bytes()))
 
 
 def test_letter_fields_come_from_ppid_toml_and_babel(config, tmp_path: Path) -> None:
-    text = docx_text(write_nota_dinas(_nota(), config, tmp_path).read_bytes())
+    text = docx_text(
+        write_nota_dinas(_nota(), config.letter, config.nota_dinas, tmp_path).read_bytes()
+    )
     for line in (
         "KOMISI PEMILIHAN UMUM KABUPATEN MESUJI",
         "NOTA DINAS",
@@ -60,7 +62,9 @@ def test_letter_fields_come_from_ppid_toml_and_babel(config, tmp_path: Path) -> 
 
 def test_lampiran_lists_the_items_sorted_and_numbered(config, tmp_path: Path) -> None:
     items = [item(12, ringkasan="Kedua belas"), item(3, ringkasan="Ketiga", waktu_pembuatan="2024")]
-    text = docx_text(write_nota_dinas(_nota(items), config, tmp_path).read_bytes())
+    text = docx_text(
+        write_nota_dinas(_nota(items), config.letter, config.nota_dinas, tmp_path).read_bytes()
+    )
     rows = [line for line in text.splitlines() if line.startswith("| ") and "DIP-" in line]
     assert rows == [
         "| 1 | DIP-2025-0003 | Ketiga | Subbagian Hukum dan SDM | Kepala Subbagian Hukum dan SDM "
@@ -79,7 +83,9 @@ def test_dikecualikan_items_are_said_not_to_be_published(config, tmp_path: Path)
     """ppid.toml's isi says 'didokumentasikan dalam Daftar Informasi Publik': the count line
     must say where the Dikecualikan ones went instead."""
     items = [item(1), item(2, jenis="Dikecualikan", dasar_pengecualian="Pasal 17 huruf h")]
-    text = docx_text(write_nota_dinas(_nota(items), config, tmp_path).read_bytes())
+    text = docx_text(
+        write_nota_dinas(_nota(items), config.letter, config.nota_dinas, tmp_path).read_bytes()
+    )
     lines = text.splitlines()
     assert (
         "Jumlah informasi yang didokumentasikan: 2 informasi dari Subbagian Hukum dan SDM, "
@@ -101,7 +107,9 @@ def test_dikecualikan_items_are_said_not_to_be_published(config, tmp_path: Path)
 
 
 def test_tricky_ringkasan_is_text_in_the_docx(config, tmp_path: Path) -> None:
-    path = write_nota_dinas(_nota([item(1, ringkasan=TRICKY)]), config, tmp_path)
+    path = write_nota_dinas(
+        _nota([item(1, ringkasan=TRICKY)]), config.letter, config.nota_dinas, tmp_path
+    )
     assert f"| 1 | DIP-2025-0001 | {TRICKY} |" in docx_text(path.read_bytes())
     with zipfile.ZipFile(path) as z:
         xml = z.read("word/document.xml").decode()
@@ -112,13 +120,15 @@ def test_tricky_ringkasan_is_text_in_the_docx(config, tmp_path: Path) -> None:
 def test_no_tembusan_prints_a_dash(config, tmp_path: Path) -> None:
     nd = dataclasses.replace(config.nota_dinas, tembusan=())
     cfg = dataclasses.replace(config, nota_dinas=nd)
-    text = docx_text(write_nota_dinas(_nota(), cfg, tmp_path).read_bytes())
+    text = docx_text(write_nota_dinas(_nota(), cfg.letter, cfg.nota_dinas, tmp_path).read_bytes())
     assert "| Tembusan | : | - |" in text
 
 
 def test_same_nota_twice_gives_identical_bytes(config, tmp_path: Path) -> None:
-    a = write_nota_dinas(_nota(), config, tmp_path / "a").read_bytes()
-    b = write_nota_dinas(_nota(list(reversed(_nota().items))), config, tmp_path / "b").read_bytes()
+    a = write_nota_dinas(_nota(), config.letter, config.nota_dinas, tmp_path / "a").read_bytes()
+    b = write_nota_dinas(
+        _nota(list(reversed(_nota().items))), config.letter, config.nota_dinas, tmp_path / "b"
+    ).read_bytes()
     assert a == b
 
 
@@ -127,7 +137,7 @@ def test_many_drafts_one_template(config, tmp_path: Path) -> None:
         _nota(number=f"{n}/HM.02-ND/1811/2025", unit=u, items=(item(n, unit=u),))
         for n, u in ((1, "Subbagian Hukum"), (2, "Subbagian Teknis & Hupmas"))
     ]
-    paths = write_nota_dinas_all(notas, config, tmp_path)
+    paths = write_nota_dinas_all(notas, config.letter, config.nota_dinas, tmp_path)
     assert [p.name for p in paths] == [
         "Nota-Dinas-001-subbagian-hukum-2025.docx",
         "Nota-Dinas-002-subbagian-teknis-hupmas-2025.docx",
@@ -182,14 +192,16 @@ def test_two_workers_write_the_same_files(config, tmp_path: Path) -> None:
         _nota(number=f"{n}/HM.02-ND/1811/2025", unit=f"Unit {n % 3}", items=(item(n),))
         for n in range(1, 7)
     ]
-    one = write_nota_dinas_all(notas, config, tmp_path / "a")
-    two = write_nota_dinas_all(notas, config, tmp_path / "b", workers=2)
+    one = write_nota_dinas_all(notas, config.letter, config.nota_dinas, tmp_path / "a")
+    two = write_nota_dinas_all(notas, config.letter, config.nota_dinas, tmp_path / "b", workers=2)
     assert [p.name for p in one] == [p.name for p in two]
     assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
 
 
 def test_the_lampiran_is_signed_too(config, tmp_path: Path) -> None:
-    lines = docx_text(write_nota_dinas(_nota(), config, tmp_path).read_bytes()).splitlines()
+    lines = docx_text(
+        write_nota_dinas(_nota(), config.letter, config.nota_dinas, tmp_path).read_bytes()
+    ).splitlines()
     signature = (
         "|  | Sekretaris KPU Kabupaten Mesuji selaku PPID, /  /  /  / NAMA PPID (ganti) "
         "/ NIP. 19860926 201505 1 001 |"
@@ -208,13 +220,21 @@ def test_the_lampiran_is_signed_too(config, tmp_path: Path) -> None:
 def test_arahan_given_with_a_yes_reaches_the_unit_in_the_lampiran(config, tmp_path: Path) -> None:
     items = [i for i in fixture_register() if i.id < "DIP-2025-0005"]
     with_arahan = [dataclasses.replace(items[1], arahan="Unggah juga ke laman PPID"), items[0]]
-    text = docx_text(write_nota_dinas(_nota(with_arahan), config, tmp_path).read_bytes())
+    text = docx_text(
+        write_nota_dinas(
+            _nota(with_arahan), config.letter, config.nota_dinas, tmp_path
+        ).read_bytes()
+    )
     lines = text.splitlines()
     assert "Arahan Atasan PPID atas informasi yang disetujui" in lines
     assert "| No | ID Informasi | Ringkasan Isi Informasi | Arahan Atasan PPID |" in lines
     assert f"| 1 | {items[1].id} | {items[1].ringkasan} | Unggah juga ke laman PPID |" in lines
     # without arahan, no such table
-    plain = docx_text(write_nota_dinas(_nota(items), config, tmp_path / "b").read_bytes())
+    plain = docx_text(
+        write_nota_dinas(
+            _nota(items), config.letter, config.nota_dinas, tmp_path / "b"
+        ).read_bytes()
+    )
     assert "Arahan Atasan PPID atas informasi yang disetujui" not in plain
 
 
@@ -252,18 +272,24 @@ def test_the_nota_dinas_goes_to_the_units_ppid_pelaksana(workspace: Path, tmp_pa
     config = load_config(workspace)
     # the standing one, and the Plh on the days of their range (TODAY is 26 November 2025)
     text = docx_text(
-        write_nota_dinas(_nota(date=dt.date(2025, 12, 1)), config, tmp_path).read_bytes()
+        write_nota_dinas(
+            _nota(date=dt.date(2025, 12, 1)), config.letter, config.nota_dinas, tmp_path
+        ).read_bytes()
     )
     assert (
         "| Yth. | : | Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana |" in text.splitlines()
     )
-    text = docx_text(write_nota_dinas(_nota(), config, tmp_path).read_bytes())
+    text = docx_text(
+        write_nota_dinas(_nota(), config.letter, config.nota_dinas, tmp_path).read_bytes()
+    )
     assert "| Yth. | : | Plh. Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana |" in (
         text.splitlines()
     )
     # a unit without a PPID Pelaksana: ppid.toml's yth, as before
     other = _nota(unit="Subbagian Keuangan, Umum dan Logistik")
-    text = docx_text(write_nota_dinas(other, config, tmp_path).read_bytes())
+    text = docx_text(
+        write_nota_dinas(other, config.letter, config.nota_dinas, tmp_path).read_bytes()
+    )
     assert "| Yth. | : | Kepala Subbagian Keuangan, Umum dan Logistik |" in text.splitlines()
 
 
@@ -279,7 +305,7 @@ def test_the_arahan_workbook_names_the_units_ppid_pelaksana(
     config = load_config(workspace)
     refused = [i for i in fixture_register() if i.status == "refused"]
     refused = [dataclasses.replace(i, unit="Subbagian Hukum dan SDM") for i in refused]
-    (path,) = write_unit_feedback(refused, config, tmp_path, today=dt.date(2025, 12, 1))
+    (path,) = write_unit_feedback(refused, config.letter, tmp_path, today=dt.date(2025, 12, 1))
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Arahan").to_python()
     assert rows[2][0].startswith(
         "Kepada Yth. Kepala Subbagian Hukum dan SDM selaku PPID Pelaksana (Rina Marlina, S.H.). "

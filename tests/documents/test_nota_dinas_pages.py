@@ -36,7 +36,7 @@ def nota(config: Config, dip: int, exempt: int, folder: Path) -> Path:
     )  # fmt: skip
     out = folder / f"n{dip}-{exempt}"
     out.mkdir()
-    return write_nota_dinas(letter, config, out)
+    return write_nota_dinas(letter, config.letter, config.nota_dinas, out)
 
 
 @pytest.mark.slow  # LibreOffice converts a dozen letters (about 20 s)

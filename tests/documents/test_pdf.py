@@ -23,7 +23,12 @@ pytestmark = [
 def drafts(config, tmp_path: Path) -> list[Path]:
     items = tuple(fixture_register()[:2])
     return [
-        write_nota_dinas(NotaDinas(f"{n}/X/2025", TODAY, f"Unit {n}", items), config, tmp_path)
+        write_nota_dinas(
+            NotaDinas(f"{n}/X/2025", TODAY, f"Unit {n}", items),
+            config.letter,
+            config.nota_dinas,
+            tmp_path,
+        )
         for n in (1, 2)
     ]
 

@@ -140,7 +140,7 @@ def test_official_blank_form_keeps_dropdowns_names_and_hidden_lists(tmp_path: Pa
 
     from ppid_batch.forms.blank import write_blank_form
 
-    blank = write_blank_form(tmp_path / "blank.xlsx", config)
+    blank = write_blank_form(tmp_path / "blank.xlsx", config.form)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(blank)
@@ -230,7 +230,7 @@ def _filled_official_form(tmp_path: Path, config, rows: int) -> Path:
 
     from ppid_batch.forms.blank import write_blank_form
 
-    blank = write_blank_form(tmp_path / "Form-DIP-Hukum.xlsx", config)
+    blank = write_blank_form(tmp_path / "Form-DIP-Hukum.xlsx", config.form)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(blank)

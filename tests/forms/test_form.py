@@ -42,7 +42,7 @@ UNIT = "Teknis Penyelenggaraan Pemilu dan Hukum"
 
 @pytest.fixture
 def blank(config: Config, tmp_path: Path) -> Path:
-    return write_blank_form(tmp_path / "Form-DIP.xlsx", config, unit=UNIT)
+    return write_blank_form(tmp_path / "Form-DIP.xlsx", config.form, unit=UNIT)
 
 
 @pytest.fixture
@@ -101,7 +101,9 @@ def test_metadata_block_label_then_value(book) -> None:
 
 
 def test_no_unit_leaves_it_blank(config: Config, tmp_path: Path) -> None:
-    ws = openpyxl.load_workbook(write_blank_form(tmp_path / "x.xlsx", config))[SCHEMA.sheet_name]
+    ws = openpyxl.load_workbook(write_blank_form(tmp_path / "x.xlsx", config.form))[
+        SCHEMA.sheet_name
+    ]
     assert meta_cell(ws, "Unit Kerja / Subbagian").value is None
 
 
@@ -199,8 +201,8 @@ def test_prompt_fits_excel_limits() -> None:
 
 
 def test_same_inputs_give_identical_bytes(config: Config) -> None:
-    assert build_blank_form(config, unit=UNIT) == build_blank_form(config, unit=UNIT)
-    assert build_blank_form(config, unit=UNIT) != build_blank_form(config)
+    assert build_blank_form(config.form, unit=UNIT) == build_blank_form(config.form, unit=UNIT)
+    assert build_blank_form(config.form, unit=UNIT) != build_blank_form(config.form)
 
 
 # ---------------------------------------------------------------- filled as a clerk would
@@ -327,5 +329,5 @@ def test_form_command_wants_xlsx(workspace: Path, tmp_path: Path) -> None:
 
 
 def test_write_leaves_no_temp_files(config: Config, tmp_path: Path) -> None:
-    write_blank_form(tmp_path / "baru" / "a.xlsx", config)
+    write_blank_form(tmp_path / "baru" / "a.xlsx", config.form)
     assert [p.name for p in (tmp_path / "baru").iterdir()] == ["a.xlsx"]

@@ -30,7 +30,7 @@ def _approve(store: Store, config: Config, folder: Path, decisions: dict, name: 
     """The sheet the batch writes, filled as the Atasan PPID does, read back and applied."""
     sheet = write_approval_sheet(
         store.items(status="pending"),
-        config,
+        config.letter,
         folder / "out",
         today=LATER,
         changes=store_pending_changes(store),
@@ -97,7 +97,7 @@ def test_ubah_waits_for_the_atasan_then_changes_the_item_and_keeps_its_history(
     ]  # fmt: skip
 
     sheet = write_approval_sheet(
-        [], config, tmp_path / "lembar", today=LATER, changes=store_pending_changes(store)
+        [], config.letter, tmp_path / "lembar", today=LATER, changes=store_pending_changes(store)
     )
     assert sheet is not None
     rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_index(0).to_python()
@@ -145,7 +145,7 @@ def test_hapus_withdraws_the_item_from_the_dip_but_never_from_the_register(
         run_id=None,
     )
     sheet = write_approval_sheet(
-        [], config, tmp_path / "lembar", today=LATER, changes=store_pending_changes(store)
+        [], config.letter, tmp_path / "lembar", today=LATER, changes=store_pending_changes(store)
     )
     assert sheet is not None
     rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_index(0).to_python()
@@ -182,7 +182,7 @@ def test_tidak_on_a_change_leaves_the_approved_item_as_it_was(
     assert store_pending_changes(store) == [] and store.pending_change_count() == 0
     # the arahan goes back to the unit in its Arahan workbook
     rows = refused_change_rows(store)
-    paths = write_unit_feedback(rows, config, tmp_path / "umpan", today=LATER)
+    paths = write_unit_feedback(rows, config.letter, tmp_path / "umpan", today=LATER)
     assert [p.name for p in paths] == ["Arahan-subbagian-hukum.xlsx"]
     sheet = CalamineWorkbook.from_path(str(paths[0])).get_sheet_by_index(0).to_python()
     (row,) = [r for r in sheet if r[0] == "DIP-2025-0002"]
@@ -291,7 +291,7 @@ def test_an_old_sheet_row_cannot_decide_a_change_filed_after_it(
         store, _form("Baru.xlsx", [item("Usulan Lama")]), received=LATER, run_id=None
     )  # DIP-2025-0004, pending
     old_sheet = write_approval_sheet(
-        store.items(status="pending"), config, tmp_path / "lama", today=LATER
+        store.items(status="pending"), config.letter, tmp_path / "lama", today=LATER
     )
     assert old_sheet is not None
     # the old sheet lists 0004; pretend its row were for 0001 (approved, with a change pending)

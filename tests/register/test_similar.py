@@ -110,7 +110,7 @@ def _catatan_sistem(register, config, tmp_path) -> dict[str, str]:
     from ppid_batch.approve.sheet import write_approval_sheet
 
     path = write_approval_sheet(
-        register, config, tmp_path, today=dt.date(2025, 3, 3),
+        register, config.letter, tmp_path, today=dt.date(2025, 3, 3),
         notes=approval_notes(register, config.similarity_threshold),
     )  # fmt: skip
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()

@@ -25,8 +25,12 @@ TODAY = dt.date(2026, 1, 15)
 def test_report_text_golden_charts_embedded_and_deterministic(
     config: Config, tmp_path: Path, golden: Callable[[str, str], None]
 ) -> None:
-    path, charts = write_annual_report(year_2025(), config, tmp_path / "a", today=TODAY)
-    again, _ = write_annual_report(year_2025(), config, tmp_path / "b", today=TODAY)
+    path, charts = write_annual_report(
+        year_2025(), config.letter, config.sop, tmp_path / "a", today=TODAY
+    )
+    again, _ = write_annual_report(
+        year_2025(), config.letter, config.sop, tmp_path / "b", today=TODAY
+    )
     assert path.name == "Laporan-Tahunan-2025.docx"
     data = path.read_bytes()
     assert data == again.read_bytes()
@@ -40,7 +44,7 @@ def test_report_text_golden_charts_embedded_and_deterministic(
 
 def test_a_year_without_activity_says_so_plainly(config: Config, tmp_path: Path) -> None:
     facts = build_facts(2024, items=[], today=TODAY)
-    path, _ = write_annual_report(facts, config, tmp_path, today=TODAY)
+    path, _ = write_annual_report(facts, config.letter, config.sop, tmp_path, today=TODAY)
     text = docx_text(path.read_bytes())
     assert "Tidak ada kegiatan pendokumentasian pada tahun 2024." in text
     assert "B. Ringkasan" not in text
@@ -49,7 +53,7 @@ def test_a_year_without_activity_says_so_plainly(config: Config, tmp_path: Path)
 
 
 def test_context_month_rows_and_days_in_indonesian(config: Config) -> None:
-    ctx = report_context(year_2025(), config, today=TODAY)
+    ctx = report_context(year_2025(), config.letter, config.sop, today=TODAY)
     assert ctx["per_bulan"][2] == {
         "bulan": "Maret", "berkala": 2, "serta_merta": 0, "setiap_saat": 2, "dikecualikan": 1,
         "jumlah": 5,
@@ -64,7 +68,7 @@ def test_text_from_the_register_is_escaped_in_the_document(config: Config, tmp_p
     facts = year_2025()
     change = replace(facts.changes[0], ringkasan='Laporan <b>"kutip"</b> & lampiran')
     facts = replace(facts, changes=(change,))
-    path, _ = write_annual_report(facts, config, tmp_path, today=TODAY)
+    path, _ = write_annual_report(facts, config.letter, config.sop, tmp_path, today=TODAY)
     assert 'Laporan <b>"kutip"</b> & lampiran' in docx_text(path.read_bytes())
 
 

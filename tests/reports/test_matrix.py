@@ -16,7 +16,7 @@ from ppid_batch.reports.matrix import HEADERS, matrix_rows, write_matrix
 
 
 def test_rows_follow_runs_and_steps(config: Config) -> None:
-    rows = matrix_rows(year_2025(), config)
+    rows = matrix_rows(year_2025(), config.signers, config.sop)
     assert [(r.run_id, r.step) for r in rows] == [
         (1, 1),
         (2, 2),
@@ -45,15 +45,16 @@ def test_days_between_are_a_range_when_items_waited_differently(config: Config) 
     decision = replace(run.decisions[0], days_since_received=(5, 9, 7))
     facts = replace(facts, runs=(replace(run, decisions=(decision,)),))
     assert (
-        matrix_rows(facts, config)[0].waktu == "Diputuskan 10 Maret 2025 (5–9 hari sejak diterima)"
+        matrix_rows(facts, config.signers, config.sop)[0].waktu
+        == "Diputuskan 10 Maret 2025 (5–9 hari sejak diterima)"
     )
 
 
 def test_matrix_workbook_golden_and_byte_identical(
     config: Config, tmp_path: Path, golden: Callable[[str, str], None]
 ) -> None:
-    first = write_matrix(year_2025(), config, tmp_path / "a")
-    second = write_matrix(year_2025(), config, tmp_path / "b")
+    first = write_matrix(year_2025(), config.letter, config.sop, tmp_path / "a")
+    second = write_matrix(year_2025(), config.letter, config.sop, tmp_path / "b")
     assert first.name == "Matriks-Kegiatan-2025.xlsx"
     assert first.read_bytes() == second.read_bytes()
     text = xlsx_text(first)
@@ -63,7 +64,7 @@ def test_matrix_workbook_golden_and_byte_identical(
 
 def test_a_year_without_runs_says_so(config: Config, tmp_path: Path) -> None:
     facts = build_facts(2024, items=[], today=dt.date(2026, 1, 1))
-    text = xlsx_text(write_matrix(facts, config, tmp_path))
+    text = xlsx_text(write_matrix(facts, config.letter, config.sop, tmp_path))
     assert "A6\ts\t'Tidak ada kegiatan pendokumentasian pada tahun 2024.'" in text
     assert "A7" not in text
 
@@ -71,7 +72,9 @@ def test_a_year_without_runs_says_so(config: Config, tmp_path: Path) -> None:
 def test_matrix_prints_with_page_numbers_and_one_numbering(config: Config, tmp_path: Path) -> None:
     import openpyxl
 
-    ws = openpyxl.load_workbook(write_matrix(year_2025(), config, tmp_path)).active
+    ws = openpyxl.load_workbook(
+        write_matrix(year_2025(), config.letter, config.sop, tmp_path)
+    ).active
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.page_setup.fitToWidth in (None, 1) and int(ws.page_setup.fitToHeight) == 0

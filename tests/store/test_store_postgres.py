@@ -174,7 +174,9 @@ def _flow(url: str, config: Config) -> dict[str, Any]:
             out = register_form(store, validate_file(path), received=NIGHT_ONE, run_id=run_id)
             outcomes.append((out.file, out.status, out.new_ids, len(out.duplicates)))
         store.finish_run(run_id, "ok", {"forms": len(outcomes)})
-        sheet = write_approval_sheet(store.items(status="pending"), config, sheets, today=NIGHT_ONE)
+        sheet = write_approval_sheet(
+            store.items(status="pending"), config.letter, sheets, today=NIGHT_ONE
+        )
         assert sheet is not None
         pending = [i.id for i in store.items(status="pending")]
         filled = fill_approval_sheet(
