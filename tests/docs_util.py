@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from factories import register_item
 from ppid_batch.models import RegisterItem
 
 TODAY = dt.date(2025, 11, 26)
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
 TRICKY = '=HYPERLINK("http://x") & <b>"kutip" \'satu\'</b> @ <script>window.__pwned=1</script>'
 
 
@@ -152,3 +156,22 @@ def xlsx_text(path: Path) -> str:
         core = z.read("docProps/core.xml").decode()
     lines.append("[core] " + core[core.find("<dc:") if "<dc:" in core else 0 :])
     return "\n".join(lines) + "\n"
+
+
+def printed_pages(docs: Sequence[Path], folder: Path) -> list[list[str]]:
+    """The documents printed to PDF in `folder` by one LibreOffice process and read back
+    (pdftotext -layout): for each document, the text of each of its pages."""
+    assert SOFFICE and PDFTOTEXT, "LibreOffice and pdftotext needed"
+    subprocess.run(
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{folder / 'lo'}",
+         "--convert-to", "pdf", "--outdir", str(folder), *map(str, docs)],
+        capture_output=True, check=True, timeout=600,
+    )  # fmt: skip
+    printed = []
+    for doc in docs:
+        text = subprocess.run(
+            [PDFTOTEXT, "-layout", str(folder / f"{doc.stem}.pdf"), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        printed.append([page for page in text.split("\f") if page.strip()])
+    return printed

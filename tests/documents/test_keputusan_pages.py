@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from docs_util import item
+from docs_util import PDFTOTEXT, SOFFICE, item, printed_pages
 
 from ppid_batch.config import Config
 from ppid_batch.documents.docx import cached_template, office_images, render_to
 from ppid_batch.documents.keputusan import TEMPLATE, keputusan_context, published_values
 from ppid_batch.store.keputusan import TAMBAH
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
 JENIS = ("Berkala", "Serta Merta", "Setiap Saat")
 
 
@@ -52,18 +48,8 @@ def test_the_lampiran_signature_never_starts_a_page_alone(config: Config, tmp_pa
     # lampiran kept its last item with them; 30 did the same to Lampiran II
     counts = (10, 30, 45, 60)
     docs = [keputusan(config, n, tmp_path / f"Keputusan-{n}.docx") for n in counts]
-    subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, docs)],
-        capture_output=True, check=True, timeout=600,
-    )  # fmt: skip
     signer = config.signer("ppid", dt.date(2026, 12, 2)).nama
-    for n, doc in zip(counts, docs, strict=True):
-        text = subprocess.run(
-            [PDFTOTEXT, "-layout", str(doc.with_suffix(".pdf")), "-"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        pages = [p for p in text.split("\f") if p.strip()]
+    for n, pages in zip(counts, printed_pages(docs, tmp_path), strict=True):
         signed = [i for i, page in enumerate(pages, 1) if signer in page]
         assert len(signed) == 3, (n, signed)  # the Keputusan, Lampiran I, Lampiran II
         for number in signed[1:]:
@@ -81,22 +67,13 @@ HEADING = re.compile(r"^\s*[ABC]\s+Informasi yang Wajib")
 @pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice and pdftotext needed")
 def test_a_jenis_heading_never_ends_a_page(config: Config, tmp_path: Path) -> None:
     """Lampiran I's headings (A. Berkala, B. Serta Merta, C. Setiap Saat) stay on the page
-    of their first item, at every item count (one count left 'B … Serta Merta' alone at the
+    of their first item, at every item count (16 items left 'C … Setiap Saat' alone at the
     foot of a page and its items on the next)."""
     counts = range(14, 38, 2)
     docs = [keputusan(config, n, tmp_path / f"Keputusan-{n}.docx") for n in counts]
-    subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, docs)],
-        capture_output=True, check=True, timeout=600,
-    )  # fmt: skip
     ends = {}
-    for n, doc in zip(counts, docs, strict=True):
-        text = subprocess.run(
-            [PDFTOTEXT, "-layout", str(doc.with_suffix(".pdf")), "-"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        for number, page in enumerate(text.split("\f"), 1):
+    for n, pages in zip(counts, printed_pages(docs, tmp_path), strict=True):
+        for number, page in enumerate(pages, 1):
             lines = [line for line in page.splitlines() if line.strip()]
             if lines and HEADING.match(lines[-1]):
                 ends[n] = (number, lines[-1].strip())

@@ -4,18 +4,14 @@ never stay at a page foot without the list's first item, whatever the number of 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from docs_util import TODAY, item
+from docs_util import PDFTOTEXT, SOFFICE, TODAY, item, printed_pages
 
 from ppid_batch.config import Config
 from ppid_batch.documents.nota_dinas import NotaDinas, write_nota_dinas
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
 HEADING = re.compile(r"^\s*(?:[AB]\. Daftar|Arahan Atasan PPID atas)")
 ITEM_ID = re.compile(r"DIP-\d{4}-\d{4}")
 
@@ -48,18 +44,9 @@ def test_a_list_heading_never_ends_a_page_without_its_first_item(
     # heading and the empty column headings at the foot of a page
     cases = [(dip, 1) for dip in range(3, 15)] + [(dip, 2) for dip in (4, 8)]
     docs = [nota(config, dip, exempt, tmp_path) for dip, exempt in cases]
-    subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, docs)],
-        capture_output=True, check=True, timeout=600,
-    )  # fmt: skip
     alone = []
-    for case, doc in zip(cases, docs, strict=True):
-        text = subprocess.run(
-            [PDFTOTEXT, "-layout", str(tmp_path / f"{doc.stem}.pdf"), "-"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        for number, page in enumerate(text.split("\f"), 1):
+    for case, pages in zip(cases, printed_pages(docs, tmp_path), strict=True):
+        for number, page in enumerate(pages, 1):
             lines = [line for line in page.splitlines() if line.strip()]
             starts = [i for i, line in enumerate(lines) if HEADING.match(line)]
             if starts and not any(ITEM_ID.search(line) for line in lines[starts[-1] :]):
