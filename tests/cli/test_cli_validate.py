@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from badfiles import BY_NAME_REFUSED, JENIS_FINDING_JSON, Form, good_row, write_form, write_refused
 from click.testing import CliRunner
+from paths import ROOT
 
 from ppid_batch.cli import cli
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, cwd: Path | None = None):
