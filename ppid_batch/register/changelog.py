@@ -117,7 +117,8 @@ def changes_from_store(
         out.append(_fact(item, _arrival(item), run, on))
     for change in changed:
         item = by_id.get(change["item_id"])
-        on = change["decided_on"]
+        # As an approval: the day its sheet was taken in, not the Atasan's date on it.
+        on = change.get("sheet_received") or change["decided_on"]
         if item is None or on is None or (year is not None and on.year != year):
             continue
         action = REMOVED if change["tindakan"] == HAPUS else CHANGED

@@ -161,7 +161,7 @@ def decided_changes(
     return [
         {**r, "tindakan": _SHOWN[r["tindakan"]]}
         for r in rows
-        if year is None or (r["decided_on"] and r["decided_on"].year == year)
+        if year is None or ((r["sheet_received"] or r["decided_on"]) or dt.date.min).year == year
     ]
 
 

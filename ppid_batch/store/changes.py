@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .core import IN_CHUNK, Store, new_id
-from .schema import ITEM_FIELDS, change_requests, items
+from .schema import ITEM_FIELDS, approval_sheets, change_requests, items
 from .text import dumps
 
 
@@ -106,9 +106,12 @@ def record_change_decision(
 
 
 def approved_change_rows(store: Store, *, run_id: int | None = None) -> list[dict[str, Any]]:
-    """Approved requests in the order decided, all or those decided in night `run_id`."""
+    """Approved requests in the order decided, all or those decided in night `run_id`; each
+    with `sheet_received`, the day the night took its approval sheet in."""
+    sheet = approval_sheets.c.sha256 == change_requests.c.sheet_sha256
     query = (
-        sa.select(change_requests)
+        sa.select(change_requests, approval_sheets.c.received.label("sheet_received"))
+        .select_from(change_requests.outerjoin(approval_sheets, sheet))
         .where(change_requests.c.status == "approved")
         .order_by(change_requests.c.id)
     )

@@ -315,3 +315,30 @@ def test_an_old_sheet_row_cannot_decide_a_change_filed_after_it(
     assert [(f.field, f.type) for f in outcome.skipped] == [("id", "stale_row")]
     assert store.item("DIP-2025-0001").ringkasan == "Profil KPU Kabupaten"  # type: ignore[union-attr]
     assert [c.item_id for c in store_pending_changes(store)] == ["DIP-2025-0001"]
+
+
+def test_a_change_is_dated_as_an_approval_by_the_day_its_sheet_came_in(
+    store: Store, config: Config, tmp_path: Path
+) -> None:
+    """An approved Tindakan Ubah changes the published lists on the night its sheet is taken
+    in, as an approved new item does; the Atasan's own date on the sheet is earlier. The
+    DIP's 'Keadaan per' follows: two versions of the list never carry the same date."""
+    from ppid_batch.register.changelog import CHANGED, changes_from_store, last_change_on
+
+    ubah = item("Profil KPU Kabupaten Mesuji", tindakan="Ubah", id="DIP-2025-0001")
+    register_form(store, _form("Ubah.xlsx", [ubah]), received=LATER, run_id=None)
+    sheet = write_approval_sheet(
+        [], config, tmp_path / "lembar", today=LATER, changes=store_pending_changes(store)
+    )
+    assert sheet is not None
+    signed, came_in = dt.date(2025, 4, 3), dt.date(2025, 4, 7)
+    decisions = {"DIP-2025-0001": ("YA", None)}
+    filled = fill_approval_sheet(sheet, tmp_path / "in" / "Ubah-ya.xlsx", decisions, tanggal=signed)
+    report = validate_file(filled)
+    assert report.ok, report.errors
+    apply_approval(store, report, run_id=None, received=came_in)
+    facts = changes_from_store(store)
+    assert [(f.item_id, f.action, f.changed_on) for f in facts if f.action == CHANGED] == [
+        ("DIP-2025-0001", CHANGED, came_in)
+    ]
+    assert last_change_on(store, [], dt.date(2025, 5, 1)) == came_in
