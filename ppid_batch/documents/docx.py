@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -148,6 +149,60 @@ class LoadedTemplate:
     data: bytes  # the template kept in memory: docxtpl would re-read it per document
 
 
+# docxtpl's resolve_listing turns a tab, \a, newline or form feed inside a text into
+# Word markup, walking every paragraph, run and text through Python callbacks; only
+# the paragraphs holding one of these characters can change.
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_BODY_START = re.compile(r"<w:body((?:\s+xmlns(?::[\w.-]+)?=\"[^\"]*\")*)\s*>")
+_NS_DECL = re.compile(r"xmlns(?::([\w.-]+))?=\"([^\"]*)\"")
+# Whether the rendered body goes back into the document by one parse (below); tests
+# turn it off to compare with docxtpl's own way.
+SPLICE_BODY = True
+
+
+def _body_start(body_xml: str, root_nsmap: Mapping[str | None, str]) -> tuple[str, int] | None:
+    """The rendered body's start tag without the namespace declarations the document
+    root makes already (what lxml strips when it moves the body under the root), and
+    where the body's content begins; None when the body does not start as expected."""
+    m = _BODY_START.match(body_xml)
+    if m is None:
+        return None
+    kept = [
+        d.group(0)
+        for d in _NS_DECL.finditer(m.group(1))
+        if root_nsmap.get(d.group(1)) != d.group(2)
+    ]
+    return "<w:body" + "".join(" " + k for k in kept) + ">", m.end()
+
+
+def _grids_need_fixing(body: Any, w: str) -> bool:
+    """Whether docxtpl's fix_tables would change a table's grid: a row with more cells
+    than grid columns, or grid columns that no row fills (after `{%tc %}` loops)."""
+    for table in body.iter(w + "tbl"):
+        grid = table.find(w + "tblGrid")
+        if grid is None:
+            return True
+        columns = len(grid.findall(w + "gridCol"))
+        widest = 0
+        for row in table.iter(w + "tr"):
+            cells = row.findall(w + "tc")
+            if len(cells) > columns:
+                return True
+            width = 0
+            for cell in cells:
+                pr = cell.find(w + "tcPr")
+                span = None if pr is None else pr.find(w + "gridSpan")
+                try:
+                    width += 1 if span is None else int(span.get(w + "val"))
+                except (TypeError, ValueError):
+                    return True
+            widest = max(widest, width)
+        if columns > widest:
+            return True
+    return False
+
+
 @functools.cache
 def _template_class() -> type:
     from docxtpl import DocxTemplate
@@ -156,6 +211,71 @@ def _template_class() -> type:
         def patch_xml(self, src_xml: str) -> str:
             # The same template XML is cleaned up identically for every document.
             return _patched_xml(src_xml)
+
+        def resolve_listing(self, xml: str) -> str:
+            if not _LISTING_CHARS.search(xml):
+                return xml
+            resolve = super().resolve_listing
+            return _PARAGRAPH.sub(
+                lambda m: resolve(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0),
+                xml,
+            )
+
+        def fix_tables(self, xml: str) -> Any:
+            """The rendered body, parsed once inside the whole document.
+
+            docxtpl parses the body alone and moves it under the document root; for a
+            lampiran of 10,000 rows that move (lxml re-homing every node) took longer
+            than the rendering. Spliced into the root's own text and parsed with
+            python-docx's element classes, the body is already where it belongs; the
+            bytes written are the same. Tables whose grid docxtpl would fix go its way.
+            """
+            spliced = self._spliced(xml) if SPLICE_BODY else None
+            if spliced is None:
+                return super().fix_tables(xml)
+            return spliced
+
+        def _spliced(self, xml: str) -> Any:
+            from docx.oxml.ns import qn
+            from docx.oxml.parser import element_class_lookup
+            from lxml import etree
+
+            root = self.docx._element
+            start = _body_start(xml, root.nsmap)
+            if start is None:
+                return None
+            tag, end = start
+            outer = etree.tostring(root, encoding="unicode")
+            i = outer.find("<w:body")
+            j = outer.rfind("</w:body>")
+            if i < 0 or j < 0 or outer.find("<w:body", i + 1) >= 0:
+                return None
+            parser = etree.XMLParser(recover=True)
+            parser.set_element_class_lookup(element_class_lookup)
+            whole = outer[:i] + tag + xml[end:] + outer[j + len("</w:body>") :]
+            document = etree.fromstring(whole, parser=parser)
+            body = document.find(qn("w:body"))
+            if body is None or _grids_need_fixing(body, "{" + root.nsmap["w"] + "}"):
+                return None
+            return body
+
+        def fix_docpr_ids(self, tree: Any) -> None:
+            from docx.oxml.ns import nsmap
+            from lxml import etree
+
+            # python-docx's elements take no `namespaces` in xpath(); lxml's own does.
+            for elt in etree._Element.xpath(tree, ".//wp:docPr", namespaces=nsmap):
+                self.docx_ids_index += 1
+                elt.attrib["id"] = str(self.docx_ids_index)
+
+        def map_tree(self, tree: Any) -> None:
+            document = tree.getparent()
+            if document is None:
+                super().map_tree(tree)
+                return
+            self.docx._element = document
+            self.docx._part._element = document
+            self.docx._Document__body = None
 
     return _DocxTemplate
 

@@ -27,7 +27,7 @@ from ppid_batch.documents.docx import (
 )
 from ppid_batch.documents.exemptions import letter_context
 from ppid_batch.documents.fields import item_fields
-from ppid_batch.documents.keputusan import keputusan_context
+from ppid_batch.documents.keputusan import PUBLISHED_KEYS, keputusan_context
 from ppid_batch.documents.nota_dinas import NotaDinas, nota_context
 
 WHEN = dt.datetime(2025, 11, 26)
@@ -369,3 +369,59 @@ def test_a_template_deleted_from_the_office_folder_is_checked_again(custom, tmp_
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
     with pytest.raises(TemplateError):
         check_templates_once(custom.templates_dir, tmp_path)
+
+
+def _rendered_both_ways(template, context, monkeypatch) -> tuple[bytes, bytes]:
+    """The document as docxtpl itself puts the body back, and as render_bytes does."""
+    from docxtpl import DocxTemplate
+
+    cls = docx_render._template_class()
+    with monkeypatch.context() as m:
+        m.setattr(docx_render, "SPLICE_BODY", False)
+        m.setattr(cls, "resolve_listing", DocxTemplate.resolve_listing)
+        theirs = render_bytes(template, context, when=WHEN, title="x")
+    return theirs, render_bytes(template, context, when=WHEN, title="x")
+
+
+def test_the_body_spliced_in_is_docxtpls_document_byte_for_byte(config, monkeypatch) -> None:
+    """render_bytes parses the rendered body inside the document and resolves tabs and
+    line breaks only in the paragraphs holding them: the same bytes as docxtpl's way."""
+    items = [
+        dataclasses.replace(it, arahan=f"Baris satu\nbaris dua\tdengan tab {n}")
+        for n, it in enumerate(fixture_register())
+    ]
+    refused = tuple(items[5:])
+    record = {"number": "1/PPID/1811/2025", "date": TODAY, "year": 2025, "urut": 1}
+    entries = [{"item_id": i.id, "change": "tambah", "item_values": None} for i in items]
+    standing = {i.id: {k: getattr(i, k) for k in PUBLISHED_KEYS} for i in items}
+    contexts = {
+        "nota-dinas.docx": nota_context(NotaDinas("1/X", TODAY, "Hukum", tuple(items)), config),
+        "disposisi.docx": disposisi_context(
+            Disposisi("a.xlsx", "0" * 64, "X", TODAY, tuple(items[:5]), refused), config
+        ),
+        "keputusan.docx": keputusan_context(record, entries, standing, {}, None, config),
+        "surat-usulan-dikecualikan.docx": letter_context(items, config, year=2025, today=TODAY),
+    }
+    assert sorted(contexts) == sorted(TEMPLATE_VARIABLES)
+    for name, context in contexts.items():
+        theirs, ours = _rendered_both_ways(load_template(config, name), context, monkeypatch)
+        assert ours == theirs, name
+    nota = docx_text(_rendered_both_ways(load_template(config, "nota-dinas.docx"),
+                                         contexts["nota-dinas.docx"], monkeypatch)[1])  # fmt: skip
+    assert "Baris satu" in nota and "baris dua" in nota
+
+
+def test_a_table_whose_grid_docxtpl_fixes_goes_docxtpls_way(config, monkeypatch) -> None:
+    """A `{%tc %}` loop leaving fewer cells than grid columns: docxtpl narrows the grid."""
+    doc = Document()
+    table = doc.add_table(rows=1, cols=3)
+    table.cell(0, 0).text = "{%tc for c in kolom %}"
+    table.cell(0, 1).text = "{{ c }}"
+    table.cell(0, 2).text = "{%tc endfor %}"
+    buf = io.BytesIO()
+    doc.save(buf)
+    template = docx_render.LoadedTemplate("kolom.docx", buf.getvalue())
+    theirs, ours = _rendered_both_ways(template, {"kolom": ["a"]}, monkeypatch)
+    assert ours == theirs
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        assert z.read("word/document.xml").count(b"<w:gridCol ") == 1
