@@ -268,8 +268,12 @@ def sheet_counts(store: Store, report: SheetReport, config: Config) -> bool:
     and read without a whole-sheet error (a forged sheet must not block a genuine one)."""
     if report.kind != "persetujuan" or any(f.row is None for f in report.errors):
         return False
-    checked, sheet_check = _check(store, report, config)
-    return sheet_check is not None and sheet_check.sheet_error is None
+    from .verify import verify_sheet
+
+    # Only the whole-sheet checks: the rows are checked once, when the sheet is applied.
+    check = verify_sheet(store, report, config, current={}, decision_of=_decided,
+                         whole_sheet_only=True)  # fmt: skip
+    return check.sheet_error is None
 
 
 def _decided(value: object) -> str | None:

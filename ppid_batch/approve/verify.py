@@ -240,8 +240,13 @@ def verify_sheet(
     current: Mapping[str, RegisterItem],
     decision_of: Any,
     secret: bytes | None = None,
+    whole_sheet_only: bool = False,
 ) -> SheetCheck:
-    """Identity, signer, and each row against the issued sheet; see the module docstring."""
+    """Identity, signer, and each row against the issued sheet; see the module docstring.
+
+    `whole_sheet_only` stops after the checks that refuse the sheet as a whole
+    (`sheet_error`), before the rows: whether the sheet counts at all.
+    """
     check = SheetCheck()
     office_schema = office_form_schema(config.form)
     number = str(report.meta.get("nomor_lembar") or "").strip().upper()
@@ -269,6 +274,8 @@ def verify_sheet(
         )
         if check.sheet_error is not None:
             return check
+    if whole_sheet_only:
+        return check
     by_id = issued.by_id
     for row in report.items:
         raw_id = "".join(str(row.get("id") or "").split()).upper()

@@ -65,11 +65,17 @@ class Field:
 
     def choice_lookup(self) -> dict[str, str]:
         """Folded spelling → canonical value, for every value and its variants."""
-        out: dict[str, str] = {}
-        for c in self.choices:
-            for spelling in (c.value, *c.variants):
-                out[label_key(spelling)] = c.value
-        return out
+        # Folded once per set of choices: readers ask for it once per cell.
+        return dict(_choice_lookup(self.choices))
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_lookup(choices: tuple[Choice, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for c in choices:
+        for spelling in (c.value, *c.variants):
+            out[label_key(spelling)] = c.value
+    return out
 
 
 @dataclass(frozen=True)
