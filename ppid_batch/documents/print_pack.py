@@ -7,13 +7,21 @@ PPID. One print serves the morning.
 
 LibreOffice converts what is not PDF yet (the approval sheet is a workbook); pypdf joins
 the pages, which LibreOffice's command line cannot do.
+
+A document with more than PACK_MAX_ROWS table rows (the Keputusan of a national register,
+its Disposisi, an approval sheet of thousands of items) is left out of the pack, with one
+line saying where it is (its PDF copy too, when `pdf = true` made one): a morning's print
+is tens of pages, not hundreds, and LibreOffice lays out one long table in time that grows
+faster than its rows (measured in docs/batch.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +38,12 @@ ORDER = (
     ("nota-dinas", "Nota"),
     ("persetujuan", "Lembar-Persetujuan"),
 )
+# More table rows than this and a document is printed from its folder, not in the pack:
+# about 40 pages of the office's item tables.
+PACK_MAX_ROWS = 1_000
+_DOCX_ROW = re.compile(rb"<w:tr[ >]")
+_XLSX_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+(\d+)(?::[A-Z]+(\d+))?"')
+_XLSX_ROW = re.compile(rb"<row[ >]")
 
 
 @dataclass(frozen=True)
@@ -81,12 +95,19 @@ def write_print_pack(
     if not parts:
         return PrintPack(None)
     exe = soffice or find_soffice()
+    notes: list[str] = []
+    sizes = {p: table_rows(_source(p)) for p in parts}
+    large = [p for p, rows in sizes.items() if rows > PACK_MAX_ROWS]
+    if large:
+        notes += [too_large_note(p, sizes[p]) for p in large]
+        parts = [p for p in parts if p not in large]
+        if not parts:
+            return PrintPack(None, notes=tuple(notes))
     to_convert = [p for p in parts if p.suffix.lower() != ".pdf"]
     if to_convert and exe is None:
-        return PrintPack(None, notes=(no_libreoffice_note(parts),))
+        return PrintPack(None, notes=(no_libreoffice_note(parts), *notes))
     from pypdf import PdfReader, PdfWriter
 
-    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="ppid-cetak-") as tmp:
         converted: dict[Path, Path] = {}
         if to_convert:
@@ -122,6 +143,50 @@ def no_libreoffice_note(parts: Sequence[Path]) -> str:
         "Berkas cetak pagi tidak dibuat: LibreOffice tidak terpasang di komputer ini. "
         f"Cetak {len(parts)} dokumen baru malam ini satu per satu dari {where}."
     )
+
+
+def table_rows(path: Path) -> int:
+    """Table rows of a docx (every table) or xlsx (every sheet), read from the zip's XML
+    without laying anything out; 0 for anything else or when it cannot be read."""
+    kind = path.suffix.lower()
+    if kind not in (".docx", ".xlsx"):
+        return 0
+    try:
+        with zipfile.ZipFile(path) as z:
+            if kind == ".docx":
+                return len(_DOCX_ROW.findall(z.read("word/document.xml")))
+            rows = 0
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+                    xml = z.read(name)
+                    m = _XLSX_DIMENSION.search(xml[:4096])
+                    rows += int(m.group(2) or m.group(1)) if m else len(_XLSX_ROW.findall(xml))
+            return rows
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return 0
+
+
+def _source(part: Path) -> Path:
+    """The document a part is: itself, or for a PDF copy the docx/xlsx beside it."""
+    if part.suffix.lower() != ".pdf":
+        return part
+    for suffix in (".docx", ".xlsx"):
+        if part.with_suffix(suffix).is_file():
+            return part.with_suffix(suffix)
+    return part
+
+
+def too_large_note(path: Path, rows: int) -> str:
+    """The morning's line for a document too large for the pack."""
+    return (
+        f"{path.name} ({_ribuan(rows)} baris tabel) tidak dimasukkan ke berkas cetak pagi "
+        f"karena lebih dari {_ribuan(PACK_MAX_ROWS)} baris; cetak dari "
+        f"output/{path.parent.name}/ bila perlu."
+    )
+
+
+def _ribuan(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _place(folder: str) -> int:

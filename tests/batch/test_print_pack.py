@@ -132,3 +132,50 @@ def test_libreoffice_can_be_named_or_turned_off(tmp_path: Path, monkeypatch) -> 
     assert find_soffice() is None
     monkeypatch.setenv(LIBREOFFICE_ENV, "tidak")
     assert find_soffice() is None
+
+
+def test_a_document_with_too_many_table_rows_is_printed_from_its_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A national Keputusan's lampiran is hundreds of pages: not in the morning's pack."""
+    import docx
+    import xlsxwriter
+
+    from ppid_batch.documents import print_pack
+
+    monkeypatch.setattr(print_pack, "PACK_MAX_ROWS", 3)
+    keputusan = tmp_path / "keputusan" / "Keputusan-PPID-DIP-2026-001.docx"
+    keputusan.parent.mkdir()
+    document = docx.Document()
+    document.add_table(rows=4, cols=2)
+    document.save(str(keputusan))
+    sheet = tmp_path / "persetujuan" / "Lembar-Persetujuan-2026-11-24.xlsx"
+    sheet.parent.mkdir()
+    book = xlsxwriter.Workbook(str(sheet))
+    book.add_worksheet().write_column(0, 0, ["ID", "a", "b"])
+    book.close()
+    assert print_pack.table_rows(keputusan) == 4 and print_pack.table_rows(sheet) == 3
+    nota = _pdf(tmp_path / "nota-dinas" / "Nota-Dinas-001-hukum-2026.pdf", 400)
+    monkeypatch.setattr(print_pack, "find_soffice", lambda: None)  # the sheet needs it
+    pack = write_print_pack([keputusan, nota], tmp_path / "cetak", DAY)
+    assert pack.path is not None and pack.parts == (nota,)
+    assert [round(float(p.mediabox.width)) for p in PdfReader(pack.path).pages] == [400]
+    assert pack.notes == (
+        "Keputusan-PPID-DIP-2026-001.docx (4 baris tabel) tidak dimasukkan ke berkas cetak "
+        "pagi karena lebih dari 3 baris; cetak dari output/keputusan/ bila perlu.",
+    )
+    # its PDF copy made tonight is taken for it, and is as large
+    copy = _pdf(keputusan.with_suffix(".pdf"), 300)
+    assert write_print_pack([copy, nota], tmp_path / "cetak1", DAY).parts == (nota,)
+    copy.unlink()
+    # only the large one: no pack, the line alone
+    alone = write_print_pack([keputusan], tmp_path / "cetak2", DAY)
+    assert alone.path is None and len(alone.notes) == 1
+    assert not (tmp_path / "cetak2").exists()
+    # the sheet of 3 rows is within the limit: it still needs LibreOffice
+    monkeypatch.setattr(print_pack, "PACK_MAX_ROWS", 1_000)
+    assert print_pack.too_large_note(keputusan, 10_000).startswith(
+        "Keputusan-PPID-DIP-2026-001.docx (10.000 baris tabel) tidak dimasukkan"
+    )
+    without = write_print_pack([sheet], tmp_path / "cetak3", DAY)
+    assert without.notes == (no_libreoffice_note([sheet]),)
