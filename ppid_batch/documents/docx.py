@@ -176,31 +176,45 @@ def _body_start(body_xml: str, root_nsmap: Mapping[str | None, str]) -> tuple[st
     return "<w:body" + "".join(" " + k for k in kept) + ">", m.end()
 
 
-def _grids_need_fixing(body: Any, w: str) -> bool:
-    """Whether docxtpl's fix_tables would change a table's grid: a row with more cells
-    than grid columns, or grid columns that no row fills (after `{%tc %}` loops)."""
+def _fix_grids(body: Any, w: str) -> None:
+    """docxtpl's fix_tables on the body in place: each table's grid gets a column for
+    every cell of its widest row (the widths scaled to keep the table's width), and
+    loses the grid columns no row fills (their width shared by the rest), as after a
+    `{%tc %}` loop or a layout table with fewer cells than columns."""
+    from lxml import etree
+
     for table in body.iter(w + "tbl"):
         grid = table.find(w + "tblGrid")
-        if grid is None:
-            return True
-        columns = len(grid.findall(w + "gridCol"))
+        columns = grid.findall(w + "gridCol")
+        rows = [row.findall(w + "tc") for row in table.iter(w + "tr")]
+        to_add = max((len(cells) - len(columns) for cells in rows), default=0)
+        if to_add > 0:
+            width = sum(float(c.get(w + "w")) for c in columns if c.get(w + "w") is not None)
+            if width > 0:
+                old, new = width / len(columns), width / (len(columns) + to_add)
+                for c in columns:
+                    c.set(w + "w", str(int(float(c.get(w + "w")) * new / old)))
+                for _ in range(to_add):
+                    etree.SubElement(grid, w + "gridCol", {w + "w": str(int(new))})
+            columns = grid.findall(w + "gridCol")
         widest = 0
-        for row in table.iter(w + "tr"):
-            cells = row.findall(w + "tc")
-            if len(cells) > columns:
-                return True
-            width = 0
+        for cells in rows:
+            span = 0
             for cell in cells:
                 pr = cell.find(w + "tcPr")
-                span = None if pr is None else pr.find(w + "gridSpan")
-                try:
-                    width += 1 if span is None else int(span.get(w + "val"))
-                except (TypeError, ValueError):
-                    return True
-            widest = max(widest, width)
-        if columns > widest:
-            return True
-    return False
+                merged = None if pr is None else pr.find(w + "gridSpan")
+                span += 1 if merged is None else int(merged.get(w + "val"))
+            widest = max(widest, span)
+        to_remove = len(columns) - widest
+        if to_remove > 0:
+            removed = 0.0
+            for c in columns[-to_remove:]:
+                removed += float(c.get(w + "w"))
+                grid.remove(c)
+            left = grid.findall(w + "gridCol")
+            extra = int(removed / len(left)) if left else 0
+            for c in left:
+                c.set(w + "w", str(int(float(c.get(w + "w")) + extra)))
 
 
 @functools.cache
@@ -228,7 +242,7 @@ def _template_class() -> type:
             lampiran of 10,000 rows that move (lxml re-homing every node) took longer
             than the rendering. Spliced into the root's own text and parsed with
             python-docx's element classes, the body is already where it belongs; the
-            bytes written are the same. Tables whose grid docxtpl would fix go its way.
+            bytes written are the same (tables' grids fixed as docxtpl does, _fix_grids).
             """
             spliced = self._spliced(xml) if SPLICE_BODY else None
             if spliced is None:
@@ -255,8 +269,12 @@ def _template_class() -> type:
             whole = outer[:i] + tag + xml[end:] + outer[j + len("</w:body>") :]
             document = etree.fromstring(whole, parser=parser)
             body = document.find(qn("w:body"))
-            if body is None or _grids_need_fixing(body, "{" + root.nsmap["w"] + "}"):
+            if body is None:
                 return None
+            try:
+                _fix_grids(body, "{" + root.nsmap["w"] + "}")
+            except (AttributeError, TypeError, ValueError):
+                return None  # docxtpl's own way, and its own error
             return body
 
         def fix_docpr_ids(self, tree: Any) -> None:
