@@ -403,18 +403,26 @@ def test_the_body_spliced_in_is_docxtpls_document_byte_for_byte(config, monkeypa
     entries = [{"item_id": i.id, "change": "tambah", "item_values": None} for i in items]
     standing = {i.id: {k: getattr(i, k) for k in PUBLISHED_KEYS} for i in items}
     contexts = {
-        "nota-dinas.docx": nota_context(NotaDinas("1/X", TODAY, "Hukum", tuple(items)), config),
-        "disposisi.docx": disposisi_context(
-            Disposisi("a.xlsx", "0" * 64, "X", TODAY, tuple(items[:5]), refused), config
+        "nota-dinas.docx": nota_context(
+            NotaDinas("1/X", TODAY, "Hukum", tuple(items)), config.letter, config.nota_dinas
         ),
-        "keputusan.docx": keputusan_context(record, entries, standing, {}, None, config),
-        "surat-usulan-dikecualikan.docx": letter_context(items, config, year=2025, today=TODAY),
+        "disposisi.docx": disposisi_context(
+            Disposisi("a.xlsx", "0" * 64, "X", TODAY, tuple(items[:5]), refused), config.letter
+        ),
+        "keputusan.docx": keputusan_context(
+            record, entries, standing, {}, None, config.letter, config.keputusan
+        ),
+        "surat-usulan-dikecualikan.docx": letter_context(
+            items, config.letter, config.pengecualian, year=2025, today=TODAY
+        ),
     }
     assert sorted(contexts) == sorted(TEMPLATE_VARIABLES)
     for name, context in contexts.items():
-        theirs, ours = _rendered_both_ways(load_template(config, name), context, monkeypatch)
+        theirs, ours = _rendered_both_ways(
+            load_template(config.templates_dir, name), context, monkeypatch
+        )
         assert ours == theirs, name
-    nota = docx_text(_rendered_both_ways(load_template(config, "nota-dinas.docx"),
+    nota = docx_text(_rendered_both_ways(load_template(config.templates_dir, "nota-dinas.docx"),
                                          contexts["nota-dinas.docx"], monkeypatch)[1])  # fmt: skip
     assert "Baris satu" in nota and "baris dua" in nota
 
