@@ -31,6 +31,7 @@ from .fields import (
     officer_fields,
     sort_key,
 )
+from .kpu_ri import kpu_ri_note
 from .xlsx import HEADER_COLOR, a4_landscape, fit_row, new_workbook
 
 REGISTER_STEM = "Daftar-Informasi-Publik-{tahun}"
@@ -326,7 +327,6 @@ def exemptions_xlsx(
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
-    from .exemptions import kpu_ri_note
 
     listed = config.pengecualian.ditetapkan_kpu_ri
     records = [

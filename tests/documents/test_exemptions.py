@@ -10,7 +10,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from ppid_batch.config import Config
-from ppid_batch.documents.exemptions import kpu_ri_match
+from ppid_batch.documents.kpu_ri import kpu_ri_match
 from ppid_batch.documents.register_list import write_exemptions
 from ppid_batch.models import RegisterItem
 
