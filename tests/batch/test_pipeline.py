@@ -537,9 +537,10 @@ def test_missing_bundled_templates_say_the_installation_is_incomplete(
 ) -> None:
     import ppid_batch.batch.pipeline
     import ppid_batch.config
+    import ppid_batch.config_file
 
     gone = ws / "tidak-terpasang" / "templates"
-    for module in (ppid_batch.config, ppid_batch.batch.pipeline):
+    for module in (ppid_batch.config, ppid_batch.config_file, ppid_batch.batch.pipeline):
         monkeypatch.setattr(module, "DEFAULT_TEMPLATES", gone)
     drop(ws, [GOOD[0]])
     result = run_cli(ws)
