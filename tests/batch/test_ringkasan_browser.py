@@ -147,3 +147,32 @@ def test_summary_page_reads_on_a_phone_and_a_desktop(
     page.screenshot(folder / f"ringkasan-{night}-{width}.png")
     if night == "tenang":
         assert page.eval("document.querySelector('.verdict').textContent") == QUIET
+
+
+def test_the_summary_prints_as_tables_even_from_a_phone(pages: tuple[Page, dict[str, str]]) -> None:
+    """On paper the cards are tables again, with their headings, and every section is there,
+    on A4."""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+
+    page, urls = pages
+    page.width(PHONE)
+    page.open(urls["sibuk"])
+    page.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        assert page.eval("getComputedStyle(document.querySelector('thead')).display") == (
+            "table-header-group"
+        )
+    finally:
+        page.call("Emulation.setEmulatedMedia", media="")
+    data = base64.b64decode(page.call("Page.printToPDF", preferCSSPageSize=True)["data"])
+    pdf = PdfReader(io.BytesIO(data))
+    texts = [p.extract_text() for p in pdf.pages]
+    for words in ("Perlu tindakan", "Hasil", "Berkas masuk", "Keterangan", "Rincian", "ditolak"):
+        assert words in " ".join(texts), words
+    # A4, the office's paper; a section heading is on the page where its table starts
+    assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == [595, 842]
+    (where,) = [t for t in texts if "Berkas masuk" in t]
+    assert "Keterangan" in where
