@@ -287,11 +287,15 @@ def soffice_alone(outputs: list[Path], scratch: Path) -> float | None:
     night's print pack took (print_pack.pack_parts over the night's new outputs);
     None without LibreOffice (or with PPID_BATCH_LIBREOFFICE=tidak)."""
     from ppid_batch.documents.pdf import convert_to_pdf, find_soffice
-    from ppid_batch.documents.print_pack import pack_parts
+    from ppid_batch.documents.print_pack import PACK_MAX_ROWS, pack_parts, table_rows
 
     if find_soffice() is None:
         return None
-    parts = [p for p in pack_parts(outputs) if p.suffix.lower() != ".pdf"]
+    parts = [
+        p
+        for p in pack_parts(outputs)
+        if p.suffix.lower() != ".pdf" and table_rows(p) <= PACK_MAX_ROWS  # as the pack does
+    ]
     if not parts:
         return 0.0
     start = time.perf_counter()
