@@ -287,10 +287,11 @@ def soffice_alone(outputs: list[Path], scratch: Path) -> float | None:
     night's print pack took (print_pack.pack_parts over the night's new outputs);
     None without LibreOffice (or with PPID_BATCH_LIBREOFFICE=tidak)."""
     from ppid_batch.documents.pdf import convert_to_pdf, find_soffice
-    from ppid_batch.documents.print_pack import PACK_MAX_ROWS, pack_parts, table_rows
 
     if find_soffice() is None:
         return None
+    from ppid_batch.documents.print_pack import PACK_MAX_ROWS, pack_parts, table_rows
+
     parts = [
         p
         for p in pack_parts(outputs)
