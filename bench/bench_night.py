@@ -259,11 +259,14 @@ def docxtpl_render(rows: list[int], folder: Path) -> float:
     template = folder / "minimal.docx"
     document = docx.Document()
     document.add_paragraph("Nota Dinas {{ nomor }}")
-    table = document.add_table(rows=2, cols=3)
+    # {%tr %} takes its whole row: the loop's tags need rows of their own around the
+    # item row (with the endfor in the item row, every row was dropped: 0 rows rendered).
+    table = document.add_table(rows=3, cols=3)
     table.cell(0, 0).text = "{%tr for r in rows %}"
     table.cell(1, 0).text = "{{ r.id }}"
     table.cell(1, 1).text = "{{ r.ringkasan }}"
-    table.cell(1, 2).text = "{{ r.jenis }}{%tr endfor %}"
+    table.cell(1, 2).text = "{{ r.jenis }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
     document.save(str(template))
     start = time.perf_counter()
     for k, n in enumerate(rows):
