@@ -580,6 +580,12 @@ def build_disposisi() -> Document:
             ("Tidak disetujui (TIDAK)", "{{ jumlah_ditolak }} informasi"),
             ("Menunggu persetujuan", "{{ jumlah_menunggu }} informasi"),
             ("Tidak diterapkan", "{{ jumlah_tidak_diterapkan }} baris (lihat ringkasan proses)"),
+            # the counts above are of new items; a sheet of Ubah/Hapus requests says so here
+            (
+                "Permintaan Ubah / Hapus",
+                "{{ perubahan|length }} permintaan, {{ perubahan|selectattr('keputusan', "
+                "'equalto', 'Disetujui')|list|length }} disetujui",
+            ),
         ],
         label_cm=5.0,
     )

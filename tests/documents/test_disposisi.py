@@ -119,3 +119,20 @@ def test_arahan_and_the_atasans_changes_on_approved_items_are_printed(
     # a sheet without a number (merged before numbering) names only its file
     old = docx_text(write_disposisi(_disposisi(number=""), config.letter, tmp_path).read_bytes())
     assert "| Lembar persetujuan | : | Lembar-Persetujuan-2025-11-18.xlsx |" in old
+
+
+def test_a_sheet_of_change_requests_counts_them_beside_the_new_items(
+    config, tmp_path: Path
+) -> None:
+    """A sheet that decided only Ubah/Hapus: 'Disetujui (YA): 0 informasi' counts new items,
+    so the summary says how many change requests it decided and how many were approved."""
+    items = fixture_register()
+    changes = (
+        (items[0], "Ubah", "YA", None),
+        (items[1], "Hapus", "YA", None),
+        (items[2], "Ubah", "TIDAK", "Lengkapi tautannya"),
+    )
+    d = _disposisi(approved=(), refused=(), pending_count=0, not_applied=0, changes=changes)
+    lines = docx_text(write_disposisi(d, config.letter, tmp_path).read_bytes()).splitlines()
+    assert "| Disetujui (YA) | : | 0 informasi |" in lines
+    assert "| Permintaan Ubah / Hapus | : | 3 permintaan, 2 disetujui |" in lines
