@@ -156,6 +156,7 @@ _LISTING_CHARS = re.compile("[\t\a\n\f]")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _BODY_START = re.compile(r"<w:body((?:\s+xmlns(?::[\w.-]+)?=\"[^\"]*\")*)\s*>")
 _NS_DECL = re.compile(r"xmlns(?::([\w.-]+))?=\"([^\"]*)\"")
+_FEED_CHARS = 1 << 20
 # Whether the rendered body goes back into the document by one parse (below); tests
 # turn it off to compare with docxtpl's own way.
 SPLICE_BODY = True
@@ -266,8 +267,12 @@ def _template_class() -> type:
                 return None
             parser = etree.XMLParser(recover=True)
             parser.set_element_class_lookup(element_class_lookup)
-            whole = outer[:i] + tag + xml[end:] + outer[j + len("</w:body>") :]
-            document = etree.fromstring(whole, parser=parser)
+            # Fed in slices: the whole text is never copied (110 MB at 40,000 items).
+            parser.feed(outer[:i] + tag)
+            for k in range(end, len(xml), _FEED_CHARS):
+                parser.feed(xml[k : k + _FEED_CHARS])
+            parser.feed(outer[j + len("</w:body>") :])
+            document = parser.close()
             body = document.find(qn("w:body"))
             if body is None:
                 return None
