@@ -10,17 +10,18 @@ import click
 
 from ..config import CONFIG_NAME
 from ..errors import UsageError
-from .options import night_time, workspace_before_command, workspace_config, workspace_option
+from .options import (
+    folder_argument,
+    night_time,
+    workspace_before_command,
+    workspace_config,
+    workspace_option,
+)
 from .shell import command, handles_errors
 
 
 @command()
-@click.argument(
-    "directory",
-    metavar="[FOLDER]",
-    required=False,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@folder_argument
 @click.option(
     "--satker",
     metavar="NAMA",
@@ -152,12 +153,7 @@ def schedule(workspace: Path | None, windows: bool, xml_path: Path | None) -> No
 
 
 @command()
-@click.argument(
-    "directory",
-    metavar="[FOLDER]",
-    required=False,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@folder_argument
 @handles_errors
 def demo(directory: Path | None) -> None:
     """Satu siklus penuh pada contoh formulir di folder FOLDER (bawaan: ./demo): malam 1,

@@ -29,6 +29,13 @@ workspace_option = click.option(
 )
 
 # Tests fix "today" (or the night's date and time) through a hidden --now.
+# init and demo: the folder to lay a workspace out in (the current folder when left out)
+folder_argument = click.argument(
+    "directory",
+    metavar="[FOLDER]",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 today_option = click.option(
     "--now", "today_text", hidden=True, help="Tanggal hari ini (untuk pengujian)."
 )
