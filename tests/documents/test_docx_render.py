@@ -177,6 +177,29 @@ def test_render_is_deterministic_and_properties_are_fixed(config) -> None:
     assert "<cp:revision>1</cp:revision>" in core
 
 
+def test_a_rendered_document_leaves_no_xml_tree_for_the_cyclic_collector(config) -> None:
+    """python-docx's package and parts refer to each other: unless their trees are dropped,
+    a national Keputusan (hundreds of MB) stays in memory until the cyclic GC runs."""
+    import gc
+
+    from docx.oxml.document import CT_Document
+
+    template = load_template(config.templates_dir, "nota-dinas.docx")
+    items = tuple(fixture_register()[:3])
+    context = nota_context(
+        NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items), config.letter, config.nota_dinas
+    )
+    gc.collect()
+    gc.disable()
+    try:
+        data = render_bytes(template, context, when=WHEN, title="Nota Dinas 1")
+        left = [o for o in gc.get_objects() if isinstance(o, CT_Document)]
+    finally:
+        gc.enable()
+    assert "Hukum" in docx_text(data)
+    assert left == []
+
+
 def test_autoescape_keeps_markup_as_text(config) -> None:
     template = load_template(config.templates_dir, "nota-dinas.docx")
     items = tuple(fixture_register()[:1])
