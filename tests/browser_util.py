@@ -185,16 +185,23 @@ def chromium(profile: Path) -> Iterator[Page]:
     )
     try:
         port_file = profile / "DevToolsActivePort"
-        port = wait_for(lambda: port_file.is_file() and port_file.read_text().split()[:1], "port")
+        port = wait_for(
+            lambda: port_file.is_file() and port_file.read_text().split()[:1], "port", timeout=90.0
+        )
         base = f"http://127.0.0.1:{port[0]}"
 
         def page_target() -> dict[str, Any] | None:
-            with urllib.request.urlopen(f"{base}/json/list", timeout=5) as resp:
-                targets = json.load(resp)
+            # a browser still starting on a loaded machine may accept the connection and
+            # answer late: that is "not yet", asked again until the deadline
+            try:
+                with urllib.request.urlopen(f"{base}/json/list", timeout=5) as resp:
+                    targets = json.load(resp)
+            except OSError:
+                return None
             pages = [t for t in targets if t["type"] == "page"]
             return pages[0] if pages else None
 
-        target = wait_for(page_target, "the page")
+        target = wait_for(page_target, "the page", timeout=90.0)
         page = Page(target["webSocketDebuggerUrl"])
         try:
             yield page
