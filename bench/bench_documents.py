@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ppid_batch.batch.workspace import init_workspace  # noqa: E402
-from ppid_batch.config import load_config  # noqa: E402
+from ppid_batch.config_file import load_config  # noqa: E402
 from ppid_batch.documents import register_list as publish  # noqa: E402
 from ppid_batch.documents.nota_dinas import NotaDinas, write_nota_dinas_all  # noqa: E402
 from ppid_batch.models import RegisterItem  # noqa: E402

@@ -196,7 +196,7 @@ def night_peak_mb() -> float | None:
 
 def run_night(ws: Path, now: dt.datetime) -> tuple[float, float, dict[str, float], str, float]:
     from ppid_batch.batch.pipeline import run
-    from ppid_batch.config import load_config
+    from ppid_batch.config_file import load_config
 
     config = load_config(ws)
     progress = TimingProgress()

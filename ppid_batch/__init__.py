@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .config import Config, load_config
+from .config import Config
+from .config_file import load_config
 from .errors import ConfigError, LockedError, PpidError, StoreError, TemplateError, UsageError
 from .forms.schema import approval_schema, form_schema, load_schema
 from .models import Finding, RegisterItem, SheetReport

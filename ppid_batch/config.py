@@ -383,11 +383,3 @@ class Config:
 
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-
-
-def load_config(workspace: Path | None = None) -> Config:
-    """Read <workspace>/ppid.toml into a frozen Config; raise ConfigError on any wrong value
-    (config_file reads and checks every key; it imports this module, hence the late import)."""
-    from .config_file import read_config
-
-    return read_config(workspace)

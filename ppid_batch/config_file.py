@@ -456,7 +456,7 @@ def _sop(r: _Reader) -> SopConfig:
     )
 
 
-def read_config(workspace: Path | None = None) -> Config:
+def load_config(workspace: Path | None = None) -> Config:
     """Read <workspace>/ppid.toml into a frozen Config; raise ConfigError on any wrong value."""
     ws = Path(workspace or Path.cwd()).resolve()
     path = ws / CONFIG_NAME

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ppid_batch.batch.workspace import init_workspace
-from ppid_batch.config import Config, load_config
+from ppid_batch.config import Config
+from ppid_batch.config_file import load_config
 
 # Every night with a new document would start LibreOffice for the morning's print pack
 # (seconds each): tests run without it, in this process and in the CLI processes they

@@ -32,7 +32,7 @@ from ppid_batch.batch.demo import (
 from ppid_batch.batch.outputs import APPROVAL_DIR
 from ppid_batch.batch.pipeline import run
 from ppid_batch.cli import cli
-from ppid_batch.config import load_config
+from ppid_batch.config_file import load_config
 
 pytestmark = pytest.mark.slow
 

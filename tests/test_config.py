@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from ppid_batch.cli import cli
-from ppid_batch.config import load_config
+from ppid_batch.config_file import load_config
 from ppid_batch.errors import ConfigError
 from ppid_batch.forms.blank import OFFICE_ROW
 

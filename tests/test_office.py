@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from ppid_batch.batch.verdicts import action_list
 from ppid_batch.cli import cli
-from ppid_batch.config import load_config
+from ppid_batch.config_file import load_config
 from ppid_batch.errors import ConfigError
 from ppid_batch.forms.blank import build_blank_form
 from ppid_batch.forms.validate import validate_file

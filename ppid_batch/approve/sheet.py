@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import format_date_id
-from ..documents.xlsx import HEADER_COLOR, a4_landscape, fit_row, workbook_bytes
 from ..files import atomic_write_bytes
 from ..forms.schema import approval_schema, label_key
 from ..models import RegisterItem
 from ..register.changes import ChangeRequest, change_rows
 from ..store.ids import fold, id_order
+from ..workbook import HEADER_COLOR, a4_landscape, fit_row, workbook_bytes
 from .identity import fingerprint, shown_code, shown_fingerprint
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ PAPER_A4 = 9
 
 
 def render_workbook(build: Callable[[Workbook], None], *, today: dt.date, title: str) -> bytes:
-    """Run `build` on a new workbook with the one setup (documents.xlsx); return its bytes."""
+    """Run `build` on a new workbook with the one setup (workbook.py); return its bytes."""
     return workbook_bytes(build, title=title, created=today)
 
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from ..dates import format_date_id
 from ..documents.fields import waktu_text
-from ..documents.xlsx import fit_row
 from ..files import atomic_write_bytes, fit_name, name_slug
 from ..models import RegisterItem
 from ..store.ids import id_order
+from ..workbook import fit_row
 from .sheet import apply_print_setup, base_formats, office_heading, render_workbook
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import PACKAGE_DIR, load_config
+from ..config import PACKAGE_DIR
+from ..config_file import load_config
 from ..errors import UsageError
 from ..files import atomic_write_bytes
 from ..forms.schema import approval_schema, label_key

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CONFIG_NAME, Config, load_config
+from ..config import CONFIG_NAME, Config
+from ..config_file import load_config
 from ..errors import UsageError
 from ..files import atomic_write_text
 from ..store.engine import database_exists, shown_url, sqlite_file, url_backend

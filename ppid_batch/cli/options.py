@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import CONFIG_NAME, Config, load_config
+from ..config import CONFIG_NAME, Config
+from ..config_file import load_config
 from ..errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -20,6 +20,7 @@ from ..files import atomic_write_bytes
 from ..forms.schema import form_schema
 from ..models import RegisterItem
 from ..nip import format_nip
+from ..workbook import HEADER_COLOR, a4_landscape, fit_row, new_workbook
 from .dip_package import DATAPACKAGE_SUFFIX, dip_datapackage
 from .fields import (
     DIKECUALIKAN,
@@ -32,7 +33,6 @@ from .fields import (
     sort_key,
 )
 from .kpu_ri import kpu_ri_note
-from .xlsx import HEADER_COLOR, a4_landscape, fit_row, new_workbook
 
 REGISTER_STEM = "Daftar-Informasi-Publik-{tahun}"
 EXEMPTIONS_NAME = "Daftar-Usulan-Informasi-Dikecualikan-{tahun}.xlsx"

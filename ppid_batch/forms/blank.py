@@ -11,8 +11,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from ..config import Office, OfficeForm
-from ..documents.xlsx import a4_landscape, new_workbook
 from ..files import atomic_write_bytes
+from ..workbook import a4_landscape, new_workbook
 from .schema import Field, SheetSchema, for_office, form_schema
 
 DEFAULT_FORM_NAME = "Form-Daftar-Informasi-Publik.xlsx"

@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..documents.xlsx import HEADER_COLOR, PAGE_NUMBERS, a4_landscape, new_workbook, row_height
 from ..files import atomic_write, fit_name
 from ..models import Finding, SheetReport
+from ..workbook import HEADER_COLOR, PAGE_NUMBERS, a4_landscape, new_workbook, row_height
 
 LIST_SHEET = "Daftar Kesalahan"
 AUTHOR = "ppid-batch"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..config import Letter, Signers, SopConfig
 from ..dates import format_date_id
-from ..documents.xlsx import FONT, HEADER_COLOR, a4_landscape, fit_row, new_workbook
 from ..files import atomic_write_bytes
+from ..workbook import FONT, HEADER_COLOR, a4_landscape, fit_row, new_workbook
 from .facts import AnnualFacts, RunFact
 
 SHEET = "Matriks Kegiatan"

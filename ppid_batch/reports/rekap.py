@@ -24,8 +24,8 @@ from typing import IO, Any
 from ..config import DEFAULT_TEMPLATES
 from ..dates import format_date_id
 from ..documents.fields import DIKECUALIKAN, JENIS_HEADINGS, waktu_text
-from ..documents.xlsx import AUTHOR, a4_landscape, cell_format, header_format
 from ..errors import PpidError, UsageError
+from ..workbook import AUTHOR, a4_landscape, cell_format, header_format
 from .ekspor import DESCRIPTOR, OfficeSnapshot, PackageProblem, read_descriptor, read_package
 
 DIP_STEM = "Rekap-Daftar-Informasi-Publik"
@@ -331,7 +331,7 @@ def _html_env() -> Any:
 
 
 def _streamed_workbook(fh: IO[bytes], title: str, today: dt.date) -> Any:
-    """An xlsxwriter workbook written row by row to `fh` (documents/xlsx's new_workbook keeps
+    """An xlsxwriter workbook written row by row to `fh` (workbook.new_workbook keeps
     the whole workbook in memory; the national DIP would not fit), with the same fixed
     metadata and no text turned into formulas or numbers."""
     import xlsxwriter

@@ -22,7 +22,8 @@ from ppid_batch.approve.issuing import write_issued_sheet
 from ppid_batch.approve.verify import name_key
 from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.cli import cli
-from ppid_batch.config import Config, load_config
+from ppid_batch.config import Config
+from ppid_batch.config_file import load_config
 from ppid_batch.forms.validate import validate_file
 from ppid_batch.register.items import register_form
 from ppid_batch.store.core import Store

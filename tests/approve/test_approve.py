@@ -26,7 +26,8 @@ from ppid_batch.approve.issuing import write_issued_sheet
 from ppid_batch.approve.unit_feedback import write_unit_feedback
 from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.cli import cli
-from ppid_batch.config import Config, load_config
+from ppid_batch.config import Config
+from ppid_batch.config_file import load_config
 from ppid_batch.forms.validate import validate_file
 from ppid_batch.models import Finding
 from ppid_batch.register.items import register_form

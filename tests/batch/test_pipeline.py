@@ -29,7 +29,7 @@ from batch_util import (
 
 from ppid_batch.batch.console import NullProgress
 from ppid_batch.batch.pipeline import run
-from ppid_batch.config import load_config
+from ppid_batch.config_file import load_config
 
 pytestmark = pytest.mark.slow  # whole nights through the CLI and real processes
 

@@ -18,7 +18,7 @@ from badfiles import Form, good_row, write_form
 from batch_util import NIGHT_1, NIGHT_2, ROOT, drop, examples, fail_registering, make_workspace
 
 from ppid_batch.batch.pipeline import run
-from ppid_batch.config import load_config
+from ppid_batch.config_file import load_config
 from ppid_batch.forms.intake import check_file
 from ppid_batch.forms.sheet_bounds import MAX_SHEET_CELLS, PartScan, calamine_position
 from ppid_batch.forms.validate import validate_file

@@ -15,7 +15,7 @@ from browser_util import CHROMIUM, DESKTOP, PHONE, Page, chromium, serious, wait
 from docs_util import TODAY, TRICKY, fixture_register, item
 
 from ppid_batch.batch.workspace import init_workspace
-from ppid_batch.config import load_config
+from ppid_batch.config_file import load_config
 from ppid_batch.documents.register_list import write_register
 
 IMG = '<img src="x" onerror="window.__pwned=2">Foto kegiatan banjir'

@@ -266,7 +266,7 @@ def with_pelaksana(workspace: Path) -> None:
 
 
 def test_the_nota_dinas_goes_to_the_units_ppid_pelaksana(workspace: Path, tmp_path: Path) -> None:
-    from ppid_batch.config import load_config
+    from ppid_batch.config_file import load_config
 
     with_pelaksana(workspace)
     config = load_config(workspace)
@@ -299,7 +299,7 @@ def test_the_arahan_workbook_names_the_units_ppid_pelaksana(
     from python_calamine import CalamineWorkbook
 
     from ppid_batch.approve.unit_feedback import write_unit_feedback
-    from ppid_batch.config import load_config
+    from ppid_batch.config_file import load_config
 
     with_pelaksana(workspace)
     config = load_config(workspace)

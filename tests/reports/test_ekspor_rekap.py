@@ -22,7 +22,7 @@ from ppid_batch.approve.apply import apply_approval
 from ppid_batch.batch.demo import run_demo
 from ppid_batch.batch.workspace import init_workspace
 from ppid_batch.cli import cli
-from ppid_batch.config import load_config
+from ppid_batch.config_file import load_config
 from ppid_batch.register.items import register_form
 from ppid_batch.reports.ekspor import office_snapshot, read_package
 from ppid_batch.store.core import Store

@@ -27,7 +27,7 @@ PAGES = ("Rekap-Daftar-Informasi-Publik.html", "Rekap-Pemantauan.html")
 def rekap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Page, Path]]:
     from test_ekspor_rekap import _ekspor, _office_ws, _rekap, seed
 
-    from ppid_batch.config import load_config
+    from ppid_batch.config_file import load_config
     from ppid_batch.store import Store
 
     root = tmp_path_factory.mktemp("rekap")

@@ -250,7 +250,7 @@ def test_three_offices_run_their_nights_at_once_with_their_own_numbers(
 
 
 def sa_url(ws: Path) -> str:
-    from ppid_batch.config import load_config
+    from ppid_batch.config_file import load_config
 
     return load_config(ws).database_url
 

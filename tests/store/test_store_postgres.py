@@ -90,7 +90,8 @@ from test_store import (  # noqa: F401
 
 from ppid_batch.approve.apply import apply_approval, check_approval
 from ppid_batch.approve.sheet import write_approval_sheet
-from ppid_batch.config import Config, load_config
+from ppid_batch.config import Config
+from ppid_batch.config_file import load_config
 from ppid_batch.errors import StoreError
 from ppid_batch.forms.validate import validate_file
 from ppid_batch.register.items import register_form

@@ -1,4 +1,4 @@
-"""One setup for every workbook ppid-batch writes (SOP step 3 and its records).
+"""One setup for every workbook ppid-batch writes, at every step of the SOP.
 
 Metadata that keeps the bytes stable, formula safety, the office's formats, A4 print setup
 and row heights live here once, so the form, the approval sheet, the register lists, the
