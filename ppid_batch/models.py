@@ -11,6 +11,15 @@ from typing import Any, Literal
 Severity = Literal["error", "warning"]
 ITEM_STATUSES = ("pending", "approved", "refused", "withdrawn")
 
+# The three statutory groups of UU 14/2008 (Pasal 9, 10, 11) in the order the
+# Daftar Informasi Publik lists them; Dikecualikan never appears there.
+JENIS_HEADINGS = {
+    "Berkala": "Informasi yang Wajib Disediakan dan Diumumkan Secara Berkala",
+    "Serta Merta": "Informasi yang Wajib Diumumkan Secara Serta Merta",
+    "Setiap Saat": "Informasi yang Wajib Tersedia Setiap Saat",
+}
+DIKECUALIKAN = "Dikecualikan"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -117,3 +126,16 @@ class RegisterItem:
     atasan: str | None = None
     arahan: str | None = None
     nota_dinas: str | None = None  # number of the Nota Dinas that documented it
+
+
+@dataclass(frozen=True)
+class ChangeFact:
+    """One change to the published register, made by one run (see changelog.py)."""
+
+    run_id: int | None
+    changed_on: dt.date
+    action: str  # an Indonesian label from changelog.ACTIONS
+    item_id: str
+    unit: str
+    ringkasan: str
+    jenis: str

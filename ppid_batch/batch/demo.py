@@ -171,9 +171,10 @@ def write_change_form(
 
     from openpyxl import load_workbook
 
-    from ..documents.fields import DIKECUALIKAN, waktu_text
+    from ..documents.fields import waktu_text
     from ..forms.blank import LABEL_COL, VALUE_COL, build_blank_form, header_row
     from ..forms.schema import form_schema
+    from ..models import DIKECUALIKAN
     from ..store.core import Store
 
     with Store.open(config.database_url) as store:

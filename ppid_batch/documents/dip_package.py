@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..files import name_slug
+from ..models import JENIS_HEADINGS
 from .datapackage import Column, file_resource, package_descriptor, table_resource
-from .fields import JENIS_HEADINGS
 
 DATAPACKAGE_SUFFIX = ".datapackage.json"  # frictionless recognises `*datapackage.json`
 # register_list.inert puts a ' before a value a spreadsheet would run as a formula.

@@ -11,14 +11,6 @@ from ..dates import PartialDate
 from ..models import RegisterItem
 from ..nip import format_nip
 
-# The three statutory groups of UU 14/2008 (Pasal 9, 10, 11) in the order the
-# Daftar Informasi Publik lists them; Dikecualikan never appears there.
-JENIS_HEADINGS = {
-    "Berkala": "Informasi yang Wajib Disediakan dan Diumumkan Secara Berkala",
-    "Serta Merta": "Informasi yang Wajib Diumumkan Secara Serta Merta",
-    "Setiap Saat": "Informasi yang Wajib Tersedia Setiap Saat",
-}
-DIKECUALIKAN = "Dikecualikan"
 PRECISION_ID = {"day": "hari", "month": "bulan", "year": "tahun"}
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 

@@ -12,10 +12,9 @@ from typing import Any
 from ..config import Letter, NotaDinasConfig
 from ..dates import format_date_id
 from ..files import fit_name, name_slug
-from ..models import RegisterItem
+from ..models import DIKECUALIKAN, RegisterItem
 from .docx import LoadedTemplate, cached_template, office_images, render_to
 from .fields import (
-    DIKECUALIKAN,
     item_fields,
     office_fields,
     officer_fields,

@@ -18,13 +18,11 @@ from ..dates import PartialDate, format_date_id
 from ..errors import TemplateError
 from ..files import atomic_write_bytes
 from ..forms.schema import form_schema
-from ..models import RegisterItem
+from ..models import DIKECUALIKAN, JENIS_HEADINGS, RegisterItem
 from ..nip import format_nip
 from ..workbook import HEADER_COLOR, a4_landscape, fit_row, new_workbook
 from .dip_package import DATAPACKAGE_SUFFIX, dip_datapackage
 from .fields import (
-    DIKECUALIKAN,
-    JENIS_HEADINGS,
     PRECISION_ID,
     is_web_link,
     item_fields,

@@ -15,9 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..documents.fields import DIKECUALIKAN
-from ..models import RegisterItem
-from ..reports.facts import ChangeFact
+from ..models import DIKECUALIKAN, ChangeFact, RegisterItem
 
 if TYPE_CHECKING:
     from ..store.core import Store

@@ -23,10 +23,9 @@ from typing import Any
 from .. import __version__
 from ..config import Config
 from ..documents.datapackage import Column, csv_bytes, json_rows, package_descriptor, table_resource
-from ..documents.fields import DIKECUALIKAN, JENIS_HEADINGS
 from ..errors import UsageError
 from ..files import atomic_write_bytes
-from ..models import RegisterItem
+from ..models import DIKECUALIKAN, JENIS_HEADINGS, RegisterItem
 from ..store.core import Store
 from ..store.engine import database_exists
 from ..store.overview import (

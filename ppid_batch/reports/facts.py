@@ -15,8 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..documents.fields import DIKECUALIKAN, JENIS_HEADINGS
-from ..models import RegisterItem
+from ..models import DIKECUALIKAN, JENIS_HEADINGS, ChangeFact, RegisterItem
 
 JENIS_ORDER = (*JENIS_HEADINGS, DIKECUALIKAN)
 BENTUK_ORDER = ("Softcopy", "Hardcopy", "Softcopy dan Hardcopy")
@@ -158,19 +157,6 @@ class RunFact:
     decisions: tuple[DecisionFact, ...] = ()
     nota_dinas: tuple[NotaDinasFact, ...] = ()
     registered: int = 0  # new items in the register
-
-
-@dataclass(frozen=True)
-class ChangeFact:
-    """One change to the published register, made by one run (see changelog.py)."""
-
-    run_id: int | None
-    changed_on: dt.date
-    action: str  # an Indonesian label from changelog.ACTIONS
-    item_id: str
-    unit: str
-    ringkasan: str
-    jenis: str
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from typing import IO, Any
 
 from ..config import DEFAULT_TEMPLATES
 from ..dates import format_date_id
-from ..documents.fields import DIKECUALIKAN, JENIS_HEADINGS, waktu_text
+from ..documents.fields import waktu_text
 from ..errors import PpidError, UsageError
+from ..models import DIKECUALIKAN, JENIS_HEADINGS
 from ..workbook import AUTHOR, a4_landscape, cell_format, header_format
 from .ekspor import DESCRIPTOR, OfficeSnapshot, PackageProblem, read_descriptor, read_package
 
