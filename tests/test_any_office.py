@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from docs_util import docx_text
+from docs_util import PDFTOTEXT, SOFFICE, docx_text, printed_pages
 from python_calamine import CalamineWorkbook
 
 from ppid_batch.batch.demo import (
@@ -36,8 +36,6 @@ from ppid_batch.config_file import load_config
 
 pytestmark = pytest.mark.slow
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
 # The sample office's words, which must not reach another office's outputs.
 FOREIGN = re.compile(r"mesuji|lampung|simpang pematang|\b1811\b", re.IGNORECASE)
 # Another office's words for the example forms' contents.
@@ -228,32 +226,23 @@ def test_the_offices_names_words_and_numbers_are_used(bandung: Path) -> None:
     assert "isian contoh" not in summary
 
 
-def _pdf_pages(pdf: Path) -> list[list[str]]:
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+def _lines(pages: list[str]) -> list[list[str]]:
+    """Each printed page as its non-blank lines, runs of spaces folded."""
     return [
-        [" ".join(line.split()) for line in page.splitlines() if line.strip()]
-        for page in text.split("\f")
-        if page.strip()
+        [" ".join(line.split()) for line in page.splitlines() if line.strip()] for page in pages
     ]
 
 
 @pytest.fixture(scope="module")
-def printed(bandung: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
-    """Every Word document of the office's cycle, printed to PDF by LibreOffice."""
+def printed(bandung: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, list[str]]:
+    """Every Word document of the office's cycle, printed by LibreOffice: its pages' text."""
     if not (SOFFICE and PDFTOTEXT):
         pytest.skip("LibreOffice and pdftotext needed")
-    out = tmp_path_factory.mktemp("printed")
     documents = sorted((bandung / "output").rglob("*.docx"))
     kinds = {p.parent.name for p in documents}
     assert {"nota-dinas", "disposisi", "laporan", "keputusan"} <= kinds
-    subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{out / 'lo'}",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, documents)],
-        capture_output=True, check=True, timeout=600,
-    )  # fmt: skip
-    return {doc: out / f"{doc.stem}.pdf" for doc in documents}
+    pages = printed_pages(documents, tmp_path_factory.mktemp("printed"))
+    return dict(zip(documents, pages, strict=True))
 
 
 ITEM_ID = re.compile(r"DIP-\d{4}-\d{4}")
@@ -280,16 +269,12 @@ def _arial_metrics() -> bool:
 
 
 @pytest.mark.skipif(not _arial_metrics(), reason="Arial or Liberation Sans needed")
-def test_every_word_prints_whole(printed: dict[Path, Path]) -> None:
+def test_every_word_prints_whole(printed: dict[Path, list[str]]) -> None:
     """No column so narrow that a word (or an item's ID) breaks inside itself on paper
     ("Penyimpana/n", "Informas/i"): each word of the document shows whole in its PDF."""
     broken = {}
-    for doc, pdf in printed.items():
-        shown = _words(
-            subprocess.run(
-                [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-            ).stdout
-        )
+    for doc, pages in printed.items():
+        shown = _words("\n".join(pages))
         body = docx_text(doc.read_bytes()).split("\n[props]")[0]  # the text, not metadata
         lost = sorted(w for w, n in _words(body).items() if shown[w] < n)
         if lost:
@@ -307,12 +292,12 @@ SECTION = re.compile(
 
 
 @pytest.mark.skipif(not _arial_metrics(), reason="Arial or Liberation Sans needed")
-def test_no_heading_ends_a_page_without_its_first_row(printed: dict[Path, Path]) -> None:
+def test_no_heading_ends_a_page_without_its_first_row(printed: dict[Path, list[str]]) -> None:
     """A section heading (and its table's column headings) share a page with the section's
     first item: never a heading, or a table header with no row under it, at a page foot."""
     alone = []
-    for doc, pdf in printed.items():
-        for number, lines in enumerate(_pdf_pages(pdf), 1):
+    for doc, pages in printed.items():
+        for number, lines in enumerate(_lines(pages), 1):
             starts = [i for i, line in enumerate(lines) if SECTION.match(line)]
             if starts and not any(ITEM_ID.search(line) for line in lines[starts[-1] :]):
                 after = lines[starts[-1] :]
@@ -322,10 +307,10 @@ def test_no_heading_ends_a_page_without_its_first_row(printed: dict[Path, Path])
 
 
 def test_every_document_prints_with_page_numbers_and_whole_signatures(
-    printed: dict[Path, Path],
+    printed: dict[Path, list[str]],
 ) -> None:
-    for doc, pdf in printed.items():
-        pages = _pdf_pages(pdf)
+    for doc, printed_doc in printed.items():
+        pages = _lines(printed_doc)
         assert len(pages) >= 2, doc.name  # long enough to test numbering
         assert not re.fullmatch(r"- ?\d+ ?-", pages[0][0]), doc.name  # page 1: the kop
         assert "KOMISI PEMILIHAN UMUM KOTA BANDUNG" in pages[0][:3], doc.name

@@ -11,10 +11,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from paths import ROOT
+
+from ppid_batch.cli import cli
 
 pytestmark = pytest.mark.slow  # builds a wheel (pip fetches setuptools) and runs the demo
 
+SAMPLE = "ppid_batch/ppid.toml"
 LEFT_OUT = shutil.ignore_patterns(
     ".git", ".venv", "demo", "tests", "bench", "docs", "build", "*.egg-info", "__pycache__"
 )
@@ -55,8 +59,16 @@ def test_a_wheel_install_runs_init_and_the_demo(tmp_path: Path) -> None:
 
     init = ppid_batch("init", str(tmp_path / "kantor"))
     assert init.returncode == 0, init.stderr
-    assert (tmp_path / "kantor" / "ppid.toml").is_file()
+    # the sample ppid.toml and the templates came out of the wheel, as in a checkout
+    assert (tmp_path / "kantor" / "ppid.toml").read_bytes() == (ROOT / SAMPLE).read_bytes()
     demo = ppid_batch("demo", str(tmp_path / "demo"))
     assert demo.returncode == 0, demo.stdout + demo.stderr
-    assert list((tmp_path / "demo" / "output" / "nota-dinas").glob("Nota-Dinas-*.docx"))
-    assert list((tmp_path / "demo" / "output" / "register").glob("Daftar-Informasi-Publik-*.html"))
+    # the wheel's demo writes what the checkout's writes, byte for byte: the same examples,
+    # schemas and templates went in
+    assert CliRunner().invoke(cli, ["demo", str(tmp_path / "checkout")]).exit_code == 0
+    for kind in ("register/*.csv", "register/*.json", "keputusan/*.docx", "nota-dinas/*.docx"):
+        wheel_files = sorted((tmp_path / "demo" / "output").glob(kind))
+        checkout_files = sorted((tmp_path / "checkout" / "output").glob(kind))
+        assert [p.name for p in wheel_files] == [p.name for p in checkout_files] != []
+        for ours, theirs in zip(wheel_files, checkout_files, strict=True):
+            assert ours.read_bytes() == theirs.read_bytes(), ours.name
