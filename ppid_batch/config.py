@@ -41,11 +41,6 @@ DEFAULT_DASAR_HUKUM = (
 )
 # A sample value left in ppid.toml: the '(ganti)' mark, or a telephone number of zeros.
 PLACEHOLDER = re.compile(r"\(ganti\)|\b0{5,}\b", re.IGNORECASE)
-PATTERN_FIELDS = frozenset(
-    {"urut", "kka", "kode_wilayah", "kode_unit", "kode_pejabat", "tahun", "bulan", "bulan_romawi"}
-)
-# A classification code written into the pattern itself: HM.02, PL.02.1, SDM.03.
-_KKA_IN_PATTERN = re.compile(r"(?<![A-Za-z])([A-Z]{2,3}\.\d{2}(?:\.\d+)*)")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from typing import Any
 
 from . import tomlpos as tpos
 from .config import (
-    _KKA_IN_PATTERN,
     CONFIG_NAME,
     DEFAULT_DASAR_HUKUM,
     DEFAULT_KEPUTUSAN_PATTERN,
@@ -21,7 +20,6 @@ from .config import (
     DEFAULT_SETTLE_SECONDS,
     DEFAULT_SIMILARITY,
     DEFAULT_TEMPLATES,
-    PATTERN_FIELDS,
     SOP_STEPS,
     Config,
     ExemptionConfig,
@@ -35,6 +33,14 @@ from .config import (
 from .errors import ConfigError
 from .nip import parse_nip
 from .vocabulary import BENTUK_PRESETS, Vocabulary, kka_is_unconfirmed, kka_known
+
+# The tokens a number pattern may use.
+PATTERN_FIELDS = frozenset(
+    {"urut", "kka", "kode_wilayah", "kode_unit", "kode_pejabat", "tahun", "bulan", "bulan_romawi"}
+)
+# A classification code written into the pattern itself: HM.02, PL.02.1, SDM.03.
+KKA_IN_PATTERN = re.compile(r"(?<![A-Za-z])([A-Z]{2,3}\.\d{2}(?:\.\d+)*)")
+
 
 # The roles the SOP's documents need a signer for; an office may list any others.
 REQUIRED_ROLES = ("ppid", "atasan_ppid")
@@ -364,7 +370,7 @@ def _kka(
 ) -> str:  # fmt: skip
     """The KKA code, and any code written into the pattern itself, must be a known one."""
     kka = r.text(key, DEFAULT_KKA)
-    for where, code in [(key, kka)] + [(pattern_key, m) for m in _KKA_IN_PATTERN.findall(pattern)]:
+    for where, code in [(key, kka)] + [(pattern_key, m) for m in KKA_IN_PATTERN.findall(pattern)]:
         if kka_known(code, extra):
             continue
         if kka_is_unconfirmed(code):
