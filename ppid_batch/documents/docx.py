@@ -157,9 +157,6 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _BODY_START = re.compile(r"<w:body((?:\s+xmlns(?::[\w.-]+)?=\"[^\"]*\")*)\s*>")
 _NS_DECL = re.compile(r"xmlns(?::([\w.-]+))?=\"([^\"]*)\"")
 _FEED_CHARS = 1 << 20
-# Whether the rendered body goes back into the document by one parse (below); tests
-# turn it off to compare with docxtpl's own way.
-SPLICE_BODY = True
 
 
 def _body_start(body_xml: str, root_nsmap: Mapping[str | None, str]) -> tuple[str, int] | None:
@@ -245,7 +242,7 @@ def _template_class() -> type:
             python-docx's element classes, the body is already where it belongs; the
             bytes written are the same (tables' grids fixed as docxtpl does, _fix_grids).
             """
-            spliced = self._spliced(xml) if SPLICE_BODY else None
+            spliced = self._spliced(xml)
             if spliced is None:
                 return super().fix_tables(xml)
             return spliced
