@@ -12,6 +12,7 @@ another unit's variant of an item). Written with xlsxwriter before the clock sta
 Night 1: the forms dropped in input/ → register (pending) and the approval sheet.
 Night 2: the signed approval sheet (every item YA but one, demo.fill_approval_sheet)
 → register, DIP, Keputusan, one Nota Dinas per unit, Disposisi, reports.
+Night 3: nothing new in input/ (a quiet night on the big register; target ≤ 1 s).
 Both through ppid_batch.batch.pipeline.run, as `ppid-batch run` does.
 
 Each night is printed as a ratio to the sum of its irreducible parts, measured in the
@@ -28,8 +29,9 @@ same process right after it:
   layout time, which no code of ours can shorten, neither hides nor excuses ours.
 The stage breakdown is the night's own (`durations` in output/runs/*/run.json: the
 stage functions of batch/stages.py timed by pipeline._night). Peak memory is the
-process's maximum RSS (resource.getrusage). Wall-clock times on a shared machine:
-note `uptime` with each figure.
+kernel's high-water mark of RSS, reset at each stage and each output written (Linux
+/proc/self/clear_refs), so that each night prints its own peak and where it is reached.
+Wall-clock times on a shared machine: note `uptime` with each figure.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from similar_util import _vary, national_ringkasan, national_unit  # noqa: E402
 CETAK = "cetak.pdf"  # the print pack, in the writing stage's breakdown
 NIGHT_1 = dt.datetime(2026, 11, 23, 1, 0)
 NIGHT_2 = dt.datetime(2026, 11, 24, 1, 0)
+NIGHT_3 = dt.datetime(2026, 11, 25, 1, 0)  # a quiet night: nothing new in input/
 HEADER = [
     "ID Informasi",
     "Ringkasan Isi Informasi",
@@ -144,14 +147,32 @@ def drop(ws: Path, files: list[Path]) -> None:
 
 class TimingProgress:
     """The pipeline's progress reporter, timing each unit: within the writing stage a unit
-    is one output written, so the time since the previous one is that output's cost."""
+    is one output written, so the time since the previous one is that output's cost.
+
+    It also keeps each stage's peak RSS, and within the writing stage each kind of
+    output's (Linux: the kernel's high-water mark, reset at each step)."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = {}
+        # stage or output kind → (its peak RSS, its growth above the RSS it began with), MB
+        self.peaks: dict[str, tuple[float, float]] = {}
         self._stage = ""
         self._last = time.perf_counter()
+        night_peak_reset()
+        self._start_rss = rss_mb() or 0.0
+
+    def _peak(self, key: str) -> None:
+        """Close the step `key`: its peak RSS, and how far above the RSS it began with."""
+        peak = night_peak_mb()
+        if peak is not None and key:
+            grew = peak - self._start_rss
+            old_peak, old_grew = self.peaks.get(key, (0.0, 0.0))
+            self.peaks[key] = (max(old_peak, peak), max(old_grew, grew))
+        night_peak_reset()
+        self._start_rss = rss_mb() or 0.0
 
     def stage(self, name: str, label: str, total: int | None = None) -> None:
+        self._peak(self._stage or "mulai")
         self._stage, self._last = name, time.perf_counter()
 
     def advance(self, note: str | None = None) -> None:
@@ -163,13 +184,14 @@ class TimingProgress:
             if kind.startswith("20"):  # output/cetak/2026-11-24.pdf
                 kind = CETAK
             self.spent[kind] = self.spent.get(kind, 0.0) + now - self._last
+            self._peak(kind)
         self._last = now
 
     def info(self, message: str) -> None:
         pass
 
     def close(self) -> None:
-        pass
+        self._peak(self._stage or "mulai")
 
 
 def cpu() -> float:
@@ -186,12 +208,21 @@ def night_peak_reset() -> None:
         f.write("5")
 
 
-def night_peak_mb() -> float | None:
+def _status_mb(field: str) -> float | None:
     with contextlib.suppress(OSError), open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     return None
+
+
+def night_peak_mb() -> float | None:
+    """The peak RSS since the last night_peak_reset (Linux), in MB."""
+    return _status_mb("VmHWM:")
+
+
+def rss_mb() -> float | None:
+    return _status_mb("VmRSS:")
 
 
 def run_night(ws: Path, now: dt.datetime) -> tuple[float, float, dict[str, float], str, float]:
@@ -200,17 +231,20 @@ def run_night(ws: Path, now: dt.datetime) -> tuple[float, float, dict[str, float
 
     config = load_config(ws)
     progress = TimingProgress()
-    night_peak_reset()
     start, start_cpu = time.perf_counter(), cpu()
     report = run(config, now=now, progress=progress)
     took, took_cpu = time.perf_counter() - start, cpu() - start_cpu
-    peak = night_peak_mb()
     assert report.run_dir is not None
     record = json.loads((report.run_dir / "run.json").read_text("utf-8"))
     top = sorted(progress.spent.items(), key=lambda kv: -kv[1])[:8]
     print("  writing, by output: " + ", ".join(f"{k} {v:.1f} s" for k, v in top))
-    if peak is not None:
-        print(f"  peak RSS of the night: {peak:.0f} MB")
+    progress.close()
+    if progress.peaks:
+        peak = max(p for p, _ in progress.peaks.values())
+        heavy = sorted(progress.peaks.items(), key=lambda kv: -kv[1][1])[:6]
+        print(f"  peak RSS of the night: {peak:.0f} MB; the steps that grew it most "
+              "(+MB above the RSS they began with → their peak): "
+              + ", ".join(f"{k} +{g:.0f} → {p:.0f}" for k, (p, g) in heavy))  # fmt: skip
     spent = progress.spent.get(CETAK, 0.0)
     return took, took_cpu, record.get("durations", {}), report.summary, spent
 
@@ -410,6 +444,9 @@ def main() -> None:
     night_2 = outputs_since(ws, before)
     floor = irreducible([signed], night_2, base / "floor")
     r2 = show("night 2", (took, took_cpu), stages, floor, pack)
+    took, took_cpu, _, summary, _ = run_night(ws, NIGHT_3)
+    print(f"night 3 (quiet, nothing new): {took:.2f} s, CPU {took_cpu:.2f} s; "
+          + summary.splitlines()[0][:100])  # fmt: skip
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"ratios without the print pack: night 1 {r1:.2f}, night 2 {r2:.2f}; "
           f"max RSS of the whole bench {rss:.0f} MB; load: {os.getloadavg()[0]:.1f}")  # fmt: skip
