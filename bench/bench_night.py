@@ -13,6 +13,9 @@ Night 1: the forms dropped in input/ → register (pending) and the approval she
 Night 2: the signed approval sheet (every item YA but one, demo.fill_approval_sheet)
 → register, DIP, Keputusan, one Nota Dinas per unit, Disposisi, reports.
 Night 3: nothing new in input/ (a quiet night on the big register; target ≤ 1 s).
+Night 4: one form of 20 rows on the big register, the common night of an office with years
+of register behind it: what it costs beyond its own 20 rows is what a night pays for the
+register's size.
 Both through ppid_batch.batch.pipeline.run, as `ppid-batch run` does.
 
 Each night is printed as a ratio to the sum of its irreducible parts, measured in the
@@ -60,6 +63,8 @@ CETAK = "cetak.pdf"  # the print pack, in the writing stage's breakdown
 NIGHT_1 = dt.datetime(2026, 11, 23, 1, 0)
 NIGHT_2 = dt.datetime(2026, 11, 24, 1, 0)
 NIGHT_3 = dt.datetime(2026, 11, 25, 1, 0)  # a quiet night: nothing new in input/
+NIGHT_4 = dt.datetime(2026, 11, 26, 1, 0)  # a small night: one form of SMALL_ROWS rows
+SMALL_ROWS = 20
 HEADER = [
     "ID Informasi",
     "Ringkasan Isi Informasi",
@@ -447,6 +452,12 @@ def main() -> None:
     took, took_cpu, _, summary, _ = run_night(ws, NIGHT_3)
     print(f"night 3 (quiet, nothing new): {took:.2f} s, CPU {took_cpu:.2f} s; "
           + summary.splitlines()[0][:100])  # fmt: skip
+    small = write_forms(base / "small", 1, SMALL_ROWS, args.units, seed=4)
+    drop(ws, small)
+    took, took_cpu, stages, summary, _ = run_night(ws, NIGHT_4)
+    print(f"night 4 (small: one form of {SMALL_ROWS} rows on the big register): {took:.1f} s, "
+          f"CPU {took_cpu:.1f} s")  # fmt: skip
+    print("  stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"ratios without the print pack: night 1 {r1:.2f}, night 2 {r2:.2f}; "
           f"max RSS of the whole bench {rss:.0f} MB; load: {os.getloadavg()[0]:.1f}")  # fmt: skip
