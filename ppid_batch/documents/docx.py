@@ -430,6 +430,14 @@ TEMPLATE_CHECK_FILE = "templat-diperiksa.json"
 TEMPLATE_CHECK_KEEP = 16
 
 
+def _canonical(value: Any) -> Any:
+    """JSON for the variable tables' sets: sorted, as a set's own order changes with each
+    process's string hashing (PYTHONHASHSEED), and with it the fingerprint would."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return repr(value)
+
+
 def templates_fingerprint(templates_dir: Path) -> str:
     """SHA-256 over every template's bytes and the variables each may use."""
     import hashlib
@@ -445,7 +453,7 @@ def templates_fingerprint(templates_dir: Path) -> str:
         except OSError:
             data = b"<missing>"
         digest.update(f"{name} {len(data)}\n".encode() + data)
-        digest.update(json.dumps(known, sort_keys=True, default=repr).encode())
+        digest.update(json.dumps(known, sort_keys=True, default=_canonical).encode())
     own = Path(templates_dir) / HTML_TEMPLATE
     html = own if own.exists() else DEFAULT_TEMPLATES / HTML_TEMPLATE
     try:

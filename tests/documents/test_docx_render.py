@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -378,6 +379,28 @@ def test_templates_are_checked_once_per_content_and_a_changed_one_again(
     (var / TEMPLATE_CHECK_FILE).write_text("{rusak", encoding="utf-8")
     assert check_templates_once(custom.templates_dir, var) is True
     assert check_templates_once(custom.templates_dir, var) is False
+
+
+def test_the_template_fingerprint_is_the_same_in_every_process(custom) -> None:
+    """Each night is a new process: a fingerprint that followed the process's string hashing
+    (a frozenset's order) made the check run every night instead of once per content."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from pathlib import Path; "
+        "from ppid_batch.documents.docx import templates_fingerprint; "
+        "print(templates_fingerprint(Path(sys.argv[1])))"
+    )
+    prints = {
+        subprocess.run(
+            [sys.executable, "-c", probe, str(custom.templates_dir)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3", "random")
+    }  # fmt: skip
+    assert len(prints) == 1 and len(next(iter(prints))) == 64
 
 
 def test_a_template_deleted_from_the_office_folder_is_checked_again(custom, tmp_path) -> None:
