@@ -11,6 +11,7 @@ from typing import Any
 from ..config import Config
 from ..dates import db_day
 from . import sheet_guard
+from .memo import OutputMemo
 
 # Output folders under output/ (DESIGN.md, "The workspace after a run").
 REGISTER_DIR = "register"
@@ -89,11 +90,15 @@ def write_documents(
     pdf: bool,
     wrote: Wrote,
     run_id: int | None = None,
+    memo: OutputMemo | None = None,
 ) -> list[str]:
     """Approval sheet, the year's DIP, Keputusan PPID, Disposisi, Nota Dinas and their PDFs.
 
-    Returns the notes of documents that could not be converted to PDF.
+    Returns the notes of documents that could not be converted to PDF. The DIP's lists,
+    the covering letter, the Disposisi and the Nota Dinas are not rendered again when
+    `memo` vouches that their inputs and files are as the last night wrote them.
     """
+    memo = memo or OutputMemo.disabled()
     from ..documents.exemptions import write_covering_letter
     from ..documents.register_list import write_register
     from ..register.changelog import change_rows, changes_from_store, last_change_on
@@ -107,22 +112,49 @@ def write_documents(
     # only this year's files are written, so earlier years' stay as their last run left them.
     # They are dated by their last change, not tonight: unchanged lists keep their bytes.
     as_of = today
+    # The lists and the covering letter show approved items only; given only those, their
+    # memo keys do not change with tonight's pending items.
+    approved = [it for it in everything if it.status == "approved"]
     if any(it.status in ("approved", "withdrawn") for it in everything):
         changes = change_rows(changes_from_store(store, year=today.year))
         as_of = last_change_on(store, changes, today)
-        for path in write_register(
-            everything, today.year, config, out / REGISTER_DIR, today=as_of, changes=changes
+        folder = out / REGISTER_DIR
+        for path in memo.render(
+            f"daftar/{today.year}",
+            (approved, today.year, config, folder, as_of, changes),
+            lambda: write_register(
+                approved, today.year, config, folder, today=as_of, changes=changes
+            ),  # fmt: skip
         ):
             wrote(path)
-    letter = write_covering_letter(everything, config.letter, config.pengecualian,
-                                   out / REGISTER_DIR, year=today.year, today=as_of)  # fmt: skip
+    letter = memo.render(
+        f"surat-pengecualian/{today.year}",
+        (approved, config.letter, config.pengecualian, out / REGISTER_DIR, today.year, as_of),
+        lambda: [
+            p
+            for p in [
+                write_covering_letter(
+                    approved,
+                    config.letter,
+                    config.pengecualian,
+                    out / REGISTER_DIR,
+                    year=today.year,
+                    today=as_of,
+                )  # fmt: skip
+            ]
+            if p is not None
+        ],
+    )
     documents = _write_keputusan(
         store, everything, config, out / KEPUTUSAN_DIR, today=today, run_id=run_id, wrote=wrote
     )
-    if letter is not None:
-        documents.append(wrote(letter))
-    documents += _write_disposisi(store, everything, config, out / DISPOSISI_DIR, wrote=wrote)
-    documents += _write_nota_dinas(store, everything, config, out / NOTA_DIR, wrote=wrote)
+    documents += [wrote(p) for p in letter]
+    documents += _write_disposisi(
+        store, everything, config, out / DISPOSISI_DIR, wrote=wrote, memo=memo
+    )
+    documents += _write_nota_dinas(
+        store, everything, config, out / NOTA_DIR, wrote=wrote, memo=memo
+    )
     return _write_pdfs(documents, wrote=wrote) if pdf else []
 
 
@@ -214,8 +246,9 @@ def _write_keputusan(
 
 
 def _write_disposisi(
-    store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote
-) -> list[Path]:
+    store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote,
+    memo: OutputMemo,
+) -> list[Path]:  # fmt: skip
     from ..documents.disposisi import Disposisi, write_disposisi
     from ..register.changes import sheet_change_decisions
 
@@ -243,13 +276,19 @@ def _write_disposisi(
             changes=tuple(changes),
             **facts,
         )
-        written.append(wrote(write_disposisi(disposisi, config.letter, folder)))
+        for path in memo.render(
+            f"disposisi/{sheet['sha256']}",
+            (disposisi, config.letter, folder),
+            lambda d=disposisi: [write_disposisi(d, config.letter, folder)],  # type: ignore[misc]
+        ):
+            written.append(wrote(path))
     return written
 
 
 def _write_nota_dinas(
-    store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote
-) -> list[Path]:
+    store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote,
+    memo: OutputMemo,
+) -> list[Path]:  # fmt: skip
     from ..documents.nota_dinas import NotaDinas, write_nota_dinas_all
     from ..store.nota_dinas import nota_dinas_list
 
@@ -264,7 +303,17 @@ def _write_nota_dinas(
         )
         for row in nota_dinas_list(store)
     ]
-    return [wrote(p) for p in write_nota_dinas_all(notas, config.letter, config.nota_dinas, folder)]
+    # Each draft is rendered only when its items, number or date (or the office's
+    # letter settings, templates, code) differ from those it was last written from.
+    slots = [f"nota-dinas/{nota.number}" for nota in notas]
+    keys = [memo.key(nota, config.letter, config.nota_dinas, folder) for nota in notas]
+    kept = [memo.kept(slot, key) for slot, key in zip(slots, keys, strict=True)]
+    missing = [n for n, k in zip(notas, kept, strict=True) if k is None]
+    fresh = iter(write_nota_dinas_all(missing, config.letter, config.nota_dinas, folder))
+    written: list[Path] = []
+    for slot, key, files in zip(slots, keys, kept, strict=True):
+        written += files if files is not None else memo.record(slot, key, [next(fresh)])
+    return [wrote(p) for p in written]
 
 
 def _write_pdfs(documents: Sequence[Path], *, wrote: Wrote) -> list[str]:

@@ -21,6 +21,7 @@ from . import interrupted, quarantine
 from .console import Progress
 from .dropfolder import Candidate, archive, repair_names, scan_input, unchanged
 from .hasil import OutputWatch, unfinished_since
+from .memo import MEMO_FILE, OutputMemo, fingerprint
 from .outputs import (
     FEEDBACK_DIR,
     issue_nota_dinas,
@@ -433,6 +434,12 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
         today=night.today,
         wrote=wrote,
     )
+    # A dry run renders everything into its scratch folder and remembers nothing.
+    memo = (
+        OutputMemo.disabled()
+        if night.dry_run
+        else OutputMemo(night.config.var_dir / MEMO_FILE, fingerprint(night.config))
+    )
     errors = write_documents(
         store,
         everything,
@@ -442,7 +449,9 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
         pdf=night.config.pdf and not night.dry_run,
         wrote=wrote,
         run_id=registered.run_db_id,
+        memo=memo,
     )
+    memo.save()
     notices: list[str] = []
     if not night.dry_run:
         # One PDF of what needs a signature or a desk in the morning, in handling order.

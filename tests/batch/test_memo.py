@@ -1,0 +1,185 @@
+"""The night skips rendering documents whose inputs and files are as the last night left them
+(batch/memo.py): never at the price of a stale or tampered document."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from batch_util import ATASAN, contents, drop, examples, make_workspace
+
+from ppid_batch.batch.demo import (
+    CHANGE_FORM_NAME,
+    CHANGES_DECIDED_ON,
+    DECIDED_ON,
+    FILLED_NAME,
+    FILLED_NAME_3,
+    NIGHT_1,
+    NIGHT_2,
+    NIGHT_3,
+    fill_approval_sheet,
+    write_change_form,
+)
+from ppid_batch.batch.memo import MEMO_FILE, OutputMemo, fingerprint
+from ppid_batch.batch.pipeline import run
+from ppid_batch.config_file import load_config
+
+NIGHT_4 = dt.datetime(2026, 11, 26, 1, 0)
+NIGHT_5 = dt.datetime(2026, 11, 27, 1, 0)
+
+
+class Renders:
+    """Which memo slots each night rendered (OutputMemo.record) rather than kept."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.slots: list[str] = []
+        real = OutputMemo.record
+
+        def record(memo: OutputMemo, slot: str, key: str, written):  # type: ignore[no-untyped-def]
+            self.slots.append(slot)
+            return real(memo, slot, key, written)
+
+        monkeypatch.setattr(OutputMemo, "record", record)
+
+    def take(self) -> list[str]:
+        slots, self.slots = self.slots, []
+        return slots
+
+
+def _night(ws: Path, now: dt.datetime, *, forget: bool) -> None:
+    if forget:  # the workspace that renders everything every night, as before the memo
+        (ws / "var" / MEMO_FILE).unlink(missing_ok=True)
+    config = dataclasses.replace(load_config(ws), settle_seconds=0)
+    run(config, now=now)
+
+
+@pytest.mark.slow
+def test_a_cycle_with_the_memo_writes_the_bytes_of_one_rendering_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workspaces, the same inputs (the demo's three nights, then a tampered Nota Dinas,
+    then an edited template): one keeps its memo, the other forgets it before every night.
+    After each night their outputs are the same bytes; the memo only skipped work."""
+    memo_ws, fresh_ws = spaces = [make_workspace(tmp_path / n) for n in ("memo", "fresh")]
+    renders = Renders(monkeypatch)
+
+    def night(now: dt.datetime) -> list[str]:
+        _night(fresh_ws, now, forget=True)
+        renders.take()
+        _night(memo_ws, now, forget=False)
+        rendered = renders.take()
+        outputs = [contents(ws / "output", skip=("runs/",)) for ws in spaces]
+        assert outputs[0] == outputs[1]
+        return rendered
+
+    for ws in spaces:
+        drop(ws, examples())
+    night(NIGHT_1)
+
+    (sheet,) = (memo_ws / "output" / "persetujuan").glob("*.xlsx")
+    filled = tmp_path / FILLED_NAME
+    approved, _ = fill_approval_sheet(sheet, filled, atasan=ATASAN, day=DECIDED_ON)
+    change_form = tmp_path / CHANGE_FORM_NAME
+    changed, withdrawn = write_change_form(
+        load_config(memo_ws), approved, change_form, day=DECIDED_ON
+    )
+    for ws in spaces:
+        drop(ws, [filled, change_form])
+    rendered = night(NIGHT_2)
+    notas = sorted(p.name for p in (memo_ws / "output" / "nota-dinas").glob("*.docx"))
+    assert len(notas) >= 2
+    assert sum(s.startswith("nota-dinas/") for s in rendered) == len(notas)
+
+    # Night 3 applies the Ubah/Hapus of one unit's two items: that unit's Nota Dinas and
+    # the DIP change; the other units' drafts and night 2's Disposisi are kept.
+    sheets = sorted((memo_ws / "output" / "persetujuan").glob("*.xlsx"))
+    filled_3 = tmp_path / FILLED_NAME_3
+    fill_approval_sheet(sheets[-1], filled_3, atasan=ATASAN, day=CHANGES_DECIDED_ON, refuse=0)
+    for ws in spaces:
+        drop(ws, [filled_3])
+    rendered = night(NIGHT_3)
+    assert "daftar/2026" in rendered
+    assert 0 < sum(s.startswith("nota-dinas/") for s in rendered) < len(notas)
+    memo = json.loads((memo_ws / "var" / MEMO_FILE).read_text("utf-8"))
+    assert sum(s.startswith("nota-dinas/") for s in memo["slots"]) == len(notas)
+
+    # A clerk overwrites a draft in output/ (or copies an old one back): it is rendered
+    # again that night, and only it.
+    target = memo_ws / "output" / "nota-dinas" / notas[-1]
+    other = memo_ws / "output" / "nota-dinas" / notas[0]
+    for ws in spaces:
+        (ws / "output" / "nota-dinas" / notas[-1]).write_bytes(other.read_bytes())
+    rendered = night(NIGHT_4)
+    assert rendered == []  # a quiet night: nothing rendered, and nothing repaired either
+    for ws in spaces:
+        drop(ws, [filled])  # an old sheet again: not quiet, decides nothing
+    rendered = night(NIGHT_5)
+    assert [s for s in rendered if s.startswith("nota-dinas/")] != []
+    assert target.read_bytes() != other.read_bytes()
+    assert len([s for s in rendered if s.startswith("nota-dinas/")]) == 1
+
+
+def test_an_edited_template_or_ppid_toml_changes_every_key(tmp_path: Path) -> None:
+    import shutil
+
+    from ppid_batch.config import DEFAULT_TEMPLATES
+
+    ws = make_workspace(tmp_path / "ws")
+    shutil.copytree(DEFAULT_TEMPLATES, ws / "templat")  # the office's own copy, edited in Word
+    toml = ws / "ppid.toml"
+    toml.write_text(toml.read_text("utf-8").replace('templat = ""', 'templat = "templat"'), "utf-8")
+    config = load_config(ws)
+    assert config.templates_dir == ws / "templat"
+    before = fingerprint(config)
+    assert fingerprint(load_config(ws)) == before  # the same files: the same fingerprint
+    (config.templates_dir / "nota-dinas.docx").write_bytes(b"a template edited in Word")
+    edited = fingerprint(config)
+    assert edited != before
+    toml.write_text(toml.read_text("utf-8") + "\n# catatan\n", "utf-8")
+    assert fingerprint(load_config(ws)) != edited
+
+
+def test_the_memo_keeps_only_files_still_written_and_inputs_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / MEMO_FILE
+    out = tmp_path / "a.docx"
+    calls: list[str] = []
+
+    def write(text: str):  # type: ignore[no-untyped-def]
+        def do() -> list[Path]:
+            calls.append(text)
+            out.write_text(text, "utf-8")
+            return [out]
+
+        return do
+
+    first = OutputMemo(path, "salt")
+    assert first.render("slot", ("x", 1), write("x1")) == [out]
+    first.save()
+    second = OutputMemo(path, "salt")
+    assert second.render("slot", ("x", 1), write("again")) == [out]  # kept
+    assert calls == ["x1"] and out.read_text("utf-8") == "x1"
+    second.save()
+    assert OutputMemo(path, "salt").render("slot", ("x", 2), write("x2")) == [out]  # new input
+    assert calls == ["x1", "x2"]
+    assert OutputMemo(path, "other code").render("slot", ("x", 2), write("y")) == [out]
+    assert calls == ["x1", "x2", "y"]  # a new salt (code, templates, ppid.toml): rendered
+    # A memo saved after "y" vouches for "y"'s bytes; the file edited by hand: rendered.
+    third = OutputMemo(path, "s")
+    third.render("slot", ("z",), write("z"))
+    third.save()
+    out.write_text("diubah", "utf-8")
+    OutputMemo(path, "s").render("slot", ("z",), write("z"))
+    assert calls[-1] == "z" and calls.count("z") == 2 and out.read_text("utf-8") == "z"
+    out.unlink()  # deleted: rendered
+    OutputMemo(path, "s").render("slot", ("z",), write("z"))
+    assert calls.count("z") == 3
+    path.write_text("{rusak", "utf-8")  # a damaged memo is only a missed shortcut
+    OutputMemo(path, "s").render("slot", ("z",), write("z"))
+    assert calls.count("z") == 4
+    disabled = OutputMemo.disabled()
+    disabled.render("slot", ("z",), write("z"))
+    disabled.save()
+    assert calls.count("z") == 5
