@@ -17,7 +17,6 @@ from jinja2 import TemplateError as JinjaTemplateError
 
 from ..config import DEFAULT_TEMPLATES, Office
 from ..errors import TemplateError
-from ..files import atomic_write_bytes
 
 # The variables each template may use. A name maps to None (a plain value), to a
 # frozenset of attribute names (a mapping), or to a one-element tuple holding the
@@ -174,45 +173,229 @@ def _body_start(body_xml: str, root_nsmap: Mapping[str | None, str]) -> tuple[st
     return "<w:body" + "".join(" " + k for k in kept) + ">", m.end()
 
 
+def _row_shape(row: Any, w: str) -> tuple[int, int]:
+    """A table row's cell count and the grid columns its cells span."""
+    cells = row.findall(w + "tc")
+    span = 0
+    for cell in cells:
+        pr = cell.find(w + "tcPr")
+        merged = None if pr is None else pr.find(w + "gridSpan")
+        span += 1 if merged is None else int(merged.get(w + "val"))
+    return len(cells), span
+
+
 def _fix_grids(body: Any, w: str) -> None:
-    """docxtpl's fix_tables on the body in place: each table's grid gets a column for
-    every cell of its widest row (the widths scaled to keep the table's width), and
+    """docxtpl's fix_tables on the body in place (see _fix_grid)."""
+    for table in body.iter(w + "tbl"):
+        most, widest = 0, 0
+        for row in table.iter(w + "tr"):
+            cells, span = _row_shape(row, w)
+            most, widest = max(most, cells), max(widest, span)
+        _fix_grid(table, w, most, widest)
+
+
+def _fix_grid(table: Any, w: str, most: int, widest: int) -> None:
+    """docxtpl's fix_tables for one table whose rows (nested tables' rows included) hold
+    at most `most` cells and span at most `widest` grid columns: the grid gets a column
+    for every cell of its widest row (the widths scaled to keep the table's width), and
     loses the grid columns no row fills (their width shared by the rest), as after a
     `{%tc %}` loop or a layout table with fewer cells than columns."""
     from lxml import etree
 
-    for table in body.iter(w + "tbl"):
-        grid = table.find(w + "tblGrid")
+    grid = table.find(w + "tblGrid")
+    columns = grid.findall(w + "gridCol")
+    to_add = most - len(columns)
+    if to_add > 0:
+        width = sum(float(c.get(w + "w")) for c in columns if c.get(w + "w") is not None)
+        if width > 0:
+            old, new = width / len(columns), width / (len(columns) + to_add)
+            for c in columns:
+                c.set(w + "w", str(int(float(c.get(w + "w")) * new / old)))
+            for _ in range(to_add):
+                etree.SubElement(grid, w + "gridCol", {w + "w": str(int(new))})
         columns = grid.findall(w + "gridCol")
-        rows = [row.findall(w + "tc") for row in table.iter(w + "tr")]
-        to_add = max((len(cells) - len(columns) for cells in rows), default=0)
-        if to_add > 0:
-            width = sum(float(c.get(w + "w")) for c in columns if c.get(w + "w") is not None)
-            if width > 0:
-                old, new = width / len(columns), width / (len(columns) + to_add)
-                for c in columns:
-                    c.set(w + "w", str(int(float(c.get(w + "w")) * new / old)))
-                for _ in range(to_add):
-                    etree.SubElement(grid, w + "gridCol", {w + "w": str(int(new))})
-            columns = grid.findall(w + "gridCol")
-        widest = 0
-        for cells in rows:
-            span = 0
-            for cell in cells:
-                pr = cell.find(w + "tcPr")
-                merged = None if pr is None else pr.find(w + "gridSpan")
-                span += 1 if merged is None else int(merged.get(w + "val"))
-            widest = max(widest, span)
-        to_remove = len(columns) - widest
-        if to_remove > 0:
-            removed = 0.0
-            for c in columns[-to_remove:]:
-                removed += float(c.get(w + "w"))
-                grid.remove(c)
-            left = grid.findall(w + "gridCol")
-            extra = int(removed / len(left)) if left else 0
-            for c in left:
-                c.set(w + "w", str(int(float(c.get(w + "w")) + extra)))
+    to_remove = len(columns) - widest
+    if to_remove > 0:
+        removed = 0.0
+        for c in columns[-to_remove:]:
+            removed += float(c.get(w + "w"))
+            grid.remove(c)
+        left = grid.findall(w + "gridCol")
+        extra = int(removed / len(left)) if left else 0
+        for c in left:
+            c.set(w + "w", str(int(float(c.get(w + "w")) + extra)))
+
+
+_BEFORE_PARAGRAPH = re.compile(r"<w:p([ >])")
+_AFTER_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+_ROW_END = "</w:tr>"
+_ROW_MARK = b"<w:tr/>"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+
+
+class _NotStreamable(Exception):
+    """The rendered document turned out not to be one the streaming path can write."""
+
+
+def _tostring(element: Any) -> str:
+    from lxml import etree
+
+    return str(etree.tostring(element, encoding="unicode"))
+
+
+def _streamable_source(src: str) -> bool:
+    """Whether a template body (docxtpl's patched XML) has a shape the row streaming
+    writes byte for byte as docxtpl would: no namespace declared below the body's own
+    tag (a row's serialisation would repeat it), no text box (whose paragraphs hold
+    tables, so a piece cut after a row could split a paragraph), and the body as one
+    `<w:body>` element."""
+    first = src.find(">")
+    return (
+        src.startswith("<w:body")
+        and first > 0
+        and src.find("xmlns", first) < 0
+        and "txbxContent" not in src
+    )
+
+
+def _cut_at_rows(pieces: Any) -> Any:
+    """Jinja's output regrouped into texts of about _FEED_CHARS, each cut just after a
+    table row's end (no paragraph, nor anything render_xml_part's clean-up matches,
+    spans such a cut) but the last."""
+    held: list[str] = []
+    size, limit = 0, _FEED_CHARS
+    for piece in pieces:
+        held.append(piece)
+        size += len(piece)
+        if size >= limit:
+            text = "".join(held)
+            cut = text.rfind(_ROW_END)
+            if cut < 0:  # no row yet: wait for twice as much, not join at every piece
+                held, limit = [text], 2 * size
+                continue
+            cut += len(_ROW_END)
+            yield text[:cut]
+            held, size, limit = [text[cut:]], len(text) - cut, _FEED_CHARS
+    yield "".join(held)
+
+
+class _Rows:
+    """The body's table rows, serialised in document order into a spool file, each
+    leaving an empty `<w:tr/>` in the tree where document.xml gets it back."""
+
+    def __init__(self) -> None:
+        import tempfile
+        from array import array
+
+        self.spool = tempfile.SpooledTemporaryFile(max_size=_FEED_CHARS * 4)
+        self.sizes = array("q")
+
+    def add(self, data: bytes) -> None:
+        self.spool.write(data)
+        self.sizes.append(len(data))
+
+    def document_writer(self, skeleton: bytes) -> Any:
+        """A writer of document.xml from the serialised tree without its rows."""
+        pieces = skeleton.split(_ROW_MARK)
+        if len(pieces) != len(self.sizes) + 1:
+            raise _NotStreamable("a row mark not ours in the document")
+
+        def write(fh: Any) -> None:
+            self.spool.seek(0)
+            fh.write(pieces[0])
+            for size, piece in zip(self.sizes, pieces[1:], strict=True):
+                fh.write(self.spool.read(size))
+                fh.write(piece)
+
+        return write
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+class _BodyStream:
+    """The document parsed as the rendered body comes, rows streamed out (see _Rows)."""
+
+    def __init__(self, tpl: Any, root: Any, head: str, rows: _Rows) -> None:
+        from docx.oxml.parser import element_class_lookup
+        from lxml import etree
+
+        self.tpl, self.root_nsmap, self.head, self.rows = tpl, root.nsmap, head, rows
+        self.w = w = "{" + root.nsmap["w"] + "}"
+        self.tbl, self.tr, self.docpr = w + "tbl", w + "tr", _WP + "docPr"
+        self.parser = etree.XMLPullParser(
+            events=("start", "end"), tag=(self.tbl, self.tr, self.docpr), recover=True
+        )
+        self.parser.set_element_class_lookup(element_class_lookup)
+        self.tables: list[list[int]] = []  # [most cells, widest span] of each open table
+        self.depth = 0  # open rows
+        self.started = False
+
+    def feed(self, text: str) -> None:
+        if not self.started:
+            start = _body_start(text, self.root_nsmap)
+            if start is None:
+                raise _NotStreamable("the body does not start as expected")
+            tag, end = start
+            self.parser.feed(self.head + tag)
+            text = text[end:]
+            self.started = True
+        self.parser.feed(text)
+        self._events()
+
+    def close(self, tail: str) -> Any:
+        if not self.started:
+            raise _NotStreamable("nothing rendered")
+        self.parser.feed(tail)
+        document = self.parser.close()
+        self._events()
+        if self.depth or self.tables:
+            raise _NotStreamable("tables left open")
+        return document
+
+    def _events(self) -> None:
+        from lxml import etree
+
+        w, tbl, tr = self.w, self.tbl, self.tr
+        for event, element in self.parser.read_events():
+            tag = element.tag
+            if event == "start":
+                if tag == tr:
+                    self.depth += 1
+                elif tag == tbl:
+                    self.tables.append([0, 0])
+                continue
+            if tag == tr:
+                try:
+                    cells, span = _row_shape(element, w)
+                except (AttributeError, TypeError, ValueError) as exc:
+                    raise _NotStreamable("a cell's gridSpan") from exc
+                for shape in self.tables:
+                    shape[0] = max(shape[0], cells)
+                    shape[1] = max(shape[1], span)
+                self.depth -= 1
+                if self.depth == 0:
+                    data = etree.tostring(element, encoding="UTF-8", with_tail=False)
+                    element.clear(keep_tail=True)
+                    empty = etree.tostring(element, encoding="UTF-8", with_tail=False)
+                    # the namespaces in scope, declared on a row serialised alone
+                    declared = empty[len(_ROW_MARK) - 2 : -2]
+                    if not empty.startswith(_ROW_MARK[:-2]) or not data.startswith(
+                        _ROW_MARK[:-2] + declared
+                    ):
+                        raise _NotStreamable("a row serialised unlike the document's")
+                    self.rows.add(_ROW_MARK[:-2] + data[len(_ROW_MARK) - 2 + len(declared) :])
+            elif tag == tbl:
+                if not self.tables:
+                    raise _NotStreamable("a table's end without its start")
+                most, widest = self.tables.pop()
+                try:
+                    _fix_grid(element, w, most, widest)
+                except (AttributeError, TypeError, ValueError) as exc:
+                    raise _NotStreamable("a table without a usable grid") from exc
+            elif tag == self.docpr:
+                self.tpl.docx_ids_index += 1
+                element.attrib["id"] = str(self.tpl.docx_ids_index)
 
 
 @functools.cache
@@ -278,6 +461,58 @@ def _template_class() -> type:
             except (AttributeError, TypeError, ValueError):
                 return None  # docxtpl's own way, and its own error
             return body
+
+        def render_streaming(self, context: Mapping[str, Any], jinja_env: Any) -> Any:
+            """docxtpl's render with the body's table rows streamed out of the tree.
+
+            The body is rendered chunk by chunk (Jinja's generate) and parsed as it comes;
+            each table row of the body, once parsed, is serialised into a spool file and
+            emptied, so the tree held is the document without its rows, whatever the rows'
+            number. Grids and docPr ids are fixed as the rows pass, as docxtpl fixes them
+            on the whole tree. Returns the _Rows to write back into document.xml, or None
+            when the template's shape is not one this can stream (nothing rendered then).
+            Raises _NotStreamable when that shows only during the render.
+            """
+            self.render_init()
+            src = self.patch_xml(self.get_xml())
+            if not _streamable_source(src):
+                return None
+            root = self.docx._element
+            outer = _tostring(root)
+            i, j = outer.find("<w:body"), outer.rfind("</w:body>")
+            if i < 0 or j < 0 or outer.find("<w:body", i + 1) >= 0 or "w" not in root.nsmap:
+                return None
+            src = _BEFORE_PARAGRAPH.sub(r"\n<w:p\1", src)
+            self.current_rendering_part = self.docx._part
+            template = jinja_env.from_string(src)
+            rows = _Rows()
+            try:
+                stream = _BodyStream(self, root, outer[:i], rows)
+                for text in _cut_at_rows(template.generate(dict(context))):
+                    stream.feed(self._rendered_text(text))
+                document = stream.close(outer[j + len("</w:body>") :])
+            except BaseException:
+                rows.close()
+                raise
+            self.map_tree(document.find(f"{{{root.nsmap['w']}}}body"))
+            for uri in (self.HEADER_URI, self.FOOTER_URI):
+                for rel_key, xml in self.build_headers_footers_xml(context, uri, jinja_env):
+                    self.map_headers_footers_xml(rel_key, xml)
+            self.render_properties(context, jinja_env)
+            self.render_footnotes(context, jinja_env)
+            self.is_rendered = True
+            return rows
+
+        def _rendered_text(self, text: str) -> str:
+            """render_xml_part's clean-up after Jinja, on a piece ending after a row."""
+            text = _AFTER_PARAGRAPH.sub(r"<w:p\1", text)
+            text = (
+                text.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
+            return str(self.resolve_listing(text))
 
         def fix_docpr_ids(self, tree: Any) -> None:
             from docx.oxml.ns import nsmap
@@ -509,18 +744,29 @@ def _fixed_core_properties(doc: Any, when: dt.datetime, title: str) -> None:
     props.last_printed = when
 
 
-def _zip(members: Mapping[str, bytes]) -> bytes:
+def _zip(members: Mapping[str, Any]) -> bytes:
     """A zip with fixed timestamps and a fixed member order: same parts, same bytes."""
+    out = io.BytesIO()
+    _zip_into(out, members)
+    return out.getvalue()
+
+
+def _zip_into(fh: Any, members: Mapping[str, Any]) -> None:
+    """_zip written into the seekable file `fh`; a member is bytes, or a function
+    writing them into the member's stream (the same bytes zipped either way)."""
     # Word expects [Content_Types].xml first; the rest sorted so the order never drifts.
     ordered = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in ordered:
             info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            dst.writestr(info, members[name])
-    return out.getvalue()
+            member = members[name]
+            if isinstance(member, bytes):
+                dst.writestr(info, member)
+            else:
+                with dst.open(info, "w") as stream:
+                    member(stream)
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -529,11 +775,11 @@ def normalise_zip(data: bytes) -> bytes:
         return _zip({name: src.read(name) for name in src.namelist()})
 
 
-def _package_bytes(doc: Any) -> bytes:
-    """Serialise a python-docx document straight into a deterministic zip.
+def _package_members(doc: Any, rows: _Rows | None = None) -> dict[str, Any]:
+    """A python-docx document's zip members, each part serialised once.
 
-    Mirrors python-docx's OpcPackage.save / PackageWriter, but writes each part once
-    with fixed timestamps instead of zipping, unzipping and zipping again.
+    Mirrors python-docx's OpcPackage.save / PackageWriter. With `rows` (the streamed
+    render), document.xml is a writer putting the rows back into the serialised tree.
     """
     from docx.opc.packuri import PACKAGE_URI
     from docx.opc.pkgwriter import _ContentTypesItem
@@ -542,15 +788,24 @@ def _package_bytes(doc: Any) -> bytes:
     parts = list(package.iter_parts())
     for part in parts:
         part.before_marshal()
-    members = {
+    members: dict[str, Any] = {
         "[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,
         PACKAGE_URI.rels_uri.membername: package.rels.xml,
     }
     for part in parts:
-        members[part.partname.membername] = part.blob
+        blob = part.blob
+        if rows is not None and part is doc.part:
+            members[part.partname.membername] = rows.document_writer(blob)
+        else:
+            members[part.partname.membername] = blob
         if len(part.rels):
             members[part.partname.rels_uri.membername] = part.rels.xml
-    return _zip(members)
+    return members
+
+
+def _package_bytes(doc: Any) -> bytes:
+    """Serialise a python-docx document straight into a deterministic zip."""
+    return _zip(_package_members(doc))
 
 
 def _release(doc: Any) -> None:
@@ -563,6 +818,65 @@ def _release(doc: Any) -> None:
     for part in doc.part.package.iter_parts():
         if hasattr(part, "_element"):
             part._element = None
+
+
+# Whether render_bytes / render_to stream the body's rows (tests compare both ways).
+STREAM_ROWS = True
+
+
+def _render_into(
+    fh: Any,
+    template: LoadedTemplate,
+    context: Mapping[str, Any],
+    *,
+    when: dt.datetime,
+    title: str,
+    images: Mapping[str, tuple[Path, float]] | None = None,
+) -> None:
+    """Render a template held in memory as a deterministic docx into the file `fh`.
+
+    The body's table rows are streamed (_DocxTemplate.render_streaming) so that memory
+    does not grow with them; a template of another shape is rendered as docxtpl does.
+    """
+
+    def prepared() -> tuple[Any, dict[str, Any]]:
+        tpl = _docxtpl(template.data)
+        if not images:
+            return tpl, dict(context)
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        pictures = {k: InlineImage(tpl, str(p), width=Mm(w)) for k, (p, w) in images.items()}
+        return tpl, {**context, **pictures}
+
+    tpl, values = prepared()
+    rows = None
+    try:
+        try:
+            if STREAM_ROWS:
+                rows = tpl.render_streaming(values, _RENDER_ENV)
+            members = None
+            if rows is not None:
+                _fixed_core_properties(tpl.docx, when, title)
+                members = _package_members(tpl.docx, rows)
+        except _NotStreamable:
+            if rows is not None:
+                rows.close()
+            _release(tpl.docx)
+            rows, members = None, None
+            tpl, values = prepared()
+        if members is None:
+            tpl.render(values, jinja_env=_RENDER_ENV, autoescape=True)
+            _fixed_core_properties(tpl.docx, when, title)
+            members = _package_members(tpl.docx)
+        _zip_into(fh, members)
+    except JinjaTemplateError as exc:
+        raise TemplateError(f"Templat {template.name} gagal diisi: {exc.message}.") from exc
+    finally:
+        if rows is not None:
+            rows.close()
+        if tpl.docx is not None:
+            _release(tpl.docx)
 
 
 def render_bytes(
@@ -578,21 +892,9 @@ def render_bytes(
     `images` maps a variable to (PNG path, width in mm): docxtpl's InlineImage
     needs the template object, which only exists in here.
     """
-    tpl = _docxtpl(template.data)
-    if images:
-        from docx.shared import Mm
-        from docxtpl import InlineImage
-
-        pictures = {k: InlineImage(tpl, str(p), width=Mm(w)) for k, (p, w) in images.items()}
-        context = {**context, **pictures}
-    try:
-        tpl.render(dict(context), jinja_env=_RENDER_ENV, autoescape=True)
-    except JinjaTemplateError as exc:
-        raise TemplateError(f"Templat {template.name} gagal diisi: {exc.message}.") from exc
-    _fixed_core_properties(tpl.docx, when, title)
-    data = _package_bytes(tpl.docx)
-    _release(tpl.docx)
-    return data
+    out = io.BytesIO()
+    _render_into(out, template, context, when=when, title=title, images=images)
+    return out.getvalue()
 
 
 def render_to(
@@ -604,9 +906,13 @@ def render_to(
     title: str,
     images: Mapping[str, tuple[Path, float]] | None = None,
 ) -> Path:
-    """Render and write `path` atomically."""
-    data = render_bytes(template, context, when=when, title=title, images=images)
-    return atomic_write_bytes(path, data)
+    """Render and write `path` atomically, the zip streamed into the file."""
+    from ..files import atomic_write
+
+    return atomic_write(
+        path,
+        lambda fh: _render_into(fh, template, context, when=when, title=title, images=images),
+    )
 
 
 LOGO_WIDTH_MM = 20.0
