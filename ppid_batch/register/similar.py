@@ -51,10 +51,19 @@ INDEX_WORD = 3
 INDEX_SHORT = 3
 # Words a signature keeps at least (fewer would put unrelated texts together).
 INDEX_KEEP = 2
-# Bucket pairs generated at once (each 8 bytes, a few arrays of them): memory stays
+# Bucket pairs generated and scored at once (a few arrays of 8 bytes each): memory stays
 # bounded however many pairs the buckets hold. Buckets that hold more than a quarter
 # of all pairs (a register where nearly everything matches) mean every pair is scored.
-INDEX_CHUNK_PAIRS = 2_000_000
+INDEX_CHUNK_PAIRS = 1_000_000
+# Signatures sorted at once (about 30 bytes each): a bigger register's signatures are
+# made and bucketed in parts (by value, so a bucket is never split), the words'
+# values summed again for each part.
+INDEX_PART_SIGNATURES = 2_000_000
+# Signatures summed at once from a text's word values (the temporaries of one block).
+SIGNATURE_BLOCK = 500_000
+# Bits of a word's number in the record of the words a signature left out (three fit
+# a 64-bit integer): the index takes registers of fewer than 2 million index words.
+LEFT_OUT_BITS = 21
 
 # Rows of the score matrix computed at once: 1,000 × 20,000 float32 scores is 80 MB,
 # where the whole 20,000 × 20,000 matrix of a big register would be 1.6 GB.
@@ -168,64 +177,119 @@ def _deletions(threshold: int) -> int | None:
     return None
 
 
-def _signatures(texts: Sequence[str], deletions: int) -> tuple[Codes, npt.NDArray[np.uint64]]:
-    """(text number, signature): each text's word multiset with up to `deletions` words left out.
+class _Signed:
+    """Every distinct text's index words, ready to give its signatures part by part.
 
-    A word is its first INDEX_WORD characters with digits masked ('2024' and '2019',
-    'pendidikan' and 'pennidikan' are the same word here). Two texts whose words
-    differ by at most `deletions` on each side share a signature. A multiset is
-    summed from random 64-bit word values; a collision only adds a candidate.
-    At least two words are kept, and a text with very many words leaves out one
+    A word of the index is its first INDEX_WORD characters with digits masked ('2024'
+    and '2019', 'pendidikan' and 'pennidikan' are the same word here). A text's
+    signatures are its word multiset with up to `deletions` words left out, each
+    summed from random 64-bit word values (a collision only adds a candidate). At
+    least INDEX_KEEP words are kept, and a text with very many words leaves out one
     word fewer (never fewer than the texts that are the same but for one word).
+    Beside each signature, the words it left out (`_left_out`), so that a pair is
+    proposed by one bucket only (`_index_pairs`).
     """
-    from itertools import combinations
 
+    def __init__(self, texts: Sequence[str], deletions: int) -> None:
+        from itertools import combinations
+
+        import numpy as np
+
+        digits = re.compile(r"\d+")
+        words: dict[str, int] = {}  # index word → number
+        seen: dict[str, int] = {}  # word → number of its index word
+        for text in texts:
+            for w in text.split():
+                if w not in seen:
+                    masked = digits.sub("#", w)
+                    short = len(masked) <= INDEX_SHORT
+                    seen[w] = -1 if short else words.setdefault(masked[:INDEX_WORD], len(words))
+        self.usable = len(words) < 1 << LEFT_OUT_BITS
+        coded = [[k for k in map(seen.__getitem__, t.split()) if k >= 0] for t in texts]
+        rng = np.random.default_rng(20250315)
+        self.value = rng.integers(0, np.iinfo(np.uint64).max, len(words), np.uint64, endpoint=True)
+        by_count: dict[int, list[int]] = {}
+        for number, ws in enumerate(coded):
+            by_count.setdefault(len(ws), []).append(number)
+        # (owners, their words: texts × count, the choices of words left out by size)
+        self.groups: list[tuple[npt.NDArray[np.int32], Codes, list[Codes]]] = []
+        self.size = 0
+        for count, members in sorted(by_count.items()):
+            most = min(deletions, count - INDEX_KEEP)
+            while most > 1 and len(list(combinations(range(count), most))) > 1_000:
+                most -= 1
+            drops = []  # the choices of words left out, by how many (none first)
+            for k in range(0, max(most, 0) + 1):
+                choices = list(combinations(range(count), k))
+                drops.append(np.array(choices, np.int64).reshape(len(choices), k))
+            word_ids = np.array([coded[m] for m in members], np.int64).reshape(len(members), count)
+            self.groups.append((np.array(members, np.int32), word_ids, drops))
+            self.size += len(members) * sum(len(d) for d in drops)
+
+    def part(
+        self, part: int, parts: int
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        """(owner, signature, left-out words) of the signatures `part` of `parts` (by value)."""
+        import numpy as np
+
+        owners: list[npt.NDArray[np.int32]] = []
+        sigs: list[npt.NDArray[np.uint64]] = []
+        outs: list[npt.NDArray[np.uint64]] = []
+        for who, word_ids, drops in self.groups:
+            combos = max(sum(len(d) for d in drops), 1)
+            step = max(1, SIGNATURE_BLOCK // combos)
+            for start in range(0, len(who), step):
+                ids = word_ids[start : start + step]
+                v = self.value[ids]  # texts × words
+                total = v.sum(axis=1, dtype=np.uint64)
+                ordered = np.sort(ids, axis=1)
+                repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+                for drop in drops:
+                    sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
+                    mine = sig % np.uint64(parts) == part
+                    if len(repeats) and drop.shape[1]:
+                        # A repeated word left out gives the same signature twice: once.
+                        mine[repeats] &= ~_repeated(sig[repeats])
+                    row, choice = np.nonzero(mine)
+                    out = np.zeros(len(row), np.uint64)
+                    for k in range(drop.shape[1]):
+                        word = ids[row, drop[choice, k]] + 1
+                        out |= word.astype(np.uint64) << np.uint64(LEFT_OUT_BITS * k)
+                    owners.append(who[start : start + step][row])
+                    sigs.append(sig[row, choice])
+                    outs.append(out)
+        return np.concatenate(owners), np.concatenate(sigs), np.concatenate(outs)
+
+
+def _repeated(sig: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Each row's values that an earlier place of the same row already holds."""
     import numpy as np
 
-    digits = re.compile(r"\d+")
-    words: dict[str, int] = {}  # index word → number
-    seen: dict[str, int] = {}  # word → number of its index word
-    for text in texts:
-        for w in text.split():
-            if w not in seen:
-                masked = digits.sub("#", w)
-                short = len(masked) <= INDEX_SHORT
-                seen[w] = -1 if short else words.setdefault(masked[:INDEX_WORD], len(words))
-    coded = [[k for k in map(seen.__getitem__, t.split()) if k >= 0] for t in texts]
-    rng = np.random.default_rng(20250315)
-    value = rng.integers(0, np.iinfo(np.uint64).max, len(words), np.uint64, endpoint=True)
-    owners: list[Codes] = []
-    signatures: list[npt.NDArray[np.uint64]] = []
-    by_count: dict[int, list[int]] = {}
-    for number, ws in enumerate(coded):
-        by_count.setdefault(len(ws), []).append(number)
-    for count, members in by_count.items():
-        who = np.array(members, np.int64)
-        if count == 0:
-            owners.append(who)
-            signatures.append(np.zeros(len(who), np.uint64))
-            continue
-        v = value[np.array([coded[m] for m in members], np.int64)]  # texts × words
-        total = v.sum(axis=1, dtype=np.uint64)
-        owners.append(who)
-        signatures.append(total)
-        most = min(deletions, count - INDEX_KEEP)
-        while most > 1 and len(list(combinations(range(count), most))) > 1_000:
-            most -= 1
-        for left_out in range(1, most + 1):
-            drop = np.array(list(combinations(range(count), left_out)), np.int64)
-            sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
-            owners.append(np.repeat(who, len(drop)))
-            signatures.append(sig.reshape(-1))
-    return np.concatenate(owners), np.concatenate(signatures)
+    order = np.argsort(sig, axis=1, kind="stable")
+    ordered = np.take_along_axis(sig, order, axis=1)
+    again = np.zeros(sig.shape, np.bool_)
+    again[:, 1:] = ordered[:, 1:] == ordered[:, :-1]
+    out = np.zeros(sig.shape, np.bool_)
+    np.put_along_axis(out, order, again, axis=1)
+    return out
 
 
-def _distinct(values: Codes) -> Codes:
-    """np.unique by sorting (numpy's hash-based unique is several times slower here)."""
+def _disjoint(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Whether two signatures' left-out words (three LEFT_OUT_BITS fields, 0 empty) share none."""
     import numpy as np
 
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+    mask, bits = (
+        np.uint64((1 << LEFT_OUT_BITS) - 1),
+        [np.uint64(LEFT_OUT_BITS * k) for k in range(3)],
+    )
+    ys = [(y >> b) & mask for b in bits]
+    ok = np.ones(len(x), np.bool_)
+    for b in bits:
+        xs = (x >> b) & mask
+        named = xs != 0
+        for other in ys:
+            ok &= ~((xs == other) & named)
+    return ok
 
 
 def _ranges(starts: Codes, stops: Codes) -> tuple[Codes, Codes]:
@@ -240,66 +304,134 @@ def _ranges(starts: Codes, stops: Codes) -> tuple[Codes, Codes]:
     return which, starts[which] + offsets
 
 
+TextHits = tuple["Codes", "Codes", "npt.NDArray[np.float32]"]
+
+
+def _text_hits(
+    texts: Sequence[str], threshold: int, deletions: int, limit: int
+) -> tuple[int, TextHits | None]:
+    """(bucket pairs, (a, b, score)): the pairs of texts (a < b) sharing a signature that
+    score ≥ threshold; no hits when the buckets hold more than `limit` pairs.
+
+    Two texts that share their long words share many signatures, so buckets repeat
+    most pairs (27 million bucket pairs, 3 million distinct in the 40,000-item
+    national register). A pair is proposed only by the bucket of what the two texts
+    have in common (the signature that left out no word of the other text), so each
+    is scored once, and the buckets are taken a part of the signatures at a time
+    (INDEX_PART_SIGNATURES) and INDEX_CHUNK_PAIRS pairs at a time: memory stays
+    bounded by the register's size, however full the buckets are.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    signed = _Signed(texts, deletions)
+    if not signed.usable:
+        return limit + 1, None
+    parts = max(1, -(-signed.size // INDEX_PART_SIGNATURES))
+    strings = np.array(texts, dtype=object)
+    found: list[tuple[Codes, Codes, npt.NDArray[np.float32]]] = []
+    total = 0
+    for part in range(parts):
+        owner, sig, out = signed.part(part, parts)
+        order = np.argsort(sig)
+        owner, sig, out = owner[order], sig[order], out[order]
+        del order
+        starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
+        sizes = np.diff(np.r_[starts, len(sig)])
+        del sig, starts
+        shared = np.repeat(sizes > 1, sizes)  # a bucket of one text proposes nothing
+        owner, out, sizes = owner[shared], out[shared], sizes[sizes > 1]
+        del shared
+        bucket_pairs = sizes * (sizes - 1) // 2
+        total += int(bucket_pairs.sum())
+        if total > limit:
+            return total, None
+        ends = np.cumsum(sizes)
+        cumulative = np.cumsum(bucket_pairs)
+        low = 0
+        while low < len(sizes):
+            high = int(
+                np.searchsorted(
+                    cumulative, cumulative[low] - bucket_pairs[low] + INDEX_CHUNK_PAIRS, "right"
+                )
+            )
+            high = max(high, low + 1)
+            begin, end = int(ends[low] - sizes[low]), int(ends[high - 1])
+            which, other = _ranges(
+                np.arange(begin + 1, end + 1, dtype=np.int64),
+                np.repeat(ends[low:high], sizes[low:high]),
+            )
+            at = which + begin
+            a, b = owner[at].astype(np.int64), owner[other].astype(np.int64)
+            # a repeated word gives a text the same signature twice; a pair is proposed
+            # where none of the words one text left out is left out by the other
+            keep = (a != b) & _disjoint(out[at], out[other])
+            a, b = a[keep], b[keep]
+            del which, other, at, keep
+            a, b = np.minimum(a, b), np.maximum(a, b)
+            scores = process.cpdist(
+                strings[a], strings[b], scorer=fuzz.ratio, score_cutoff=threshold,
+                dtype=np.float32, workers=-1,
+            )  # fmt: skip
+            hit = scores >= threshold
+            found.append((a[hit], b[hit], scores[hit]))
+            low = high
+    if not found:
+        return total, (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+    a = np.concatenate([f[0] for f in found])
+    b = np.concatenate([f[1] for f in found])
+    s = np.concatenate([f[2] for f in found])
+    # A pair twice (a repeated word, a collision of two sums) is scored twice, kept once.
+    _, first = np.unique(a * len(texts) + b, return_index=True)
+    return total, (a[first], b[first], s[first])
+
+
+# The last index built (its texts and settings → bucket pairs and hits): the approval
+# notes and the annual report's count of one night ask the same register.
+_LAST: tuple[tuple[object, ...], int, TextHits | None] | None = None
+
+
+def _cached_text_hits(
+    texts: Sequence[str], threshold: int, deletions: int, limit: int
+) -> TextHits | None:
+    """_text_hits of these texts (sorted), reusing the last answer for the same texts."""
+    global _LAST
+    key = (tuple(texts), threshold, deletions, INDEX_WORD, INDEX_SHORT, INDEX_KEEP)
+    if _LAST is not None and _LAST[0] == key:
+        total, hits = _LAST[1], _LAST[2]
+        if hits is not None:
+            return hits if total <= limit else None
+        if total > limit:  # more pairs than allowed then, and than allowed now
+            return None
+    total, hits = _text_hits(texts, threshold, deletions, limit)
+    _LAST = (key, total, hits)
+    return hits
+
+
 def _index_hits(
     q: _Corpus, c: _Corpus, threshold: int, *, upper: bool = False
 ) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]] | None:
     """Hits among the candidates of the index, or None when it cannot be used.
 
-    The distinct texts are indexed by _signatures; texts sharing a signature are
-    scored (each pair of texts once, with fuzz.ratio like _blocks), and the pairs
-    that score ≥ threshold become pairs of items of different units. With `upper`
-    (q and c the same list) each unordered pair of items is given once.
+    The distinct texts are indexed (_text_hits), and the pairs of texts that score
+    ≥ threshold become pairs of items of different units. With `upper` (q and c
+    the same list) each unordered pair of items is given once. None when the
+    buckets would give more than a quarter of all pairs: every pair is scored then.
     """
     import numpy as np
-    from rapidfuzz import fuzz, process
 
     deletions = _deletions(threshold)
     if deletions is None:
         return None
-    numbers: dict[str, int] = {}
-    q_text = np.array([numbers.setdefault(t, len(numbers)) for t in q.texts], np.int64)
-    c_text = np.array([numbers.setdefault(t, len(numbers)) for t in c.texts], np.int64)
-    texts = np.array(list(numbers), dtype=object)
-    owner, sig = _signatures(list(numbers), deletions)
-    order = np.argsort(sig)
-    owner, sig = owner[order], sig[order]
-    first = np.r_[True, sig[1:] != sig[:-1]]
-    run = np.cumsum(first) - 1
-    run_end = np.r_[np.flatnonzero(first)[1:], len(sig)]
-    starts = np.flatnonzero(first)
-    sizes = np.diff(np.r_[starts, len(sig)])
-    bucket_pairs = sizes * (sizes - 1) // 2
-    if int(bucket_pairs.sum()) > len(q.texts) * len(c.texts) // 4:
+    distinct = sorted({*q.texts, *c.texts})
+    numbers = {t: k for k, t in enumerate(distinct)}
+    q_text = np.array([numbers[t] for t in q.texts], np.int64)
+    c_text = np.array([numbers[t] for t in c.texts], np.int64)
+    found = _cached_text_hits(distinct, threshold, deletions, len(q.texts) * len(c.texts) // 4)
+    if found is None:
         return None
-    # Every pair of texts in a bucket, each unordered pair once. Two texts that share
-    # their long words share many signatures, so the buckets repeat most pairs (27
-    # million bucket pairs are 3 million distinct ones in the 40,000-item national
-    # register): they are generated INDEX_CHUNK_PAIRS at a time and made distinct.
-    n = len(texts)
-    distinct: list[Codes] = []
-    cumulative = np.cumsum(bucket_pairs)
-    low = 0
-    while low < len(starts):
-        high = int(
-            np.searchsorted(
-                cumulative, cumulative[low] - bucket_pairs[low] + INDEX_CHUNK_PAIRS, "right"
-            )
-        )
-        high = max(high, low + 1)
-        begin, end = int(starts[low]), int(starts[high]) if high < len(starts) else len(sig)
-        at, other = _ranges(np.arange(begin, end, dtype=np.int64) + 1, run_end[run[begin:end]])
-        a, b = owner[at + begin], owner[other]
-        a, b = a[a != b], b[a != b]  # a repeated word gives a text the same signature twice
-        distinct.append(_distinct(np.minimum(a, b) * n + np.maximum(a, b)))
-        low = high
-    pair = _distinct(np.concatenate(distinct)) if distinct else np.zeros(0, np.int64)
-    a, b = pair // n, pair % n
-    scores = process.cpdist(
-        texts[a], texts[b], scorer=fuzz.ratio, score_cutoff=threshold,
-        dtype=np.float32, workers=-1,
-    )  # fmt: skip
-    hit = scores >= threshold
-    a, b, scores = a[hit], b[hit], scores[hit]
+    a, b, scores = found
+    n = len(distinct)
     # Both directions of a pair of different texts, and each text with itself.
     same = np.arange(n, dtype=np.int64)
     x = np.concatenate((a, b, same))

@@ -277,3 +277,88 @@ def test_odd_ringkasan_units_and_repeated_ids_match_the_pairwise_loop(rows, thre
     pending = approval_notes(register, threshold)
     assert list(pending.items()) == list(reference_approval_notes(register, threshold).items())
     assert count_pairs(register, threshold) == reference_count_pairs(register, threshold)
+
+
+# ---- the index's memory: parts, chunks, each pair once, built once per night ----
+
+
+def test_the_index_in_parts_and_small_chunks_gives_the_same_notes(monkeypatch) -> None:
+    register = national_corpus(1200, 5, pending=0.5)
+    monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "_LAST", None)
+    whole = approval_notes(register, 90), count_pairs(register, 90), near_duplicates(register, 90)
+    texts = sorted({similar._sorted_tokens(i.ringkasan) for i in register})
+    size = similar._Signed(texts, 3).size
+    monkeypatch.setattr(similar, "INDEX_PART_SIGNATURES", size // 7)  # 8 parts
+    monkeypatch.setattr(similar, "INDEX_CHUNK_PAIRS", 500)
+    monkeypatch.setattr(similar, "SIGNATURE_BLOCK", 300)
+    monkeypatch.setattr(similar, "_LAST", None)
+    parted = approval_notes(register, 90)
+    monkeypatch.setattr(similar, "_LAST", None)
+    assert (parted, count_pairs(register, 90), near_duplicates(register, 90)) == whole
+    assert len(whole[0]) > 300 and whole[1] > 300
+
+
+def test_the_index_scores_each_candidate_pair_once(monkeypatch) -> None:
+    """Texts sharing their words share dozens of signatures; the pair is scored once."""
+    from rapidfuzz import process
+
+    register = national_corpus(1500, 6, pending=1.0)
+    monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "_LAST", None)
+    pairs: list[tuple[str, str]] = []
+    cpdist = process.cpdist
+
+    def recording_cpdist(a, b, **kw):  # type: ignore[no-untyped-def]
+        pairs.extend(zip(a, b, strict=True))
+        return cpdist(a, b, **kw)
+
+    monkeypatch.setattr(process, "cpdist", recording_cpdist)
+    assert count_pairs(register, 90) == reference_count_pairs(register, 90) > 300
+    # (a text with a repeated word may propose a pair twice: kept once, but scored twice)
+    assert len(pairs) > 1000
+    assert len(set(pairs)) >= 0.99 * len(pairs)
+
+
+def test_the_annual_count_reuses_the_index_of_the_approval_notes(monkeypatch) -> None:
+    """One night asks both of the same register (the report reads it again from the store)."""
+    from dataclasses import replace
+
+    register = national_corpus(800, 8, pending=1.0)
+    monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "_LAST", None)
+    built: list[int] = []
+    text_hits = similar._text_hits
+
+    def counting(texts, *args):  # type: ignore[no-untyped-def]
+        built.append(len(texts))
+        return text_hits(texts, *args)
+
+    monkeypatch.setattr(similar, "_text_hits", counting)
+    notes = approval_notes(register, 90)
+    again = [replace(i) for i in reversed(register)]  # other objects, another order
+    found = count_pairs(again, 90)
+    assert len(built) == 1 and notes
+    monkeypatch.setattr(similar, "_LAST", None)
+    assert count_pairs(again, 90) == found == reference_count_pairs(register, 90)
+    assert len(built) == 2
+    # another threshold, or one ringkasan changed: built again
+    count_pairs(again, 95)
+    changed = [replace(again[0], ringkasan=again[0].ringkasan + " revisi"), *again[1:]]
+    count_pairs(changed, 95)
+    assert len(built) == 4
+    assert count_pairs(changed, 95) == reference_count_pairs(changed, 95)
+    assert len(built) == 4
+
+
+def test_a_cached_index_answers_only_within_the_pairs_allowed(monkeypatch) -> None:
+    monkeypatch.setattr(similar, "_LAST", None)
+    texts = sorted({similar._sorted_tokens(i.ringkasan) for i in national_corpus(300, 9)})
+    total, hits = similar._text_hits(texts, 90, 3, 10**9)
+    assert hits is not None and total > 0
+    assert similar._cached_text_hits(texts, 90, 3, 10**9) is not None
+    assert similar._cached_text_hits(texts, 90, 3, 10**9) is similar._LAST[2]  # type: ignore[index]
+    assert similar._cached_text_hits(texts, 90, 3, total - 1) is None  # too many for this call
+    assert similar._cached_text_hits(texts, 90, 3, total - 2) is None  # known to be too many
+    got = similar._cached_text_hits(texts, 90, 3, total)
+    assert got is not None and [x.tolist() for x in got] == [x.tolist() for x in hits]
