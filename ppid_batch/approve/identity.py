@@ -17,13 +17,14 @@ made with a secret kept in `var/` only. A returned sheet is checked against that
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import os
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,19 +77,26 @@ def load_secret(var_dir: Path, *, create: bool = True) -> bytes:
 def content_of(item: RegisterItem | Mapping[str, Any]) -> dict[str, str]:
     """The item's own fields as text; empty fields are left out (a field added to the
     register later does not change the fingerprint of the items that leave it empty)."""
+    get = item.get if isinstance(item, Mapping) else functools.partial(getattr, item)
     out: dict[str, str] = {}
     for key in CONTENT_FIELDS:
-        value = item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
-        text = " ".join(str(value).split()) if value is not None else ""
+        value = get(key, None)
+        if value is None:
+            continue
+        text = " ".join((value if type(value) is str else str(value)).split())
         if text:
             out[key] = text
     return out
 
 
+def _digest(content: Mapping[str, str]) -> str:
+    raw = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
 def fingerprint(item: RegisterItem | Mapping[str, Any]) -> str:
     """sha256 of the item's content (hex); the sheet shows its first SHOWN_FINGERPRINT."""
-    raw = json.dumps(content_of(item), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return _digest(content_of(item))
 
 
 def shown_fingerprint(full: str) -> str:
@@ -127,6 +135,19 @@ class Issued:
 
     sheet: IssuedSheet
     reused: bool
+    # The fingerprints issue() computed, by the item object they were computed of (kept
+    # alive here, so an id is not reused): the sheet shows them without hashing again.
+    computed: Mapping[int, tuple[RegisterItem, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def fingerprint_of(self, item: RegisterItem) -> str:
+        """fingerprint(item), taken from what issue() computed when it is the same object
+        (a RegisterItem is frozen: the same object has the same content)."""
+        known = self.computed.get(id(item))
+        if known is not None and known[0] is item:
+            return known[1]
+        return fingerprint(item)
 
     @property
     def number(self) -> str:
@@ -155,7 +176,12 @@ def issue(
     date (a night that changes nothing pending rewrites the same sheet); anything else
     gets the next number of the year.
     """
-    rows = [(it.id, fingerprint(it), content_of(it)) for it in pending]
+    contents = [content_of(it) for it in pending]
+    rows = [(it.id, _digest(c), c) for it, c in zip(pending, contents, strict=True)]
+    computed = {
+        id(it): (it, fp) for it, (_, fp, _) in zip(pending, rows, strict=True)
+        if type(it) is RegisterItem
+    }  # fmt: skip
     last = latest_issued_sheet(store)
     if last is not None and [(r.item_id, r.fingerprint) for r in last.rows] == [
         (i, fp) for i, fp, _ in rows
@@ -163,7 +189,7 @@ def issue(
         if hmac.compare_digest(
             last.code, integrity_code(secret, last.number, last.issued_on, [r[:2] for r in rows])
         ):
-            return Issued(last, reused=True)
+            return Issued(last, reused=True, computed=computed)
     sheet = record_issue(
         store,
         year=today.year,
@@ -173,4 +199,4 @@ def issue(
         rows=rows,
         run_id=run_id,
     )
-    return Issued(sheet, reused=False)
+    return Issued(sheet, reused=False, computed=computed)

@@ -262,7 +262,9 @@ def write_approval_sheet(
             values = {
                 "catatan": notes_by_id.get(item.id),
                 "tindakan": tindakan_of.get(item.id),
-                "sidik": shown_fingerprint(fingerprint(item)),
+                "sidik": shown_fingerprint(
+                    identity.fingerprint_of(item) if identity else fingerprint(item)
+                ),
                 **{
                     k: getattr(item, k, None)
                     for k in keys

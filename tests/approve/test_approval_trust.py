@@ -586,3 +586,46 @@ def test_with_an_approval_folder_a_sheet_in_input_is_refused(tmp_path: Path) -> 
     assert f"ditandatangani {SIGNER}" in applied.output
     assert not shutil_copy.exists()  # archived in the folder it came from
     assert list((ws / "persetujuan-masuk" / "arsip").rglob("lembar.xlsx"))
+
+
+def test_fingerprints_are_those_of_sheets_already_in_the_field() -> None:
+    """The hashes are pinned: a sheet issued by an earlier version must still verify."""
+    from ppid_batch.approve.identity import content_of
+    from ppid_batch.models import RegisterItem
+
+    item = RegisterItem(
+        id="DIP-2025-0007", unit="  Subbagian  Hukum dan SDM ",
+        ringkasan="Laporan\tKeuangan\u00a0Tahunan  “2024” — é", penguasa="Kepala Subbagian",
+        penanggung_jawab="Sekretaris", waktu_pembuatan="2025-04", tempat_pembuatan="Mesuji",
+        bentuk="Softcopy", retensi="5 tahun", jenis="Berkala", konsekuensi="",
+        keterangan="  catatan \n baris ", source_file="a.xlsx", source_row=4,
+        received_on=dt.date(2025, 3, 3),
+    )  # fmt: skip
+    assert fingerprint(item) == "35b7b35f2bf326727f0f953a3f9077ce2d0c40754c4e65d3021ad8f535033a8d"
+    assert content_of(item)["ringkasan"] == "Laporan Keuangan Tahunan “2024” — é"
+    assert "konsekuensi" not in content_of(item) and "source_file" not in content_of(item)
+    # a snapshot as the register stores it (a mapping; numbers as they come)
+    snapshot = {"unit": "Unit A", "ringkasan": " x  y ", "jenis": "Dikecualikan", "retensi": 5,
+                "bentuk": None, "extra": "z"}  # fmt: skip
+    assert fingerprint(snapshot) == (
+        "04befe1b85971cf14d7b16b281e142f5141f91d88400ef5d562c0521a78f8575"
+    )
+
+
+def test_the_sheet_shows_each_row_the_fingerprint_of_its_own_content(office) -> None:
+    """issue() hashes each row once and the sheet reuses it only for that very object."""
+    from ppid_batch.approve.identity import issue, load_secret
+
+    config, store, sheet = office
+    rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_index(0).to_python()
+    shown = {r[0]: r[10] for r in rows[11:] if r[0]}
+    pending = [i for i in store.items() if i.status == "pending"]
+    assert len(shown) == len(pending) > 1
+    assert shown == {i.id: shown_fingerprint(fingerprint(i)) for i in pending}
+    identity = issue(store, load_secret(config.var_dir), pending, today=ISSUED)
+    assert identity.reused
+    first = pending[0]
+    assert identity.fingerprint_of(first) == fingerprint(first)
+    # another object, with other content, under the same id: hashed afresh
+    edited = dataclasses.replace(first, ringkasan=first.ringkasan + " (revisi)")
+    assert identity.fingerprint_of(edited) == fingerprint(edited) != fingerprint(first)
