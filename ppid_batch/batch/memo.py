@@ -184,6 +184,21 @@ class OutputMemo:
         kept = self.kept(slot, key)
         return kept if kept is not None else self.record(slot, key, write())
 
+    def value(self, slot: str, inputs: Sequence[Any], compute: Callable[[], Any]) -> Any:
+        """`compute()`'s JSON value, or the one kept for the same `inputs` and salt."""
+        key = self.key(*inputs)
+        entry = self._old.get(slot)
+        if self.enabled and isinstance(entry, dict) and entry.get("key") == key:
+            if "value" in entry:
+                self.reused += 1
+                self._new[slot] = entry
+                return entry["value"]
+        self.rendered += 1
+        result = compute()
+        if self.enabled:
+            self._new[slot] = {"key": key, "value": result}
+        return result
+
     def save(self) -> None:
         """Record tonight's slots (those not used tonight are dropped)."""
         if self._path is None:

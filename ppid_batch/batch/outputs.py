@@ -187,15 +187,42 @@ def tonight_changes(store: Any, run_id: int) -> list[dict[str, Any]]:
 
 
 def write_annual_reports(
-    store: Any, config: Config, out: Path, *, today: dt.date, wrote: Wrote
+    store: Any,
+    config: Config,
+    out: Path,
+    *,
+    today: dt.date,
+    wrote: Wrote,
+    everything: Sequence[Any] | None = None,
+    memo: OutputMemo | None = None,
 ) -> None:
-    """The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them."""
+    """The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them.
+
+    `everything` is the register the night already read. The year's near-duplicate count
+    (every pair of the year's items compared through the index: the reports' largest
+    cost on a big register) is kept in `memo` and reused while the year's ids, units and
+    ringkasan are those it was counted from: a night that only applies approvals does
+    not count again.
+    """
+    from ..register.similar import count_pairs
     from ..reports.laporan import write_reports
+
+    memo = memo or OutputMemo.disabled()
+
+    def near_duplicates(items: Sequence[Any], threshold: int) -> int:
+        texts = [(i.id, i.unit, i.ringkasan) for i in items]
+        year = items[0].received_on.year if items else None
+        return int(
+            memo.value(f"mirip/{year}", (texts, threshold), lambda: count_pairs(items, threshold))
+        )
 
     # In January the closing year's too, as last December's approvals may arrive now.
     years = {today.year} | ({today.year - 1} if today.month == 1 else set())
     for year in sorted(years):
-        for path in write_reports(config, year, today=today, store=store, out_dir=out / REPORT_DIR):
+        for path in write_reports(
+            config, year, today=today, store=store, out_dir=out / REPORT_DIR,
+            items=everything, near_duplicates=near_duplicates,
+        ):  # fmt: skip
             wrote(path)
 
 

@@ -460,7 +460,11 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
             created=watch.created, changed=watch.changed,
         )  # fmt: skip
     changes = tuple(tonight_changes(store, registered.run_db_id))
-    write_annual_reports(store, night.config, out, today=night.today, wrote=wrote)
+    write_annual_reports(
+        store, night.config, out, today=night.today, wrote=wrote, everything=everything,
+        memo=memo,
+    )  # fmt: skip
+    memo.save()
     feedback = {o.candidate.name: copy for o, copy in zip(rejected, copies, strict=True)}
     return Written(
         watch.new_or_changed(outputs),

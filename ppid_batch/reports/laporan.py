@@ -22,7 +22,11 @@ from .charts import CHART_FILES, Chart, write_charts
 from .facts import JENIS_ORDER, AnnualFacts, build_facts
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..models import RegisterItem
     from ..store.core import Store
+    from .queries import PairCounter
 
 TEMPLATE = "laporan-tahunan.docx"
 CHART_WIDTH_MM = 160.0  # the text width of an A4 page with the office's margins
@@ -191,14 +195,19 @@ def write_reports(
     today: dt.date,
     store: Store | None = None,
     out_dir: Path | None = None,
+    items: Sequence[RegisterItem] | None = None,
+    near_duplicates: PairCounter | None = None,
 ) -> list[Path]:
     """The SOP records of `year` into output/laporan/: matrix, annual report and its charts.
 
     Reads the register without changing it; a register that does not exist yet
     is not created (the year then simply has no activity). `store` lets the
     nightly run pass the store it already holds open, `out_dir` the folder that
-    stands in for output/laporan/ (a dry run's scratch folder).
+    stands in for output/laporan/ (a dry run's scratch folder); with `store`, `items`
+    the register it already read and `near_duplicates` its pair counter
+    (queries.load_facts).
     """
+    from ..register.similar import count_pairs
     from ..store.core import Store
     from ..store.engine import database_exists
     from .matrix import write_matrix
@@ -210,7 +219,10 @@ def write_reports(
         )
     threshold = config.similarity_threshold
     if store is not None:
-        facts = load_facts(store, year, today=today, similarity_threshold=threshold)
+        facts = load_facts(
+            store, year, today=today, similarity_threshold=threshold, items=items,
+            near_duplicates=near_duplicates or count_pairs,
+        )  # fmt: skip
     elif database_exists(config.database_url):
         with Store.open(config.database_url, migrate_schema=False) as opened:
             facts = load_facts(opened, year, today=today, similarity_threshold=threshold)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..dates import db_date, db_day
+from ..models import RegisterItem
 from ..register.changelog import changes_from_store
 from ..register.similar import count_pairs
 from ..store.core import Store
@@ -25,6 +27,9 @@ from ..store.queries import (
     submission_rows,
 )
 from .facts import AnnualFacts, DecisionFact, FormFact, NotaDinasFact, RunFact, build_facts
+
+# (the year's items, the similarity threshold) → how many near-duplicate pairs
+PairCounter = Callable[[Sequence[RegisterItem], int], int]
 
 
 def _rejections(store: Store) -> dict[tuple[int | None, str], tuple[int, tuple[str, ...]]]:
@@ -140,10 +145,22 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
 
 
 def load_facts(
-    store: Store, year: int, *, today: dt.date, similarity_threshold: int
+    store: Store,
+    year: int,
+    *,
+    today: dt.date,
+    similarity_threshold: int,
+    items: Sequence[RegisterItem] | None = None,
+    near_duplicates: PairCounter = count_pairs,
 ) -> AnnualFacts:
-    """One year's facts from the register (read only)."""
-    year_items = [i for i in store.items() if i.received_on and i.received_on.year == year]
+    """One year's facts from the register (read only).
+
+    `items` is the register when the caller already holds it (the night does: not read a
+    second time); `near_duplicates` counts the year's near-duplicate pairs (the night
+    passes one that reuses last night's count when the year's texts are unchanged).
+    """
+    register = store.items() if items is None else items
+    year_items = [i for i in register if i.received_on and i.received_on.year == year]
     run_facts, notas = load_runs(store, year)
     return build_facts(
         year,
@@ -151,6 +168,6 @@ def load_facts(
         runs=run_facts,
         nota_dinas=notas,
         changes=changes_from_store(store, year=year),
-        near_duplicates=count_pairs(year_items, similarity_threshold),
+        near_duplicates=near_duplicates(year_items, similarity_threshold),
         today=today,
     )
