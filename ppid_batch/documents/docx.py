@@ -308,11 +308,17 @@ class _Rows:
     """The body's table rows, serialised in document order into a spool file, each
     leaving an empty `<w:tr/>` in the tree where document.xml gets it back."""
 
-    def __init__(self) -> None:
+    def __init__(self, spool_dir: Path | None = None) -> None:
         import tempfile
         from array import array
 
-        self.spool = tempfile.SpooledTemporaryFile(max_size=_FEED_CHARS * 4)
+        # Beyond 4 MB on disk, beside the document being written when it is known (the
+        # system's temporary folder may be small, or held in memory).
+        self.spool = tempfile.SpooledTemporaryFile(
+            max_size=_FEED_CHARS * 4,
+            prefix=".ppid-baris-",
+            dir=None if spool_dir is None else str(spool_dir),
+        )
         self.sizes = array("q")
 
     def add(self, data: bytes) -> None:
@@ -493,7 +499,9 @@ def _template_class() -> type:
                 return None  # docxtpl's own way, and its own error
             return body
 
-        def render_streaming(self, context: Mapping[str, Any], jinja_env: Any) -> Any:
+        def render_streaming(
+            self, context: Mapping[str, Any], jinja_env: Any, spool_dir: Path | None = None
+        ) -> Any:
             """docxtpl's render with the body's table rows streamed out of the tree.
 
             The body is rendered chunk by chunk (Jinja's generate) and parsed as it comes;
@@ -516,7 +524,7 @@ def _template_class() -> type:
             src = _BEFORE_PARAGRAPH.sub(r"\n<w:p\1", src)
             self.current_rendering_part = self.docx._part
             template = jinja_env.from_string(src)
-            rows = _Rows()
+            rows = _Rows(spool_dir)
             try:
                 stream = _BodyStream(self, root, outer[:i], rows)
                 for text in _cut_at_rows(template.generate(dict(context))):
@@ -864,6 +872,7 @@ def _render_into(
     when: dt.datetime,
     title: str,
     images: Mapping[str, tuple[Path, float]] | None = None,
+    spool_dir: Path | None = None,
 ) -> None:
     """Render a template held in memory as a deterministic docx into the file `fh`.
 
@@ -886,7 +895,7 @@ def _render_into(
     try:
         try:
             if STREAM_ROWS:
-                rows = tpl.render_streaming(values, _RENDER_ENV)
+                rows = tpl.render_streaming(values, _RENDER_ENV, spool_dir)
             members = None
             if rows is not None:
                 _fixed_core_properties(tpl.docx, when, title)
@@ -943,7 +952,15 @@ def render_to(
 
     return atomic_write(
         path,
-        lambda fh: _render_into(fh, template, context, when=when, title=title, images=images),
+        lambda fh: _render_into(
+            fh,
+            template,
+            context,
+            when=when,
+            title=title,
+            images=images,
+            spool_dir=Path(path).parent,
+        ),
     )
 
 
