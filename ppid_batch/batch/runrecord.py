@@ -131,6 +131,14 @@ def _link(target: str, run_dir: Path, workspace: Path) -> str:
     return Path(rel).as_posix()
 
 
+CHANGES_SHOWN = 100
+
+
+def _thousands(n: int) -> str:
+    """12345 → '12.345', as Indonesian writes numbers."""
+    return f"{n:,}".replace(",", ".")
+
+
 def render_summary(
     record: RunRecord, run_dir: Path, workspace: Path, templates_dir: Path | None = None
 ) -> str:
@@ -144,8 +152,15 @@ def render_summary(
     env.filters["label"] = count_label
     env.filters["detik"] = seconds_text
 
+    changes = record.changes
     return env.get_template(TEMPLATE).render(
         r=record,
+        # A national night changes the DIP by tens of thousands of rows: the page shows the
+        # first CHANGES_SHOWN (a page to read on a phone, not 70 MB of table) and says where
+        # the rest are; run.json keeps them all.
+        perubahan=changes[:CHANGES_SHOWN],
+        perubahan_lain=_thousands(max(0, len(changes) - CHANGES_SHOWN)),
+        perubahan_semua=_thousands(len(changes)),
         # The CLI line ends by naming this very page; on the page that would point at itself.
         putusan=record.summary.split(SUMMARY_LINK)[0].rstrip(),
         tanggal=format_date_id(record.business_date),

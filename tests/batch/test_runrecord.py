@@ -199,3 +199,34 @@ def test_summary_page_writes_dates_numbers_and_counts_in_the_documents_words(
     counts = page.text[page.text.index("Rincian") + 1 :]
     assert counts[counts.index("tidak disetujui malam ini") + 1] == "2"
     assert counts[counts.index("waktu baca") + 1] == "1,23 detik"
+
+
+def test_a_national_nights_changes_are_capped_on_the_page_and_all_kept_in_run_json(
+    tmp_path: Path,
+) -> None:
+    """10,000 approvals made a 7 MB morning page (70 MB at 100,000): it shows the first
+    CHANGES_SHOWN rows and says how many more there are and where they all are."""
+    from dataclasses import replace
+
+    from ppid_batch.batch.runrecord import CHANGES_SHOWN
+
+    ws = tmp_path / "ws"
+    total = CHANGES_SHOWN + 1234
+    changes = tuple(
+        {"Tanggal": dt.date(2025, 11, 26), "Perubahan": "Ditambahkan ke Daftar Informasi Publik",
+         "ID Informasi": f"DIP-2025-{n:05d}"}
+        for n in range(1, total + 1)
+    )  # fmt: skip
+    run_dir = write_run_record(replace(_record(ws), changes=changes), ws / "output" / "runs", ws)
+    page = (run_dir / "ringkasan.html").read_text(encoding="utf-8")
+    shown = f"DIP-2025-{CHANGES_SHOWN:05d}<"
+    assert shown in page and f"DIP-2025-{CHANGES_SHOWN + 1:05d}<" not in page
+    assert f"{total:,}".replace(",", ".") + " perubahan; 100 yang pertama" in page
+    assert "… dan 1.234 perubahan lainnya" in page
+    data = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    assert len(data["changes"]) == total  # the machine record keeps every one
+    # A night with fewer changes than the cap lists them all and says nothing more.
+    few = write_run_record(_record(tmp_path / "ws2"), tmp_path / "ws2" / "output" / "runs",
+                           tmp_path / "ws2")  # fmt: skip
+    text = (few / "ringkasan.html").read_text(encoding="utf-8")
+    assert "DIP-2025-0007" in text and "perubahan lainnya" not in text
