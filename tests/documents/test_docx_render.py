@@ -604,3 +604,53 @@ def test_a_shape_found_only_while_rendering_falls_back_to_the_whole_way(
         rows_cls, "document_writer", lambda self, skeleton: writer(self, skeleton + b"<w:tr/>")
     )
     assert render_bytes(template, context, when=WHEN, title="x") == expected
+
+
+def _png(path: Path) -> Path:
+    """A small red square."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    raw = b"".join(b"\x00" + b"\xcc\x22\x22" * 8 for _ in range(8))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def test_pictures_in_streamed_rows_are_numbered_as_docxtpl_numbers_them(
+    monkeypatch, tmp_path: Path
+) -> None:
+    """docPr ids run in document order through the rows streamed out and the rest, as
+    the whole-body path numbers them. (Both differ from docxtpl's own document in one
+    thing only: a picture's inline element repeats the declarations of the wp and r
+    namespaces the root makes, which docxtpl's move of the body under the root drops.)"""
+    doc = Document()
+    doc.add_paragraph("{{ logo }}")
+    table = doc.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for r in rows %}"
+    table.cell(1, 0).text = "{{ r }}"
+    table.cell(1, 1).text = "{{ logo }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    doc.add_paragraph("{{ logo }} akhir")
+    buf = io.BytesIO()
+    doc.save(buf)
+    template = docx_render.LoadedTemplate("gambar.docx", buf.getvalue())
+    images = {"logo": (_png(tmp_path / "logo.png"), 10.0)}
+    context = {"rows": [f"baris {n}" for n in range(30)]}
+    monkeypatch.setattr(docx_render, "_FEED_CHARS", 1024)
+    with monkeypatch.context() as m:
+        m.setattr(docx_render, "STREAM_ROWS", False)
+        theirs = render_bytes(template, context, when=WHEN, title="x", images=images)
+    ours = render_bytes(template, context, when=WHEN, title="x", images=images)
+    assert ours == theirs
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        ids = re.findall(rb'<wp:docPr id="(\d+)"', z.read("word/document.xml"))
+    assert [int(i) for i in ids] == list(range(1001, 1033))
