@@ -8,6 +8,7 @@ matrix and the feedback copies cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -103,6 +104,17 @@ def wrapped_lines(text: str, width: int) -> int:
     is broken across lines.
     """
     per_line = max(int(width * 1.1) - 1, 1)
+    # A text no longer than a line, without a line break, fits on one line whatever its
+    # words: most cells of a register (numbers, IDs, choices, dates) stop here.
+    if len(text) <= per_line and "\n" not in text:
+        return 1
+    return _wrapped_lines(text, per_line)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped_lines(text: str, per_line: int) -> int:
+    """wrapped_lines of a longer text; remembered, as a register repeats its unit names,
+    retention periods and places on thousands of rows (a bounded cache: memory stays small)."""
     total = 0
     for part in text.split("\n"):
         lines, used = 1, 0
@@ -126,10 +138,12 @@ def row_height(values: Sequence[object], widths: Sequence[float]) -> float | Non
     Neither Excel nor LibreOffice grows a row for wrapped text when opening a
     generated file: without this, long texts print over the rows below.
     """
-    lines = max(
-        (wrapped_lines(str(v), int(w)) for v, w in zip(values, widths, strict=True) if v),
-        default=1,
-    )
+    lines = 1
+    for value, width in zip(values, widths, strict=True):
+        if value:
+            n = wrapped_lines(value if type(value) is str else str(value), int(width))
+            if n > lines:
+                lines = n
     return min(LINE_POINTS * lines + 3, MAX_ROW_POINTS) if lines > 1 else None
 
 
