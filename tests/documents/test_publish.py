@@ -313,3 +313,23 @@ def test_rows_grow_with_their_text(config, tmp_path: Path) -> None:
     ws = load_workbook(xlsx[0]).worksheets[0]
     assert ws.row_dimensions[10].height >= 12.75 * 7
     assert ws.row_dimensions[11].height is None  # one line: Excel's own height
+
+
+def test_json_is_exactly_what_jsons_own_indenting_writes(config, tmp_path: Path) -> None:
+    """The quick encoder of the DIP's json writes json.dumps(indent=2)'s very text: on
+    tricky texts (quotes, line breaks, markup, non-Latin script), empty headings and fields."""
+    paths = write_register(tricky_register(), 2025, config, tmp_path, today=TODAY)
+    text = next(p for p in paths if p.name.endswith("2025.json")).read_text(encoding="utf-8")
+    doc = json.loads(text)
+    assert text == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    assert any(not g["informasi"] for g in doc["kelompok"])  # an empty heading: "[]"
+    shown = [r for g in doc["kelompok"] for r in g["informasi"]]
+    assert any(v is None for r in shown for v in r.values())
+    assert any(r["ringkasan"] == TRICKY for r in shown)
+
+
+def test_indented_json_matches_json_on_any_shape() -> None:
+    shapes = [{}, [], (1, 2), {"a": [], "b": {}, "c": (1,)}, {1: "x", "y": [1, {"z": None}]},
+              [{"a": 1.5, "b": True, "c": "é \"q\"\n</script>\u2028"}], "s", 3, None]  # fmt: skip
+    for shape in shapes:
+        assert publish.indented_json(shape) == json.dumps(shape, ensure_ascii=False, indent=2)
