@@ -221,7 +221,7 @@ def write_annual_reports(
     for year in sorted(years):
         for path in write_reports(
             config, year, today=today, store=store, out_dir=out / REPORT_DIR,
-            items=everything, near_duplicates=near_duplicates,
+            items=everything, near_duplicates=near_duplicates, render_chart=memo.render,
         ):  # fmt: skip
             wrote(path)
 

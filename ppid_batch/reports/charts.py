@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import textwrap
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,19 @@ CHART_FILES = {
     "per_unit": "Grafik-{year}-Informasi-per-Unit.png",
     "keputusan": "Grafik-{year}-Keputusan.png",
 }
+
+
+# (slot, the inputs the chart is drawn from, draw it) → the chart's files. The night passes
+# its output memo's `render`, which skips drawing a chart whose inputs and PNG are those of
+# the last night (a night that only applies approvals changes the Keputusan chart alone),
+# so matplotlib is not even imported when no chart changed; `draw_always` draws.
+ChartRenderer = Callable[[str, Sequence[Any], Callable[[], Iterable[Path]]], Iterable[Path]]
+
+
+def draw_always(
+    slot: str, inputs: Sequence[Any], write: Callable[[], Iterable[Path]]
+) -> list[Path]:
+    return list(write())
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,9 @@ def _integer_axis(ax, axis: str) -> None:  # type: ignore[no-untyped-def]
     getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
 
 
-def items_per_month_chart(facts: AnnualFacts, out_dir: Path) -> Chart:
+def items_per_month_chart(
+    facts: AnnualFacts, out_dir: Path, render: ChartRenderer = draw_always
+) -> Chart:
     """Stacked bars: items received per month, one colour per jenis."""
     categories, series = per_month_data(facts)
     title = f"Informasi yang Didaftarkan per Bulan Menurut Jenis, Tahun {facts.year}"
@@ -127,12 +142,19 @@ def items_per_month_chart(facts: AnnualFacts, out_dir: Path) -> Chart:
             ax.set_ylim(0, 1)
         _empty_note(ax, not any(bottom))
 
-    path = _render(draw, out_dir / CHART_FILES["per_bulan"].format(year=facts.year))
+    path = out_dir / CHART_FILES["per_bulan"].format(year=facts.year)
+    # The inputs name everything draw() shows (the colours and layout are the code's).
+    render(f"grafik/{path.name}", (path, title, categories, series), lambda: [_render(draw, path)])
     return Chart(path, title, categories, series)
 
 
 def _hbar_chart(
-    title: str, xlabel: str, pairs: Sequence[tuple[str, int]], path: Path, colours: Sequence[str]
+    title: str,
+    xlabel: str,
+    pairs: Sequence[tuple[str, int]],
+    path: Path,
+    colours: Sequence[str],
+    render: ChartRenderer,
 ) -> Chart:
     categories = tuple(k for k, _ in pairs)
     values = tuple(v for _, v in pairs)
@@ -154,11 +176,14 @@ def _hbar_chart(
             ax.set_xlim(0, max(values) * 1.15)
         _empty_note(ax, not categories)
 
-    _render(draw, path)
+    inputs = (path, title, xlabel, categories, values, tuple(colours))
+    render(f"grafik/{path.name}", inputs, lambda: [_render(draw, path)])
     return Chart(path, title, categories, (("Jumlah", values),))
 
 
-def items_per_unit_chart(facts: AnnualFacts, out_dir: Path) -> Chart:
+def items_per_unit_chart(
+    facts: AnnualFacts, out_dir: Path, render: ChartRenderer = draw_always
+) -> Chart:
     """Horizontal bars: items registered per unit kerja, largest first."""
     return _hbar_chart(
         f"Informasi yang Didaftarkan per Unit Kerja, Tahun {facts.year}",
@@ -166,10 +191,11 @@ def items_per_unit_chart(facts: AnnualFacts, out_dir: Path) -> Chart:
         facts.per_unit,
         out_dir / CHART_FILES["per_unit"].format(year=facts.year),
         [BAR_COLOUR] * len(facts.per_unit),
+        render,
     )
 
 
-def outcomes_chart(facts: AnnualFacts, out_dir: Path) -> Chart:
+def outcomes_chart(facts: AnnualFacts, out_dir: Path, render: ChartRenderer = draw_always) -> Chart:
     """Bars: approved, refused and still pending at the end of the year."""
     return _hbar_chart(
         f"Keputusan Atasan PPID atas Informasi yang Didaftarkan, Tahun {facts.year}",
@@ -177,13 +203,17 @@ def outcomes_chart(facts: AnnualFacts, out_dir: Path) -> Chart:
         facts.outcomes,
         out_dir / CHART_FILES["keputusan"].format(year=facts.year),
         OUTCOME_COLOURS,
+        render,
     )
 
 
-def write_charts(facts: AnnualFacts, out_dir: Path) -> dict[str, Chart]:
-    """All three charts of the annual report, keyed like CHART_FILES."""
+def write_charts(
+    facts: AnnualFacts, out_dir: Path, render: ChartRenderer = draw_always
+) -> dict[str, Chart]:
+    """All three charts of the annual report, keyed like CHART_FILES; `render` may skip
+    drawing a chart whose PNG is already there from the same inputs (ChartRenderer)."""
     return {
-        "per_bulan": items_per_month_chart(facts, out_dir),
-        "per_unit": items_per_unit_chart(facts, out_dir),
-        "keputusan": outcomes_chart(facts, out_dir),
+        "per_bulan": items_per_month_chart(facts, out_dir, render),
+        "per_unit": items_per_unit_chart(facts, out_dir, render),
+        "keputusan": outcomes_chart(facts, out_dir, render),
     }

@@ -18,7 +18,7 @@ from ..documents.docx import (
 from ..documents.fields import office_fields, officer_fields
 from ..errors import UsageError
 from ..files import atomic_write_bytes
-from .charts import CHART_FILES, Chart, write_charts
+from .charts import CHART_FILES, Chart, ChartRenderer, draw_always, write_charts
 from .facts import JENIS_ORDER, AnnualFacts, build_facts
 
 if TYPE_CHECKING:
@@ -158,18 +158,25 @@ def report_context(
 
 
 def write_annual_report(
-    facts: AnnualFacts, letter: Letter, sop: SopConfig, out_dir: Path, *, today: dt.date
+    facts: AnnualFacts,
+    letter: Letter,
+    sop: SopConfig,
+    out_dir: Path,
+    *,
+    today: dt.date,
+    render_chart: ChartRenderer = draw_always,
 ) -> tuple[Path, dict[str, Chart]]:
     """Draw the charts and write Laporan-Tahunan-<tahun>.docx into `out_dir`.
 
     A year without any activity still gets its report: it says so in one
     sentence instead of showing empty tables, and no charts are drawn.
+    `render_chart` may keep a chart already drawn from the same inputs (charts.ChartRenderer).
     """
     out_dir = Path(out_dir)
     template = load_template(letter.templates_dir, TEMPLATE)
     check_template(TEMPLATE, template.data, TEMPLATE_VARIABLES)
     # No activity: the document says so in one sentence and shows no (empty) charts.
-    charts = write_charts(facts, out_dir) if facts.has_activity else {}
+    charts = write_charts(facts, out_dir, render_chart) if facts.has_activity else {}
     images = {f"grafik_{key}": (chart.path, CHART_WIDTH_MM) for key, chart in charts.items()}
     images.update(office_images(letter.office))
     placeholders = {f"grafik_{key}": "" for key in CHART_FILES if key not in charts}
@@ -197,6 +204,7 @@ def write_reports(
     out_dir: Path | None = None,
     items: Sequence[RegisterItem] | None = None,
     near_duplicates: PairCounter | None = None,
+    render_chart: ChartRenderer = draw_always,
 ) -> list[Path]:
     """The SOP records of `year` into output/laporan/: matrix, annual report and its charts.
 
@@ -205,7 +213,8 @@ def write_reports(
     nightly run pass the store it already holds open, `out_dir` the folder that
     stands in for output/laporan/ (a dry run's scratch folder); with `store`, `items`
     the register it already read and `near_duplicates` its pair counter
-    (queries.load_facts).
+    (queries.load_facts); `render_chart` may keep a chart already drawn from the same
+    inputs (the night passes its output memo's).
     """
     from ..register.similar import count_pairs
     from ..store.core import Store
@@ -231,5 +240,7 @@ def write_reports(
     out_dir = Path(out_dir) if out_dir is not None else config.output_dir / REPORT_DIR
     letter = config.letter
     matrix = write_matrix(facts, letter, config.sop, out_dir)
-    report, charts = write_annual_report(facts, letter, config.sop, out_dir, today=today)
+    report, charts = write_annual_report(
+        facts, letter, config.sop, out_dir, today=today, render_chart=render_chart
+    )
     return [matrix, report, *(c.path for c in charts.values())]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import struct
 from pathlib import Path
@@ -60,3 +61,41 @@ def test_a_year_without_data_still_draws_readable_empty_charts(tmp_path: Path) -
     assert all(sum(v) == 0 for _, v in charts["per_bulan"].series)
     for chart in charts.values():
         assert chart.path.read_bytes()[:8] == PNG_MAGIC
+
+
+@pytest.mark.slow
+def test_a_chart_drawn_from_the_same_inputs_is_kept_and_any_other_drawn(tmp_path: Path) -> None:
+    """With the night's output memo as the renderer, a chart whose inputs and PNG are those
+    of the last night is not drawn again; a changed count or a PNG someone replaced is, and
+    every PNG is the very bytes a fresh drawing gives."""
+    from ppid_batch.batch.memo import OutputMemo
+
+    out, fresh = tmp_path / "laporan", tmp_path / "fresh"
+    out.mkdir()
+
+    def night(facts) -> OutputMemo:  # type: ignore[no-untyped-def]
+        memo = OutputMemo(tmp_path / "memo.json", "code")
+        write_charts(facts, out, memo.render)
+        memo.save()
+        fresh.mkdir(exist_ok=True)
+        write_charts(facts, fresh)
+        for png in fresh.glob("*.png"):
+            assert (out / png.name).read_bytes() == png.read_bytes(), png.name
+        return memo
+
+    facts = year_2025()
+    assert night(facts).rendered == 3
+    kept = night(facts)
+    assert (kept.rendered, kept.reused) == (0, 3)
+
+    # A night that decides one more item: the other two charts are kept.
+    decided = dataclasses.replace(facts, approved=facts.approved + 1, pending=facts.pending - 1)
+    unit_png = out / "Grafik-2025-Informasi-per-Unit.png"
+    stamp = unit_png.stat().st_mtime_ns
+    memo = night(decided)
+    assert (memo.rendered, memo.reused) == (1, 2)
+    assert unit_png.stat().st_mtime_ns == stamp
+
+    # A PNG replaced by hand is drawn again.
+    unit_png.write_bytes((out / "Grafik-2025-Keputusan.png").read_bytes())
+    assert night(decided).rendered == 1
