@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -80,6 +81,23 @@ class CellRefs(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return repr(dict(self))
+
+    def as_json(self) -> str:
+        """`json.dumps(dict(self), ensure_ascii=False, sort_keys=True)`, the text the register
+        keeps as an item's provenance, built from parts shared by the whole sheet."""
+        row = self._row
+        return (
+            "{"
+            + ", ".join([k + ': "' + v + row + '"' for k, v in _json_parts(self._letters)])
+            + "}"
+        )
+
+
+@by_identity
+def _json_parts(letters: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """(JSON-encoded key, column letters) in key order; letters need no escaping."""
+    assert all(v.isascii() and v.isalpha() for v in letters.values())
+    return tuple((json.dumps(k, ensure_ascii=False), letters[k]) for k in sorted(letters))
 
 
 @dataclass

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..forms.reader import CellRefs
 from ..models import Finding, SheetReport
 from ..store.changes import file_change_request
 from ..store.core import Store
@@ -95,6 +96,13 @@ def _values(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _cells_json(cells: Mapping[str, str]) -> str:
+    """An item's cell references as the register keeps them (`dumps` of the mapping)."""
+    if isinstance(cells, CellRefs):
+        return cells.as_json()
+    return dumps(dict(cells))
+
+
 def _finding(row: Mapping[str, Any], field: str, type_: str, message: str, **kw: Any) -> Finding:
     cells = row.get("_cells") or {}
     return Finding(
@@ -133,6 +141,7 @@ class _Registrar:
         self._new_rows: list[dict[str, Any]] = []
         self._events: list[dict[str, Any]] = []
         self._known: dict[str, str] = {}
+        self._now: str | None = None
 
     def log(self, action: str, item_id: str | None = None, **detail: Any) -> None:
         self._events.append(
@@ -168,13 +177,19 @@ class _Registrar:
             "source_file": self.report.path.name,
             "source_sheet": db_text(row.get("_sheet") or self.report.sheet or ""),
             "source_row": int(row.get("_row") or 0),
-            "source_cells": dumps(dict(row.get("_cells") or {})),
+            "source_cells": _cells_json(row.get("_cells") or {}),
         }
 
     def pending(
-        self, row: Mapping[str, Any], values: Mapping[str, Any], submission_id: int, now: str
+        self,
+        row: Mapping[str, Any],
+        values: Mapping[str, Any],
+        submission_id: int,
+        now: str,
+        key: str | None = None,
     ) -> dict[str, Any]:
-        """An item's columns as `row` of this form leaves it: pending, undecided, from here."""
+        """An item's columns as `row` of this form leaves it: pending, undecided, from here
+        (`key`: the values' match key, when the caller has it already)."""
         return {
             **values,
             "status": "pending",
@@ -186,12 +201,19 @@ class _Registrar:
             **self.source(row),
             "updated_run": self.run_id,
             "updated_at": now,
-            "match_key": self.key(values),
+            "match_key": key if key is not None else self.key(values),
         }
 
-    def add(self, row: Mapping[str, Any], submission_id: int, year: int, received: dt.date) -> None:
-        values = _values(row)
-        key = self.key(values)
+    def add(
+        self,
+        row: Mapping[str, Any],
+        prepared: tuple[dict[str, Any], str],
+        submission_id: int,
+        year: int,
+        received: dt.date,
+    ) -> None:
+        """A new item from `row`, its `_values` and match key `prepared` (worked out once)."""
+        values, key = prepared
         existing = self._known.get(key)
         if existing:
             self.duplicates.append(
@@ -208,14 +230,16 @@ class _Registrar:
             return
         seq = self.next_seq(year)
         item_id = format_item_id(year, seq)
-        now = self.store.now()
+        if self._now is None:  # one form, one transaction: its new items share one time
+            self._now = self.store.now()
+        now = self._now
         self._new_rows.append(
             {
                 "id": item_id,
                 "year": year,
                 "seq": seq,
                 "unit": self.unit,
-                **self.pending(row, values, submission_id, now),
+                **self.pending(row, values, submission_id, now, key),
                 "received_on": received,
                 "created_run": self.run_id,
                 "created_at": now,
@@ -439,21 +463,21 @@ def register_form(
             )
         reg.log("submission_received", sha256=report.sha256, rows=len(report.items))
         year = _year(report, received)
-        reg.preload(
-            [
-                reg.key(_values(row))
-                for row in report.items
-                if not normalise_id(row.get("id")) and row.get("tindakan") not in (UBAH, HAPUS)
-            ]
-        )
-        for row in report.items:
-            item_id = normalise_id(row.get("id"))
+        # the new rows' values and match keys, worked out once: the preload needs the keys
+        ids = [normalise_id(row.get("id")) for row in report.items]
+        prepared: dict[int, tuple[dict[str, Any], str]] = {}
+        for n, (row, item_id) in enumerate(zip(report.items, ids, strict=True)):
+            if not item_id and row.get("tindakan") not in (UBAH, HAPUS):
+                values = _values(row)
+                prepared[n] = (values, reg.key(values))
+        reg.preload([key for _, key in prepared.values()])
+        for n, (row, item_id) in enumerate(zip(report.items, ids, strict=True)):
             if row.get("tindakan") in (UBAH, HAPUS):
                 reg.change(row, item_id, str(row["tindakan"]), submission_id)
             elif item_id:
                 reg.correct(row, item_id, submission_id)
             else:
-                reg.add(row, submission_id, year, received)
+                reg.add(row, prepared.pop(n), submission_id, year, received)
         reg.flush()
     return RegisterOutcome(
         file=name,

@@ -39,7 +39,7 @@ def insert_items(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
     """New register items (full rows, every column), written with one executemany."""
     if rows:
         with store.begin() as conn:
-            conn.execute(sa.insert(items), [dict(r) for r in rows])
+            conn.execute(sa.insert(items), rows if isinstance(rows, list) else list(rows))
 
 
 def highest_seq(store: Store, year: int) -> int:
