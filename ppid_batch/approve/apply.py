@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from ..forms.schema import approval_schema, label_key
 from ..models import Finding, RegisterItem, SheetReport
 from ..register.changes import ChangeRequest, decide_changes, pending_changes, sheet_row_problem
 from ..register.items import normalise_id
-from ..store.core import SYSTEM_ACTOR, Store
+from ..store.core import SYSTEM_ACTOR, Store, register_item
 from ..store.decisions import (
     ItemDecision,
     record_approval_sheet,
@@ -73,10 +74,23 @@ class ApprovalOutcome:
 
 def decision_of(value: object) -> str | None:
     """`YA`, `TIDAK`, None for blank, or `?` for anything else (variants per the schema)."""
+    if isinstance(value, str):
+        return _decision_of_text(value)  # a sheet repeats a few spellings on every row
     if value is None or not str(value).strip():
         return None
-    lookup = approval_schema().field("persetujuan").choice_lookup()
-    return lookup.get(label_key(value), _INVALID)
+    return _persetujuan_lookup().get(label_key(value), _INVALID)
+
+
+@functools.lru_cache(maxsize=1024)
+def _decision_of_text(value: str) -> str | None:
+    if not value.strip():
+        return None
+    return _persetujuan_lookup().get(label_key(value), _INVALID)
+
+
+@functools.cache
+def _persetujuan_lookup() -> dict[str, str]:
+    return approval_schema().field("persetujuan").choice_lookup()
 
 
 class _Checker:
@@ -132,9 +146,26 @@ def check_approval(
     return _check(store, report, config)[0]
 
 
+@dataclass(frozen=True)
+class _Read:
+    """The register's rows for a sheet's IDs, as `_check` read them (the merge reuses them:
+    nothing changes them between the check and the plan, in one transaction)."""
+
+    stored: Mapping[str, Mapping[str, Any]]
+    changes: Mapping[str, ChangeRequest]
+
+
 def _check(
     store: Store, report: SheetReport, config: Config | None
 ) -> tuple[SheetReport, SheetCheck | None]:
+    """`_check_read` without what it read."""
+    checked, sheet_check, _ = _check_read(store, report, config)
+    return checked, sheet_check
+
+
+def _check_read(
+    store: Store, report: SheetReport, config: Config | None
+) -> tuple[SheetReport, SheetCheck | None, _Read | None]:
     """A copy of `report` with the register's findings added, and the identity check.
 
     With `config` (the night and `validate` always pass it) the sheet must be one this
@@ -150,22 +181,26 @@ def _check(
     Atasan PPID's name or date (`required_if`).
     """
     if report.kind != "persetujuan":
-        return report, None
+        return report, None, None
     chk = _Checker(report)
     ids = [normalise_id(row.get("id")) for row in report.items]
     stored = item_rows(store, [i for i in ids if i])
     changes = pending_changes(store, [i for i in ids if i])
+    read = _Read(stored, changes)
     sheet_check = None
     if config is not None:
         from .verify import verify_sheet
 
-        on_sheet = {i.id: i for i in store.items_by_id([i for i in ids if i])}
+        # the same rows as items (verify looks at their fields and status, not their Nota Dinas)
+        on_sheet = {item_id: register_item(row) for item_id, row in stored.items()}
         sheet_check = verify_sheet(store, report, config, current=on_sheet, decision_of=_decided)
+        del on_sheet
         if sheet_check.sheet_error is not None:
             # One reason for the whole sheet: nothing on it is looked at further.
             return (
                 dataclasses.replace(report, errors=(sheet_check.sheet_error, *report.errors)),
                 sheet_check,
+                read,
             )
         chk.errors += sheet_check.errors
         chk.warnings += sheet_check.warnings
@@ -260,6 +295,7 @@ def _check(
             warnings=(*report.warnings, *chk.warnings),
         ),
         sheet_check,
+        read,
     )
 
 
@@ -412,7 +448,8 @@ def apply_approval(
             return ApprovalOutcome(
                 file=name, sha256=report.sha256, status="already_received", report=report
             )
-        checked, sheet_check = _check(store, report, config)
+        checked, sheet_check, read = _check_read(store, report, config)
+        assert read is not None  # a persetujuan report is always read
         if conflicts:
             checked = _mark_conflicts(checked, conflicts)
         sheet_rows = {row.get("_row") for row in report.items}
@@ -468,13 +505,12 @@ def apply_approval(
                 skipped=sheet_errors,
                 report=checked,
             )
-        ids = [i for i in id_of_row.values() if i]
         plan = _plan(
             report,
             id_of_row=id_of_row,
             skip_rows=bad_rows | dup_rows,
-            stored=item_rows(store, ids),
-            changes=pending_changes(store, ids),
+            stored=read.stored,
+            changes=read.changes,
             sheet_check=sheet_check,
             atasan=atasan,
             tanggal=tanggal,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from ..forms.schema import Field, SheetSchema, approval_schema, for_office, form
 from ..models import Finding, RegisterItem, SheetReport
 from ..store.approvals import IssuedSheet, issued_sheet
 from ..store.core import Store
-from ..store.filing import filing_dates
+from ..store.filing import filed_after, filing_dates
 from .identity import code_matches, content_of, fingerprint, fingerprint_matches, load_secret
 from .issuing import change_text
 from .plausible import approval_date_error
@@ -232,6 +232,16 @@ def edit_problems(
     return out
 
 
+def _filing_dates(store: Store, report: SheetReport, ids: Sequence[str]) -> dict[str, dt.date]:
+    """`filing_dates` of `ids` as the approval date check asks it: with a Tanggal Persetujuan,
+    only the items filed after it (the only ones it looks at), found without listing every ID."""
+    tanggal = report.meta.get("tanggal_persetujuan")
+    if not isinstance(tanggal, dt.date):
+        return filing_dates(store, ids)
+    wanted = set(ids)
+    return {i: day for i, day in filed_after(store, tanggal).items() if i in wanted}
+
+
 def verify_sheet(
     store: Store,
     report: SheetReport,
@@ -270,13 +280,23 @@ def verify_sheet(
             number=issued.number,
             issued_on=issued.issued_on,
             decision_of=decision_of,
-            filing_dates=lambda ids: filing_dates(store, ids),
+            filing_dates=lambda ids: _filing_dates(store, report, ids),
         )
         if check.sheet_error is not None:
             return check
     if whole_sheet_only:
         return check
     by_id = issued.by_id
+    # A value typed on the sheet, normalised once per column and spelling: most rows are as
+    # issued. Keyed by type as well (True == 1 == 1.0 as dict keys).
+    normalised: dict[tuple[str, type, Any], Any] = {}
+
+    def edit_value(key: str, value: Any) -> Any:
+        memo = (key, type(value), value)
+        if memo not in normalised:
+            normalised[memo] = normalise_edit(key, value, office_schema)
+        return normalised[memo]
+
     for row in report.items:
         raw_id = "".join(str(row.get("id") or "").split()).upper()
         if not raw_id or not ITEM_ID.match(raw_id):
@@ -336,7 +356,7 @@ def verify_sheet(
         for key in EDITABLE:
             if key not in cells:
                 continue  # the column is not on the sheet
-            new = normalise_edit(key, row.get(key), office_schema)
+            new = edit_value(key, row.get(key))
             if not _same(new, issued_row.snapshot.get(key)):
                 changed[key] = new
         if not changed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,34 @@ import sqlalchemy as sa
 from .core import IN_CHUNK, Store
 from .schema import approval_issue_rows, approval_issues
 from .text import dumps
+
+
+class _JsonObject(Mapping[str, Any]):
+    """A JSON object kept as its text until a value is asked for: checking whether a sheet
+    counts needs each row's ID and fingerprint, not the values it was issued with."""
+
+    __slots__ = ("_text", "_value")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._value: dict[str, Any] | None = None
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._value is None:
+            self._value = json.loads(self._text)
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __repr__(self) -> str:
+        return repr(self._loaded())
 
 
 @dataclass(frozen=True)
@@ -44,14 +72,15 @@ class IssuedSheet:
 
 
 def _rows(conn: sa.Connection, issue_id: int) -> tuple[IssuedRow, ...]:
+    t = approval_issue_rows.c
     query = (
-        sa.select(approval_issue_rows)
+        sa.select(t.item_id, t.position, t.fingerprint, t.snapshot)
         .where(approval_issue_rows.c.issue_id == issue_id)
         .order_by(approval_issue_rows.c.position)
     )
     return tuple(
-        IssuedRow(r["item_id"], r["position"], r["fingerprint"], json.loads(r["snapshot"]))
-        for r in conn.execute(query).mappings()
+        IssuedRow(item_id, position, fp, _JsonObject(snapshot))
+        for item_id, position, fp, snapshot in conn.execute(query)
     )
 
 

@@ -28,3 +28,15 @@ def filing_dates(store: Store, item_ids: Sequence[str]) -> dict[str, dt.date]:
             for item_id, day in conn.execute(query):
                 found[str(item_id)] = day
     return found
+
+
+def filed_after(store: Store, day: dt.date) -> dict[str, dt.date]:
+    """Item ID → the Tanggal Pengisian of its form, for the items filed after `day`: one
+    query whatever the register's size, and few rows (an approval is rarely backdated)."""
+    query = (
+        sa.select(items.c.id, submissions.c.tanggal_pengisian)
+        .join(submissions, submissions.c.id == items.c.submission_id)
+        .where(submissions.c.tanggal_pengisian > day)
+    )
+    with store.begin() as conn:
+        return {str(item_id): filed for item_id, filed in conn.execute(query)}
