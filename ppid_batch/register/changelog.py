@@ -96,31 +96,32 @@ def changes_from_store(
     `register_year` keeps the items of one year's register (DIP-<year>-…),
     for that register's 'Riwayat Perubahan' sheet.
     """
-    from ..store.queries import approvals
+    from ..store.queries import approvals, item_labels
     from .changes import HAPUS, decided_changes
 
     rows = approvals(store, run_id=run_id, register_year=register_year)
     changed = decided_changes(store, run_id=run_id)
     if register_year is not None:
         changed = [c for c in changed if c["item_id"].startswith(f"DIP-{register_year}-")]
-    wanted = {r[0] for r in rows} | {c["item_id"] for c in changed}
-    by_id = {i.id: i for i in store.items_by_id(sorted(wanted))} if wanted else {}
+    # the item's unit, ringkasan and jenis come with each approval; the few changed items
+    # are asked for theirs
+    labels = item_labels(store, [c["item_id"] for c in changed]) if changed else {}
     out = []
-    for item_id, run, decided_on, received in rows:
-        item = by_id.get(item_id)
+    for item_id, run, decided_on, received, unit, ringkasan, jenis in rows:
         on = received or decided_on
-        if item is None or (year is not None and on.year != year):
-            continue
+        if unit is None or (year is not None and on.year != year):
+            continue  # an ID the register does not hold, or another year's
         # An item withdrawn later was still added that night: the history keeps both.
-        out.append(_fact(item, _arrival(item), run, on))
+        action = EXEMPTED if jenis == DIKECUALIKAN else ADDED
+        out.append(ChangeFact(run, on, action, item_id, unit, ringkasan, jenis))  # type: ignore[arg-type]
     for change in changed:
-        item = by_id.get(change["item_id"])
+        label = labels.get(change["item_id"])
         # As an approval: the day its sheet was taken in, not the Atasan's date on it.
         on = change.get("sheet_received") or change["decided_on"]
-        if item is None or on is None or (year is not None and on.year != year):
+        if label is None or on is None or (year is not None and on.year != year):
             continue
         action = REMOVED if change["tindakan"] == HAPUS else CHANGED
-        out.append(_fact(item, action, change["decided_run"], on))
+        out.append(ChangeFact(change["decided_run"], on, action, change["item_id"], *label))
     return sorted(out, key=lambda fact: fact.changed_on)
 
 

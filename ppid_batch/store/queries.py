@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import Store
+from .core import IN_CHUNK, Store
 from .schema import approval_sheets, decisions, events, items, runs, submissions
 
 
@@ -70,8 +70,10 @@ def run_started(store: Store) -> dict[int, Any]:
 
 def approvals(
     store: Store, *, run_id: int | None = None, register_year: int | None = None
-) -> list[tuple[str, int | None, dt.date, Any]]:
-    """(item ID, run, decided on, sheet received) of every YA decision, in the order applied.
+) -> list[tuple[str, int | None, dt.date, Any, str | None, str | None, str | None]]:
+    """(item ID, run, decided on, sheet received, and the item's unit, ringkasan and jenis
+    now) of every YA decision, in the order applied; the item's columns are None for an ID
+    the register does not hold.
 
     `run_id` keeps one run; `register_year` keeps the items of one year's register.
     """
@@ -81,11 +83,14 @@ def approvals(
             decisions.c.run_id,
             decisions.c.decided_on,
             approval_sheets.c.received,
+            items.c.unit,
+            items.c.ringkasan,
+            items.c.jenis,
         )
         .select_from(
             decisions.outerjoin(
                 approval_sheets, approval_sheets.c.sha256 == decisions.c.sheet_sha256
-            )
+            ).outerjoin(items, items.c.id == decisions.c.item_id)
         )
         .where(decisions.c.decision == "YA")
         .order_by(decisions.c.id)
@@ -96,3 +101,16 @@ def approvals(
         query = query.where(decisions.c.item_id.like(f"DIP-{register_year}-%"))
     with store.begin() as conn:
         return [tuple(row) for row in conn.execute(query).all()]  # type: ignore[misc]
+
+
+def item_labels(store: Store, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """Item ID → (unit, ringkasan, jenis), what a line of the register's history shows."""
+    unique = sorted(set(ids))
+    found: dict[str, tuple[str, str, str]] = {}
+    query = sa.select(items.c.id, items.c.unit, items.c.ringkasan, items.c.jenis)
+    with store.begin() as conn:
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            for item_id, unit, ringkasan, jenis in conn.execute(query.where(items.c.id.in_(chunk))):
+                found[item_id] = (unit, ringkasan, jenis)
+    return found
