@@ -182,6 +182,8 @@ def normalise_edit(key: str, value: object, schema: SheetSchema | None = None) -
 
 
 def _same(a: object, b: object) -> bool:
+    if type(a) is type(b) and a == b:  # most cells are as issued
+        return True
     return " ".join(str(a or "").split()) == " ".join(str(b or "").split())
 
 

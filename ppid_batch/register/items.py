@@ -87,10 +87,11 @@ def _iso(value: object) -> str:
 
 def _values(row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    get = row.get
     for key in ITEM_FIELDS:
-        value = db_text(row.get(key))
-        if isinstance(value, str):
-            value = value.strip() or None
+        value = get(key)
+        if isinstance(value, str):  # db_text, then stripped: once per cell of every row
+            value = value.replace("\x00", "").strip() or None
         out[key] = value
     out["waktu_pembuatan"] = _iso(out["waktu_pembuatan"])
     return out

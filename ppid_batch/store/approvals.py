@@ -39,6 +39,12 @@ class _JsonObject(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._loaded())
 
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._loaded().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._loaded()
+
     def __repr__(self) -> str:
         return repr(self._loaded())
 

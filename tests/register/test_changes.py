@@ -342,3 +342,27 @@ def test_a_change_is_dated_as_an_approval_by_the_day_its_sheet_came_in(
         ("DIP-2025-0001", CHANGED, came_in)
     ]
     assert last_change_on(store, [], dt.date(2025, 5, 1)) == came_in
+
+
+def test_pending_requests_of_many_ids_are_the_same_as_of_few(store: Store) -> None:
+    # An approval sheet asks for thousands of IDs at once: past IN_CHUNK the store sifts
+    # every pending request instead of one IN query per chunk; the answer must not differ.
+    from ppid_batch.register.changes import pending_changes
+    from ppid_batch.store.core import IN_CHUNK
+
+    rows = [
+        item("Profil KPU Kabupaten Mesuji", tindakan="Ubah", id="DIP-2025-0001"),
+        item("", tindakan="Hapus", id="DIP-2025-0003", keterangan="Sudah tidak berlaku"),
+    ]
+    register_form(store, _form("Ubah.xlsx", rows[:1]), received=LATER, run_id=None)
+    register_form(
+        store, _form("Hapus.xlsx", rows[1:], unit="Subbagian Teknis"), received=LATER, run_id=None
+    )
+    few = pending_changes(store, ["DIP-2025-0003", "DIP-2025-0001", "DIP-2025-0002"])
+    assert sorted(few) == ["DIP-2025-0001", "DIP-2025-0003"]
+    many_ids = [f"DIP-2024-{n:04d}" for n in range(1, IN_CHUNK + 2)] + ["DIP-2025-0003"]
+    many = pending_changes(store, many_ids + ["DIP-2025-0001"])
+    assert len(many_ids) > IN_CHUNK
+    assert many == few
+    assert list(many) == ["DIP-2025-0001", "DIP-2025-0003"]  # filing order
+    assert pending_changes(store, many_ids) == {"DIP-2025-0003": few["DIP-2025-0003"]}

@@ -251,3 +251,35 @@ def test_events_say_who_registered_what(store: Store) -> None:
         ("Budi Santoso", "submission_received", None, run_id),
         ("Budi Santoso", "item_registered", "DIP-2025-0001", run_id),
     ]
+
+
+@pytest.mark.parametrize("name", ["valid", "valid-combined", "shuffled"])
+def test_provenance_cells_of_a_real_form_are_stored_as_their_json(
+    store: Store, tmp_path: Path, name: str
+) -> None:
+    # The register keeps `_cells` as JSON text built from parts the whole sheet shares
+    # (reader.CellRefs.as_json); it must be the text `dumps(dict(cells))` gives, key order
+    # and all: columns out of the template's order, and a combined Tempat/Waktu column.
+    import dataclasses
+    import json
+
+    from badfiles import FORM_CASES, write_form
+
+    from ppid_batch.forms.reader import CellRefs
+    from ppid_batch.forms.validate import validate_file
+    from ppid_batch.store.registration import item_row
+    from ppid_batch.store.text import dumps
+
+    case = next(c for c in FORM_CASES if c.name == name)
+    report = validate_file(write_form(case.form, tmp_path / f"Form-DIP-{name}.xlsx"))
+    # the shuffled case carries one wrong Jenis on purpose: registered anyway for its cells
+    report = dataclasses.replace(report, errors=())
+    outcome = register_form(store, report, received=RECEIVED, run_id=None)
+    assert len(outcome.new_ids) == len(report.items) > 1
+    for item_id, row in zip(outcome.new_ids, report.items, strict=True):
+        assert isinstance(row["_cells"], CellRefs)
+        stored = item_row(store, item_id)
+        assert stored is not None
+        assert stored["source_cells"] == dumps(dict(row["_cells"]))
+        assert json.loads(stored["source_cells"])["ringkasan"] == row["_cells"]["ringkasan"]
+        assert stored["source_row"] == row["_row"]
