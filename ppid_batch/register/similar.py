@@ -211,8 +211,11 @@ class _Signed:
         by_count: dict[int, list[int]] = {}
         for number, ws in enumerate(coded):
             by_count.setdefault(len(ws), []).append(number)
-        # (owners, their words: texts × count, the choices of words left out by size)
-        self.groups: list[tuple[npt.NDArray[np.int32], Codes, list[Codes]]] = []
+        # (owners, their words: texts × count, the choices of words left out by size,
+        # the texts with a repeated word, and which of their signatures repeat one before)
+        self.groups: list[
+            tuple[npt.NDArray[np.int32], Codes, list[Codes], Codes, list[npt.NDArray[np.bool_]]]
+        ] = []
         self.size = 0
         for count, members in sorted(by_count.items()):
             most = min(deletions, count - INDEX_KEEP)
@@ -223,7 +226,13 @@ class _Signed:
                 choices = list(combinations(range(count), k))
                 drops.append(np.array(choices, np.int64).reshape(len(choices), k))
             word_ids = np.array([coded[m] for m in members], np.int64).reshape(len(members), count)
-            self.groups.append((np.array(members, np.int32), word_ids, drops))
+            # A text with a repeated word makes some signatures twice (leaving out either
+            # copy): the second is dropped, so that the text proposes a pair once.
+            ordered = np.sort(word_ids, axis=1)
+            repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+            v = self.value[word_ids[repeats]]
+            again = [_repeated(v[:, d].sum(axis=2, dtype=np.uint64)) for d in drops]
+            self.groups.append((np.array(members, np.int32), word_ids, drops, repeats, again))
             self.size += len(members) * sum(len(d) for d in drops)
 
     def part(
@@ -235,21 +244,18 @@ class _Signed:
         owners: list[npt.NDArray[np.int32]] = []
         sigs: list[npt.NDArray[np.uint64]] = []
         outs: list[npt.NDArray[np.uint64]] = []
-        for who, word_ids, drops in self.groups:
+        for who, word_ids, drops, repeats, again in self.groups:
             combos = max(sum(len(d) for d in drops), 1)
             step = max(1, SIGNATURE_BLOCK // combos)
             for start in range(0, len(who), step):
                 ids = word_ids[start : start + step]
                 v = self.value[ids]  # texts × words
                 total = v.sum(axis=1, dtype=np.uint64)
-                ordered = np.sort(ids, axis=1)
-                repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
-                for drop in drops:
+                here = slice(*np.searchsorted(repeats, [start, start + step]))
+                for drop, twice in zip(drops, again, strict=True):
                     sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
                     mine = sig % np.uint64(parts) == part
-                    if len(repeats) and drop.shape[1]:
-                        # A repeated word left out gives the same signature twice: once.
-                        mine[repeats] &= ~_repeated(sig[repeats])
+                    mine[repeats[here] - start] &= ~twice[here]
                     row, choice = np.nonzero(mine)
                     out = np.zeros(len(row), np.uint64)
                     for k in range(drop.shape[1]):
