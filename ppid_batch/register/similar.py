@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..models import RegisterItem
 
@@ -438,13 +438,15 @@ def _index_hits(
         return None
     a, b, scores = found
     n = len(distinct)
-    # Both directions of a pair of different texts, and each text with itself.
+    # Both directions of a pair of different texts, and each text with itself, by the
+    # first text: a query's matches all come from its own text's entries.
     same = np.arange(n, dtype=np.int64)
     x = np.concatenate((a, b, same))
     y = np.concatenate((b, a, same))
     s = np.concatenate((scores, scores, np.full(n, 100.0, np.float32)))
-    keep = s >= threshold
-    x, y, s = x[keep], y[keep], s[keep]
+    order = np.argsort(x, kind="stable")
+    x, y, s = x[order], y[order], s[order]
+    del order
 
     def by_text(codes: Codes) -> tuple[Codes, Codes, Codes]:
         order = np.argsort(codes, kind="stable")
@@ -454,18 +456,29 @@ def _index_hits(
 
     q_order, q_lo, q_hi = by_text(q_text)
     c_order, c_lo, c_hi = by_text(c_text)
-    which, at = _ranges(q_lo[x], q_hi[x])
-    rows = q_order[at]
-    which2, at2 = _ranges(c_lo[y[which]], c_hi[y[which]])
-    rows, cols, s = rows[which2], c_order[at2], s[which[which2]]
-    keep = q.unit[rows] != c.unit[cols]
-    if not _one_unit_per_id(q, c):
-        keep &= q.id[rows] != c.id[cols]
-    if upper:
-        keep &= cols > rows
-    rows, cols, s = rows[keep], cols[keep], s[keep]
-    order = np.argsort(rows, kind="stable")
-    return iter([(rows[order], cols[order], s[order])])
+    one_unit_per_id = _one_unit_per_id(q, c)
+
+    def items(x: Codes, y: Codes, s: npt.NDArray[np.float32]) -> tuple[Codes, Codes, Any]:
+        which, at = _ranges(q_lo[x], q_hi[x])
+        rows = q_order[at]
+        which2, at2 = _ranges(c_lo[y[which]], c_hi[y[which]])
+        rows, cols, s = rows[which2], c_order[at2], s[which[which2]]
+        keep = q.unit[rows] != c.unit[cols]
+        if not one_unit_per_id:
+            keep &= q.id[rows] != c.id[cols]
+        if upper:
+            keep &= cols > rows
+        rows, cols, s = rows[keep], cols[keep], s[keep]
+        order = np.argsort(rows, kind="stable")
+        return rows[order], cols[order], s[order]
+
+    # Item pairs made at once (INDEX_CHUNK_PAIRS, about), cut between two texts only.
+    made = np.cumsum((q_hi - q_lo)[x] * (c_hi - c_lo)[y])
+    cuts = np.searchsorted(made, np.arange(INDEX_CHUNK_PAIRS, int(made[-1]) if len(made) else 0,
+                                           INDEX_CHUNK_PAIRS))  # fmt: skip
+    cuts = np.unique(np.searchsorted(x, x[np.minimum(cuts, len(x) - 1)], "left"))
+    bounds = [0, *(int(k) for k in cuts if 0 < k < len(x)), len(x)]
+    return (items(x[lo:hi], y[lo:hi], s[lo:hi]) for lo, hi in zip(bounds, bounds[1:], strict=False))
 
 
 def _hits(
