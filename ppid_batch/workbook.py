@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import io
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 PAPER_A4 = 9
@@ -30,18 +31,27 @@ def new_workbook(
     company: str = "",
     subject: str = "",
     comments: str = "",
+    streamed_in: Path | None = None,
 ) -> Any:
     """A new in-memory xlsxwriter workbook writing into `buffer`, with fixed metadata.
 
     Text is never turned into a formula or a number (a clerk's '=HYPERLINK(…)' or a NIP
     stays text), and the creation time is the one given, so the same content on the same
     day gives byte-identical files (xlsxwriter pins the zip timestamps itself).
+
+    With `streamed_in` (a folder), each sheet's rows go to a temporary file there as they
+    are written (xlsxwriter's constant_memory mode: text cells inline, no shared-string
+    table), so memory does not grow with the rows. Rows must then be written in order,
+    each row's cells and set_row before the next row's.
     """
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
-    )
+    options: dict[str, Any] = {"strings_to_numbers": False, "strings_to_formulas": False}
+    if streamed_in is None:
+        options["in_memory"] = True
+    else:
+        options.update(constant_memory=True, tmpdir=str(streamed_in))
+    workbook = xlsxwriter.Workbook(buffer, options)
     if not isinstance(created, dt.datetime):
         created = dt.datetime.combine(created, dt.time())
     properties = {"title": title, "subject": subject, "author": AUTHOR, "company": company,

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,11 +175,12 @@ class _Sheet:
     def header(self, row: int) -> int:
         """Header and column-number rows, repeated on every printed page; returns the next row."""
         ws = self.ws
+        ws.set_row(row, 45)
         for col, (key, width) in enumerate(self.columns):
             ws.set_column(col, col, width)
             ws.write_string(row, col, LABELS[key], self.f["header"])
+        for col in range(len(self.columns)):  # row by row: the sheet is streamed
             ws.write_string(row + 1, col, f"({col + 1})", self.f["colno"])
-        ws.set_row(row, 45)
         ws.repeat_rows(row, row + 1)
         ws.freeze_panes(row + 2, 0)
         return row + 2
@@ -250,10 +252,10 @@ def _changes_sheet(wb: Any, changes: Sequence[Mapping[str, Any]], footer: str) -
     head = wb.add_format({**font, "bold": True, "bg_color": HEADER_COLOR, "valign": "vcenter"})
     cell = wb.add_format({**font, "valign": "top"})
     widths = [CHANGES_WIDTHS.get(key, 22) for key in keys]
+    ws.set_row(0, 30)
     for col, key in enumerate(keys):
         ws.set_column(col, col, widths[col])
         ws.write_string(0, col, key, head)
-    ws.set_row(0, 30)
     for row, change in enumerate(changes, 1):
         texts = []
         for col, key in enumerate(keys):
@@ -279,17 +281,30 @@ def _office_workbook(
     columns: Sequence[tuple[str, int]],
     fill: Callable[[_Sheet, int], int],
     changes: Sequence[Mapping[str, Any]] | None,
+    spool: Path | None,
 ) -> bytes:
-    """A workbook in the office's layout; `fill(sheet, first_row)` writes the body rows."""
+    """A workbook in the office's layout; `fill(sheet, first_row)` writes the body rows,
+    in order: the sheets are streamed (their rows spooled in `spool`, the system's
+    temporary folder when None), so memory does not grow with the register."""
     buf = io.BytesIO()
-    wb = new_workbook(buf, title=doc_title, created=today, company=config.office.nama_satker)
-    sheet = _Sheet(wb, wb.add_worksheet(sheet_name), columns)
-    row = fill(sheet, sheet.header(sheet.letterhead(config, title, today)))
-    sheet.signature(row + 1, config, today)
-    sheet.print_setup(f"{doc_title} — {config.office.singkatan}")
-    if changes is not None:
-        _changes_sheet(wb, changes, f"{CHANGES_SHEET} {doc_title} — {config.office.singkatan}")
-    wb.close()
+    if spool is not None:
+        spool.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".xlsx-", dir=spool) as folder:
+        wb = new_workbook(
+            buf,
+            title=doc_title,
+            created=today,
+            company=config.office.nama_satker,
+            streamed_in=Path(folder),
+        )
+        sheet = _Sheet(wb, wb.add_worksheet(sheet_name), columns)
+        row = fill(sheet, sheet.header(sheet.letterhead(config, title, today)))
+        sheet.signature(row + 1, config, today)
+        sheet.print_setup(f"{doc_title} — {config.office.singkatan}")
+        if changes is not None:
+            footer = f"{CHANGES_SHEET} {doc_title} — {config.office.singkatan}"
+            _changes_sheet(wb, changes, footer)
+        wb.close()
     return buf.getvalue()
 
 
@@ -299,6 +314,7 @@ def register_xlsx(
     config: Config,
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
+    spool: Path | None = None,
 ) -> bytes:
     def fill(sheet: _Sheet, row: int) -> int:
         for group in groups:
@@ -315,6 +331,7 @@ def register_xlsx(
         columns=REGISTER_COLUMNS,
         fill=fill,
         changes=changes,
+        spool=spool,
     )
 
 
@@ -324,8 +341,8 @@ def exemptions_xlsx(
     config: Config,
     today: dt.date,
     changes: Sequence[Mapping[str, Any]] | None = None,
+    spool: Path | None = None,
 ) -> bytes:
-
     listed = config.pengecualian.ditetapkan_kpu_ri
     records = [
         {**item_fields(i, no), "kpu_ri": kpu_ri_note(i, listed), "keputusan": ""}
@@ -340,6 +357,7 @@ def exemptions_xlsx(
         columns=EXEMPTION_COLUMNS,
         fill=lambda sheet, row: sheet.rows(row, records),
         changes=changes,
+        spool=spool,
     )
 
 
@@ -473,7 +491,7 @@ def check_html_template(templates_dir: Path) -> None:
 
 def register_html(groups: Sequence[Group], year: int, config: Config, today: dt.date) -> bytes:
     template = html_environment(config.templates_dir).get_template(HTML_TEMPLATE)
-    text = template.render(
+    pieces = template.generate(
         tahun=year,
         tanggal=format_date_id(today),
         kantor=office_fields(config.office),
@@ -482,7 +500,17 @@ def register_html(groups: Sequence[Group], year: int, config: Config, today: dt.
         jumlah=sum(len(g.rows) for g in groups),
         kolom=[LABELS[k] for k, _ in REGISTER_COLUMNS],
     )
-    return text.encode("utf-8")
+    # Encoded a few thousand pieces at a time: render() would hold every piece of the page
+    # and then the page as text, several times the page's bytes at a large register.
+    out = io.BytesIO()
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) >= 4096:
+            out.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    out.write("".join(batch).encode("utf-8"))
+    return out.getvalue()
 
 
 # ---- the public entry points ----
@@ -499,7 +527,8 @@ def write_exemptions(
 ) -> Path:
     """Daftar Usulan Informasi yang Dikecualikan: approved exempt items, for the uji konsekuensi."""
     path = Path(out_dir) / EXEMPTIONS_NAME.format(tahun=year)
-    return atomic_write_bytes(path, exemptions_xlsx(items, year, config, today, changes))
+    data = exemptions_xlsx(items, year, config, today, changes, spool=path.parent)
+    return atomic_write_bytes(path, data)
 
 
 def write_register(
@@ -524,13 +553,22 @@ def write_register(
     stem = REGISTER_STEM.format(tahun=year)
     groups = register_groups(items)
     outputs = [
-        (".xlsx", lambda: register_xlsx(groups, year, config, today, changes)),
+        (".xlsx", lambda: register_xlsx(groups, year, config, today, changes, spool=out)),
         (".html", lambda: register_html(groups, year, config, today)),
         (".csv", lambda: register_csv(groups)),
         (".json", lambda: register_json(groups, year, config, today)),
     ]
-    written = {ext: build() for ext, build in outputs}
-    paths = [atomic_write_bytes(out / f"{stem}{ext}", data) for ext, data in written.items()]
+    # Each file is written as soon as it is built (only the csv and json are kept, for the
+    # descriptor's checksums): the four held at once were a large register's peak.
+    written: dict[str, Path] = {}
+    kept: dict[str, bytes] = {}
+    for ext, build in sorted(outputs, key=lambda o: o[0] != ".html"):  # the template first
+        data = build()
+        written[ext] = atomic_write_bytes(out / f"{stem}{ext}", data)
+        if ext in (".csv", ".json"):
+            kept[ext] = data
+        del data
+    paths = [written[ext] for ext, _ in outputs]
     if exemptions:
         paths.append(write_exemptions(items, year, config, out, today=today))
     # The open-data descriptor of the csv and json, with their checksums.
@@ -545,9 +583,9 @@ def write_register(
                 labels=LABELS,
                 bentuk=form_schema().field("bentuk").choice_values,
                 csv_name=f"{stem}.csv",
-                csv_data=written[".csv"],
+                csv_data=kept[".csv"],
                 json_name=f"{stem}.json",
-                json_data=written[".json"],
+                json_data=kept[".json"],
             ),
         )
     )
