@@ -54,7 +54,7 @@ INDEX_KEEP = 2
 # Bucket pairs generated and scored at once (a few arrays of 8 bytes each): memory stays
 # bounded however many pairs the buckets hold. Buckets that hold more than a quarter
 # of all pairs (a register where nearly everything matches) mean every pair is scored.
-INDEX_CHUNK_PAIRS = 1_000_000
+INDEX_CHUNK_PAIRS = 250_000
 # Signatures sorted at once (about 30 bytes each): a bigger register's signatures are
 # made and bucketed in parts (by value, so a bucket is never split), the words'
 # values summed again for each part.
@@ -264,7 +264,15 @@ class _Signed:
                     owners.append(who[start : start + step][row])
                     sigs.append(sig[row, choice])
                     outs.append(out)
-        return np.concatenate(owners), np.concatenate(sigs), np.concatenate(outs)
+        # Each list joined and let go before the next (the blocks and the whole at once
+        # would be twice the part).
+        owner = np.concatenate(owners)
+        owners.clear()
+        sig = np.concatenate(sigs)
+        sigs.clear()
+        out = np.concatenate(outs)
+        outs.clear()
+        return owner, sig, out
 
 
 def _repeated(sig: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
@@ -340,7 +348,9 @@ def _text_hits(
     for part in range(parts):
         owner, sig, out = signed.part(part, parts)
         order = np.argsort(sig)
-        owner, sig, out = owner[order], sig[order], out[order]
+        sig = sig[order]  # one array at a time: the part is not held twice
+        owner = owner[order]
+        out = out[order]
         del order
         starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
         sizes = np.diff(np.r_[starts, len(sig)])
