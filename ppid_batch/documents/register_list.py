@@ -7,9 +7,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -416,7 +417,7 @@ def register_json(groups: Sequence[Group], year: int, config: Config, today: dt.
             for g in groups
         ],
     }
-    return (indented_json(doc) + "\n").encode("utf-8")
+    return _encoded(itertools.chain(_indented(doc, 0), ["\n"]))
 
 
 _FLAT = (str, int, float, bool, type(None))
@@ -427,22 +428,48 @@ def indented_json(value: Any, level: int = 0) -> str:
     the time: json's indenting encoder is pure Python, so a flat object (the DIP's
     thousands of records) is encoded by the C encoder with the indentation as its
     separator instead; dicts and lists holding containers are walked here."""
+    return "".join(_indented(value, level))
+
+
+def _indented(value: Any, level: int) -> Iterator[str]:
+    """indented_json's text in pieces (one flat object at most per piece)."""
     pad = "  " * (level + 1)
     if type(value) is dict and value and all(type(k) is str for k in value):
         if all(isinstance(v, _FLAT) for v in value.values()):
             body = json.dumps(value, ensure_ascii=False, separators=(",\n" + pad, ": "))
-            return "{\n" + pad + body[1:-1] + "\n" + "  " * level + "}"
-        items = (
-            json.dumps(k, ensure_ascii=False) + ": " + indented_json(v, level + 1)
-            for k, v in value.items()
-        )
-        return "{\n" + pad + (",\n" + pad).join(items) + "\n" + "  " * level + "}"
+            yield "{\n" + pad + body[1:-1] + "\n" + "  " * level + "}"
+            return
+        yield "{\n" + pad
+        for n, (k, v) in enumerate(value.items()):
+            yield ("," + "\n" + pad if n else "") + json.dumps(k, ensure_ascii=False) + ": "
+            yield from _indented(v, level + 1)
+        yield "\n" + "  " * level + "}"
+        return
     if type(value) is list and value:
-        items = (indented_json(v, level + 1) for v in value)
-        return "[\n" + pad + (",\n" + pad).join(items) + "\n" + "  " * level + "]"
+        yield "[\n" + pad
+        for n, v in enumerate(value):
+            if n:
+                yield ",\n" + pad
+            yield from _indented(v, level + 1)
+        yield "\n" + "  " * level + "]"
+        return
     # Anything else (a tuple, keys that are not text): json's own indenting, shifted to
     # this depth (an encoded string never holds a raw line break).
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+    yield json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def _encoded(pieces: Iterable[str]) -> bytes:
+    """UTF-8 of the pieces joined, encoded a few thousand at a time: the text of a large
+    register's page or json is never held whole beside its bytes."""
+    out = io.BytesIO()
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) >= 4096:
+            out.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    out.write("".join(batch).encode("utf-8"))
+    return out.getvalue()
 
 
 # ---- html ----
@@ -500,17 +527,8 @@ def register_html(groups: Sequence[Group], year: int, config: Config, today: dt.
         jumlah=sum(len(g.rows) for g in groups),
         kolom=[LABELS[k] for k, _ in REGISTER_COLUMNS],
     )
-    # Encoded a few thousand pieces at a time: render() would hold every piece of the page
-    # and then the page as text, several times the page's bytes at a large register.
-    out = io.BytesIO()
-    batch: list[str] = []
-    for piece in pieces:
-        batch.append(piece)
-        if len(batch) >= 4096:
-            out.write("".join(batch).encode("utf-8"))
-            batch.clear()
-    out.write("".join(batch).encode("utf-8"))
-    return out.getvalue()
+    # render() would hold every piece of the page, then the page as text, then its bytes.
+    return _encoded(pieces)
 
 
 # ---- the public entry points ----
