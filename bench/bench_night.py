@@ -16,7 +16,8 @@ Night 3: nothing new in input/ (a quiet night on the big register; target ≤ 1 
 Night 4: one form of 20 rows on the big register, the common night of an office with years
 of register behind it: what it costs beyond its own 20 rows is what a night pays for the
 register's size.
-Both through ppid_batch.batch.pipeline.run, as `ppid-batch run` does.
+Both through ppid_batch.batch.pipeline.run, as `ppid-batch run` does, each night in a
+process of its own (as cron starts it), so that its peak memory is its own.
 
 Each night is printed as a ratio to the sum of its irreducible parts, measured in the
 same process right after it:
@@ -231,6 +232,26 @@ def rss_mb() -> float | None:
 
 
 def run_night(ws: Path, now: dt.datetime) -> tuple[float, float, dict[str, float], str, float]:
+    """One night in a process of its own, as cron starts it: its peak RSS is its own, not
+    what this bench process still holds from the nights and lower bounds before it."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, __file__, "--night", str(ws), now.isoformat()],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or not lines or not lines[-1].startswith("RESULT "):
+        sys.exit(f"the night of {now} failed:\n{proc.stdout}\n{proc.stderr}")
+    for line in lines[:-1]:
+        print(line)
+    got = json.loads(lines[-1].removeprefix("RESULT "))
+    return got["took"], got["cpu"], got["durations"], got["summary"], got["spent"]
+
+
+def night_here(ws: Path, now: dt.datetime) -> None:
+    """The child of run_night: the night through pipeline.run, timed from the call (its
+    lazy imports included), its breakdown printed, its figures on a last RESULT line."""
     from ppid_batch.batch.pipeline import run
     from ppid_batch.config_file import load_config
 
@@ -242,7 +263,8 @@ def run_night(ws: Path, now: dt.datetime) -> tuple[float, float, dict[str, float
     assert report.run_dir is not None
     record = json.loads((report.run_dir / "run.json").read_text("utf-8"))
     top = sorted(progress.spent.items(), key=lambda kv: -kv[1])[:8]
-    print("  writing, by output: " + ", ".join(f"{k} {v:.1f} s" for k, v in top))
+    if top:
+        print("  writing, by output: " + ", ".join(f"{k} {v:.1f} s" for k, v in top))
     progress.close()
     if progress.peaks:
         peak = max(p for p, _ in progress.peaks.values())
@@ -250,8 +272,14 @@ def run_night(ws: Path, now: dt.datetime) -> tuple[float, float, dict[str, float
         print(f"  peak RSS of the night: {peak:.0f} MB; the steps that grew it most "
               "(+MB above the RSS they began with → their peak): "
               + ", ".join(f"{k} +{g:.0f} → {p:.0f}" for k, (p, g) in heavy))  # fmt: skip
-    spent = progress.spent.get(CETAK, 0.0)
-    return took, took_cpu, record.get("durations", {}), report.summary, spent
+    result = {
+        "took": took,
+        "cpu": took_cpu,
+        "durations": record.get("durations", {}),
+        "summary": report.summary,
+        "spent": progress.spent.get(CETAK, 0.0),
+    }
+    print("RESULT " + json.dumps(result))
 
 
 def outputs_since(ws: Path, before: set[Path]) -> list[Path]:
@@ -424,7 +452,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="workspace folder to keep (default: temp)")
+    parser.add_argument("--night", nargs=2, help=argparse.SUPPRESS)  # run_night's child
     args = parser.parse_args()
+    if args.night:
+        night_here(Path(args.night[0]), dt.datetime.fromisoformat(args.night[1]))
+        return
     from ppid_batch.batch.demo import fill_approval_sheet
 
     base = Path(tempfile.mkdtemp(prefix="bench-night-")) if args.keep is None else args.keep
