@@ -412,7 +412,7 @@ def register_json(groups: Sequence[Group], year: int, config: Config, today: dt.
                 "jenis": g.jenis,
                 "judul": g.heading,
                 "jumlah": len(g.rows),
-                "informasi": [record(r) for r in g.rows],
+                "informasi": _Records(g.rows, record),
             }
             for g in groups
         ],
@@ -421,6 +421,14 @@ def register_json(groups: Sequence[Group], year: int, config: Config, today: dt.
 
 
 _FLAT = (str, int, float, bool, type(None))
+
+
+@dataclass(frozen=True)
+class _Records:
+    """A json list made record by record as it is encoded (never the whole list at once)."""
+
+    rows: Sequence[Mapping[str, Any]]
+    make: Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
 def indented_json(value: Any, level: int = 0) -> str:
@@ -445,7 +453,9 @@ def _indented(value: Any, level: int) -> Iterator[str]:
             yield from _indented(v, level + 1)
         yield "\n" + "  " * level + "}"
         return
-    if type(value) is list and value:
+    if isinstance(value, _Records):
+        value = map(value.make, value.rows) if value.rows else []
+    if (type(value) is list or type(value) is map) and value:
         yield "[\n" + pad
         for n, v in enumerate(value):
             if n:
