@@ -58,6 +58,7 @@ TEMPLATE_VARIABLES: dict[str, Any] = {
     "formulir_ditolak_daftar": (frozenset({"no", "berkas", "unit", "tanggal", "jumlah"}),),
     "kesalahan": (_ROW,),
     "perubahan": (frozenset({"no", "tanggal", "id", "unit", "perubahan", "ringkasan"}),),
+    "perubahan_lain": None,
     "grafik_per_unit": None,
     "grafik_per_bulan": None,
     "grafik_keputusan": None,
@@ -79,6 +80,25 @@ def days_text(days: float | None) -> str:
 
 def _rows(pairs: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
     return [{"no": n, "nama": k, "jumlah": v} for n, (k, v) in enumerate(pairs, 1)]
+
+
+CHANGES_SHOWN = 500
+
+
+def _more_changes(total: int, year: int) -> str:
+    """The sentence under a cut history of changes; '' when the table shows them all."""
+    if total <= CHANGES_SHOWN:
+        return ""
+    return (
+        f"Tabel di atas memuat {_thousands(CHANGES_SHOWN)} perubahan pertama dari "
+        f"{_thousands(total)} perubahan Daftar Informasi Publik tahun {year}. Daftar "
+        "lengkapnya ada pada lembar Riwayat Perubahan berkas "
+        f"Daftar-Informasi-Publik-{year}.xlsx."
+    )
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def report_context(
@@ -143,6 +163,9 @@ def report_context(
             for n, f in enumerate(facts.rejected_forms, 1)
         ],
         "kesalahan": _rows(facts.common_errors),
+        # A register filled at national scale changes by tens of thousands of rows a year:
+        # the report lists the first CHANGES_SHOWN (a report to sign, not thousands of
+        # pages) and says where the full history is.
         "perubahan": [
             {
                 "no": n,
@@ -152,8 +175,9 @@ def report_context(
                 "perubahan": c.action,
                 "ringkasan": c.ringkasan,
             }
-            for n, c in enumerate(facts.changes, 1)
+            for n, c in enumerate(facts.changes[:CHANGES_SHOWN], 1)
         ],
+        "perubahan_lain": _more_changes(len(facts.changes), facts.year),
     }
 
 

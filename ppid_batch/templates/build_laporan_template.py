@@ -155,8 +155,11 @@ def build_laporan() -> object:
         ["No", "Tanggal", "ID Informasi", "Unit Kerja", "Perubahan", "Ringkasan Isi Informasi"],
         ["{{ c.no }}", "{{ c.tanggal }}", "{{ c.id }}", "{{ c.unit }}", "{{ c.perubahan }}",
          "{{ c.ringkasan }}"],
-        "c in perubahan", [0.9, 2.4, 2.6, 3.2, 3.0, 4.5],
+        "c in perubahan", [1.2, 2.3, 2.9, 3.0, 2.7, 4.5],
     )  # fmt: skip
+    para(doc, "{%p if perubahan_lain %}")
+    body(doc, "{{ perubahan_lain }}")
+    para(doc, "{%p endif %}")
     para(doc, "{%p else %}")
     body(doc, "Tidak ada kegiatan pendokumentasian pada tahun {{ tahun }}.")
     para(doc, "{%p endif %}")

@@ -238,3 +238,42 @@ def test_report_reads_an_old_register_without_migrating_it(config: Config) -> No
         "Galat: Register perlu diperbarui; jalankan 'ppid-batch run' terlebih dahulu.\n"
     )
     assert dump() == before
+
+
+def test_a_national_years_changes_are_cut_in_the_report_with_a_pointer_to_the_full_list(
+    config: Config, tmp_path: Path
+) -> None:
+    """100,000 approvals made a 100,000-row table (thousands of pages to sign): the report
+    lists the first CHANGES_SHOWN and says how many there are and where they all are."""
+    from dataclasses import replace
+
+    from ppid_batch.models import ChangeFact
+    from ppid_batch.reports.laporan import CHANGES_SHOWN
+
+    facts = year_2025()
+    first = facts.changes[0]
+    total = CHANGES_SHOWN + 1234
+    many = tuple(
+        replace(first, item_id=f"DIP-2025-{n:05d}", ringkasan=f"Informasi nomor {n}")
+        for n in range(1, total + 1)
+    )
+    assert isinstance(first, ChangeFact)
+    path, _ = write_annual_report(
+        replace(facts, changes=many), config.letter, config.sop, tmp_path, today=TODAY
+    )
+    text = docx_text(path.read_bytes())
+    assert f"DIP-2025-{CHANGES_SHOWN:05d}" in text
+    assert f"DIP-2025-{CHANGES_SHOWN + 1:05d}" not in text
+    assert (
+        "Tabel di atas memuat 500 perubahan pertama dari 1.734 perubahan Daftar Informasi "
+        "Publik tahun 2025. Daftar lengkapnya ada pada lembar Riwayat Perubahan berkas "
+        "Daftar-Informasi-Publik-2025.xlsx."
+    ) in text
+    with zipfile.ZipFile(path) as z:
+        rows = z.read("word/document.xml").count(b"<w:tr>") + z.read("word/document.xml").count(
+            b"<w:tr "
+        )
+    assert CHANGES_SHOWN < rows < CHANGES_SHOWN + 100  # the other tables are a few rows
+    # The small year's report (golden above) has no such sentence.
+    small, _ = write_annual_report(facts, config.letter, config.sop, tmp_path / "s", today=TODAY)
+    assert "Tabel di atas memuat" not in docx_text(small.read_bytes())
