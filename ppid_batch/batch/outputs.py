@@ -34,21 +34,23 @@ def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int)
     Derived from the database alone, so a run killed between the approval commit and
     this step issues exactly the same numbers on the next night.
     """
-    first = _first_decision(store)
     todo: dict[str, list[str]] = {}
     from ..register.impor import PENETAPAN_SEBELUMNYA
-    from ..store.nota_dinas import number_nota_dinas
+    from ..store.nota_dinas import first_decisions, number_nota_dinas, undocumented_approved
 
-    for it in store.items(status="approved"):
+    # Only the approved items without a Nota Dinas are read: a night's cost here follows
+    # what it approved, not the register's size.
+    for item_id, unit, atasan in undocumented_approved(store):
         # An imported item was set by the office's earlier penetapan: nothing to document.
-        if not it.nota_dinas and it.atasan != PENETAPAN_SEBELUMNYA:
-            todo.setdefault(it.unit, []).append(it.id)
+        if atasan != PENETAPAN_SEBELUMNYA:
+            todo.setdefault(unit, []).append(item_id)
+    first = first_decisions(store, [i for ids in todo.values() for i in ids])
 
     first_urut = config.nota_dinas.first_number(today.year)
 
     # Numbers follow the order the units' first decisions were merged in, then the name.
     def rank(unit: str) -> tuple[int, str]:
-        return min(first.get(i, (0, ""))[0] for i in todo[unit]), unit
+        return min(first.get(i, 0) for i in todo[unit]), unit
 
     for unit in sorted(todo, key=rank):
 
@@ -358,14 +360,6 @@ def _write_pdfs(documents: Sequence[Path], *, wrote: Wrote) -> list[str]:
             wrote(pdf)
         notes.extend(note.message for note in result.notes)
     return notes
-
-
-def _first_decision(store: Any) -> dict[str, tuple[int, str]]:
-    """Item ID → (order of the decision that decided it, the sheet's sha256)."""
-    order: dict[str, tuple[int, str]] = {}
-    for d in store.decisions():
-        order.setdefault(d["item_id"], (d["id"], str(d.get("sheet_sha256") or "")))
-    return order
 
 
 def _approval_sheets(store: Any) -> list[dict[str, Any]]:

@@ -201,3 +201,30 @@ def test_open_without_migration_refuses_an_old_database(new_url: Callable[[], st
     url = new_url()
     with pytest.raises(StoreError, match="perlu diperbarui"):
         Store.open(url, migrate_schema=False)
+
+
+def test_undocumented_approved_items_and_their_first_decisions(
+    store: Store, config: Config
+) -> None:
+    """The night reads only the approved items no Nota Dinas documents yet (not the whole
+    register), and the first decision of each, for the order their numbers follow."""
+    from ppid_batch.store.nota_dinas import first_decisions, undocumented_approved
+
+    ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025", "Notulen",
+                    "Daftar Hadir")  # fmt: skip
+    assert undocumented_approved(store) == []  # all pending
+    apply_approval(store, approval_report([(ids[2], "YA", None)]), run_id=None)
+    apply_approval(
+        store, approval_report([(i, "YA", None) for i in ids[:2]] + [(ids[3], "TIDAK", "x")]),
+        run_id=None,
+    )  # fmt: skip
+    number_nota_dinas(store, 2025, "Subbagian Hukum", ids[:1], dt.date(2025, 3, 15), None,
+                      numbering(config))  # fmt: skip
+    rows = undocumented_approved(store)
+    assert [r[0] for r in rows] == [ids[1], ids[2]]  # ID order; documented and refused left out
+    assert {r[1] for r in rows} == {"Subbagian Hukum"}
+    order = first_decisions(store, [ids[1], ids[2], "DIP-2025-9999"])
+    assert set(order) == {ids[1], ids[2]}  # an id never decided is not there
+    assert order[ids[2]] < order[ids[1]]  # ids[2] was decided by the first sheet
+    many = first_decisions(store, [ids[1]] * 3 + [f"DIP-2025-{n:04d}" for n in range(600, 1700)])
+    assert many == {ids[1]: order[ids[1]]}  # more ids than one IN query holds
