@@ -1,4 +1,5 @@
-"""Indonesian dates with their precision (day, month or year); never invent a day."""
+"""Indonesian dates with their precision (day, month or year); never invent a day. And
+Indonesian counts (`12.345`), which staff read beside them."""
 
 from __future__ import annotations
 
@@ -153,3 +154,8 @@ def format_date_id(day: dt.date) -> str:
     tests/test_dates.py checks every day of several years against babel itself.
     """
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def format_count_id(n: int) -> str:
+    """`12.345`: a count as Indonesian writes it (a dot between thousands)."""
+    return f"{n:,}".replace(",", ".")

@@ -36,3 +36,11 @@ def test_format_date_id_is_babels_indonesian_long_date_on_every_day() -> None:
     while day <= dt.date(2031, 12, 31):  # leap years, every month
         assert format_date_id(day) == format_date(day, format="d MMMM y", locale="id"), day
         day += dt.timedelta(days=1)
+
+
+def test_counts_are_written_with_a_dot_between_thousands() -> None:
+    from ppid_batch.dates import format_count_id
+
+    assert [format_count_id(n) for n in (0, 999, 1000, 1734, 100000, 1234567)] == [
+        "0", "999", "1.000", "1.734", "100.000", "1.234.567",
+    ]  # fmt: skip

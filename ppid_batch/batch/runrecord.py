@@ -134,17 +134,12 @@ def _link(target: str, run_dir: Path, workspace: Path) -> str:
 CHANGES_SHOWN = 100
 
 
-def _thousands(n: int) -> str:
-    """12345 → '12.345', as Indonesian writes numbers."""
-    return f"{n:,}".replace(",", ".")
-
-
 def render_summary(
     record: RunRecord, run_dir: Path, workspace: Path, templates_dir: Path | None = None
 ) -> str:
     """ringkasan.html: the verdict first, then what needs action, then the outputs and inputs."""
     env = _environment(templates_dir)
-    from ..dates import format_date_id
+    from ..dates import format_count_id, format_date_id
 
     env.filters["link"] = lambda target: _link(target, run_dir, workspace)
     # A date in a table cell reads as staff write it (24 November 2026), never ISO.
@@ -159,8 +154,8 @@ def render_summary(
         # first CHANGES_SHOWN (a page to read on a phone, not 70 MB of table) and says where
         # the rest are; run.json keeps them all.
         perubahan=changes[:CHANGES_SHOWN],
-        perubahan_lain=_thousands(max(0, len(changes) - CHANGES_SHOWN)),
-        perubahan_semua=_thousands(len(changes)),
+        perubahan_lain=format_count_id(max(0, len(changes) - CHANGES_SHOWN)),
+        perubahan_semua=format_count_id(len(changes)),
         # The CLI line ends by naming this very page; on the page that would point at itself.
         putusan=record.summary.split(SUMMARY_LINK)[0].rstrip(),
         tanggal=format_date_id(record.business_date),

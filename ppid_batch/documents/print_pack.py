@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..dates import format_count_id
 from ..files import atomic_write_bytes
 from .pdf import convert_to_pdf, find_soffice
 
@@ -179,14 +180,10 @@ def _source(part: Path) -> Path:
 def too_large_note(path: Path, rows: int) -> str:
     """The morning's line for a document too large for the pack."""
     return (
-        f"{path.name} ({_ribuan(rows)} baris tabel) tidak dimasukkan ke berkas cetak pagi "
-        f"karena lebih dari {_ribuan(PACK_MAX_ROWS)} baris; cetak dari "
+        f"{path.name} ({format_count_id(rows)} baris tabel) tidak dimasukkan ke berkas cetak pagi "
+        f"karena lebih dari {format_count_id(PACK_MAX_ROWS)} baris; cetak dari "
         f"output/{path.parent.name}/ bila perlu."
     )
-
-
-def _ribuan(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _place(folder: str) -> int:

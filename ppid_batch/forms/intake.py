@@ -15,6 +15,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..config import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+from ..dates import format_count_id
 from ..models import Finding
 from .sheet_bounds import MAX_SHEET_CELLS, PartScan, XmlError
 
@@ -205,17 +206,13 @@ def _scan_members(
         if cells is not None:
             bounds = cells.finish(lambda info=info: _inflate(data, info))  # type: ignore[misc]
             if bounds.cells > MAX_SHEET_CELLS or bounds.strings > MAX_SHEET_CELLS:
-                return "too_many_cells", {"limit": _thousands(MAX_SHEET_CELLS)}
+                return "too_many_cells", {"limit": format_count_id(MAX_SHEET_CELLS)}
             if bounds.area > MAX_SHEET_CELLS:
                 return "sheet_too_large", {
                     "cell": bounds.far_cell(),
-                    "limit": _thousands(MAX_SHEET_CELLS),
+                    "limit": format_count_id(MAX_SHEET_CELLS),
                 }
     return None
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _check_zip(data: bytes, max_unpacked_bytes: int) -> Finding | None:
@@ -327,7 +324,7 @@ def _check_ods(
             return refuse(
                 "sheet_too_large",
                 cell=f"baris {sheet.rows}, kolom ke-{sheet.cols}",
-                limit=_thousands(MAX_SHEET_CELLS),
+                limit=format_count_id(MAX_SHEET_CELLS),
             )
     return None
 

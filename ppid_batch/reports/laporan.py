@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config, Letter, SopConfig
-from ..dates import MONTH_NAMES, format_date_id
+from ..dates import MONTH_NAMES, format_count_id, format_date_id
 from ..documents.docx import (
     COMMON_VARIABLES,
     check_template,
@@ -90,15 +90,11 @@ def _more_changes(total: int, year: int) -> str:
     if total <= CHANGES_SHOWN:
         return ""
     return (
-        f"Tabel di atas memuat {_thousands(CHANGES_SHOWN)} perubahan pertama dari "
-        f"{_thousands(total)} perubahan Daftar Informasi Publik tahun {year}. Daftar "
+        f"Tabel di atas memuat {format_count_id(CHANGES_SHOWN)} perubahan pertama dari "
+        f"{format_count_id(total)} perubahan Daftar Informasi Publik tahun {year}. Daftar "
         "lengkapnya ada pada lembar Riwayat Perubahan berkas "
         f"Daftar-Informasi-Publik-{year}.xlsx."
     )
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def report_context(
