@@ -129,23 +129,16 @@ def write_documents(
             ),  # fmt: skip
         ):
             wrote(path)
+
+    def covering_letter() -> list[Path]:
+        path = write_covering_letter(approved, config.letter, config.pengecualian,
+                                     out / REGISTER_DIR, year=today.year, today=as_of)  # fmt: skip
+        return [path] if path is not None else []
+
     letter = memo.render(
         f"surat-pengecualian/{today.year}",
         (approved, config.letter, config.pengecualian, out / REGISTER_DIR, today.year, as_of),
-        lambda: [
-            p
-            for p in [
-                write_covering_letter(
-                    approved,
-                    config.letter,
-                    config.pengecualian,
-                    out / REGISTER_DIR,
-                    year=today.year,
-                    today=as_of,
-                )  # fmt: skip
-            ]
-            if p is not None
-        ],
+        covering_letter,
     )
     documents = _write_keputusan(
         store, everything, config, out / KEPUTUSAN_DIR, today=today, run_id=run_id, wrote=wrote
@@ -211,19 +204,20 @@ def write_annual_reports(
 
     memo = memo or OutputMemo.disabled()
 
-    def near_duplicates(items: Sequence[Any], threshold: int) -> int:
-        texts = [(i.id, i.unit, i.ringkasan) for i in items]
-        year = items[0].received_on.year if items else None
-        return int(
-            memo.value(f"mirip/{year}", (texts, threshold), lambda: count_pairs(items, threshold))
-        )
+    def counter(year: int) -> Callable[[Sequence[Any], int], int]:
+        def near_duplicates(items: Sequence[Any], threshold: int) -> int:
+            texts = [(i.id, i.unit, i.ringkasan) for i in items]
+            slot = f"mirip/{year}"
+            return int(memo.value(slot, (texts, threshold), lambda: count_pairs(items, threshold)))
+
+        return near_duplicates
 
     # In January the closing year's too, as last December's approvals may arrive now.
     years = {today.year} | ({today.year - 1} if today.month == 1 else set())
     for year in sorted(years):
         for path in write_reports(
             config, year, today=today, store=store, out_dir=out / REPORT_DIR,
-            items=everything, near_duplicates=near_duplicates, render_chart=memo.render,
+            items=everything, near_duplicates=counter(year), render_chart=memo.render,
         ):  # fmt: skip
             wrote(path)
 
