@@ -339,11 +339,10 @@ def docx_rows(files: list[Path]) -> list[int]:
     return [sum(len(t.rows) for t in docx.Document(str(p)).tables) for p in files]
 
 
-def docxtpl_render(rows: list[int], folder: Path) -> float:
+def minimal_template(path: Path) -> Path:
+    """The lower bound's docx template: a heading and a three-column table of `rows`."""
     import docx
-    from docxtpl import DocxTemplate
 
-    template = folder / "minimal.docx"
     document = docx.Document()
     document.add_paragraph("Nota Dinas {{ nomor }}")
     # {%tr %} takes its whole row: the loop's tags need rows of their own around the
@@ -354,7 +353,14 @@ def docxtpl_render(rows: list[int], folder: Path) -> float:
     table.cell(1, 1).text = "{{ r.ringkasan }}"
     table.cell(1, 2).text = "{{ r.jenis }}"
     table.cell(2, 0).text = "{%tr endfor %}"
-    document.save(str(template))
+    document.save(str(path))
+    return path
+
+
+def docxtpl_render(rows: list[int], folder: Path) -> float:
+    from docxtpl import DocxTemplate
+
+    template = minimal_template(folder / "minimal.docx")
     start = time.perf_counter()
     for k, n in enumerate(rows):
         tpl = DocxTemplate(str(template))
