@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -121,24 +122,32 @@ def wrapped_lines(text: str, width: int) -> int:
     return _wrapped_lines(text, per_line)
 
 
+@functools.lru_cache(maxsize=64)
+def _line_pattern(per_line: int) -> re.Pattern[str]:
+    """One wrapped line of a text whose words are single-space separated: the most whole
+    words that fit (the longest run of at most `per_line` characters from a word's start
+    to just before a space or the end), else the next `per_line` characters of a word too
+    long for a line (its rest then starts the following line, and words may join it)."""
+    return re.compile(f"[^ ].{{0,{per_line - 1}}}(?= |$)|[^ ]{{{per_line}}}")
+
+
 @functools.lru_cache(maxsize=4096)
 def _wrapped_lines(text: str, per_line: int) -> int:
     """wrapped_lines of a longer text; remembered, as a register repeats its unit names,
-    retention periods and places on thousands of rows (a bounded cache: memory stays small)."""
+    retention periods and places on thousands of rows (a bounded cache: memory stays small).
+
+    Greedy, word by word: a word goes on the current line when it fits after a space,
+    else it starts the next line; a word longer than a line is broken across lines. The
+    lines are found by one regular expression per paragraph (`_line_pattern`), which counts
+    exactly as that loop (tests/test_workbook.py compares them) at a fraction of its cost.
+    """
+    pattern = _line_pattern(per_line)
     total = 0
     for part in text.split("\n"):
-        lines, used = 1, 0
-        for word in part.split():
-            if used and used + 1 + len(word) <= per_line:
-                used += 1 + len(word)
-                continue
-            if used:
-                lines, used = lines + 1, 0
-            more, used = divmod(len(word), per_line)
-            if used == 0:  # exactly fills its last line
-                more, used = more - 1, per_line
-            lines += more
-        total += lines
+        if len(part) <= per_line:
+            total += 1  # its words, single-spaced, are no longer than the paragraph
+            continue
+        total += max(len(pattern.findall(" ".join(part.split()))), 1)
     return total
 
 
@@ -155,6 +164,24 @@ def row_height(values: Sequence[object], widths: Sequence[float]) -> float | Non
             if n > lines:
                 lines = n
     return min(LINE_POINTS * lines + 3, MAX_ROW_POINTS) if lines > 1 else None
+
+
+def row_height_of(widths: Sequence[float]) -> Callable[[Sequence[str | None]], float | None]:
+    """`row_height` with the columns' widths fixed, for a table of thousands of rows: each
+    column's characters per line are worked out once. The values are text (or None/empty);
+    the heights are row_height's for the same values."""
+    per_lines = [max(int(int(width) * 1.1) - 1, 1) for width in widths]
+
+    def height(values: Sequence[str | None]) -> float | None:
+        lines = 1
+        for value, per_line in zip(values, per_lines, strict=True):
+            if value and (len(value) > per_line or "\n" in value):
+                n = _wrapped_lines(value, per_line)
+                if n > lines:
+                    lines = n
+        return min(LINE_POINTS * lines + 3, MAX_ROW_POINTS) if lines > 1 else None
+
+    return height
 
 
 def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]) -> None:

@@ -61,3 +61,18 @@ def test_row_height_takes_the_longest_cell_and_leaves_one_line_rows_alone() -> N
     assert wrapped_lines(three, 26) == 3
     assert row_height([three, "pendek", 12], [26, 45, 5]) == LINE_POINTS * 3 + 3
     assert row_height(["x" * 10_000], [10]) == 409  # Excel's tallest row
+
+
+def test_wrapped_lines_counts_as_the_word_by_word_rule_whatever_the_spacing() -> None:
+    """Tabs, no-break spaces, runs of spaces, leading and trailing blanks and long words
+    at every position: the count is the reference loop's."""
+    rng = random.Random(16)
+    words = ["Rp", "1.250.000,00", "Dikecualikan", "—", "x" * 21, "y" * 42, "é" * 7, "a/b-c"]
+    gaps = [" ", "  ", "\t", "\u00a0", " \r ", "\u2003"]
+    for _ in range(3000):
+        text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(0, 14)))
+        text = rng.choice(["", " ", "\t"]) + text
+        if rng.random() < 0.3:
+            text = text.replace(rng.choice(gaps), "\n", 1)
+        for width in (1, 3, 10, 19, 20, 24, 48, 90):
+            assert wrapped_lines(text, width) == reference_lines(text, width), (text, width)

@@ -13,7 +13,7 @@ from ..forms.schema import approval_schema, label_key
 from ..models import RegisterItem
 from ..register.changes import ChangeRequest, change_rows
 from ..store.ids import fold, id_order
-from ..workbook import HEADER_COLOR, a4_landscape, fit_row, workbook_bytes
+from ..workbook import HEADER_COLOR, a4_landscape, row_height_of, workbook_bytes
 from .identity import fingerprint, shown_code, shown_fingerprint
 
 if TYPE_CHECKING:
@@ -253,40 +253,49 @@ def write_approval_sheet(
         ws.set_row(HEADER_ROW, 30)
         keys = schema.keys
         decision_col, arahan_col = keys.index("persetujuan"), keys.index("arahan")
+        # Each column once: how its cell is written and in which format (the `_first` one on
+        # a unit's first row but the sheet's first). One pass over the rows below.
+        blank_cols = ((decision_col, "input"), (arahan_col, "input_wrap"))
+        blanks = [(col, fmt[name], fmt[name + "_first"]) for col, name in blank_cols]
+        text_cols = []
+        for col, key in enumerate(keys):
+            if col in (decision_col, arahan_col):
+                continue
+            style = "edit" if key in EDITABLE else "sidik" if key == "sidik" else "cell"
+            text_cols.append((col, key, fmt[style], fmt[style + "_first"]))
+        height_of = row_height_of([f.width for c, f in enumerate(schema.fields)
+                                   if c not in (decision_col, arahan_col)])  # fmt: skip
+        write_string, write_blank, set_row = ws.write_string, ws.write_blank, ws.set_row
         previous_unit = None
         for n, item in enumerate(pending):
             row = HEADER_ROW + 1 + n
             first = item.unit != previous_unit and previous_unit is not None
             previous_unit = item.unit
-            suffix = "_first" if first else ""
-            values = {
-                "catatan": notes_by_id.get(item.id),
-                "tindakan": tindakan_of.get(item.id),
-                "sidik": shown_fingerprint(
-                    identity.fingerprint_of(item) if identity else fingerprint(item)
-                ),
-                **{
-                    k: getattr(item, k, None)
-                    for k in keys
-                    if k not in ("catatan", "tindakan", "sidik")
-                },
-            }
-            for col, key in enumerate(keys):
-                if col == decision_col:
-                    ws.write_blank(row, col, None, fmt["input" + suffix])
-                elif col == arahan_col:
-                    ws.write_blank(row, col, None, fmt["input_wrap" + suffix])
+            item_id = item.id
+            shown: list[str | None] = []
+            for col, key, cell_fmt, first_fmt in text_cols:
+                if key == "catatan":
+                    value: object = notes_by_id.get(item_id)
+                elif key == "tindakan":
+                    value = tindakan_of.get(item_id)
+                elif key == "sidik":
+                    value = shown_fingerprint(
+                        identity.fingerprint_of(item) if identity else fingerprint(item)
+                    )
                 else:
-                    value = values.get(key)
-                    style = "edit" if key in EDITABLE else "sidik" if key == "sidik" else "cell"
-                    cell_fmt = fmt[style + suffix]
-                    if value:
-                        ws.write_string(row, col, str(value), cell_fmt)
-                    else:
-                        ws.write_blank(row, col, None, cell_fmt)
-            shown = [None if c in (decision_col, arahan_col) else values.get(k)
-                     for c, k in enumerate(keys)]  # fmt: skip
-            fit_row(ws, row, shown, [f.width for f in schema.fields])
+                    value = getattr(item, key, None)
+                if value:
+                    text = value if type(value) is str else str(value)
+                    write_string(row, col, text, first_fmt if first else cell_fmt)
+                    shown.append(text)
+                else:
+                    write_blank(row, col, None, first_fmt if first else cell_fmt)
+                    shown.append(None)
+            for col, cell_fmt, first_fmt in blanks:
+                write_blank(row, col, None, first_fmt if first else cell_fmt)
+            height = height_of(shown)
+            if height is not None:
+                set_row(row, height)
         last_row = HEADER_ROW + len(pending)
         ws.data_validation(
             HEADER_ROW + 1,
