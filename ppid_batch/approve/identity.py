@@ -89,14 +89,35 @@ def content_of(item: RegisterItem | Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def _digest(content: Mapping[str, str]) -> str:
-    raw = json.dumps(content, ensure_ascii=False, sort_keys=True)
+# content_of's keys in the order json.dumps(sort_keys=True) writes them, each with the
+# `"key": ` that precedes its value there (plain ASCII names: nothing to escape).
+_SORTED_KEYS = tuple((key, f'"{key}": ') for key in sorted(CONTENT_FIELDS))
+_quoted = json.encoder.encode_basestring  # json.dumps' own quoting with ensure_ascii=False
+
+
+def content_json(item: RegisterItem | Mapping[str, Any]) -> str:
+    """`json.dumps(content_of(item), ensure_ascii=False, sort_keys=True)`, written in one
+    pass without the intermediate dict: the text the fingerprint hashes and the register
+    keeps as the row's snapshot. Same characters as that call (tests/approve pin it)."""
+    get = item.get if isinstance(item, Mapping) else functools.partial(getattr, item)
+    parts = []
+    for key, prefix in _SORTED_KEYS:
+        value = get(key, None)
+        if value is None:
+            continue
+        text = " ".join((value if type(value) is str else str(value)).split())
+        if text:
+            parts.append(prefix + _quoted(text))
+    return "{" + ", ".join(parts) + "}"
+
+
+def fingerprint_of_json(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def fingerprint(item: RegisterItem | Mapping[str, Any]) -> str:
     """sha256 of the item's content (hex); the sheet shows its first SHOWN_FINGERPRINT."""
-    return _digest(content_of(item))
+    return fingerprint_of_json(content_json(item))
 
 
 def shown_fingerprint(full: str) -> str:
@@ -107,10 +128,11 @@ def integrity_code(
     secret: bytes, number: str, issued_on: dt.date, rows: Sequence[tuple[str, str]]
 ) -> str:
     """HMAC-SHA256 over the number, the issue date and every (ID, fingerprint) in order."""
-    message = _DOMAIN + f"{number}\n{issued_on.isoformat()}\n".encode()
-    for item_id, fp in rows:
-        message += f"{item_id} {shown_fingerprint(fp)}\n".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    mac = hmac.new(secret, _DOMAIN + f"{number}\n{issued_on.isoformat()}\n".encode(), "sha256")
+    # The rows fed in one piece (the same bytes as one message; appending to a bytes
+    # message row by row copied it each time: quadratic in the sheet's rows).
+    mac.update("".join(f"{item_id} {shown_fingerprint(fp)}\n" for item_id, fp in rows).encode())
+    return mac.hexdigest()
 
 
 def shown_code(code: str) -> str:
@@ -176,12 +198,16 @@ def issue(
     date (a night that changes nothing pending rewrites the same sheet); anything else
     gets the next number of the year.
     """
-    contents = [content_of(it) for it in pending]
-    rows = [(it.id, _digest(c), c) for it, c in zip(pending, contents, strict=True)]
-    computed = {
-        id(it): (it, fp) for it, (_, fp, _) in zip(pending, rows, strict=True)
-        if type(it) is RegisterItem
-    }  # fmt: skip
+    # One text per row: its fingerprint is the text's sha256, and the register keeps the
+    # text itself as the row's snapshot (record_issue stores it as given).
+    rows: list[tuple[str, str, str]] = []
+    computed: dict[int, tuple[RegisterItem, str]] = {}
+    for it in pending:
+        raw = content_json(it)
+        fp = fingerprint_of_json(raw)
+        rows.append((it.id, fp, raw))
+        if type(it) is RegisterItem:
+            computed[id(it)] = (it, fp)
     last = latest_issued_sheet(store)
     if last is not None and [(r.item_id, r.fingerprint) for r in last.rows] == [
         (i, fp) for i, fp, _ in rows

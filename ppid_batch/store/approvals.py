@@ -129,10 +129,13 @@ def record_issue(
     issued_on: dt.date,
     make_number: Any,
     make_code: Any,
-    rows: Sequence[tuple[str, str, Mapping[str, Any]]],
+    rows: Sequence[tuple[str, str, Mapping[str, Any] | str]],
     run_id: int | None,
 ) -> IssuedSheet:
     """Record a new sheet: the next number of `year`, its code and its (id, fingerprint, values).
+
+    The values are a mapping, or already its JSON text (the text the fingerprint was
+    taken of: stored as it is, not written a second time).
 
     `make_number(urut)` gives the number's text and `make_code(number)` the integrity
     code; both are the caller's, so that the secret never reaches the store.
@@ -176,7 +179,9 @@ def record_issue(
                         "item_id": item_id,
                         "position": n,
                         "fingerprint": fp,
-                        "snapshot": dumps(dict(snapshot)),
+                        "snapshot": snapshot
+                        if isinstance(snapshot, str)
+                        else dumps(dict(snapshot)),
                     }
                     for n, (item_id, fp, snapshot) in enumerate(rows)
                 ],
@@ -190,7 +195,10 @@ def record_issue(
             number,
             issued_on,
             code,
-            tuple(IssuedRow(i, n, fp, dict(s)) for n, (i, fp, s) in enumerate(rows)),
+            tuple(
+                IssuedRow(i, n, fp, _JsonObject(s) if isinstance(s, str) else dict(s))
+                for n, (i, fp, s) in enumerate(rows)
+            ),
         )
 
 

@@ -629,3 +629,43 @@ def test_the_sheet_shows_each_row_the_fingerprint_of_its_own_content(office) -> 
     # another object, with other content, under the same id: hashed afresh
     edited = dataclasses.replace(first, ringkasan=first.ringkasan + " (revisi)")
     assert identity.fingerprint_of(edited) == fingerprint(edited) != fingerprint(first)
+
+
+def test_the_content_text_is_json_of_the_content_and_the_code_is_pinned() -> None:
+    """content_json is the very text json.dumps(content_of(…)) gives (the fingerprint hashes
+    it and the register keeps it), and the integrity code is the HMAC over one message."""
+    import hashlib
+    import hmac
+
+    from ppid_batch.approve.identity import (
+        _DOMAIN,
+        content_json,
+        content_of,
+        integrity_code,
+    )
+    from ppid_batch.models import RegisterItem
+
+    odd = ['"kutip"', "garis\\miring", "tab\tdan\nbaris", "\x01\x1f kendali", "😀 🇮🇩",
+           "\u2028 pemisah \u2029", "<b>&amp;</b>", "\u00a0", "", "  "]  # fmt: skip
+    for n, text in enumerate(odd):
+        item = RegisterItem(
+            id=f"DIP-2025-{n:04d}", unit=text or "Unit", ringkasan=f"Ringkasan {text}",
+            penguasa=text, penanggung_jawab="PJ", waktu_pembuatan="2025", tempat_pembuatan=text,
+            bentuk="Softcopy", retensi="5 tahun", jenis="Berkala", dasar_pengecualian=text,
+            keterangan=text or None,
+        )  # fmt: skip
+        expected = json.dumps(content_of(item), ensure_ascii=False, sort_keys=True)
+        assert content_json(item) == expected
+        assert fingerprint(item) == hashlib.sha256(expected.encode()).hexdigest()
+        snapshot = {"unit": text, "ringkasan": 7, "jenis": None, "bentuk": f" {text} x"}
+        expected = json.dumps(content_of(snapshot), ensure_ascii=False, sort_keys=True)
+        assert content_json(snapshot) == expected
+    rows = [(f"DIP-2025-{n:04d}", hashlib.sha256(str(n).encode()).hexdigest()) for n in range(500)]
+    secret = bytes(range(32))
+    message = _DOMAIN + b"LP-2025-0003\n2025-03-04\n"
+    for item_id, fp in rows:
+        message += f"{item_id} {fp[:12].upper()}\n".encode()
+    code = integrity_code(secret, "LP-2025-0003", dt.date(2025, 3, 4), rows)
+    assert code == hmac.new(secret, message, hashlib.sha256).hexdigest()
+    # the value the code of earlier versions gives (sheets in the field)
+    assert code == "9376dc005a8ada8c4bbca8f0598a5b487b1758be6ed44ba65146acaf08dc6360"
