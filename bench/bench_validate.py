@@ -5,9 +5,9 @@
 Generates the corpus into bench/out/ (git-ignored) with xlsxwriter, then times
 1. python-calamine alone: open every file and read its form sheet into Python rows;
 2. validate_file on every file, one call per file (intake, reading, normalisation,
-   pandera, cross-field rules);
-3. validate_files over all files: the same work, with pandera run once per 20 000 stacked
-   rows instead of once per form (what the batch and `validate FILE...` use).
+   column rules, cross-field rules);
+3. validate_files over all files: the same work through the call the batch and
+   `validate FILE...` use.
 Prints rows/s, peak memory, and the ratios (target: at most 3×). Times are CPU time of this
 process (time.process_time), best of --repeat runs, so other jobs on the machine disturb
 them less.
@@ -155,14 +155,14 @@ def main() -> None:
     paths = corpus(args.forms, args.rows, args.regenerate)
     total_rows = args.forms * args.rows
 
-    validate_file(paths[0])  # warm caches (schema, pandera) outside the timing
+    validate_file(paths[0])  # warm caches (schema, rules) outside the timing
     calamine_only(paths[:5])
 
     results = {}
     for mode in ("default gc", "gc.freeze()"):
         if mode == "gc.freeze()":
-            # what a long batch process can do after its imports: the ~90k objects of
-            # pandas/pandera are no longer walked by every full collection
+            # what a long batch process can do after its imports: the objects of the
+            # imported libraries are no longer walked by every full collection
             gc.collect()
             gc.freeze()
         # best of `repeat` interleaved runs (as timeit does): the machine is shared

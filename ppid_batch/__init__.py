@@ -13,7 +13,7 @@ from .models import Finding, RegisterItem, SheetReport
 
 __version__ = "0.1.0"
 
-# The stages pull in pandas, pandera, SQLAlchemy, docxtpl…; they load on first use so that
+# The stages pull in SQLAlchemy, numpy, docxtpl…; they load on first use so that
 # `ppid-batch run` on a quiet night stays fast (bench/bench_noop.py).
 _LAZY = {
     "validate_file": "forms.validate",

@@ -222,7 +222,6 @@ def read(night: Night, scanned: Scanned) -> Read:
     on_read = None
     if not night.dry_run:
         on_read = quarantine.reading_note(night.config.var_dir, night.started, to_read)
-    # Batched: forms of one shape share a pandera run, a third faster than one per file.
     reports = iter(
         validate_files(
             [c.path for c in to_read],

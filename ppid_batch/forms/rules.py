@@ -1,22 +1,15 @@
-"""The form's rules (SOP step 1): each column's checks from schemas/*.yaml, run by pandera
-(the batch's stacked forms) or by a plain loop (a few rows: no pandas/pandera import, which
-alone costs `ppid-batch validate` over a second), and the Indonesian messages."""
+"""The form's rules (SOP step 1): each column's checks from schemas/*.yaml, run over a
+column's distinct values, and the Indonesian messages."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import normalize as nz
 from .reader import by_identity
-from .schema import Field, SheetSchema
-
-if TYPE_CHECKING:
-    import pandas as pd
-    import pandera.pandas as pa
+from .schema import Field
 
 Predicate = Callable[[str], bool]
 
@@ -126,8 +119,8 @@ def checks(f: Field) -> tuple[tuple[str, Predicate], ...]:
     if f.min_length is not None or f.max_length is not None:
         out.append(("length", _length_ok(f.min_length or 0, f.max_length or 10**9)))
     if f.type == "partial_date":
-        # one check for both rules (each pandera check costs ~0.2 ms a file); the translation
-        # tells them apart: a value that is an ISO date failed only for its year
+        # one check for both rules; the translation tells them apart: a value that is an
+        # ISO date failed only for its year
         out.append(("date", _date_ok(f"{f.min_year or 1:04d}")))
     elif f.type == "choice":
         out.append(("choice", _member_of(frozenset(f.choice_values))))
@@ -147,72 +140,27 @@ def has_rules(f: Field) -> bool:
     return f.required or bool(checks(f))
 
 
-def plain_failures(f: Field, values: list[Any]) -> list[tuple[str, int]]:
-    """(slug, row index) of every failing value of one column, as pandera would report
-    them: `not_nullable` for an empty required value, else each failing check's slug."""
-    out: list[tuple[str, int]] = []
+def column_failures(f: Field, values: Sequence[str | None]) -> list[tuple[str, int]]:
+    """(slug, row index) of every failing value of one column: `required` for an empty
+    required value, else each failing check's slug, in row order and check order.
+
+    Each distinct value is tested once (categories repeat on every row); the rows are only
+    walked when some value failed, so a clean column costs one `set()` of its values.
+    """
     tests = checks(f)
-    verdicts: dict[Any, tuple[str, ...]] = {}
-    for i, v in enumerate(values):
+    failing: dict[str | None, tuple[str, ...]] = {}
+    for v in set(values):
         if v is None:
             if f.required:
-                out.append(("not_nullable", i))
+                failing[None] = ("required",)
             continue
-        failed = verdicts.get(v)
-        if failed is None:  # once per distinct value, as the pandera checks do
-            failed = verdicts[v] = tuple(name for name, ok in tests if not ok(v))
-        out.extend((name, i) for name in failed)
+        failed = tuple(name for name, ok in tests if not ok(v))
+        if failed:
+            failing[v] = failed
+    if not failing:
+        return []
+    out: list[tuple[str, int]] = []
+    for i, v in enumerate(values):
+        if v in failing:
+            out.extend((name, i) for name in failing[v])
     return out
-
-
-# ---- the same checks as a pandera schema (the batch's stacked run) ---------------------------
-
-
-def _pandera() -> Any:
-    if "geopandas" not in sys.modules and importlib.util.find_spec("geopandas") is None:
-        # pandera tries `import geopandas` for every column of every validation; a failed
-        # import is not cached by Python and re-scans sys.path each time (a quarter of a
-        # millisecond per call). Recording the absence once gives the same ImportError
-        # without the scan.
-        sys.modules["geopandas"] = None  # type: ignore[assignment]
-    import pandera.pandas as pa
-
-    return pa
-
-
-def _vectorised(name: str, ok: Predicate) -> pa.Check:
-    """A pandera check over a column of Python str; a plain loop beats pandas' .str accessor
-    on 200-row object columns by an order of magnitude (it re-infers the dtype per call)."""
-    import numpy as np
-    import pandas as pd
-
-    def check(series: pd.Series) -> pd.Series:
-        # iterating a Series boxes every element through ndarray.item; tolist() does not
-        values = series.to_numpy().tolist()
-        # once per distinct value; empty cells are the `required` rule's business
-        verdict = {v: v is None or ok(v) for v in dict.fromkeys(values)}
-        passed = np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
-        return pd.Series(passed, index=series.index, copy=False)
-
-    return _pandera().Check(check, name=name, ignore_na=False)
-
-
-@by_identity
-def dataframe_schema(schema: SheetSchema, keys: tuple[str, ...]) -> pa.DataFrameSchema:
-    """A pandera schema for the columns present in one sheet.
-
-    Values are Python str (or None) by construction of the normaliser, so no dtype is
-    declared: pandera's per-element str dtype check costs more than all the rules together.
-    """
-    pa = _pandera()
-    return pa.DataFrameSchema(
-        {
-            k: pa.Column(
-                None,
-                checks=[_vectorised(name, ok) for name, ok in checks(schema.field(k))],
-                nullable=not schema.field(k).required,
-            )
-            for k in keys
-        },
-        ordered=False,
-    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,10 @@ from ..vocabulary import Vocabulary
 from . import normalize as nz
 from .intake import check_file
 from .reader import COMBINED, CellRefs, SheetRead, cell_ref, column_letter, read_sheet
-from .rules import TEMPLATES, by_identity, dataframe_schema, has_rules, message, plain_failures
+from .rules import TEMPLATES, by_identity, column_failures, has_rules, message
 from .schema import Field, for_office
 
 __all__ = ["TEMPLATES", "message", "validate_file", "validate_files"]
-
-BATCH_ROWS = 20_000  # rows per stacked pandera run: bounded memory, amortised overhead
-# Below this many stacked rows the column checks run as a plain loop: importing pandas and
-# pandera costs ~1.5 s of CPU, which a clerk's one-form `validate` would otherwise pay.
-PANDERA_MIN_ROWS = 2_000
 
 
 @by_identity
@@ -77,7 +71,7 @@ class _Sheet:
             f.key for f in self.fields if f.key in sr.columns or f.key in self.split_keys
         )
         self.by_key = {f.key: f for f in (*sr.schema.metadata, *sr.schema.fields)}
-        # plain optional text has no rule for pandera to check
+        # plain optional text has no rule to check
         self.checked = tuple(k for k in self.present if has_rules(self.by_key[k]))
         self.rows = [r for r, _ in sr.rows]
         self.raw: dict[str, Sequence[Any]] = {}
@@ -132,7 +126,7 @@ class _Sheet:
 def _translate(sheet: _Sheet, key: str, check: str, i: int) -> Finding | None:
     """One failed check on row i of a column as the clerk's finding."""
     f = sheet.by_key[key]
-    if check == "not_nullable":
+    if check == "required":
         return sheet.finding("required", key, i)
     if check == "length":
         n_chars = len(sheet.values[key][i] or "")
@@ -148,64 +142,15 @@ def _translate(sheet: _Sheet, key: str, check: str, i: int) -> Finding | None:
     return None
 
 
-def _plain_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
-    """The column checks as a plain loop, sheet by sheet (few rows: no pandas import)."""
-    out: list[list[Finding]] = []
-    for sheet in sheets:
-        found: list[Finding] = []
-        for key in sheet.checked:
-            for check, i in plain_failures(sheet.by_key[key], sheet.values[key]):
-                finding = _translate(sheet, key, check, i)
-                if finding is not None:
-                    found.append(finding)
-        out.append(found)
-    return out
-
-
-def _pandera_findings(sheets: Sequence[_Sheet]) -> list[list[Finding]]:
-    """Run the pandera schema once over the rows of several sheets of the same shape.
-
-    Each pandera validation costs about 2 ms whatever its length, so the batch stacks its
-    forms into one frame and hands every failure back to the sheet it came from.
-    """
-    import numpy as np
-    import pandas as pd
-    from pandera.errors import SchemaErrors
-
-    out: list[list[Finding]] = [[] for _ in sheets]
-    keys = sheets[0].checked
-    offsets = [0]
-    for sheet in sheets:
-        offsets.append(offsets[-1] + len(sheet.rows))
-    if not keys or not offsets[-1]:
-        return out
-    # one 2-D object block: half the construction time of a dict of columns
-    block = np.empty((offsets[-1], len(keys)), dtype=object)
-    for j, k in enumerate(keys):
-        block[:, j] = list(chain.from_iterable(sheet.values[k] for sheet in sheets))
-    frame = pd.DataFrame(block, columns=list(keys), copy=False)
-    pandera_schema = dataframe_schema(sheets[0].schema, keys)
-    try:
-        # inplace: nothing is coerced, and the frame is not used afterwards (saves a copy)
-        pandera_schema.validate(frame, lazy=True, inplace=True)
-    except SchemaErrors as exc:
-        cases = exc.failure_cases
-    else:
-        return out
-    for key, check, number, index in zip(
-        cases["column"], cases["check"], cases["check_number"], cases["index"], strict=True
-    ):
-        if index is None or pd.isna(index):
-            continue
-        n = bisect.bisect_right(offsets, int(index)) - 1
-        sheet, i = sheets[n], int(index) - offsets[n]
-        if check != "not_nullable" and not pd.isna(number):
-            # built-in checks report their own wording; our slug is the check's name
-            check = pandera_schema.columns[key].checks[int(number)].name
-        found = _translate(sheet, key, check, i)
-        if found is not None:
-            out[n].append(found)
-    return out
+def _column_findings(sheet: _Sheet) -> list[Finding]:
+    """Every failed column rule of the sheet (`rules.checks`, `required`), as findings."""
+    found: list[Finding] = []
+    for key in sheet.checked:
+        for check, i in column_failures(sheet.by_key[key], sheet.values[key]):
+            finding = _translate(sheet, key, check, i)
+            if finding is not None:
+                found.append(finding)
+    return found
 
 
 def _cross_findings(sheet: _Sheet, meta: Mapping[str, Any]) -> list[Finding]:
@@ -392,7 +337,7 @@ def _items(sheet: _Sheet) -> tuple[dict[str, Any], ...]:
 
 @dataclass
 class _Pending:
-    """A sheet read and checked for everything but the pandera schema."""
+    """A sheet read and checked for everything but its column rules."""
 
     base: dict[str, Any]
     sheet: _Sheet
@@ -400,12 +345,8 @@ class _Pending:
     errors: list[Finding]
     warnings: list[Finding]
 
-    @property
-    def shape(self) -> tuple[int, tuple[str, ...]]:
-        return id(self.sheet.schema), self.sheet.checked
-
-    def finish(self, schema_findings: list[Finding]) -> SheetReport:
-        errors = [*self.errors, *schema_findings]
+    def finish(self) -> SheetReport:
+        errors = [*self.errors, *_column_findings(self.sheet)]
         warnings = self.warnings
         withdrawn = _withdrawal_rows(self.sheet)
         if withdrawn:
@@ -501,21 +442,20 @@ def _read(
     if vocabulary is not None and sr.schema.kind == "form_dip":
         sr.schema = for_office(sr.schema, "", vocabulary)  # the office's bentuk and retensi
     started = _start(path, intake.sha256, sr)
-    # the sheet now holds its columns; drop calamine's row lists so a batch waiting for its
-    # pandera run does not keep (and make the garbage collector walk) them
+    # the sheet now holds its columns; calamine's row lists are not needed any more
     sr.rows.clear()
     return started
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector back while one file (or one batch) is worked on.
+    """Hold the cyclic garbage collector back while one file is worked on.
 
     A form allocates thousands of lists, tuples and dicts that form no reference cycles
     (reference counting frees them); each 700 allocations would start a collection, and
-    every hundredth of those walks the ~90 000 objects pandas and pandera keep alive: about
-    an eighth of a batch's time. Collection resumes between files, so any cycle made
-    meanwhile (an exception's traceback) is still freed a few milliseconds later.
+    every hundredth of those walks every object the process keeps alive. Collection
+    resumes between files, so any cycle made meanwhile (an exception's traceback) is still
+    freed a few milliseconds later.
     """
     if not gc.isenabled():  # the caller has its own policy
         yield
@@ -527,20 +467,8 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _finish(pending: Sequence[SheetReport | _Pending]) -> list[SheetReport]:
-    """One pandera run per group of same-shaped sheets, then every report in input order."""
-    groups: dict[Any, list[_Pending]] = {}
-    for p in pending:
-        if isinstance(p, _Pending):
-            groups.setdefault(p.shape, []).append(p)
-    done: dict[int, SheetReport] = {}
-    for members in groups.values():
-        sheets = [m.sheet for m in members]
-        stacked = sum(len(sheet.rows) for sheet in sheets)
-        found = (_pandera_findings if stacked >= PANDERA_MIN_ROWS else _plain_findings)(sheets)
-        for member, findings in zip(members, found, strict=True):
-            done[id(member)] = member.finish(findings)
-    return [p if isinstance(p, SheetReport) else done[id(p)] for p in pending]
+def _finish(started: SheetReport | _Pending) -> SheetReport:
+    return started if isinstance(started, SheetReport) else started.finish()
 
 
 def validate_files(
@@ -548,30 +476,18 @@ def validate_files(
     *,
     max_file_bytes: int = MAX_FILE_BYTES,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
-    batch_rows: int = BATCH_ROWS,
     on_read: Callable[[Path], object] | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> Iterator[SheetReport]:
-    """`validate_file` over many files, in order; forms of the same shape share one pandera
-    run per `batch_rows` rows (the nightly batch and `validate FILE...` use this).
-    `on_read(path)` is told of each file just before it is read."""
-    pending: list[SheetReport | _Pending] = []
-    rows = 0
+    """`validate_file` over many files, in order, one report as each file is done (the
+    nightly batch and `validate FILE...` use this). `on_read(path)` is told of each file
+    just before it is read."""
     for path in paths:
         if on_read is not None:
             on_read(path)
         with _collector_paused():
-            started = _read(path, max_file_bytes, max_unpacked_bytes, vocabulary)
-        pending.append(started)
-        rows += len(started.sheet.rows) if isinstance(started, _Pending) else 0
-        if rows >= batch_rows:
-            with _collector_paused():
-                reports = _finish(pending)
-            yield from reports
-            pending, rows = [], 0
-    with _collector_paused():
-        reports = _finish(pending)
-    yield from reports
+            report = _finish(_read(path, max_file_bytes, max_unpacked_bytes, vocabulary))
+        yield report
 
 
 def validate_file(
@@ -583,4 +499,4 @@ def validate_file(
 ) -> SheetReport:
     """Safe intake, kind detection, reading, normalisation and validation of one workbook."""
     with _collector_paused():
-        return _finish([_read(path, max_file_bytes, max_unpacked_bytes, vocabulary)])[0]
+        return _finish(_read(path, max_file_bytes, max_unpacked_bytes, vocabulary))
