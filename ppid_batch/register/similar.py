@@ -42,8 +42,12 @@ def normalise(ringkasan: str) -> str:
 # Above this many (pending × register) pairs the candidate index is used, if the
 # threshold allows it (INDEX_DELETIONS): 2 million pairs take about a second to score.
 EXACT_PAIRS = 2_000_000
-# Threshold from which the index is trusted → words that may differ between two texts.
-INDEX_DELETIONS = {85: 3}
+# Threshold from which the index is trusted → (words that may differ on each side of a
+# pair, on both sides together). From 90 a pair whose two texts each have words the
+# other lacks, three on one side and two or more on the other, is not proposed: such
+# pairs are a third of the candidates of the national register and rarely score 90
+# (1 in 300 of its pairs that do: docs/reports.md).
+INDEX_DELETIONS = {85: (3, 6), 90: (3, 5)}
 # A word of the index is its first letters (a typo further on does not change it).
 INDEX_WORD = 3
 # Words this short (numbers, codes, 'dan', 'di') are left out of the index: two clerks
@@ -169,8 +173,9 @@ def _block_hits(
         yield rows[line], cols[at], scores[line, at]
 
 
-def _deletions(threshold: int) -> int | None:
-    """How many words two texts may differ by for the index, None if it is not trusted."""
+def _deletions(threshold: int) -> tuple[int, int] | None:
+    """How many words two texts may differ by for the index (on each side, on both
+    together), None if it is not trusted."""
     for least, words in sorted(INDEX_DELETIONS.items(), reverse=True):
         if threshold >= least:
             return words
@@ -187,7 +192,9 @@ class _Signed:
     least INDEX_KEEP words are kept, and a text with very many words leaves out one
     word fewer (never fewer than the texts that are the same but for one word).
     Beside each signature, the words it left out (`_left_out`), so that a pair is
-    proposed by one bucket only (`_index_pairs`).
+    proposed by one bucket only (`_index_pairs`). A signature's two lowest bits are
+    replaced by how many words it left out: a bucket is the other 62 bits, and sorting
+    the signatures puts a bucket's texts in order of the words they left out.
     """
 
     def __init__(self, texts: Sequence[str], deletions: int) -> None:
@@ -254,7 +261,9 @@ class _Signed:
                 here = slice(*np.searchsorted(repeats, [start, start + step]))
                 for drop, twice in zip(drops, again, strict=True):
                     sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
-                    mine = sig % np.uint64(parts) == part
+                    sig &= ~np.uint64(3)
+                    sig |= np.uint64(drop.shape[1])
+                    mine = (sig >> np.uint64(2)) % np.uint64(parts) == part
                     mine[repeats[here] - start] &= ~twice[here]
                     row, choice = np.nonzero(mine)
                     out = np.zeros(len(row), np.uint64)
@@ -322,7 +331,7 @@ TextHits = tuple["Codes", "Codes", "npt.NDArray[np.float32]"]
 
 
 def _text_hits(
-    texts: Sequence[str], threshold: int, deletions: int, limit: int
+    texts: Sequence[str], threshold: int, deletions: int, limit: int, together: int | None = None
 ) -> tuple[int, TextHits | None]:
     """(bucket pairs, (a, b, score)): the pairs of texts (a < b) sharing a signature that
     score ≥ threshold; no hits when the buckets hold more than `limit` pairs.
@@ -331,13 +340,16 @@ def _text_hits(
     most pairs (27 million bucket pairs, 3 million distinct in the 40,000-item
     national register). A pair is proposed only by the bucket of what the two texts
     have in common (the signature that left out no word of the other text), so each
-    is scored once, and the buckets are taken a part of the signatures at a time
+    is scored once; there the words each text left out are the words the other lacks,
+    and a pair is proposed only if those are at most `together` (default: any number
+    the signatures allow). The buckets are taken a part of the signatures at a time
     (INDEX_PART_SIGNATURES) and INDEX_CHUNK_PAIRS pairs at a time: memory stays
     bounded by the register's size, however full the buckets are.
     """
     import numpy as np
     from rapidfuzz import fuzz, process
 
+    together = 2 * deletions if together is None else together
     signed = _Signed(texts, deletions)
     if not signed.usable:
         return limit + 1, None
@@ -347,47 +359,49 @@ def _text_hits(
     total = 0
     for part in range(parts):
         owner, sig, out = signed.part(part, parts)
-        order = np.argsort(sig)
+        order = np.argsort(sig)  # by bucket, then by how many words were left out
         sig = sig[order]  # one array at a time: the part is not held twice
         owner = owner[order]
         out = out[order]
         del order
+        left = (sig & np.uint64(3)).astype(np.int64)
+        sig >>= np.uint64(2)
         starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
         sizes = np.diff(np.r_[starts, len(sig)])
         del sig, starts
         shared = np.repeat(sizes > 1, sizes)  # a bucket of one text proposes nothing
-        owner, out, sizes = owner[shared], out[shared], sizes[sizes > 1]
+        owner, out, left, sizes = owner[shared], out[shared], left[shared], sizes[sizes > 1]
         del shared
-        bucket_pairs = sizes * (sizes - 1) // 2
-        total += int(bucket_pairs.sum())
+        total += int((sizes * (sizes - 1) // 2).sum())
         if total > limit:
             return total, None
-        ends = np.cumsum(sizes)
-        cumulative = np.cumsum(bucket_pairs)
+        # Each signature is paired with the later ones of its bucket that left out at
+        # most `together` words with it: in a bucket these come first (sorted above).
+        bucket = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        below = np.bincount(bucket * 4 + left, minlength=4 * len(sizes))
+        below = below.reshape(len(sizes), 4).cumsum(axis=1)  # bucket × words left out
+        room = together - left
+        first = np.arange(1, len(owner) + 1, dtype=np.int64)
+        last = np.cumsum(sizes)[bucket] - sizes[bucket] + below[bucket, np.clip(room, 0, 3)]
+        last = np.maximum(np.where(room >= 0, last, 0), first)
+        del bucket, below, room
+        made = np.cumsum(last - first)
         low = 0
-        while low < len(sizes):
-            high = int(
-                np.searchsorted(
-                    cumulative, cumulative[low] - bucket_pairs[low] + INDEX_CHUNK_PAIRS, "right"
-                )
-            )
-            high = max(high, low + 1)
-            begin, end = int(ends[low] - sizes[low]), int(ends[high - 1])
-            which, other = _ranges(
-                np.arange(begin + 1, end + 1, dtype=np.int64),
-                np.repeat(ends[low:high], sizes[low:high]),
-            )
-            at = which + begin
+        while low < len(owner):
+            done = int(made[low - 1]) if low else 0
+            high = max(int(np.searchsorted(made, done + INDEX_CHUNK_PAIRS, "right")), low + 1)
+            at, other = _ranges(first[low:high], last[low:high])
+            at += low
             a, b = owner[at].astype(np.int64), owner[other].astype(np.int64)
             # a repeated word gives a text the same signature twice; a pair is proposed
             # where none of the words one text left out is left out by the other
             keep = (a != b) & _disjoint(out[at], out[other])
             a, b = a[keep], b[keep]
-            del which, other, at, keep
+            del at, other, keep
             a, b = np.minimum(a, b), np.maximum(a, b)
             scores = process.cpdist(
                 strings[a], strings[b], scorer=fuzz.ratio, score_cutoff=threshold,
-                dtype=np.float32, workers=-1,
+                dtype=np.float32, workers=1,
             )  # fmt: skip
             hit = scores >= threshold
             found.append((a[hit], b[hit], scores[hit]))
@@ -402,24 +416,29 @@ def _text_hits(
     return total, (a[first], b[first], s[first])
 
 
-# The last index built (its texts and settings → bucket pairs and hits): the approval
-# notes and the annual report's count of one night ask the same register.
+# The last index built (a digest of its texts, its settings → bucket pairs and hits):
+# the approval notes and the annual report's count of one night ask the same register.
+# Only the hits are held (three numbers per pair found), not the texts.
 _LAST: tuple[tuple[object, ...], int, TextHits | None] | None = None
 
 
 def _cached_text_hits(
-    texts: Sequence[str], threshold: int, deletions: int, limit: int
+    texts: Sequence[str], threshold: int, deletions: int, limit: int, together: int | None = None
 ) -> TextHits | None:
     """_text_hits of these texts (sorted), reusing the last answer for the same texts."""
+    import hashlib
+
     global _LAST
-    key = (tuple(texts), threshold, deletions, INDEX_WORD, INDEX_SHORT, INDEX_KEEP)
+    digest = hashlib.sha256("\0".join(texts).encode()).digest()
+    key = (digest, len(texts), threshold, deletions, together, INDEX_WORD, INDEX_SHORT, INDEX_KEEP)
     if _LAST is not None and _LAST[0] == key:
         total, hits = _LAST[1], _LAST[2]
         if hits is not None:
             return hits if total <= limit else None
         if total > limit:  # more pairs than allowed then, and than allowed now
             return None
-    total, hits = _text_hits(texts, threshold, deletions, limit)
+    _LAST = None  # the old answer is let go before the new one is built
+    total, hits = _text_hits(texts, threshold, deletions, limit, together)
     _LAST = (key, total, hits)
     return hits
 
@@ -436,14 +455,16 @@ def _index_hits(
     """
     import numpy as np
 
-    deletions = _deletions(threshold)
-    if deletions is None:
+    settings = _deletions(threshold)
+    if settings is None:
         return None
+    deletions, together = settings
     distinct = sorted({*q.texts, *c.texts})
     numbers = {t: k for k, t in enumerate(distinct)}
     q_text = np.array([numbers[t] for t in q.texts], np.int64)
     c_text = np.array([numbers[t] for t in c.texts], np.int64)
-    found = _cached_text_hits(distinct, threshold, deletions, len(q.texts) * len(c.texts) // 4)
+    limit = len(q.texts) * len(c.texts) // 4
+    found = _cached_text_hits(distinct, threshold, deletions, limit, together)
     if found is None:
         return None
     a, b, scores = found
