@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..models import RegisterItem
@@ -191,10 +192,8 @@ class _Signed:
     summed from random 64-bit word values (a collision only adds a candidate). At
     least INDEX_KEEP words are kept, and a text with very many words leaves out one
     word fewer (never fewer than the texts that are the same but for one word).
-    Beside each signature, the words it left out (`_left_out`), so that a pair is
-    proposed by one bucket only (`_index_pairs`). A signature's two lowest bits are
-    replaced by how many words it left out: a bucket is the other 62 bits, and sorting
-    the signatures puts a bucket's texts in order of the words they left out.
+    Beside each signature, the words it left out, so that a pair is
+    proposed by one bucket only (`_index_pairs`).
     """
 
     def __init__(self, texts: Sequence[str], deletions: int) -> None:
@@ -245,7 +244,10 @@ class _Signed:
     def part(
         self, part: int, parts: int
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-        """(owner, signature, left-out words) of the signatures `part` of `parts` (by value)."""
+        """(owner, signature, left-out words) of the signatures `part` of `parts` (by value).
+
+        A signature's two lowest bits are replaced by how many words it left out.
+        """
         import numpy as np
 
         owners: list[npt.NDArray[np.int32]] = []
@@ -261,9 +263,7 @@ class _Signed:
                 here = slice(*np.searchsorted(repeats, [start, start + step]))
                 for drop, twice in zip(drops, again, strict=True):
                     sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
-                    sig &= ~np.uint64(3)
-                    sig |= np.uint64(drop.shape[1])
-                    mine = (sig >> np.uint64(2)) % np.uint64(parts) == part
+                    mine = sig % np.uint64(parts) == part
                     mine[repeats[here] - start] &= ~twice[here]
                     row, choice = np.nonzero(mine)
                     out = np.zeros(len(row), np.uint64)
@@ -271,7 +271,8 @@ class _Signed:
                         word = ids[row, drop[choice, k]] + 1
                         out |= word.astype(np.uint64) << np.uint64(LEFT_OUT_BITS * k)
                     owners.append(who[start : start + step][row])
-                    sigs.append(sig[row, choice])
+                    # its lowest two bits hold how many words it left out (below)
+                    sigs.append(sig[row, choice] & ~np.uint64(3) | np.uint64(drop.shape[1]))
                     outs.append(out)
         # Each list joined and let go before the next (the blocks and the whole at once
         # would be twice the part).
@@ -327,6 +328,47 @@ def _ranges(starts: Codes, stops: Codes) -> tuple[Codes, Codes]:
     return which, starts[which] + offsets
 
 
+def _letter_places() -> list[int]:
+    """Where _Letters counts each ASCII character: a–z apart, the space, the digits by twos."""
+    places = [ord(c) & 31 for c in map(chr, range(128))]
+    for k, c in enumerate("abcdefghijklmnopqrstuvwxyz"):
+        places[ord(c)] = k
+    for k, c in enumerate("0123456789"):
+        places[ord(c)] = 26 + k // 2
+    places[ord(" ")] = 31
+    return places
+
+
+class _Letters:
+    """Each text's length and letters counted (by code point modulo 32, at most 255).
+
+    Two texts differ by at least as many insertions and deletions as their counts of
+    each letter differ (a letter missing from one must be inserted or deleted), so a
+    pair whose counts differ by more than the threshold allows cannot reach it and is
+    not scored: an exact bound, cheaper than the score.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        import numpy as np
+
+        place = np.array(_letter_places(), np.uint32)
+        self.length = np.array([len(t) for t in texts], np.int64)
+        code = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+        letters = np.where(code < 128, place[np.minimum(code, 127)], code & np.uint32(31))
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64) * 32, self.length)
+        counts = np.bincount(owner + letters, minlength=32 * len(texts))
+        self.counts = np.minimum(counts, 255).astype(np.uint8).reshape(len(texts), 32)
+
+    def may_reach(self, a: Codes, b: Codes, threshold: int) -> tuple[Codes, Codes]:
+        """The pairs (a, b) of texts whose letters allow a score ≥ threshold."""
+        import numpy as np
+
+        apart = np.abs(self.counts[a].astype(np.int16) - self.counts[b]).sum(axis=1)
+        # score = 100 × (1 − distance / (len a + len b)) ≥ threshold needs this
+        ok = 100 * apart <= (100 - threshold) * (self.length[a] + self.length[b])
+        return a[ok], b[ok]
+
+
 TextHits = tuple["Codes", "Codes", "npt.NDArray[np.float32]"]
 
 
@@ -355,17 +397,28 @@ def _text_hits(
         return limit + 1, None
     parts = max(1, -(-signed.size // INDEX_PART_SIGNATURES))
     strings = np.array(texts, dtype=object)
+    bag = _Letters(texts)
     found: list[tuple[Codes, Codes, npt.NDArray[np.float32]]] = []
     total = 0
     for part in range(parts):
         owner, sig, out = signed.part(part, parts)
-        order = np.argsort(sig)  # by bucket, then by how many words were left out
-        sig = sig[order]  # one array at a time: the part is not held twice
-        owner = owner[order]
-        out = out[order]
+        # Sorted by bucket, then by how many words were left out: the signature's place
+        # takes its lowest bits (a bucket is the rest of its 62 bits, fewer of them in a
+        # bigger part: two buckets sharing them only add candidates), and the values are
+        # sorted themselves, faster than sorting their places.
+        places = max(len(sig), 1).bit_length()
+        keep_bits = np.uint64(places + 2)
+        left = sig & np.uint64(3)
+        sig >>= keep_bits
+        sig <<= keep_bits
+        sig |= (left << np.uint64(places)) | np.arange(len(sig), dtype=np.uint64)
+        del left
+        sig.sort()
+        order = (sig & np.uint64((1 << places) - 1)).astype(np.int64)
+        owner, out = owner[order], out[order]
         del order
-        left = (sig & np.uint64(3)).astype(np.int64)
-        sig >>= np.uint64(2)
+        left = ((sig >> np.uint64(places)) & np.uint64(3)).astype(np.int64)
+        sig >>= keep_bits
         starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
         sizes = np.diff(np.r_[starts, len(sig)])
         del sig, starts
@@ -399,6 +452,7 @@ def _text_hits(
             a, b = a[keep], b[keep]
             del at, other, keep
             a, b = np.minimum(a, b), np.maximum(a, b)
+            a, b = bag.may_reach(a, b, threshold)
             scores = process.cpdist(
                 strings[a], strings[b], scorer=fuzz.ratio, score_cutoff=threshold,
                 dtype=np.float32, workers=1,
@@ -567,12 +621,20 @@ def _matches(
         at_row, cols, scores, differs = hit_rows[best], cols[best], scores[best], differs[best]
         starts = np.flatnonzero(np.r_[True, at_row[1:] != at_row[:-1]])
         counts = np.diff(np.r_[starts, len(at_row)])
-        for at, count in zip(starts.tolist(), counts.tolist(), strict=True):
-            named = [(k, choices[cols[k]]) for k in range(at, at + min(keep, count))]
-            found[int(at_row[at])] = (
-                count,
-                [(-float(scores[k]), bool(differs[k]), o.id, o.unit) for k, o in named],
-            )
+        # only the `keep` best of each row are named: those alone become Python objects
+        shown = np.arange(len(at_row)) - np.repeat(starts, counts) < keep
+        named = zip(
+            cols[shown].tolist(),
+            (-scores[shown]).astype(np.float64).tolist(),
+            differs[shown].tolist(),
+            strict=True,
+        )
+        for row, count in zip(at_row[starts].tolist(), counts.tolist(), strict=True):
+            best_named = []
+            for col, neg, differ in islice(named, min(keep, count)):
+                other = choices[col]
+                best_named.append((neg, differ, other.id, other.unit))
+            found[row] = (count, best_named)
     # In query order, as the dict built item by item always was (a repeated id keeps
     # its first place and its last matches).
     return {queries[r].id: found[r] for r in sorted(found)}

@@ -396,3 +396,33 @@ def test_from_90_the_index_does_not_propose_texts_that_each_lack_three_words_of_
     assert proposed(5) == pairs((2, 3), (1, 3), (0, 3))
     assert proposed(4) == pairs((1, 3), (0, 3))
     assert proposed(3) == pairs((0, 3))
+
+
+def _letters_keep_every_hit(texts: list[str], threshold: int) -> int:
+    """Check that _Letters passes every pair scoring ≥ threshold; how many it held back."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    a, b = np.triu_indices(len(texts), 1)
+    kept_a, kept_b = similar._Letters(texts).may_reach(a, b, threshold)
+    kept = set(zip(kept_a.tolist(), kept_b.tolist(), strict=True))
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        if fuzz.ratio(texts[x], texts[y]) >= threshold:
+            assert (x, y) in kept, (texts[x], texts[y])
+    return len(a) - len(kept)
+
+
+def test_the_letter_counts_hold_back_only_pairs_that_cannot_reach_the_threshold() -> None:
+    texts = sorted({similar._sorted_tokens(i.ringkasan) for i in national_corpus(150, 4)})
+    pairs = len(texts) * (len(texts) - 1) // 2
+    held_back = {t: _letters_keep_every_hit(texts, t) for t in (50, 85, 90, 100)}
+    # from 85 most pairs are never scored; at 100 only anagrams of each other are
+    assert held_back[50] <= held_back[85] < held_back[90] < held_back[100] <= pairs
+    assert held_back[90] > pairs // 2, (held_back, pairs)
+
+
+@given(st.lists(st.lists(_words, min_size=1, max_size=6).map(" ".join), max_size=8),
+       st.integers(50, 100))  # fmt: skip
+@settings(max_examples=100, deadline=None)
+def test_the_letter_counts_never_hold_back_a_hit_of_odd_texts(texts, threshold) -> None:
+    _letters_keep_every_hit([similar._sorted_tokens(t) for t in texts], threshold)
