@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, Store, new_id
+from .core import IN_CHUNK, Store, insert_many, new_id
 from .schema import ITEM_FIELDS, item_history, items, submissions
 from .text import dumps
 
@@ -36,10 +36,10 @@ def submission_petugas(store: Store, submission_id: int | None) -> str | None:
 
 
 def insert_items(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
-    """New register items (full rows, every column), written with one executemany."""
+    """New register items (full rows, every column, the same keys), one executemany."""
     if rows:
         with store.begin() as conn:
-            conn.execute(sa.insert(items), rows if isinstance(rows, list) else list(rows))
+            insert_many(conn, items, rows)
 
 
 def highest_seq(store: Store, year: int) -> int:

@@ -228,3 +228,48 @@ def test_undocumented_approved_items_and_their_first_decisions(
     assert order[ids[2]] < order[ids[1]]  # ids[2] was decided by the first sheet
     many = first_decisions(store, [ids[1]] * 3 + [f"DIP-2025-{n:04d}" for n in range(600, 1700)])
     assert many == {ids[1]: order[ids[1]]}  # more ids than one IN query holds
+
+
+def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
+    """`core.insert_many` bypasses SQLAlchemy's per-row parameters: the rows it writes,
+    dates and NULLs included, are the ones `conn.execute(sa.insert(...), rows)` writes."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from ppid_batch.store.core import Store, insert_many
+    from ppid_batch.store.schema import runs, submissions
+
+    rows = [
+        {
+            "file_name": f"Form-{n}-'kutip'-\"ganda\".xlsx",
+            "sha256": f"{n:064x}",
+            "unit": None if n == 2 else f"Unit {n}",
+            "petugas": "Budi",
+            "nip": None,
+            "tanggal_pengisian": None if n == 1 else dt.date(2025, 1, n + 1),
+            "received": dt.date(2026, 11, 23),
+            "verdict": "accepted",
+            "rows": n,
+            "run_id": 1,
+            "recorded_at": "2026-11-23T01:00:00+00:00",
+        }
+        for n in range(4)
+    ]
+    stored = []
+    for name, write in (
+        ("core", lambda conn: conn.execute(sa.insert(submissions), rows)),
+        ("many", lambda conn: insert_many(conn, submissions, rows)),
+    ):
+        with Store.open(f"sqlite:///{tmp_path}/{name}.sqlite") as store:
+            with store.begin() as conn:
+                conn.execute(sa.insert(runs).values(id=1, started="x", status="running"))
+                write(conn)
+            with store.begin() as conn:
+                stored.append(conn.execute(sa.select(submissions).order_by("id")).all())
+                raw = conn.exec_driver_sql("SELECT received, tanggal_pengisian FROM submissions")
+                stored.append(raw.all())
+    assert stored[0] == stored[2]
+    assert stored[1] == stored[3]  # the text SQLite holds, not only what SQLAlchemy reads back
+    assert stored[0][2].tanggal_pengisian == dt.date(2025, 1, 3)
+    assert len(stored[0]) == 4
