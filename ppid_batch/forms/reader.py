@@ -85,19 +85,20 @@ class CellRefs(Mapping[str, str]):
     def as_json(self) -> str:
         """`json.dumps(dict(self), ensure_ascii=False, sort_keys=True)`, the text the register
         keeps as an item's provenance, built from parts shared by the whole sheet."""
+        prefixes = _json_parts(self._letters)
+        if not prefixes:
+            return "{}"
         row = self._row
-        return (
-            "{"
-            + ", ".join([k + ': "' + v + row + '"' for k, v in _json_parts(self._letters)])
-            + "}"
-        )
+        # every entry is `"key": "LETTERS` + row + `"`, the entries joined by ", "
+        return "{" + (row + '", ').join(prefixes) + row + '"}'
 
 
 @by_identity
-def _json_parts(letters: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """(JSON-encoded key, column letters) in key order; letters need no escaping."""
+def _json_parts(letters: Mapping[str, str]) -> tuple[str, ...]:
+    """`"key": "LETTERS` (JSON-encoded key, column letters) in key order; letters need no
+    escaping."""
     assert all(v.isascii() and v.isalpha() for v in letters.values())
-    return tuple((json.dumps(k, ensure_ascii=False), letters[k]) for k in sorted(letters))
+    return tuple(json.dumps(k, ensure_ascii=False) + ': "' + letters[k] for k in sorted(letters))
 
 
 @dataclass

@@ -78,6 +78,8 @@ def normalise_id(value: object) -> str | None:
 
 def _iso(value: object) -> str:
     """waktu_pembuatan as ISO partial text, whatever shape the reader handed over."""
+    if type(value) is str:  # what the reader hands over: its normalised text
+        return value.strip()
     if hasattr(value, "iso"):
         return str(value.iso())
     if isinstance(value, dt.date):
@@ -86,13 +88,11 @@ def _iso(value: object) -> str:
 
 
 def _values(row: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    get = row.get
-    for key in ITEM_FIELDS:
-        value = get(key)
-        if isinstance(value, str):  # db_text, then stripped: once per cell of every row
-            value = value.replace("\x00", "").strip() or None
-        out[key] = value
+    # db_text, then stripped: once per cell of every row, so written out inline
+    out = {
+        key: (value.replace("\x00", "").strip() or None) if isinstance(value, str) else value
+        for key, value in zip(ITEM_FIELDS, map(row.get, ITEM_FIELDS), strict=True)
+    }
     out["waktu_pembuatan"] = _iso(out["waktu_pembuatan"])
     return out
 
@@ -143,6 +143,8 @@ class _Registrar:
         self._events: list[dict[str, Any]] = []
         self._known: dict[str, str] = {}
         self._now: str | None = None
+        self._fixed: dict[int, dict[str, Any]] = {}
+        self._detail_prefix: str | None = None
 
     def log(self, action: str, item_id: str | None = None, **detail: Any) -> None:
         self._events.append(
@@ -234,21 +236,58 @@ class _Registrar:
         if self._now is None:  # one form, one transaction: its new items share one time
             self._now = self.store.now()
         now = self._now
+        # the columns `pending` and `source` give, the same for every new row of the form
+        fixed = self._fixed.get(submission_id)
+        if fixed is None:
+            fixed = self._fixed[submission_id] = {
+                "unit": self.unit,
+                "status": "pending",
+                "decision": None,
+                "decided_on": None,
+                "atasan": None,
+                "arahan": None,
+                "submission_id": submission_id,
+                "source_file": self.report.path.name,
+                "updated_run": self.run_id,
+                "received_on": received,
+                "created_run": self.run_id,
+            }
+        excel_row = row.get("_row")
         self._new_rows.append(
             {
                 "id": item_id,
                 "year": year,
                 "seq": seq,
-                "unit": self.unit,
-                **self.pending(row, values, submission_id, now, key),
-                "received_on": received,
-                "created_run": self.run_id,
+                **values,
+                **fixed,
+                "source_sheet": db_text(row.get("_sheet") or self.report.sheet or ""),
+                "source_row": int(excel_row or 0),
+                "source_cells": _cells_json(row.get("_cells") or {}),
+                "updated_at": now,
+                "match_key": key,
                 "created_at": now,
             }
         )
         self._known[key] = item_id
         self.new_ids.append(item_id)
-        self.log("item_registered", item_id, row=row.get("_row"))
+        self._events.append(
+            {
+                "action": "item_registered",
+                "actor": self.actor,
+                "run_id": self.run_id,
+                "item_id": item_id,
+                "detail": self._row_detail(excel_row),
+            }
+        )
+
+    def _row_detail(self, excel_row: object) -> str:
+        """`dumps({"file": …, "row": excel_row})`, the detail of a row's event, from a
+        prefix made once per form."""
+        if type(excel_row) is not int:
+            return dumps({"file": self.report.path.name, "row": excel_row})
+        if self._detail_prefix is None:
+            self._detail_prefix = dumps({"file": self.report.path.name, "row": 0})[:-2]
+        return self._detail_prefix + str(excel_row) + "}"
 
     def refuse(self, row: Mapping[str, Any], item_id: str | None, type_: str, message: str) -> None:
         """A correction the register cannot take: an error at the row's ID cell, and an event."""

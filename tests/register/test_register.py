@@ -283,3 +283,33 @@ def test_provenance_cells_of_a_real_form_are_stored_as_their_json(
         assert stored["source_cells"] == dumps(dict(row["_cells"]))
         assert json.loads(stored["source_cells"])["ringkasan"] == row["_cells"]["ringkasan"]
         assert stored["source_row"] == row["_row"]
+
+
+@pytest.mark.parametrize("name", ["valid", "shuffled"])
+def test_event_details_of_a_real_form_are_the_json_of_their_mapping(
+    store: Store, tmp_path: Path, name: str
+) -> None:
+    # Each new row's `item_registered` detail is built from a prefix made once per form
+    # (items._Registrar._row_detail); it must be the text `dumps` gives for the mapping,
+    # with a file name that JSON has to escape.
+    import dataclasses
+    import json
+
+    from badfiles import FORM_CASES, write_form
+
+    from ppid_batch.forms.validate import validate_file
+    from ppid_batch.store.schema import events
+    from ppid_batch.store.text import dumps
+
+    case = next(c for c in FORM_CASES if c.name == name)
+    path = write_form(case.form, tmp_path / f'Form-DIP-"{name}"-Ü\\.xlsx')
+    report = dataclasses.replace(validate_file(path), errors=())
+    outcome = register_form(store, report, received=RECEIVED, run_id=None)
+    with store.begin() as conn:
+        rows = conn.execute(
+            events.select().where(events.c.action == "item_registered").order_by(events.c.id)
+        ).all()
+    assert [r.item_id for r in rows] == list(outcome.new_ids)
+    for event, row in zip(rows, report.items, strict=True):
+        assert event.detail == dumps({"file": path.name, "row": row["_row"]})
+        assert json.loads(event.detail) == {"file": path.name, "row": row["_row"]}
