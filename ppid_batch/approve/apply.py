@@ -8,6 +8,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .verify import SheetCheck
 
 _INVALID = "?"
+_NOT_KEPT: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -390,7 +392,10 @@ def _plan(
                     "detail": {"file": name, "fields": sorted(edited), "changes": edited},
                 }
             )
-        decided.append(ItemDecision(item_id, decision, arahan, atasan, current, edited))
+        # The stored row goes with the decision only when the Atasan changed the item (its
+        # history keeps the old values): a sheet of 100,000 rows keeps no 100,000 rows here.
+        kept = current if edited else _NOT_KEPT
+        decided.append(ItemDecision(item_id, decision, arahan, atasan, kept, edited))
         decided_events.append(
             {
                 "action": "item_approved" if decision == "YA" else "item_refused",
@@ -516,12 +521,16 @@ def apply_approval(
             tanggal=tanggal,
             run_id=run_id,
         )
+        # What was read for the check is not needed past the plan: let it go before the
+        # decided items are read back (memory stays one copy of the sheet's rows).
+        del read, id_of_row, sheet_check
         if tanggal is not None:  # every decided item has a date (_plan leaves it pending)
             write_decisions(
                 store, plan.decided, decided_on=tanggal, sheet_sha256=report.sha256,
                 run_id=run_id, now=store.now(),
             )  # fmt: skip
         store.log_many(plan.events)
+        plan = dataclasses.replace(plan, events=())  # logged: not kept alive any longer
         decide_changes(
             store, plan.changes, atasan=atasan or SYSTEM_ACTOR,
             tanggal=tanggal or received, sheet_sha256=report.sha256, run_id=run_id,

@@ -21,7 +21,7 @@ from ..forms import normalize as nz
 from ..forms.rules import ITEM_ID, message
 from ..forms.schema import Field, SheetSchema, approval_schema, for_office, form_schema
 from ..models import Finding, RegisterItem, SheetReport
-from ..store.approvals import IssuedSheet, issued_sheet
+from ..store.approvals import IssuedSheet, issued_sheet, issued_snapshots
 from ..store.core import Store
 from ..store.filing import filed_after, filing_dates
 from .identity import code_matches, content_of, fingerprint, fingerprint_matches, load_secret
@@ -262,7 +262,9 @@ def verify_sheet(
     check = SheetCheck()
     office_schema = office_form_schema(config.form)
     number = str(report.meta.get("nomor_lembar") or "").strip().upper()
-    issued = issued_sheet(store, number) if number else None
+    # Every row's ID and fingerprint; the values it was issued with are read only for the
+    # rows that changed since (their message says what changed).
+    issued = issued_sheet(store, number, snapshots=False) if number else None
     check.issued = issued
     secret = secret if secret is not None else load_secret(config.var_dir, create=False)
     check.sheet_error = _identity_error(report, issued, secret, number)
@@ -292,6 +294,7 @@ def verify_sheet(
     # A value typed on the sheet, normalised once per column and spelling: most rows are as
     # issued. Keyed by type as well (True == 1 == 1.0 as dict keys).
     normalised: dict[tuple[str, type, Any], Any] = {}
+    stale_decided: list[tuple[int, Mapping[str, Any], str, RegisterItem]] = []
 
     def edit_value(key: str, value: Any) -> Any:
         memo = (key, type(value), value)
@@ -339,27 +342,21 @@ def verify_sheet(
             if check.verdict == "genuine":
                 check.verdict = "stale"
             if decision in ("YA", "TIDAK"):
-                check.errors.append(
-                    _row_finding(
-                        row,
-                        "persetujuan",
-                        "stale",
-                        f"{raw_id} berubah sejak lembar dibuat "
-                        f"({change_text(issued_row.snapshot, content_of(item))}); keputusan "
-                        "pada baris ini tidak diterapkan. Informasi ini tercantum lagi, "
-                        "bertanda berubah, pada lembar persetujuan berikutnya.",
-                    )
-                )
+                # the message, which quotes what changed, is written after the loop
+                stale_decided.append((len(check.errors), row, raw_id, item))
+                check.errors.append(_row_finding(row, "persetujuan", "stale", ""))
             continue
         if item.status != "pending":
             continue  # a Tindakan Ubah/Hapus row: its cells show the request, not the item
         cells = row.get("_cells") or {}
         changed: dict[str, Any] = {}
+        # The item's content is the one the sheet was issued with (same fingerprint), so
+        # a cell is compared with the item's own value, as the issued snapshot holds it.
         for key in EDITABLE:
             if key not in cells:
                 continue  # the column is not on the sheet
             new = edit_value(key, row.get(key))
-            if not _same(new, issued_row.snapshot.get(key)):
+            if not _same(new, _content_value(getattr(item, key, None))):
                 changed[key] = new
         if not changed:
             continue
@@ -382,7 +379,27 @@ def verify_sheet(
             check.errors += problems
             continue
         check.edits[int(row.get("_row") or 0)] = changed
+    if stale_decided:
+        snapshots = issued_snapshots(store, issued.number, [i for _, _, i, _ in stale_decided])
+        for at, row, raw_id, item in stale_decided:
+            check.errors[at] = _row_finding(
+                row,
+                "persetujuan",
+                "stale",
+                f"{raw_id} berubah sejak lembar dibuat "
+                f"({change_text(snapshots.get(raw_id, {}), content_of(item))}); keputusan "
+                "pada baris ini tidak diterapkan. Informasi ini tercantum lagi, "
+                "bertanda berubah, pada lembar persetujuan berikutnya.",
+            )
     return check
+
+
+def _content_value(value: object) -> str | None:
+    """A field's value as content_of (and so an issued snapshot) holds it: spaces collapsed,
+    None when empty."""
+    if value is None:
+        return None
+    return " ".join((value if type(value) is str else str(value)).split()) or None
 
 
 def describe_verdict(check: SheetCheck, report: SheetReport) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,12 +78,22 @@ class IssuedSheet:
         return {r.item_id: r for r in self.rows}
 
 
-def _rows(conn: sa.Connection, issue_id: int) -> tuple[IssuedRow, ...]:
+_NO_SNAPSHOT: Mapping[str, Any] = MappingProxyType({})  # rows read without their values
+
+
+def _rows(conn: sa.Connection, issue_id: int, snapshots: bool = True) -> tuple[IssuedRow, ...]:
     t = approval_issue_rows.c
+    where = approval_issue_rows.c.issue_id == issue_id
+    if not snapshots:
+        bare = sa.select(t.item_id, t.position, t.fingerprint).where(where).order_by(t.position)
+        return tuple(
+            IssuedRow(item_id, position, fp, _NO_SNAPSHOT)
+            for item_id, position, fp in conn.execute(bare)
+        )
     query = (
         sa.select(t.item_id, t.position, t.fingerprint, t.snapshot)
-        .where(approval_issue_rows.c.issue_id == issue_id)
-        .order_by(approval_issue_rows.c.position)
+        .where(where)
+        .order_by(t.position)
     )
     return tuple(
         IssuedRow(item_id, position, fp, _JsonObject(snapshot))
@@ -91,25 +102,52 @@ def _rows(conn: sa.Connection, issue_id: int) -> tuple[IssuedRow, ...]:
 
 
 def _sheet(
-    conn: sa.Connection, row: sa.RowMapping | Mapping[str, Any] | None
+    conn: sa.Connection, row: sa.RowMapping | Mapping[str, Any] | None, snapshots: bool = True
 ) -> IssuedSheet | None:
     if row is None:
         return None
     issued = row["issued_on"]
     if isinstance(issued, str):  # SQLite hands back text for a Date in a raw select
         issued = dt.date.fromisoformat(issued)
-    return IssuedSheet(row["number"], issued, row["code"], _rows(conn, row["id"]))
+    return IssuedSheet(row["number"], issued, row["code"], _rows(conn, row["id"], snapshots))
 
 
-def issued_sheet(store: Store, number: str) -> IssuedSheet | None:
-    """The sheet the batch issued under `number`, or None."""
+def issued_sheet(store: Store, number: str, *, snapshots: bool = True) -> IssuedSheet | None:
+    """The sheet the batch issued under `number`, or None. With `snapshots=False` its rows
+    carry their ID and fingerprint only (an empty snapshot): what checking a returned sheet
+    needs for every row; `issued_snapshots` gives the values of the few rows that need them."""
     with store.begin() as conn:
         row = (
             conn.execute(sa.select(approval_issues).where(approval_issues.c.number == number))
             .mappings()
             .first()
         )
-        return _sheet(conn, row)
+        return _sheet(conn, row, snapshots)
+
+
+def issued_snapshots(
+    store: Store, number: str, item_ids: Sequence[str]
+) -> dict[str, Mapping[str, Any]]:
+    """Item ID → the values sheet `number` listed it with, for `item_ids` (those it listed)."""
+    unique = sorted(set(item_ids))
+    found: dict[str, Mapping[str, Any]] = {}
+    t = approval_issue_rows.c
+    with store.begin() as conn:
+        issue_id = conn.scalar(
+            sa.select(approval_issues.c.id).where(approval_issues.c.number == number)
+        )
+        if issue_id is None:
+            return found
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            query = (
+                sa.select(t.item_id, t.snapshot)
+                .where(t.issue_id == issue_id, t.item_id.in_(chunk))
+                .order_by(t.position)  # an ID listed twice: its last row, as by_id
+            )
+            for item_id, snapshot in conn.execute(query):
+                found[item_id] = json.loads(snapshot)
+    return found
 
 
 def latest_issued_sheet(store: Store) -> IssuedSheet | None:
