@@ -211,7 +211,20 @@ class _Signed:
                     short = len(masked) <= INDEX_SHORT
                     seen[w] = -1 if short else words.setdefault(masked[:INDEX_WORD], len(words))
         self.usable = len(words) < 1 << LEFT_OUT_BITS
-        coded = [[k for k in map(seen.__getitem__, t.split()) if k >= 0] for t in texts]
+        # Texts with the same index words (the same title but for its numbers, a typo
+        # far in) have the same signatures: they are signed once, as a class.
+        classes: dict[tuple[int, ...], int] = {}
+        self.text_class = np.array(
+            [
+                classes.setdefault(tuple(sorted(k for k in ws if k >= 0)), len(classes))
+                for ws in (map(seen.__getitem__, t.split()) for t in texts)
+            ],
+            np.int64,
+        )
+        coded = list(classes)
+        # the texts of each class: self.texts[self.first[c]:self.first[c + 1]]
+        self.texts = np.argsort(self.text_class, kind="stable")
+        self.first = np.searchsorted(self.text_class[self.texts], np.arange(len(coded) + 1))
         rng = np.random.default_rng(20250315)
         self.value = rng.integers(0, np.iinfo(np.uint64).max, len(words), np.uint64, endpoint=True)
         by_count: dict[int, list[int]] = {}
@@ -244,7 +257,7 @@ class _Signed:
     def part(
         self, part: int, parts: int
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-        """(owner, signature, left-out words) of the signatures `part` of `parts` (by value).
+        """(owner class, signature, left-out words) of the signatures `part` of `parts`.
 
         A signature's two lowest bits are replaced by how many words it left out.
         """
@@ -369,6 +382,21 @@ class _Letters:
         return a[ok], b[ok]
 
 
+def _chunked_ranges(first: Codes, last: Codes) -> Iterator[tuple[Codes, Codes]]:
+    """_ranges(first, last) as (i, k) pairs, INDEX_CHUNK_PAIRS at a time (about: the
+    ranges of one i are never cut)."""
+    import numpy as np
+
+    made = np.cumsum(np.maximum(last - first, 0))
+    low = 0
+    while low < len(first):
+        done = int(made[low - 1]) if low else 0
+        high = max(int(np.searchsorted(made, done + INDEX_CHUNK_PAIRS, "right")), low + 1)
+        at, other = _ranges(first[low:high], last[low:high])
+        yield at + low, other
+        low = high
+
+
 TextHits = tuple["Codes", "Codes", "npt.NDArray[np.float32]"]
 
 
@@ -399,6 +427,22 @@ def _text_hits(
     strings = np.array(texts, dtype=object)
     bag = _Letters(texts)
     found: list[tuple[Codes, Codes, npt.NDArray[np.float32]]] = []
+
+    def score(a: Codes, b: Codes) -> None:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+        a, b = bag.may_reach(a, b, threshold)
+        scores = process.cpdist(
+            strings[a], strings[b], scorer=fuzz.ratio, score_cutoff=threshold,
+            dtype=np.float32, workers=1,
+        )  # fmt: skip
+        hit = scores >= threshold
+        found.append((a[hit], b[hit], scores[hit]))
+
+    # Counted: the pairs of texts each bucket holds, as when every text was signed alone
+    # (at least those within each class, known before any bucket is made).
+    size = np.diff(signed.first)
+    if int((size * (size - 1) // 2).sum()) > limit:
+        return int((size * (size - 1) // 2).sum()), None
     total = 0
     for part in range(parts):
         owner, sig, out = signed.part(part, parts)
@@ -421,11 +465,13 @@ def _text_hits(
         sig >>= keep_bits
         starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
         sizes = np.diff(np.r_[starts, len(sig)])
-        del sig, starts
-        shared = np.repeat(sizes > 1, sizes)  # a bucket of one text proposes nothing
+        del sig
+        held = np.add.reduceat(size[owner], starts) if len(starts) else sizes
+        total += int((held * (held - 1) // 2).sum())
+        del starts, held
+        shared = np.repeat(sizes > 1, sizes)  # a bucket of one class proposes nothing more
         owner, out, left, sizes = owner[shared], out[shared], left[shared], sizes[sizes > 1]
         del shared
-        total += int((sizes * (sizes - 1) // 2).sum())
         if total > limit:
             return total, None
         # Each signature is paired with the later ones of its bucket that left out at
@@ -438,28 +484,21 @@ def _text_hits(
         last = np.cumsum(sizes)[bucket] - sizes[bucket] + below[bucket, np.clip(room, 0, 3)]
         last = np.maximum(np.where(room >= 0, last, 0), first)
         del bucket, below, room
-        made = np.cumsum(last - first)
-        low = 0
-        while low < len(owner):
-            done = int(made[low - 1]) if low else 0
-            high = max(int(np.searchsorted(made, done + INDEX_CHUNK_PAIRS, "right")), low + 1)
-            at, other = _ranges(first[low:high], last[low:high])
-            at += low
+        for at, other in _chunked_ranges(first, last):
             a, b = owner[at].astype(np.int64), owner[other].astype(np.int64)
-            # a repeated word gives a text the same signature twice; a pair is proposed
-            # where none of the words one text left out is left out by the other
+            # a repeated word gives a class the same signature twice; a pair is proposed
+            # where none of the words one class left out is left out by the other
             keep = (a != b) & _disjoint(out[at], out[other])
             a, b = a[keep], b[keep]
             del at, other, keep
-            a, b = np.minimum(a, b), np.maximum(a, b)
-            a, b = bag.may_reach(a, b, threshold)
-            scores = process.cpdist(
-                strings[a], strings[b], scorer=fuzz.ratio, score_cutoff=threshold,
-                dtype=np.float32, workers=1,
-            )  # fmt: skip
-            hit = scores >= threshold
-            found.append((a[hit], b[hit], scores[hit]))
-            low = high
+            # every text of one class with every text of the other
+            pair, at = _ranges(signed.first[a], signed.first[a + 1])
+            pair, other = _ranges(signed.first[b[pair]], signed.first[b[pair] + 1])
+            score(signed.texts[at[pair]], signed.texts[other])
+    # The pairs within a class (the same index words): any threshold proposes them.
+    in_class = np.repeat(signed.first[1:], size)  # the end of each text's class
+    for at, other in _chunked_ranges(np.arange(1, len(texts) + 1, dtype=np.int64), in_class):
+        score(signed.texts[at], signed.texts[other])
     if not found:
         return total, (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
     a = np.concatenate([f[0] for f in found])
