@@ -65,6 +65,17 @@ def _insert_plan(
     return str(compiled), order, tuple(processors)
 
 
+def _processed(process: Callable[[Any], Any], column: Sequence[Any]) -> Sequence[Any]:
+    """`process` applied to every value of a column, once per distinct value (a form's
+    rows share their dates)."""
+    try:
+        distinct = dict.fromkeys(column)
+    except TypeError:  # an unhashable value: one call each
+        return list(map(process, column))
+    mapped = {v: process(v) for v in distinct}
+    return list(map(mapped.__getitem__, column))
+
+
 def insert_many(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert rows that all have the same keys with one DBAPI executemany.
 
@@ -83,11 +94,10 @@ def insert_many(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
     else:
         values = list(map(get, rows))
     if processors:
-        for n, row in enumerate(values):
-            cells = list(row)
-            for i, process in processors:
-                cells[i] = process(cells[i])
-            values[n] = tuple(cells)
+        columns: list[Sequence[Any]] = list(zip(*values, strict=True))
+        for i, process in processors:
+            columns[i] = _processed(process, columns[i])
+        values = list(zip(*columns, strict=True))
     if order is None:
         names = keys
         values = [dict(zip(names, row, strict=True)) for row in values]

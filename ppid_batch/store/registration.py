@@ -50,17 +50,23 @@ def highest_seq(store: Store, year: int) -> int:
         )
 
 
+# One statement for every form: the keys are bound as an expanding parameter, so the
+# statement is compiled once and its 200 keys are not coerced one by one each time.
+_BY_MATCH_KEY = (
+    sa.select(items.c.id, items.c.match_key)
+    .where(items.c.match_key.in_(sa.bindparam("keys", expanding=True)))
+    .order_by(sa.desc(items.c.year), sa.desc(items.c.seq))
+)
+
+
 def ids_by_match_key(store: Store, keys: Sequence[str]) -> dict[str, str]:
     """Match key → the oldest item ID holding it, for the keys the register knows."""
     unique = sorted(set(keys))
-    query = sa.select(items.c.id, items.c.match_key).order_by(
-        sa.desc(items.c.year), sa.desc(items.c.seq)
-    )
     found: dict[str, str] = {}
     with store.begin() as conn:
         for start in range(0, len(unique), IN_CHUNK):
             chunk = unique[start : start + IN_CHUNK]
-            for row in conn.execute(query.where(items.c.match_key.in_(chunk))):
+            for row in conn.execute(_BY_MATCH_KEY, {"keys": chunk}):
                 found[row.match_key] = row.id  # descending: the oldest ID wins
     return found
 
