@@ -26,7 +26,7 @@ from ..store.decisions import (
 )
 from ..store.engine import database_exists
 from ..store.registration import item_rows
-from ..store.schema import DECISION_OF_STATUS, DECISIONS
+from ..store.schema import DECISION_OF_STATUS, DECISIONS, ITEM_FIELDS
 from ..store.text import db_text
 
 if TYPE_CHECKING:
@@ -148,6 +148,14 @@ def check_approval(
     return _check(store, report, config)[0]
 
 
+# The columns of an item the check and the merge look at: its fields and decision (and
+# what its history keeps when the Atasan changes it), not its bookkeeping.
+_CHECKED_COLUMNS = (
+    "id", "unit", *ITEM_FIELDS, "status", "decision", "decided_on", "atasan", "arahan",
+    "source_file", "source_sheet", "source_row", "received_on",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class _Read:
     """The register's rows for a sheet's IDs, as `_check` read them (the merge reuses them:
@@ -186,7 +194,7 @@ def _check_read(
         return report, None, None
     chk = _Checker(report)
     ids = [normalise_id(row.get("id")) for row in report.items]
-    stored = item_rows(store, [i for i in ids if i])
+    stored = item_rows(store, [i for i in ids if i], _CHECKED_COLUMNS)
     changes = pending_changes(store, [i for i in ids if i])
     read = _Read(stored, changes)
     sheet_check = None

@@ -8,7 +8,7 @@ never build SQL.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -78,15 +78,22 @@ def item_row(store: Store, item_id: str) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-def item_rows(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Item ID → its stored row, for the IDs the register knows."""
+def item_rows(
+    store: Store, ids: Sequence[str], columns: Sequence[str] | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """Item ID → its stored row (read-only, keyed by column), for the IDs the register knows;
+    with `columns`, only those (and `id`).
+
+    The rows stay as the database driver's tuples behind a mapping view, not one dict
+    each: an approval sheet of 100,000 rows keeps 100,000 of them while it is checked."""
     unique = sorted(set(ids))
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, Mapping[str, Any]] = {}
+    wanted = items.c if columns is None else [items.c[k] for k in dict.fromkeys(("id", *columns))]
     with store.begin() as conn:
         for start in range(0, len(unique), IN_CHUNK):
             chunk = unique[start : start + IN_CHUNK]
-            for row in conn.execute(sa.select(items).where(items.c.id.in_(chunk))).mappings():
-                found[row["id"]] = dict(row)
+            for row in conn.execute(sa.select(*wanted).where(items.c.id.in_(chunk))):
+                found[row.id] = cast("Mapping[str, Any]", row._mapping)
     return found
 
 
