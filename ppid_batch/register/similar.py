@@ -70,6 +70,11 @@ SIGNATURE_BLOCK = 500_000
 # a 64-bit integer): the index takes registers of fewer than 2 million index words.
 LEFT_OUT_BITS = 21
 
+# Texts whose letters are counted at once (_Letters; some 30 bytes per character).
+LETTERS_BLOCK = 10_000
+# Pairs whose letter counts are compared at once (a few arrays of 32 bytes each).
+LETTERS_PAIRS = 100_000
+
 # Rows of the score matrix computed at once: 1,000 × 20,000 float32 scores is 80 MB,
 # where the whole 20,000 × 20,000 matrix of a big register would be 1.6 GB.
 CHUNK_ROWS = 1_000
@@ -366,20 +371,54 @@ class _Letters:
 
         place = np.array(_letter_places(), np.uint32)
         self.length = np.array([len(t) for t in texts], np.int64)
-        code = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-        letters = np.where(code < 128, place[np.minimum(code, 127)], code & np.uint32(31))
-        owner = np.repeat(np.arange(len(texts), dtype=np.int64) * 32, self.length)
-        counts = np.bincount(owner + letters, minlength=32 * len(texts))
-        self.counts = np.minimum(counts, 255).astype(np.uint8).reshape(len(texts), 32)
+        self.counts = np.zeros((len(texts), 32), np.uint8)
+        for start in range(0, len(texts), LETTERS_BLOCK):  # a few bytes per character
+            block = texts[start : start + LETTERS_BLOCK]
+            code = np.frombuffer("".join(block).encode("utf-32-le"), np.uint32)
+            code = np.where(code < 128, place[np.minimum(code, 127)], code & np.uint32(31))
+            code += np.repeat(np.arange(len(block), dtype=np.uint32) * 32,
+                              self.length[start : start + LETTERS_BLOCK])  # fmt: skip
+            counts = np.bincount(code, minlength=32 * len(block)).reshape(len(block), 32)
+            self.counts[start : start + len(block)] = np.minimum(counts, 255)
 
     def may_reach(self, a: Codes, b: Codes, threshold: int) -> tuple[Codes, Codes]:
         """The pairs (a, b) of texts whose letters allow a score ≥ threshold."""
         import numpy as np
 
-        apart = np.abs(self.counts[a].astype(np.int16) - self.counts[b]).sum(axis=1)
-        # score = 100 × (1 − distance / (len a + len b)) ≥ threshold needs this
-        ok = 100 * apart <= (100 - threshold) * (self.length[a] + self.length[b])
+        ok = np.empty(len(a), np.bool_)
+        for low in range(0, len(a), LETTERS_PAIRS):  # 32 bytes per pair and count array
+            x, y = (
+                self.counts[a[low : low + LETTERS_PAIRS]],
+                self.counts[b[low : low + LETTERS_PAIRS]],
+            )
+            apart = (np.maximum(x, y) - np.minimum(x, y)).sum(axis=1, dtype=np.int64)
+            del x, y
+            # score = 100 × (1 − distance / (len a + len b)) ≥ threshold needs this
+            room = (
+                self.length[a[low : low + LETTERS_PAIRS]]
+                + self.length[b[low : low + LETTERS_PAIRS]]
+            )
+            ok[low : low + LETTERS_PAIRS] = 100 * apart <= (100 - threshold) * room
         return a[ok], b[ok]
+
+
+def _bucket_pairs(
+    begin: Codes, below: Codes, left: npt.NDArray[np.int8], together: int
+) -> Iterator[tuple[Codes, Codes]]:
+    """(signature, later signature of its bucket) pairs whose words left out are at most
+    `together`, INDEX_CHUNK_PAIRS at a time; the signatures taken in blocks of as many
+    (a few numbers each), so that memory stays bounded by the block."""
+    import numpy as np
+
+    for low in range(0, len(left), INDEX_CHUNK_PAIRS):
+        at = np.arange(low, min(low + INDEX_CHUNK_PAIRS, len(left)), dtype=np.int64)
+        bucket = np.searchsorted(begin, at, "right") - 1
+        room = together - left[at].astype(np.int64)
+        last = begin[bucket] + below[bucket, np.clip(room, 0, 3)]
+        last = np.maximum(np.where(room >= 0, last, 0), at + 1)
+        del bucket, room
+        for k, other in _chunked_ranges(at + 1, last):
+            yield k + low, other
 
 
 def _chunked_ranges(first: Codes, last: Codes) -> Iterator[tuple[Codes, Codes]]:
@@ -452,16 +491,19 @@ def _text_hits(
         # sorted themselves, faster than sorting their places.
         places = max(len(sig), 1).bit_length()
         keep_bits = np.uint64(places + 2)
-        left = sig & np.uint64(3)
+        left = sig & np.uint64(3)  # (in place: one temporary array at a time)
+        left <<= np.uint64(places)
         sig >>= keep_bits
         sig <<= keep_bits
-        sig |= (left << np.uint64(places)) | np.arange(len(sig), dtype=np.uint64)
+        sig |= left
         del left
+        sig |= np.arange(len(sig), dtype=np.uint64)
         sig.sort()
-        order = (sig & np.uint64((1 << places) - 1)).astype(np.int64)
-        owner, out = owner[order], out[order]
+        order = np.bitwise_and(sig, np.uint64((1 << places) - 1)).view(np.int64)
+        owner = owner[order]
+        out = out[order]
         del order
-        left = ((sig >> np.uint64(places)) & np.uint64(3)).astype(np.int64)
+        left = ((sig >> np.uint64(places)) & np.uint64(3)).astype(np.int8)
         sig >>= keep_bits
         starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
         sizes = np.diff(np.r_[starts, len(sig)])
@@ -476,15 +518,10 @@ def _text_hits(
             return total, None
         # Each signature is paired with the later ones of its bucket that left out at
         # most `together` words with it: in a bucket these come first (sorted above).
-        bucket = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-        below = np.bincount(bucket * 4 + left, minlength=4 * len(sizes))
-        below = below.reshape(len(sizes), 4).cumsum(axis=1)  # bucket × words left out
-        room = together - left
-        first = np.arange(1, len(owner) + 1, dtype=np.int64)
-        last = np.cumsum(sizes)[bucket] - sizes[bucket] + below[bucket, np.clip(room, 0, 3)]
-        last = np.maximum(np.where(room >= 0, last, 0), first)
-        del bucket, below, room
-        for at, other in _chunked_ranges(first, last):
+        begin = np.cumsum(sizes) - sizes  # bucket → its first signature
+        # bucket × words left out → its signatures that left out at most that many
+        below = np.stack([np.add.reduceat(left <= k, begin) for k in range(4)], axis=1)
+        for at, other in _bucket_pairs(begin, below, left, together):
             a, b = owner[at].astype(np.int64), owner[other].astype(np.int64)
             # a repeated word gives a class the same signature twice; a pair is proposed
             # where none of the words one class left out is left out by the other

@@ -292,6 +292,8 @@ def test_the_index_in_parts_and_small_chunks_gives_the_same_notes(monkeypatch) -
     monkeypatch.setattr(similar, "INDEX_PART_SIGNATURES", size // 7)  # 8 parts
     monkeypatch.setattr(similar, "INDEX_CHUNK_PAIRS", 500)
     monkeypatch.setattr(similar, "SIGNATURE_BLOCK", 300)
+    monkeypatch.setattr(similar, "LETTERS_BLOCK", 7)
+    monkeypatch.setattr(similar, "LETTERS_PAIRS", 100)
     monkeypatch.setattr(similar, "_LAST", None)
     parted = approval_notes(register, 90)
     monkeypatch.setattr(similar, "_LAST", None)
