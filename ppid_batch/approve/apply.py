@@ -174,7 +174,7 @@ def _check(
 
 
 def _check_read(
-    store: Store, report: SheetReport, config: Config | None
+    store: Store, report: SheetReport, config: Config | None, counted: SheetCheck | None = None
 ) -> tuple[SheetReport, SheetCheck | None, _Read | None]:
     """A copy of `report` with the register's findings added, and the identity check.
 
@@ -203,7 +203,9 @@ def _check_read(
 
         # the same rows as items (verify looks at their fields and status, not their Nota Dinas)
         on_sheet = {item_id: register_item(row) for item_id, row in stored.items()}
-        sheet_check = verify_sheet(store, report, config, current=on_sheet, decision_of=_decided)
+        sheet_check = verify_sheet(
+            store, report, config, current=on_sheet, decision_of=_decided, counted=counted
+        )
         del on_sheet
         if sheet_check.sheet_error is not None:
             # One reason for the whole sheet: nothing on it is looked at further.
@@ -309,9 +311,17 @@ def _check_read(
     )
 
 
-def sheet_counts(store: Store, report: SheetReport, config: Config) -> bool:
+def sheet_counts(
+    store: Store,
+    report: SheetReport,
+    config: Config,
+    counted: dict[str, SheetCheck] | None = None,
+) -> bool:
     """Whether the sheet as a whole would be applied: issued here, rightly signed, placed
-    and read without a whole-sheet error (a forged sheet must not block a genuine one)."""
+    and read without a whole-sheet error (a forged sheet must not block a genuine one).
+
+    A sheet that counts has its check kept in `counted` under its sha256: applying it
+    the same night (apply_approval's `counted`) does not make those checks again."""
     if report.kind != "persetujuan" or any(f.row is None for f in report.errors):
         return False
     from .verify import verify_sheet
@@ -319,6 +329,8 @@ def sheet_counts(store: Store, report: SheetReport, config: Config) -> bool:
     # Only the whole-sheet checks: the rows are checked once, when the sheet is applied.
     check = verify_sheet(store, report, config, current={}, decision_of=_decided,
                          whole_sheet_only=True)  # fmt: skip
+    if check.sheet_error is None and counted is not None:
+        counted[report.sha256] = check
     return check.sheet_error is None
 
 
@@ -437,8 +449,12 @@ def apply_approval(
     received: dt.date | None = None,
     config: Config | None = None,
     conflicts: Mapping[str, str] | None = None,
+    counted: SheetCheck | None = None,
 ) -> ApprovalOutcome:
     """Apply one approval sheet's decisions in one transaction.
+
+    `counted`: the whole-sheet check sheet_counts kept for this very report tonight
+    (found nothing refusing the sheet as a whole); only the rows are checked then.
 
     Rows with errors (unknown ID, a flip of a decided item, …) are skipped and
     reported; the rest applies. Blank rows stay pending. A sheet whose sha256 was
@@ -461,7 +477,7 @@ def apply_approval(
             return ApprovalOutcome(
                 file=name, sha256=report.sha256, status="already_received", report=report
             )
-        checked, sheet_check, read = _check_read(store, report, config)
+        checked, sheet_check, read = _check_read(store, report, config, counted)
         assert read is not None  # a persetujuan report is always read
         if conflicts:
             checked = _mark_conflicts(checked, conflicts)

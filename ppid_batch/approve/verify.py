@@ -244,23 +244,11 @@ def _filing_dates(store: Store, report: SheetReport, ids: Sequence[str]) -> dict
     return {i: day for i, day in filed_after(store, tanggal).items() if i in wanted}
 
 
-def verify_sheet(
-    store: Store,
-    report: SheetReport,
-    config: Config,
-    *,
-    current: Mapping[str, RegisterItem],
-    decision_of: Any,
-    secret: bytes | None = None,
-    whole_sheet_only: bool = False,
+def _whole_sheet(
+    store: Store, report: SheetReport, config: Config, secret: bytes | None, decision_of: Any
 ) -> SheetCheck:
-    """Identity, signer, and each row against the issued sheet; see the module docstring.
-
-    `whole_sheet_only` stops after the checks that refuse the sheet as a whole
-    (`sheet_error`), before the rows: whether the sheet counts at all.
-    """
+    """The checks that refuse a sheet as a whole: issued here, rightly signed and dated."""
     check = SheetCheck()
-    office_schema = office_form_schema(config.form)
     number = str(report.meta.get("nomor_lembar") or "").strip().upper()
     # Every row's ID and fingerprint; the values it was issued with are read only for the
     # rows that changed since (their message says what changed).
@@ -286,10 +274,37 @@ def verify_sheet(
             decision_of=decision_of,
             filing_dates=lambda ids: _filing_dates(store, report, ids),
         )
-        if check.sheet_error is not None:
-            return check
-    if whole_sheet_only:
-        return check
+    return check
+
+
+def verify_sheet(
+    store: Store,
+    report: SheetReport,
+    config: Config,
+    *,
+    current: Mapping[str, RegisterItem],
+    decision_of: Any,
+    secret: bytes | None = None,
+    whole_sheet_only: bool = False,
+    counted: SheetCheck | None = None,
+) -> SheetCheck:
+    """Identity, signer, and each row against the issued sheet; see the module docstring.
+
+    `whole_sheet_only` stops after the checks that refuse the sheet as a whole
+    (`sheet_error`), before the rows: whether the sheet counts at all. `counted` is such
+    a check of this very report that found no whole-sheet error (apply.sheet_counts
+    earlier the same night): those checks are not made again, only the rows'.
+    """
+    check = SheetCheck()
+    office_schema = office_form_schema(config.form)
+    if counted is not None and counted.sheet_error is None and counted.issued is not None:
+        issued = check.issued = counted.issued
+    else:
+        whole = _whole_sheet(store, report, config, secret, decision_of)
+        if whole.sheet_error is not None or whole_sheet_only:
+            return whole
+        assert whole.issued is not None
+        issued = check.issued = whole.issued
     by_id = issued.by_id
     # A value typed on the sheet, normalised once per column and spelling: most rows are as
     # issued. Keyed by type as well (True == 1 == 1.0 as dict keys).

@@ -265,18 +265,21 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
     from ..approve.night import conflicting_decisions
 
     # Two sheets deciding one item differently tonight: neither decision is applied.
+    # The whole-sheet checks made here are kept (by sha256) for applying the sheet.
+    counted: dict[str, Any] = {}
     conflicts = conflicting_decisions(
         [i.report for i in inputs],
         store.submission_known,
-        lambda report: sheet_counts(store, report, night.config),
+        lambda report: sheet_counts(store, report, night.config, counted),
     )
     for item in inputs:
         name = item.candidate.name
         try:
             if item.kind == "persetujuan":
                 outcome, decided = _apply_sheet(
-                    store, item, night.today, run_db_id, night.config, conflicts
-                )
+                    store, item, night.today, run_db_id, night.config, conflicts,
+                    counted.pop(item.report.sha256, None),
+                )  # fmt: skip
                 approved, refused = approved + decided[0], refused + decided[1]
                 refused_units.update(decided[2])
             else:
@@ -355,6 +358,7 @@ def _apply_sheet(
     run_id: int,
     config: Any,
     conflicts: Mapping[str, Mapping[str, str]],
+    counted: Any = None,
 ) -> tuple[Outcome, tuple[int, int, frozenset[str]]]:
     """The sheet's outcome, the (approved, refused) decisions it applied, the refused units."""
     from ..approve.apply import apply_approval, check_approval
@@ -377,6 +381,7 @@ def _apply_sheet(
         received=today,
         config=config,
         conflicts=conflicts.get(report.sha256),
+        counted=counted,
     )
     if result.already_received:
         report = check_approval(store, report, config=config)

@@ -669,3 +669,31 @@ def test_the_content_text_is_json_of_the_content_and_the_code_is_pinned() -> Non
     assert code == hmac.new(secret, message, hashlib.sha256).hexdigest()
     # the value the code of earlier versions gives (sheets in the field)
     assert code == "9376dc005a8ada8c4bbca8f0598a5b487b1758be6ed44ba65146acaf08dc6360"
+
+
+def test_a_sheet_counted_tonight_is_applied_without_its_whole_sheet_checks_again(
+    office, tmp_path: Path
+) -> None:
+    """sheet_counts keeps the check of a sheet that counts (never of a forged one), and
+    applying with it decides exactly what applying without it decides."""
+    from ppid_batch.approve.apply import sheet_counts
+
+    config, store, sheet = office
+    decisions = {**ALL_YES, "DIP-2025-0002": ("TIDAK", "Lengkapi dasar hukum.")}
+    genuine = validate_file(fill(sheet, config.input_dir / "isi.xlsx", decisions))
+    forged = validate_file(edit(fill(sheet, tmp_path / "palsu.xlsx"), B8="0000-1111-2222"))
+    counted: dict = {}
+    assert sheet_counts(store, genuine, config, counted)
+    assert not sheet_counts(store, forged, config, counted)
+    assert list(counted) == [genuine.sha256]
+    assert check_approval(store, genuine, config=config).errors == ()
+    out = apply_approval(store, genuine, run_id=None, received=NEXT, config=config,
+                         counted=counted[genuine.sha256])  # fmt: skip
+    assert out.status == "applied"
+    assert out.decided_ids == tuple(ALL_YES)
+    assert statuses(store)["DIP-2025-0002"] == "refused"
+    assert [(i.id, i.arahan) for v in out.refused.values() for i in v] == [
+        ("DIP-2025-0002", "Lengkapi dasar hukum.")
+    ]
+    # a forged sheet applied without a kept check is still refused whole
+    assert apply(store, config, forged.path).status == "rejected"
