@@ -88,7 +88,10 @@ def _sorted_tokens(ringkasan: str) -> str:
     (that is how rapidfuzz defines it), but cdist can score plain ratio many
     strings at a time (SIMD) instead of re-sorting both sides of every pair.
     """
-    return " ".join(sorted(normalise(ringkasan).split()))
+    return " ".join(sorted(_WORD.findall(ringkasan.casefold())))  # normalise's words
+
+
+_WORD = re.compile(r"\w+")
 
 
 class _Corpus:
@@ -188,6 +191,25 @@ def _deletions(threshold: int) -> tuple[int, int] | None:
     return None
 
 
+class _IndexWords(dict[str, int]):
+    """Word → number of its index word (its first INDEX_WORD characters, digits masked),
+    −1 for a word too short to be indexed; numbered in the order first asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: dict[str, int] = {}  # index word → number
+
+    def __missing__(self, word: str) -> int:
+        masked = _DIGITS.sub("#", word)
+        short = len(masked) <= INDEX_SHORT
+        number = -1 if short else self.words.setdefault(masked[:INDEX_WORD], len(self.words))
+        self[word] = number
+        return number
+
+
+_DIGITS = re.compile(r"\d+")
+
+
 class _Signed:
     """Every distinct text's index words, ready to give its signatures part by part.
 
@@ -206,26 +228,22 @@ class _Signed:
 
         import numpy as np
 
-        digits = re.compile(r"\d+")
-        words: dict[str, int] = {}  # index word → number
-        seen: dict[str, int] = {}  # word → number of its index word
-        for text in texts:
-            for w in text.split():
-                if w not in seen:
-                    masked = digits.sub("#", w)
-                    short = len(masked) <= INDEX_SHORT
-                    seen[w] = -1 if short else words.setdefault(masked[:INDEX_WORD], len(words))
-        self.usable = len(words) < 1 << LEFT_OUT_BITS
+        seen = _IndexWords()  # word → number of its index word (−1: not indexed)
         # Texts with the same index words (the same title but for its numbers, a typo
         # far in) have the same signatures: they are signed once, as a class.
         classes: dict[tuple[int, ...], int] = {}
         self.text_class = np.array(
             [
-                classes.setdefault(tuple(sorted(k for k in ws if k >= 0)), len(classes))
-                for ws in (map(seen.__getitem__, t.split()) for t in texts)
+                classes.setdefault(
+                    tuple(sorted([k for k in map(seen.__getitem__, t.split()) if k >= 0])),
+                    len(classes),
+                )
+                for t in texts
             ],
             np.int64,
         )
+        words = seen.words
+        self.usable = len(words) < 1 << LEFT_OUT_BITS
         coded = list(classes)
         # the texts of each class: self.texts[self.first[c]:self.first[c + 1]]
         self.texts = np.argsort(self.text_class, kind="stable")
