@@ -1,6 +1,7 @@
 """Benchmark: near-duplicates across units, the old pairwise loop vs the vectorised search.
 
     python bench/bench_similar.py [--sizes 1000,5000,20000] [--old-up-to 5000] [--corpus both]
+                                  [--threshold 85]
 
 Two registers of each size:
 - "varied": five units, Indonesian ringkasan of which about a third are another clerk's
@@ -14,9 +15,10 @@ Two registers of each size:
   kegiatan i%37" for every item, all pending: every cross-unit pair scores ≥ 85, the
   worst case for building the notes.
 For each: wall time of near_duplicates (all × all), approval_notes (pending × all) and
-count_pairs (the annual report), at threshold 85, new code; the old loop
+count_pairs (the annual report), at --threshold (85), new code; the old loop
 (tests/similar_util.reference_*) only up to --old-up-to items (it takes minutes beyond),
-with a check that both give the same result. Times are wall-clock (cdist uses every core);
+with a check that both give the same result (when they differ, the share of the pairs the
+new code found or of its notes word for word the old's: the index's recall). Times are wall-clock (cdist uses every core);
 "traced MB" is tracemalloc's peak over a second run of the new code (Python objects and
 numpy arrays); the process's maximum RSS is printed at the end.
 """
@@ -76,6 +78,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000,20000")
     parser.add_argument("--old-up-to", type=int, default=5000)
     parser.add_argument("--corpus", choices=["varied", "qa", "national", "both"], default="both")
+    parser.add_argument("--threshold", type=int, default=THRESHOLD)
     args = parser.parse_args()
     kinds = ["varied", "qa"] if args.corpus == "both" else [args.corpus]
     pairs = [
@@ -93,16 +96,21 @@ def main() -> None:
             else:
                 items = corpus(n, 1, pending=0.25) if kind == "varied" else qa_corpus(n)
             for name, new, old in pairs:
-                new_s, got = timed(new, items, THRESHOLD)
+                new_s, got = timed(new, items, args.threshold)
                 # A second, traced run for the peak: tracing would slow the timed one.
                 tracemalloc.start()
-                new(items, THRESHOLD)
+                new(items, args.threshold)
                 peak = tracemalloc.get_traced_memory()[1] / 1e6
                 tracemalloc.stop()
                 old_s, same = float("nan"), "-"
                 if n <= args.old_up_to:
-                    old_s, expected = timed(old, items, THRESHOLD)
+                    old_s, expected = timed(old, items, args.threshold)
                     same = "yes" if expected == got else "NO"
+                    if expected != got and isinstance(got, int):  # the index's recall
+                        same += f" ({100 * got / expected:.2f}% of the pairs)"
+                    elif expected != got:
+                        alike = len(set(got.items()) & set(expected.items()))
+                        same += f" ({100 * alike / len(expected):.2f}% of the notes identical)"
                 print(
                     f"{kind:7} {n:6} {name:16} {old_s:8.2f} {new_s:8.2f} {peak:9.0f} {same}",
                     flush=True,
