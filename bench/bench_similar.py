@@ -18,9 +18,10 @@ For each: wall time of near_duplicates (all × all), approval_notes (pending × 
 count_pairs (the annual report), at --threshold (85), new code; the old loop
 (tests/similar_util.reference_*) only up to --old-up-to items (it takes minutes beyond),
 with a check that both give the same result (when they differ, the share of the pairs the
-new code found or of its notes word for word the old's: the index's recall). Times are wall-clock (cdist uses every core);
-"traced MB" is tracemalloc's peak over a second run of the new code (Python objects and
-numpy arrays); the process's maximum RSS is printed at the end.
+new code found or of its notes word for word the old's: the index's recall). Times are
+wall-clock (cdist uses every core); "traced MB" is tracemalloc's peak over a second run
+of the new code (Python objects and numpy arrays); the process's maximum RSS is printed at
+the end.
 """
 
 from __future__ import annotations

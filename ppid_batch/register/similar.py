@@ -44,10 +44,9 @@ def normalise(ringkasan: str) -> str:
 # threshold allows it (INDEX_DELETIONS): 2 million pairs take about a second to score.
 EXACT_PAIRS = 2_000_000
 # Threshold from which the index is trusted → (words that may differ on each side of a
-# pair, on both sides together). From 90 a pair whose two texts each have words the
-# other lacks, three on one side and two or more on the other, is not proposed: such
-# pairs are a third of the candidates of the national register and rarely score 90
-# (1 in 300 of its pairs that do: docs/reports.md).
+# pair, on both sides together). From 90 a pair whose two texts each lack three words
+# of the other is not proposed: such pairs are 40% of the candidates of the national
+# register and rarely score 90 (3 of 6,115 pairs that do: docs/reports.md).
 INDEX_DELETIONS = {85: (3, 6), 90: (3, 5)}
 # A word of the index is its first letters (a typo further on does not change it).
 INDEX_WORD = 3

@@ -371,7 +371,7 @@ def test_from_90_the_index_does_not_propose_texts_that_each_lack_three_words_of_
     monkeypatch,
 ) -> None:
     """Three words on one side and three on the other: not proposed at 90 (rarely a
-    match, a third of the candidates), proposed at 85; three against two still are."""
+    match, 40% of the candidates), proposed at 85; three against two still are."""
     monkeypatch.setattr(similar, "_LAST", None)
     base = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
     others = {
