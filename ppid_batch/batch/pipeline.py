@@ -107,6 +107,7 @@ def _night(
         with opening.open_store(night) as store:
             before = store.status_counts()
             registered = timed("register", stages.register, night, store, read.inputs)
+            read = read.registered()  # the parsed inputs are not kept through the writing
             written = timed("hasil", stages.write, night, store, registered)
             counts = stages.count(store, before, read, registered, written)
             archived = (

@@ -81,6 +81,12 @@ class Read:
     inputs: tuple[ReadInput, ...]  # approval sheets first, then by file name
     waiting: tuple[Path, ...]  # the scan's, plus files rewritten between scan and read
 
+    def registered(self) -> Read:
+        """What the night still needs once the register stage took the inputs in: the
+        waiting files. The parsed rows (a signed sheet of 100,000 rows holds some 200 MB
+        of them) are not kept alive through the writing of the outputs."""
+        return Read((), self.waiting)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -91,10 +97,19 @@ class Outcome:
     verdict: str
     note: str = ""
     errors: tuple[Mapping[str, Any], ...] = ()
+    rows: int | None = None  # the report's rows, when its parsed rows were let go (shed)
 
     @property
     def kind(self) -> str | None:
         return getattr(self.report, "kind", None)
+
+    def shed(self) -> Outcome:
+        """This outcome without its report's parsed rows, which no stage after the
+        register reads but for a rejected file's corrected copy (kept whole)."""
+        report = self.report
+        if self.verdict in (REJECTED, PARTIAL) or not getattr(report, "items", None):
+            return self
+        return replace(self, report=replace(report, items=()), rows=len(report.items))
 
 
 @dataclass(frozen=True)
@@ -316,7 +331,7 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
                 )
             log.info("%s: %s %s", name, outcome.verdict, outcome.note)
         night.progress.advance(f"{name}: {outcome.verdict}")
-        outcomes.append(outcome)
+        outcomes.append(outcome.shed())
     issue_nota_dinas(store, night.config, today=night.today, run_id=run_db_id)
     return Registered(
         run_db_id,

@@ -41,7 +41,7 @@ def input_result(
         kind=outcome.kind,
         verdict=outcome.verdict,
         note=(outcome.note + extra_note).strip(),
-        rows=getattr(report, "rows", 0),
+        rows=outcome.rows if outcome.rows is not None else getattr(report, "rows", 0),
         archived_to=relative(archived_to, None, None, workspace) if archived_to else None,
         feedback=relative(feedback, out_root, output_dir, workspace) if feedback else None,
         errors=outcome.errors,
