@@ -358,11 +358,14 @@ def _write_pdfs(documents: Sequence[Path], *, wrote: Wrote) -> list[str]:
 
 def _approval_sheets(store: Any) -> list[dict[str, Any]]:
     """Merged approval sheets in the order received, each with its decisions."""
-    from ..store.queries import approval_sheet_rows
+    from ..store.queries import approval_sheet_rows, decision_rows
 
+    # Each decision as the three fields the Disposisi reads, not a dict of all its columns.
     decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
-    for d in store.decisions():
-        decisions_by_sheet.setdefault(str(d.get("sheet_sha256") or ""), []).append(d)
+    for d in decision_rows(store):
+        decisions_by_sheet.setdefault(str(d.sheet_sha256 or ""), []).append(
+            {"item_id": d.item_id, "decision": d.decision, "changes": d.changes}
+        )
     # How many rows each sheet had is in the audit log, not in its table.
     rows_on_sheet = {
         e["detail"].get("sha256"): int(e["detail"].get("rows") or 0)
