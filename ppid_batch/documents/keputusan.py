@@ -158,10 +158,14 @@ def keputusan_context(
     letter: Letter,
     keputusan: KeputusanConfig,
 ) -> dict[str, Any]:
-    """Every variable the Keputusan template may use (docs/documents.md lists them)."""
+    """Every variable the Keputusan template may use (docs/documents.md lists them).
+
+    At national scale each of `entries`, `standing` and `before` holds some 100,000
+    items: each is let go as soon as its part of the context is made (the caller passes
+    them as temporaries, so that they are freed here), not all held with the rows made
+    from them.
+    """
     date = record["date"]
-    items = [as_item(i, v) for i, v in standing.items()]
-    groups = register_groups(items)
     changes = []
     for no, entry in enumerate(entries, 1):
         item_id = entry["item_id"]
@@ -183,6 +187,12 @@ def keputusan_context(
                 "keterangan": note,
             }
         )
+    del entries, before
+    items = [as_item(i, v) for i, v in standing.items()]
+    del standing
+    groups = register_groups(items)
+    jumlah = len(items)
+    del items
     satker = letter.office.nama_satker
     return {
         "kantor": office_fields(letter.office),
@@ -201,7 +211,7 @@ def keputusan_context(
             {"huruf": str(n + 1), "isi": t + ";"} for n, t in enumerate(keputusan.dasar_hukum)
         ],
         "diktum": _diktum(satker, previous),
-        "jumlah": len(items),
+        "jumlah": jumlah,
         "kelompok": [
             {"huruf": g.letter, "judul": g.heading, "butir": list(g.rows)} for g in groups
         ],
