@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ..dates import format_count_id
 from ..files import atomic_write_bytes
@@ -45,6 +46,7 @@ PACK_MAX_ROWS = 1_000
 _DOCX_ROW = re.compile(rb"<w:tr[ >]")
 _XLSX_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+(\d+)(?::[A-Z]+(\d+))?"')
 _XLSX_ROW = re.compile(rb"<row[ >]")
+_WIDTHS = {_DOCX_ROW: len(b"<w:tr "), _XLSX_ROW: len(b"<row ")}  # bytes of one match
 
 
 @dataclass(frozen=True)
@@ -155,16 +157,37 @@ def table_rows(path: Path) -> int:
     try:
         with zipfile.ZipFile(path) as z:
             if kind == ".docx":
-                return len(_DOCX_ROW.findall(z.read("word/document.xml")))
+                with z.open("word/document.xml") as member:
+                    return count_matches(member, _DOCX_ROW)
             rows = 0
             for name in z.namelist():
                 if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
-                    xml = z.read(name)
-                    m = _XLSX_DIMENSION.search(xml[:4096])
-                    rows += int(m.group(2) or m.group(1)) if m else len(_XLSX_ROW.findall(xml))
+                    with z.open(name) as member:
+                        m = _XLSX_DIMENSION.search(member.read(4096))
+                    if m:
+                        rows += int(m.group(2) or m.group(1))
+                        continue
+                    with z.open(name) as member:
+                        rows += count_matches(member, _XLSX_ROW)
             return rows
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return 0
+
+
+def count_matches(stream: IO[bytes], pattern: re.Pattern[bytes], chunk: int = 1 << 20) -> int:
+    """How often `pattern` (each match of the same length, as the row patterns here)
+    occurs in `stream`, read `chunk` bytes at a time: the Keputusan's document.xml of a
+    national register is some 500 MB once unzipped, and was read whole to count its rows."""
+    width = _WIDTHS[pattern]
+    count, carry = 0, b""
+    while block := stream.read(chunk):
+        text = carry + block
+        count += len(pattern.findall(text))
+        # A match within the kept tail would be whole there, so it was counted now: the
+        # tail is one byte shorter than a match, and only a match across the cut is found
+        # in it next time.
+        carry = text[-(width - 1) :]
+    return count
 
 
 def _source(part: Path) -> Path:

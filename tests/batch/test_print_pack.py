@@ -179,3 +179,20 @@ def test_a_document_with_too_many_table_rows_is_printed_from_its_folder(
     )
     without = write_print_pack([sheet], tmp_path / "cetak3", DAY)
     assert without.notes == (no_libreoffice_note([sheet]),)
+
+
+def test_rows_are_counted_the_same_whatever_the_cut_of_the_stream() -> None:
+    from ppid_batch.documents import print_pack
+
+    # Rows cut anywhere between two reads, and texts that only look like the start of one.
+    xml = b"<w:body>" + b"".join(
+        b'<w:tr w:rsidR="1"><w:tc><w:t>&lt;w:tr</w:t></w:tc></w:tr><w:trPr/><w:tr>' * n
+        for n in range(1, 8)
+    )
+    whole = len(print_pack._DOCX_ROW.findall(xml))
+    assert whole == 2 * sum(range(1, 8))
+    for chunk in (1, 2, 5, 6, 7, 64, len(xml)):
+        assert print_pack.count_matches(io.BytesIO(xml), print_pack._DOCX_ROW, chunk) == whole
+    sheet = b"<sheetData>" + b'<row r="1"><c/></row><rows/>' * 9 + b"</sheetData>"
+    for chunk in (1, 4, 5, 13):
+        assert print_pack.count_matches(io.BytesIO(sheet), print_pack._XLSX_ROW, chunk) == 9
