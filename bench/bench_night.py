@@ -32,9 +32,12 @@ same process right after it:
   set beside soffice alone (the pack adds only pypdf's join), so that LibreOffice's
   layout time, which no code of ours can shorten, neither hides nor excuses ours.
 The stage breakdown is the night's own (`durations` in output/runs/*/run.json: the
-stage functions of batch/stages.py timed by pipeline._night). Peak memory is the
-kernel's high-water mark of RSS, reset at each stage and each output written (Linux
-/proc/self/clear_refs), so that each night prints its own peak and where it is reached.
+stage functions of batch/stages.py timed by pipeline._night). Within the writing stage each
+kind of output gets the time since the output before it; outputs written by one call and
+announced together (the annual reports: matrix, charts and report) share one line.
+Peak memory is the kernel's high-water mark of RSS, reset at each stage and each output
+written (Linux /proc/self/clear_refs), so that each night prints its own peak and where it
+is reached.
 Wall-clock times on a shared machine: note `uptime` with each figure.
 """
 
@@ -61,6 +64,7 @@ from batch_util import ATASAN, make_workspace  # noqa: E402
 from similar_util import _vary, national_ringkasan, national_unit  # noqa: E402
 
 CETAK = "cetak.pdf"  # the print pack, in the writing stage's breakdown
+TOGETHER = 0.002  # s: outputs announced this close after the previous were written with it
 NIGHT_1 = dt.datetime(2026, 11, 23, 1, 0)
 NIGHT_2 = dt.datetime(2026, 11, 24, 1, 0)
 NIGHT_3 = dt.datetime(2026, 11, 25, 1, 0)  # a quiet night: nothing new in input/
@@ -163,6 +167,7 @@ class TimingProgress:
         # stage or output kind → (its peak RSS, its growth above the RSS it began with), MB
         self.peaks: dict[str, tuple[float, float]] = {}
         self._stage = ""
+        self._kind = ""  # the kind of output announced last (advance)
         self._last = time.perf_counter()
         night_peak_reset()
         self._start_rss = rss_mb() or 0.0
@@ -189,8 +194,19 @@ class TimingProgress:
             kind += Path(note or "").suffix
             if kind.startswith("20"):  # output/cetak/2026-11-24.pdf
                 kind = CETAK
+            if now - self._last < TOGETHER and self._kind and kind != self._kind:
+                # Announced together (the annual reports: the matrix, the charts and the
+                # report are written by one call, then announced): the time since the
+                # previous output was theirs together, so they share one line.
+                together = (
+                    self._kind if kind in self._kind.split(" + ") else f"{self._kind} + {kind}"
+                )
+                self.spent[together] = self.spent.pop(self._kind, 0.0)
+                self.peaks[together] = self.peaks.pop(self._kind, (0.0, 0.0))
+                kind = together
             self.spent[kind] = self.spent.get(kind, 0.0) + now - self._last
             self._peak(kind)
+            self._kind = kind
         self._last = now
 
     def info(self, message: str) -> None:
