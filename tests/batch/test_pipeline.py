@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from batch_util import (
 )
 
 from ppid_batch.batch.console import NullProgress
-from ppid_batch.batch.pipeline import run
+from ppid_batch.batch.pipeline import NIGHT_GC_THRESHOLD, RunFailed, run
 from ppid_batch.config_file import load_config
 
 pytestmark = pytest.mark.slow  # whole nights through the CLI and real processes
@@ -145,6 +146,45 @@ def test_a_file_rewritten_during_the_run_stays_for_the_next_night(ws: Path) -> N
     (result,) = [i for i in report.inputs if i.name == second.name]
     assert result.archived_to is None
     assert "berkas berubah selama proses" in result.note
+
+
+class _GcThresholds(NullProgress):
+    """Notes the garbage collector's thresholds at each stage of the night."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, ...]] = []
+
+    def stage(self, name: str, label: str, total: int | None = None) -> None:
+        self.seen.append(gc.get_threshold())
+
+
+def test_the_night_collects_garbage_less_often_and_puts_the_thresholds_back(ws: Path) -> None:
+    drop(ws, GOOD[:1])
+    before = gc.get_threshold()
+    progress = _GcThresholds()
+    try:
+        report = run(load_config(ws), progress=progress)
+    finally:
+        after = gc.get_threshold()
+        gc.set_threshold(*before)
+    assert report.exit_code == 0
+    assert progress.seen and set(progress.seen) == {NIGHT_GC_THRESHOLD}
+    assert NIGHT_GC_THRESHOLD[0] > before[0]
+    assert after == before  # the process's own setting again once the night is over
+
+
+class _Breaks(NullProgress):
+    def stage(self, name: str, label: str, total: int | None = None) -> None:
+        if name == "hasil":
+            raise RuntimeError("disk penuh")
+
+
+def test_a_failed_night_puts_the_thresholds_back_too(ws: Path) -> None:
+    drop(ws, GOOD[:1])
+    before = gc.get_threshold()
+    with pytest.raises(RunFailed):
+        run(load_config(ws), progress=_Breaks())
+    assert gc.get_threshold() == before
 
 
 HOLDER = """
