@@ -37,6 +37,14 @@ from .changes import HAPUS, STORED, UBAH, pending_changes
 
 # Fields compared when a correction arrives; provenance changes alone are not a correction.
 CORRECTABLE = ITEM_FIELDS
+# The decision columns of an item the Atasan PPID has not decided yet.
+UNDECIDED: dict[str, Any] = {
+    "status": "pending",
+    "decision": None,
+    "decided_on": None,
+    "atasan": None,
+    "arahan": None,
+}
 
 
 @dataclass(frozen=True)
@@ -195,11 +203,7 @@ class _Registrar:
         (`key`: the values' match key, when the caller has it already)."""
         return {
             **values,
-            "status": "pending",
-            "decision": None,
-            "decided_on": None,
-            "atasan": None,
-            "arahan": None,
+            **UNDECIDED,
             "submission_id": submission_id,
             **self.source(row),
             "updated_run": self.run_id,
@@ -241,11 +245,7 @@ class _Registrar:
         if fixed is None:
             fixed = self._fixed[submission_id] = {
                 "unit": self.unit,
-                "status": "pending",
-                "decision": None,
-                "decided_on": None,
-                "atasan": None,
-                "arahan": None,
+                **UNDECIDED,
                 "submission_id": submission_id,
                 "source_file": self.report.path.name,
                 "updated_run": self.run_id,
