@@ -10,7 +10,7 @@ DIP can be printed again (`ppid-batch keputusan --nomor …`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from ..store.keputusan import (
     HAPUS,
     TAMBAH,
     UBAH,
-    keputusan_entries,
+    iter_keputusan_entries,
     keputusan_list,
     record_keputusan,
     standing_list,
@@ -151,7 +151,7 @@ def _changed_labels(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
 
 def keputusan_context(
     record: Mapping[str, Any],
-    entries: Sequence[Mapping[str, Any]],
+    entries: Iterable[Mapping[str, Any]],
     standing: Mapping[str, Mapping[str, Any]],
     before: Mapping[str, Mapping[str, Any]],
     previous: Mapping[str, Any] | None,
@@ -161,9 +161,9 @@ def keputusan_context(
     """Every variable the Keputusan template may use (docs/documents.md lists them).
 
     At national scale each of `entries`, `standing` and `before` holds some 100,000
-    items: each is let go as soon as its part of the context is made (the caller passes
-    them as temporaries, so that they are freed here), not all held with the rows made
-    from them.
+    items: `entries` may be an iterator (the night streams it from the store), and each is
+    let go as soon as its part of the context is made (the caller passes them as
+    temporaries, so that they are freed here), not all held with the rows made from them.
     """
     date = record["date"]
     changes = []
@@ -245,7 +245,7 @@ def write_keputusan(
         previous = records[n - 1] if n else None
         context = keputusan_context(
             record,
-            keputusan_entries(store, record["id"]),
+            iter_keputusan_entries(store, record["id"]),
             standing_list(store, upto=record["id"]),
             standing_list(store, upto=previous["id"]) if previous else {},
             previous,
