@@ -19,8 +19,8 @@ register's size.
 Both through ppid_batch.batch.pipeline.run, as `ppid-batch run` does, each night in a
 process of its own (as cron starts it), so that its peak memory is its own.
 
-Each night is printed as a ratio to the sum of its irreducible parts, measured in the
-same process right after it:
+Each night is printed as a ratio to the sum of its irreducible parts, measured right
+after it in a process of their own (as the night has its own):
 - read: python-calamine reading every sheet of the same input files;
 - write: xlsxwriter writing as many rows × columns as the night's xlsx outputs hold
   (counted by reading them back), into as many files;
@@ -419,7 +419,41 @@ def soffice_alone(outputs: list[Path], scratch: Path) -> float | None:
 def irreducible(
     inputs: list[Path], outputs: list[Path], scratch: Path
 ) -> tuple[dict[str, float], float]:
-    """The parts' wall-clock times, and their CPU time without LibreOffice's."""
+    """The parts' wall-clock times, and their CPU time without LibreOffice's, measured in
+    a process of their own like the night they are set against: in this process they
+    would run among everything the bench holds (the forms it wrote, the last sheet), and
+    the garbage collector's passes over that would be counted as the libraries' work."""
+    import subprocess
+
+    job = {"inputs": [str(p) for p in inputs], "outputs": [str(p) for p in outputs]}
+    proc = subprocess.run(
+        [sys.executable, __file__, "--floor", json.dumps(job), str(scratch)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or not lines or not lines[-1].startswith("RESULT "):
+        sys.exit(f"measuring the irreducible parts failed:\n{proc.stdout}\n{proc.stderr}")
+    got = json.loads(lines[-1].removeprefix("RESULT "))
+    return got["parts"], got["cpu"]
+
+
+def irreducible_here(job: str, scratch: Path) -> None:
+    """The child of irreducible: the parts measured, their figures on a last RESULT line.
+    The libraries are imported before the clock starts: the floor is their work alone
+    (the night's own imports count in the night, which makes its ratio no smaller)."""
+    import docxtpl  # noqa: F401
+    import python_calamine  # noqa: F401
+    import xlsxwriter  # noqa: F401
+
+    paths = json.loads(job)
+    inputs, outputs = ([Path(p) for p in paths[k]] for k in ("inputs", "outputs"))
+    parts, floor_cpu = measure_parts(inputs, outputs, scratch)
+    print("RESULT " + json.dumps({"parts": parts, "cpu": floor_cpu}))
+
+
+def measure_parts(
+    inputs: list[Path], outputs: list[Path], scratch: Path
+) -> tuple[dict[str, float], float]:
     scratch.mkdir(parents=True, exist_ok=True)
     xlsx = [p for p in outputs if p.suffix == ".xlsx"]
     docs = [p for p in outputs if p.suffix == ".docx"]
@@ -475,9 +509,13 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="workspace folder to keep (default: temp)")
     parser.add_argument("--night", nargs=2, help=argparse.SUPPRESS)  # run_night's child
+    parser.add_argument("--floor", nargs=2, help=argparse.SUPPRESS)  # irreducible's child
     args = parser.parse_args()
     if args.night:
         night_here(Path(args.night[0]), dt.datetime.fromisoformat(args.night[1]))
+        return
+    if args.floor:
+        irreducible_here(args.floor[0], Path(args.floor[1]))
         return
     from ppid_batch.batch.demo import fill_approval_sheet
 
