@@ -74,16 +74,21 @@ def load_secret(var_dir: Path, *, create: bool = True) -> bytes:
     return bytes.fromhex(fresh)
 
 
+def content_text(value: object) -> str:
+    """A field's value as its content holds it: text with its runs of white space made one
+    space and its ends trimmed; "" for None (an empty field is left out of the content)."""
+    if value is None:
+        return ""
+    return " ".join((value if type(value) is str else str(value)).split())
+
+
 def content_of(item: RegisterItem | Mapping[str, Any]) -> dict[str, str]:
     """The item's own fields as text; empty fields are left out (a field added to the
     register later does not change the fingerprint of the items that leave it empty)."""
     get = item.get if isinstance(item, Mapping) else functools.partial(getattr, item)
     out: dict[str, str] = {}
     for key in CONTENT_FIELDS:
-        value = get(key, None)
-        if value is None:
-            continue
-        text = " ".join((value if type(value) is str else str(value)).split())
+        text = content_text(get(key, None))
         if text:
             out[key] = text
     return out
@@ -102,10 +107,7 @@ def content_json(item: RegisterItem | Mapping[str, Any]) -> str:
     get = item.get if isinstance(item, Mapping) else functools.partial(getattr, item)
     parts = []
     for key, prefix in _SORTED_KEYS:
-        value = get(key, None)
-        if value is None:
-            continue
-        text = " ".join((value if type(value) is str else str(value)).split())
+        text = content_text(get(key, None))
         if text:
             parts.append(prefix + _quoted(text))
     return "{" + ", ".join(parts) + "}"

@@ -24,7 +24,14 @@ from ..models import Finding, RegisterItem, SheetReport
 from ..store.approvals import IssuedSheet, issued_sheet, issued_snapshots
 from ..store.core import Store
 from ..store.filing import filed_after, filing_dates
-from .identity import code_matches, content_of, fingerprint, fingerprint_matches, load_secret
+from .identity import (
+    code_matches,
+    content_of,
+    content_text,
+    fingerprint,
+    fingerprint_matches,
+    load_secret,
+)
 from .issuing import change_text
 from .plausible import approval_date_error
 from .sheet import EDITABLE
@@ -371,7 +378,7 @@ def verify_sheet(
             if key not in cells:
                 continue  # the column is not on the sheet
             new = edit_value(key, row.get(key))
-            if not _same(new, _content_value(getattr(item, key, None))):
+            if not _same(new, content_text(getattr(item, key, None)) or None):
                 changed[key] = new
         if not changed:
             continue
@@ -407,14 +414,6 @@ def verify_sheet(
                 "bertanda berubah, pada lembar persetujuan berikutnya.",
             )
     return check
-
-
-def _content_value(value: object) -> str | None:
-    """A field's value as content_of (and so an issued snapshot) holds it: spaces collapsed,
-    None when empty."""
-    if value is None:
-        return None
-    return " ".join((value if type(value) is str else str(value)).split()) or None
 
 
 def describe_verdict(check: SheetCheck, report: SheetReport) -> str:
