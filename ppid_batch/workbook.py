@@ -114,12 +114,17 @@ def wrapped_lines(text: str, width: int) -> int:
     shows three, and the last word was cut off on paper. A word longer than a line
     is broken across lines.
     """
-    per_line = max(int(width * 1.1) - 1, 1)
+    per_line = _per_line(width)
     # A text no longer than a line, without a line break, fits on one line whatever its
     # words: most cells of a register (numbers, IDs, choices, dates) stop here.
     if len(text) <= per_line and "\n" not in text:
         return 1
     return _wrapped_lines(text, per_line)
+
+
+def _per_line(width: float) -> int:
+    """Characters on one line of a column `width` characters wide (10-point Arial)."""
+    return max(int(width * 1.1) - 1, 1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -157,20 +162,15 @@ def row_height(values: Sequence[object], widths: Sequence[float]) -> float | Non
     Neither Excel nor LibreOffice grows a row for wrapped text when opening a
     generated file: without this, long texts print over the rows below.
     """
-    lines = 1
-    for value, width in zip(values, widths, strict=True):
-        if value:
-            n = wrapped_lines(value if type(value) is str else str(value), int(width))
-            if n > lines:
-                lines = n
-    return min(LINE_POINTS * lines + 3, MAX_ROW_POINTS) if lines > 1 else None
+    texts = [(v if type(v) is str else str(v)) if v else None for v in values]
+    return row_height_of(widths)(texts)
 
 
 def row_height_of(widths: Sequence[float]) -> Callable[[Sequence[str | None]], float | None]:
     """`row_height` with the columns' widths fixed, for a table of thousands of rows: each
     column's characters per line are worked out once. The values are text (or None/empty);
     the heights are row_height's for the same values."""
-    per_lines = [max(int(int(width) * 1.1) - 1, 1) for width in widths]
+    per_lines = [_per_line(int(width)) for width in widths]  # as row_height's widths
 
     def height(values: Sequence[str | None]) -> float | None:
         lines = 1
