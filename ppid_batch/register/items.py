@@ -240,14 +240,13 @@ class _Registrar:
         if self._now is None:  # one form, one transaction: its new items share one time
             self._now = self.store.now()
         now = self._now
-        # the columns `pending` and `source` give, the same for every new row of the form
+        # the columns `pending` gives besides the row's own, the same for every new row
         fixed = self._fixed.get(submission_id)
         if fixed is None:
             fixed = self._fixed[submission_id] = {
                 "unit": self.unit,
                 **UNDECIDED,
                 "submission_id": submission_id,
-                "source_file": self.report.path.name,
                 "updated_run": self.run_id,
                 "received_on": received,
                 "created_run": self.run_id,
@@ -260,9 +259,7 @@ class _Registrar:
                 "seq": seq,
                 **values,
                 **fixed,
-                "source_sheet": db_text(row.get("_sheet") or self.report.sheet or ""),
-                "source_row": int(excel_row or 0),
-                "source_cells": _cells_json(row.get("_cells") or {}),
+                **self.source(row),
                 "updated_at": now,
                 "match_key": key,
                 "created_at": now,
