@@ -29,14 +29,10 @@ def keputusan_list(store: Store) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def keputusan_entries(store: Store, keputusan_id: int) -> list[dict[str, Any]]:
-    """What one Keputusan added, changed and withdrew, in ID order of the items."""
-    return list(iter_keputusan_entries(store, keputusan_id))
-
-
 def iter_keputusan_entries(store: Store, keputusan_id: int) -> Iterator[dict[str, Any]]:
-    """keputusan_entries one row at a time: the first Keputusan of a national register
-    adds 100,000 items, whose decoded values held at once took some 200 MB."""
+    """What one Keputusan added, changed and withdrew, in ID order of the items, one row at
+    a time: the first Keputusan of a national register adds 100,000 items, whose decoded
+    values held at once took some 200 MB."""
     query = (
         sa.select(keputusan_items)
         .where(keputusan_items.c.keputusan_id == keputusan_id)
