@@ -662,11 +662,16 @@ def _unknown_attribute(tree: nodes.Template, known: Mapping[str, Any]) -> str | 
 
 def check_template(name: str, data: bytes, known: Mapping[str, Any]) -> None:
     """Raise TemplateError naming the template and the first variable it needs but cannot get."""
+    from jinja2 import meta
+
     tpl = _open_docx(name, data)
     env = jinja_env()
     try:
-        undeclared = tpl.get_undeclared_template_variables(jinja_env=env)
+        # The Jinja text docxtpl renders, parsed once: the variables it needs are the
+        # undeclared names of that tree (docxtpl's get_undeclared_template_variables
+        # reopened the document and parsed the same text a second time).
         tree = env.parse(_jinja_source(tpl))
+        undeclared = meta.find_undeclared_variables(tree)
     except JinjaTemplateError as exc:
         raise TemplateError(
             f"Templat {name} memuat tanda {{{{ }}}} atau {{% %}} yang rusak: {exc.message}; "
