@@ -53,6 +53,7 @@ def new_workbook(
     else:
         options.update(constant_memory=True, tmpdir=str(streamed_in))
     workbook = xlsxwriter.Workbook(buffer, options)
+    workbook.worksheet_class = _table_worksheet_class()
     if not isinstance(created, dt.datetime):
         created = dt.datetime.combine(created, dt.time())
     properties = {"title": title, "subject": subject, "author": AUTHOR, "company": company,
@@ -60,6 +61,174 @@ def new_workbook(
     # Empty ones are left out, not written as empty elements.
     workbook.set_properties({k: v for k, v in properties.items() if v})
     return workbook
+
+
+def _table_worksheet_class() -> type:
+    """TableWorksheet, defined on first use (xlsxwriter is imported only when a workbook is
+    written)."""
+    global _TABLE_WORKSHEET
+    if _TABLE_WORKSHEET is None:
+        _TABLE_WORKSHEET = _define_table_worksheet()
+    return _TABLE_WORKSHEET
+
+
+_TABLE_WORKSHEET: type | None = None
+
+
+def _define_table_worksheet() -> type:
+    from xlsxwriter.utility import xl_col_to_name
+    from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, Worksheet
+
+    class TableWorksheet(Worksheet):  # type: ignore[misc]
+        """An xlsxwriter worksheet that writes a table of text rows at a fraction of the cost.
+
+        `write_text_row` stores a whole row of text/blank cells at once (what write_string
+        and write_blank per cell store, without their per-call checks), and the sheet's rows
+        are written out by one loop that renders text and blank cells directly. Every other
+        cell, row and feature goes through xlsxwriter's own code. The file is byte for byte
+        what the plain Worksheet writes for the same calls (tests/test_workbook.py compares
+        them), so what opens, prints and verifies is unchanged.
+        """
+
+        def write_text_row(
+            self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
+        ) -> None:
+            """`values[i]` at column first_col + i in `formats[i]`: a text cell (write_string),
+            or for None/"" a blank formatted cell (write_blank; nothing without a format).
+            The same cells, shared strings and dimensions as those calls one by one."""
+            if not values:
+                return
+            last_col = first_col + len(values) - 1
+            if (
+                self.constant_memory
+                or any(f is None for f in formats)  # a blank without a format is no cell
+                or self._check_dimensions(row, first_col)
+                or self._check_dimensions(row, last_col)
+            ):
+                for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+                    if value:
+                        self.write_string(row, first_col + col, value, cell_format)
+                    else:
+                        self.write_blank(row, first_col + col, None, cell_format)
+                return
+            cells = self.table[row]
+            table = self.str_table
+            strings = table.string_table
+            limit = self.xls_strmax // 2
+            # A cell is an immutable tuple: one object serves every blank cell in the same
+            # format, rather than a new one per cell (fewer objects for the garbage collector
+            # to walk in a sheet of tens of thousands of rows).
+            shared = self.__dict__.setdefault("_shared_cells", {})
+            col = first_col
+            for value, cell_format in zip(values, formats, strict=True):
+                if value:
+                    if len(value) > limit:  # maybe too long: xlsxwriter truncates it
+                        self._write_string(row, col, value, cell_format)
+                    else:
+                        index = strings.get(value)
+                        if index is None:
+                            index = strings[value] = table.unique_count
+                            table.unique_count += 1
+                        table.count += 1
+                        cells[col] = CellStringTuple(index, cell_format)
+                else:
+                    cell = shared.get(cell_format)
+                    if cell is None:
+                        cell = shared[cell_format] = CellBlankTuple(cell_format)
+                    cells[col] = cell
+                col += 1
+
+        def _calculate_spans(self) -> None:
+            # Worksheet._calculate_spans, with each row's columns taken from its cells
+            # rather than by testing every column of the sheet's width.
+            if self.comments:
+                super()._calculate_spans()
+                return
+            spans = {}
+            span_min: int | None = None
+            span_max = 0
+            table = self.table
+            last = self.dim_rowmax
+            for row_num in range(self.dim_rowmin, last + 1):
+                cells = table.get(row_num)
+                if cells:
+                    low, high = min(cells), max(cells)
+                    if span_min is None:
+                        span_min, span_max = low, high
+                    else:
+                        span_min, span_max = min(span_min, low), max(span_max, high)
+                if (row_num + 1) % 16 == 0 or row_num == last:
+                    if span_min is not None:
+                        spans[row_num // 16] = f"{span_min + 1}:{span_max + 1}"
+                        span_min = None
+            self.row_spans = spans
+
+        def _write_rows(self) -> None:
+            # Worksheet._write_rows, with text and formatted blank cells in rows without
+            # comments rendered here; anything else is handed to xlsxwriter's own methods.
+            if self.comments or self.excel_version == 2010:
+                super()._write_rows()
+                return
+            self._calculate_spans()
+            write = self.fh.write
+            table, row_info, spans = self.table, self.row_info, self.row_spans
+            names = [xl_col_to_name(col) for col in range(self.dim_colmax + 1)]
+            style: dict[int, str] = {}  # id(format) -> its ` s="…"` attribute
+
+            def style_of(cell_format: Any) -> str:
+                text = style.get(id(cell_format))
+                if text is None:
+                    text = style[id(cell_format)] = f' s="{cell_format._get_xf_index()}"'
+                return text
+
+            plain_height = (
+                (self.default_row_height,)
+                if (self.default_row_height == self.original_row_height)
+                else ()
+            )
+            for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+                cells = table.get(row_num)
+                info = row_info.get(row_num)
+                if not cells:
+                    if info is not None:
+                        self._write_empty_row(row_num, spans.get(row_num // 16), info)
+                    continue
+                span = spans.get(row_num // 16)
+                if info is None:
+                    head = f'<row r="{row_num + 1}"'
+                    write(f'{head} spans="{span}">' if span else head + ">")
+                elif (
+                    info.row_format is None
+                    and not info.hidden
+                    and not info.level
+                    and not info.collapsed
+                    and info.height is not None
+                    and info.height not in plain_height
+                ):
+                    spans_attr = f' spans="{span}"' if span else ""
+                    write(
+                        f'<row r="{row_num + 1}"{spans_attr} ht="{info.height * 0.75:.16g}" '
+                        'customHeight="1">'
+                    )
+                else:
+                    self._write_row(row_num, span, info)
+                number = row_num + 1
+                for col_num in sorted(cells):
+                    cell = cells[col_num]
+                    kind = type(cell)
+                    cell_format = cell.format
+                    if cell_format is not None and kind is CellStringTuple:
+                        write(
+                            f'<c r="{names[col_num]}{number}"{style_of(cell_format)} t="s">'
+                            f"<v>{cell.string}</v></c>"
+                        )
+                    elif cell_format is not None and kind is CellBlankTuple:
+                        write(f'<c r="{names[col_num]}{number}"{style_of(cell_format)}/>')
+                    else:
+                        self._write_cell(row_num, col_num, cell)
+                write("</row>")
+
+    return TableWorksheet
 
 
 def workbook_bytes(

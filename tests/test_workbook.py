@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from ppid_batch.workbook import LINE_POINTS, row_height, wrapped_lines
+from ppid_batch.workbook import LINE_POINTS, new_workbook, row_height, wrapped_lines
 
 
 def reference_lines(text: str, width: int) -> int:
@@ -76,3 +81,101 @@ def test_wrapped_lines_counts_as_the_word_by_word_rule_whatever_the_spacing() ->
             text = text.replace(rng.choice(gaps), "\n", 1)
         for width in (1, 3, 10, 19, 20, 24, 48, 90):
             assert wrapped_lines(text, width) == reference_lines(text, width), (text, width)
+
+
+def _sheet_bytes(table: bool, fill: Callable[[Any, Any, bool], None], *, streamed: bool = False,
+                 tmp: Path | None = None) -> bytes:  # fmt: skip
+    """A workbook filled by `fill(workbook, sheet, table)`: with workbook.py's table sheet
+    (`table=True`: its write_text_row) or with xlsxwriter's plain Worksheet, cell by cell."""
+    from xlsxwriter.worksheet import Worksheet
+
+    buffer = io.BytesIO()
+    workbook = new_workbook(buffer, title="Uji", created=dt.date(2026, 3, 14),
+                            streamed_in=tmp if streamed else None)  # fmt: skip
+    if not table:
+        workbook.worksheet_class = Worksheet
+    fill(workbook, workbook.add_worksheet("Lembar"), table)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _text_row(ws: Any, table: bool, row: int, col: int, values: list[str | None],
+              formats: list[Any]) -> None:  # fmt: skip
+    if table:
+        ws.write_text_row(row, col, values, formats)
+        return
+    for n, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+        if value:
+            ws.write_string(row, col + n, value, cell_format)
+        else:
+            ws.write_blank(row, col + n, None, cell_format)
+
+
+def _fill_everything(workbook: Any, ws: Any, table: bool) -> None:
+    """Every kind of cell and row the generated workbooks use, around rows of text."""
+    wrap = workbook.add_format({"text_wrap": True, "border": 1, "valign": "top"})
+    first = workbook.add_format({"text_wrap": True, "border": 1, "top": 2})
+    unlocked = workbook.add_format({"locked": False, "bg_color": "#FFF2CC"})
+    bold = workbook.add_format({"bold": True})
+    ws.set_column(0, 0, 12, bold)
+    ws.set_column(3, 4, 30)
+    ws.merge_range(0, 0, 0, 5, 'KPU Kabupaten <Contoh> & "Uji"', bold)
+    ws.write_string(2, 0, "Nomor", bold)
+    ws.write_number(2, 1, 7.5)
+    ws.write_datetime(
+        3, 1, dt.datetime(2026, 3, 14), workbook.add_format({"num_format": "dd/mm/yyyy"})
+    )
+    ws.write_string(3, 2, "tanpa format")  # a string with no format: the column's or none
+    ws.write_blank(4, 3, None, unlocked)
+    ws.set_row(5, 30)
+    ws.set_row(6, 15)  # the default height: written without `ht`
+    ws.set_row(7, 20, bold)  # a row format
+    ws.set_row(8, None, None, {"hidden": True})
+    rng = random.Random(7)
+    words = ["Dokumen", "DIP", "a&b", "<x>", '"kutip"', " spasi ", "é", "\n", "Rp 1.000"]
+    for n in range(300):
+        row = 10 + n
+        values: list[str | None] = [
+            None
+            if rng.random() < 0.2
+            else "".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+            for _ in range(6)
+        ]
+        if n % 97 == 5:
+            values[2] = "panjang " * (2500 if n < 150 else 4500)  # near and over Excel's limit
+        formats = [first if n % 40 == 0 else wrap] * 5 + [unlocked]
+        if rng.random() < 0.5:
+            ws.set_row(row, 12.75 * rng.randint(1, 5) + 3)
+        _text_row(ws, table, row, n % 3, values, formats)
+        if n % 50 == 3:
+            ws.write_number(row, 9, n)  # another cell in a text row, beyond it
+    ws.data_validation(11, 1, 300, 1, {"validate": "list", "source": ["YA", "TIDAK"]})
+    ws.autofilter(10, 0, 310, 8)
+    ws.freeze_panes(11, 0)
+    ws.protect("", {"autofilter": True})
+
+
+def test_the_table_sheet_writes_the_bytes_xlsxwriters_own_sheet_writes(tmp_path: Path) -> None:
+    """workbook.py's worksheet (write_text_row, its row writer) gives the file xlsxwriter's
+    Worksheet gives for the same cells written one by one: byte for byte."""
+    plain = _sheet_bytes(False, _fill_everything)
+    assert _sheet_bytes(True, _fill_everything) == plain
+    # The rows really are there: calamine reads the same texts from the sheet.
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(plain)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == 'KPU Kabupaten <Contoh> & "Uji"'
+    assert any("a&b" in str(v) for row in rows[10:] for v in row)
+    # In xlsxwriter's streamed mode (rows written in order) it writes cell by cell as well.
+    streamed = _sheet_bytes(False, _fill_everything, streamed=True, tmp=tmp_path)
+    assert _sheet_bytes(True, _fill_everything, streamed=True, tmp=tmp_path) == streamed
+
+
+def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:
+    def fill(workbook: Any, ws: Any, table: bool) -> None:
+        wrap = workbook.add_format({"text_wrap": True})
+        _text_row(ws, table, 1, 0, ["a", None, "b", None], [wrap, wrap, None, None])
+        _text_row(ws, table, 2, 2, ["", "c"], [None, wrap])
+        _text_row(ws, table, 3, 0, [], [])
+
+    assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)

@@ -253,49 +253,52 @@ def write_approval_sheet(
         ws.set_row(HEADER_ROW, 30)
         keys = schema.keys
         decision_col, arahan_col = keys.index("persetujuan"), keys.index("arahan")
-        # Each column once: how its cell is written and in which format (the `_first` one on
-        # a unit's first row but the sheet's first). One pass over the rows below.
-        blank_cols = ((decision_col, "input"), (arahan_col, "input_wrap"))
-        blanks = [(col, fmt[name], fmt[name + "_first"]) for col, name in blank_cols]
-        text_cols = []
-        for col, key in enumerate(keys):
-            if col in (decision_col, arahan_col):
-                continue
-            style = "edit" if key in EDITABLE else "sidik" if key == "sidik" else "cell"
-            text_cols.append((col, key, fmt[style], fmt[style + "_first"]))
+        # Each column once: its key and its format (the `_first` one on a unit's first row
+        # but the sheet's first). One pass over the rows below, a whole row at a time.
+        columns: list[str | None] = []  # None: an input column, blank for the Atasan PPID
+        formats: list[Any] = []
+        first_formats: list[Any] = []
+        for key in keys:
+            if key in ("persetujuan", "arahan"):
+                style = "input" if key == "persetujuan" else "input_wrap"
+                columns.append(None)
+            else:
+                style = "edit" if key in EDITABLE else "sidik" if key == "sidik" else "cell"
+                columns.append(key)
+            formats.append(fmt[style])
+            first_formats.append(fmt[style + "_first"])
         height_of = row_height_of([f.width for c, f in enumerate(schema.fields)
                                    if c not in (decision_col, arahan_col)])  # fmt: skip
-        write_string, write_blank, set_row = ws.write_string, ws.write_blank, ws.set_row
+        write_row, set_row = ws.write_text_row, ws.set_row
         previous_unit = None
         for n, item in enumerate(pending):
             row = HEADER_ROW + 1 + n
             first = item.unit != previous_unit and previous_unit is not None
             previous_unit = item.unit
             item_id = item.id
-            shown: list[str | None] = []
-            for col, key, cell_fmt, first_fmt in text_cols:
-                if key == "catatan":
+            values: list[str | None] = []
+            shown: list[str | None] = []  # the text columns' values, for the row's height
+            for field in columns:
+                if field is None:
+                    values.append(None)
+                    continue
+                if field == "catatan":
                     value: object = notes_by_id.get(item_id)
-                elif key == "tindakan":
+                elif field == "tindakan":
                     value = tindakan_of.get(item_id)
-                elif key == "sidik":
+                elif field == "sidik":
                     value = shown_fingerprint(
                         identity.fingerprint_of(item) if identity else fingerprint(item)
                     )
                 else:
-                    value = getattr(item, key, None)
-                if value:
-                    text = value if type(value) is str else str(value)
-                    write_string(row, col, text, first_fmt if first else cell_fmt)
-                    shown.append(text)
-                else:
-                    write_blank(row, col, None, first_fmt if first else cell_fmt)
-                    shown.append(None)
-            for col, cell_fmt, first_fmt in blanks:
-                write_blank(row, col, None, first_fmt if first else cell_fmt)
+                    value = getattr(item, field, None)
+                text = (value if type(value) is str else str(value)) if value else None
+                values.append(text)
+                shown.append(text)
             height = height_of(shown)
             if height is not None:
                 set_row(row, height)
+            write_row(row, 0, values, first_formats if first else formats)
         last_row = HEADER_ROW + len(pending)
         ws.data_validation(
             HEADER_ROW + 1,
