@@ -85,15 +85,22 @@ def test_wrapped_lines_counts_as_the_word_by_word_rule_whatever_the_spacing() ->
 
 def _sheet_bytes(table: bool, fill: Callable[[Any, Any, bool], None], *, streamed: bool = False,
                  tmp: Path | None = None) -> bytes:  # fmt: skip
-    """A workbook filled by `fill(workbook, sheet, table)`: with workbook.py's table sheet
-    (`table=True`: its write_text_row) or with xlsxwriter's plain Worksheet, cell by cell."""
-    from xlsxwriter.worksheet import Worksheet
+    """A workbook filled by `fill(workbook, sheet, table)`: workbook.py's (`table=True`: its
+    write_text_row) or xlsxwriter's own Workbook and Worksheet, cell by cell."""
+    import xlsxwriter
+
+    import ppid_batch.workbook as module
 
     buffer = io.BytesIO()
-    workbook = new_workbook(buffer, title="Uji", created=dt.date(2026, 3, 14),
-                            streamed_in=tmp if streamed else None)  # fmt: skip
+    table_workbook = module._table_workbook_class
     if not table:
-        workbook.worksheet_class = Worksheet
+        module._table_workbook_class = lambda: xlsxwriter.Workbook  # type: ignore[assignment]
+    try:
+        workbook = new_workbook(buffer, title="Uji", created=dt.date(2026, 3, 14),
+                                streamed_in=tmp if streamed else None)  # fmt: skip
+    finally:
+        module._table_workbook_class = table_workbook  # type: ignore[method-assign]
+    assert (type(workbook) is xlsxwriter.Workbook) is not table
     fill(workbook, workbook.add_worksheet("Lembar"), table)
     workbook.close()
     return buffer.getvalue()
@@ -132,7 +139,8 @@ def _fill_everything(workbook: Any, ws: Any, table: bool) -> None:
     ws.set_row(7, 20, bold)  # a row format
     ws.set_row(8, None, None, {"hidden": True})
     rng = random.Random(7)
-    words = ["Dokumen", "DIP", "a&b", "<x>", '"kutip"', " spasi ", "é", "\n", "Rp 1.000"]
+    words = ["Dokumen", "DIP", "a&b", "<x>", '"kutip"', " spasi ", "é", "\n", "Rp 1.000",
+             "\t", "\u00a0", "\x01", "_x0041_", "_x00", "\ufffe", "<r>", "</r>", "’"]  # fmt: skip
     for n in range(300):
         row = 10 + n
         values: list[str | None] = [
@@ -149,6 +157,8 @@ def _fill_everything(workbook: Any, ws: Any, table: bool) -> None:
         _text_row(ws, table, row, n % 3, values, formats)
         if n % 50 == 3:
             ws.write_number(row, 9, n)  # another cell in a text row, beyond it
+    odd = ["<r>teks</r>", " depan", "belakang\u00a0", "\x01kendali", "_x0041_", "a\ufffeb"]
+    _text_row(ws, table, 320, 0, odd, [wrap] * 6)
     ws.data_validation(11, 1, 300, 1, {"validate": "list", "source": ["YA", "TIDAK"]})
     ws.autofilter(10, 0, 310, 8)
     ws.freeze_panes(11, 0)
