@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import json
+import operator
 import os
 import secrets
 from collections.abc import Mapping, Sequence
@@ -96,7 +97,9 @@ def content_of(item: RegisterItem | Mapping[str, Any]) -> dict[str, str]:
 
 # content_of's keys in the order json.dumps(sort_keys=True) writes them, each with the
 # `"key": ` that precedes its value there (plain ASCII names: nothing to escape).
-_SORTED_KEYS = tuple((key, f'"{key}": ') for key in sorted(CONTENT_FIELDS))
+_SORTED_FIELDS = tuple(sorted(CONTENT_FIELDS))
+_PREFIXES = tuple(f'"{key}": ' for key in _SORTED_FIELDS)
+_values_of = operator.attrgetter(*_SORTED_FIELDS)  # an item's values in that order, at once
 _quoted = json.encoder.encode_basestring  # json.dumps' own quoting with ensure_ascii=False
 
 
@@ -104,12 +107,20 @@ def content_json(item: RegisterItem | Mapping[str, Any]) -> str:
     """`json.dumps(content_of(item), ensure_ascii=False, sort_keys=True)`, written in one
     pass without the intermediate dict: the text the fingerprint hashes and the register
     keeps as the row's snapshot. Same characters as that call (tests/approve pin it)."""
-    get = item.get if isinstance(item, Mapping) else functools.partial(getattr, item)
+    if isinstance(item, Mapping):
+        values: tuple[Any, ...] = tuple(map(item.get, _SORTED_FIELDS))
+    else:
+        try:
+            values = _values_of(item)
+        except AttributeError:  # an object without some field: that field is empty
+            values = tuple(getattr(item, key, None) for key in _SORTED_FIELDS)
     parts = []
-    for key, prefix in _SORTED_KEYS:
-        text = content_text(get(key, None))
-        if text:
-            parts.append(prefix + _quoted(text))
+    for prefix, value in zip(_PREFIXES, values, strict=True):
+        if value is not None:
+            # content_text, inline: its white space made single spaces, its ends trimmed
+            text = " ".join((value if type(value) is str else str(value)).split())
+            if text:
+                parts.append(prefix + _quoted(text))
     return "{" + ", ".join(parts) + "}"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, Store
+from .core import IN_CHUNK, Store, insert_many
 from .schema import approval_issue_rows, approval_issues
 from .text import dumps
 
@@ -208,22 +208,21 @@ def record_issue(
         key = result.inserted_primary_key
         assert key is not None
         issue_id = int(key[0])
-        if rows:
-            conn.execute(
-                sa.insert(approval_issue_rows),
-                [
-                    {
-                        "issue_id": issue_id,
-                        "item_id": item_id,
-                        "position": n,
-                        "fingerprint": fp,
-                        "snapshot": snapshot
-                        if isinstance(snapshot, str)
-                        else dumps(dict(snapshot)),
-                    }
-                    for n, (item_id, fp, snapshot) in enumerate(rows)
-                ],
-            )
+        # One executemany of the compiled insert (insert_many), not SQLAlchemy's work per row.
+        insert_many(
+            conn,
+            approval_issue_rows,
+            [
+                {
+                    "issue_id": issue_id,
+                    "item_id": item_id,
+                    "position": n,
+                    "fingerprint": fp,
+                    "snapshot": snapshot if isinstance(snapshot, str) else dumps(dict(snapshot)),
+                }
+                for n, (item_id, fp, snapshot) in enumerate(rows)
+            ],
+        )
         store.log(
             "approval_sheet_issued",
             run_id=run_id,
