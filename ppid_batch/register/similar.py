@@ -68,6 +68,13 @@ SIGNATURE_BLOCK = 500_000
 # Bits of a word's number in the record of the words a signature left out (three fit
 # a 64-bit integer): the index takes registers of fewer than 2 million index words.
 LEFT_OUT_BITS = 21
+# Top bits of a signature that decide, in a table of 2**BUCKET_FILTER_BITS flags (16 MB),
+# whether a signature that left out many words may share a bucket with one that left
+# out few (_Signed.part). A bucket is always more bits than these: the table never
+# drops a signature that shares a bucket with one that left out few.
+BUCKET_FILTER_BITS = 24
+# Bits by which the pairs of the buckets left out are summed (a bound: _Signed.sharing).
+COUNT_BITS = 20
 
 # Texts whose letters are counted at once (_Letters; some 30 bytes per character).
 LETTERS_BLOCK = 10_000
@@ -276,10 +283,95 @@ class _Signed:
             self.groups.append((np.array(members, np.int32), word_ids, drops, repeats, again))
             self.size += len(members) * sum(len(d) for d in drops)
 
+    def _blocks(
+        self, late: bool | None, together: int
+    ) -> Iterator[tuple[npt.NDArray[np.int32], Codes, int, Any, list[tuple[Codes, Any]]]]:
+        """(owners, their words, their first place in the group, their signatures' sums
+        before any word is left out, [(words left out, repeats)]) of blocks of texts.
+
+        `late`: only the choices of many words left out (more than half of `together`),
+        or only the others (False), or all (None)."""
+        import numpy as np
+
+        for who, word_ids, drops, repeats, again in self.groups:
+            chosen = [
+                (drop, twice)
+                for drop, twice in zip(drops, again, strict=True)
+                if late is None or (2 * drop.shape[1] > together) == late
+            ]
+            if not chosen:
+                continue
+            step = max(1, SIGNATURE_BLOCK // max(sum(len(d) for d in drops), 1))
+            for start in range(0, len(who), step):
+                ids = word_ids[start : start + step]
+                v = self.value[ids]  # texts × words
+                total = v.sum(axis=1, dtype=np.uint64)
+                here = slice(*np.searchsorted(repeats, [start, start + step]))
+                yield (
+                    who[start : start + step],
+                    ids,
+                    start,
+                    (v, total, repeats[here]),
+                    [(drop, twice[here]) for drop, twice in chosen],
+                )
+
+    def sharing(self, together: int) -> tuple[int, npt.NDArray[np.bool_] | None, int]:
+        """(signatures the parts give, the table of buckets that may pair, at most how
+        many pairs the buckets left out hold).
+
+        A signature that left out more than half of `together` words (three of five)
+        can only pair with one that left out fewer: the table flags the top
+        BUCKET_FILTER_BITS of every such fewer-words signature, and a many-words
+        signature is given (part) only if its own are flagged, so that the many
+        buckets that could propose nothing are neither kept nor sorted. A bucket is
+        more bits than these: every signature of a bucket that holds a fewer-words one
+        is kept, and a bucket is kept or left out whole. The pairs the buckets left out
+        would hold (which _text_hits counts against its limit) are bounded from above by
+        summing them by fewer bits (COUNT_BITS): two buckets counted as one hold more
+        pairs than both apart. No table when no signature leaves out that many words.
+        """
+        import numpy as np
+
+        most = max((d[-1].shape[1] for _, _, d, _, _ in self.groups), default=0)
+        if 2 * most <= together:
+            return self.size, None, 0
+        shift = np.uint64(64 - BUCKET_FILTER_BITS)
+        coarse = np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)
+        seen = np.zeros(1 << BUCKET_FILTER_BITS, np.bool_)
+        keys: list[npt.NDArray[np.uint32]] = []  # of the signatures left out
+        owners: list[npt.NDArray[np.int32]] = []
+        size = 0
+        for late in (False, True):
+            for who, _, _, (v, total, _), chosen in self._blocks(late, together):
+                for drop, _ in chosen:
+                    sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
+                    sig >>= shift
+                    if not late:
+                        seen[sig] = True
+                        size += sig.size
+                        continue
+                    flagged = seen[sig]
+                    size += int(np.count_nonzero(flagged))
+                    flagged = ~flagged
+                    keys.append((sig[flagged] >> coarse).astype(np.uint32))
+                    owners.append(who[np.nonzero(flagged)[0]])
+        # each coarse key: the texts of the signatures left out there
+        held = np.bincount(
+            np.concatenate(keys) if keys else np.zeros(0, np.uint32),
+            np.diff(self.first)[np.concatenate(owners)] if owners else None,
+            minlength=1 << COUNT_BITS,
+        )
+        return size, seen, int((held * (held - 1) // 2).sum())
+
     def part(
-        self, part: int, parts: int
+        self,
+        part: int,
+        parts: int,
+        seen: npt.NDArray[np.bool_] | None = None,
+        together: int = 0,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-        """(owner class, signature, left-out words) of the signatures `part` of `parts`.
+        """(owner class, signature, left-out words) of the signatures `part` of `parts`,
+        with `seen` (sharing(together)) only those that may pair.
 
         A signature's two lowest bits are replaced by how many words it left out.
         """
@@ -288,34 +380,30 @@ class _Signed:
         owners: list[npt.NDArray[np.int32]] = []
         sigs: list[npt.NDArray[np.uint64]] = []
         outs: list[npt.NDArray[np.uint64]] = []
-        for who, word_ids, drops, repeats, again in self.groups:
-            combos = max(sum(len(d) for d in drops), 1)
-            step = max(1, SIGNATURE_BLOCK // combos)
-            for start in range(0, len(who), step):
-                ids = word_ids[start : start + step]
-                v = self.value[ids]  # texts × words
-                total = v.sum(axis=1, dtype=np.uint64)
-                here = slice(*np.searchsorted(repeats, [start, start + step]))
-                for drop, twice in zip(drops, again, strict=True):
-                    sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
-                    mine = sig % np.uint64(parts) == part
-                    mine[repeats[here] - start] &= ~twice[here]
-                    row, choice = np.nonzero(mine)
-                    out = np.zeros(len(row), np.uint64)
-                    for k in range(drop.shape[1]):
-                        word = ids[row, drop[choice, k]] + 1
-                        out |= word.astype(np.uint64) << np.uint64(LEFT_OUT_BITS * k)
-                    owners.append(who[start : start + step][row])
-                    # its lowest two bits hold how many words it left out (below)
-                    sigs.append(sig[row, choice] & ~np.uint64(3) | np.uint64(drop.shape[1]))
-                    outs.append(out)
+        shift = np.uint64(64 - BUCKET_FILTER_BITS)
+        for who, ids, start, (v, total, repeats), chosen in self._blocks(None, together):
+            for drop, twice in chosen:
+                sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
+                mine = sig % np.uint64(parts) == part
+                if seen is not None and 2 * drop.shape[1] > together:
+                    mine &= seen[sig >> shift]
+                mine[repeats - start] &= ~twice
+                row, choice = np.nonzero(mine)
+                out = np.zeros(len(row), np.uint64)
+                for k in range(drop.shape[1]):
+                    word = ids[row, drop[choice, k]] + 1
+                    out |= word.astype(np.uint64) << np.uint64(LEFT_OUT_BITS * k)
+                owners.append(who[row])
+                # its lowest two bits hold how many words it left out (below)
+                sigs.append(sig[row, choice] & ~np.uint64(3) | np.uint64(drop.shape[1]))
+                outs.append(out)
         # Each list joined and let go before the next (the blocks and the whole at once
         # would be twice the part).
-        owner = np.concatenate(owners)
+        owner = np.concatenate(owners) if owners else np.zeros(0, np.int32)
         owners.clear()
-        sig = np.concatenate(sigs)
+        sig = np.concatenate(sigs) if sigs else np.zeros(0, np.uint64)
         sigs.clear()
-        out = np.concatenate(outs)
+        out = np.concatenate(outs) if outs else np.zeros(0, np.uint64)
         outs.clear()
         return owner, sig, out
 
@@ -457,10 +545,21 @@ TextHits = tuple["Codes", "Codes", "npt.NDArray[np.float32]"]
 
 
 def _text_hits(
-    texts: Sequence[str], threshold: int, deletions: int, limit: int, together: int | None = None
-) -> tuple[int, TextHits | None]:
-    """(bucket pairs, (a, b, score)): the pairs of texts (a < b) sharing a signature that
-    score ≥ threshold; no hits when the buckets hold more than `limit` pairs.
+    texts: Sequence[str],
+    threshold: int,
+    deletions: int,
+    limit: int,
+    together: int | None = None,
+    *,
+    filtered: bool = True,
+) -> tuple[int, int, TextHits | None]:
+    """(bucket pairs at least, at most, (a, b, score)): the pairs of texts (a < b)
+    sharing a signature that score ≥ threshold; no hits when the buckets hold more
+    than `limit` pairs.
+
+    The buckets that cannot propose a pair are left out (`filtered`, _Signed.sharing):
+    their pairs are then bounded, not counted; when the bound leaves it open whether
+    the buckets hold more than `limit`, they are all made and counted.
 
     Two texts that share their long words share many signatures, so buckets repeat
     most pairs (27 million bucket pairs, 3 million distinct in the 40,000-item
@@ -478,8 +577,7 @@ def _text_hits(
     together = 2 * deletions if together is None else together
     signed = _Signed(texts, deletions)
     if not signed.usable:
-        return limit + 1, None
-    parts = max(1, -(-signed.size // INDEX_PART_SIGNATURES))
+        return limit + 1, limit + 1, None
     strings = np.array(texts, dtype=object)
     bag = _Letters(texts)
     found: list[tuple[Codes, Codes, npt.NDArray[np.float32]]] = []
@@ -498,10 +596,14 @@ def _text_hits(
     # (at least those within each class, known before any bucket is made).
     size = np.diff(signed.first)
     if int((size * (size - 1) // 2).sum()) > limit:
-        return int((size * (size - 1) // 2).sum()), None
+        least = int((size * (size - 1) // 2).sum())
+        return least, least, None
+    # The signatures that may pair (their number decides the parts).
+    kept, seen, extra = signed.sharing(together) if filtered else (signed.size, None, 0)
+    parts = max(1, -(-kept // INDEX_PART_SIGNATURES))
     total = 0
     for part in range(parts):
-        owner, sig, out = signed.part(part, parts)
+        owner, sig, out = signed.part(part, parts, seen, together)
         # Sorted by bucket, then by how many words were left out: the signature's place
         # takes its lowest bits (a bucket is the rest of its 62 bits, fewer of them in a
         # bigger part: two buckets sharing them only add candidates), and the values are
@@ -532,7 +634,7 @@ def _text_hits(
         owner, out, left, sizes = owner[shared], out[shared], left[shared], sizes[sizes > 1]
         del shared
         if total > limit:
-            return total, None
+            return total, total, None
         # Each signature is paired with the later ones of its bucket that left out at
         # most `together` words with it: in a bucket these come first (sorted above).
         begin = np.cumsum(sizes) - sizes  # bucket → its first signature
@@ -553,20 +655,24 @@ def _text_hits(
     in_class = np.repeat(signed.first[1:], size)  # the end of each text's class
     for at, other in _chunked_ranges(np.arange(1, len(texts) + 1, dtype=np.int64), in_class):
         score(signed.texts[at], signed.texts[other])
+    if total + extra > limit:  # perhaps more than allowed: counted without leaving out
+        del found
+        return _text_hits(texts, threshold, deletions, limit, together, filtered=False)
     if not found:
-        return total, (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+        empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+        return total, total + extra, empty
     a = np.concatenate([f[0] for f in found])
     b = np.concatenate([f[1] for f in found])
     s = np.concatenate([f[2] for f in found])
     # A pair twice (a repeated word, a collision of two sums) is scored twice, kept once.
     _, first = np.unique(a * len(texts) + b, return_index=True)
-    return total, (a[first], b[first], s[first])
+    return total, total + extra, (a[first], b[first], s[first])
 
 
 # The last index built (a digest of its texts, its settings → bucket pairs and hits):
 # the approval notes and the annual report's count of one night ask the same register.
 # Only the hits are held (three numbers per pair found), not the texts.
-_LAST: tuple[tuple[object, ...], int, TextHits | None] | None = None
+_LAST: tuple[tuple[object, ...], int, int, TextHits | None] | None = None
 
 
 def _cached_text_hits(
@@ -579,14 +685,15 @@ def _cached_text_hits(
     digest = hashlib.sha256("\0".join(texts).encode()).digest()
     key = (digest, len(texts), threshold, deletions, together, INDEX_WORD, INDEX_SHORT, INDEX_KEEP)
     if _LAST is not None and _LAST[0] == key:
-        total, hits = _LAST[1], _LAST[2]
-        if hits is not None:
-            return hits if total <= limit else None
-        if total > limit:  # more pairs than allowed then, and than allowed now
+        least, most, hits = _LAST[1], _LAST[2], _LAST[3]
+        if hits is not None and most <= limit:
+            return hits
+        if least > limit:  # more pairs than allowed then, or than allowed now
             return None
+        # (else not known: the buckets are made again and counted)
     _LAST = None  # the old answer is let go before the new one is built
-    total, hits = _text_hits(texts, threshold, deletions, limit, together)
-    _LAST = (key, total, hits)
+    least, most, hits = _text_hits(texts, threshold, deletions, limit, together)
+    _LAST = (key, least, most, hits)
     return hits
 
 

@@ -357,10 +357,10 @@ def test_the_annual_count_reuses_the_index_of_the_approval_notes(monkeypatch) ->
 def test_a_cached_index_answers_only_within_the_pairs_allowed(monkeypatch) -> None:
     monkeypatch.setattr(similar, "_LAST", None)
     texts = sorted({similar._sorted_tokens(i.ringkasan) for i in national_corpus(300, 9)})
-    total, hits = similar._text_hits(texts, 90, 3, 10**9)
-    assert hits is not None and total > 0
+    total, most, hits = similar._text_hits(texts, 90, 3, 10**9)
+    assert hits is not None and total > 0 and most == total  # (none left out at 3 of 6)
     assert similar._cached_text_hits(texts, 90, 3, 10**9) is not None
-    assert similar._cached_text_hits(texts, 90, 3, 10**9) is similar._LAST[2]  # type: ignore[index]
+    assert similar._cached_text_hits(texts, 90, 3, 10**9) is similar._LAST[3]  # type: ignore[index]
     assert similar._cached_text_hits(texts, 90, 3, total - 1) is None  # too many for this call
     assert similar._cached_text_hits(texts, 90, 3, total - 2) is None  # known to be too many
     got = similar._cached_text_hits(texts, 90, 3, total)
@@ -386,7 +386,7 @@ def test_from_90_the_index_does_not_propose_texts_that_each_lack_three_words_of_
 
     def proposed(together: int) -> set[tuple[int, int]]:
         # threshold 0: every pair the index proposes is a hit
-        _, hits = similar._text_hits(texts, 0, 3, 10**9, together)
+        _, _, hits = similar._text_hits(texts, 0, 3, 10**9, together)
         assert hits is not None
         return {(a, c) for a, c in zip(hits[0].tolist(), hits[1].tolist(), strict=True)}
 
@@ -428,3 +428,21 @@ def test_the_letter_counts_hold_back_only_pairs_that_cannot_reach_the_threshold(
 @settings(max_examples=100, deadline=None)
 def test_the_letter_counts_never_hold_back_a_hit_of_odd_texts(texts, threshold) -> None:
     _letters_keep_every_hit([similar._sorted_tokens(t) for t in texts], threshold)
+
+
+@pytest.mark.parametrize(("n", "seed", "make"), [(1500, 11, "national"), (300, 1, "varied")])
+def test_leaving_out_the_buckets_that_cannot_pair_changes_no_hit(n, seed, make) -> None:
+    """At 90 a signature that left out three words pairs only with one that left out at
+    most two: the buckets of only such signatures are left out, and their pairs bounded."""
+    register = national_corpus(n, seed) if make == "national" else corpus(n, seed)
+    texts = sorted({similar._sorted_tokens(i.ringkasan) for i in register})
+    least, most, hits = similar._text_hits(texts, 90, 3, 10**12, 5)
+    exact, same, every = similar._text_hits(texts, 90, 3, 10**12, 5, filtered=False)
+    assert hits is not None and every is not None and len(hits[0]) > 100
+    assert [x.tolist() for x in hits] == [x.tolist() for x in every]
+    assert exact == same and least < exact <= most
+    # a limit the bound cannot decide: counted again without leaving out, as before
+    assert similar._text_hits(texts, 90, 3, exact - 1, 5)[2] is None
+    assert similar._text_hits(texts, 90, 3, (least + exact) // 2, 5)[2] is None
+    again = similar._text_hits(texts, 90, 3, exact, 5)
+    assert again[0] == exact and [x.tolist() for x in again[2] or ()] == [x.tolist() for x in every]
