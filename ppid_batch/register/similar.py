@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models import RegisterItem
@@ -100,26 +99,73 @@ def _sorted_tokens(ringkasan: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
-class _Corpus:
-    """What the comparisons need of a list of items, computed once per item.
+class _Codes:
+    """The small integers the corpora of one comparison share."""
 
-    Units, ids and folded ringkasan become small integers (shared between the
-    corpora through `codes`) so that equality tests run in numpy.
-    """
+    def __init__(self) -> None:
+        self.unit: dict[str, int] = {}  # unit as written → its casefolded name's number
+        self.folded_unit: dict[str, int] = {}
+        self.id: dict[str, int] = {}
+        self.fold: dict[str, int] = {}  # store.fold of a ringkasan → number
+        self.text: dict[str, int] = {}  # sorted words of a ringkasan → number (in order)
 
-    def __init__(self, items: Sequence[RegisterItem], codes: dict[str, dict[str, int]]):
+    def units(self, units: Sequence[str]) -> Codes:
+        import numpy as np
+
+        for unit in dict.fromkeys(units).keys() - self.unit.keys():
+            self.unit[unit] = self.folded_unit.setdefault(unit.casefold(), len(self.folded_unit))
+        return np.fromiter(map(self.unit.__getitem__, units), np.int64, len(units))
+
+    def ids(self, ids: Sequence[str]) -> Codes:
+        import numpy as np
+
+        table = self.id
+        return np.fromiter((table.setdefault(i, len(table)) for i in ids), np.int64, len(ids))
+
+    def ringkasans(self, ringkasan: Sequence[str]) -> tuple[list[str], Codes, Codes]:
+        """(sorted words, their number, the number of store.fold) of each ringkasan."""
         import numpy as np
 
         from ..store.ids import fold
 
-        def coded(kind: str, values: Iterable[str]) -> Codes:
-            table = codes.setdefault(kind, {})
-            return np.array([table.setdefault(v, len(table)) for v in values], np.int64)
+        texts = list(map(_sorted_tokens, ringkasan))
+        table, folds = self.text, self.fold
+        return (
+            texts,
+            np.fromiter((table.setdefault(t, len(table)) for t in texts), np.int64, len(texts)),
+            np.fromiter(
+                (folds.setdefault(f, len(folds)) for f in map(fold, ringkasan)),
+                np.int64,
+                len(texts),
+            ),
+        )
 
-        self.texts = [_sorted_tokens(i.ringkasan) for i in items]
-        self.unit = coded("unit", (i.unit.casefold() for i in items))
-        self.id = coded("id", (i.id for i in items))
-        self.fold = coded("fold", (fold(i.ringkasan) for i in items))
+
+class _Corpus:
+    """What the comparisons need of a list of items, computed once per distinct value.
+
+    Units, ids, texts and folded ringkasan become small integers (shared between
+    the corpora through `codes`) so that equality tests run in numpy; ids only when
+    asked (`id`): a register's ids are all different.
+    """
+
+    def __init__(self, items: Sequence[RegisterItem], codes: _Codes | None = None):
+        self.codes = codes = _Codes() if codes is None else codes
+        self.of: _Corpus | None = None  # the corpus these items are part of
+        self.ids = [i.id for i in items]
+        self.units = [i.unit for i in items]
+        self.unit = codes.units(self.units)
+        self.texts, self.text, self.fold = codes.ringkasans([i.ringkasan for i in items])
+        self._id: Codes | None = None
+
+    @property
+    def id(self) -> Codes:
+        if self._id is None:
+            self._id = self.codes.ids(self.ids)
+        return self._id
+
+    def unique_ids(self) -> bool:
+        return len(set(self.ids)) == len(self.ids)
 
     def subset(self, rows: Sequence[int]) -> _Corpus:
         """The corpus of some of the items (their codes unchanged)."""
@@ -127,14 +173,19 @@ class _Corpus:
 
         part = object.__new__(_Corpus)
         at = np.array(rows, np.int64)
+        part.codes, part.of, part._id = self.codes, self, None
+        part.ids = [self.ids[r] for r in rows]
+        part.units = [self.units[r] for r in rows]
         part.texts = [self.texts[r] for r in rows]
-        part.unit, part.id, part.fold = self.unit[at], self.id[at], self.fold[at]
+        part.unit, part.text, part.fold = self.unit[at], self.text[at], self.fold[at]
         return part
 
 
 def _one_unit_per_id(queries: _Corpus, choices: _Corpus) -> bool:
     """Ids are compared only if one id is found in two units (never in a real register);
     otherwise the same id means the same unit, already left out."""
+    if (queries is choices or queries.of is choices) and choices.unique_ids():
+        return True
     id_units = set(zip(queries.id.tolist(), queries.unit.tolist(), strict=True))
     id_units.update(zip(choices.id.tolist(), choices.unit.tolist(), strict=True))
     return len(id_units) == len({i for i, _ in id_units})
@@ -713,10 +764,13 @@ def _index_hits(
     if settings is None:
         return None
     deletions, together = settings
-    distinct = sorted({*q.texts, *c.texts})
-    numbers = {t: k for k, t in enumerate(distinct)}
-    q_text = np.array([numbers[t] for t in q.texts], np.int64)
-    c_text = np.array([numbers[t] for t in c.texts], np.int64)
+    # The texts of both (their numbers: all the texts of the codes q and c share), sorted.
+    every = list(q.codes.text)
+    alphabetical = sorted(range(len(every)), key=every.__getitem__)
+    distinct = [every[k] for k in alphabetical]
+    place = np.empty(len(every), np.int64)
+    place[alphabetical] = np.arange(len(every))
+    q_text, c_text = place[q.text], place[c.text]
     limit = len(q.texts) * len(c.texts) // 4
     found = _cached_text_hits(distinct, threshold, deletions, limit, together)
     if found is None:
@@ -805,12 +859,18 @@ def _matches(
 
     if not queries or not choices:
         return {}
-    codes: dict[str, dict[str, int]] = {}
-    c = _Corpus(choices, codes)
-    q = c.subset(rows) if rows is not None else c if queries is choices else _Corpus(queries, codes)
+    c = _Corpus(choices)
+    if rows is not None:
+        q = c.subset(rows)
+    else:
+        q = c if queries is choices else _Corpus(queries, c.codes)
     # Place of each choice in (id, unit) order: the tie-break after score and sameness.
+    ids, units = c.ids, c.units
     rank = np.empty(len(choices), np.int64)
-    order = sorted(range(len(choices)), key=lambda b: (choices[b].id, choices[b].unit))
+    if c.unique_ids():
+        order = sorted(range(len(choices)), key=ids.__getitem__)
+    else:
+        order = sorted(range(len(choices)), key=lambda b: (ids[b], units[b]))
     rank[order] = np.arange(len(choices))
     found: dict[int, tuple[int, list[Match]]] = {}
     for hit_rows, cols, scores in _hits(q, c, threshold):
@@ -823,21 +883,23 @@ def _matches(
         counts = np.diff(np.r_[starts, len(at_row)])
         # only the `keep` best of each row are named: those alone become Python objects
         shown = np.arange(len(at_row)) - np.repeat(starts, counts) < keep
-        named = zip(
-            cols[shown].tolist(),
-            (-scores[shown]).astype(np.float64).tolist(),
-            differs[shown].tolist(),
-            strict=True,
+        named = list(
+            zip(
+                (-scores[shown]).astype(np.float64).tolist(),
+                differs[shown].tolist(),
+                map(ids.__getitem__, cols[shown].tolist()),
+                map(units.__getitem__, cols[shown].tolist()),
+                strict=True,
+            )
         )
-        for row, count in zip(at_row[starts].tolist(), counts.tolist(), strict=True):
-            best_named = []
-            for col, neg, differ in islice(named, min(keep, count)):
-                other = choices[col]
-                best_named.append((neg, differ, other.id, other.unit))
-            found[row] = (count, best_named)
+        ends = np.cumsum(np.minimum(counts, keep)).tolist()
+        for row, count, low, high in zip(
+            at_row[starts].tolist(), counts.tolist(), [0, *ends], ends, strict=False
+        ):
+            found[row] = (count, named[low:high])
     # In query order, as the dict built item by item always was (a repeated id keeps
     # its first place and its last matches).
-    return {queries[r].id: found[r] for r in sorted(found)}
+    return {q.ids[r]: found[r] for r in sorted(found)}
 
 
 def _note(matches: tuple[int, Sequence[Match]]) -> str:
@@ -885,5 +947,5 @@ def count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:
     """
     if len({i.id for i in items}) != len(items):
         return sum(count for count, _ in _matches(items, items, threshold, keep=0).values()) // 2
-    corpus = _Corpus(items, {})
+    corpus = _Corpus(items)
     return sum(len(rows) for rows, _, _ in _hits(corpus, corpus, threshold, upper=True))
