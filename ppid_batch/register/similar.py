@@ -366,6 +366,18 @@ class _Signed:
                     [(drop, twice[here]) for drop, twice in chosen],
                 )
 
+    def filters(self, together: int) -> bool:
+        """Whether some signatures left out more than half of `together` words."""
+        most = max((d[-1].shape[1] for _, _, d, _, _ in self.groups), default=0)
+        return 2 * most > together
+
+    def few_words(self, together: int) -> int:
+        """How many signatures leave out at most half of `together` words."""
+        return sum(
+            len(who) * sum(len(d) for d in drops if 2 * d.shape[1] <= together)
+            for who, _, drops, _, _ in self.groups
+        )
+
     def sharing(self, together: int) -> tuple[int, npt.NDArray[np.bool_] | None, int]:
         """(signatures the parts give, the table of buckets that may pair, at most how
         many pairs the buckets left out hold).
@@ -383,14 +395,11 @@ class _Signed:
         """
         import numpy as np
 
-        most = max((d[-1].shape[1] for _, _, d, _, _ in self.groups), default=0)
-        if 2 * most <= together:
+        if not self.filters(together):
             return self.size, None, 0
         shift = np.uint64(64 - BUCKET_FILTER_BITS)
-        coarse = np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)
         seen = np.zeros(1 << BUCKET_FILTER_BITS, np.bool_)
-        keys: list[npt.NDArray[np.uint32]] = []  # of the signatures left out
-        owners: list[npt.NDArray[np.int32]] = []
+        left_out = _LeftOut(self)
         size = 0
         for late in (False, True):
             for who, _, _, (v, total, _), chosen in self._blocks(late, together):
@@ -403,16 +412,18 @@ class _Signed:
                         continue
                     flagged = seen[sig]
                     size += int(np.count_nonzero(flagged))
-                    flagged = ~flagged
-                    keys.append((sig[flagged] >> coarse).astype(np.uint32))
-                    owners.append(who[np.nonzero(flagged)[0]])
-        # each coarse key: the texts of the signatures left out there
-        held = np.bincount(
-            np.concatenate(keys) if keys else np.zeros(0, np.uint32),
-            np.diff(self.first)[np.concatenate(owners)] if owners else None,
-            minlength=1 << COUNT_BITS,
-        )
-        return size, seen, int((held * (held - 1) // 2).sum())
+                    left_out.add(who, sig, ~flagged)
+        return size, seen, left_out.pairs()
+
+    def whole(
+        self, together: int
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64], npt.NDArray[np.uint64], int] | None:
+        """part(0, 1) and the bound of sharing() in one pass, the table made of this
+        part's fewer-words signatures; None (given up) when they are more than
+        INDEX_PART_SIGNATURES: the register is signed in parts then."""
+        if not self.filters(together):
+            return None
+        return self._part(0, 1, together, None, build=True)
 
     def part(
         self,
@@ -426,28 +437,55 @@ class _Signed:
 
         A signature's two lowest bits are replaced by how many words it left out.
         """
+        done = self._part(part, parts, together, seen, build=False)
+        assert done is not None
+        return done[:3]
+
+    def _part(
+        self,
+        part: int,
+        parts: int,
+        together: int,
+        seen: npt.NDArray[np.bool_] | None,
+        *,
+        build: bool,
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64], npt.NDArray[np.uint64], int] | None:
         import numpy as np
 
         owners: list[npt.NDArray[np.int32]] = []
         sigs: list[npt.NDArray[np.uint64]] = []
         outs: list[npt.NDArray[np.uint64]] = []
         shift = np.uint64(64 - BUCKET_FILTER_BITS)
-        for who, ids, start, (v, total, repeats), chosen in self._blocks(None, together):
-            for drop, twice in chosen:
-                sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
-                mine = sig % np.uint64(parts) == part
-                if seen is not None and 2 * drop.shape[1] > together:
-                    mine &= seen[sig >> shift]
-                mine[repeats - start] &= ~twice
-                row, choice = np.nonzero(mine)
-                out = np.zeros(len(row), np.uint64)
-                for k in range(drop.shape[1]):
-                    word = ids[row, drop[choice, k]] + 1
-                    out |= word.astype(np.uint64) << np.uint64(LEFT_OUT_BITS * k)
-                owners.append(who[row])
-                # its lowest two bits hold how many words it left out (below)
-                sigs.append(sig[row, choice] & ~np.uint64(3) | np.uint64(drop.shape[1]))
-                outs.append(out)
+        left_out = _LeftOut(self)
+        count = 0
+        for late in (False, True) if build else (None,):
+            if late:
+                seen = np.zeros(1 << BUCKET_FILTER_BITS, np.bool_)
+                for sig in sigs:
+                    seen[sig >> shift] = True
+            for who, ids, start, (v, total, repeats), chosen in self._blocks(late, together):
+                for drop, twice in chosen:
+                    sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
+                    mine = sig % np.uint64(parts) == part
+                    mine[repeats - start] &= ~twice
+                    if seen is not None and 2 * drop.shape[1] > together:
+                        flagged = seen[sig >> shift]
+                        if build:
+                            left_out.add(who, sig >> shift, mine & ~flagged)
+                        mine &= flagged
+                    row, choice = np.nonzero(mine)
+                    count += len(row)
+                    if build and count > INDEX_PART_SIGNATURES:
+                        return None
+                    out = np.zeros(len(row), np.uint64)
+                    for k in range(drop.shape[1]):
+                        word = ids[row, drop[choice, k]] + 1
+                        out |= word.astype(np.uint64) << np.uint64(LEFT_OUT_BITS * k)
+                    owners.append(who[row])
+                    # its lowest two bits hold how many words it left out (below)
+                    sigs.append(sig[row, choice] & ~np.uint64(3) | np.uint64(drop.shape[1]))
+                    outs.append(out)
+        del seen
         # Each list joined and let go before the next (the blocks and the whole at once
         # would be twice the part).
         owner = np.concatenate(owners) if owners else np.zeros(0, np.int32)
@@ -456,7 +494,40 @@ class _Signed:
         sigs.clear()
         out = np.concatenate(outs) if outs else np.zeros(0, np.uint64)
         outs.clear()
-        return owner, sig, out
+        return owner, sig, out, left_out.pairs()
+
+
+class _LeftOut:
+    """The signatures a table left out, summed by their top COUNT_BITS: a bound of the
+    pairs their buckets hold (_Signed.sharing)."""
+
+    def __init__(self, signed: _Signed) -> None:
+        self.size = signed.first[1:] - signed.first[:-1]  # texts of each class
+        self.keys: list[npt.NDArray[np.uint32]] = []
+        self.owners: list[npt.NDArray[np.int32]] = []
+
+    def add(
+        self, who: npt.NDArray[np.int32], top: npt.NDArray[np.uint64], gone: npt.NDArray[np.bool_]
+    ) -> None:
+        """Signatures of the texts `who` (rows), their top BUCKET_FILTER_BITS, which left out."""
+        import numpy as np
+
+        self.keys.append(
+            (top[gone] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)).astype(np.uint32)
+        )
+        self.owners.append(who[np.nonzero(gone)[0]])
+
+    def pairs(self) -> int:
+        import numpy as np
+
+        if not self.keys:
+            return 0
+        held = np.bincount(
+            np.concatenate(self.keys),
+            self.size[np.concatenate(self.owners)],
+            minlength=1 << COUNT_BITS,
+        )
+        return int((held * (held - 1) // 2).sum())
 
 
 def _repeated(sig: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
@@ -649,12 +720,23 @@ def _text_hits(
     if int((size * (size - 1) // 2).sum()) > limit:
         least = int((size * (size - 1) // 2).sum())
         return least, least, None
-    # The signatures that may pair (their number decides the parts).
-    kept, seen, extra = signed.sharing(together) if filtered else (signed.size, None, 0)
-    parts = max(1, -(-kept // INDEX_PART_SIGNATURES))
+    # The signatures that may pair: at once if they are few enough, else counted first
+    # (their number decides the parts).
+    whole = None
+    if filtered and signed.few_words(together) <= INDEX_PART_SIGNATURES:
+        whole = signed.whole(together)
+    if whole is not None:
+        parts, seen, extra = 1, None, whole[3]
+    else:
+        kept, seen, extra = signed.sharing(together) if filtered else (signed.size, None, 0)
+        parts = max(1, -(-kept // INDEX_PART_SIGNATURES))
     total = 0
     for part in range(parts):
-        owner, sig, out = signed.part(part, parts, seen, together)
+        if whole is not None:
+            owner, sig, out, _ = whole
+            whole = None
+        else:
+            owner, sig, out = signed.part(part, parts, seen, together)
         # Sorted by bucket, then by how many words were left out: the signature's place
         # takes its lowest bits (a bucket is the rest of its 62 bits, fewer of them in a
         # bigger part: two buckets sharing them only add candidates), and the values are

@@ -444,5 +444,34 @@ def test_leaving_out_the_buckets_that_cannot_pair_changes_no_hit(n, seed, make) 
     # a limit the bound cannot decide: counted again without leaving out, as before
     assert similar._text_hits(texts, 90, 3, exact - 1, 5)[2] is None
     assert similar._text_hits(texts, 90, 3, (least + exact) // 2, 5)[2] is None
-    again = similar._text_hits(texts, 90, 3, exact, 5)
-    assert again[0] == exact and [x.tolist() for x in again[2] or ()] == [x.tolist() for x in every]
+    again = similar._text_hits(texts, 90, 3, exact, 5)  # left out if the bound allows it
+    assert again[:2] == ((least, most) if most <= exact else (exact, exact))
+    assert [x.tolist() for x in again[2] or ()] == [x.tolist() for x in every]
+
+
+def test_the_index_signed_at_once_in_parts_or_given_up_halfway_finds_the_same(
+    monkeypatch,
+) -> None:
+    register = national_corpus(1500, 12)
+    texts = sorted({similar._sorted_tokens(i.ringkasan) for i in register})
+    signed = similar._Signed(texts, 3)
+    few, (kept, _, _) = signed.few_words(5), signed.sharing(5)
+    assert few < kept < signed.size
+    answers = []
+    for most in (signed.size, kept, few, few // 3):  # at once, at once, given up, parts
+        monkeypatch.setattr(similar, "INDEX_PART_SIGNATURES", most)
+        answers.append(similar._text_hits(texts, 90, 3, 10**12, 5))
+    monkeypatch.setattr(similar, "INDEX_PART_SIGNATURES", signed.size)
+    at_once = similar._Signed(texts, 3).whole(5)
+    assert at_once is not None and few < len(at_once[1]) <= kept
+    monkeypatch.setattr(similar, "INDEX_PART_SIGNATURES", len(at_once[1]))
+    assert similar._Signed(texts, 3).whole(5) is not None
+    monkeypatch.setattr(similar, "INDEX_PART_SIGNATURES", len(at_once[1]) - 1)
+    assert similar._Signed(texts, 3).whole(5) is None
+    monkeypatch.setattr(similar, "INDEX_PART_SIGNATURES", few)
+    assert similar._Signed(texts, 3).whole(5) is None
+    first = answers[0]
+    assert first[2] is not None and len(first[2][0]) > 100
+    for least, most, hits in answers[1:]:
+        assert hits is not None and [x.tolist() for x in hits] == [x.tolist() for x in first[2]]
+        assert least == first[0] and most >= least
