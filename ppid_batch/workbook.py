@@ -116,6 +116,8 @@ def _define_table_worksheet() -> type:
     from xlsxwriter.utility import xl_col_to_name
     from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, Worksheet
 
+    new_tuple = tuple.__new__  # a cell as CellStringTuple(...) makes it, without its call
+
     class TableWorksheet(Worksheet):  # type: ignore[misc]
         """An xlsxwriter worksheet that writes a table of text rows at a fraction of the cost.
 
@@ -151,6 +153,8 @@ def _define_table_worksheet() -> type:
             cells = self.table[row]
             table = self.str_table
             strings = table.string_table
+            unique = table.unique_count
+            texts = 0
             limit = self.xls_strmax // 2
             # A cell is an immutable tuple: one object serves every blank cell in the same
             # format, rather than a new one per cell (fewer objects for the garbage collector
@@ -160,20 +164,24 @@ def _define_table_worksheet() -> type:
             for value, cell_format in zip(values, formats, strict=True):
                 if value:
                     if len(value) > limit:  # maybe too long: xlsxwriter truncates it
+                        table.unique_count, table.count = unique, table.count + texts
+                        texts = 0
                         self._write_string(row, col, value, cell_format)
+                        unique = table.unique_count
                     else:
                         index = strings.get(value)
                         if index is None:
-                            index = strings[value] = table.unique_count
-                            table.unique_count += 1
-                        table.count += 1
-                        cells[col] = CellStringTuple(index, cell_format)
+                            index = strings[value] = unique
+                            unique += 1
+                        texts += 1
+                        cells[col] = new_tuple(CellStringTuple, (index, cell_format))
                 else:
                     cell = shared.get(cell_format)
                     if cell is None:
                         cell = shared[cell_format] = CellBlankTuple(cell_format)
                     cells[col] = cell
                 col += 1
+            table.unique_count, table.count = unique, table.count + texts
 
         def _calculate_spans(self) -> None:
             # Worksheet._calculate_spans, with each row's columns taken from its cells
@@ -210,14 +218,7 @@ def _define_table_worksheet() -> type:
             write = self.fh.write
             table, row_info, spans = self.table, self.row_info, self.row_spans
             names = [xl_col_to_name(col) for col in range(self.dim_colmax + 1)]
-            style: dict[int, str] = {}  # id(format) -> its ` s="…"` attribute
-
-            def style_of(cell_format: Any) -> str:
-                text = style.get(id(cell_format))
-                if text is None:
-                    text = style[id(cell_format)] = f' s="{cell_format._get_xf_index()}"'
-                return text
-
+            styles = _Styles()
             plain_height = (
                 (self.default_row_height,)
                 if (self.default_row_height == self.original_row_height)
@@ -253,19 +254,26 @@ def _define_table_worksheet() -> type:
                 for col_num in sorted(cells):
                     cell = cells[col_num]
                     kind = type(cell)
-                    cell_format = cell.format
-                    if cell_format is not None and kind is CellStringTuple:
+                    if kind is CellStringTuple and cell[1] is not None:
                         write(
-                            f'<c r="{names[col_num]}{number}"{style_of(cell_format)} t="s">'
-                            f"<v>{cell.string}</v></c>"
+                            f'<c r="{names[col_num]}{number}"{styles[cell[1]]} t="s">'
+                            f"<v>{cell[0]}</v></c>"
                         )
-                    elif cell_format is not None and kind is CellBlankTuple:
-                        write(f'<c r="{names[col_num]}{number}"{style_of(cell_format)}/>')
+                    elif kind is CellBlankTuple and cell[0] is not None:
+                        write(f'<c r="{names[col_num]}{number}"{styles[cell[0]]}/>')
                     else:
                         self._write_cell(row_num, col_num, cell)
                 write("</row>")
 
     return TableWorksheet
+
+
+class _Styles(dict[Any, str]):
+    """A cell format -> the ` s="…"` attribute of its cells (its xf index), made once."""
+
+    def __missing__(self, cell_format: Any) -> str:
+        text = self[cell_format] = f' s="{cell_format._get_xf_index()}"'
+        return text
 
 
 def workbook_bytes(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,10 +79,15 @@ def _notes(items: Sequence[RegisterItem], given: Mapping[str, str] | None) -> di
     for item in items:
         by_text.setdefault(fold(item.ringkasan), []).append(item)
     for group in by_text.values():
-        for item in group:
+        if len(group) < 2:
+            continue  # most ringkasan: no other item to name
+        units = [fold(o.unit) for o in group]
+        for item, unit in zip(group, units, strict=True):
             named = notes.get(item.id, "")
             others = [
-                o for o in group if fold(o.unit) != fold(item.unit) and f"{o.id} (" not in named
+                o
+                for o, o_unit in zip(group, units, strict=True)
+                if o_unit != unit and f"{o.id} (" not in named
             ]
             if others:
                 same = ", ".join(f"{o.id} ({o.unit})" for o in others)
@@ -144,9 +150,10 @@ def write_approval_sheet(
     """
     out_dir = Path(out_dir)
     shown_changes, tindakan_of, change_notes = change_rows(changes)
+    folded = functools.cache(fold)  # a night's tens of thousands of rows have a few units
     pending = sorted(
         [*(i for i in items if i.status == "pending"), *shown_changes],
-        key=lambda i: (fold(i.unit), i.unit, id_order(i.id)),
+        key=lambda i: (folded(i.unit), i.unit, id_order(i.id)),
     )
     if not pending:
         if out_dir.is_dir():
