@@ -6,6 +6,7 @@ Each stage takes what the stages before it returned and gives back a frozen reco
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -287,51 +288,63 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
         store.submission_known,
         lambda report: sheet_counts(store, report, night.config, counted),
     )
-    for item in inputs:
-        name = item.candidate.name
-        try:
-            if item.kind == "persetujuan":
-                outcome, decided = _apply_sheet(
-                    store, item, night.today, run_db_id, night.config, conflicts,
-                    counted.pop(item.report.sha256, None),
-                )  # fmt: skip
-                approved, refused = approved + decided[0], refused + decided[1]
-                refused_units.update(decided[2])
-            else:
-                outcome = _register_form(store, item, night.today, run_db_id)
-        except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
-            # One file the program cannot handle must not stop the others; its
-            # transaction rolled back, and it stays in input/ for one more try.
-            log.exception("%s: not registered", log_text(name))
-            again = quarantine.failed_again(item.candidate, night.previous)
-            if again is not None:
-                shown = tuple(f.to_json() for f in again.errors)
-                outcome = Outcome(item.candidate, again, REJECTED, rejection_note(again), shown)
-                night.progress.advance(f"{name}: {outcome.verdict}")
-                outcomes.append(outcome)
-                continue
-            outcome = Outcome(
-                item.candidate,
-                item.report,
-                FAILED,
-                "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya",
-            )
-            # PpidError speaks Indonesian already; anything else is a bug whose English
-            # text belongs in the log, not on the PPID's morning page.
-            reason = str(exc) if isinstance(exc, PpidError) else "galat program"
-            errors.append(
-                f"{name}: {reason} (untuk pemelihara: {exc.__class__.__name__}, rincian di "
-                "var/logs/ppid-batch.log)"
-            )
-        else:
-            if outcome.verdict in (REJECTED, PARTIAL):
-                shown = tuple(f.to_json() for f in outcome.report.errors[:MAX_ERRORS_SHOWN])
-                outcome = replace(
-                    outcome, errors=shown, note=outcome.note or rejection_note(outcome.report)
+    # Tonight's forms are one transaction: one durable commit for all of them instead of
+    # one per form, each form a savepoint in it (undone alone when it fails). Nothing
+    # leaves input/ before that commit, so a crash before it only means reading them again.
+    forms = contextlib.ExitStack()
+    with forms:
+        in_forms = False
+        for item in inputs:
+            if in_forms and item.kind == "persetujuan":
+                forms.close()  # the forms so far are committed before a sheet is applied
+                in_forms = False
+            elif not in_forms and item.kind != "persetujuan":
+                forms.enter_context(store.begin())
+                in_forms = True
+            name = item.candidate.name
+            try:
+                if item.kind == "persetujuan":
+                    outcome, decided = _apply_sheet(
+                        store, item, night.today, run_db_id, night.config, conflicts,
+                        counted.pop(item.report.sha256, None),
+                    )  # fmt: skip
+                    approved, refused = approved + decided[0], refused + decided[1]
+                    refused_units.update(decided[2])
+                else:
+                    outcome = _register_form(store, item, night.today, run_db_id)
+            except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
+                # One file the program cannot handle must not stop the others; what it
+                # wrote is rolled back, and it stays in input/ for one more try.
+                log.exception("%s: not registered", log_text(name))
+                again = quarantine.failed_again(item.candidate, night.previous)
+                if again is not None:
+                    shown = tuple(f.to_json() for f in again.errors)
+                    outcome = Outcome(item.candidate, again, REJECTED, rejection_note(again), shown)
+                    night.progress.advance(f"{name}: {outcome.verdict}")
+                    outcomes.append(outcome)
+                    continue
+                outcome = Outcome(
+                    item.candidate,
+                    item.report,
+                    FAILED,
+                    "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya",
                 )
-            log.info("%s: %s %s", name, outcome.verdict, outcome.note)
-        night.progress.advance(f"{name}: {outcome.verdict}")
-        outcomes.append(outcome.shed())
+                # PpidError speaks Indonesian already; anything else is a bug whose English
+                # text belongs in the log, not on the PPID's morning page.
+                reason = str(exc) if isinstance(exc, PpidError) else "galat program"
+                errors.append(
+                    f"{name}: {reason} (untuk pemelihara: {exc.__class__.__name__}, rincian di "
+                    "var/logs/ppid-batch.log)"
+                )
+            else:
+                if outcome.verdict in (REJECTED, PARTIAL):
+                    shown = tuple(f.to_json() for f in outcome.report.errors[:MAX_ERRORS_SHOWN])
+                    outcome = replace(
+                        outcome, errors=shown, note=outcome.note or rejection_note(outcome.report)
+                    )
+                log.info("%s: %s %s", name, outcome.verdict, outcome.note)
+            night.progress.advance(f"{name}: {outcome.verdict}")
+            outcomes.append(outcome.shed())
     issue_nota_dinas(store, night.config, today=night.today, run_id=run_db_id)
     return Registered(
         run_db_id,
@@ -349,9 +362,10 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
 def _register_form(store: Any, item: ReadInput, today: dt.date, run_id: int) -> Outcome:
     from ..register import items
 
-    # One transaction per form: a crash keeps every form committed before it, and
-    # the same bytes are never registered twice (the store knows their sha256).
-    result = items.register_form(store, item.report, received=today, run_id=run_id)
+    # One savepoint per form in the forms' transaction: a form that fails is undone
+    # alone, and the same bytes are never registered twice (the store knows their sha256).
+    with store.savepoint():
+        result = items.register_form(store, item.report, received=today, run_id=run_id)
     report = item.report
     if report.errors:
         # The same wrong bytes are wrong every time: back to ditolak/, with a copy.

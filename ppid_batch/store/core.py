@@ -185,6 +185,13 @@ class Store:
             finally:
                 self._conn = None
 
+    @contextmanager
+    def savepoint(self) -> Iterator[Connection]:
+        """A part of the open transaction that is undone alone when it raises (a SQL
+        SAVEPOINT); the transaction goes on. Outside one, a transaction of its own."""
+        with self.begin() as conn, conn.begin_nested():
+            yield conn
+
     def now(self) -> str:
         return timestamp(self.clock())
 

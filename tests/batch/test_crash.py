@@ -133,7 +133,7 @@ def clean(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
 @pytest.mark.parametrize(
     ("night", "kill_at"),
     [
-        (1, "register:17"),  # 17 forms committed, the rest not
+        (1, "register:17"),  # 17 forms registered in the forms' open transaction
         (1, "hasil:2"),  # register committed, some outputs written
         (1, "arsip:9"),  # outputs written, 9 inputs moved
         (2, "register:1"),  # decisions committed, no Nota Dinas number issued yet

@@ -402,6 +402,51 @@ def test_a_file_the_program_fails_on_stays_and_the_others_go_on(
     assert list((ws / "input").glob("*.xlsx")) == []
 
 
+@pytest.mark.slow
+def test_a_form_failing_half_way_leaves_nothing_in_the_register_and_the_others_commit(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tonight's forms share one transaction, each form in a savepoint: a form whose
+    registering fails after its items and events were written is undone alone."""
+    import sqlite3
+    from contextlib import closing
+
+    import ppid_batch.register.items as register
+
+    broken = GOOD[1].name
+    real_flush = register._Registrar.flush
+
+    def flush_then_fail(self):  # type: ignore[no-untyped-def]
+        real_flush(self)  # its items and events are written…
+        if self.report.path.name == broken:
+            raise ValueError("galat sesudah menulis")  # …and then the program fails
+
+    monkeypatch.setattr(register._Registrar, "flush", flush_then_fail)
+    drop(ws, GOOD[:3])
+    report = run(load_config(ws))
+    assert [(i.name, i.verdict) for i in report.inputs] == [
+        (GOOD[0].name, "diterima"),
+        (broken, "gagal"),
+        (GOOD[2].name, "diterima"),
+    ]
+    with closing(sqlite3.connect(ws / "var" / "ppid.sqlite")) as conn:
+        files = {r[0] for r in conn.execute("SELECT file_name FROM submissions")}
+        sources = {r[0] for r in conn.execute("SELECT DISTINCT source_file FROM items")}
+        logged = conn.execute(
+            "SELECT count(*) FROM events WHERE detail LIKE ?", (f"%{broken}%",)
+        ).fetchone()[0]
+    assert files == sources == {GOOD[0].name, GOOD[2].name}
+    assert logged == 0
+    assert sorted(p.name for p in (ws / "input").glob("*.xlsx")) == [broken]
+    # The next night takes it whole, after the others.
+    monkeypatch.undo()
+    assert run(load_config(ws)).exit_code == 0
+    with closing(sqlite3.connect(ws / "var" / "ppid.sqlite")) as conn:
+        rows = conn.execute("SELECT source_file, count(*) FROM items GROUP BY 1").fetchall()
+    assert {name for name, _ in rows} == {p.name for p in GOOD[:3]}
+    assert all(n > 0 for _, n in rows)
+
+
 def test_an_unexpected_error_is_one_line_and_moves_nothing(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
