@@ -19,11 +19,11 @@ from ..forms.reader import CellRefs
 from ..models import Finding, SheetReport
 from ..store.changes import file_change_request
 from ..store.core import Store
-from ..store.ids import fold, format_item_id, match_key
+from ..store.ids import fold, format_item_id, match_key, match_keys
 from ..store.registration import (
     highest_seq,
     ids_by_match_key,
-    insert_items,
+    insert_item_tuples,
     item_row,
     keep_history,
     record_submission,
@@ -105,6 +105,43 @@ def _values(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _clean(value: object) -> object:
+    """One cell as `_values` keeps it: text without NULs, stripped, empty as None."""
+    return (value.replace("\x00", "").strip() or None) if isinstance(value, str) else value
+
+
+_WAKTU = ITEM_FIELDS.index("waktu_pembuatan")
+_RINGKASAN = ITEM_FIELDS.index("ringkasan")
+
+
+def _value_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each row's `_values`, as a tuple in ITEM_FIELDS order; worked out a column at a
+    time (a form's new rows are most of a night's rows)."""
+    columns = [list(map(_clean, [row.get(key) for row in rows])) for key in ITEM_FIELDS]
+    columns[_WAKTU] = list(map(_iso, columns[_WAKTU]))
+    return list(zip(*columns, strict=True))
+
+
+# A new item's columns, in the order `_Registrar.add` builds its row.
+_SOURCE_KEYS = ("source_file", "source_sheet", "source_row", "source_cells")
+_NEW_ITEM_KEYS = (
+    "id",
+    "year",
+    "seq",
+    *ITEM_FIELDS,
+    "unit",
+    *UNDECIDED,
+    "submission_id",
+    "updated_run",
+    "received_on",
+    "created_run",
+    *_SOURCE_KEYS,
+    "updated_at",
+    "match_key",
+    "created_at",
+)
+
+
 def _cells_json(cells: Mapping[str, str]) -> str:
     """An item's cell references as the register keeps them (`dumps` of the mapping)."""
     if isinstance(cells, CellRefs):
@@ -147,31 +184,25 @@ class _Registrar:
         self.duplicates: list[Finding] = []
         self.refused: list[Finding] = []
         self._last_seq: dict[int, int] = {}
-        self._new_rows: list[dict[str, Any]] = []
-        self._events: list[dict[str, Any]] = []
+        self._new_rows: list[tuple[Any, ...]] = []
+        # (action, item_id, detail), all of this form's actor and run
+        self._events: list[tuple[str, str | None, dict[str, Any] | str]] = []
         self._known: dict[str, str] = {}
         self._now: str | None = None
-        self._fixed: dict[int, dict[str, Any]] = {}
+        self._fixed: dict[int, tuple[Any, ...]] = {}
+        self._sheets: dict[object, str] = {}
         self._detail_prefix: str | None = None
 
     def log(self, action: str, item_id: str | None = None, **detail: Any) -> None:
-        self._events.append(
-            {
-                "action": action,
-                "actor": self.actor,
-                "run_id": self.run_id,
-                "item_id": item_id,
-                "detail": {"file": self.report.path.name, **detail},
-            }
-        )
+        self._events.append((action, item_id, {"file": self.report.path.name, **detail}))
 
     def preload(self, keys: Sequence[str]) -> None:
         """The register's items that share a match key with this form's new rows."""
         self._known.update(ids_by_match_key(self.store, keys))
 
     def flush(self) -> None:
-        insert_items(self.store, self._new_rows)
-        self.store.log_many(self._events)
+        insert_item_tuples(self.store, _NEW_ITEM_KEYS, self._new_rows)
+        self.store.log_actions(self._events, actor=self.actor, run_id=self.run_id)
 
     def next_seq(self, year: int) -> int:
         if year not in self._last_seq:
@@ -184,12 +215,20 @@ class _Registrar:
 
     def source(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The provenance columns of an item taken from `row` of this form."""
-        return {
-            "source_file": self.report.path.name,
-            "source_sheet": db_text(row.get("_sheet") or self.report.sheet or ""),
-            "source_row": int(row.get("_row") or 0),
-            "source_cells": _cells_json(row.get("_cells") or {}),
-        }
+        return dict(zip(_SOURCE_KEYS, self.source_values(row), strict=True))
+
+    def source_values(self, row: Mapping[str, Any]) -> tuple[str, str, int, str]:
+        """`source(row)`'s values in _SOURCE_KEYS order (the sheet's name cleaned once)."""
+        sheet = row.get("_sheet")
+        text = self._sheets.get(sheet)
+        if text is None:
+            text = self._sheets[sheet] = db_text(sheet or self.report.sheet or "")
+        return (
+            self.report.path.name,
+            text,
+            int(row.get("_row") or 0),
+            _cells_json(row.get("_cells") or {}),
+        )
 
     def pending(
         self,
@@ -214,12 +253,13 @@ class _Registrar:
     def add(
         self,
         row: Mapping[str, Any],
-        prepared: tuple[dict[str, Any], str],
+        prepared: tuple[tuple[Any, ...], str],
         submission_id: int,
         year: int,
         received: dt.date,
     ) -> None:
-        """A new item from `row`, its `_values` and match key `prepared` (worked out once)."""
+        """A new item from `row`, its `_values` (a tuple in ITEM_FIELDS order) and match key
+        `prepared` (worked out once for the whole form)."""
         values, key = prepared
         existing = self._known.get(key)
         if existing:
@@ -242,40 +282,23 @@ class _Registrar:
         now = self._now
         # the columns `pending` gives besides the row's own, the same for every new row
         fixed = self._fixed.get(submission_id)
-        if fixed is None:
-            fixed = self._fixed[submission_id] = {
-                "unit": self.unit,
-                **UNDECIDED,
-                "submission_id": submission_id,
-                "updated_run": self.run_id,
-                "received_on": received,
-                "created_run": self.run_id,
-            }
+        if fixed is None:  # unit, UNDECIDED, submission_id, updated_run, received_on, created_run
+            fixed = self._fixed[submission_id] = (
+                self.unit,
+                *UNDECIDED.values(),
+                submission_id,
+                self.run_id,
+                received,
+                self.run_id,
+            )
         excel_row = row.get("_row")
+        # in _NEW_ITEM_KEYS order
         self._new_rows.append(
-            {
-                "id": item_id,
-                "year": year,
-                "seq": seq,
-                **values,
-                **fixed,
-                **self.source(row),
-                "updated_at": now,
-                "match_key": key,
-                "created_at": now,
-            }
+            (item_id, year, seq, *values, *fixed, *self.source_values(row), now, key, now)
         )
         self._known[key] = item_id
         self.new_ids.append(item_id)
-        self._events.append(
-            {
-                "action": "item_registered",
-                "actor": self.actor,
-                "run_id": self.run_id,
-                "item_id": item_id,
-                "detail": self._row_detail(excel_row),
-            }
-        )
+        self._events.append(("item_registered", item_id, self._row_detail(excel_row)))
 
     def _row_detail(self, excel_row: object) -> str:
         """`dumps({"file": …, "row": excel_row})`, the detail of a row's event, from a
@@ -502,12 +525,15 @@ def register_form(
         year = _year(report, received)
         # the new rows' values and match keys, worked out once: the preload needs the keys
         ids = [normalise_id(row.get("id")) for row in report.items]
-        prepared: dict[int, tuple[dict[str, Any], str]] = {}
-        for n, (row, item_id) in enumerate(zip(report.items, ids, strict=True)):
-            if not item_id and row.get("tindakan") not in (UBAH, HAPUS):
-                values = _values(row)
-                prepared[n] = (values, reg.key(values))
-        reg.preload([key for _, key in prepared.values()])
+        new = [
+            n
+            for n, (row, item_id) in enumerate(zip(report.items, ids, strict=True))
+            if not item_id and row.get("tindakan") not in (UBAH, HAPUS)
+        ]
+        values = _value_rows([report.items[n] for n in new])
+        keys = match_keys(reg.unit, ((v[_RINGKASAN] or "", v[_WAKTU]) for v in values))
+        prepared = dict(zip(new, zip(values, keys, strict=True), strict=True))
+        reg.preload(keys)
         for n, (row, item_id) in enumerate(zip(report.items, ids, strict=True)):
             if row.get("tindakan") in (UBAH, HAPUS):
                 reg.change(row, item_id, str(row["tindakan"]), submission_id)

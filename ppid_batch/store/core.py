@@ -93,6 +93,34 @@ def insert_many(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
         values: list[Any] = [(get(row),) for row in rows]
     else:
         values = list(map(get, rows))
+    _execute_plan(conn, sql, order, processors, keys, values)
+
+
+def insert_tuples(
+    conn: Connection, table: sa.Table, keys: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> None:
+    """`insert_many` for rows given as tuples of the values of `keys`, in that order: a
+    writer that makes many rows of the same columns builds no dict for each."""
+    if not rows:
+        return
+    sql, order, processors = _insert_plan(conn.dialect, table, keys)
+    values: list[Any] = list(rows)
+    if order is not None and order != keys:
+        get = itemgetter(*(keys.index(k) for k in order))
+        values = [(get(row),) for row in values] if len(keys) == 1 else list(map(get, values))
+    _execute_plan(conn, sql, order, processors, keys, values)
+
+
+def _execute_plan(
+    conn: Connection,
+    sql: str,
+    order: tuple[str, ...] | None,
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...],
+    keys: tuple[str, ...],
+    values: list[Any],
+) -> None:
+    """One executemany of `values` (tuples in the plan's parameter order, or in `keys`
+    order for a named paramstyle), the dialect's bind processors applied first."""
     if processors:
         columns: list[Sequence[Any]] = list(zip(*values, strict=True))
         for i, process in processors:
@@ -102,6 +130,9 @@ def insert_many(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
         names = keys
         values = [dict(zip(names, row, strict=True)) for row in values]
     conn.exec_driver_sql(sql, values)
+
+
+_EVENT_KEYS = ("ts", "run_id", "actor", "action", "item_id", "detail")
 
 
 def _detail_text(detail: Mapping[str, Any] | str | None) -> str | None:
@@ -255,6 +286,26 @@ class Store:
                     }
                     for r in rows
                 ],
+            )
+
+    def log_actions(
+        self,
+        actions: Sequence[tuple[str, str | None, Mapping[str, Any] | str | None]],
+        *,
+        actor: str,
+        run_id: int | None,
+    ) -> None:
+        """`log_many` for events of one actor and run, each given as (action, item_id,
+        detail): no dict per event (a form logs one for each of its rows)."""
+        if not actions:
+            return
+        ts = self.now()
+        with self.begin() as conn:
+            insert_tuples(
+                conn,
+                events,
+                _EVENT_KEYS,
+                [(ts, run_id, actor, a, i, _detail_text(d)) for a, i, d in actions],
             )
 
     def events(

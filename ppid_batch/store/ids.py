@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 
 def fold(text: object) -> str:
@@ -17,6 +18,17 @@ def match_key(unit: str, ringkasan: str, waktu_pembuatan: str) -> str:
     """
     raw = "\x1f".join((fold(unit), fold(ringkasan), str(waktu_pembuatan)))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def match_keys(unit: str, pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """`match_key(unit, ringkasan, waktu_pembuatan)` for each (ringkasan, waktu_pembuatan)
+    pair of one unit's items: the unit is folded once, not once per item."""
+    prefix = fold(unit) + "\x1f"
+    sha256 = hashlib.sha256
+    return [
+        sha256((prefix + fold(ringkasan) + "\x1f" + str(waktu)).encode("utf-8")).hexdigest()
+        for ringkasan, waktu in pairs
+    ]
 
 
 def format_item_id(year: int, seq: int) -> str:

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, Store, insert_many, new_id
+from .core import IN_CHUNK, Store, insert_many, insert_tuples, new_id
 from .schema import ITEM_FIELDS, item_history, items, submissions
 from .text import dumps
 
@@ -40,6 +40,13 @@ def insert_items(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
         with store.begin() as conn:
             insert_many(conn, items, rows)
+
+
+def insert_item_tuples(store: Store, keys: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
+    """New register items as tuples of the values of `keys` (every column), one executemany."""
+    if rows:
+        with store.begin() as conn:
+            insert_tuples(conn, items, keys, rows)
 
 
 def highest_seq(store: Store, year: int) -> int:

@@ -216,13 +216,13 @@ def test_a_refused_item_corrected_by_its_unit_is_pending_again(store: Store) -> 
 
 
 def test_one_form_is_one_transaction(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_log_many = store.log_many
+    real_log_actions = store.log_actions
 
-    def crash_after_writing(rows) -> None:
-        real_log_many(rows)  # items and events are written …
+    def crash_after_writing(actions, **kw) -> None:  # type: ignore[no-untyped-def]
+        real_log_actions(actions, **kw)  # items and events are written …
         raise RuntimeError("power cut")  # … and the process dies before the commit
 
-    monkeypatch.setattr(store, "log_many", crash_after_writing)
+    monkeypatch.setattr(store, "log_actions", crash_after_writing)
     with pytest.raises(RuntimeError):
         register_form(store, _forms()[0], received=RECEIVED, run_id=None)
     monkeypatch.undo()
@@ -313,3 +313,33 @@ def test_event_details_of_a_real_form_are_the_json_of_their_mapping(
     for event, row in zip(rows, report.items, strict=True):
         assert event.detail == dumps({"file": path.name, "row": row["_row"]})
         assert json.loads(event.detail) == {"file": path.name, "row": row["_row"]}
+
+
+def test_a_forms_new_rows_get_the_values_and_match_keys_of_one_row_at_a_time() -> None:
+    """register_form works out the new rows' values and match keys a column at a time; on
+    the example forms, and on rows with the odd cells a reader can hand over, they are what
+    `_values` and `match_key` give for each row."""
+    from batch_util import examples
+
+    from ppid_batch.forms.validate import validate_file
+    from ppid_batch.register.items import _RINGKASAN, _WAKTU, _value_rows, _values
+    from ppid_batch.store.ids import match_key, match_keys
+    from ppid_batch.store.schema import ITEM_FIELDS
+
+    odd = [
+        item(" Laporan\x00  Keuangan ", keterangan="   ", tautan=""),
+        item("RENCANA   kerja", waktu_pembuatan=dt.date(2024, 3, 1), konsekuensi=7),
+        item("", waktu_pembuatan=" 2023 ", penguasa=None),
+        {"ringkasan": "Baris tanpa kolom lain"},
+    ]
+    tables = [("Subbagian Hukum", odd)]
+    for path in examples():
+        report = validate_file(path)
+        tables.append((str(report.meta.get("unit") or ""), list(report.items)))
+    assert sum(len(rows) for _, rows in tables) > 20
+    for unit, rows in tables:
+        one_at_a_time = [tuple(_values(row)[k] for k in ITEM_FIELDS) for row in rows]
+        assert _value_rows(rows) == one_at_a_time
+        pairs = [(v[_RINGKASAN] or "", v[_WAKTU]) for v in one_at_a_time]
+        assert match_keys(unit, pairs) == [match_key(unit, r, w) for r, w in pairs]
+    assert one_at_a_time and _value_rows([]) == []

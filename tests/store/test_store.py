@@ -237,7 +237,7 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
 
     import sqlalchemy as sa
 
-    from ppid_batch.store.core import Store, insert_many
+    from ppid_batch.store.core import Store, insert_many, insert_tuples
     from ppid_batch.store.schema import runs, submissions
 
     rows = [
@@ -256,10 +256,14 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
         }
         for n in range(4)
     ]
+    # insert_tuples: the same rows as tuples, their keys in an order not the table's
+    keys = tuple(reversed(rows[0]))
+    tuples = [tuple(row[k] for k in keys) for row in rows]
     stored = []
     for name, write in (
         ("core", lambda conn: conn.execute(sa.insert(submissions), rows)),
         ("many", lambda conn: insert_many(conn, submissions, rows)),
+        ("tuples", lambda conn: insert_tuples(conn, submissions, keys, tuples)),
     ):
         with Store.open(f"sqlite:///{tmp_path}/{name}.sqlite") as store:
             with store.begin() as conn:
@@ -269,7 +273,8 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
                 stored.append(conn.execute(sa.select(submissions).order_by("id")).all())
                 raw = conn.exec_driver_sql("SELECT received, tanggal_pengisian FROM submissions")
                 stored.append(raw.all())
-    assert stored[0] == stored[2]
-    assert stored[1] == stored[3]  # the text SQLite holds, not only what SQLAlchemy reads back
+    assert stored[0] == stored[2] == stored[4]
+    # the text SQLite holds, not only what SQLAlchemy reads back
+    assert stored[1] == stored[3] == stored[5]
     assert stored[0][2].tanggal_pengisian == dt.date(2025, 1, 3)
     assert len(stored[0]) == 4
