@@ -105,11 +105,6 @@ def _values(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _clean(value: object) -> object:
-    """One cell as `_values` keeps it: text without NULs, stripped, empty as None."""
-    return (value.replace("\x00", "").strip() or None) if isinstance(value, str) else value
-
-
 _WAKTU = ITEM_FIELDS.index("waktu_pembuatan")
 _RINGKASAN = ITEM_FIELDS.index("ringkasan")
 
@@ -117,7 +112,13 @@ _RINGKASAN = ITEM_FIELDS.index("ringkasan")
 def _value_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row's `_values`, as a tuple in ITEM_FIELDS order; worked out a column at a
     time (a form's new rows are most of a night's rows)."""
-    columns = [list(map(_clean, [row.get(key) for row in rows])) for key in ITEM_FIELDS]
+    columns = [
+        [
+            (v.replace("\x00", "").strip() or None) if isinstance(v, str) else v  # as _values
+            for v in [row.get(key) for row in rows]
+        ]
+        for key in ITEM_FIELDS
+    ]
     columns[_WAKTU] = list(map(_iso, columns[_WAKTU]))
     return list(zip(*columns, strict=True))
 
@@ -172,6 +173,7 @@ class _Registrar:
 
     def __init__(self, store: Store, report: SheetReport, run_id: int | None):
         self.store, self.report, self.run_id = store, report, run_id
+        self.file = report.path.name
         meta = {k: db_text(v) for k, v in report.meta.items()}
         self.meta = meta
         self.unit = str(meta.get("unit") or "").strip()
@@ -224,7 +226,7 @@ class _Registrar:
         if text is None:
             text = self._sheets[sheet] = db_text(sheet or self.report.sheet or "")
         return (
-            self.report.path.name,
+            self.file,
             text,
             int(row.get("_row") or 0),
             _cells_json(row.get("_cells") or {}),
