@@ -843,7 +843,8 @@ def _section_headings(
     kept: list[int] = []
     for r in items:
         values = grid.rows[r]
-        if required and all(_is_blank(values[c]) for c in required):
+        # no required cell filled (one call per row: most rows are items that fill them)
+        if required and not _has_content([values[c] for c in required]):
             filled = _filled(values)
             if len(filled) == 1 and isinstance(filled[0][1], str):
                 c, text = filled[0]
