@@ -29,12 +29,18 @@ from typing import Any
 
 from ..config import Config
 from ..files import atomic_write_bytes
+from ..models import RegisterItem
 
 log = logging.getLogger(__name__)
 
 MEMO_FILE = "output-memo.json"
 _VERSION = 1
 _BIG = 1000  # a sequence this long is hashed once per night however often it is an input
+# Values whose repr is hashed once per night however many inputs hold them: the register's
+# items are in the DIP's lists, the Disposisi, each unit's Nota Dinas... in a new sequence
+# each time. Only types whose every field is immutable (str, int, date, None): a cached
+# digest can never disagree with the object it was taken from.
+_ONCE: tuple[type, ...] = (RegisterItem,)
 
 
 def _sha256_file(path: Path) -> str:
@@ -84,6 +90,7 @@ class OutputMemo:
         self.reused = 0
         self.rendered = 0
         self._big: dict[int, tuple[Sequence[Any], bytes]] = {}
+        self._once: dict[int, tuple[Any, bytes]] = {}
 
     @classmethod
     def disabled(cls) -> OutputMemo:
@@ -126,6 +133,13 @@ class OutputMemo:
                 digest.update(b"H" + known[1])
                 return
             self._feed_items(digest, value)
+            return
+        if type(value) in _ONCE:
+            known_value = self._once.get(id(value))
+            if known_value is None or known_value[0] is not value:
+                text = repr(value).encode("utf-8", "surrogatepass")
+                known_value = self._once[id(value)] = (value, hashlib.sha256(text).digest())
+            digest.update(b"O" + known_value[1])
             return
         text = repr(value).encode("utf-8", "surrogatepass")
         digest.update(b"R%d:" % len(text) + text)

@@ -194,3 +194,41 @@ def test_the_memo_keeps_only_files_still_written_and_inputs_unchanged(tmp_path: 
     disabled.render("slot", ("z",), write("z"))
     disabled.save()
     assert calls.count("z") == 5
+
+
+def test_an_item_hashed_once_a_night_gives_the_key_of_a_fresh_memo(tmp_path: Path) -> None:
+    """The register's items are hashed once per night whichever inputs hold them; the key
+    is the one a memo that never saw them computes, and any changed field changes it."""
+    from ppid_batch.models import RegisterItem
+
+    items = [
+        RegisterItem(
+            id=f"KPU-{n:04d}",
+            unit=f"Unit {n % 3}",
+            ringkasan=f"Laporan kegiatan {n}",
+            penguasa="Sekretariat",
+            penanggung_jawab="Kasubbag",
+            waktu_pembuatan="2025",
+            tempat_pembuatan="Kantor",
+            bentuk="Softcopy",
+            retensi="5 tahun",
+            jenis="Berkala",
+            status="approved",
+            received_on=dt.date(2026, 11, 23),
+        )  # fmt: skip
+        for n in range(1200)
+    ]
+    night = OutputMemo(tmp_path / MEMO_FILE, "salt")
+    whole = night.key(items, 2026)
+    some = night.key(tuple(items[:5]), "nota")  # the same items, another sequence
+    assert night.key(list(items), 2026) == whole  # a new list of the same items
+    fresh = OutputMemo(tmp_path / MEMO_FILE, "salt")
+    assert fresh.key(tuple(items[:5]), "nota") == some
+    assert fresh.key(items, 2026) == whole
+    # One field of one item differs (a new object, as the next night reads it): a new key,
+    # from the memo that hashed the old item too.
+    edited = [*items[:7], dataclasses.replace(items[7], ringkasan="Laporan diubah"), *items[8:]]
+    assert night.key(edited, 2026) != whole
+    assert night.key(tuple(edited[:5]), "nota") == some
+    moved = [*items[:5], dataclasses.replace(items[5], status="withdrawn"), *items[6:]]
+    assert night.key(moved, 2026) != whole != night.key(edited, 2026)
