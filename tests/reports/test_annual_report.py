@@ -16,12 +16,12 @@ from ppid_batch.config import Config
 from ppid_batch.reports.facts import build_facts
 from ppid_batch.reports.laporan import days_text, report_context, write_annual_report
 
-pytestmark = pytest.mark.slow  # docx renders and matplotlib charts
+pytestmark = pytest.mark.slow  # docx renders and their charts
 
 TODAY = dt.date(2026, 1, 15)
 
 
-@pytest.mark.slow  # about 3 s: two renders, and the first matplotlib import of the session
+@pytest.mark.slow  # about 2 s: two renders
 def test_report_text_golden_charts_embedded_and_deterministic(
     config: Config, tmp_path: Path, golden: Callable[[str, str], None]
 ) -> None:

@@ -99,3 +99,56 @@ def test_a_chart_drawn_from_the_same_inputs_is_kept_and_any_other_drawn(tmp_path
     # A PNG replaced by hand is drawn again.
     unit_png.write_bytes((out / "Grafik-2025-Keputusan.png").read_bytes())
     assert night(decided).rendered == 1
+
+
+def _pixels_of(path: Path, colour: str) -> int:
+    from PIL import Image
+
+    rgb = tuple(int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    with Image.open(path) as image:
+        return sum(n for n, c in image.convert("RGB").getcolors(1 << 20) or () if c == rgb)
+
+
+def test_each_bar_is_as_long_as_its_number(tmp_path: Path) -> None:
+    """The PNG itself: the outcome bars' areas in their colours stand as 4 : 2 : 1."""
+    from ppid_batch.reports.charts import OUTCOME_COLOURS
+
+    chart = write_charts(year_2025(), tmp_path)["keputusan"]
+    assert chart.series == (("Jumlah", (4, 2, 1)),)
+    approved, refused, pending = (_pixels_of(chart.path, c) for c in OUTCOME_COLOURS)
+    assert pending > 0
+    assert abs(approved / pending - 4) < 0.1 and abs(refused / pending - 2) < 0.1
+
+
+def test_a_chart_of_many_units_grows_to_a_page_and_no_further(tmp_path: Path) -> None:
+    """Every unit keeps a bar and a readable label: the per-unit chart grows taller with
+    the units, up to about a page of the report; a long name is wrapped or cut, not lost."""
+    from ppid_batch.reports.charts import HEIGHT, MAX_HEIGHT, WIDTH, items_per_unit_chart
+
+    long_name = "Sekretariat Komisi Pemilihan Umum Kabupaten Penukal Abab Lematang Ilir"
+    sizes = {}
+    for units in (3, 30, 400):
+        per_unit = tuple((f"{long_name} {n:03d}", 1000 - n) for n in range(units))
+        facts = dataclasses.replace(year_2025(), per_unit=per_unit)
+        chart = items_per_unit_chart(facts, tmp_path / str(units))
+        assert chart.categories == tuple(name for name, _ in per_unit)
+        sizes[units] = _png_size(chart.path.read_bytes())
+        # one bar per unit: the bar colour covers about the sum of the values' lengths
+        assert _pixels_of(chart.path, "#1f5f8b") > 0
+    assert sizes[3] == (WIDTH, HEIGHT)
+    assert sizes[30][0] == WIDTH and HEIGHT < sizes[30][1] < MAX_HEIGHT
+    assert sizes[400] == (WIDTH, MAX_HEIGHT)
+
+
+def test_a_count_of_one_beside_thousands_is_still_a_bar(tmp_path: Path) -> None:
+    from ppid_batch.reports.charts import OUTCOME_COLOURS
+
+    facts = dataclasses.replace(year_2025(), approved=13334, refused=1, pending=0)
+    facts = dataclasses.replace(facts, per_unit=((HUKUM, 13334), (TEKNIS, 1)))
+    months = tuple((m, (("Berkala", 13334 if m == 11 else 1 if m == 1 else 0),))
+                   for m in range(1, 13))  # fmt: skip
+    charts = write_charts(dataclasses.replace(facts, per_month_jenis=months), tmp_path)
+    # the one refused: a bar a pixel or two wide and as tall as the others
+    assert _pixels_of(charts["keputusan"].path, OUTCOME_COLOURS[1]) >= 50
+    assert charts["per_bulan"].series == (("Berkala", (1, *[0] * 9, 13334, 0)),)
+    assert charts["per_unit"].series == (("Jumlah", (13334, 1)),)
