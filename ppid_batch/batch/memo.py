@@ -12,7 +12,9 @@ The memo lives in var/output-memo.json: for each output slot (a name such as
 "nota-dinas/<number>") the key of the inputs it was written from and the SHA-256 of each
 file written. The key is the SHA-256 of the arguments' repr, salted with a fingerprint of
 the code, the templates, the logo and ppid.toml. A repr names every field of the frozen
-dataclasses the writers take, so any change of an input changes the key; an argument
+dataclasses the writers take (the memo feeds a dataclass field by field, as its repr shows
+them, and each register item's repr once a night however many inputs hold it), so any
+change of an input changes the key; an argument
 whose repr does not show its content (an object's address) changes the key every night,
 which only costs a render. Anything the check cannot vouch for renders: a missing or
 unreadable memo, a file missing, edited or replaced (its bytes differ), a dry run.
@@ -20,6 +22,8 @@ unreadable memo, a file missing, edited or replaced (its bytes differ), a dry ru
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -77,6 +81,15 @@ def fingerprint(config: Config) -> str:
         if extra is not None and Path(extra).is_file():
             digest.update(_sha256_file(Path(extra)).encode("ascii"))
     return digest.hexdigest()
+
+
+@functools.cache
+def _repr_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields a dataclass's repr shows (fed one by one, as its repr would show them,
+    so that the register's items inside are hashed once); None for any other type."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if f.repr)
 
 
 class OutputMemo:
@@ -140,6 +153,14 @@ class OutputMemo:
                 text = repr(value).encode("utf-8", "surrogatepass")
                 known_value = self._once[id(value)] = (value, hashlib.sha256(text).digest())
             digest.update(b"O" + known_value[1])
+            return
+        fields = _repr_fields(type(value))
+        if fields is not None:  # a Disposisi, a Nota Dinas: its items through the above
+            digest.update(b"D%s(" % type(value).__qualname__.encode("utf-8"))
+            for name in fields:
+                digest.update(name.encode("ascii") + b"=")
+                self._feed(digest, getattr(value, name))
+            digest.update(b")")
             return
         text = repr(value).encode("utf-8", "surrogatepass")
         digest.update(b"R%d:" % len(text) + text)

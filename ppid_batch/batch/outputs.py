@@ -206,9 +206,9 @@ def write_annual_reports(
 
     def counter(year: int) -> Callable[[Sequence[Any], int], int]:
         def near_duplicates(items: Sequence[Any], threshold: int) -> int:
-            texts = [(i.id, i.unit, i.ringkasan) for i in items]
             slot = f"mirip/{year}"
-            return int(memo.value(slot, (texts, threshold), lambda: count_pairs(items, threshold)))
+            inputs = (_texts_digest(items), threshold)
+            return int(memo.value(slot, inputs, lambda: count_pairs(items, threshold)))
 
         return near_duplicates
 
@@ -220,6 +220,18 @@ def write_annual_reports(
             items=everything, near_duplicates=counter(year), render_chart=memo.render,
         ):  # fmt: skip
             wrote(path)
+
+
+def _texts_digest(items: Sequence[Any]) -> str:
+    """SHA-256 of the items' (id, unit, ringkasan), all the near-duplicate count reads: the
+    repr of a few thousand such tuples at a time, not of each string through the memo."""
+    import hashlib
+
+    digest = hashlib.sha256(b"texts\0")
+    for start in range(0, len(items), 5000):
+        part = repr([(i.id, i.unit, i.ringkasan) for i in items[start : start + 5000]])
+        digest.update(b"%d:" % len(part) + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _write_approval_sheet(

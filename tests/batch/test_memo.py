@@ -232,3 +232,40 @@ def test_an_item_hashed_once_a_night_gives_the_key_of_a_fresh_memo(tmp_path: Pat
     assert night.key(tuple(edited[:5]), "nota") == some
     moved = [*items[:5], dataclasses.replace(items[5], status="withdrawn"), *items[6:]]
     assert night.key(moved, 2026) != whole != night.key(edited, 2026)
+
+
+def test_a_nota_dinas_key_follows_every_item_it_holds(tmp_path: Path) -> None:
+    """A dataclass input (a Nota Dinas of 800 items) is fed field by field: its key is the
+    same from a fresh memo, and changes with any item, its number or its date."""
+    from ppid_batch.documents.nota_dinas import NotaDinas
+    from ppid_batch.models import RegisterItem
+
+    items = tuple(
+        RegisterItem(
+            id=f"KPU-{n:04d}",
+            unit="Unit A",
+            ringkasan=f"Laporan kegiatan {n}",
+            penguasa="Sekretariat",
+            penanggung_jawab="Kasubbag",
+            waktu_pembuatan="2025",
+            tempat_pembuatan="Kantor",
+            bentuk="Softcopy",
+            retensi="5 tahun",
+            jenis="Berkala",
+            status="approved",
+            received_on=dt.date(2026, 11, 23),
+            nota_dinas="ND-1",
+        )  # fmt: skip
+        for n in range(800)
+    )
+    nota = NotaDinas(number="ND-1", date=dt.date(2026, 11, 24), unit="Unit A", items=items,
+                     urut=1)  # fmt: skip
+    night = OutputMemo(tmp_path / MEMO_FILE, "salt")
+    key = night.key(nota, "folder")
+    assert night.key(dataclasses.replace(nota, items=tuple(items)), "folder") == key
+    assert OutputMemo(tmp_path / MEMO_FILE, "salt").key(nota, "folder") == key
+    edited = (*items[:799], dataclasses.replace(items[799], tautan="https://kpu.go.id/a"))
+    assert night.key(dataclasses.replace(nota, items=edited), "folder") != key
+    assert night.key(dataclasses.replace(nota, number="ND-2"), "folder") != key
+    assert night.key(dataclasses.replace(nota, date=dt.date(2026, 11, 25)), "folder") != key
+    assert night.key(nota, "other folder") != key
