@@ -23,7 +23,6 @@ unreadable memo, a file missing, edited or replaced (its bytes differ), a dry ru
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import logging
@@ -83,13 +82,18 @@ def fingerprint(config: Config) -> str:
     return digest.hexdigest()
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def _repr_fields(cls: type) -> tuple[str, ...] | None:
     """The fields a dataclass's repr shows (fed one by one, as its repr would show them,
     so that the register's items inside are hashed once); None for any other type."""
-    if not dataclasses.is_dataclass(cls):
-        return None
-    return tuple(f.name for f in dataclasses.fields(cls) if f.repr)
+    if cls not in _FIELDS:
+        dataclass = dataclasses.is_dataclass(cls)
+        _FIELDS[cls] = (
+            tuple(f.name for f in dataclasses.fields(cls) if f.repr) if dataclass else None
+        )
+    return _FIELDS[cls]
 
 
 class OutputMemo:
