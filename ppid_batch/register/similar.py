@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models import RegisterItem
@@ -316,6 +316,7 @@ class _Signed:
             tuple[npt.NDArray[np.int32], Codes, list[Codes], Codes, list[npt.NDArray[np.bool_]]]
         ] = []
         self.size = 0
+        self.steps: list[list[tuple[Codes, Codes]]] = []
         for count, members in sorted(by_count.items()):
             most = min(deletions, count - INDEX_KEEP)
             while most > 1 and len(list(combinations(range(count), most))) > 1_000:
@@ -332,19 +333,36 @@ class _Signed:
             v = self.value[word_ids[repeats]]
             again = [_repeated(v[:, d].sum(axis=2, dtype=np.uint64)) for d in drops]
             self.groups.append((np.array(members, np.int32), word_ids, drops, repeats, again))
+            # each choice of k words left out: (the same choice without its last word,
+            # that last word), to sum the signatures of k from those of k − 1
+            steps = []
+            for fewer, drop in zip(drops, drops[1:], strict=False):
+                place = {tuple(c): n for n, c in enumerate(fewer.tolist())}
+                before = [place[tuple(c[:-1])] for c in drop.tolist()]
+                steps.append((np.array(before, np.int64), drop[:, -1].copy()))
+            self.steps.append(steps)
             self.size += len(members) * sum(len(d) for d in drops)
 
     def _blocks(
         self, late: bool | None, together: int
-    ) -> Iterator[tuple[npt.NDArray[np.int32], Codes, int, Any, list[tuple[Codes, Any]]]]:
-        """(owners, their words, their first place in the group, their signatures' sums
-        before any word is left out, [(words left out, repeats)]) of blocks of texts.
+    ) -> Iterator[
+        tuple[
+            npt.NDArray[np.int32], Codes, int, Codes, list[tuple[Codes, Any]], Callable[[int], Any]
+        ]
+    ]:
+        """(owners, their words, their first place in the group, the owners with a repeated
+        word, [(words left out, their repeats)], the signatures' sums leaving out k words)
+        of blocks of texts.
 
         `late`: only the choices of many words left out (more than half of `together`),
-        or only the others (False), or all (None)."""
+        or only the others (False), or all (None). The sums of k words left out are
+        those of k − 1 less one word (one subtraction each, not a sum of k values);
+        they are kept for the block and must not be changed in place."""
         import numpy as np
 
-        for who, word_ids, drops, repeats, again in self.groups:
+        for (who, word_ids, drops, repeats, again), steps in zip(
+            self.groups, self.steps, strict=True
+        ):
             chosen = [
                 (drop, twice)
                 for drop, twice in zip(drops, again, strict=True)
@@ -356,14 +374,22 @@ class _Signed:
             for start in range(0, len(who), step):
                 ids = word_ids[start : start + step]
                 v = self.value[ids]  # texts × words
-                total = v.sum(axis=1, dtype=np.uint64)
+                levels = [v.sum(axis=1, dtype=np.uint64)[:, None]]
+
+                def sums(k: int, v: Any = v, levels: list[Any] = levels, steps: Any = steps) -> Any:
+                    while len(levels) <= k:
+                        before, last = steps[len(levels) - 1]
+                        levels.append(levels[-1][:, before] - v[:, last])
+                    return levels[k]
+
                 here = slice(*np.searchsorted(repeats, [start, start + step]))
                 yield (
                     who[start : start + step],
                     ids,
                     start,
-                    (v, total, repeats[here]),
+                    repeats[here],
                     [(drop, twice[here]) for drop, twice in chosen],
+                    sums,
                 )
 
     def filters(self, together: int) -> bool:
@@ -402,10 +428,9 @@ class _Signed:
         left_out = _LeftOut(self)
         size = 0
         for late in (False, True):
-            for who, _, _, (v, total, _), chosen in self._blocks(late, together):
+            for who, _, _, _, chosen, sums in self._blocks(late, together):
                 for drop, _ in chosen:
-                    sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
-                    sig >>= shift
+                    sig = sums(drop.shape[1]) >> shift
                     if not late:
                         seen[sig] = True
                         size += sig.size
@@ -463,10 +488,13 @@ class _Signed:
                 seen = np.zeros(1 << BUCKET_FILTER_BITS, np.bool_)
                 for sig in sigs:
                     seen[sig >> shift] = True
-            for who, ids, start, (v, total, repeats), chosen in self._blocks(late, together):
+            for who, ids, start, repeats, chosen, sums in self._blocks(late, together):
                 for drop, twice in chosen:
-                    sig = total[:, None] - v[:, drop].sum(axis=2, dtype=np.uint64)
-                    mine = sig % np.uint64(parts) == part
+                    sig = sums(drop.shape[1])
+                    if parts > 1:
+                        mine = sig % np.uint64(parts) == part
+                    else:
+                        mine = np.ones(sig.shape, np.bool_)
                     mine[repeats - start] &= ~twice
                     if seen is not None and 2 * drop.shape[1] > together:
                         flagged = seen[sig >> shift]
