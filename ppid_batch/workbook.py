@@ -7,13 +7,11 @@ matrix and the feedback copies cannot drift apart.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -290,31 +288,9 @@ def workbook_bytes(
     workbook = new_workbook(
         buffer, title=title, created=created, company=company, subject=subject, comments=comments
     )
-    with _collector_paused():
-        build(workbook)
-        workbook.close()
+    build(workbook)
+    workbook.close()
     return buffer.getvalue()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a workbook is built and written.
-
-    A sheet of tens of thousands of rows makes hundreds of thousands of small objects
-    that live until the file is written (xlsxwriter's cells); each time enough of them
-    have piled up the collector walks every object of the process, the whole register
-    the night has loaded included: about a quarter of writing the approval sheet at 40,000
-    rows. Nothing is lost by pausing it: objects are still freed when their last
-    reference goes, and the few cycles a workbook leaves are collected once it is back on.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def header_format(workbook: Any, **extra: Any) -> Any:
