@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -50,8 +50,9 @@ class _JsonObject(Mapping[str, Any]):
         return repr(self._loaded())
 
 
-@dataclass(frozen=True)
-class IssuedRow:
+class IssuedRow(NamedTuple):
+    """One row of an issued sheet (a named tuple: a 40,000-row sheet makes as many)."""
+
     item_id: str
     position: int
     fingerprint: str
