@@ -132,6 +132,12 @@ def _execute_plan(
     conn.exec_driver_sql(sql, values)
 
 
+# Statements every form runs, built once (SQLAlchemy then finds them compiled by identity).
+_LOCK_WRITERS = sa.select(schema_version.c.version).with_for_update()
+_BY_SHA256 = tuple(
+    sa.select(table.c.id).where(table.c.sha256 == sa.bindparam("sha256"))
+    for table in (submissions, approval_sheets)
+)
 _EVENT_KEYS = ("ts", "run_id", "actor", "action", "item_id", "detail")
 
 
@@ -234,7 +240,7 @@ class Store:
         highest number would collide; `FOR UPDATE` on the schema_version rows makes
         them take turns. SQLite has one writer at a time anyway (and no FOR UPDATE).
         """
-        conn.execute(sa.select(schema_version.c.version).with_for_update())
+        conn.execute(_LOCK_WRITERS)
 
     @property
     def version(self) -> int:
@@ -440,8 +446,8 @@ class Store:
     def submission_known(self, sha256: str) -> bool:
         """True when a form or an approval sheet with these bytes was already received."""
         with self.begin() as conn:
-            for table in (submissions, approval_sheets):
-                if conn.scalar(sa.select(table.c.id).where(table.c.sha256 == sha256)):
+            for query in _BY_SHA256:
+                if conn.scalar(query, {"sha256": sha256}):
                     return True
         return False
 

@@ -20,10 +20,15 @@ from .text import dumps
 _HISTORY_FIELDS = (*ITEM_FIELDS, "status", "decision", "arahan", "atasan")
 
 
+# Statements every form runs, built once.
+_INSERT_SUBMISSION = sa.insert(submissions)
+_HIGHEST_SEQ = sa.select(sa.func.max(items.c.seq)).where(items.c.year == sa.bindparam("year"))
+
+
 def record_submission(store: Store, **values: Any) -> int:
     """A received form or import into `submissions` (columns as keywords); its new id."""
     with store.begin() as conn:
-        return new_id(conn.execute(sa.insert(submissions).values(**values)))
+        return new_id(conn.execute(_INSERT_SUBMISSION, values))
 
 
 def submission_petugas(store: Store, submission_id: int | None) -> str | None:
@@ -52,9 +57,7 @@ def insert_item_tuples(store: Store, keys: tuple[str, ...], rows: Sequence[Seque
 def highest_seq(store: Store, year: int) -> int:
     """The highest item number in use for `year` (0 when none): the next ID is this plus one."""
     with store.begin() as conn:
-        return int(
-            conn.scalar(sa.select(sa.func.max(items.c.seq)).where(items.c.year == year)) or 0
-        )
+        return int(conn.scalar(_HIGHEST_SEQ, {"year": year}) or 0)
 
 
 # One statement for every form: the keys are bound as an expanding parameter, so the
