@@ -50,7 +50,7 @@ def new_workbook(
         options["in_memory"] = True
     else:
         options.update(constant_memory=True, tmpdir=str(streamed_in))
-    workbook = _table_workbook_class()(buffer, options)
+    workbook = _workbook_class()(buffer, options)
     if not isinstance(created, dt.datetime):
         created = dt.datetime.combine(created, dt.time())
     properties = {"title": title, "subject": subject, "author": AUTHOR, "company": company,
@@ -58,6 +58,46 @@ def new_workbook(
     # Empty ones are left out, not written as empty elements.
     workbook.set_properties({k: v for k, v in properties.items() if v})
     return workbook
+
+
+# The xlsxwriter releases (major.minor) whose Worksheet, SharedStrings and Packager
+# internals the table classes below were compared with, byte for byte, by
+# tests/test_workbook.py. They override private methods: under another release the
+# workbooks are written by xlsxwriter's own classes, cell by cell (slower, the same
+# cells), until those tests pass under it and it is added here.
+TABLE_XLSXWRITER = ("3.3",)
+
+
+@functools.cache
+def _workbook_class() -> type:
+    """The table workbook under a release in TABLE_XLSXWRITER, else the plain one."""
+    import xlsxwriter
+
+    release = ".".join(str(xlsxwriter.__version__).split(".")[:2])
+    return _table_workbook_class() if release in TABLE_XLSXWRITER else _plain_workbook_class()
+
+
+@functools.cache
+def _plain_workbook_class() -> type:
+    """xlsxwriter's own Workbook and Worksheet, with write_text_row as the cell-by-cell
+    calls it stands for (no internals touched)."""
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    class PlainTableWorksheet(Worksheet):  # type: ignore[misc]
+        def write_text_row(
+            self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
+        ) -> None:
+            for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+                if value:
+                    self.write_string(row, first_col + col, value, cell_format)
+                else:
+                    self.write_blank(row, first_col + col, None, cell_format)
+
+    class PlainWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+        worksheet_class = PlainTableWorksheet
+
+    return PlainWorkbook
 
 
 @functools.cache

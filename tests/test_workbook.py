@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ppid_batch.workbook import LINE_POINTS, new_workbook, row_height, wrapped_lines
 
 
@@ -92,14 +94,17 @@ def _sheet_bytes(table: bool, fill: Callable[[Any, Any, bool], None], *, streame
     import ppid_batch.workbook as module
 
     buffer = io.BytesIO()
-    table_workbook = module._table_workbook_class
-    if not table:
-        module._table_workbook_class = lambda: xlsxwriter.Workbook  # type: ignore[assignment]
+    # The table classes whatever the installed release (under one not yet in
+    # TABLE_XLSXWRITER these tests say whether it may be added), or xlsxwriter's own.
+    chosen = module._workbook_class
+    module._workbook_class = (  # type: ignore[assignment]
+        module._table_workbook_class if table else lambda: xlsxwriter.Workbook
+    )
     try:
         workbook = new_workbook(buffer, title="Uji", created=dt.date(2026, 3, 14),
                                 streamed_in=tmp if streamed else None)  # fmt: skip
     finally:
-        module._table_workbook_class = table_workbook  # type: ignore[method-assign]
+        module._workbook_class = chosen  # type: ignore[method-assign]
     assert (type(workbook) is xlsxwriter.Workbook) is not table
     fill(workbook, workbook.add_worksheet("Lembar"), table)
     workbook.close()
@@ -189,3 +194,33 @@ def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:
         _text_row(ws, table, 3, 0, [], [])
 
     assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)
+
+
+def test_an_xlsxwriter_release_not_compared_writes_through_its_own_classes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The table classes override xlsxwriter's private methods: under a release the tests
+    have not compared them with, the workbooks are written by xlsxwriter's own Worksheet,
+    with write_text_row as its cell-by-cell calls, and the bytes are the same."""
+    import xlsxwriter
+
+    import ppid_batch.workbook as module
+
+    def book(release: str) -> tuple[type, bytes]:
+        monkeypatch.setattr(xlsxwriter, "__version__", release)
+        module._workbook_class.cache_clear()
+        try:
+            buffer = io.BytesIO()
+            workbook = new_workbook(buffer, title="Uji", created=dt.date(2026, 3, 14))
+            _fill_everything(workbook, workbook.add_worksheet("Lembar"), True)
+            workbook.close()
+            return type(workbook), buffer.getvalue()
+        finally:
+            module._workbook_class.cache_clear()
+
+    known, fast = book(f"{module.TABLE_XLSXWRITER[0]}.0")
+    unknown, slow = book("99.0.0")
+    assert known is module._table_workbook_class()
+    assert unknown is module._plain_workbook_class()
+    assert unknown.worksheet_class.__mro__[1] is xlsxwriter.worksheet.Worksheet
+    assert slow == fast
