@@ -205,6 +205,15 @@ def arahan_theme(text: str | None) -> str:
     return OTHER_THEME
 
 
+def _themes(arahan: Counter[str | None]) -> Counter[str]:
+    """How many arahan fall under each theme, each distinct text classified once (an
+    Atasan's arahan are often the same few sentences)."""
+    themes: Counter[str] = Counter()
+    for text, count in arahan.items():
+        themes[arahan_theme(text)] += count
+    return themes
+
+
 def error_label(slug: str) -> str:
     return ERROR_LABELS.get(slug, slug)
 
@@ -298,7 +307,7 @@ def build_facts(
         approved=sum(1 for s in states.values() if s == "approved"),
         refused=len(refused),
         pending=sum(1 for s in states.values() if s == "pending"),
-        arahan_themes=_ordered_counts(Counter(arahan_theme(i.arahan) for i in refused)),
+        arahan_themes=_ordered_counts(_themes(Counter(i.arahan for i in refused))),
         median_days_to_decision=_median(to_decision),
         median_days_to_documentation=_median(to_documentation),
         nota_dinas=tuple(notas),

@@ -77,6 +77,35 @@ def decision_rows(store: Store) -> Iterator[Any]:
         yield from conn.execute(query)
 
 
+def decision_tally(store: Store) -> list[Any]:
+    """The decisions counted by sheet, decision, decision day and the day their items were
+    received: rows of `sheet_sha256`, `decision`, `decided_on`, `received_on` (None for an
+    ID the register does not hold) and `count`, in the order each group was first recorded.
+
+    What the annual records need of 100,000 decisions, in a few rows per sheet.
+    """
+    first = sa.func.min(decisions.c.id)
+    query = (
+        sa.select(
+            decisions.c.sheet_sha256,
+            decisions.c.decision,
+            decisions.c.decided_on,
+            items.c.received_on,
+            sa.func.count().label("count"),
+        )
+        .select_from(decisions.outerjoin(items, items.c.id == decisions.c.item_id))
+        .group_by(
+            decisions.c.sheet_sha256,
+            decisions.c.decision,
+            decisions.c.decided_on,
+            items.c.received_on,
+        )
+        .order_by(first)
+    )
+    with store.begin() as conn:
+        return list(conn.execute(query))
+
+
 def run_started(store: Store) -> dict[int, Any]:
     """Run → when it started (as stored)."""
     with store.begin() as conn:
