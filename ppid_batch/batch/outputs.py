@@ -93,12 +93,14 @@ def write_documents(
     wrote: Wrote,
     run_id: int | None = None,
     memo: OutputMemo | None = None,
+    year_changes: Sequence[Any] | None = None,
 ) -> list[str]:
     """Approval sheet, the year's DIP, Keputusan PPID, Disposisi, Nota Dinas and their PDFs.
 
     Returns the notes of documents that could not be converted to PDF. The DIP's lists,
     the covering letter, the Disposisi and the Nota Dinas are not rendered again when
     `memo` vouches that their inputs and files are as the last night wrote them.
+    `year_changes` is this year's changes_from_store when the night already read it.
     """
     memo = memo or OutputMemo.disabled()
     from ..documents.exemptions import write_covering_letter
@@ -118,7 +120,9 @@ def write_documents(
     # memo keys do not change with tonight's pending items.
     approved = [it for it in everything if it.status == "approved"]
     if any(it.status in ("approved", "withdrawn") for it in everything):
-        changes = change_rows(changes_from_store(store, year=today.year))
+        if year_changes is None:
+            year_changes = changes_from_store(store, year=today.year)
+        changes = change_rows(year_changes)
         as_of = last_change_on(store, changes, today)
         folder = out / REGISTER_DIR
         for path in memo.render(
@@ -190,6 +194,7 @@ def write_annual_reports(
     wrote: Wrote,
     everything: Sequence[Any] | None = None,
     memo: OutputMemo | None = None,
+    year_changes: Sequence[Any] | None = None,
 ) -> None:
     """The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in them.
 
@@ -197,7 +202,8 @@ def write_annual_reports(
     (every pair of the year's items compared through the index: the reports' largest
     cost on a big register) is kept in `memo` and reused while the year's ids, units and
     ringkasan are those it was counted from: a night that only applies approvals does
-    not count again.
+    not count again. `year_changes` is this year's changes_from_store, when the night
+    already read it (the DIP's lists do).
     """
     from ..register.similar import count_pairs
     from ..reports.laporan import write_reports
@@ -218,6 +224,7 @@ def write_annual_reports(
         for path in write_reports(
             config, year, today=today, store=store, out_dir=out / REPORT_DIR,
             items=everything, near_duplicates=counter(year), render_chart=memo.render,
+            changes=year_changes if year == today.year else None,
         ):  # fmt: skip
             wrote(path)
 

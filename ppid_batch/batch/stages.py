@@ -473,6 +473,11 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
         if night.dry_run
         else OutputMemo(night.config.var_dir / MEMO_FILE, fingerprint(night.config))
     )
+    from ..register.changelog import changes_from_store
+
+    # This year's changes to the DIP: listed by the register's workbook and counted by the
+    # annual records, read once (nothing between the two writes an approval).
+    year_changes = changes_from_store(store, year=night.today.year)
     errors = write_documents(
         store,
         everything,
@@ -483,6 +488,7 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
         wrote=wrote,
         run_id=registered.run_db_id,
         memo=memo,
+        year_changes=year_changes,
     )
     memo.save()
     notices: list[str] = []
@@ -495,7 +501,7 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
     changes = tuple(tonight_changes(store, registered.run_db_id))
     write_annual_reports(
         store, night.config, out, today=night.today, wrote=wrote, everything=everything,
-        memo=memo,
+        memo=memo, year_changes=year_changes,
     )  # fmt: skip
     memo.save()
     feedback = {o.candidate.name: copy for o, copy in zip(rejected, copies, strict=True)}

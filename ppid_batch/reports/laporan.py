@@ -24,7 +24,7 @@ from .facts import JENIS_ORDER, AnnualFacts, build_facts
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..models import RegisterItem
+    from ..models import ChangeFact, RegisterItem
     from ..store.core import Store
     from .queries import PairCounter
 
@@ -225,6 +225,7 @@ def write_reports(
     items: Sequence[RegisterItem] | None = None,
     near_duplicates: PairCounter | None = None,
     render_chart: ChartRenderer = draw_always,
+    changes: Sequence[ChangeFact] | None = None,
 ) -> list[Path]:
     """The SOP records of `year` into output/laporan/: matrix, annual report and its charts.
 
@@ -233,7 +234,8 @@ def write_reports(
     nightly run pass the store it already holds open, `out_dir` the folder that
     stands in for output/laporan/ (a dry run's scratch folder); with `store`, `items`
     the register it already read and `near_duplicates` its pair counter
-    (queries.load_facts); `render_chart` may keep a chart already drawn from the same
+    (queries.load_facts), and `changes` the year's register changes it already read;
+    `render_chart` may keep a chart already drawn from the same
     inputs (the night passes its output memo's).
     """
     from ..register.similar import count_pairs
@@ -250,7 +252,7 @@ def write_reports(
     if store is not None:
         facts = load_facts(
             store, year, today=today, similarity_threshold=threshold, items=items,
-            near_duplicates=near_duplicates or count_pairs,
+            near_duplicates=near_duplicates or count_pairs, changes=changes,
         )  # fmt: skip
     elif database_exists(config.database_url):
         with Store.open(config.database_url, migrate_schema=False) as opened:

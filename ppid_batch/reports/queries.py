@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..dates import db_date, db_day
-from ..models import RegisterItem
+from ..models import ChangeFact, RegisterItem
 from ..register.changelog import changes_from_store
 from ..register.similar import count_pairs
 from ..store.core import Store
@@ -175,11 +175,13 @@ def load_facts(
     similarity_threshold: int,
     items: Sequence[RegisterItem] | None = None,
     near_duplicates: PairCounter = count_pairs,
+    changes: Sequence[ChangeFact] | None = None,
 ) -> AnnualFacts:
     """One year's facts from the register (read only).
 
     `items` is the register when the caller already holds it (the night does: not read a
-    second time); `near_duplicates` counts the year's near-duplicate pairs (the night
+    second time), `changes` the year's register changes when it already read them (the
+    night's DIP lists did); `near_duplicates` counts the year's near-duplicate pairs (the night
     passes one that reuses last night's count when the year's texts are unchanged).
     """
     register = store.items() if items is None else items
@@ -190,7 +192,7 @@ def load_facts(
         items=year_items,
         runs=run_facts,
         nota_dinas=notas,
-        changes=changes_from_store(store, year=year),
+        changes=changes_from_store(store, year=year) if changes is None else changes,
         near_duplicates=near_duplicates(year_items, similarity_threshold),
         today=today,
     )
