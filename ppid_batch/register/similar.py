@@ -527,12 +527,12 @@ class _Signed:
 
 class _LeftOut:
     """The signatures a table left out, summed by their top COUNT_BITS: a bound of the
-    pairs their buckets hold (_Signed.sharing)."""
+    pairs their buckets hold (_Signed.sharing). One table of 2**COUNT_BITS sums, added
+    to block by block (memory does not grow with the signatures left out)."""
 
     def __init__(self, signed: _Signed) -> None:
         self.size = signed.first[1:] - signed.first[:-1]  # texts of each class
-        self.keys: list[npt.NDArray[np.uint32]] = []
-        self.owners: list[npt.NDArray[np.int32]] = []
+        self.held: Any = None  # (float64: bincount with weights)
 
     def add(
         self, who: npt.NDArray[np.int32], top: npt.NDArray[np.uint64], gone: npt.NDArray[np.bool_]
@@ -540,22 +540,19 @@ class _LeftOut:
         """Signatures of the texts `who` (rows), their top BUCKET_FILTER_BITS, which left out."""
         import numpy as np
 
-        self.keys.append(
-            (top[gone] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)).astype(np.uint32)
+        key = top[gone] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)
+        held = np.bincount(
+            key.astype(np.int64), self.size[who[np.nonzero(gone)[0]]], 1 << COUNT_BITS
         )
-        self.owners.append(who[np.nonzero(gone)[0]])
+        if self.held is None:
+            self.held = held
+        else:
+            self.held += held
 
     def pairs(self) -> int:
-        import numpy as np
-
-        if not self.keys:
+        if self.held is None:
             return 0
-        held = np.bincount(
-            np.concatenate(self.keys),
-            self.size[np.concatenate(self.owners)],
-            minlength=1 << COUNT_BITS,
-        )
-        return int((held * (held - 1) // 2).sum())
+        return int((self.held * (self.held - 1) // 2).sum())
 
 
 def _repeated(sig: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
