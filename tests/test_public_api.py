@@ -24,7 +24,7 @@ def test_every_public_name_resolves() -> None:
 def test_importing_the_package_loads_no_heavy_library() -> None:
     code = (
         "import sys, ppid_batch, ppid_batch.cli\n"
-        "heavy = {'pandas', 'pandera', 'openpyxl', 'docxtpl', 'sqlalchemy', 'matplotlib'}\n"
+        "heavy = {'pandas', 'pandera', 'openpyxl', 'docxtpl', 'sqlalchemy', 'matplotlib', 'PIL'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run(
