@@ -411,6 +411,46 @@ def xlsxwriter_one_text(files: list[Path], folder: Path) -> tuple[float, float]:
     return timed(write)
 
 
+SQLITE_ASIDE = "SQLite inserting the register's rows, CPU"
+
+
+def sqlite_insert(db: Path, folder: Path) -> tuple[float, float]:
+    """SQLite (the sqlite3 module, no SQLAlchemy) inserting every row of the register `db`
+    into a new database of the same schema, indexes and pragmas, one executemany per table
+    in one transaction: the rows read before the clock starts. For night 1, whose register
+    starts empty, these are the rows the night inserted."""
+    import sqlite3
+
+    src = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    schema = src.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+    ).fetchall()
+    tables = [
+        (name, src.execute(f'SELECT * FROM "{name}"').fetchall())
+        for kind, name, _ in schema
+        if kind == "table"
+    ]
+    src.close()
+    dst = sqlite3.connect(folder / "register.sqlite", isolation_level=None)
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=FULL"):
+        dst.execute(f"PRAGMA {pragma}")
+    for _, _, sql in schema:
+        dst.execute(sql)
+
+    def insert() -> None:
+        dst.execute("BEGIN")
+        for name, rows in tables:
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                dst.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+        dst.execute("COMMIT")
+
+    took = timed(insert)
+    dst.close()
+    return took
+
+
 def docx_rows(files: list[Path]) -> list[int]:
     """Rows of the tables of each document the night wrote."""
     import docx
@@ -486,7 +526,7 @@ def soffice_alone(outputs: list[Path], scratch: Path) -> float | None:
 
 
 def irreducible(
-    inputs: list[Path], outputs: list[Path], scratch: Path
+    inputs: list[Path], outputs: list[Path], scratch: Path, register: Path | None = None
 ) -> tuple[dict[str, float], float, dict[str, float]]:
     """The parts' wall-clock times, their CPU time without LibreOffice's, and the figures
     printed beside them (measure_parts), measured in
@@ -495,7 +535,8 @@ def irreducible(
     the garbage collector's passes over that would be counted as the libraries' work."""
     import subprocess
 
-    job = {"inputs": [str(p) for p in inputs], "outputs": [str(p) for p in outputs]}
+    job = {"inputs": [str(p) for p in inputs], "outputs": [str(p) for p in outputs],
+           "register": str(register) if register is not None else None}  # fmt: skip
     proc = subprocess.run(
         [sys.executable, __file__, "--floor", json.dumps(job), str(scratch)],
         capture_output=True, text=True, check=False,
@@ -517,12 +558,13 @@ def irreducible_here(job: str, scratch: Path) -> None:
 
     paths = json.loads(job)
     inputs, outputs = ([Path(p) for p in paths[k]] for k in ("inputs", "outputs"))
-    parts, floor_cpu, aside = measure_parts(inputs, outputs, scratch)
+    register = Path(paths["register"]) if paths.get("register") else None
+    parts, floor_cpu, aside = measure_parts(inputs, outputs, scratch, register)
     print("RESULT " + json.dumps({"parts": parts, "cpu": floor_cpu, "aside": aside}))
 
 
 def measure_parts(
-    inputs: list[Path], outputs: list[Path], scratch: Path
+    inputs: list[Path], outputs: list[Path], scratch: Path, register: Path | None = None
 ) -> tuple[dict[str, float], float, dict[str, float]]:
     """The parts' wall-clock times, their CPU time (without LibreOffice's), and the
     figures printed beside them for comparison only (not part of the floor)."""
@@ -538,6 +580,8 @@ def measure_parts(
     parts = {k: wall for k, (wall, _) in measured.items()}
     floor_cpu = sum(c for _, c in measured.values())
     aside = {"xlsxwriter, one repeated text": xlsxwriter_one_text(xlsx, scratch)[0]}
+    if register is not None:  # CPU: set beside the night's CPU ratio in show()
+        aside[SQLITE_ASIDE] = sqlite_insert(register, scratch)[1]
     pdf = soffice_alone(outputs, scratch)
     if pdf is not None:
         parts["soffice"] = pdf
@@ -569,6 +613,11 @@ def show(
     if not pack:  # CPU time: what the night costs whatever else the machine runs
         print(f"  CPU: night {took_cpu:.1f} s, irreducible {floor_cpu:.1f} s → ratio "
               f"{took_cpu / floor_cpu if floor_cpu else float('nan'):.2f}")  # fmt: skip
+        inserts = aside.get(SQLITE_ASIDE)
+        if inserts is not None and floor_cpu + inserts:
+            print(f"  CPU, counting SQLite's inserts of the night's rows as irreducible too "
+                  f"(not the issue's floor): irreducible {floor_cpu + inserts:.1f} s → ratio "
+                  f"{took_cpu / (floor_cpu + inserts):.2f}")  # fmt: skip
     if alone is not None:
         whole = took / (floor + alone) if floor + alone else float("nan")
         print(f"  print pack {pack:.1f} s, soffice alone on its documents {alone:.1f} s; "
@@ -603,7 +652,7 @@ def main() -> None:
     took, took_cpu, stages, summary, pack = run_night(ws, NIGHT_1)
     print("  " + summary.splitlines()[0][:160])
     night_1 = outputs_since(ws, set())
-    floor = irreducible(forms, night_1, base / "floor")
+    floor = irreducible(forms, night_1, base / "floor", ws / "var" / "ppid.sqlite")
     r1 = show("night 1", (took, took_cpu), stages, floor, pack)
     (sheet,) = (ws / "output" / "persetujuan").glob("*.xlsx")
     signed = base / "Persetujuan-ditandatangani.xlsx"
