@@ -82,11 +82,17 @@ LEFT_OUT_BITS = 21
 BUCKET_FILTER_BITS = 24
 # Bits by which the pairs of the buckets left out are summed (a bound: _Signed.sharing).
 COUNT_BITS = 20
+# Signatures left out whose top bits are held (16 bytes each) before they are summed.
+LEFT_OUT_BLOCK = 1_000_000
 
 # Texts whose letters are counted at once (_Letters; some 30 bytes per character).
 LETTERS_BLOCK = 10_000
 # Pairs whose letter counts are compared at once (a few arrays of 32 bytes each).
 LETTERS_PAIRS = 100_000
+
+# Bits of the one integer by which a block's matches are sorted (row, score, same,
+# rank), if they fit; else they are sorted by four keys (lexsort).
+PACKED_BITS = 63
 
 # Rows of the score matrix computed at once: 1,000 × 20,000 float32 scores is 80 MB,
 # where the whole 20,000 × 20,000 matrix of a big register would be 1.6 GB.
@@ -130,22 +136,27 @@ class _Codes:
         table = self.id
         return np.fromiter((table.setdefault(i, len(table)) for i in ids), np.int64, len(ids))
 
-    def ringkasans(self, ringkasan: Sequence[str]) -> tuple[list[str], Codes, Codes]:
-        """(sorted words, their number, the number of store.fold) of each ringkasan."""
+    def ringkasans(self, ringkasan: Sequence[str]) -> tuple[list[str], Codes]:
+        """(sorted words, their number) of each ringkasan."""
+        import numpy as np
+
+        texts = list(map(_sorted_tokens, ringkasan))
+        table = self.text
+        return texts, np.fromiter(
+            (table.setdefault(t, len(table)) for t in texts), np.int64, len(texts)
+        )
+
+    def folds(self, ringkasan: Sequence[str]) -> Codes:
+        """The number of store.fold of each ringkasan."""
         import numpy as np
 
         from ..store.ids import fold
 
-        texts = list(map(_sorted_tokens, ringkasan))
-        table, folds = self.text, self.fold
-        return (
-            texts,
-            np.fromiter((table.setdefault(t, len(table)) for t in texts), np.int64, len(texts)),
-            np.fromiter(
-                (folds.setdefault(f, len(folds)) for f in map(fold, ringkasan)),
-                np.int64,
-                len(texts),
-            ),
+        folds = self.fold
+        return np.fromiter(
+            (folds.setdefault(f, len(folds)) for f in map(fold, ringkasan)),
+            np.int64,
+            len(ringkasan),
         )
 
 
@@ -154,23 +165,40 @@ class _Corpus:
 
     Units, ids, texts and folded ringkasan become small integers (shared between
     the corpora through `codes`) so that equality tests run in numpy; ids only when
-    asked (`id`): a register's ids are all different.
+    asked (`id`): a register's ids are all different; folded ringkasan only of the
+    items asked (`folds`): only those of the same sorted words need them.
     """
 
     def __init__(self, items: Sequence[RegisterItem], codes: _Codes | None = None):
         self.codes = codes = _Codes() if codes is None else codes
         self.of: _Corpus | None = None  # the corpus these items are part of
+        self.at: Codes | None = None  # their places in it
         self.ids = [i.id for i in items]
         self.units = [i.unit for i in items]
         self.unit = codes.units(self.units)
-        self.texts, self.text, self.fold = codes.ringkasans([i.ringkasan for i in items])
+        self.ringkasan = [i.ringkasan for i in items]
+        self.texts, self.text = codes.ringkasans(self.ringkasan)
         self._id: Codes | None = None
+        self._fold: Codes | None = None  # −1: not folded yet
 
     @property
     def id(self) -> Codes:
         if self._id is None:
             self._id = self.codes.ids(self.ids)
         return self._id
+
+    def folds(self, rows: Codes) -> Codes:
+        """The number of store.fold of the ringkasan of these items (folded once each)."""
+        import numpy as np
+
+        if self.of is not None and self.at is not None:
+            return self.of.folds(self.at[rows])
+        if self._fold is None:
+            self._fold = np.full(len(self.ids), -1, np.int64)
+        new = np.unique(rows[self._fold[rows] < 0])
+        if len(new):
+            self._fold[new] = self.codes.folds([self.ringkasan[r] for r in new.tolist()])
+        return self._fold[rows]
 
     def unique_ids(self) -> bool:
         return len(set(self.ids)) == len(self.ids)
@@ -181,11 +209,12 @@ class _Corpus:
 
         part = object.__new__(_Corpus)
         at = np.array(rows, np.int64)
-        part.codes, part.of, part._id = self.codes, self, None
+        part.codes, part.of, part.at, part._id, part._fold = self.codes, self, at, None, None
         part.ids = [self.ids[r] for r in rows]
         part.units = [self.units[r] for r in rows]
         part.texts = [self.texts[r] for r in rows]
-        part.unit, part.text, part.fold = self.unit[at], self.text[at], self.fold[at]
+        part.ringkasan = [self.ringkasan[r] for r in rows]
+        part.unit, part.text = self.unit[at], self.text[at]
         return part
 
 
@@ -536,11 +565,15 @@ class _Signed:
 class _LeftOut:
     """The signatures a table left out, summed by their top COUNT_BITS: a bound of the
     pairs their buckets hold (_Signed.sharing). One table of 2**COUNT_BITS sums, added
-    to block by block (memory does not grow with the signatures left out)."""
+    to some LEFT_OUT_BLOCK signatures at a time (memory does not grow with the
+    signatures left out, and the table is not gone through for each small block)."""
 
     def __init__(self, signed: _Signed) -> None:
         self.size = signed.first[1:] - signed.first[:-1]  # texts of each class
         self.held: Any = None  # (float64: bincount with weights)
+        self.keys: list[Codes] = []
+        self.weights: list[Codes] = []
+        self.waiting = 0
 
     def add(
         self, who: npt.NDArray[np.int32], top: npt.NDArray[np.uint64], gone: npt.NDArray[np.bool_]
@@ -548,16 +581,30 @@ class _LeftOut:
         """Signatures of the texts `who` (rows), their top BUCKET_FILTER_BITS, which left out."""
         import numpy as np
 
-        key = top[gone] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)
-        held = np.bincount(
-            key.astype(np.int64), self.size[who[np.nonzero(gone)[0]]], 1 << COUNT_BITS
-        )
+        row, choice = np.nonzero(gone)
+        key = top[row, choice] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)
+        self.keys.append(key.astype(np.int64))
+        self.weights.append(self.size[who[row]])
+        self.waiting += len(key)
+        if self.waiting >= LEFT_OUT_BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        import numpy as np
+
+        if not self.keys:
+            return
+        held = np.bincount(np.concatenate(self.keys), np.concatenate(self.weights), 1 << COUNT_BITS)
+        self.keys.clear()
+        self.weights.clear()
+        self.waiting = 0
         if self.held is None:
             self.held = held
         else:
             self.held += held
 
     def pairs(self) -> int:
+        self._flush()
         if self.held is None:
             return 0
         return int((self.held * (self.held - 1) // 2).sum())
@@ -955,6 +1002,85 @@ def _hits(
 Match = tuple[float, bool, str, str]
 
 
+Ranked = tuple[list[int], list[int], list[int], "Codes", "npt.NDArray[np.float32]", Any]
+
+
+def _ranked(
+    queries: Sequence[RegisterItem],
+    choices: Sequence[RegisterItem],
+    threshold: int,
+    keep: int,
+    rows: Sequence[int] | None,
+) -> tuple[_Corpus | None, Iterator[Ranked]]:
+    """(the queries' corpus, blocks of (rows, their number of matches, where their `keep`
+    best end among the shown, and the shown matches' columns, scores and whether not
+    the same)); see _matches."""
+    import numpy as np
+
+    if not queries or not choices:
+        return None, iter(())
+    c = _Corpus(choices)
+    if rows is not None:
+        q = c.subset(rows)
+    else:
+        q = c if queries is choices else _Corpus(queries, c.codes)
+    # Place of each choice in (id, unit) order: the tie-break after score and sameness.
+    ids, units = c.ids, c.units
+    if c.unique_ids():
+        order = sorted(range(len(choices)), key=ids.__getitem__)
+    else:
+        order = sorted(range(len(choices)), key=lambda b: (ids[b], units[b]))
+    by_rank = np.array(order, np.int64)
+    rank = np.empty(len(choices), np.int64)
+    rank[by_rank] = np.arange(len(choices))
+
+    def blocks() -> Iterator[Ranked]:
+        for hit_rows, cols, scores in _hits(q, c, threshold):
+            if not len(hit_rows):
+                continue
+            # Different sorted words mean a different store.fold (fold keeps every word);
+            # the same sorted words are folded to tell.
+            differs = c.text[cols] != q.text[hit_rows]
+            same = np.flatnonzero(~differs)
+            if len(same):
+                differs[same] = c.folds(cols[same]) != q.folds(hit_rows[same])
+            # By row, score (highest first), the same first, then the choice's rank: one
+            # sort of the four packed in one integer when they fit, else a lexsort.
+            values, score_at = np.unique(scores, return_inverse=True)
+            score_bits = len(values).bit_length()
+            rank_bits = len(choices).bit_length()
+            if len(q.ids).bit_length() + score_bits + 1 + rank_bits <= PACKED_BITS:
+                key = hit_rows << (score_bits + 1 + rank_bits)
+                key |= (len(values) - 1 - score_at.reshape(-1)) << (1 + rank_bits)
+                key |= differs.astype(np.int64) << rank_bits
+                key |= rank[cols]
+                key.sort()
+                cols = by_rank[key & ((1 << rank_bits) - 1)]
+                differs = (key >> rank_bits & 1).astype(np.bool_)
+                key >>= 1 + rank_bits
+                scores = values[len(values) - 1 - (key & ((1 << score_bits) - 1))]
+                at_row = key >> score_bits
+            else:
+                best = np.lexsort((rank[cols], differs, -scores, hit_rows))
+                at_row, cols, scores = hit_rows[best], cols[best], scores[best]
+                differs = differs[best]
+            starts = np.flatnonzero(np.r_[True, at_row[1:] != at_row[:-1]])
+            counts = np.diff(np.r_[starts, len(at_row)])
+            # only the `keep` best of each row are named: those alone become Python objects
+            shown = np.arange(len(at_row)) - np.repeat(starts, counts) < keep
+            ends = np.cumsum(np.minimum(counts, keep)).tolist()
+            yield (
+                at_row[starts].tolist(),
+                counts.tolist(),
+                ends,
+                cols[shown],
+                scores[shown],
+                differs[shown],
+            )
+
+    return q, blocks()
+
+
 def _matches(
     queries: Sequence[RegisterItem],
     choices: Sequence[RegisterItem],
@@ -971,50 +1097,59 @@ def _matches(
     ignored), so identical ringkasan come first and are named as such, not as a
     100% likeness.
     """
-    import numpy as np
-
-    if not queries or not choices:
-        return {}
-    c = _Corpus(choices)
-    if rows is not None:
-        q = c.subset(rows)
-    else:
-        q = c if queries is choices else _Corpus(queries, c.codes)
-    # Place of each choice in (id, unit) order: the tie-break after score and sameness.
-    ids, units = c.ids, c.units
-    rank = np.empty(len(choices), np.int64)
-    if c.unique_ids():
-        order = sorted(range(len(choices)), key=ids.__getitem__)
-    else:
-        order = sorted(range(len(choices)), key=lambda b: (ids[b], units[b]))
-    rank[order] = np.arange(len(choices))
+    q, blocks = _ranked(queries, choices, threshold, keep, rows)
+    ids, units = [i.id for i in choices], [i.unit for i in choices]
     found: dict[int, tuple[int, list[Match]]] = {}
-    for hit_rows, cols, scores in _hits(q, c, threshold):
-        if not len(hit_rows):
-            continue
-        differs = c.fold[cols] != q.fold[hit_rows]
-        best = np.lexsort((rank[cols], differs, -scores, hit_rows))
-        at_row, cols, scores, differs = hit_rows[best], cols[best], scores[best], differs[best]
-        starts = np.flatnonzero(np.r_[True, at_row[1:] != at_row[:-1]])
-        counts = np.diff(np.r_[starts, len(at_row)])
-        # only the `keep` best of each row are named: those alone become Python objects
-        shown = np.arange(len(at_row)) - np.repeat(starts, counts) < keep
+    for at_rows, counts, ends, cols, scores, differs in blocks:
         named = list(
             zip(
-                (-scores[shown]).astype(np.float64).tolist(),
-                differs[shown].tolist(),
-                map(ids.__getitem__, cols[shown].tolist()),
-                map(units.__getitem__, cols[shown].tolist()),
+                (-scores).astype("float64").tolist(),
+                differs.tolist(),
+                map(ids.__getitem__, cols.tolist()),
+                map(units.__getitem__, cols.tolist()),
                 strict=True,
             )
         )
-        ends = np.cumsum(np.minimum(counts, keep)).tolist()
-        for row, count, low, high in zip(
-            at_row[starts].tolist(), counts.tolist(), [0, *ends], ends, strict=False
-        ):
+        for row, count, low, high in zip(at_rows, counts, [0, *ends], ends, strict=False):
             found[row] = (count, named[low:high])
+    if q is None:
+        return {}
     # In query order, as the dict built item by item always was (a repeated id keeps
     # its first place and its last matches).
+    return {q.ids[r]: found[r] for r in sorted(found)}
+
+
+def _notes(
+    queries: Sequence[RegisterItem],
+    choices: Sequence[RegisterItem],
+    threshold: int,
+    rows: Sequence[int] | None = None,
+) -> dict[str, str]:
+    """Query id → its note (_note of its _matches), the notes written from the shown
+    matches at once, without their tuples."""
+    q, blocks = _ranked(queries, choices, threshold, MAX_MATCHES_SHOWN, rows)
+    ids, units = [i.id for i in choices], [i.unit for i in choices]
+    found: dict[int, str] = {}
+    for at_rows, counts, ends, cols, scores, differs in blocks:
+        at = cols.tolist()
+        # shown rounded down: int() of the score, as _note does
+        parts = [
+            f"Mirip {oid} ({unit}), {pct}%" if apart else f"{SAME} {oid} ({unit})"
+            for oid, unit, pct, apart in zip(
+                map(ids.__getitem__, at),
+                map(units.__getitem__, at),
+                scores.astype("int64").tolist(),
+                differs.tolist(),
+                strict=True,
+            )
+        ]
+        for row, count, low, high in zip(at_rows, counts, [0, *ends], ends, strict=False):
+            note = parts[low] if high - low == 1 else "; ".join(parts[low:high])
+            if count > MAX_MATCHES_SHOWN:
+                note += f"; dan {count - MAX_MATCHES_SHOWN} lainnya"
+            found[row] = note
+    if q is None:
+        return {}
     return {q.ids[r]: found[r] for r in sorted(found)}
 
 
@@ -1039,7 +1174,7 @@ def near_duplicates(items: Sequence[RegisterItem], threshold: int) -> dict[str, 
     'Mirip DIP-2025-0012 (Subbagian Hukum), 93%', or 'Ringkasan sama dengan
     DIP-2025-0012 (Subbagian Hukum)' when the ringkasan is the same.
     """
-    return {k: _note(v) for k, v in _matches(items, items, threshold).items()}
+    return _notes(items, items, threshold)
 
 
 def approval_notes(register: Sequence[RegisterItem], threshold: int) -> dict[str, str]:
@@ -1051,7 +1186,7 @@ def approval_notes(register: Sequence[RegisterItem], threshold: int) -> dict[str
     """
     rows = [r for r, i in enumerate(register) if i.status == "pending"]
     pending = [register[r] for r in rows]
-    return {k: _note(v) for k, v in _matches(pending, register, threshold, rows=rows).items()}
+    return _notes(pending, register, threshold, rows=rows)
 
 
 def count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:

@@ -167,6 +167,45 @@ def test_notes_and_counts_are_those_of_the_pairwise_loop_on_a_varied_register(se
     assert 0 < len(notes) < len(register)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_matches_sorted_by_one_packed_integer_or_by_four_keys_give_the_same_notes(
+    seed: int, monkeypatch
+) -> None:
+    register = corpus(300, seed, pending=0.4)
+    for threshold in (50, 85, 100):
+        packed = near_duplicates(register, threshold), approval_notes(register, threshold)
+        matches = similar._matches(register, register, threshold)
+        monkeypatch.setattr(similar, "PACKED_BITS", 0)  # never fits: lexsort
+        keys = near_duplicates(register, threshold), approval_notes(register, threshold)
+        assert [list(n.items()) for n in packed] == [list(n.items()) for n in keys]
+        assert list(similar._matches(register, register, threshold).items()) == list(
+            matches.items()
+        )
+        monkeypatch.undo()
+        # the notes written at once are those of the matches, one by one
+        assert list(packed[0].items()) == [(k, similar._note(v)) for k, v in matches.items()]
+    assert all(any(kind in n for n in packed[0].values()) for kind in (SAME, "Mirip"))
+
+
+def test_the_same_words_in_another_order_or_punctuation_are_alike_not_the_same() -> None:
+    """Only items of the same sorted words are folded (store.fold) to tell whether
+    their ringkasan are the same: those of other words never are."""
+    items = [
+        item(1, HUKUM, "Laporan  keuangan tahunan 2024"),
+        item(2, KEUANGAN, "LAPORAN KEUANGAN TAHUNAN 2024"),  # the same
+        item(3, TEKNIS, "Tahunan 2024 laporan keuangan"),  # another order
+        item(4, "Unit D", "laporan keuangan: tahunan 2024"),  # punctuation
+        item(5, "Unit E", "laporan keuangan tahunan 2025"),  # another word
+    ]
+    notes = near_duplicates(items, 70)
+    assert notes["DIP-2025-0001"] == (
+        "Ringkasan sama dengan DIP-2025-0002 (Subbagian Keuangan, Umum dan Logistik); "
+        "Mirip DIP-2025-0003 (Subbagian Teknis Penyelenggaraan Pemilu), 100%; "
+        "Mirip DIP-2025-0004 (Unit D), 100%; dan 1 lainnya"
+    )
+    assert notes["DIP-2025-0005"].startswith("Mirip DIP-2025-0001 (Subbagian Hukum dan SDM), 96%")
+
+
 def test_rows_are_scored_in_chunks_with_the_same_result(monkeypatch) -> None:
     register = corpus(120, 7, pending=0.5)
     whole = near_duplicates(register, 85), approval_notes(register, 85), count_pairs(register, 85)
@@ -466,6 +505,9 @@ def test_leaving_out_the_buckets_that_cannot_pair_changes_no_hit(n, seed, make) 
     assert hits is not None and every is not None and len(hits[0]) > 100
     assert [x.tolist() for x in hits] == [x.tolist() for x in every]
     assert exact == same and least < exact <= most
+    with pytest.MonkeyPatch.context() as patch:  # the bound summed a few at a time
+        patch.setattr(similar, "LEFT_OUT_BLOCK", 1)
+        assert similar._text_hits(texts, 90, 3, 10**12, 5)[:2] == (least, most)
     # a limit the bound cannot decide: counted again without leaving out, as before
     assert similar._text_hits(texts, 90, 3, exact - 1, 5)[2] is None
     assert similar._text_hits(texts, 90, 3, (least + exact) // 2, 5)[2] is None
