@@ -7,6 +7,7 @@ never build SQL.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -60,13 +61,30 @@ def highest_seq(store: Store, year: int) -> int:
         return int(conn.scalar(_HIGHEST_SEQ, {"year": year}) or 0)
 
 
-# One statement for every form: the keys are bound as an expanding parameter, so the
-# statement is compiled once and its 200 keys are not coerced one by one each time.
+# One statement for every form: the keys are bound as an expanding parameter.
 _BY_MATCH_KEY = (
     sa.select(items.c.id, items.c.match_key)
     .where(items.c.match_key.in_(sa.bindparam("keys", expanding=True)))
     .order_by(sa.desc(items.c.year), sa.desc(items.c.seq))
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _by_match_key_sql(dialect: sa.Dialect, n: int) -> tuple[str, tuple[str, ...] | None]:
+    """`_BY_MATCH_KEY` for `n` keys as the driver's SQL, compiled once per dialect and
+    count, and the names of its parameters in the keys' order (None: positional).
+
+    Every form runs it: executed through the driver it skips SQLAlchemy's work per
+    call (expanding the IN list, building result rows), about half the preload's cost."""
+    marks = [f"\x00{i}" for i in range(n)]
+    expanded = _BY_MATCH_KEY.compile(dialect=dialect).construct_expanded_state({"keys": marks})
+    if expanded.positiontup is not None:
+        order = [expanded.parameters[name] for name in expanded.positiontup]
+        if order != marks:
+            raise ValueError(f"unexpected parameters {expanded.positiontup} for {n} keys")
+        return expanded.statement, None
+    name_of = {mark: name for name, mark in expanded.parameters.items()}
+    return expanded.statement, tuple(name_of[mark] for mark in marks)
 
 
 def ids_by_match_key(store: Store, keys: Sequence[str]) -> dict[str, str]:
@@ -76,8 +94,10 @@ def ids_by_match_key(store: Store, keys: Sequence[str]) -> dict[str, str]:
     with store.begin() as conn:
         for start in range(0, len(unique), IN_CHUNK):
             chunk = unique[start : start + IN_CHUNK]
-            for row in conn.execute(_BY_MATCH_KEY, {"keys": chunk}):
-                found[row.match_key] = row.id  # descending: the oldest ID wins
+            sql, names = _by_match_key_sql(conn.dialect, len(chunk))
+            params = tuple(chunk) if names is None else dict(zip(names, chunk, strict=True))
+            for item_id, key in conn.exec_driver_sql(sql, params):
+                found[key] = item_id  # descending: the oldest ID wins
     return found
 
 

@@ -278,3 +278,31 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
     assert stored[1] == stored[3] == stored[5]
     assert stored[0][2].tanggal_pengisian == dt.date(2025, 1, 3)
     assert len(stored[0]) == 4
+
+
+def test_the_preload_gives_the_oldest_id_of_each_known_match_key(store: Store) -> None:
+    """`ids_by_match_key` (the driver's SQL, compiled once per number of keys) for no key,
+    one, a few and more than one IN list: each key the register knows → the oldest item
+    holding it; unknown keys are left out."""
+    from ppid_batch.store.core import IN_CHUNK
+    from ppid_batch.store.registration import ids_by_match_key
+    from ppid_batch.store.schema import items
+
+    ids = _register(store, "Form-A.xlsx", *(f"Informasi nomor {n}" for n in range(IN_CHUNK + 3)))
+    with store.begin() as conn:
+        key_of = dict(conn.execute(sa.select(items.c.id, items.c.match_key)).all())
+        # a later item holding an earlier one's key (a correction can make it so)
+        conn.execute(sa.update(items).where(items.c.id == ids[-1]).values(match_key=key_of[ids[0]]))
+    gone = key_of[ids[-1]]  # no item holds it any more
+    oldest = {key_of[i]: i for i in reversed(ids[:-1])}
+    unknown = ["0" * 64, "f" * 64, gone]
+    for keys in (
+        [],
+        [key_of[ids[0]]],
+        [key_of[ids[7]], key_of[ids[2]], *unknown, key_of[ids[7]]],
+        [*unknown, *reversed(key_of.values())],
+    ):
+        want = {k: oldest[k] for k in keys if k in oldest}
+        assert ids_by_match_key(store, keys) == want
+    assert ids_by_match_key(store, [key_of[ids[0]]]) == {key_of[ids[0]]: ids[0]}
+    assert len(ids_by_match_key(store, list(key_of.values()))) == IN_CHUNK + 2
