@@ -251,6 +251,7 @@ def last_issued_rows(
         .join(approval_issues, approval_issues.c.id == approval_issue_rows.c.issue_id)
         .order_by(approval_issues.c.id)
     )
+    earlier = sa.select(approval_issues.c.id).limit(1)
     with store.begin() as conn:
         if before is not None:
             limit = conn.scalar(
@@ -258,6 +259,9 @@ def last_issued_rows(
             )
             if limit is not None:
                 query = query.where(approval_issues.c.id < limit)
+                earlier = earlier.where(approval_issues.c.id < limit)
+        if conn.scalar(earlier) is None:
+            return found  # no sheet before it (a first night): no ID to look up
         for start in range(0, len(unique), IN_CHUNK):
             chunk = unique[start : start + IN_CHUNK]
             for r in conn.execute(query.where(approval_issue_rows.c.item_id.in_(chunk))).mappings():

@@ -697,3 +697,40 @@ def test_a_sheet_counted_tonight_is_applied_without_its_whole_sheet_checks_again
     ]
     # a forged sheet applied without a kept check is still refused whole
     assert apply(store, config, forged.path).status == "rejected"
+
+
+def test_the_rows_an_earlier_sheet_listed_are_found_and_a_first_sheet_has_none(office) -> None:
+    from ppid_batch.approve.identity import fingerprint
+    from ppid_batch.store.approvals import last_issued_rows, latest_issued_sheet
+
+    config, store, sheet = office
+    first = latest_issued_sheet(store)
+    assert first is not None and first.number == "LP-2025-0001"
+    ids = [r.item_id for r in first.rows]
+    assert len(ids) == 4
+    # Before the first sheet there is none: nothing found, whatever the IDs asked for.
+    assert last_issued_rows(store, ids, before=first.number) == {}
+    found = last_issued_rows(store, ids)
+    assert sorted(found) == sorted(ids)
+    assert {n for n, _ in found.values()} == {"LP-2025-0001"}
+    register(
+        store,
+        write_form_xlsx(
+            config.input_dir / "Form-DIP-Hukum-Baru.xlsx",
+            [form_row("Rencana Kerja Tahun 2025 (perubahan)", id="DIP-2025-0002")],
+        ),
+        received=SIGNED,
+    )
+    assert write_issued_sheet(store, store.items(), config, sheet.parent, today=NEXT) is not None
+    second = latest_issued_sheet(store)
+    assert second is not None and second.number == "LP-2025-0002"
+    # Before the second sheet: the first one's rows, with what it listed them with.
+    earlier = last_issued_rows(store, ids, before=second.number)
+    assert sorted(earlier) == sorted(ids)
+    assert {n for n, _ in earlier.values()} == {"LP-2025-0001"}
+    number, row = earlier["DIP-2025-0002"]
+    assert row.fingerprint == first.by_id["DIP-2025-0002"].fingerprint
+    assert row.snapshot["ringkasan"] == "Rencana Kerja Tahun 2025"
+    changed = {i.id: i for i in store.items()}["DIP-2025-0002"]
+    assert fingerprint(changed) != row.fingerprint
+    assert {n for n, _ in last_issued_rows(store, ids).values()} == {"LP-2025-0002"}
