@@ -109,14 +109,23 @@ def _table_workbook_class() -> type:
     from xlsxwriter.sharedstrings import SharedStrings
 
     class TableStrings(SharedStrings):  # type: ignore[misc]
-        """The shared-string part as xlsxwriter writes it, with a plain string (no control
-        character, no `_xHHHH_`, not rich text) written by one format rather than four
-        regular expressions and three method calls each."""
+        """The shared-string part as xlsxwriter writes it: when every string is plain (no
+        control character, no `_xHHHH_`, not rich text, no white space at an end), the part
+        is escaped and written in one piece; else a plain string is written by one format
+        rather than four regular expressions and three method calls each."""
 
         def _write_sst_strings(self) -> None:
+            strings = self.string_table.string_array
+            body = _plain_strings(strings)
+            if body is not None:
+                # Every string plain: the whole part is the strings joined, escaped at once.
+                body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                end = "</t></si><si><t>"
+                self.fh.write(f"<si><t>{body.replace(_STRING_END, end)}</t></si>")
+                return
             write = self.fh.write
             special = _SPECIAL_TEXT.search
-            for string in self.string_table.string_array:
+            for string in strings:
                 if special(string) or (string.startswith("<r>") and string.endswith("</r>")):
                     self._write_si(string)  # xlsxwriter's own escapes
                     continue
@@ -148,6 +157,33 @@ def _table_workbook_class() -> type:
 # What xlsxwriter's shared strings escape beyond & < >: control characters (as _xHHHH_),
 # a literal `_xHHHH_` (its underscore) and the two non-characters.
 _SPECIAL_TEXT = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# Between the strings when the whole shared-string part is escaped at once: a control
+# character, so no plain string holds it.
+_STRING_END = "\x00"
+_ESCAPE_LIKE = re.compile("_x[0-9a-fA-F]{4}_")  # a literal one is escaped
+
+
+def _plain_strings(strings: Sequence[str]) -> str | None:
+    """The strings joined by _STRING_END when every one is written as `<si><t>…</t></si>`
+    with only & < > escaped (no special text, no rich text, no white space at either end
+    for xml:space); else None: they are written one by one."""
+    if not strings:
+        return None
+    joined = _STRING_END.join(strings)
+    if joined.count(_STRING_END) != len(strings) - 1:  # a string holds it: special text
+        return None
+    # Printable: no control character, non-character or white space but the space (all
+    # of them non-printable), so no special character and no other blank at an end.
+    if not joined.replace(_STRING_END, " ").isprintable():
+        return None
+    if "_x" in joined and _ESCAPE_LIKE.search(joined):
+        return None
+    if (
+        "<r>" in joined or joined[:1] == " " or joined[-1:] == " "
+        or f" {_STRING_END}" in joined or f"{_STRING_END} " in joined
+    ):  # fmt: skip
+        return None
+    return joined
 
 
 def _define_table_worksheet() -> type:

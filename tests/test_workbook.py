@@ -186,6 +186,38 @@ def test_the_table_sheet_writes_the_bytes_xlsxwriters_own_sheet_writes(tmp_path:
     assert _sheet_bytes(True, _fill_everything, streamed=True, tmp=tmp_path) == streamed
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [None, " awal", "akhir ", "tab\tdi tengah", "baris\nbaru", "\u00a0", "x\u2003", "_x0041_",
+     "kendali \x01", "\x00", "<r><t>kaya</t></r>", "\ufffe", "a  b"],
+)  # fmt: skip
+@pytest.mark.parametrize("first", [True, False])
+def test_the_shared_strings_written_at_once_or_one_by_one_are_xlsxwriters(
+    odd: str | None, first: bool
+) -> None:
+    """Plain strings only (escapes of & < >, non-ASCII, spaces inside): the shared-string part
+    is written in one piece; one string xlsxwriter writes otherwise (white space at an end,
+    a tab or line break, a control character, `_xHHHH_`, rich text, a non-character) and
+    every string is written one by one. Either way the bytes are xlsxwriter's own."""
+    texts = ["Laporan <Keuangan> & Aset", "é 😀 Sekretariat", "a&b", "", "Daftar  Arsip", "x"]
+
+    def fill(workbook: Any, ws: Any, table: bool) -> None:
+        wrap = workbook.add_format({"text_wrap": True})
+        if odd is not None and first:  # the part's first string
+            _text_row(ws, table, 0, 2, [odd], [wrap])
+        for n, text in enumerate(texts):
+            _text_row(ws, table, n, 0, [text, f"{text}-{n}"], [wrap, wrap])
+        if odd is not None and not first:  # its last
+            _text_row(ws, table, len(texts), 2, [odd], [wrap])
+
+    plain = _sheet_bytes(False, fill)
+    assert _sheet_bytes(True, fill) == plain
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(plain)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "Laporan <Keuangan> & Aset" and rows[1][0] == "é 😀 Sekretariat"
+
+
 def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:
     def fill(workbook: Any, ws: Any, table: bool) -> None:
         wrap = workbook.add_format({"text_wrap": True})
