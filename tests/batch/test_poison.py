@@ -198,6 +198,41 @@ def test_good_forms_pass_the_byte_pass_without_the_exact_parse(tmp_path: Path) -
     assert bounds.rows >= 47 and bounds.cols >= 13
 
 
+def test_cells_after_a_cols_block_are_counted_once_each_in_the_byte_pass() -> None:
+    # Excel writes <cols><col …/></cols> before the data: '<c' there is no cell. Every cell
+    # start spelling (<c r=…, <c/…, <c>… and whitespace after <c) is counted once.
+    cols = b'<cols><col min="1" max="3" width="12" customWidth="1"/></cols>'
+    cells = b'<c r="A1"><v>1</v></c><c r="B1"/><c\tr="C1"><v>2</v></c><c\nr="D1"/>'
+    xml = b"<worksheet>" + cols + b"<sheetData><row r='1'>" + cells + b"</row></sheetData>"
+    scan = PartScan()
+    scan.feed(xml + b"</worksheet>")
+
+    def no_second_pass() -> list[bytes]:
+        raise AssertionError("the exact pass ran")
+
+    with pytest.raises(AssertionError, match="the exact pass ran"):
+        scan.finish(no_second_pass)  # '<c\tr=' is not written '<c r="': exact pass
+    plain = xml.replace(b"<c\tr=", b"<c r=").replace(b"<c\nr=", b"<c r=")
+    scan = PartScan()
+    scan.feed(plain + b"</worksheet>")
+    assert scan.finish(no_second_pass).cells == 4
+    for without_r in (b"<c/>", b"<c><v>3</v></c>", b"<c\r/>"):
+        scan = PartScan()
+        scan.feed(plain.replace(b"</row>", without_r + b"</row>") + b"</worksheet>")
+        with pytest.raises(AssertionError, match="the exact pass ran"):
+            scan.finish(no_second_pass)
+
+
+def test_a_prefixed_cell_goes_to_the_exact_pass() -> None:
+    xml = (
+        b'<x:worksheet xmlns:x="urn:x"><x:sheetData><x:row r="1">'
+        b'<x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    scan = PartScan()
+    scan.feed(xml)
+    assert scan.finish(lambda: [xml]).too_large()
+
+
 # ---- the night: a file that killed or failed a night is set aside, the others go on ----
 
 GOOD = [p for p in examples() if "perlu-koreksi" not in p.name]
