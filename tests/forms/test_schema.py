@@ -376,3 +376,28 @@ def test_label_key_ignores_case_spacing_breaks_and_punctuation() -> None:
 
 def test_version_is_set() -> None:
     assert re.fullmatch(r"\d{4}\.\d+", form_schema().version)
+
+
+@pytest.mark.parametrize("kind", ["form_dip", "persetujuan"])
+def test_schema_files_load_as_yaml_safe_load_reads_them(kind: str) -> None:
+    # load_schema uses libyaml's safe loader when there is one: the same schema either way
+    import yaml
+
+    from ppid_batch.forms.schema import SCHEMA_DIR, load_schema, parse_schema
+
+    path = SCHEMA_DIR / f"{kind}.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert load_schema(kind) == parse_schema(raw, where=path.name)
+
+
+@pytest.mark.parametrize("schema", [form_schema(), approval_schema()], ids=["form", "sheet"])
+def test_field_finds_each_key_and_refuses_an_unknown_one(schema: SheetSchema) -> None:
+    everything = (*schema.metadata, *schema.fields)
+    for f in everything:
+        assert schema.field(f.key) == next(g for g in everything if g.key == f.key)
+    with pytest.raises(KeyError):
+        schema.field("tidak_ada")
+    # an office's copy of the schema answers with its own fields
+    office = for_office(schema, "", Vocabulary(bentuk=("Cetak", "Video")))
+    for f in (*office.metadata, *office.fields):
+        assert office.field(f.key) is f
