@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import struct
@@ -137,8 +138,20 @@ def _content_types(zf: zipfile.ZipFile, data: bytes) -> list[str]:
         raw += chunk
         if len(raw) > CHUNK:
             raise ValueError("oversized content types")
+    if len(raw) > _KEPT_CONTENT_TYPES:
+        return list(_parse_content_types(raw))
+    return list(_parsed_content_types(raw))
+
+
+def _parse_content_types(raw: bytes) -> tuple[str, ...]:
     root = SafeET.fromstring(raw, forbid_dtd=True)
-    return [el.get("ContentType", "") for el in root.iter() if el.get("ContentType")]
+    return tuple(el.get("ContentType", "") for el in root.iter() if el.get("ContentType"))
+
+
+# A night's forms come from a few templates: their [Content_Types].xml are the same bytes,
+# parsed once. Only small parts that parse are kept (a refused one raises every time).
+_KEPT_CONTENT_TYPES = 16 * 1024
+_parsed_content_types = functools.lru_cache(maxsize=64)(_parse_content_types)
 
 
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:

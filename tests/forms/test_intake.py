@@ -128,3 +128,16 @@ def test_hostile_files_answered_by_the_cli_without_traceback_under_1_gib(tmp_pat
     ]
     # ru_maxrss is in KiB on Linux; the peak of any child so far must stay under 1 GiB
     assert max(before, peak_kib) < 1024 * 1024
+
+
+def test_content_types_read_again_give_the_same_answer_each_time(tmp_path: Path) -> None:
+    # [Content_Types].xml parsed once per distinct bytes: a hostile or macro one is refused
+    # every time it comes, between good forms with the same or other bytes
+    good = write_form(Form(), tmp_path / "f.xlsx")
+    cases = [BY_NAME[n] for n in ("entity-content-types", "macro-type")]
+    hostile = [write_refused(case, tmp_path) for case in cases]
+    for _ in range(2):
+        assert refusal(good) is None
+        for case, path in zip(cases, hostile, strict=True):
+            found = refusal(path)
+            assert found is not None and found[0] == case.type
