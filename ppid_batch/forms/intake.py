@@ -154,15 +154,21 @@ _KEPT_CONTENT_TYPES = 16 * 1024
 _parsed_content_types = functools.lru_cache(maxsize=64)(_parse_content_types)
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """Yield a member's real content in chunks, from its compressed bytes, whatever its
-    header claims the uncompressed size is (a lying header is how zip bombs get past)."""
+def _compressed(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's compressed bytes, found through its local header."""
     off = info.header_offset
     if data[off : off + 4] != ZIP_MAGIC:
         raise zipfile.BadZipFile("no local header")
     name_len, extra_len = struct.unpack("<HH", data[off + 26 : off + 30])
     start = off + 30 + name_len + extra_len
-    raw = data[start : start + info.compress_size]
+    return data[start : start + info.compress_size]
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, raw: bytes | None = None) -> Iterator[bytes]:
+    """Yield a member's real content in chunks, from its compressed bytes, whatever its
+    header claims the uncompressed size is (a lying header is how zip bombs get past)."""
+    if raw is None:
+        raw = _compressed(data, info)
     if info.compress_type == zipfile.ZIP_STORED:
         for i in range(0, len(raw), CHUNK):
             yield raw[i : i + CHUNK]
@@ -189,6 +195,14 @@ def _read_by_calamine(name: str) -> bool:
     return lowered.startswith("xl/worksheets/") or lowered == "xl/sharedstrings.xml"
 
 
+# Parts scanned whole without a finding, by compression method, XML or not, and compressed
+# bytes: their inflated size. The same bytes inflate to the same content, so a part met again
+# needs neither inflating nor scanning. Small parts only, and a bounded number of them.
+_KEPT_MEMBER_BYTES = 64 * 1024
+_KEPT_MEMBERS = 256
+_clean_members: dict[tuple[int, bool, bytes], int] = {}
+
+
 def _scan_members(
     zf: zipfile.ZipFile, data: bytes, limit: int
 ) -> tuple[str, dict[str, object]] | None:
@@ -202,8 +216,21 @@ def _scan_members(
             else None
         )
         is_xml = cells is not None or name.endswith((".xml", ".rels", ".vml"))
+        raw = _compressed(data, info)
+        key = None
+        if cells is None and len(raw) <= _KEPT_MEMBER_BYTES:
+            # a part another file of the night had byte for byte (a template's theme,
+            # styles, relationships): its real size is known and it holds no DTD
+            key = (info.compress_type, is_xml, raw)
+            known = _clean_members.get(key)
+            if known is not None:
+                total += known
+                if total > limit:
+                    return "unpacked_too_large", {"limit": limit / MB}
+                continue
+        start = total
         tail = b""
-        for chunk in _inflate(data, info):
+        for chunk in _inflate(data, info, raw):
             total += len(chunk)
             if total > limit:
                 return "unpacked_too_large", {"limit": limit / MB}
@@ -216,6 +243,8 @@ def _scan_members(
             if cells is not None:
                 cells.feed(chunk)
             tail = window[-_MARKER_TAIL:]
+        if key is not None and len(_clean_members) < _KEPT_MEMBERS:
+            _clean_members[key] = total - start
         if cells is not None:
             bounds = cells.finish(lambda info=info: _inflate(data, info))  # type: ignore[misc]
             if bounds.cells > MAX_SHEET_CELLS or bounds.strings > MAX_SHEET_CELLS:

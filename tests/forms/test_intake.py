@@ -141,3 +141,34 @@ def test_content_types_read_again_give_the_same_answer_each_time(tmp_path: Path)
         for case, path in zip(cases, hostile, strict=True):
             found = refusal(path)
             assert found is not None and found[0] == case.type
+
+
+def test_a_part_met_again_counts_its_real_size_and_a_dtd_in_it_is_refused_each_time(
+    tmp_path: Path,
+) -> None:
+    # Parts already scanned whole (a template's theme, styles) are not inflated again; their
+    # real size still counts against the limit, and a part with a DTD is never taken as seen.
+    import io
+    import zipfile
+
+    from badfiles import _members, _rezip
+
+    from ppid_batch.forms import intake
+
+    data = write_form(Form(), tmp_path / "f.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        real = sum(len(zf.read(n)) for n in zf.namelist())
+        for _ in range(2):  # the second time from what the first one kept
+            assert intake._scan_members(zf, data, real) is None
+            assert intake._scan_members(zf, data, real - 1) == (
+                "unpacked_too_large",
+                {"limit": (real - 1) / intake.MB},
+            )
+    dtd = b'<?xml version="1.0"?><!DOCTYPE a []>' + b"<a/>"
+    # the same bytes first in a part that is not XML (not looked into), then as XML
+    members = {"docProps/thumb.bin": dtd, **_members(data), "docProps/app.xml": dtd}
+    hostile = tmp_path / "dtd.xlsx"
+    hostile.write_bytes(_rezip(members))
+    for _ in range(2):
+        assert refusal(hostile) is not None and refusal(hostile)[0] == "xml_unsafe"
+        assert refusal(tmp_path / "f.xlsx") is None
