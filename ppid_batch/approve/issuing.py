@@ -12,7 +12,6 @@ from ..models import RegisterItem
 from ..register.changes import ChangeRequest, change_rows
 from ..store.approvals import last_issued_rows
 from ..store.core import Store
-from ..store.ids import fold, id_order
 from . import sheet as sheet_writer
 from .identity import content_of, fingerprint, issue, load_secret
 
@@ -110,10 +109,7 @@ def write_issued_sheet(
     run: a missing secret is then not created in var/.
     """
     pending = [i for i in everything if i.status == "pending"]
-    rows = sorted(
-        [*pending, *change_rows(changes)[0]],
-        key=lambda i: (fold(i.unit), i.unit, id_order(i.id)),
-    )
+    rows = sheet_writer.sheet_rows(pending, change_rows(changes)[0])
     if not rows:
         return sheet_writer.write_approval_sheet(
             [], config.letter, folder, today=today, approval_dir=config.approval_dir
@@ -134,4 +130,5 @@ def write_issued_sheet(
         changes=changes,
         identity=identity,
         approval_dir=config.approval_dir,
+        rows=rows,
     )

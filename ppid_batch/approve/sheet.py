@@ -96,6 +96,18 @@ def _notes(items: Sequence[RegisterItem], given: Mapping[str, str] | None) -> di
     return notes
 
 
+def sheet_rows(
+    items: Sequence[RegisterItem], shown_changes: Sequence[RegisterItem]
+) -> list[RegisterItem]:
+    """The sheet's rows in its order: the pending items and the change rows (change_rows)
+    by unit, then by ID."""
+    folded = functools.cache(fold)  # a night's tens of thousands of rows have a few units
+    return sorted(
+        [*(i for i in items if i.status == "pending"), *shown_changes],
+        key=lambda i: (folded(i.unit), i.unit, id_order(i.id)),
+    )
+
+
 def approval_sheet_name(today: dt.date) -> str:
     return f"{SHEET_PREFIX}{today.isoformat()}.xlsx"
 
@@ -133,6 +145,7 @@ def write_approval_sheet(
     changes: Sequence[ChangeRequest] = (),
     identity: Issued | None = None,
     approval_dir: Path | None = None,
+    rows: Sequence[RegisterItem] | None = None,
 ) -> Path | None:
     """Write `Lembar-Persetujuan-<date>.xlsx` for the pending items; None when none is pending.
 
@@ -146,15 +159,12 @@ def write_approval_sheet(
     (identity.issue); the sheet shows them and each row's Sidik Isi. Without it the
     sheet is a draft the batch will refuse when it comes back. `approval_dir` is the
     Atasan PPID's own folder ([lokasi] persetujuan) the sheet tells them to put it in;
-    None: input/.
+    None: input/. `rows` are sheet_rows(items, change_rows(changes)[0]) when the caller
+    has them already (the rows `identity` was issued for): they are not sorted again.
     """
     out_dir = Path(out_dir)
     shown_changes, tindakan_of, change_notes = change_rows(changes)
-    folded = functools.cache(fold)  # a night's tens of thousands of rows have a few units
-    pending = sorted(
-        [*(i for i in items if i.status == "pending"), *shown_changes],
-        key=lambda i: (folded(i.unit), i.unit, id_order(i.id)),
-    )
+    pending = list(rows) if rows is not None else sheet_rows(items, shown_changes)
     if not pending:
         if out_dir.is_dir():
             _remove_old(out_dir, None)

@@ -366,3 +366,60 @@ def test_pending_requests_of_many_ids_are_the_same_as_of_few(store: Store) -> No
     assert many == few
     assert list(many) == ["DIP-2025-0001", "DIP-2025-0003"]  # filing order
     assert pending_changes(store, many_ids) == {"DIP-2025-0003": few["DIP-2025-0003"]}
+
+
+def test_the_issued_sheet_lists_pending_items_and_changes_as_the_sheet_orders_them(
+    store: Store, config: Config, tmp_path: Path
+) -> None:
+    """write_issued_sheet hands the sheet the rows it issued (not sorted a second time): the
+    file is the one the sheet writes from the items and changes themselves."""
+    from ppid_batch.approve.identity import issue, load_secret
+    from ppid_batch.approve.issuing import write_issued_sheet
+    from ppid_batch.approve.sheet import sheet_rows
+    from ppid_batch.register.changes import change_rows
+
+    register_form(
+        store,
+        _form(
+            "Campur.xlsx",
+            [
+                item("Renstra 2025-2029", tindakan="Ubah", id="DIP-2025-0002"),
+                item("Laporan Kinerja 2024"),
+                item("Agenda Pimpinan"),
+            ],
+        ),
+        received=LATER,
+        run_id=None,
+    )
+    register_form(
+        store,
+        _form("Teknis.xlsx", [item("Peta TPS")], unit="Subbagian Teknis"),
+        received=LATER,
+        run_id=None,
+    )
+    changes = store_pending_changes(store)
+    pending = store.items(status="pending")
+    assert len(changes) == 1 and len(pending) == 3
+    issued = write_issued_sheet(
+        store, store.items(), config, tmp_path / "a", today=LATER, changes=changes
+    )
+    assert issued is not None
+    rows = CalamineWorkbook.from_path(str(issued)).get_sheet_by_index(0).to_python()
+    listed = [(r[0], r[1]) for r in rows[11:]]
+    assert listed == [
+        ("DIP-2025-0002", "Subbagian Hukum"),
+        ("DIP-2025-0004", "Subbagian Hukum"),
+        ("DIP-2025-0005", "Subbagian Hukum"),
+        ("DIP-2025-0006", "Subbagian Teknis"),
+    ]
+    order = sheet_rows(pending, change_rows(changes)[0])
+    assert [i.id for i in order] == [item_id for item_id, _ in listed]
+    # The same identity (the sheet issued just now is re-used), sorted by the sheet itself.
+    identity = issue(store, load_secret(config.var_dir), order, today=LATER)
+    assert identity.reused
+    again = write_approval_sheet(
+        store.items(), config.letter, tmp_path / "b", today=LATER, changes=changes,
+        notes=None, identity=identity, approval_dir=config.approval_dir,
+    )  # fmt: skip
+    assert again is not None and again.name == issued.name
+    assert again.read_bytes() == issued.read_bytes()
