@@ -82,8 +82,6 @@ LEFT_OUT_BITS = 21
 BUCKET_FILTER_BITS = 24
 # Bits by which the pairs of the buckets left out are summed (a bound: _Signed.sharing).
 COUNT_BITS = 20
-# Signatures left out whose top bits are held (16 bytes each) before they are summed.
-LEFT_OUT_BLOCK = 1_000_000
 
 # Texts whose letters are counted at once (_Letters; some 30 bytes per character).
 LETTERS_BLOCK = 10_000
@@ -180,6 +178,7 @@ class _Corpus:
         self.texts, self.text = codes.ringkasans(self.ringkasan)
         self._id: Codes | None = None
         self._fold: Codes | None = None  # −1: not folded yet
+        self._unique: bool | None = None
 
     @property
     def id(self) -> Codes:
@@ -201,7 +200,9 @@ class _Corpus:
         return self._fold[rows]
 
     def unique_ids(self) -> bool:
-        return len(set(self.ids)) == len(self.ids)
+        if self._unique is None:
+            self._unique = len(set(self.ids)) == len(self.ids)
+        return self._unique
 
     def subset(self, rows: Sequence[int]) -> _Corpus:
         """The corpus of some of the items (their codes unchanged)."""
@@ -210,6 +211,7 @@ class _Corpus:
         part = object.__new__(_Corpus)
         at = np.array(rows, np.int64)
         part.codes, part.of, part.at, part._id, part._fold = self.codes, self, at, None, None
+        part._unique = None
         part.ids = [self.ids[r] for r in rows]
         part.units = [self.units[r] for r in rows]
         part.texts = [self.texts[r] for r in rows]
@@ -534,9 +536,11 @@ class _Signed:
                         mine = np.ones(sig.shape, np.bool_)
                     mine[repeats - start] &= ~twice
                     if seen is not None and 2 * drop.shape[1] > together:
-                        flagged = seen[sig >> shift]
+                        top = sig >> shift
+                        flagged = seen[top]
                         if build:
-                            left_out.add(who, sig >> shift, mine & ~flagged)
+                            left_out.add(who, top, mine & ~flagged)
+                        del top
                         mine &= flagged
                     row, choice = np.nonzero(mine)
                     count += len(row)
@@ -565,15 +569,12 @@ class _Signed:
 class _LeftOut:
     """The signatures a table left out, summed by their top COUNT_BITS: a bound of the
     pairs their buckets hold (_Signed.sharing). One table of 2**COUNT_BITS sums, added
-    to some LEFT_OUT_BLOCK signatures at a time (memory does not grow with the
-    signatures left out, and the table is not gone through for each small block)."""
+    to in place block by block (memory does not grow with the signatures left out, and
+    no table is made again for each block)."""
 
     def __init__(self, signed: _Signed) -> None:
         self.size = signed.first[1:] - signed.first[:-1]  # texts of each class
-        self.held: Any = None  # (float64: bincount with weights)
-        self.keys: list[Codes] = []
-        self.weights: list[Codes] = []
-        self.waiting = 0
+        self.held: Codes | None = None
 
     def add(
         self, who: npt.NDArray[np.int32], top: npt.NDArray[np.uint64], gone: npt.NDArray[np.bool_]
@@ -583,31 +584,17 @@ class _LeftOut:
 
         row, choice = np.nonzero(gone)
         key = top[row, choice] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)
-        self.keys.append(key.astype(np.int64))
-        self.weights.append(self.size[who[row]])
-        self.waiting += len(key)
-        if self.waiting >= LEFT_OUT_BLOCK:
-            self._flush()
-
-    def _flush(self) -> None:
-        import numpy as np
-
-        if not self.keys:
-            return
-        held = np.bincount(np.concatenate(self.keys), np.concatenate(self.weights), 1 << COUNT_BITS)
-        self.keys.clear()
-        self.weights.clear()
-        self.waiting = 0
         if self.held is None:
-            self.held = held
-        else:
-            self.held += held
+            self.held = np.zeros(1 << COUNT_BITS, np.int64)
+        np.add.at(self.held, key.astype(np.intp), self.size[who[row]])
 
     def pairs(self) -> int:
-        self._flush()
+        """The pairs of each sum, added: (Σ h² − Σ h) / 2, without a temporary table."""
+        import numpy as np
+
         if self.held is None:
             return 0
-        return int((self.held * (self.held - 1) // 2).sum())
+        return (int(np.dot(self.held, self.held)) - int(self.held.sum())) // 2
 
 
 def _repeated(sig: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
@@ -928,11 +915,12 @@ def _index_hits(
         return None
     deletions, together = settings
     # The texts of both (their numbers: all the texts of the codes q and c share), sorted.
-    every = list(q.codes.text)
-    alphabetical = sorted(range(len(every)), key=every.__getitem__)
-    distinct = [every[k] for k in alphabetical]
-    place = np.empty(len(every), np.int64)
-    place[alphabetical] = np.arange(len(every))
+    numbers = q.codes.text  # text → its number (in order of numbers)
+    distinct = sorted(numbers)
+    place = np.empty(len(distinct), np.int64)  # number → place among the sorted
+    place[np.fromiter(map(numbers.__getitem__, distinct), np.int64, len(distinct))] = np.arange(
+        len(distinct)
+    )
     q_text, c_text = place[q.text], place[c.text]
     limit = int(len(q.texts) * len(c.texts) * INDEX_PAIR_FACTOR)
     found = _cached_text_hits(distinct, threshold, deletions, limit, together)
