@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from .core import IN_CHUNK, Store, insert_many, insert_tuples, new_id
 from .schema import ITEM_FIELDS, item_history, items, submissions
@@ -69,7 +70,13 @@ _BY_MATCH_KEY = (
 )
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=8)
+def _by_match_key_compiled(dialect: sa.Dialect) -> SQLCompiler:
+    return cast("SQLCompiler", _BY_MATCH_KEY.compile(dialect=dialect))
+
+
+# Forms have any number of new rows up to a chunk: one entry per count stays small.
+@functools.lru_cache(maxsize=2 * IN_CHUNK)
 def _by_match_key_sql(dialect: sa.Dialect, n: int) -> tuple[str, tuple[str, ...] | None]:
     """`_BY_MATCH_KEY` for `n` keys as the driver's SQL, compiled once per dialect and
     count, and the names of its parameters in the keys' order (None: positional).
@@ -77,7 +84,7 @@ def _by_match_key_sql(dialect: sa.Dialect, n: int) -> tuple[str, tuple[str, ...]
     Every form runs it: executed through the driver it skips SQLAlchemy's work per
     call (expanding the IN list, building result rows), about half the preload's cost."""
     marks = [f"\x00{i}" for i in range(n)]
-    expanded = _BY_MATCH_KEY.compile(dialect=dialect).construct_expanded_state({"keys": marks})
+    expanded = _by_match_key_compiled(dialect).construct_expanded_state({"keys": marks})
     if expanded.positiontup is not None:
         order = [expanded.parameters[name] for name in expanded.positiontup]
         if order != marks:
