@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from .core import IN_CHUNK, Store, insert_many
+from .core import IN_CHUNK, Store, insert_tuples
 from .schema import approval_issue_rows, approval_issues
 from .text import dumps
 
@@ -209,18 +209,20 @@ def record_issue(
         key = result.inserted_primary_key
         assert key is not None
         issue_id = int(key[0])
-        # One executemany of the compiled insert (insert_many), not SQLAlchemy's work per row.
-        insert_many(
+        # One executemany of the compiled insert (insert_tuples), not SQLAlchemy's work per
+        # row, nor a dict per row.
+        insert_tuples(
             conn,
             approval_issue_rows,
+            ("issue_id", "item_id", "position", "fingerprint", "snapshot"),
             [
-                {
-                    "issue_id": issue_id,
-                    "item_id": item_id,
-                    "position": n,
-                    "fingerprint": fp,
-                    "snapshot": snapshot if isinstance(snapshot, str) else dumps(dict(snapshot)),
-                }
+                (
+                    issue_id,
+                    item_id,
+                    n,
+                    fp,
+                    snapshot if isinstance(snapshot, str) else dumps(dict(snapshot)),
+                )
                 for n, (item_id, fp, snapshot) in enumerate(rows)
             ],
         )
