@@ -16,7 +16,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 15
-HEAVY = ("pandas", "pandera", "openpyxl", "docxtpl", "matplotlib", "xlsxwriter", "sqlalchemy")
+HEAVY = (
+    "openpyxl",
+    "docxtpl",
+    "PIL",
+    "matplotlib",
+    "numpy",
+    "rapidfuzz",
+    "xlsxwriter",
+    "sqlalchemy",
+)
 PROBE = (
     "import runpy, sys\n"
     "sys.argv = ['ppid-batch', 'run', '--workspace', sys.argv[1]]\n"
