@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from batch_util import ATASAN, contents, drop, examples, make_workspace
@@ -199,25 +200,8 @@ def test_the_memo_keeps_only_files_still_written_and_inputs_unchanged(tmp_path: 
 def test_an_item_hashed_once_a_night_gives_the_key_of_a_fresh_memo(tmp_path: Path) -> None:
     """The register's items are hashed once per night whichever inputs hold them; the key
     is the one a memo that never saw them computes, and any changed field changes it."""
-    from ppid_batch.models import RegisterItem
 
-    items = [
-        RegisterItem(
-            id=f"KPU-{n:04d}",
-            unit=f"Unit {n % 3}",
-            ringkasan=f"Laporan kegiatan {n}",
-            penguasa="Sekretariat",
-            penanggung_jawab="Kasubbag",
-            waktu_pembuatan="2025",
-            tempat_pembuatan="Kantor",
-            bentuk="Softcopy",
-            retensi="5 tahun",
-            jenis="Berkala",
-            status="approved",
-            received_on=dt.date(2026, 11, 23),
-        )  # fmt: skip
-        for n in range(1200)
-    ]
+    items = [_item(n, unit=f"Unit {n % 3}") for n in range(1200)]
     night = OutputMemo(tmp_path / MEMO_FILE, "salt")
     whole = night.key(items, 2026)
     some = night.key(tuple(items[:5]), "nota")  # the same items, another sequence
@@ -238,26 +222,8 @@ def test_a_nota_dinas_key_follows_every_item_it_holds(tmp_path: Path) -> None:
     """A dataclass input (a Nota Dinas of 800 items) is fed field by field: its key is the
     same from a fresh memo, and changes with any item, its number or its date."""
     from ppid_batch.documents.nota_dinas import NotaDinas
-    from ppid_batch.models import RegisterItem
 
-    items = tuple(
-        RegisterItem(
-            id=f"KPU-{n:04d}",
-            unit="Unit A",
-            ringkasan=f"Laporan kegiatan {n}",
-            penguasa="Sekretariat",
-            penanggung_jawab="Kasubbag",
-            waktu_pembuatan="2025",
-            tempat_pembuatan="Kantor",
-            bentuk="Softcopy",
-            retensi="5 tahun",
-            jenis="Berkala",
-            status="approved",
-            received_on=dt.date(2026, 11, 23),
-            nota_dinas="ND-1",
-        )  # fmt: skip
-        for n in range(800)
-    )
+    items = tuple(_item(n, unit="Unit A", nota_dinas="ND-1") for n in range(800))
     nota = NotaDinas(number="ND-1", date=dt.date(2026, 11, 24), unit="Unit A", items=items,
                      urut=1)  # fmt: skip
     night = OutputMemo(tmp_path / MEMO_FILE, "salt")
@@ -269,3 +235,16 @@ def test_a_nota_dinas_key_follows_every_item_it_holds(tmp_path: Path) -> None:
     assert night.key(dataclasses.replace(nota, number="ND-2"), "folder") != key
     assert night.key(dataclasses.replace(nota, date=dt.date(2026, 11, 25)), "folder") != key
     assert night.key(nota, "other folder") != key
+
+
+def _item(n: int, **fields: Any) -> Any:
+    """An approved register item numbered `n`, with `fields` set as given."""
+    from ppid_batch.models import RegisterItem
+
+    base = {
+        "id": f"KPU-{n:04d}", "ringkasan": f"Laporan kegiatan {n}", "penguasa": "Sekretariat",
+        "penanggung_jawab": "Kasubbag", "waktu_pembuatan": "2025", "tempat_pembuatan": "Kantor",
+        "bentuk": "Softcopy", "retensi": "5 tahun", "jenis": "Berkala", "status": "approved",
+        "received_on": dt.date(2026, 11, 23),
+    }  # fmt: skip
+    return RegisterItem(**{**base, **fields})
