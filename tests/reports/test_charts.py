@@ -152,3 +152,32 @@ def test_a_count_of_one_beside_thousands_is_still_a_bar(tmp_path: Path) -> None:
     assert _pixels_of(charts["keputusan"].path, OUTCOME_COLOURS[1]) >= 50
     assert charts["per_bulan"].series == (("Berkala", (1, *[0] * 9, 13334, 0)),)
     assert charts["per_unit"].series == (("Jumlah", (13334, 1)),)
+
+
+def test_the_charts_are_drawn_in_the_font_the_package_ships() -> None:
+    """DejaVu Sans ships in the package with its licence, so a chart's pixels do not depend
+    on which version of another library (matplotlib's copy, before) is installed, and
+    drawing the charts needs no library that is not a dependency."""
+    import subprocess
+    import sys
+
+    from PIL import ImageFont
+
+    from ppid_batch.reports.charts import FONT_FILE
+
+    assert FONT_FILE.is_file() and (FONT_FILE.parent / "LICENSE_DEJAVU").is_file()
+    assert FONT_FILE.is_relative_to(Path(__import__("ppid_batch").__file__).parent)
+    assert ImageFont.truetype(str(FONT_FILE), 12).getname() == ("DejaVu Sans", "Book")
+    code = (
+        "import sys, tempfile, pathlib\n"
+        "from reports_util import year_2025\n"
+        "from ppid_batch.reports.charts import items_per_month_chart\n"
+        "items_per_month_chart(year_2025(), pathlib.Path(tempfile.mkdtemp()))\n"
+        "print(sorted(m for m in ('matplotlib', 'PIL') if m in sys.modules))\n"
+    )
+    tests = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=tests, env={"PYTHONPATH": str(tests), "PATH": ""},
+    )  # fmt: skip
+    assert done.stdout.split() == ["['PIL']"]
