@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
@@ -276,23 +276,11 @@ class Store:
         is a str is taken as its JSON text already (`text.dumps` of the mapping)."""
         if not rows:
             return
-        ts = self.now()
-        with self.begin() as conn:
-            insert_many(
-                conn,
-                events,
-                [
-                    {
-                        "ts": ts,
-                        "run_id": r.get("run_id"),
-                        "actor": r.get("actor", SYSTEM_ACTOR),
-                        "action": r["action"],
-                        "item_id": r.get("item_id"),
-                        "detail": _detail_text(r.get("detail")),
-                    }
-                    for r in rows
-                ],
-            )
+        self._insert_events(
+            (r.get("run_id"), r.get("actor", SYSTEM_ACTOR), r["action"], r.get("item_id"),
+             r.get("detail"))
+            for r in rows
+        )  # fmt: skip
 
     def log_actions(
         self,
@@ -303,15 +291,16 @@ class Store:
     ) -> None:
         """`log_many` for events of one actor and run, each given as (action, item_id,
         detail): no dict per event (a form logs one for each of its rows)."""
-        if not actions:
-            return
+        if actions:
+            self._insert_events((run_id, actor, a, i, d) for a, i, d in actions)
+
+    def _insert_events(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Events given as (run_id, actor, action, item_id, detail), stamped now: one
+        executemany."""
         ts = self.now()
         with self.begin() as conn:
             insert_tuples(
-                conn,
-                events,
-                _EVENT_KEYS,
-                [(ts, run_id, actor, a, i, _detail_text(d)) for a, i, d in actions],
+                conn, events, _EVENT_KEYS, [(ts, *r[:4], _detail_text(r[4])) for r in rows]
             )
 
     def events(

@@ -16,8 +16,7 @@ def match_key(unit: str, ringkasan: str, waktu_pembuatan: str) -> str:
 
     Hashed so that the indexed column stays short whatever the ringkasan length.
     """
-    raw = "\x1f".join((fold(unit), fold(ringkasan), str(waktu_pembuatan)))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return match_keys(unit, [(ringkasan, waktu_pembuatan)])[0]
 
 
 def match_keys(unit: str, pairs: Iterable[tuple[str, str]]) -> list[str]:
