@@ -630,7 +630,12 @@ def main() -> None:
     parser.add_argument("--forms", type=int, default=200)
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--units", type=int, default=50)
-    parser.add_argument("--keep", type=Path, help="workspace folder to keep (default: temp)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="folder to keep (default: temp): forms, ws/ and ws-before-night-4/ (the big register "
+        "before the small night, to run night 4 again on a copy: its form is small/)",
+    )
     parser.add_argument("--night", nargs=2, help=argparse.SUPPRESS)  # run_night's child
     parser.add_argument("--floor", nargs=2, help=argparse.SUPPRESS)  # irreducible's child
     args = parser.parse_args()
@@ -668,6 +673,8 @@ def main() -> None:
     print(f"night 3 (quiet, nothing new): {took:.2f} s, CPU {took_cpu:.2f} s; "
           + summary.splitlines()[0][:100])  # fmt: skip
     small = write_forms(base / "small", 1, SMALL_ROWS, args.units, seed=4)
+    if args.keep is not None:  # the big register as night 4 finds it, to run that night again
+        shutil.copytree(ws, base / "ws-before-night-4", symlinks=True, dirs_exist_ok=True)
     drop(ws, small)
     took, took_cpu, stages, summary, _ = run_night(ws, NIGHT_4)
     print(f"night 4 (small: one form of {SMALL_ROWS} rows on the big register): {took:.1f} s, "
