@@ -92,9 +92,9 @@ LETTERS_PAIRS = 100_000
 # rank), if they fit; else they are sorted by four keys (lexsort).
 PACKED_BITS = 63
 
-# Rows of the score matrix computed at once: 1,000 × 20,000 float32 scores is 80 MB,
-# where the whole 20,000 × 20,000 matrix of a big register would be 1.6 GB.
-CHUNK_ROWS = 1_000
+# Pairs of texts weighed (length, letters) and scored at once when every pair is
+# searched, and pairs of items made at once from their hits (a few arrays of 8 bytes).
+EXACT_CHUNK_PAIRS = 250_000
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -230,52 +230,91 @@ def _one_unit_per_id(queries: _Corpus, choices: _Corpus) -> bool:
     return len(id_units) == len({i for i, _ in id_units})
 
 
-def _blocks(
-    queries: _Corpus, choices: _Corpus, threshold: int, *, later_units: bool = False
-) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32], npt.NDArray[np.bool_]]]:
-    """Yield (query rows, choice columns, scores, hits) blocks of at most CHUNK_ROWS rows.
+def _block_hits(
+    q: _Corpus, c: _Corpus, threshold: int, *, later_units: bool = False
+) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]]:
+    """(query row, choice column, score) of every hit among all cross-unit pairs; a
+    row's hits in one yield.
 
-    Only items of different units are scored (the register handles same-unit
-    duplicates); with `later_units` a query is only scored against the units
-    coded after its own, so each unordered pair of units is scored once.
-    A hit is a score ≥ threshold between two different ids.
+    Every pair is weighed, as a pair of distinct texts: the choices' texts sorted by
+    length, each query text is set only against those whose length allows the
+    threshold (a window), those pairs' letter counts are compared (_Letters), and
+    only the pairs both bounds let through are scored; the texts that score ≥
+    threshold become pairs of items. Both bounds are exact (they hold back only
+    pairs that cannot reach the threshold), so the hits are those of scoring every
+    pair. Only items of different units are paired (the register handles same-unit
+    duplicates); with `later_units` a query only with the units coded after its
+    own, so each unordered pair of units is given once. A hit is a score ≥
+    threshold between two different ids. Text pairs are weighed and item pairs made
+    EXACT_CHUNK_PAIRS at a time (about: a query text's, or an item's, are never cut).
     """
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    one_unit_per_id = _one_unit_per_id(queries, choices)
-    for unit in np.unique(queries.unit):
-        rows = np.flatnonzero(queries.unit == unit)
-        cols = np.flatnonzero(choices.unit > unit if later_units else choices.unit != unit)
-        if not len(cols):
+    if not len(q.text) or not len(c.text):
+        return
+    one_unit_per_id = _one_unit_per_id(q, c)
+    # The distinct texts of both sides, by their number (shared by q and c), and the
+    # items of each: rows of q's text i are q_order[q_lo[i]:q_hi[i]] (c's alike).
+    q_num, q_first, q_at = np.unique(q.text, return_index=True, return_inverse=True)
+    c_num, c_first, c_at = np.unique(c.text, return_index=True, return_inverse=True)
+    q_at, c_at = q_at.reshape(-1), c_at.reshape(-1)
+    strings = np.array(
+        [q.texts[r] for r in q_first.tolist()] + [c.texts[r] for r in c_first.tolist()],
+        dtype=object,
+    )
+    bag = _Letters(strings.tolist())  # q's texts, then c's (from len(q_num))
+    # c's texts by length: a query text's window is a range of them
+    by_length = np.argsort(bag.length[len(q_num) :], kind="stable")
+    length = bag.length[len(q_num) :][by_length]
+    la = bag.length[: len(q_num)]
+    # score = 100 × (1 − distance / (la + lb)) and distance ≥ |la − lb|:
+    # lb × (200 − t) ≥ la × t and lb × t ≤ la × (200 − t)
+    if threshold <= 0:
+        lo, hi = np.zeros(len(la), np.int64), np.full(len(la), len(length), np.int64)
+    elif threshold > 100:
+        return  # no score reaches it
+    else:
+        lo = np.searchsorted(length * (200 - threshold), la * threshold, "left")
+        hi = np.searchsorted(length * threshold, la * (200 - threshold), "right")
+
+    def by_text(at: Codes, n: int) -> tuple[Codes, Codes, Codes]:
+        order = np.argsort(at, kind="stable")
+        bounds = np.searchsorted(at[order], np.arange(n + 1))
+        return order, bounds[:-1], bounds[1:]
+
+    q_order, q_lo, q_hi = by_text(q_at, len(q_num))
+    c_order, c_lo, c_hi = by_text(c_at, len(c_num))
+    for x, k in _chunked_ranges(lo, hi, EXACT_CHUNK_PAIRS):
+        y = by_length[k]  # c's text
+        reach = bag.reach(x, y + len(q_num), threshold)
+        x, y = x[reach], y[reach]
+        if not len(x):
             continue
-        col_texts = [choices.texts[c] for c in cols]
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start : start + CHUNK_ROWS]
-            # Any number of workers gives the same scores; the night has the cores to itself.
-            scores = process.cdist(
-                [queries.texts[r] for r in chunk],
-                col_texts,
-                scorer=fuzz.ratio,
-                score_cutoff=threshold,
-                dtype=np.float32,
-                workers=-1,
-            )
-            hits = scores >= threshold
+        # Any number of workers gives the same scores; the night has the cores to itself.
+        scores = process.cpdist(
+            strings[x], strings[y + len(q_num)], scorer=fuzz.ratio, score_cutoff=threshold,
+            dtype=np.float32, workers=-1,
+        )  # fmt: skip
+        hit = scores >= threshold
+        x, y, scores = x[hit], y[hit], scores[hit]  # by query text (the chunk's order)
+        # Each query text's matching items: cols[m_lo[i]:m_hi[i]], with their scores.
+        which, at = _ranges(c_lo[y], c_hi[y])
+        cols, col_scores = c_order[at], scores[which]
+        ends = np.cumsum(c_hi[y] - c_lo[y])
+        texts, first = np.unique(x, return_index=True)
+        last = np.r_[first[1:], len(x)]
+        m_lo = np.r_[0, ends][first]
+        m_hi = ends[last - 1]
+        # Each query item with its text's matching items, a few items at a time.
+        rows_of, row_at = _ranges(q_lo[texts], q_hi[texts])
+        rows = q_order[row_at]
+        for row_pick, m in _chunked_ranges(m_lo[rows_of], m_hi[rows_of], EXACT_CHUNK_PAIRS):
+            r, cc, s = rows[row_pick], cols[m], col_scores[m]
+            keep = c.unit[cc] > q.unit[r] if later_units else c.unit[cc] != q.unit[r]
             if not one_unit_per_id:
-                hits &= queries.id[chunk][:, None] != choices.id[cols][None, :]
-            yield chunk, cols, scores, hits
-
-
-def _block_hits(
-    q: _Corpus, c: _Corpus, threshold: int, *, later_units: bool = False
-) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]]:
-    """_blocks as (query row, choice column, score) of each hit; a row's hits in one yield."""
-    import numpy as np
-
-    for rows, cols, scores, hits in _blocks(q, c, threshold, later_units=later_units):
-        line, at = np.nonzero(hits)
-        yield rows[line], cols[at], scores[line, at]
+                keep &= q.id[r] != c.id[cc]
+            yield r[keep], cc[keep], s[keep]
 
 
 def _deletions(threshold: int) -> tuple[int, int] | None:
@@ -664,7 +703,7 @@ class _Letters:
         import numpy as np
 
         place = np.array(_letter_places(), np.uint32)
-        self.length = np.array([len(t) for t in texts], np.int64)
+        self.length = np.fromiter(map(len, texts), np.int64, len(texts))
         self.counts = np.zeros((len(texts), 32), np.uint8)
         for start in range(0, len(texts), LETTERS_BLOCK):  # a few bytes per character
             block = texts[start : start + LETTERS_BLOCK]
@@ -677,23 +716,39 @@ class _Letters:
 
     def may_reach(self, a: Codes, b: Codes, threshold: int) -> tuple[Codes, Codes]:
         """The pairs (a, b) of texts whose letters allow a score ≥ threshold."""
+        ok = self.reach(a, b, threshold)
+        return a[ok], b[ok]
+
+    def reach(self, a: Codes, b: Codes, threshold: int) -> npt.NDArray[np.bool_]:
+        """Whether the letters of each pair (a, b) of texts allow a score ≥ threshold."""
         import numpy as np
 
         ok = np.empty(len(a), np.bool_)
+        even = np.uint64(0x00FF_00FF_00FF_00FF)
         for low in range(0, len(a), LETTERS_PAIRS):  # 32 bytes per pair and count array
             x, y = (
                 self.counts[a[low : low + LETTERS_PAIRS]],
                 self.counts[b[low : low + LETTERS_PAIRS]],
             )
-            apart = (np.maximum(x, y) - np.minimum(x, y)).sum(axis=1, dtype=np.int64)
+            differ = np.maximum(x, y)
+            differ -= np.minimum(x, y)
             del x, y
+            # the 32 differences (each < 256) summed as 8-byte words: bytes added in pairs
+            # (16-bit lanes < 512), the four words added (< 2,048), then the four lanes
+            # (< 8,192) by one multiplication into the top lane: exact, no carry
+            word = differ.view(np.uint64)
+            lanes = (word & even) + ((word >> np.uint64(8)) & even)
+            del differ, word
+            lanes = lanes[:, 0] + lanes[:, 1] + lanes[:, 2] + lanes[:, 3]
+            apart = ((lanes * np.uint64(0x0001_0001_0001_0001)) >> np.uint64(48)).astype(np.int64)
+            del lanes
             # score = 100 × (1 − distance / (len a + len b)) ≥ threshold needs this
             room = (
                 self.length[a[low : low + LETTERS_PAIRS]]
                 + self.length[b[low : low + LETTERS_PAIRS]]
             )
             ok[low : low + LETTERS_PAIRS] = 100 * apart <= (100 - threshold) * room
-        return a[ok], b[ok]
+        return ok
 
 
 def _bucket_pairs(
@@ -715,16 +770,19 @@ def _bucket_pairs(
             yield k + low, other
 
 
-def _chunked_ranges(first: Codes, last: Codes) -> Iterator[tuple[Codes, Codes]]:
-    """_ranges(first, last) as (i, k) pairs, INDEX_CHUNK_PAIRS at a time (about: the
-    ranges of one i are never cut)."""
+def _chunked_ranges(
+    first: Codes, last: Codes, size: int | None = None
+) -> Iterator[tuple[Codes, Codes]]:
+    """_ranges(first, last) as (i, k) pairs, `size` (INDEX_CHUNK_PAIRS) at a time
+    (about: the ranges of one i are never cut)."""
     import numpy as np
 
+    size = INDEX_CHUNK_PAIRS if size is None else size
     made = np.cumsum(np.maximum(last - first, 0))
     low = 0
     while low < len(first):
         done = int(made[low - 1]) if low else 0
-        high = max(int(np.searchsorted(made, done + INDEX_CHUNK_PAIRS, "right")), low + 1)
+        high = max(int(np.searchsorted(made, done + size, "right")), low + 1)
         at, other = _ranges(first[low:high], last[low:high])
         yield at + low, other
         low = high

@@ -209,7 +209,7 @@ def test_the_same_words_in_another_order_or_punctuation_are_alike_not_the_same()
 def test_rows_are_scored_in_chunks_with_the_same_result(monkeypatch) -> None:
     register = corpus(120, 7, pending=0.5)
     whole = near_duplicates(register, 85), approval_notes(register, 85), count_pairs(register, 85)
-    monkeypatch.setattr(similar, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(similar, "EXACT_CHUNK_PAIRS", 7)
     assert (near_duplicates(register, 85), approval_notes(register, 85)) == whole[:2]
     assert count_pairs(register, 85) == whole[2] == reference_count_pairs(register, 85) > 0
 
@@ -290,18 +290,66 @@ def test_a_big_register_scores_only_the_candidates_of_the_index(monkeypatch) -> 
     assert len(set(notes.items()) & set(expected.items())) >= 0.95 * len(expected) > 500
 
 
+def _searched_in_full(monkeypatch) -> list[int]:
+    """Record the threshold of each search of every cross-unit pair (_block_hits)."""
+    searched: list[int] = []
+    block_hits = similar._block_hits
+
+    def spy(q, c, threshold, **kw):  # type: ignore[no-untyped-def]
+        searched.append(threshold)
+        return block_hits(q, c, threshold, **kw)
+
+    monkeypatch.setattr(similar, "_block_hits", spy)
+    return searched
+
+
 def test_a_low_threshold_or_a_register_where_all_match_is_searched_in_full(monkeypatch) -> None:
     register = national_corpus(400, 2, pending=0.5)
+    expected = reference_approval_notes(register, 80)
     monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
-    scored = _scored_pairs(monkeypatch)
-    assert approval_notes(register, 80) == reference_approval_notes(register, 80)
-    assert sum(scored) > 200 * 300  # no index below 85: every cross-unit pair scored
+    searched = _searched_in_full(monkeypatch)
+    assert approval_notes(register, 80) == expected
+    assert searched == [80]  # no index below 85: every cross-unit pair weighed
     # QA's register: every cross-unit pair is a near-duplicate; the index would not pay.
     same = [item(n, HUKUM if n % 2 else KEUANGAN, f"Informasi nomor {n} tentang kegiatan {n % 37}")
             for n in range(1, 301)]  # fmt: skip
-    scored.clear()
-    assert count_pairs(same, 90) == reference_count_pairs(same, 90) > 0
+    expected_pairs = reference_count_pairs(same, 90)
+    scored = _scored_pairs(monkeypatch)
+    assert count_pairs(same, 90) == expected_pairs > 150 * 150 / 2
+    assert searched == [80, 90]
     assert sum(scored) > 150 * 150 / 2
+
+
+def test_a_full_search_scores_only_the_pairs_whose_length_and_letters_allow_the_threshold(
+    monkeypatch,
+) -> None:
+    """A small night: a few pending items against the register. Every pair is weighed
+    (exactly: the hits are those of the pairwise loop), few are scored."""
+    register = national_corpus(1500, 3, pending=0.0)
+    for n, at in enumerate(range(0, 1500, 75)):  # 20 pending, all kinds of text
+        register[at] = item(n + 9000, register[at].unit, register[at].ringkasan, status="pending")
+    expected = {t: reference_approval_notes(register, t) for t in (60, 90, 100)}
+    searched = _searched_in_full(monkeypatch)
+    scored = _scored_pairs(monkeypatch)
+    weighed = []
+    reach = similar._Letters.reach
+
+    def counting_reach(self, a, b, threshold):  # type: ignore[no-untyped-def]
+        weighed.append(len(a))
+        return reach(self, a, b, threshold)
+
+    monkeypatch.setattr(similar._Letters, "reach", counting_reach)
+    for threshold, wanted in expected.items():
+        scored.clear()
+        weighed.clear()
+        notes = approval_notes(register, threshold)
+        assert list(notes.items()) == list(wanted.items()) and len(notes) > 5
+        distinct = len({similar._sorted_tokens(i.ringkasan) for i in register})
+        assert sum(weighed) <= 20 * distinct
+        if threshold >= 90:  # the lengths hold back a quarter unweighed, the letters most
+            assert sum(weighed) < 0.8 * 20 * distinct  # of the rest
+            assert sum(scored) < sum(weighed) // 4
+    assert searched == [60, 90, 100]
 
 
 _words = st.sampled_from(
