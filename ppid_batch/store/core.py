@@ -7,6 +7,7 @@ migrations, and the queries of each SOP step as functions taking a Store.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -366,8 +367,10 @@ class Store:
     # ---- items ----
 
     def _item_query(self) -> sa.Select[Any]:
+        # Only the columns a RegisterItem holds, in its fields' order (not the source
+        # cells, match key or timestamps): items() builds each item from the row's tuple.
         return (
-            sa.select(items, nota_dinas.c.number.label("nota_number"))
+            sa.select(*_ITEM_COLUMNS, nota_dinas.c.number.label("nota_number"))
             .select_from(
                 items.outerjoin(
                     nota_dinas_items, nota_dinas_items.c.item_id == items.c.id
@@ -386,7 +389,7 @@ class Store:
         if year is not None:
             query = query.where(items.c.year == year)
         with self.begin() as conn:
-            return [register_item(row) for row in conn.execute(query).mappings()]
+            return _register_items(conn.execute(query))
 
     def status_counts(self) -> dict[str, int]:
         """How many register items hold each status (statuses with none are left out)."""
@@ -439,6 +442,31 @@ class Store:
                 if conn.scalar(query, {"sha256": sha256}):
                     return True
         return False
+
+
+# RegisterItem's fields, in order; the last, nota_dinas, is the joined Nota Dinas number.
+_ITEM_NAMES = tuple(f.name for f in dataclasses.fields(RegisterItem))
+_ITEM_COLUMNS = tuple(items.c[name] for name in _ITEM_NAMES[:-1])
+assert _ITEM_NAMES[-1] == "nota_dinas" and not hasattr(RegisterItem, "__post_init__")
+
+
+def _register_items(rows: Iterable[Sequence[Any]]) -> list[RegisterItem]:
+    """RegisterItems from rows of _item_query, each a tuple in the fields' order.
+
+    The whole register is loaded this way each night (tens of thousands of items): each
+    instance's fields are set at once rather than through the frozen dataclass's
+    __init__, one object.__setattr__ per field. Both give equal items (a test holds it);
+    the assert above keeps this from skipping a __post_init__ added later.
+    """
+    new = object.__new__
+    names = _ITEM_NAMES
+    built: list[RegisterItem] = []
+    append = built.append
+    for row in rows:
+        item = new(RegisterItem)
+        item.__dict__.update(zip(names, row, strict=True))
+        append(item)
+    return built
 
 
 def register_item(row: Mapping[Any, Any]) -> RegisterItem:

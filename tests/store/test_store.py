@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
@@ -15,10 +16,11 @@ from ppid_batch.approve.apply import apply_approval
 from ppid_batch.config import Config
 from ppid_batch.errors import StoreError
 from ppid_batch.register.items import register_form
-from ppid_batch.store.core import Store
+from ppid_batch.store.core import Store, register_item
 from ppid_batch.store.migrations import SCHEMA_VERSION
 from ppid_batch.store.nota_dinas import nota_dinas_list, number_nota_dinas
-from ppid_batch.store.schema import events, schema_version
+from ppid_batch.store.schema import events, nota_dinas, nota_dinas_items, schema_version
+from ppid_batch.store.schema import items as items_table
 
 RECEIVED = dt.date(2025, 3, 11)
 
@@ -98,6 +100,42 @@ def test_items_are_ordered_by_id_and_filtered(store: Store) -> None:
     assert store.status_counts() == {"pending": 3, "approved": 1}
     with pytest.raises(ValueError):
         store.items(status="done")
+
+
+def test_items_are_the_register_items_their_whole_rows_make(store: Store, config: Config) -> None:
+    """items() reads only the columns an item holds and sets its fields at once; each item
+    equals (and hashes as) the one the dataclass builds from the item's whole row."""
+    ids = _register(store, "a.xlsx", "Laporan Keuangan 2025", "Rencana Kerja 2025", "Notulen")
+    apply_approval(
+        store,
+        approval_report([(ids[0], "YA", None), (ids[1], "TIDAK", "Lengkapi tautan.")]),
+        run_id=None,
+    )
+    number_nota_dinas(
+        store, 2025, "Subbagian Hukum", ids[:1], dt.date(2025, 3, 15), None, numbering(config)
+    )
+    joined = items_table.outerjoin(
+        nota_dinas_items, nota_dinas_items.c.item_id == items_table.c.id
+    ).outerjoin(nota_dinas, nota_dinas.c.id == nota_dinas_items.c.nota_dinas_id)
+    query = sa.select(items_table, nota_dinas.c.number.label("nota_number")).select_from(joined)
+    with store.begin() as conn:
+        whole = {row["id"]: row for row in conn.execute(query).mappings()}
+    loaded = store.items()
+    assert [i.id for i in loaded] == ids
+    for got in loaded:
+        expected = register_item(whole[got.id])
+        assert got == expected and hash(got) == hash(expected) and repr(got) == repr(expected)
+        assert got == store.item(got.id) == dataclasses.replace(got)
+    approved, refused, pending = loaded
+    assert approved.nota_dinas and approved.decided_on == dt.date(2025, 3, 14)
+    assert (refused.status, refused.arahan, refused.nota_dinas) == (
+        "refused",
+        "Lengkapi tautan.",
+        None,
+    )
+    assert pending.received_on == RECEIVED and pending.decided_on is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pending.status = "approved"  # type: ignore[misc]
 
 
 def test_items_order_numerically_past_nine_thousand_nine_hundred_ninety_nine(store: Store) -> None:
