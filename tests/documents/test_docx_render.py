@@ -360,6 +360,11 @@ def test_templates_are_checked_once_per_content_and_a_changed_one_again(
     monkeypatch.setattr(
         docx_render, "check_template", lambda name, *a: (parsed.append(name), real(name, *a))
     )
+    # The bundled templates' bytes are known good: not parsed, and nothing to record.
+    assert check_templates_once(custom.templates_dir, var) is False
+    assert parsed == [] and not (var / TEMPLATE_CHECK_FILE).exists()
+    # The office edits its Nota Dinas in Word, well: checked once, then not again.
+    (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("Nota {{ nomor }}"))
     assert check_templates_once(custom.templates_dir, var) is True
     assert len(parsed) == len(TEMPLATE_VARIABLES)
     assert (
@@ -379,6 +384,33 @@ def test_templates_are_checked_once_per_content_and_a_changed_one_again(
     (var / TEMPLATE_CHECK_FILE).write_text("{rusak", encoding="utf-8")
     assert check_templates_once(custom.templates_dir, var) is True
     assert check_templates_once(custom.templates_dir, var) is False
+
+
+def test_the_bundled_templates_pass_the_check_and_have_the_known_fingerprint(tmp_path) -> None:
+    """check_templates_once trusts the bundled templates by their fingerprint; they must
+    pass the check itself. When a bundled template, a variable table or the check changes,
+    run check_templates on them and put the new fingerprint in SHIPPED_TEMPLATES_FINGERPRINT."""
+    from ppid_batch.documents.docx import (
+        SHIPPED_TEMPLATES_FINGERPRINT,
+        check_templates,
+        check_templates_once,
+        templates_fingerprint,
+    )
+
+    check_templates(DEFAULT_TEMPLATES)
+    assert templates_fingerprint(DEFAULT_TEMPLATES) == SHIPPED_TEMPLATES_FINGERPRINT
+    # an office folder with no templates of its own falls back to the bundled ones
+    assert templates_fingerprint(tmp_path) == SHIPPED_TEMPLATES_FINGERPRINT
+    assert check_templates_once(tmp_path, tmp_path) is False
+
+
+def test_an_office_template_broken_on_a_new_workspace_stops_the_first_night(custom, tmp_path):
+    """The shortcut is for the bundled bytes only: one edited template is checked."""
+    from ppid_batch.documents.docx import check_templates_once
+
+    (custom.templates_dir / "disposisi.docx").write_bytes(_docx_with("{{ nama_lembaar }}"))
+    with pytest.raises(TemplateError, match="disposisi.docx memakai variabel"):
+        check_templates_once(custom.templates_dir, tmp_path)
 
 
 def test_the_template_fingerprint_is_the_same_in_every_process(custom) -> None:
@@ -411,7 +443,8 @@ def test_a_template_deleted_from_the_office_folder_is_checked_again(custom, tmp_
     with pytest.raises(TemplateError):
         check_templates_once(custom.templates_dir, tmp_path)
     (custom.templates_dir / "nota-dinas.docx").unlink()
-    assert check_templates_once(custom.templates_dir, tmp_path) is True
+    # Back to the bundled bytes throughout: known good, passed without parsing.
+    assert check_templates_once(custom.templates_dir, tmp_path) is False
     (custom.templates_dir / "nota-dinas.docx").write_bytes(_docx_with("{{ nomer }}"))
     with pytest.raises(TemplateError):
         check_templates_once(custom.templates_dir, tmp_path)
