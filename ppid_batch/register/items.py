@@ -23,7 +23,7 @@ from ..store.ids import fold, format_item_id, match_key, match_keys
 from ..store.registration import (
     highest_seq,
     ids_by_match_key,
-    insert_item_tuples,
+    insert_item_columns,
     item_row,
     keep_history,
     record_submission,
@@ -109,9 +109,9 @@ _WAKTU = ITEM_FIELDS.index("waktu_pembuatan")
 _RINGKASAN = ITEM_FIELDS.index("ringkasan")
 
 
-def _value_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    """Each row's `_values`, as a tuple in ITEM_FIELDS order; worked out a column at a
-    time (a form's new rows are most of a night's rows)."""
+def _value_columns(rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """The rows' `_values`, a column at a time: one list per field of ITEM_FIELDS, in
+    that order (a form's new rows are most of a night's rows)."""
     columns = [
         [
             (v.replace("\x00", "").strip() or None) if isinstance(v, str) else v  # as _values
@@ -120,27 +120,11 @@ def _value_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         for key in ITEM_FIELDS
     ]
     columns[_WAKTU] = list(map(_iso, columns[_WAKTU]))
-    return list(zip(*columns, strict=True))
+    return columns
 
 
-# A new item's columns, in the order `_Registrar.add` builds its row.
+# An item's provenance columns, in the order `source_values` gives them.
 _SOURCE_KEYS = ("source_file", "source_sheet", "source_row", "source_cells")
-_NEW_ITEM_KEYS = (
-    "id",
-    "year",
-    "seq",
-    *ITEM_FIELDS,
-    "unit",
-    *UNDECIDED,
-    "submission_id",
-    "updated_run",
-    "received_on",
-    "created_run",
-    *_SOURCE_KEYS,
-    "updated_at",
-    "match_key",
-    "created_at",
-)
 
 
 def _cells_json(cells: Mapping[str, str]) -> str:
@@ -148,6 +132,40 @@ def _cells_json(cells: Mapping[str, str]) -> str:
     if isinstance(cells, CellRefs):
         return cells.as_json()
     return dumps(dict(cells))
+
+
+class _NewRows:
+    """A form's new rows (no ID, no Tindakan), a column at a time: their values, match
+    keys and provenance, worked out once for the whole form."""
+
+    def __init__(self, registrar: _Registrar, rows: list[Mapping[str, Any]]) -> None:
+        self.rows = rows
+        self.values = _value_columns(rows)
+        ringkasan, waktu = self.values[_RINGKASAN], self.values[_WAKTU]
+        self.keys = match_keys(
+            registrar.unit, zip([r or "" for r in ringkasan], waktu, strict=True)
+        )
+        self.excel_rows = [row.get("_row") for row in rows]
+        sheets = [row.get("_sheet") for row in rows]
+        sheet_text = {s: registrar.sheet_text(s) for s in dict.fromkeys(sheets)}
+        self.sheets = [sheet_text[s] for s in sheets]
+        self.source_rows = [r if type(r) is int else int(r or 0) for r in self.excel_rows]
+        self.cells = [_cells_json(row.get("_cells") or {}) for row in rows]
+
+    def columns(self, kept: Sequence[int]) -> dict[str, list[Any]]:
+        """The item columns these rows give, of the rows at positions `kept` (in order;
+        every row: the lists themselves, not copies)."""
+        every = len(kept) == len(self.rows)
+        named = {
+            **dict(zip(ITEM_FIELDS, self.values, strict=True)),
+            "source_sheet": self.sheets,
+            "source_row": self.source_rows,
+            "source_cells": self.cells,
+            "match_key": self.keys,
+        }
+        if every:
+            return named
+        return {k: [v[n] for n in kept] for k, v in named.items()}
 
 
 def _finding(row: Mapping[str, Any], field: str, type_: str, message: str, **kw: Any) -> Finding:
@@ -186,12 +204,13 @@ class _Registrar:
         self.duplicates: list[Finding] = []
         self.refused: list[Finding] = []
         self._last_seq: dict[int, int] = {}
-        self._new_rows: list[tuple[Any, ...]] = []
+        # tonight's new items, a column at a time, and the columns they all share
+        self._new_columns: dict[str, list[Any]] = {}
+        self._new_count = 0
+        self._shared: dict[str, Any] | None = None
         # (action, item_id, detail), all of this form's actor and run
         self._events: list[tuple[str, str | None, dict[str, Any] | str]] = []
         self._known: dict[str, str] = {}
-        self._now: str | None = None
-        self._fixed: dict[int, tuple[Any, ...]] = {}
         self._sheets: dict[object, str] = {}
         self._detail_prefix: str | None = None
 
@@ -203,14 +222,8 @@ class _Registrar:
         self._known.update(ids_by_match_key(self.store, keys))
 
     def flush(self) -> None:
-        insert_item_tuples(self.store, _NEW_ITEM_KEYS, self._new_rows)
+        insert_item_columns(self.store, self._new_count, self._new_columns, self._shared or {})
         self.store.log_actions(self._events, actor=self.actor, run_id=self.run_id)
-
-    def next_seq(self, year: int) -> int:
-        if year not in self._last_seq:
-            self._last_seq[year] = highest_seq(self.store, year)
-        self._last_seq[year] += 1
-        return self._last_seq[year]
 
     def key(self, values: Mapping[str, Any]) -> str:
         return match_key(self.unit, values["ringkasan"] or "", values["waktu_pembuatan"])
@@ -220,17 +233,20 @@ class _Registrar:
         return dict(zip(_SOURCE_KEYS, self.source_values(row), strict=True))
 
     def source_values(self, row: Mapping[str, Any]) -> tuple[str, str, int, str]:
-        """`source(row)`'s values in _SOURCE_KEYS order (the sheet's name cleaned once)."""
-        sheet = row.get("_sheet")
-        text = self._sheets.get(sheet)
-        if text is None:
-            text = self._sheets[sheet] = db_text(sheet or self.report.sheet or "")
+        """`source(row)`'s values in _SOURCE_KEYS order."""
         return (
             self.file,
-            text,
+            self.sheet_text(row.get("_sheet")),
             int(row.get("_row") or 0),
             _cells_json(row.get("_cells") or {}),
         )
+
+    def sheet_text(self, sheet: object) -> str:
+        """The source_sheet of a row read from `sheet` (cleaned once per sheet)."""
+        text = self._sheets.get(sheet)
+        if text is None:
+            text = self._sheets[sheet] = db_text(sheet or self.report.sheet or "")
+        return text
 
     def pending(
         self,
@@ -254,53 +270,74 @@ class _Registrar:
 
     def add(
         self,
-        row: Mapping[str, Any],
-        prepared: tuple[tuple[Any, ...], str],
+        new: _NewRows,
+        start: int,
+        stop: int,
         submission_id: int,
         year: int,
         received: dt.date,
     ) -> None:
-        """A new item from `row`, its `_values` (a tuple in ITEM_FIELDS order) and match key
-        `prepared` (worked out once for the whole form)."""
-        values, key = prepared
-        existing = self._known.get(key)
-        if existing:
-            self.duplicates.append(
-                _finding(
-                    row,
-                    "ringkasan",
-                    "duplicate",
-                    f"Informasi ini sudah tercatat di register sebagai {existing} "
-                    "(unit, ringkasan dan waktu pembuatan sama); baris ini tidak ditambahkan lagi.",
-                    severity="warning",
-                )
-            )
-            self.log("item_duplicate", existing, row=row.get("_row"))
+        """New items from the form's new rows `start` to `stop` (positions in `new`), in
+        order: an ID each, or a duplicate warning for a row whose match key the register
+        (or an earlier row of tonight) holds already."""
+        if start >= stop:
             return
-        seq = self.next_seq(year)
-        item_id = format_item_id(year, seq)
-        if self._now is None:  # one form, one transaction: its new items share one time
-            self._now = self.store.now()
-        now = self._now
-        # the columns `pending` gives besides the row's own, the same for every new row
-        fixed = self._fixed.get(submission_id)
-        if fixed is None:  # unit, UNDECIDED, submission_id, updated_run, received_on, created_run
-            fixed = self._fixed[submission_id] = (
-                self.unit,
-                *UNDECIDED.values(),
-                submission_id,
-                self.run_id,
-                received,
-                self.run_id,
+        if year not in self._last_seq:
+            self._last_seq[year] = highest_seq(self.store, year)
+        seq = self._last_seq[year]
+        known, events, rows, excel_rows = self._known, self._events, new.rows, new.excel_rows
+        prefix = format_item_id(year, 0)[:-4]  # `DIP-<year>-`, the number padded to 4
+        kept: list[int] = []
+        ids: list[str] = []
+        seqs: list[int] = []
+        for n, key in enumerate(new.keys[start:stop], start):
+            existing = known.get(key)
+            if existing:
+                self.duplicate(rows[n], existing)
+                continue
+            seq += 1
+            item_id = f"{prefix}{seq:04d}"
+            known[key] = item_id
+            kept.append(n)
+            ids.append(item_id)
+            seqs.append(seq)
+            events.append(("item_registered", item_id, self._row_detail(excel_rows[n])))
+        self._last_seq[year] = seq
+        if not kept:
+            return
+        if self._shared is None:  # one form, one transaction: its new items share one time
+            now = self.store.now()
+            self._shared = {
+                "unit": self.unit,
+                **UNDECIDED,
+                "submission_id": submission_id,
+                "updated_run": self.run_id,
+                "received_on": received,
+                "created_run": self.run_id,
+                "source_file": self.file,
+                "year": year,
+                "updated_at": now,
+                "created_at": now,
+            }
+        columns: dict[str, list[Any]] = {"id": ids, "seq": seqs, **new.columns(kept)}
+        for key, column in columns.items():
+            self._new_columns.setdefault(key, []).extend(column)
+        self._new_count += len(ids)
+        self.new_ids += ids
+
+    def duplicate(self, row: Mapping[str, Any], existing: str) -> None:
+        """A new row the register holds already (as `existing`): a warning, no new item."""
+        self.duplicates.append(
+            _finding(
+                row,
+                "ringkasan",
+                "duplicate",
+                f"Informasi ini sudah tercatat di register sebagai {existing} "
+                "(unit, ringkasan dan waktu pembuatan sama); baris ini tidak ditambahkan lagi.",
+                severity="warning",
             )
-        excel_row = row.get("_row")
-        # in _NEW_ITEM_KEYS order
-        self._new_rows.append(
-            (item_id, year, seq, *values, *fixed, *self.source_values(row), now, key, now)
         )
-        self._known[key] = item_id
-        self.new_ids.append(item_id)
-        self._events.append(("item_registered", item_id, self._row_detail(excel_row)))
+        self.log("item_duplicate", existing, row=row.get("_row"))
 
     def _row_detail(self, excel_row: object) -> str:
         """`dumps({"file": …, "row": excel_row})`, the detail of a row's event, from a
@@ -527,22 +564,25 @@ def register_form(
         year = _year(report, received)
         # the new rows' values and match keys, worked out once: the preload needs the keys
         ids = [normalise_id(row.get("id")) for row in report.items]
-        new = [
-            n
-            for n, (row, item_id) in enumerate(zip(report.items, ids, strict=True))
-            if not item_id and row.get("tindakan") not in (UBAH, HAPUS)
+        is_new = [
+            not item_id and row.get("tindakan") not in (UBAH, HAPUS)
+            for row, item_id in zip(report.items, ids, strict=True)
         ]
-        values = _value_rows([report.items[n] for n in new])
-        keys = match_keys(reg.unit, ((v[_RINGKASAN] or "", v[_WAKTU]) for v in values))
-        prepared = dict(zip(new, zip(values, keys, strict=True), strict=True))
-        reg.preload(keys)
-        for n, (row, item_id) in enumerate(zip(report.items, ids, strict=True)):
+        new = _NewRows(reg, [row for row, fresh in zip(report.items, is_new, strict=True) if fresh])
+        reg.preload(new.keys)
+        # the new rows between two others (a correction or a Tindakan) go in at once
+        start = stop = 0
+        for row, item_id, fresh in zip(report.items, ids, is_new, strict=True):
+            if fresh:
+                stop += 1
+                continue
+            reg.add(new, start, stop, submission_id, year, received)
+            start = stop
             if row.get("tindakan") in (UBAH, HAPUS):
                 reg.change(row, item_id, str(row["tindakan"]), submission_id)
-            elif item_id:
+            elif item_id:  # not new and no Tindakan: it has an ID
                 reg.correct(row, item_id, submission_id)
-            else:
-                reg.add(row, prepared.pop(n), submission_id, year, received)
+        reg.add(new, start, stop, submission_id, year, received)
         reg.flush()
     return RegisterOutcome(
         file=name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -112,6 +113,41 @@ def insert_tuples(
     _execute_plan(conn, sql, order, processors, keys, values)
 
 
+def insert_columns(
+    conn: Connection,
+    table: sa.Table,
+    length: int,
+    columns: Mapping[str, Sequence[Any]],
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """`insert_many` for `length` rows given a column at a time: `columns` holds each
+    varying column's values in row order, `constants` the value every row has. A writer
+    that works out its rows column by column builds no row itself; a constant (or a
+    column's distinct value) goes through the dialect's bind processor once."""
+    if not length:
+        return
+    constants = constants or {}
+    keys = (*columns, *constants)
+    sql, order, processors = _insert_plan(conn.dialect, table, keys)
+    names = order if order is not None else keys
+    process_at = dict(processors)
+    ordered: list[Iterable[Any]] = []
+    for n, key in enumerate(names):
+        process = process_at.get(n)
+        if key in columns:
+            column = columns[key]
+            if len(column) != length:
+                raise ValueError(f"column {key} has {len(column)} values, not {length}")
+            ordered.append(column if process is None else _processed(process, column))
+        else:
+            value = constants[key]
+            ordered.append(itertools.repeat(value if process is None else process(value), length))
+    values: list[Any] = list(zip(*ordered, strict=True))
+    if order is None:
+        values = [dict(zip(names, row, strict=True)) for row in values]
+    conn.exec_driver_sql(sql, values)
+
+
 def _execute_plan(
     conn: Connection,
     sql: str,
@@ -139,7 +175,6 @@ _BY_SHA256 = tuple(
     sa.select(table.c.id).where(table.c.sha256 == sa.bindparam("sha256"))
     for table in (submissions, approval_sheets)
 )
-_EVENT_KEYS = ("ts", "run_id", "actor", "action", "item_id", "detail")
 
 
 def _detail_text(detail: Mapping[str, Any] | str | None) -> str | None:
@@ -278,10 +313,15 @@ class Store:
         if not rows:
             return
         self._insert_events(
-            (r.get("run_id"), r.get("actor", SYSTEM_ACTOR), r["action"], r.get("item_id"),
-             r.get("detail"))
-            for r in rows
-        )  # fmt: skip
+            len(rows),
+            {
+                "run_id": [r.get("run_id") for r in rows],
+                "actor": [r.get("actor", SYSTEM_ACTOR) for r in rows],
+                "action": [r["action"] for r in rows],
+                "item_id": [r.get("item_id") for r in rows],
+                "detail": [r.get("detail") for r in rows],
+            },
+        )
 
     def log_actions(
         self,
@@ -293,15 +333,30 @@ class Store:
         """`log_many` for events of one actor and run, each given as (action, item_id,
         detail): no dict per event (a form logs one for each of its rows)."""
         if actions:
-            self._insert_events((run_id, actor, a, i, d) for a, i, d in actions)
+            kinds, item_ids, details = zip(*actions, strict=True)
+            self._insert_events(
+                len(actions),
+                {"action": kinds, "item_id": item_ids, "detail": details},
+                {"run_id": run_id, "actor": actor},
+            )
 
-    def _insert_events(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Events given as (run_id, actor, action, item_id, detail), stamped now: one
-        executemany."""
-        ts = self.now()
+    def _insert_events(
+        self,
+        length: int,
+        columns: Mapping[str, Sequence[Any]],
+        constants: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`length` events given a column at a time (keys as for `log`; `constants`: the
+        columns all of them share), stamped now: one executemany."""
+        # a str detail is its JSON text already (the register's one per new row)
+        details = [d if d and type(d) is str else _detail_text(d) for d in columns["detail"]]
         with self.begin() as conn:
-            insert_tuples(
-                conn, events, _EVENT_KEYS, [(ts, *r[:4], _detail_text(r[4])) for r in rows]
+            insert_columns(
+                conn,
+                events,
+                length,
+                {**columns, "detail": details},
+                {**(constants or {}), "ts": self.now()},
             )
 
     def events(

@@ -14,7 +14,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from .core import IN_CHUNK, Store, insert_many, insert_tuples, new_id
+from .core import IN_CHUNK, Store, insert_columns, insert_many, new_id
 from .schema import ITEM_FIELDS, item_history, items, submissions
 from .text import dumps
 
@@ -49,11 +49,15 @@ def insert_items(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
             insert_many(conn, items, rows)
 
 
-def insert_item_tuples(store: Store, keys: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
-    """New register items as tuples of the values of `keys` (every column), one executemany."""
-    if rows:
+def insert_item_columns(
+    store: Store, length: int, columns: Mapping[str, Sequence[Any]], shared: Mapping[str, Any]
+) -> None:
+    """`length` new register items given a column at a time (`columns`: each column's
+    values in item order, `shared`: the value every item has; every column between them),
+    one executemany."""
+    if length:
         with store.begin() as conn:
-            insert_tuples(conn, items, keys, rows)
+            insert_columns(conn, items, length, columns, shared)
 
 
 def highest_seq(store: Store, year: int) -> int:

@@ -322,7 +322,7 @@ def test_a_forms_new_rows_get_the_values_and_match_keys_of_one_row_at_a_time() -
     from batch_util import examples
 
     from ppid_batch.forms.validate import validate_file
-    from ppid_batch.register.items import _RINGKASAN, _WAKTU, _value_rows, _values
+    from ppid_batch.register.items import _RINGKASAN, _WAKTU, _value_columns, _values
     from ppid_batch.store.ids import match_key, match_keys
     from ppid_batch.store.schema import ITEM_FIELDS
 
@@ -339,7 +339,93 @@ def test_a_forms_new_rows_get_the_values_and_match_keys_of_one_row_at_a_time() -
     assert sum(len(rows) for _, rows in tables) > 20
     for unit, rows in tables:
         one_at_a_time = [tuple(_values(row)[k] for k in ITEM_FIELDS) for row in rows]
-        assert _value_rows(rows) == one_at_a_time
+        assert list(zip(*_value_columns(rows), strict=True)) == one_at_a_time
         pairs = [(v[_RINGKASAN] or "", v[_WAKTU]) for v in one_at_a_time]
         assert match_keys(unit, pairs) == [match_key(unit, r, w) for r, w in pairs]
-    assert one_at_a_time and _value_rows([]) == []
+    assert one_at_a_time and _value_columns([]) == [[] for _ in ITEM_FIELDS]
+
+
+def test_new_rows_between_corrections_and_tindakan_keep_the_order_of_the_form(
+    store: Store,
+) -> None:
+    """A form's new rows go in a run at a time between its other rows (a correction, a
+    Tindakan): IDs, duplicate warnings and events come in the form's row order, and each
+    new item's stored columns are those of its own row."""
+    import json
+
+    import sqlalchemy as sa
+
+    from ppid_batch.store.ids import match_key
+    from ppid_batch.store.schema import items
+    from ppid_batch.store.text import dumps
+
+    first = form_report("Form-A.xlsx", [item("Satu"), item("Dua"), item("Tiga")])
+    register_form(store, first, received=RECEIVED, run_id=None)
+    run_id = store.start_run()
+    mixed = form_report(
+        "Form-B.xlsx",
+        [
+            item("Empat"),  # row 8: new
+            item("SATU "),  # 9: the register has it (DIP-2025-0001)
+            item("Dua", id="DIP-2025-0002", tautan="https://x.id/"),  # 10: a correction
+            item("Lima", waktu_pembuatan="2024"),  # 11: new
+            item("empat"),  # 12: a new row earlier in this form has it
+            item("Tiga", id="DIP-2025-0003", tindakan="Hapus"),  # 13: taken back
+            item("Enam", keterangan=" Catatan\x00 "),  # 14: new
+        ],
+        petugas="Budi",
+    )
+    out = register_form(store, mixed, received=RECEIVED, run_id=run_id)
+    assert out.new_ids == ("DIP-2025-0004", "DIP-2025-0005", "DIP-2025-0006")
+    assert (out.corrected_ids, out.withdrawn_ids) == (("DIP-2025-0002",), ("DIP-2025-0003",))
+    assert cells(out.duplicates) == [
+        ("C9", "ringkasan", "duplicate"),
+        ("C12", "ringkasan", "duplicate"),
+    ]
+    assert "DIP-2025-0001" in out.duplicates[0].message
+    assert "DIP-2025-0004" in out.duplicates[1].message
+    logged = [
+        (e["action"], e["item_id"], e["detail"].get("row"), e["actor"], e["run_id"])
+        for e in store.events()
+        if e["detail"].get("file") == "Form-B.xlsx"
+    ]
+    assert logged == [
+        ("submission_received", None, None, "Budi", run_id),
+        ("item_registered", "DIP-2025-0004", 8, "Budi", run_id),
+        ("item_duplicate", "DIP-2025-0001", 9, "Budi", run_id),
+        ("item_corrected", "DIP-2025-0002", 10, "Budi", run_id),
+        ("item_registered", "DIP-2025-0005", 11, "Budi", run_id),
+        ("item_duplicate", "DIP-2025-0004", 12, "Budi", run_id),
+        ("item_withdrawn", "DIP-2025-0003", 13, "Budi", run_id),
+        ("item_registered", "DIP-2025-0006", 14, "Budi", run_id),
+    ]
+    with store.begin() as conn:
+        stored = {
+            r.id: r._mapping
+            for r in conn.execute(sa.select(items).where(items.c.id.in_(out.new_ids)))
+        }
+    for item_id, row in zip(out.new_ids, [mixed.items[n] for n in (0, 3, 6)], strict=True):
+        got = stored[item_id]
+        assert (got["year"], got["seq"]) == (2025, int(item_id[-4:]))
+        assert (got["ringkasan"], got["waktu_pembuatan"]) == (
+            row["ringkasan"],
+            row["waktu_pembuatan"],
+        )
+        assert got["match_key"] == match_key(
+            "Subbagian Hukum", row["ringkasan"], row["waktu_pembuatan"]
+        )
+        assert (got["source_file"], got["source_sheet"], got["source_row"]) == (
+            "Form-B.xlsx",
+            "Form DIP",
+            row["_row"],
+        )
+        assert got["source_cells"] == dumps(dict(row["_cells"]))
+        assert json.loads(got["source_cells"])["ringkasan"] == f"C{row['_row']}"
+        assert (got["status"], got["decision"], got["unit"]) == ("pending", None, "Subbagian Hukum")
+        assert (got["created_run"], got["updated_run"], got["received_on"]) == (
+            run_id,
+            run_id,
+            RECEIVED,
+        )
+        assert got["created_at"] == got["updated_at"]
+    assert stored["DIP-2025-0006"]["keterangan"] == "Catatan"

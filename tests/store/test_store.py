@@ -275,7 +275,7 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
 
     import sqlalchemy as sa
 
-    from ppid_batch.store.core import Store, insert_many, insert_tuples
+    from ppid_batch.store.core import Store, insert_columns, insert_many, insert_tuples
     from ppid_batch.store.schema import runs, submissions
 
     rows = [
@@ -297,11 +297,15 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
     # insert_tuples: the same rows as tuples, their keys in an order not the table's
     keys = tuple(reversed(rows[0]))
     tuples = [tuple(row[k] for k in keys) for row in rows]
+    # insert_columns: a column each, the values every row shares (a date among them) once
+    shared = {k: rows[0][k] for k in ("received", "petugas", "verdict", "run_id", "recorded_at")}
+    varying = {k: [row[k] for row in rows] for k in keys if k not in shared}
     stored = []
     for name, write in (
         ("core", lambda conn: conn.execute(sa.insert(submissions), rows)),
         ("many", lambda conn: insert_many(conn, submissions, rows)),
         ("tuples", lambda conn: insert_tuples(conn, submissions, keys, tuples)),
+        ("columns", lambda conn: insert_columns(conn, submissions, len(rows), varying, shared)),
     ):
         with Store.open(f"sqlite:///{tmp_path}/{name}.sqlite") as store:
             with store.begin() as conn:
@@ -311,11 +315,14 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
                 stored.append(conn.execute(sa.select(submissions).order_by("id")).all())
                 raw = conn.exec_driver_sql("SELECT received, tanggal_pengisian FROM submissions")
                 stored.append(raw.all())
-    assert stored[0] == stored[2] == stored[4]
+    assert stored[0] == stored[2] == stored[4] == stored[6]
     # the text SQLite holds, not only what SQLAlchemy reads back
-    assert stored[1] == stored[3] == stored[5]
+    assert stored[1] == stored[3] == stored[5] == stored[7]
     assert stored[0][2].tanggal_pengisian == dt.date(2025, 1, 3)
     assert len(stored[0]) == 4
+    with Store.open(f"sqlite:///{tmp_path}/short.sqlite") as store, store.begin() as conn:
+        with pytest.raises(ValueError, match="has 4 values, not 3"):
+            insert_columns(conn, submissions, 3, varying, shared)
 
 
 def test_the_preload_gives_the_oldest_id_of_each_known_match_key(store: Store) -> None:
