@@ -203,6 +203,14 @@ def _define_table_worksheet() -> type:
         them), so what opens, prints and verifies is unchanged.
         """
 
+        def __init__(self) -> None:
+            super().__init__()
+            # Rows written by write_text_row, kept whole rather than as a cell tuple each:
+            # row -> (first column, formats, blank mask, shared-string index or None per
+            # column). `_materialize` turns them into xlsxwriter's cells for any of its
+            # methods that reads the cell table.
+            self._text_rows: dict[int, tuple[int, tuple[Any, ...], int, list[int | None]]] = {}
+
         def write_text_row(
             self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
         ) -> None:
@@ -224,6 +232,43 @@ def _define_table_worksheet() -> type:
                     else:
                         self.write_blank(row, first_col + col, None, cell_format)
                 return
+            if row in self._text_rows or self.table.get(row):
+                # Cells in this row already: the row's cells are written over them, one by one.
+                self._materialize(row)
+                self._write_text_cells(row, first_col, values, formats)
+                return
+            table = self.str_table
+            strings = table.string_table
+            unique = table.unique_count
+            limit = self.xls_strmax // 2
+            indices: list[int | None] = []
+            mask = 0  # bit n: column first_col + n is blank
+            bit = 1
+            for value in values:
+                if value:
+                    if len(value) > limit:  # maybe too long: xlsxwriter truncates it
+                        table.unique_count = unique
+                        self._write_text_cells(row, first_col, values, formats)
+                        return
+                    index = strings.get(value)
+                    if index is None:
+                        index = strings[value] = unique
+                        unique += 1
+                    indices.append(index)
+                else:
+                    indices.append(None)
+                    mask |= bit
+                bit <<= 1
+            if len(indices) != len(formats):
+                raise ValueError("write_text_row: one format per value")
+            table.unique_count = unique
+            table.count += len(indices) - mask.bit_count()
+            self._text_rows[row] = (first_col, tuple(formats), mask, indices)
+
+        def _write_text_cells(
+            self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
+        ) -> None:
+            """write_text_row's cells as xlsxwriter's cell tuples in its table."""
             cells = self.table[row]
             table = self.str_table
             strings = table.string_table
@@ -257,21 +302,65 @@ def _define_table_worksheet() -> type:
                 col += 1
             table.unique_count, table.count = unique, table.count + texts
 
+        def _materialize(self, row: int | None = None) -> None:
+            """The kept text rows (or the one of `row`) as cell tuples in xlsxwriter's table,
+            under the cells written into the same row after them (those came later)."""
+            rows = self._text_rows
+            if not rows:
+                return
+            wanted = list(rows) if row is None else [row] if row in rows else []
+            for number in wanted:
+                first_col, formats, _, indices = rows.pop(number)
+                cells = {
+                    first_col + n: (
+                        CellBlankTuple(cell_format)
+                        if index is None
+                        else CellStringTuple(index, cell_format)
+                    )
+                    for n, (index, cell_format) in enumerate(zip(indices, formats, strict=True))
+                }
+                later = self.table.get(number)
+                if later:
+                    cells.update(later)
+                self.table[number] = cells
+
+        # xlsxwriter's methods that read the cell table see the text rows as cells.
+        def autofit(self, *args: Any, **kwargs: Any) -> None:
+            self._materialize()
+            super().autofit(*args, **kwargs)
+
+        def _get_range_data(self, *args: Any) -> Any:
+            self._materialize()
+            return super()._get_range_data(*args)
+
+        def _write_hyperlinks(self) -> None:
+            if self.hyperlinks:
+                self._materialize()
+            super()._write_hyperlinks()
+
         def _calculate_spans(self) -> None:
             # Worksheet._calculate_spans, with each row's columns taken from its cells
             # rather than by testing every column of the sheet's width.
             if self.comments:
+                self._materialize()
                 super()._calculate_spans()
                 return
             spans = {}
             span_min: int | None = None
             span_max = 0
             table = self.table
+            text_rows = self._text_rows
             last = self.dim_rowmax
             for row_num in range(self.dim_rowmin, last + 1):
                 cells = table.get(row_num)
-                if cells:
-                    low, high = min(cells), max(cells)
+                kept = text_rows.get(row_num)
+                if cells or kept:
+                    if kept:
+                        low, high = kept[0], kept[0] + len(kept[3]) - 1
+                        if cells:
+                            low, high = min(low, min(cells)), max(high, max(cells))
+                    else:
+                        low, high = min(cells), max(cells)
                     if span_min is None:
                         span_min, span_max = low, high
                     else:
@@ -286,13 +375,31 @@ def _define_table_worksheet() -> type:
             # Worksheet._write_rows, with text and formatted blank cells in rows without
             # comments rendered here; anything else is handed to xlsxwriter's own methods.
             if self.comments or self.excel_version == 2010:
+                self._materialize()
                 super()._write_rows()
                 return
             self._calculate_spans()
             write = self.fh.write
             table, row_info, spans = self.table, self.row_info, self.row_spans
+            text_rows = self._text_rows
             names = [xl_col_to_name(col) for col in range(self.dim_colmax + 1)]
             styles = _Styles()
+            # A kept text row's cells in one format call: one template per (first column,
+            # formats, blank columns), `{0}` the row's number and `{n + 1}` column n's index.
+            templates: dict[tuple[int, tuple[Any, ...], int], str] = {}
+
+            def template(key: tuple[int, tuple[Any, ...], int]) -> str:
+                first_col, formats, mask = key
+                parts = []
+                for n, cell_format in enumerate(formats):
+                    ref = f'<c r="{names[first_col + n]}{{0}}"{styles[cell_format]}'
+                    if mask >> n & 1:
+                        parts.append(ref + "/>")
+                    else:
+                        parts.append(f'{ref} t="s"><v>{{{n + 1}}}</v></c>')
+                text = templates[key] = "".join(parts)
+                return text
+
             plain_height = (
                 (self.default_row_height,)
                 if (self.default_row_height == self.original_row_height)
@@ -300,8 +407,12 @@ def _define_table_worksheet() -> type:
             )
             for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
                 cells = table.get(row_num)
+                kept = text_rows.get(row_num)
+                if kept and cells:  # cells written into a text row after it
+                    self._materialize(row_num)
+                    cells, kept = table.get(row_num), None
                 info = row_info.get(row_num)
-                if not cells:
+                if not cells and not kept:
                     if info is not None:
                         self._write_empty_row(row_num, spans.get(row_num // 16), info)
                     continue
@@ -325,6 +436,12 @@ def _define_table_worksheet() -> type:
                 else:
                     self._write_row(row_num, span, info)
                 number = row_num + 1
+                if kept:
+                    key = kept[:3]
+                    text = templates.get(key) or template(key)
+                    write(text.format(number, *kept[3]))
+                    write("</row>")
+                    continue
                 for col_num in sorted(cells):
                     cell = cells[col_num]
                     kind = type(cell)
