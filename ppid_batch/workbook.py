@@ -222,9 +222,8 @@ def _define_table_worksheet() -> type:
             last_col = first_col + len(values) - 1
             if (
                 self.constant_memory
-                or any(f is None for f in formats)  # a blank without a format is no cell
-                or self._check_dimensions(row, first_col)
-                or self._check_dimensions(row, last_col)
+                or None in formats  # a blank without a format is no cell
+                or not (0 <= row < self.xls_rowmax and 0 <= first_col <= last_col < self.xls_colmax)
             ):
                 for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
                     if value:
@@ -232,6 +231,15 @@ def _define_table_worksheet() -> type:
                     else:
                         self.write_blank(row, first_col + col, None, cell_format)
                 return
+            # _check_dimensions(row, first_col) and (row, last_col), inline
+            if self.dim_rowmin is None or row < self.dim_rowmin:
+                self.dim_rowmin = row
+            if self.dim_rowmax is None or row > self.dim_rowmax:
+                self.dim_rowmax = row
+            if self.dim_colmin is None or first_col < self.dim_colmin:
+                self.dim_colmin = first_col
+            if self.dim_colmax is None or last_col > self.dim_colmax:
+                self.dim_colmax = last_col
             if row in self._text_rows or self.table.get(row):
                 # Cells in this row already: the row's cells are written over them, one by one.
                 self._materialize(row)
@@ -246,12 +254,13 @@ def _define_table_worksheet() -> type:
             bit = 1
             for value in values:
                 if value:
-                    if len(value) > limit:  # maybe too long: xlsxwriter truncates it
-                        table.unique_count = unique
-                        self._write_text_cells(row, first_col, values, formats)
-                        return
                     index = strings.get(value)
                     if index is None:
+                        # (a string xlsxwriter holds is no longer than it keeps one)
+                        if len(value) > limit:  # maybe too long: xlsxwriter truncates it
+                            table.unique_count = unique
+                            self._write_text_cells(row, first_col, values, formats)
+                            return
                         index = strings[value] = unique
                         unique += 1
                     indices.append(index)
@@ -594,3 +603,34 @@ def fit_row(ws: Any, row: int, values: Sequence[object], widths: Sequence[float]
     height = row_height(values, widths)
     if height is not None:
         ws.set_row(row, height)
+
+
+def row_heights(
+    columns: Sequence[Sequence[str | None]], widths: Sequence[float]
+) -> list[float | None]:
+    """row_height_of(widths) of each row of a table given column by column (`columns[c][r]`,
+    text or None/empty): the same heights, with less counting.
+
+    A paragraph of n characters that needs more than a line takes at most 2 * (n // per
+    line) + 1 lines (any two lines after each other hold at least a line's characters:
+    the second starts with the word that did not fit on the first), so a cell that cannot
+    reach the lines its row already needs is not counted. The narrowest columns are
+    counted first: their texts take the most lines.
+    """
+    if not columns:
+        return []
+    rows = len(columns[0])
+    lines = [1] * rows
+    order = sorted(range(len(columns)), key=lambda c: int(widths[c]))
+    for c in order:
+        per_line = _per_line(int(widths[c]))
+        for r, value in enumerate(columns[c]):
+            if not value or len(value) <= per_line and "\n" not in value:
+                continue
+            most = lines[r]
+            if "\n" not in value and 2 * (len(value) // per_line) + 1 <= most:
+                continue  # cannot take more lines than the row has already
+            n = _wrapped_lines(value, per_line)
+            if n > most:
+                lines[r] = n
+    return [min(LINE_POINTS * n + 3, MAX_ROW_POINTS) if n > 1 else None for n in lines]

@@ -70,6 +70,23 @@ def test_row_height_takes_the_longest_cell_and_leaves_one_line_rows_alone() -> N
     assert row_height(["x" * 10_000], [10]) == 409  # Excel's tallest row
 
 
+def test_row_heights_column_by_column_are_row_height_of_each_row() -> None:
+    """row_heights skips cells that cannot reach their row's lines: the heights are still
+    row_height_of's, row by row, for texts of every length around the columns' widths."""
+    from ppid_batch.workbook import row_height_of, row_heights
+
+    rng = random.Random(11)
+    pool = texts(3, 400) + ["kata " * n for n in range(1, 40)] + ["x" * n for n in range(1, 90)]
+    pool += ["Ringkasan " + "panjang sekali " * n for n in range(12)] + [None, "", "\u00a0 a\t b "]
+    for widths in ([14, 24, 48, 24], [5, 5], [48], [1, 30, 7, 60, 12]):
+        for _ in range(30):
+            rows = [[rng.choice(pool) for _ in widths] for _ in range(rng.randint(0, 60))]
+            columns = [[row[c] for row in rows] for c in range(len(widths))]
+            one_by_one = row_height_of(widths)
+            assert row_heights(columns, widths) == [one_by_one(row) for row in rows]
+    assert row_heights([], []) == []
+
+
 def test_wrapped_lines_counts_as_the_word_by_word_rule_whatever_the_spacing() -> None:
     """Tabs, no-break spaces, runs of spaces, leading and trailing blanks and long words
     at every position: the count is the reference loop's."""

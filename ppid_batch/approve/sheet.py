@@ -14,7 +14,7 @@ from ..forms.schema import approval_schema, label_key
 from ..models import RegisterItem
 from ..register.changes import ChangeRequest, change_rows
 from ..store.ids import fold, id_order
-from ..workbook import HEADER_COLOR, a4_landscape, row_height_of, workbook_bytes
+from ..workbook import HEADER_COLOR, a4_landscape, row_heights, workbook_bytes
 from .identity import fingerprint, shown_code, shown_fingerprint
 
 if TYPE_CHECKING:
@@ -284,35 +284,39 @@ def write_approval_sheet(
                 columns.append(key)
             formats.append(fmt[style])
             first_formats.append(fmt[style + "_first"])
-        height_of = row_height_of([f.width for c, f in enumerate(schema.fields)
-                                   if c not in (decision_col, arahan_col)])  # fmt: skip
+        # The cells column by column (each text column's values, None for a blank), then
+        # the rows' heights from those columns and one write per row.
+        ids = [item.id for item in pending]
+        texts_by_col: list[list[str | None] | None] = []  # None: an input column
+        for field in columns:
+            if field is None:
+                texts_by_col.append(None)
+                continue
+            if field == "catatan":
+                found: list[object] = [notes_by_id.get(i) for i in ids]
+            elif field == "tindakan":
+                found = [tindakan_of.get(i) for i in ids]
+            elif field == "sidik":
+                fingerprint_of = identity.fingerprint_of if identity else fingerprint
+                found = [shown_fingerprint(fingerprint_of(item)) for item in pending]
+            else:
+                found = [getattr(item, field, None) for item in pending]
+            texts_by_col.append(
+                [(v if type(v) is str else str(v)) if v else None for v in found]
+            )
+        heights = row_heights(
+            [texts for texts in texts_by_col if texts is not None],
+            [f.width for f, texts in zip(schema.fields, texts_by_col, strict=True)
+             if texts is not None],
+        )  # fmt: skip
+        blank: list[str | None] = [None] * len(pending)
+        cells = zip(*(blank if texts is None else texts for texts in texts_by_col), strict=True)
         write_row, set_row = ws.write_text_row, ws.set_row
         previous_unit = None
-        for n, item in enumerate(pending):
+        for n, (item, values, height) in enumerate(zip(pending, cells, heights, strict=True)):
             row = HEADER_ROW + 1 + n
             first = item.unit != previous_unit and previous_unit is not None
             previous_unit = item.unit
-            item_id = item.id
-            values: list[str | None] = []
-            shown: list[str | None] = []  # the text columns' values, for the row's height
-            for field in columns:
-                if field is None:
-                    values.append(None)
-                    continue
-                if field == "catatan":
-                    value: object = notes_by_id.get(item_id)
-                elif field == "tindakan":
-                    value = tindakan_of.get(item_id)
-                elif field == "sidik":
-                    value = shown_fingerprint(
-                        identity.fingerprint_of(item) if identity else fingerprint(item)
-                    )
-                else:
-                    value = getattr(item, field, None)
-                text = (value if type(value) is str else str(value)) if value else None
-                values.append(text)
-                shown.append(text)
-            height = height_of(shown)
             if height is not None:
                 set_row(row, height)
             write_row(row, 0, values, first_formats if first else formats)
