@@ -232,17 +232,18 @@ def _define_table_worksheet() -> type:
                         self.write_blank(row, first_col + col, None, cell_format)
                 return
             # _check_dimensions(row, first_col) and (row, last_col), inline
-            if self.dim_rowmin is None or row < self.dim_rowmin:
-                self.dim_rowmin = row
-            if self.dim_rowmax is None or row > self.dim_rowmax:
-                self.dim_rowmax = row
-            if self.dim_colmin is None or first_col < self.dim_colmin:
-                self.dim_colmin = first_col
-            if self.dim_colmax is None or last_col > self.dim_colmax:
-                self.dim_colmax = last_col
+            dims: Any = self  # (xlsxwriter's attributes, typed through Any)
+            if dims.dim_rowmin is None or row < dims.dim_rowmin:
+                dims.dim_rowmin = row
+            if dims.dim_rowmax is None or row > dims.dim_rowmax:
+                dims.dim_rowmax = row
+            if dims.dim_colmin is None or first_col < dims.dim_colmin:
+                dims.dim_colmin = first_col
+            if dims.dim_colmax is None or last_col > dims.dim_colmax:
+                dims.dim_colmax = last_col
             if row in self._text_rows or self.table.get(row):
-                # Cells in this row already: the row's cells are written over them, one by one.
-                self._materialize(row)
+                # Cells in this row already: the row's cells go over them as cell tuples (a
+                # text row kept before lies under them when the rows are written).
                 self._write_text_cells(row, first_col, values, formats)
                 return
             table = self.str_table
@@ -333,7 +334,8 @@ def _define_table_worksheet() -> type:
                     cells.update(later)
                 self.table[number] = cells
 
-        # xlsxwriter's methods that read the cell table see the text rows as cells.
+        # xlsxwriter's methods that read the cell table see the text rows as cells. (A
+        # hyperlink is a cell of its own: its row is turned into cells when it is written.)
         def autofit(self, *args: Any, **kwargs: Any) -> None:
             self._materialize()
             super().autofit(*args, **kwargs)
@@ -341,11 +343,6 @@ def _define_table_worksheet() -> type:
         def _get_range_data(self, *args: Any) -> Any:
             self._materialize()
             return super()._get_range_data(*args)
-
-        def _write_hyperlinks(self) -> None:
-            if self.hyperlinks:
-                self._materialize()
-            super()._write_hyperlinks()
 
         def _calculate_spans(self) -> None:
             # Worksheet._calculate_spans, with each row's columns taken from its cells

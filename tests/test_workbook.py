@@ -235,6 +235,39 @@ def test_the_shared_strings_written_at_once_or_one_by_one_are_xlsxwriters(
     assert rows[0][0] == "Laporan <Keuangan> & Aset" and rows[1][0] == "é 😀 Sekretariat"
 
 
+@pytest.mark.parametrize("extra", [None, "comment", "url", "chart", "autofit"])
+def test_text_rows_kept_whole_are_the_cells_written_one_by_one(extra: str | None) -> None:
+    """write_text_row keeps a row whole: cells written into that row later lie over it, a
+    second text row over the first, a text row over earlier cells; xlsxwriter's own code
+    that reads the cells (comments, hyperlinks, chart data, autofit) sees them all."""
+
+    def fill(workbook: Any, ws: Any, table: bool) -> None:
+        wrap = workbook.add_format({"text_wrap": True, "border": 1})
+        other = workbook.add_format({"bold": True})
+        for row in range(40):
+            values = [f"baris {row}", None if row % 3 else "", f"nilai {row % 7}", "a&b"]
+            _text_row(ws, table, row, row % 2, values, [wrap, other, wrap, wrap])
+        ws.write_string(4, 0, "ditimpa", other)  # over a text row's cell, later
+        ws.write_number(5, 8, 12)  # beside one
+        ws.write_blank(6, 1, None, other)
+        _text_row(ws, table, 7, 2, ["kedua", None], [other, wrap])  # a text row over one
+        ws.write_string(50, 1, "lebih dulu")
+        _text_row(ws, table, 50, 0, ["sesudahnya", "menimpa"], [wrap, wrap])  # over a cell
+        if extra == "comment":
+            ws.write_comment(20, 2, "Catatan")
+        elif extra == "url":
+            ws.write_url(9, 4, "https://jdih.kpu.go.id/", string="tautan")
+            ws.write_url(30, 1, "https://ppid.kpu.go.id/")
+        elif extra == "chart":
+            chart = workbook.add_chart({"type": "column"})
+            chart.add_series({"categories": "=Lembar!$A$1:$A$30", "values": "=Lembar!$C$1:$C$30"})
+            ws.insert_chart(2, 8, chart)
+        elif extra == "autofit":
+            ws.autofit()
+
+    assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)
+
+
 def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:
     def fill(workbook: Any, ws: Any, table: bool) -> None:
         wrap = workbook.add_format({"text_wrap": True})

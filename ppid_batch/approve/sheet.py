@@ -269,9 +269,9 @@ def write_approval_sheet(
             ws.write_string(HEADER_ROW, col, f.label, fmt["header"])
         ws.set_row(HEADER_ROW, 30)
         keys = schema.keys
-        decision_col, arahan_col = keys.index("persetujuan"), keys.index("arahan")
+        decision_col = keys.index("persetujuan")
         # Each column once: its key and its format (the `_first` one on a unit's first row
-        # but the sheet's first). One pass over the rows below, a whole row at a time.
+        # but the sheet's first).
         columns: list[str | None] = []  # None: an input column, blank for the Atasan PPID
         formats: list[Any] = []
         first_formats: list[Any] = []
@@ -301,9 +301,7 @@ def write_approval_sheet(
                 found = [shown_fingerprint(fingerprint_of(item)) for item in pending]
             else:
                 found = [getattr(item, field, None) for item in pending]
-            texts_by_col.append(
-                [(v if type(v) is str else str(v)) if v else None for v in found]
-            )
+            texts_by_col.append([(v if type(v) is str else str(v)) if v else None for v in found])
         heights = row_heights(
             [texts for texts in texts_by_col if texts is not None],
             [f.width for f, texts in zip(schema.fields, texts_by_col, strict=True)
