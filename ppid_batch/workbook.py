@@ -188,7 +188,7 @@ def _plain_strings(strings: Sequence[str]) -> str | None:
 
 def _define_table_worksheet() -> type:
     from xlsxwriter.utility import xl_col_to_name
-    from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, Worksheet
+    from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, RowInfo, Worksheet
 
     new_tuple = tuple.__new__  # a cell as CellStringTuple(...) makes it, without its call
 
@@ -274,6 +274,35 @@ def _define_table_worksheet() -> type:
             table.unique_count = unique
             table.count += len(indices) - mask.bit_count()
             self._text_rows[row] = (first_col, tuple(formats), mask, indices)
+
+        def set_row(
+            self,
+            row: int,
+            height: float | None = None,
+            cell_format: Any = None,
+            options: dict[str, Any] | None = None,
+        ) -> int:
+            """Worksheet.set_row; a row given only a height (a table's wrapped rows, by the
+            ten thousand) is stored here at once: the same RowInfo, size and dimensions."""
+            if height is None or cell_format is not None or options or self.constant_memory:
+                return int(super().set_row(row, height, cell_format, options))
+            pixels = int(height * 4.0 / 3.0 + 0.5)
+            dims: Any = self
+            if pixels == 0 or not 0 <= row < self.xls_rowmax:
+                return int(super().set_row(row, height, cell_format, options))
+            # set_row_pixels' _check_dimensions(row, the first column or 0), inline
+            min_col = dims.dim_colmin if dims.dim_colmin is not None else 0
+            if dims.dim_rowmin is None or row < dims.dim_rowmin:
+                dims.dim_rowmin = row
+            if dims.dim_rowmax is None or row > dims.dim_rowmax:
+                dims.dim_rowmax = row
+            if dims.dim_colmin is None:
+                dims.dim_colmin = min_col
+            if dims.dim_colmax is None or min_col > dims.dim_colmax:
+                dims.dim_colmax = min_col
+            self.row_info[row] = RowInfo(height=pixels)
+            self.row_sizes[row] = [pixels, False]
+            return 0
 
         def _write_text_cells(
             self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]

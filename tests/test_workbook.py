@@ -268,6 +268,32 @@ def test_text_rows_kept_whole_are_the_cells_written_one_by_one(extra: str | None
     assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)
 
 
+@pytest.mark.parametrize("cells", [True, False])
+def test_a_row_given_only_a_height_is_set_as_xlsxwriter_sets_it(cells: bool) -> None:
+    """set_row with a height alone is stored by the table sheet itself: the same rows,
+    dimensions and answers as xlsxwriter's, before any cell, at zero (hidden), beyond
+    the cells and outside the sheet."""
+    answers: dict[bool, list[int]] = {}
+
+    def fill(workbook: Any, ws: Any, table: bool) -> None:
+        said = answers[table] = []
+        said.append(ws.set_row(3, 20))  # before any cell: the dimensions start here
+        said.append(ws.set_row(1, 15))  # the default height
+        if cells:
+            said.append(ws.set_row(2, 0))  # hidden
+            _text_row(ws, table, 5, 3, ["a", "b"], [None, None])
+            said.append(ws.set_row(7, 12, None, {"level": 1}))
+        said.append(ws.set_row(40, 33.3))  # beyond the cells
+        said.append(ws.set_row(-1, 10))
+        said.append(ws.set_row(1_048_576, 10))
+        chart = workbook.add_chart({"type": "line"})  # placed by the rows' heights
+        chart.add_series({"values": "=Lembar!$A$1:$A$3"})
+        ws.insert_chart(1, 1, chart)
+
+    assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)
+    assert answers[True] == answers[False] == [0, 0] + [0, 0] * cells + [0, -1, -1]
+
+
 def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:
     def fill(workbook: Any, ws: Any, table: bool) -> None:
         wrap = workbook.add_format({"text_wrap": True})
