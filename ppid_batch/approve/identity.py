@@ -138,13 +138,15 @@ def shown_fingerprint(full: str) -> str:
 
 
 def integrity_code(
-    secret: bytes, number: str, issued_on: dt.date, rows: Sequence[tuple[str, str]]
+    secret: bytes, number: str, issued_on: dt.date, rows: Sequence[Sequence[str]]
 ) -> str:
-    """HMAC-SHA256 over the number, the issue date and every (ID, fingerprint) in order."""
+    """HMAC-SHA256 over the number, the issue date and every (ID, fingerprint) in order
+    (each row's first two values: issue() hands its (ID, fingerprint, content) rows)."""
     mac = hmac.new(secret, _DOMAIN + f"{number}\n{issued_on.isoformat()}\n".encode(), "sha256")
     # The rows fed in one piece (the same bytes as one message; appending to a bytes
     # message row by row copied it each time: quadratic in the sheet's rows).
-    mac.update("".join(f"{item_id} {shown_fingerprint(fp)}\n" for item_id, fp in rows).encode())
+    # (shown_fingerprint inline: a call per row costs as much as the row's text)
+    mac.update("".join([f"{r[0]} {r[1][:SHOWN_FINGERPRINT].upper()}\n" for r in rows]).encode())
     return mac.hexdigest()
 
 
@@ -226,7 +228,7 @@ def issue(
         (i, fp) for i, fp, _ in rows
     ]:
         if hmac.compare_digest(
-            last.code, integrity_code(secret, last.number, last.issued_on, [r[:2] for r in rows])
+            last.code, integrity_code(secret, last.number, last.issued_on, rows)
         ):
             return Issued(last, reused=True, computed=computed)
     sheet = record_issue(
@@ -234,7 +236,7 @@ def issue(
         year=today.year,
         issued_on=today,
         make_number=lambda urut: sheet_number(today.year, urut),
-        make_code=lambda number: integrity_code(secret, number, today, [r[:2] for r in rows]),
+        make_code=lambda number: integrity_code(secret, number, today, rows),
         rows=rows,
         run_id=run_id,
     )
