@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import sqlalchemy as sa
 
@@ -59,6 +59,50 @@ class IssuedRow(NamedTuple):
     snapshot: Mapping[str, Any]
 
 
+class _IssuedRows(Sequence[IssuedRow]):
+    """The rows record_issue stored, made into IssuedRow when first read: the night that
+    issues a sheet writes it from its items and reads none of its tens of thousands of
+    rows back. Equal to the tuple of the same rows."""
+
+    __slots__ = ("_given", "_made")
+
+    def __init__(self, given: Sequence[tuple[str, str, str]]) -> None:
+        self._given = given  # (ID, fingerprint, content as JSON text), in order
+        self._made: tuple[IssuedRow, ...] | None = None
+
+    def _rows(self) -> tuple[IssuedRow, ...]:
+        if self._made is None:
+            self._made = tuple(
+                IssuedRow(i, n, fp, _JsonObject(s)) for n, (i, fp, s) in enumerate(self._given)
+            )
+            self._given = ()
+        return self._made
+
+    @overload
+    def __getitem__(self, index: int) -> IssuedRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[IssuedRow, ...]: ...
+    def __getitem__(self, index: int | slice) -> IssuedRow | tuple[IssuedRow, ...]:
+        return self._rows()[index]
+
+    def __len__(self) -> int:
+        return len(self._given) if self._made is None else len(self._made)
+
+    def __iter__(self) -> Iterator[IssuedRow]:
+        return iter(self._rows())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _IssuedRows):
+            other = other._rows()
+        return self._rows() == other
+
+    def __hash__(self) -> int:
+        return hash(self._rows())
+
+    def __repr__(self) -> str:
+        return repr(self._rows())
+
+
 @dataclass(frozen=True)
 class IssuedSheet:
     """One Lembar Persetujuan as the batch issued it."""
@@ -66,7 +110,7 @@ class IssuedSheet:
     number: str
     issued_on: dt.date
     code: str
-    rows: tuple[IssuedRow, ...]
+    rows: Sequence[IssuedRow]  # a tuple, or _IssuedRows: the same rows, made when read
 
     def row(self, item_id: str) -> IssuedRow | None:
         for r in self.rows:
@@ -231,6 +275,8 @@ def record_issue(
             run_id=run_id,
             detail={"number": number, "rows": len(rows), "issued_on": issued_on},
         )
+        if all(type(s) is str for _, _, s in rows):  # (issue()'s: JSON texts, immutable)
+            return IssuedSheet(number, issued_on, code, _IssuedRows(list(rows)))  # type: ignore[arg-type]
         return IssuedSheet(
             number,
             issued_on,

@@ -734,3 +734,27 @@ def test_the_rows_an_earlier_sheet_listed_are_found_and_a_first_sheet_has_none(o
     changed = {i.id: i for i in store.items()}["DIP-2025-0002"]
     assert fingerprint(changed) != row.fingerprint
     assert {n for n, _ in last_issued_rows(store, ids).values()} == {"LP-2025-0002"}
+
+
+def test_a_new_sheets_rows_are_the_rows_the_register_keeps(office) -> None:
+    """issue() returns the rows of a new sheet as the register reads them back: the same
+    IDs, positions, fingerprints and snapshots (made when first read, equal either way)."""
+    from ppid_batch.approve.identity import content_of, issue, load_secret
+    from ppid_batch.store.approvals import issued_sheet
+
+    config, store, _ = office
+    pending = [i for i in store.items() if i.status == "pending"]
+    edited = [dataclasses.replace(pending[0], ringkasan="Ringkasan  baru\t"), *pending[1:]]
+    identity = issue(store, load_secret(config.var_dir), edited, today=ISSUED)
+    assert not identity.reused
+    kept = issued_sheet(store, identity.number)
+    assert kept is not None and len(identity.sheet.rows) == len(kept.rows) == len(edited)
+    assert identity.sheet == kept and kept == identity.sheet
+    assert list(identity.sheet.rows) == list(kept.rows)
+    first = identity.sheet.rows[0]
+    assert (first.item_id, first.position) == (edited[0].id, 0)
+    assert first.fingerprint == fingerprint(edited[0])
+    assert dict(first.snapshot) == content_of(edited[0])
+    assert first.snapshot["ringkasan"] == "Ringkasan baru"
+    assert identity.sheet.by_id[edited[-1].id] == kept.rows[-1]
+    assert identity.sheet.rows[1:] == kept.rows[1:]
