@@ -878,8 +878,6 @@ def _text_hits(
         sig.sort()
         order = np.bitwise_and(sig, np.uint64((1 << places) - 1)).view(np.int64)
         owner = owner[order]
-        out = out[order]
-        del order
         left = ((sig >> np.uint64(places)) & np.uint64(3)).astype(np.int8)
         sig >>= keep_bits
         starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
@@ -889,8 +887,9 @@ def _text_hits(
         total += int((held * (held - 1) // 2).sum())
         del starts, held
         shared = np.repeat(sizes > 1, sizes)  # a bucket of one class proposes nothing more
-        owner, out, left, sizes = owner[shared], out[shared], left[shared], sizes[sizes > 1]
-        del shared
+        # (the words left out are only asked of these: gathered for them alone)
+        owner, out, left, sizes = owner[shared], out[order[shared]], left[shared], sizes[sizes > 1]
+        del shared, order
         if total > limit:
             return total, total, None
         # Each signature is paired with the later ones of its bucket that left out at
@@ -1003,7 +1002,7 @@ def _index_hits(
                 np.searchsorted(sorted_codes, same, "right"))  # fmt: skip
 
     q_order, q_lo, q_hi = by_text(q_text)
-    c_order, c_lo, c_hi = by_text(c_text)
+    c_order, c_lo, c_hi = (q_order, q_lo, q_hi) if q is c else by_text(c_text)
     one_unit_per_id = _one_unit_per_id(q, c)
 
     def items(x: Codes, y: Codes, s: npt.NDArray[np.float32]) -> tuple[Codes, Codes, Any]:
@@ -1057,17 +1056,19 @@ def _ranked(
     threshold: int,
     keep: int,
     rows: Sequence[int] | None,
-) -> tuple[_Corpus | None, Iterator[Ranked]]:
-    """(the queries' corpus, blocks of (rows, their number of matches, where their `keep`
-    best end among the shown, and the shown matches' columns, scores and whether not
-    the same)); see _matches."""
+) -> tuple[_Corpus | None, _Corpus | None, Iterator[Ranked]]:
+    """(the queries' corpus, the choices', blocks of (rows, their number of matches,
+    where their `keep` best end among the shown, and the shown matches' columns,
+    scores and whether not the same)); see _matches."""
     import numpy as np
 
     if not queries or not choices:
-        return None, iter(())
+        return None, None, iter(())
     c = _Corpus(choices)
     if rows is not None:
-        q = c.subset(rows)
+        # every choice a query, in order (a night where all is pending): the same corpus
+        every = len(rows) == len(choices) and np.array_equal(rows, np.arange(len(choices)))
+        q = c if every else c.subset(rows)
     else:
         q = c if queries is choices else _Corpus(queries, c.codes)
     # Place of each choice in (id, unit) order: the tie-break after score and sameness.
@@ -1124,7 +1125,7 @@ def _ranked(
                 differs[shown],
             )
 
-    return q, blocks()
+    return q, c, blocks()
 
 
 def _matches(
@@ -1143,8 +1144,10 @@ def _matches(
     ignored), so identical ringkasan come first and are named as such, not as a
     100% likeness.
     """
-    q, blocks = _ranked(queries, choices, threshold, keep, rows)
-    ids, units = [i.id for i in choices], [i.unit for i in choices]
+    q, c, blocks = _ranked(queries, choices, threshold, keep, rows)
+    if q is None or c is None:
+        return {}
+    ids, units = c.ids, c.units
     found: dict[int, tuple[int, list[Match]]] = {}
     for at_rows, counts, ends, cols, scores, differs in blocks:
         named = list(
@@ -1158,8 +1161,6 @@ def _matches(
         )
         for row, count, low, high in zip(at_rows, counts, [0, *ends], ends, strict=False):
             found[row] = (count, named[low:high])
-    if q is None:
-        return {}
     # In query order, as the dict built item by item always was (a repeated id keeps
     # its first place and its last matches).
     return {q.ids[r]: found[r] for r in sorted(found)}
@@ -1173,8 +1174,10 @@ def _notes(
 ) -> dict[str, str]:
     """Query id → its note (_note of its _matches), the notes written from the shown
     matches at once, without their tuples."""
-    q, blocks = _ranked(queries, choices, threshold, MAX_MATCHES_SHOWN, rows)
-    ids, units = [i.id for i in choices], [i.unit for i in choices]
+    q, c, blocks = _ranked(queries, choices, threshold, MAX_MATCHES_SHOWN, rows)
+    if q is None or c is None:
+        return {}
+    ids, units = c.ids, c.units
     found: dict[int, str] = {}
     for at_rows, counts, ends, cols, scores, differs in blocks:
         at = cols.tolist()
@@ -1194,8 +1197,6 @@ def _notes(
             if count > MAX_MATCHES_SHOWN:
                 note += f"; dan {count - MAX_MATCHES_SHOWN} lainnya"
             found[row] = note
-    if q is None:
-        return {}
     return {q.ids[r]: found[r] for r in sorted(found)}
 
 

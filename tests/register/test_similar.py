@@ -101,6 +101,19 @@ def test_approval_notes_compare_pending_items_with_the_whole_register() -> None:
     }
 
 
+@pytest.mark.parametrize("exact_pairs", [similar.EXACT_PAIRS, 0])
+def test_a_register_all_pending_gets_the_notes_of_every_item_against_all(
+    exact_pairs: int, monkeypatch
+) -> None:
+    """Night 1: every item pending, so the queries are the register itself."""
+    monkeypatch.setattr(similar, "EXACT_PAIRS", exact_pairs)  # full search, then the index
+    monkeypatch.setattr(similar, "_LAST", None)
+    register = corpus(300, 4, pending=1.0)
+    notes = approval_notes(register, 95)
+    assert list(notes.items()) == list(reference_approval_notes(register, 95).items())
+    assert list(notes.items()) == list(near_duplicates(register, 95).items()) and len(notes) > 50
+
+
 def _catatan_sistem(register, config, tmp_path) -> dict[str, str]:
     """The Catatan Sistem of each item on the approval sheet the batch would write."""
     import datetime as dt
