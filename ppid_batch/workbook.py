@@ -151,6 +151,17 @@ def _table_workbook_class() -> type:
         def _get_packager(self) -> Any:
             return TablePackager()
 
+        def _prepare_sst_string_data(self) -> None:
+            # Workbook's sorts the strings by their index; each new string takes the next
+            # index as it is added, so their order in the table is that order already.
+            table = self.str_table
+            strings = table.string_table
+            if list(strings.values()) == list(range(len(strings))):
+                table.string_array = list(strings)
+                table.string_table = {}
+                return
+            super()._prepare_sst_string_data()
+
     return TableWorkbook
 
 
@@ -435,6 +446,19 @@ def _define_table_worksheet() -> type:
                 text = templates[key] = "".join(parts)
                 return text
 
+            # A kept row with a plain head (no row info, or only a height): the whole row,
+            # head, cells and end, in one format call, per (span, height, cells' template).
+            whole_rows: dict[tuple[Any, ...], str] = {}
+
+            def whole_row(key: tuple[Any, ...]) -> str:
+                span, height = key[0], key[1]
+                head = '<row r="{0}"' + (f' spans="{span}"' if span else "")
+                if height is not None:
+                    head += f' ht="{height * 0.75:.16g}" customHeight="1"'
+                cells = templates.get(key[2:]) or template(key[2:])
+                text = whole_rows[key] = f"{head}>{cells}</row>"
+                return text
+
             plain_height = (
                 (self.default_row_height,)
                 if (self.default_row_height == self.original_row_height)
@@ -452,17 +476,24 @@ def _define_table_worksheet() -> type:
                         self._write_empty_row(row_num, spans.get(row_num // 16), info)
                     continue
                 span = spans.get(row_num // 16)
-                if info is None:
-                    head = f'<row r="{row_num + 1}"'
-                    write(f'{head} spans="{span}">' if span else head + ">")
-                elif (
+                plain_head = info is None or (
                     info.row_format is None
                     and not info.hidden
                     and not info.level
                     and not info.collapsed
                     and info.height is not None
                     and info.height not in plain_height
-                ):
+                )
+                if kept and plain_head:
+                    key = (span, None if info is None else info.height, *kept[:3])
+                    text = whole_rows.get(key) or whole_row(key)
+                    write(text.format(row_num + 1, *kept[3]))
+                    continue
+                if info is None:
+                    head = f'<row r="{row_num + 1}"'
+                    write(f'{head} spans="{span}">' if span else head + ">")
+                elif plain_head:
+                    assert info.height is not None
                     spans_attr = f' spans="{span}"' if span else ""
                     write(
                         f'<row r="{row_num + 1}"{spans_attr} ht="{info.height * 0.75:.16g}" '
@@ -472,8 +503,8 @@ def _define_table_worksheet() -> type:
                     self._write_row(row_num, span, info)
                 number = row_num + 1
                 if kept:
-                    key = kept[:3]
-                    text = templates.get(key) or template(key)
+                    cells_key = kept[:3]
+                    text = templates.get(cells_key) or template(cells_key)
                     write(text.format(number, *kept[3]))
                     write("</row>")
                     continue

@@ -247,6 +247,10 @@ def test_text_rows_kept_whole_are_the_cells_written_one_by_one(extra: str | None
         for row in range(40):
             values = [f"baris {row}", None if row % 3 else "", f"nilai {row % 7}", "a&b"]
             _text_row(ws, table, row, row % 2, values, [wrap, other, wrap, wrap])
+        ws.set_row(10, 15)  # text rows with the default height, a format, hidden, a height
+        ws.set_row(11, 20, other)
+        ws.set_row(12, None, None, {"hidden": True})
+        ws.set_row(13, 30)
         ws.write_string(4, 0, "ditimpa", other)  # over a text row's cell, later
         ws.write_number(5, 8, 12)  # beside one
         ws.write_blank(6, 1, None, other)
@@ -332,3 +336,19 @@ def test_an_xlsxwriter_release_not_compared_writes_through_its_own_classes(
     assert unknown is module._plain_workbook_class()
     assert unknown.worksheet_class.__mro__[1] is xlsxwriter.worksheet.Worksheet
     assert slow == fast
+
+
+def test_the_shared_strings_are_listed_by_their_index_whatever_order_they_were_added() -> None:
+    """The table workbook lists the shared strings in the order they were added when that
+    is their indices' order (as xlsxwriter adds them), else sorted by index as xlsxwriter."""
+    import ppid_batch.workbook as module
+
+    workbook = module._table_workbook_class()(io.BytesIO(), {"in_memory": True})
+    workbook.str_table.string_table = {"satu": 0, "dua": 1, "tiga": 2}
+    workbook._prepare_sst_string_data()
+    assert workbook.str_table.string_array == ["satu", "dua", "tiga"]
+    workbook.str_table.string_table = {"dua": 1, "tiga": 2, "satu": 0}
+    workbook._prepare_sst_string_data()
+    assert workbook.str_table.string_array == ["satu", "dua", "tiga"]
+    assert workbook.str_table.string_table == {}
+    workbook.close()

@@ -292,7 +292,6 @@ def last_issued_rows(
     store: Store, item_ids: Sequence[str], *, before: str | None = None
 ) -> dict[str, tuple[str, IssuedRow]]:
     """Item ID → (sheet number, row) of the latest sheet that listed it (before sheet `before`)."""
-    unique = sorted(set(item_ids))
     found: dict[str, tuple[str, IssuedRow]] = {}
     query = (
         sa.select(approval_issue_rows, approval_issues.c.number)
@@ -310,6 +309,7 @@ def last_issued_rows(
                 earlier = earlier.where(approval_issues.c.id < limit)
         if conn.scalar(earlier) is None:
             return found  # no sheet before it (a first night): no ID to look up
+        unique = sorted(set(item_ids))
         for start in range(0, len(unique), IN_CHUNK):
             chunk = unique[start : start + IN_CHUNK]
             for r in conn.execute(query.where(approval_issue_rows.c.item_id.in_(chunk))).mappings():
