@@ -297,17 +297,19 @@ def _write_disposisi(
     by_id = {it.id: it for it in everything}
     written: list[Path] = []
     changes_by_sheet = sheet_change_decisions(store, by_id)
-    for sheet in _approval_sheets(store):
+    for sheet, decisions in _approval_sheets(store):
         # What the sheet decided, not the items' status today: an item withdrawn later
         # was still approved by this sheet, and its Disposisi never changes.
-        decided = [(by_id[d["item_id"]], d["decision"]) for d in sheet["decisions"]
-                   if d["item_id"] in by_id]  # fmt: skip
+        decided = [(by_id[item_id], decision) for item_id, decision, _ in decisions
+                   if item_id in by_id]  # fmt: skip
         changes = changes_by_sheet.get(sheet["sha256"], ())
         if not decided and not changes:
             continue
         from ..approve.night import disposisi_facts
 
-        facts = disposisi_facts(sheet, len(decided) + len(changes))
+        # the facts read the decisions that carry the Atasan's edits, and only those
+        edited = [{"item_id": i, "changes": c} for i, _, c in decisions if c]
+        facts = disposisi_facts({**sheet, "decisions": edited}, len(decided) + len(changes))
         disposisi = Disposisi(
             sheet_name=sheet["file_name"],
             sha256=sheet["sha256"],
@@ -375,26 +377,22 @@ def _write_pdfs(documents: Sequence[Path], *, wrote: Wrote) -> list[str]:
     return notes
 
 
-def _approval_sheets(store: Any) -> list[dict[str, Any]]:
-    """Merged approval sheets in the order received, each with its decisions."""
+def _approval_sheets(
+    store: Any,
+) -> list[tuple[dict[str, Any], list[tuple[str, str, str | None]]]]:
+    """Merged approval sheets in the order received, each with its decisions as
+    (item ID, decision, the Atasan's edits as JSON or None) in the order recorded."""
     from ..store.queries import approval_sheet_rows, decision_rows
 
-    # Each decision as the three fields the Disposisi reads, not a dict of all its columns.
-    decisions_by_sheet: dict[str, list[dict[str, Any]]] = {}
-    for d in decision_rows(store):
-        decisions_by_sheet.setdefault(str(d.sheet_sha256 or ""), []).append(
-            {"item_id": d.item_id, "decision": d.decision, "changes": d.changes}
-        )
+    decisions_by_sheet: dict[str, list[tuple[str, str, str | None]]] = {}
+    for sha256, item_id, decision, changes in decision_rows(store):
+        decisions_by_sheet.setdefault(str(sha256 or ""), []).append((item_id, decision, changes))
     # How many rows each sheet had is in the audit log, not in its table.
     rows_on_sheet = {
         e["detail"].get("sha256"): int(e["detail"].get("rows") or 0)
         for e in store.events(action="approval_sheet_received")
     }
     return [
-        {
-            **s,
-            "decisions": decisions_by_sheet.get(s["sha256"], []),
-            "rows": rows_on_sheet.get(s["sha256"], 0),
-        }
+        ({**s, "rows": rows_on_sheet.get(s["sha256"], 0)}, decisions_by_sheet.get(s["sha256"], []))
         for s in approval_sheet_rows(store)
     ]

@@ -54,25 +54,17 @@ def approval_sheet_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def decision_rows(store: Store) -> Iterator[Any]:
-    """Every decision in the order recorded, streamed: rows of `sheet_sha256`, `item_id`,
-    `decision`, `decided_on`, `changes` and `received_on` (the day its item's form was
-    received; None for an ID the register does not hold).
+    """Every decision in the order recorded, streamed as tuples of `sheet_sha256`,
+    `item_id`, `decision` and `changes` (the Atasan's edits as JSON, or None).
 
-    Only the columns the Disposisi and the annual records read, row by row: listing every
-    decision as a dict of all its columns took some 100 MB at 100,000 decisions.
+    Only the columns the Disposisi reads, row by row, from the decisions table alone:
+    listing every decision as a dict of all its columns took some 100 MB at 100,000
+    decisions, and joining each to its item (for a day the Disposisi never read) took
+    most of the time.
     """
-    query = (
-        sa.select(
-            decisions.c.sheet_sha256,
-            decisions.c.item_id,
-            decisions.c.decision,
-            decisions.c.decided_on,
-            decisions.c.changes,
-            items.c.received_on,
-        )
-        .select_from(decisions.outerjoin(items, items.c.id == decisions.c.item_id))
-        .order_by(decisions.c.id)
-    )
+    query = sa.select(
+        decisions.c.sheet_sha256, decisions.c.item_id, decisions.c.decision, decisions.c.changes
+    ).order_by(decisions.c.id)
     with store.begin() as conn:
         yield from conn.execute(query)
 

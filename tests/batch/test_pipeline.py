@@ -832,3 +832,34 @@ def test_perlu_tindakan_names_an_arahan_once_and_a_quiet_night_says_what_still_w
     run_cli(ws, now="2026-11-27T01:00:00")
     (run_dir,) = (ws / "output/runs").glob("20261127-*")
     assert json.loads((run_dir / "run.json").read_text("utf-8"))["still_open"] == third["open"]
+
+
+@pytest.mark.slow
+def test_the_disposisi_shows_the_atasans_edits_from_the_register(ws: Path) -> None:
+    """The Disposisi of a merged sheet lists what the Atasan PPID changed on a YA row, read
+    back from the decisions the register recorded (not from the sheet's file)."""
+    import openpyxl
+    from docs_util import docx_text
+    from store_util import fill_approval_sheet, form_row, write_form_xlsx
+
+    form = write_form_xlsx(
+        ws / "form.xlsx", [form_row(f"Keputusan KPU Mesuji Nomor {n}") for n in (1, 2)]
+    )
+    drop(ws, [form])
+    assert run_cli(ws).exit_code == 0
+    (generated,) = (ws / "output" / "persetujuan").glob("*.xlsx")
+    filled = fill_approval_sheet(
+        generated,
+        ws / "lembar.xlsx",
+        {"DIP-2025-0001": ("YA", None), "DIP-2025-0002": ("YA", None)},
+    )
+    wb = openpyxl.load_workbook(filled)
+    assert wb.active["A12"].value == "DIP-2025-0001"
+    wb.active["D12"] = "Setiap Saat"  # the Atasan changes Jenis Informasi on a YA row
+    wb.save(filled)
+    drop(ws, [filled])
+    assert run_cli(ws, now="2026-11-24T01:00:00").exit_code == 0
+    (disposisi,) = (ws / "output" / "disposisi").glob("*.docx")
+    text = docx_text(disposisi.read_bytes())
+    assert "Jenis Informasi: Berkala → Setiap Saat" in text
+    assert text.count("→") == 1  # the other row kept its values
