@@ -238,6 +238,24 @@ class OutputMemo:
             self._new[slot] = {"key": key, "value": result}
         return result
 
+    def holds(self, slot: str, inputs: Sequence[Any]) -> bool:
+        """Whether the last night's memo noted (`note`) `slot` of these very `inputs`: a
+        fact that held of them need not be checked again. The note is carried over."""
+        entry = self._old.get(slot)
+        if not self.enabled or not isinstance(entry, dict) or entry.get("holds") is not True:
+            return False
+        if entry == {"key": self.key(*inputs), "holds": True}:
+            self.reused += 1
+            self._new[slot] = entry
+            return True
+        return False
+
+    def note(self, slot: str, inputs: Sequence[Any]) -> None:
+        """Record that the fact `slot` stands for holds of `inputs` (see `holds`)."""
+        self.rendered += 1
+        if self.enabled:
+            self._new[slot] = {"key": self.key(*inputs), "holds": True}
+
     def save(self) -> None:
         """Record tonight's slots (those not used tonight are dropped)."""
         if self._path is None:

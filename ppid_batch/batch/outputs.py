@@ -145,8 +145,9 @@ def write_documents(
         covering_letter,
     )
     documents = _write_keputusan(
-        store, everything, config, out / KEPUTUSAN_DIR, today=today, run_id=run_id, wrote=wrote
-    )
+        store, everything, config, out / KEPUTUSAN_DIR, today=today, run_id=run_id, wrote=wrote,
+        memo=memo,
+    )  # fmt: skip
     documents += [wrote(p) for p in letter]
     documents += _write_disposisi(
         store, everything, config, out / DISPOSISI_DIR, wrote=wrote, memo=memo
@@ -278,12 +279,25 @@ def _write_approval_sheet(
 
 def _write_keputusan(
     store: Any, everything: Sequence[Any], config: Config, folder: Path, *, today: dt.date,
-    run_id: int | None, wrote: Wrote,
+    run_id: int | None, wrote: Wrote, memo: OutputMemo | None = None,
 ) -> list[Path]:  # fmt: skip
-    """Record a Keputusan PPID when tonight's DIP differs from the last one set; write it."""
-    from ..documents.keputusan import settle_keputusan, write_keputusan
+    """Record a Keputusan PPID when tonight's DIP differs from the last one set; write it.
 
-    settle_keputusan(store, everything, config.numbering, today=today, run_id=run_id)
+    Comparing replays every Keputusan (the whole DIP's values decoded), whatever the night
+    brought. Once compared (and a Keputusan recorded if they differed), the DIP is the one
+    the last Keputusan set; `memo` notes that of these DIP items and that Keputusan's id.
+    A night that finds both unchanged does not compare again: ids only grow and a recorded
+    Keputusan never changes, so the DIP it set is still tonight's.
+    """
+    from ..documents.keputusan import settle_keputusan, write_keputusan
+    from ..documents.register_list import published
+    from ..store.keputusan import last_keputusan_id
+
+    memo = memo or OutputMemo.disabled()
+    dip = published(everything)
+    if not memo.holds("keputusan/dip", (dip, last_keputusan_id(store))):
+        settle_keputusan(store, everything, config.numbering, today=today, run_id=run_id)
+        memo.note("keputusan/dip", (dip, last_keputusan_id(store)))
     return [wrote(p) for p in write_keputusan(store, config.letter, config.keputusan, folder)]
 
 

@@ -29,6 +29,13 @@ def keputusan_list(store: Store) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def last_keputusan_id(store: Store) -> int:
+    """The id of the last Keputusan recorded (0 before the first); ids only grow, and a
+    Keputusan's entries are never changed once recorded."""
+    with store.begin() as conn:
+        return int(conn.scalar(sa.select(sa.func.max(keputusan.c.id))) or 0)
+
+
 def iter_keputusan_entries(store: Store, keputusan_id: int) -> Iterator[dict[str, Any]]:
     """What one Keputusan added, changed and withdrew, in ID order of the items, one row at
     a time: the first Keputusan of a national register adds 100,000 items, whose decoded

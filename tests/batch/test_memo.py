@@ -197,6 +197,89 @@ def test_the_memo_keeps_only_files_still_written_and_inputs_unchanged(tmp_path: 
     assert calls.count("z") == 5
 
 
+@pytest.mark.slow
+def test_the_dip_is_compared_with_the_last_keputusan_only_when_either_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settling the Keputusan replays every Keputusan recorded. A workspace that keeps its
+    memo skips that on a night whose DIP items and last Keputusan are those of a night that
+    compared them (or recorded the Keputusan that set it), and records and writes what a
+    workspace that forgets it does."""
+    from store_util import form_row, write_form_xlsx
+
+    from ppid_batch.documents import keputusan
+    from ppid_batch.store.core import Store
+    from ppid_batch.store.keputusan import keputusan_list
+
+    memo_ws, fresh_ws = spaces = [make_workspace(tmp_path / n) for n in ("memo", "fresh")]
+    replays: list[int] = []
+    real = keputusan.standing_list
+
+    def standing_list(store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not args and kwargs.get("upto") is None:  # the comparison's, not a document's
+            replays.append(1)
+        return real(store, *args, **kwargs)
+
+    monkeypatch.setattr(keputusan, "standing_list", standing_list)
+
+    def night(now: dt.datetime, files: list[Path]) -> tuple[int, int]:
+        """(replays in the memo's workspace, Keputusan recorded in each)"""
+        for ws in spaces:
+            drop(ws, files)
+        _night(fresh_ws, now, forget=True)
+        replays.clear()
+        _night(memo_ws, now, forget=False)
+        outputs = [contents(ws / "output", skip=("runs/",)) for ws in spaces]
+        assert outputs[0] == outputs[1]
+        counts = set()
+        for ws in spaces:
+            with Store.open(load_config(ws).database_url) as store:
+                counts.add(len(keputusan_list(store)))
+        (recorded,) = counts
+        return len(replays), recorded
+
+    def form(n: int) -> list[Path]:
+        rows = [form_row(f"Notulen Rapat Pleno KPU Mesuji Nomor {n}{k}") for k in (1, 2)]
+        return [write_form_xlsx(tmp_path / f"Form-DIP-{n}.xlsx", rows)]
+
+    assert night(NIGHT_1, examples()) == (1, 0)
+    (sheet,) = (memo_ws / "output" / "persetujuan").glob("*.xlsx")
+    fill_approval_sheet(sheet, tmp_path / FILLED_NAME, atasan=ATASAN, day=DECIDED_ON)
+    assert night(NIGHT_2, [tmp_path / FILLED_NAME]) == (1, 1)  # the first Keputusan
+    # Nights that bring only pending items leave the DIP as the last Keputusan set it.
+    assert night(NIGHT_3, form(3)) == (0, 1)
+    assert night(NIGHT_4, form(4)) == (0, 1)
+    # The Atasan PPID approves them: the DIP changed, so it is compared and set again.
+    sheets = sorted((memo_ws / "output" / "persetujuan").glob("*.xlsx"))
+    filled = tmp_path / "Lembar-5.xlsx"
+    fill_approval_sheet(sheets[-1], filled, atasan=ATASAN, day=NIGHT_4.date(), refuse=0)
+    assert night(NIGHT_5, [filled]) == (1, 2)
+    # A memo that is lost (or another code, templates, ppid.toml) only means comparing.
+    (memo_ws / "var" / MEMO_FILE).unlink()
+    assert night(dt.datetime(2026, 11, 28, 1, 0), form(6)) == (1, 2)
+
+
+def test_a_noted_fact_holds_only_for_the_same_inputs_and_salt(tmp_path: Path) -> None:
+    path = tmp_path / MEMO_FILE
+    first = OutputMemo(path, "salt")
+    assert not first.holds("fakta", ("dip", 1))  # nothing noted yet
+    first.note("fakta", ("dip", 1))
+    first.save()
+    second = OutputMemo(path, "salt")
+    assert second.holds("fakta", ("dip", 1)) and not second.holds("fakta", ("dip", 2))
+    second.save()  # carried over by holds
+    assert OutputMemo(path, "salt").holds("fakta", ("dip", 1))
+    assert not OutputMemo(path, "other code").holds("fakta", ("dip", 1))
+    third = OutputMemo(path, "salt")
+    third.value("fakta", ("dip", 1), lambda: True)  # a value is not a note
+    third.save()
+    assert not OutputMemo(path, "salt").holds("fakta", ("dip", 1))
+    OutputMemo.disabled().note("fakta", ("dip", 1))
+    assert not OutputMemo.disabled().holds("fakta", ("dip", 1))
+    path.write_text("{rusak", "utf-8")
+    assert not OutputMemo(path, "salt").holds("fakta", ("dip", 1))
+
+
 def test_an_item_hashed_once_a_night_gives_the_key_of_a_fresh_memo(tmp_path: Path) -> None:
     """The register's items are hashed once per night whichever inputs hold them; the key
     is the one a memo that never saw them computes, and any changed field changes it."""
