@@ -10,6 +10,7 @@ from ..config import Config, Letter, SopConfig
 from ..dates import MONTH_NAMES, format_count_id, format_date_id
 from ..documents.docx import (
     COMMON_VARIABLES,
+    TEMPLATE_CHECK_VERSION,
     check_template,
     load_template,
     office_images,
@@ -177,6 +178,24 @@ def report_context(
     }
 
 
+# template_fingerprint of the bundled laporan-tahunan.docx, which check_template passes
+# (tests/reports/test_annual_report.py holds both): the night does not check it again. An
+# office's own copy, a changed variable table or check version is checked each time.
+SHIPPED_TEMPLATE_FINGERPRINT = "bc8c8174d4468a00bc484bcd840a878606e946b1673783f09c6d1c08d26232fd"
+
+
+def template_fingerprint(data: bytes) -> str:
+    """SHA-256 of the check's version, the template's bytes and the variables it may use."""
+    import hashlib
+    import json
+
+    from ..documents.docx import _canonical
+
+    digest = hashlib.sha256(f"check {TEMPLATE_CHECK_VERSION}\n".encode() + data)
+    digest.update(json.dumps(TEMPLATE_VARIABLES, sort_keys=True, default=_canonical).encode())
+    return digest.hexdigest()
+
+
 def write_annual_report(
     facts: AnnualFacts,
     letter: Letter,
@@ -194,7 +213,8 @@ def write_annual_report(
     """
     out_dir = Path(out_dir)
     template = load_template(letter.templates_dir, TEMPLATE)
-    check_template(TEMPLATE, template.data, TEMPLATE_VARIABLES)
+    if template_fingerprint(template.data) != SHIPPED_TEMPLATE_FINGERPRINT:
+        check_template(TEMPLATE, template.data, TEMPLATE_VARIABLES)
     # No activity: the document says so in one sentence and shows no (empty) charts.
     charts = write_charts(facts, out_dir, render_chart) if facts.has_activity else {}
     images = {f"grafik_{key}": (chart.path, CHART_WIDTH_MM) for key, chart in charts.items()}
