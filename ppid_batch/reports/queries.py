@@ -17,7 +17,7 @@ from ..models import ChangeFact, RegisterItem
 from ..register.changelog import changes_from_store
 from ..register.similar import count_pairs
 from ..store.core import Store
-from ..store.nota_dinas import nota_dinas_list
+from ..store.nota_dinas import nota_dinas_sizes
 from ..store.queries import (
     approval_sheet_rows,
     decision_tally,
@@ -138,10 +138,10 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
             number=n["number"],
             issued_on=db_day(n["date"]),
             unit=n["unit"],
-            items=len(n["item_ids"]),
+            items=int(n["items"]),
             run_id=n["run_id"],
         )
-        for n in nota_dinas_list(store)
+        for n in nota_dinas_sizes(store)
     ]
     notas_of: dict[int | None, list[NotaDinasFact]] = defaultdict(list)
     for n in notas:

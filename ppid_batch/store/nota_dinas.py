@@ -146,3 +146,20 @@ def nota_dinas_list(store: Store, year: int | None = None) -> list[dict[str, Any
         for nd_id, item_id in conn.execute(links):
             item_ids.setdefault(nd_id, []).append(item_id)
     return [{**row, "item_ids": item_ids.get(row["id"], [])} for row in rows]
+
+
+def nota_dinas_sizes(store: Store) -> list[dict[str, Any]]:
+    """Issued Nota Dinas in number order, each with how many items it documents (`items`),
+    counted in the database: the annual records need no list of their IDs."""
+    sizes = (
+        sa.select(nota_dinas_items.c.nota_dinas_id, sa.func.count().label("n"))
+        .group_by(nota_dinas_items.c.nota_dinas_id)
+        .subquery()
+    )
+    query = (
+        sa.select(nota_dinas, sa.func.coalesce(sizes.c.n, 0).label("items"))
+        .select_from(nota_dinas.outerjoin(sizes, sizes.c.nota_dinas_id == nota_dinas.c.id))
+        .order_by(nota_dinas.c.year, nota_dinas.c.urut)
+    )
+    with store.begin() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]

@@ -18,7 +18,7 @@ from ppid_batch.errors import StoreError
 from ppid_batch.register.items import register_form
 from ppid_batch.store.core import Store, register_item
 from ppid_batch.store.migrations import SCHEMA_VERSION
-from ppid_batch.store.nota_dinas import nota_dinas_list, number_nota_dinas
+from ppid_batch.store.nota_dinas import nota_dinas_list, nota_dinas_sizes, number_nota_dinas
 from ppid_batch.store.schema import events, nota_dinas, nota_dinas_items, schema_version
 from ppid_batch.store.schema import items as items_table
 
@@ -179,6 +179,12 @@ def test_nota_dinas_numbers_run_per_year_and_are_idempotent(store: Store, config
     assert [i.nota_dinas for i in store.items()] == [first, first, second]
     listed = nota_dinas_list(store, 2025)
     assert [(n["number"], n["item_ids"]) for n in listed] == [(first, ids[:2]), (second, ids[2:])]
+    # what the annual records read: the same rows, counted in the database
+    expected = [
+        {k: v for k, v in n.items() if k != "item_ids"} | {"items": len(n["item_ids"])}
+        for n in listed
+    ]
+    assert nota_dinas_sizes(store) == expected and [n["items"] for n in expected] == [2, 1]
     assert [e["detail"]["number"] for e in store.events(action="nota_dinas_issued")] == [
         first,
         second,

@@ -97,7 +97,7 @@ from ppid_batch.errors import StoreError
 from ppid_batch.forms.validate import validate_file
 from ppid_batch.register.items import register_form
 from ppid_batch.store.core import Store
-from ppid_batch.store.nota_dinas import nota_dinas_list, number_nota_dinas
+from ppid_batch.store.nota_dinas import nota_dinas_list, nota_dinas_sizes, number_nota_dinas
 from ppid_batch.store.schema import METADATA
 
 pytestmark = pytest.mark.slow  # a PostgreSQL cluster is started for the module
@@ -234,6 +234,7 @@ def _flow(url: str, config: Config) -> dict[str, Any]:
                 "decisions": store.decisions(),
                 "events": store.events(),
                 "nota_dinas": nota_dinas_list(store),
+                "nota_dinas_sizes": nota_dinas_sizes(store),
                 "history": store.history(fix.id),
                 "by_year": [i.id for i in store.items(status="approved", year=2026)],
             },
