@@ -95,6 +95,18 @@ PACKED_BITS = 63
 # Pairs of texts weighed (length, letters) and scored at once when every pair is
 # searched, and pairs of items made at once from their hits (a few arrays of 8 bytes).
 EXACT_CHUNK_PAIRS = 250_000
+# Rows of the score matrix computed at once where every pair is scored (_dense_blocks):
+# 1,000 × 20,000 float32 scores is 80 MB, where the whole 20,000 × 20,000 matrix of a
+# big register would be 1.6 GB.
+CHUNK_ROWS = 1_000
+# Texts this short are scored every pair at once (process.cdist packs many short
+# queries into SIMD registers: about 40 ns a pair, where weighing a pair's length and
+# letters costs about 70 ns and scoring one pair alone about 300 ns).
+DENSE_LENGTH = 64
+# Weighed pairs of which more than this share could reach the threshold (the first
+# chunk's) are scored every pair at once instead (about 190 ns a pair for longer
+# texts): a register where nearly everything matches.
+DENSE_SHARE = 0.3
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -230,13 +242,61 @@ def _one_unit_per_id(queries: _Corpus, choices: _Corpus) -> bool:
     return len(id_units) == len({i for i, _ in id_units})
 
 
+def _dense_blocks(
+    queries: _Corpus,
+    choices: _Corpus,
+    threshold: int,
+    rows: Codes,
+    *,
+    later_units: bool = False,
+) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]]:
+    """(query row, choice column, score) of the hits of these query rows, every pair
+    scored (process.cdist), CHUNK_ROWS rows at a time; a row's hits in one yield.
+
+    Only items of different units are scored; with `later_units` a query is only
+    scored against the units coded after its own. A hit is a score ≥ threshold
+    between two different ids.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    one_unit_per_id = _one_unit_per_id(queries, choices)
+    unit_of = queries.unit[rows]
+    for unit in np.unique(unit_of):
+        mine = rows[unit_of == unit]
+        cols = np.flatnonzero(choices.unit > unit if later_units else choices.unit != unit)
+        if not len(cols):
+            continue
+        col_texts = [choices.texts[c] for c in cols]
+        for start in range(0, len(mine), CHUNK_ROWS):
+            chunk = mine[start : start + CHUNK_ROWS]
+            # Any number of workers gives the same scores; the night has the cores to itself.
+            scores = process.cdist(
+                [queries.texts[r] for r in chunk],
+                col_texts,
+                scorer=fuzz.ratio,
+                score_cutoff=threshold,
+                dtype=np.float32,
+                workers=-1,
+            )
+            hits = scores >= threshold
+            if not one_unit_per_id:
+                hits &= queries.id[chunk][:, None] != choices.id[cols][None, :]
+            line, at = np.nonzero(hits)
+            yield chunk[line], cols[at], scores[line, at]
+
+
 def _block_hits(
     q: _Corpus, c: _Corpus, threshold: int, *, later_units: bool = False
 ) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]]:
     """(query row, choice column, score) of every hit among all cross-unit pairs; a
     row's hits in one yield.
 
-    Every pair is weighed, as a pair of distinct texts: the choices' texts sorted by
+    The queries of short texts (DENSE_LENGTH), and all when the first weighed pairs
+    show that most could reach the threshold (DENSE_SHARE), have every pair scored at
+    once (_dense_blocks); the others are weighed first:
+
+    every pair is weighed, as a pair of distinct texts: the choices' texts sorted by
     length, each query text is set only against those whose length allows the
     threshold (a window), those pairs' letter counts are compared (_Letters), and
     only the pairs both bounds let through are scored; the texts that score ≥
@@ -285,9 +345,23 @@ def _block_hits(
 
     q_order, q_lo, q_hi = by_text(q_at, len(q_num))
     c_order, c_lo, c_hi = by_text(c_at, len(c_num))
+    short = la <= DENSE_LENGTH
+    if short.any():
+        yield from _dense_blocks(
+            q, c, threshold, np.flatnonzero(short[q_at]), later_units=later_units
+        )
+    hi = np.where(short, lo, hi)  # (those are done)
+    sampled = False
     for x, k in _chunked_ranges(lo, hi, EXACT_CHUNK_PAIRS):
         y = by_length[k]  # c's text
         reach = bag.reach(x, y + len(q_num), threshold)
+        if not sampled and np.count_nonzero(reach) > DENSE_SHARE * len(reach):
+            # nearly everything may match: every pair scored at once is cheaper
+            yield from _dense_blocks(
+                q, c, threshold, np.flatnonzero(~short[q_at]), later_units=later_units
+            )
+            return
+        sampled = True
         x, y = x[reach], y[reach]
         if not len(x):
             continue

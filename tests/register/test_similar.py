@@ -223,6 +223,7 @@ def test_rows_are_scored_in_chunks_with_the_same_result(monkeypatch) -> None:
     register = corpus(120, 7, pending=0.5)
     whole = near_duplicates(register, 85), approval_notes(register, 85), count_pairs(register, 85)
     monkeypatch.setattr(similar, "EXACT_CHUNK_PAIRS", 7)
+    monkeypatch.setattr(similar, "CHUNK_ROWS", 7)
     assert (near_duplicates(register, 85), approval_notes(register, 85)) == whole[:2]
     assert count_pairs(register, 85) == whole[2] == reference_count_pairs(register, 85) > 0
 
@@ -337,9 +338,15 @@ def test_a_full_search_scores_only_the_pairs_whose_length_and_letters_allow_the_
     monkeypatch,
 ) -> None:
     """A small night: a few pending items against the register. Every pair is weighed
-    (exactly: the hits are those of the pairwise loop), few are scored."""
+    (exactly: the hits are those of the pairwise loop), few are scored. (Queries of
+    short texts have every pair scored at once: process.cdist packs them.)"""
     register = national_corpus(1500, 3, pending=0.0)
-    for n, at in enumerate(range(0, 1500, 75)):  # 20 pending, all kinds of text
+    long = [
+        at
+        for at, i in enumerate(register)
+        if len(similar._sorted_tokens(i.ringkasan)) > similar.DENSE_LENGTH
+    ]
+    for n, at in enumerate(long[::75][:20]):  # 20 pending, all kinds of long text
         register[at] = item(n + 9000, register[at].unit, register[at].ringkasan, status="pending")
     expected = {t: reference_approval_notes(register, t) for t in (60, 90, 100)}
     searched = _searched_in_full(monkeypatch)
@@ -356,13 +363,36 @@ def test_a_full_search_scores_only_the_pairs_whose_length_and_letters_allow_the_
         scored.clear()
         weighed.clear()
         notes = approval_notes(register, threshold)
-        assert list(notes.items()) == list(wanted.items()) and len(notes) > 5
+        assert list(notes.items()) == list(wanted.items()) and len(notes) > 3
         distinct = len({similar._sorted_tokens(i.ringkasan) for i in register})
         assert sum(weighed) <= 20 * distinct
         if threshold >= 90:  # the lengths hold back a quarter unweighed, the letters most
             assert sum(weighed) < 0.8 * 20 * distinct  # of the rest
             assert sum(scored) < sum(weighed) // 4
     assert searched == [60, 90, 100]
+
+
+def test_a_register_where_most_pairs_may_match_has_every_pair_scored_at_once(monkeypatch) -> None:
+    """Long texts that all look alike: the first weighed pairs nearly all pass the
+    bounds, so weighing the rest would only add to scoring them (DENSE_SHARE)."""
+    same = [
+        item(n, HUKUM if n % 2 else KEUANGAN,
+             f"Informasi nomor {n} tentang kegiatan penyelenggaraan pemilihan umum {n % 37}")
+        for n in range(1, 301)
+    ]  # fmt: skip
+    assert all(len(similar._sorted_tokens(i.ringkasan)) > similar.DENSE_LENGTH for i in same)
+    expected = reference_count_pairs(same, 90), reference_near_duplicates(same, 90)
+    dense: list[int] = []
+    blocks = similar._dense_blocks
+
+    def spy(q, c, threshold, rows, **kw):  # type: ignore[no-untyped-def]
+        dense.append(len(rows))
+        return blocks(q, c, threshold, rows, **kw)
+
+    monkeypatch.setattr(similar, "_dense_blocks", spy)
+    assert count_pairs(same, 90) == expected[0] > 150 * 150 / 2
+    assert list(near_duplicates(same, 90).items()) == list(expected[1].items())
+    assert dense == [300, 300]  # every query in one go, for the count and the notes
 
 
 _words = st.sampled_from(
