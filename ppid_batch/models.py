@@ -63,8 +63,9 @@ class SheetReport:
 
     `kind` is `form_dip` or `persetujuan` (None when the file could not be
     recognised). `meta` holds the normalised metadata block (dates as
-    `datetime.date`). `items` holds one dict per table row, normalised, with
-    the schema keys plus provenance: `_sheet`, `_row` (Excel row number) and
+    `datetime.date`). `items` holds one read-only mapping per table row (validation
+    gives `SheetRow`s over the sheet's columns; a plain dict works as well), normalised,
+    with the schema keys plus provenance: `_sheet`, `_row` (Excel row number) and
     `_cells` (field key → Excel cell reference).
     """
 

@@ -92,6 +92,15 @@ class CellRefs(Mapping[str, str]):
         # every entry is `"key": "LETTERS` + row + `"`, the entries joined by ", "
         return "{" + (row + '", ').join(prefixes) + row + '"}'
 
+    @staticmethod
+    def json_column(letters: Mapping[str, str], rows: Iterable[str]) -> list[str]:
+        """`CellRefs(letters, row).as_json()` for each of `rows` (Excel row numbers as
+        text), the parts shared by the sheet looked up once."""
+        prefixes = _json_parts(letters)
+        if not prefixes:
+            return ["{}" for _ in rows]
+        return ["{" + (row + '", ').join(prefixes) + row + '"}' for row in rows]
+
 
 @by_identity
 def _json_parts(letters: Mapping[str, str]) -> tuple[str, ...]:

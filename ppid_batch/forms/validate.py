@@ -376,31 +376,56 @@ class SheetRow(Mapping[str, Any]):
 
 
 def _items(sheet: _Sheet) -> tuple[Mapping[str, Any], ...]:
+    """The sheet's rows as `SheetRow`s over its columns: no dict per row (a night reads
+    some 40,000 form rows, and the register takes a form's new rows a column at a time,
+    through `RowColumns`); a cell reference is only worked out if somebody asks for it."""
     keys = [f.key for f in sheet.fields]
     present = [k for k in keys if k in sheet.values]
     absent = [k for k in keys if k not in sheet.values]
     letters = {k: column_letter(sheet.column_of(k)[0]) for k in present}
     excel_rows = [r + 1 for r in sheet.rows]
     names = (*present, *absent, "_sheet", "_row", "_cells")
-    if sheet.schema.kind == "persetujuan":
-        # one sheet of the whole register's pending items, kept all night: rows read
-        # from its columns (a form's 200 rows stay dicts, which the register reads fastest)
-        columns: dict[str, Sequence[Any]] = {k: sheet.values[k] for k in present}
-        columns["_row"] = excel_rows
-        constants = {**dict.fromkeys(absent), "_sheet": sheet.sr.sheet}
-        table = _Table(names, columns, constants, excel_rows, letters)
-        return tuple(map(SheetRow, repeat(table), range(len(excel_rows))))
-    # this runs for every row of every form: each item is one dict(zip(...)) over a row of
-    # column values, and its cell references are only worked out if somebody asks for them
-    cells = map(CellRefs, repeat(letters), map(str, excel_rows))
-    rows = zip(
-        *(sheet.values[k] for k in present),
-        *(repeat(None) for _ in absent),
-        repeat(sheet.sr.sheet),
-        excel_rows,
-        cells,
-    )
-    return tuple(map(dict, map(zip, repeat(names), rows)))
+    columns: dict[str, Sequence[Any]] = {k: sheet.values[k] for k in present}
+    columns["_row"] = excel_rows
+    constants = {**dict.fromkeys(absent), "_sheet": sheet.sr.sheet}
+    table = _Table(names, columns, constants, excel_rows, letters)
+    return tuple(map(SheetRow, repeat(table), range(len(excel_rows))))
+
+
+class RowColumns:
+    """Many keys of the same rows read a column at a time: `get(key)` is
+    `[row.get(key) for row in rows]`. Rows that are `SheetRow`s of one sheet (what
+    validation gives) are read from the sheet's columns; any other rows one by one."""
+
+    def __init__(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.rows = rows
+        self._table: _Table | None = None
+        self._at: list[int] = []
+        self._whole = False
+        first = rows[0] if rows else None
+        if type(first) is SheetRow:
+            table = first._table
+            at = [r._i if type(r) is SheetRow and r._table is table else -1 for r in rows]
+            if -1 not in at:
+                self._table, self._at = table, at
+                self._whole = at == list(range(len(table.excel_rows)))
+
+    def get(self, key: str) -> list[Any]:
+        table = self._table
+        if table is None or key == "_cells":
+            return [row.get(key) for row in self.rows]
+        column = table.columns.get(key)
+        if column is None:
+            return [table.constants.get(key)] * len(self.rows)
+        return list(column) if self._whole else [column[i] for i in self._at]
+
+    def cells_json(self) -> list[str] | None:
+        """Each row's `_cells.as_json()` when the rows are a sheet's (None otherwise: the
+        caller makes the text of its own mappings)."""
+        table = self._table
+        if table is None:
+            return None
+        return CellRefs.json_column(table.letters, list(map(str, self.get("_row"))))
 
 
 @dataclass

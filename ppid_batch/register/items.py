@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..forms.reader import CellRefs
+from ..forms.validate import RowColumns
 from ..models import Finding, SheetReport
 from ..store.changes import file_change_request
 from ..store.core import Store
@@ -109,13 +110,14 @@ _WAKTU = ITEM_FIELDS.index("waktu_pembuatan")
 _RINGKASAN = ITEM_FIELDS.index("ringkasan")
 
 
-def _value_columns(rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+def _value_columns(rows: Sequence[Mapping[str, Any]] | RowColumns) -> list[list[Any]]:
     """The rows' `_values`, a column at a time: one list per field of ITEM_FIELDS, in
     that order (a form's new rows are most of a night's rows)."""
+    table = rows if isinstance(rows, RowColumns) else RowColumns(rows)
     columns = [
         [
             (v.replace("\x00", "").strip() or None) if isinstance(v, str) else v  # as _values
-            for v in [row.get(key) for row in rows]
+            for v in table.get(key)
         ]
         for key in ITEM_FIELDS
     ]
@@ -140,17 +142,21 @@ class _NewRows:
 
     def __init__(self, registrar: _Registrar, rows: list[Mapping[str, Any]]) -> None:
         self.rows = rows
-        self.values = _value_columns(rows)
+        table = RowColumns(rows)
+        self.values = _value_columns(table)
         ringkasan, waktu = self.values[_RINGKASAN], self.values[_WAKTU]
         self.keys = match_keys(
             registrar.unit, zip([r or "" for r in ringkasan], waktu, strict=True)
         )
-        self.excel_rows = [row.get("_row") for row in rows]
-        sheets = [row.get("_sheet") for row in rows]
+        self.excel_rows = table.get("_row")
+        sheets = table.get("_sheet")
         sheet_text = {s: registrar.sheet_text(s) for s in dict.fromkeys(sheets)}
         self.sheets = [sheet_text[s] for s in sheets]
         self.source_rows = [r if type(r) is int else int(r or 0) for r in self.excel_rows]
-        self.cells = [_cells_json(row.get("_cells") or {}) for row in rows]
+        cells = table.cells_json()
+        if cells is None:  # rows not read from a sheet (a test's or a caller's own dicts)
+            cells = [_cells_json(row.get("_cells") or {}) for row in rows]
+        self.cells = cells
 
     def columns(self, kept: Sequence[int]) -> dict[str, list[Any]]:
         """The item columns these rows give, of the rows at positions `kept` (in order;
@@ -563,10 +569,11 @@ def register_form(
         reg.log("submission_received", sha256=report.sha256, rows=len(report.items))
         year = _year(report, received)
         # the new rows' values and match keys, worked out once: the preload needs the keys
-        ids = [normalise_id(row.get("id")) for row in report.items]
+        every = RowColumns(report.items)
+        ids = list(map(normalise_id, every.get("id")))
         is_new = [
-            not item_id and row.get("tindakan") not in (UBAH, HAPUS)
-            for row, item_id in zip(report.items, ids, strict=True)
+            not item_id and tindakan not in (UBAH, HAPUS)
+            for item_id, tindakan in zip(ids, every.get("tindakan"), strict=True)
         ]
         new = _NewRows(reg, [row for row, fresh in zip(report.items, is_new, strict=True) if fresh])
         reg.preload(new.keys)
