@@ -122,14 +122,16 @@ def write_documents(
     if any(it.status in ("approved", "withdrawn") for it in everything):
         if year_changes is None:
             year_changes = changes_from_store(store, year=today.year)
-        changes = change_rows(year_changes)
-        as_of = last_change_on(store, changes, today)
+        facts = year_changes
+        as_of = last_change_on(store, [{"Tanggal": c.changed_on} for c in facts], today)
         folder = out / REGISTER_DIR
+        # The 'Riwayat Perubahan' rows (change_rows, one dict per change of the year) are
+        # made only to be written; the key takes the changes they are made from, whole.
         for path in memo.render(
             f"daftar/{today.year}",
-            (approved, today.year, config, folder, as_of, changes),
+            (approved, today.year, config, folder, as_of, _changes_digest(facts)),
             lambda: write_register(
-                approved, today.year, config, folder, today=as_of, changes=changes
+                approved, today.year, config, folder, today=as_of, changes=change_rows(facts)
             ),  # fmt: skip
         ):
             wrote(path)
@@ -238,6 +240,23 @@ def _texts_digest(items: Sequence[Any]) -> str:
     digest = hashlib.sha256(b"texts\0")
     for start in range(0, len(items), 5000):
         part = repr([(i.id, i.unit, i.ringkasan) for i in items[start : start + 5000]])
+        digest.update(b"%d:" % len(part) + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _changes_digest(changes: Sequence[Any]) -> str:
+    """SHA-256 of the year's register changes (ChangeFact: every field, in order), the repr
+    of a few thousand at a time: all change_rows makes the 'Riwayat Perubahan' rows from."""
+    import dataclasses
+    import hashlib
+    from operator import attrgetter
+
+    from ..models import ChangeFact
+
+    fields = attrgetter(*(f.name for f in dataclasses.fields(ChangeFact)))
+    digest = hashlib.sha256(b"changes\0")
+    for start in range(0, len(changes), 5000):
+        part = repr([fields(c) for c in changes[start : start + 5000]])
         digest.update(b"%d:" % len(part) + part.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 

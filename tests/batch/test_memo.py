@@ -331,3 +331,35 @@ def _item(n: int, **fields: Any) -> Any:
         "received_on": dt.date(2026, 11, 23),
     }  # fmt: skip
     return RegisterItem(**{**base, **fields})
+
+
+def test_the_dip_key_takes_every_field_of_every_change_of_the_year() -> None:
+    """The DIP's lists are keyed by the year's changes themselves (their 'Riwayat
+    Perubahan' rows are made only to be written): any field of any change, or their
+    order, gives another key."""
+    from ppid_batch.batch.outputs import _changes_digest
+    from ppid_batch.models import ChangeFact
+
+    changes = [
+        ChangeFact(
+            n % 3 or None,
+            dt.date(2026, 11, 1 + n % 20),
+            "Ditambahkan",
+            f"DIP-2026-{n:04d}",
+            f"Unit {n % 4}",
+            f"Ringkasan {n}",
+            "Berkala",
+        )  # fmt: skip
+        for n in range(1, 12001)
+    ]
+    digest = _changes_digest(changes)
+    assert _changes_digest(list(changes)) == digest and len(digest) == 64
+    for field, value in (
+        ("run_id", 99), ("changed_on", dt.date(2026, 12, 1)), ("action", "Diubah"),
+        ("item_id", "DIP-2026-9999"), ("unit", "Unit 9"), ("ringkasan", "Lain"),
+        ("jenis", "Setiap Saat"),
+    ):  # fmt: skip
+        edited = [*changes[:10500], dataclasses.replace(changes[10500], **{field: value})]
+        assert _changes_digest([*edited, *changes[10501:]]) != digest, field
+    assert _changes_digest([changes[1], changes[0], *changes[2:]]) != digest
+    assert _changes_digest(changes[:-1]) != digest
