@@ -640,6 +640,7 @@ def test_the_content_text_is_json_of_the_content_and_the_code_is_pinned() -> Non
     from ppid_batch.approve.identity import (
         _DOMAIN,
         content_json,
+        content_jsons,
         content_of,
         integrity_code,
     )
@@ -647,6 +648,7 @@ def test_the_content_text_is_json_of_the_content_and_the_code_is_pinned() -> Non
 
     odd = ['"kutip"', "garis\\miring", "tab\tdan\nbaris", "\x01\x1f kendali", "😀 🇮🇩",
            "\u2028 pemisah \u2029", "<b>&amp;</b>", "\u00a0", "", "  "]  # fmt: skip
+    made: list[object] = []
     for n, text in enumerate(odd):
         item = RegisterItem(
             id=f"DIP-2025-{n:04d}", unit=text or "Unit", ringkasan=f"Ringkasan {text}",
@@ -660,6 +662,13 @@ def test_the_content_text_is_json_of_the_content_and_the_code_is_pinned() -> Non
         snapshot = {"unit": text, "ringkasan": 7, "jenis": None, "bentuk": f" {text} x"}
         expected = json.dumps(content_of(snapshot), ensure_ascii=False, sort_keys=True)
         assert content_json(snapshot) == expected
+        # equal values of other types (7 == 7.0, True == 1) are other texts
+        made += [item, snapshot, {"unit": 7, "ringkasan": True}, {"unit": 7.0, "ringkasan": 1}]
+    # All at once, each distinct text quoted once: the same texts, repeated values included.
+    twice = made + made[::-1]
+    assert content_jsons(twice) == [content_json(x) for x in twice]
+    assert content_jsons(made[2:4]) == ['{"ringkasan": "True", "unit": "7"}',
+                                        '{"ringkasan": "1", "unit": "7.0"}']  # fmt: skip
     rows = [(f"DIP-2025-{n:04d}", hashlib.sha256(str(n).encode()).hexdigest()) for n in range(500)]
     secret = bytes(range(32))
     message = _DOMAIN + b"LP-2025-0003\n2025-03-04\n"
