@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,12 +76,17 @@ def _notes(items: Sequence[RegisterItem], given: Mapping[str, str] | None) -> di
     ringkasan too) is not named a second time: one note per pair.
     """
     notes = dict(given or {})
+    # fold(ringkasan) inline for text (a call per item costs as much as the folding)
+    keys = [
+        " ".join(text.split()).casefold() if type(text) is str else fold(text)
+        for text in [item.ringkasan for item in items]
+    ]
+    counts = Counter(keys)
     by_text: dict[str, list[RegisterItem]] = {}
-    for item in items:
-        by_text.setdefault(fold(item.ringkasan), []).append(item)
+    for key, item in zip(keys, items, strict=True):
+        if counts[key] > 1:  # most ringkasan have no other item to name
+            by_text.setdefault(key, []).append(item)
     for group in by_text.values():
-        if len(group) < 2:
-            continue  # most ringkasan: no other item to name
         units = [fold(o.unit) for o in group]
         for item, unit in zip(group, units, strict=True):
             named = notes.get(item.id, "")
