@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -216,11 +216,12 @@ def _define_table_worksheet() -> type:
 
         def __init__(self) -> None:
             super().__init__()
-            # Rows written by write_text_row, kept whole rather than as a cell tuple each:
-            # row -> (first column, formats, blank mask, shared-string index or None per
-            # column). `_materialize` turns them into xlsxwriter's cells for any of its
-            # methods that reads the cell table.
-            self._text_rows: dict[int, tuple[int, tuple[Any, ...], int, list[int | None]]] = {}
+            # Rows written by write_text_row(s), kept whole rather than as a cell tuple each:
+            # row -> (first column, formats, shape: a byte per column, 1 for text and 0 for
+            # a blank, and the shared-string index or None per column). `_materialize`
+            # turns them into xlsxwriter's cells for any of its methods that reads the cells.
+            self._text_rows: dict[int, tuple[int, tuple[Any, ...], bytes, list[int | None]]]
+            self._text_rows = {}
 
         def write_text_row(
             self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
@@ -228,63 +229,84 @@ def _define_table_worksheet() -> type:
             """`values[i]` at column first_col + i in `formats[i]`: a text cell (write_string),
             or for None/"" a blank formatted cell (write_blank; nothing without a format).
             The same cells, shared strings and dimensions as those calls one by one."""
-            if not values:
-                return
-            last_col = first_col + len(values) - 1
-            if (
-                self.constant_memory
-                or None in formats  # a blank without a format is no cell
-                or not (0 <= row < self.xls_rowmax and 0 <= first_col <= last_col < self.xls_colmax)
-            ):
-                for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
-                    if value:
-                        self.write_string(row, first_col + col, value, cell_format)
-                    else:
-                        self.write_blank(row, first_col + col, None, cell_format)
-                return
-            # _check_dimensions(row, first_col) and (row, last_col), inline
-            dims: Any = self  # (xlsxwriter's attributes, typed through Any)
-            if dims.dim_rowmin is None or row < dims.dim_rowmin:
-                dims.dim_rowmin = row
-            if dims.dim_rowmax is None or row > dims.dim_rowmax:
-                dims.dim_rowmax = row
-            if dims.dim_colmin is None or first_col < dims.dim_colmin:
-                dims.dim_colmin = first_col
-            if dims.dim_colmax is None or last_col > dims.dim_colmax:
-                dims.dim_colmax = last_col
-            if row in self._text_rows or self.table.get(row):
-                # Cells in this row already: the row's cells go over them as cell tuples (a
-                # text row kept before lies under them when the rows are written).
-                self._write_text_cells(row, first_col, values, formats)
-                return
-            table = self.str_table
-            strings = table.string_table
-            unique = table.unique_count
+            self.write_text_rows(row, first_col, (values,), (formats,))
+
+        def write_text_rows(
+            self,
+            first_row: int,
+            first_col: int,
+            rows: Iterable[Sequence[str | None]],
+            formats: Iterable[Sequence[Any]],
+        ) -> None:
+            """write_text_row(first_row + n, first_col, rows[n], formats[n]) for each row n,
+            in one loop (a table of tens of thousands of rows)."""
+            sst = self.str_table
+            strings = sst.string_table
+            get = strings.get
             limit = self.xls_strmax // 2
-            indices: list[int | None] = []
-            mask = 0  # bit n: column first_col + n is blank
-            bit = 1
-            for value in values:
-                if value:
-                    index = strings.get(value)
+            text_rows, table = self._text_rows, self.table
+            dims: Any = self  # (xlsxwriter's attributes, typed through Any)
+            row_max, col_max = self.xls_rowmax, self.xls_colmax
+            streamed = self.constant_memory
+            row = first_row - 1
+            for values, row_formats in zip(rows, formats, strict=True):
+                row += 1
+                if not values:
+                    continue
+                last_col = first_col + len(values) - 1
+                kept_formats = tuple(row_formats)
+                if (
+                    streamed
+                    or None in kept_formats  # a blank without a format is no cell
+                    or len(kept_formats) != len(values)
+                    or not (0 <= row < row_max and 0 <= first_col and last_col < col_max)
+                ):
+                    self._write_cells(row, first_col, values, row_formats)
+                    continue
+                # _check_dimensions(row, first_col) and (row, last_col), inline
+                if dims.dim_rowmin is None or row < dims.dim_rowmin:
+                    dims.dim_rowmin = row
+                if dims.dim_rowmax is None or row > dims.dim_rowmax:
+                    dims.dim_rowmax = row
+                if dims.dim_colmin is None or first_col < dims.dim_colmin:
+                    dims.dim_colmin = first_col
+                if dims.dim_colmax is None or last_col > dims.dim_colmax:
+                    dims.dim_colmax = last_col
+                if row in text_rows or table.get(row):
+                    # Cells in this row already: the row's cells go over them as cell tuples
+                    # (a text row kept before lies under them when the rows are written).
+                    self._write_text_cells(row, first_col, values, row_formats)
+                    continue
+                # Each text's index (-1: not in the table yet), then the new ones in order.
+                indices: list[int | None] = [get(v, -1) if v else None for v in values]
+                while -1 in indices:
+                    k = indices.index(-1)
+                    value = values[k]
+                    assert value is not None
+                    index = get(value)  # (the same new text twice in a row: added once)
                     if index is None:
                         # (a string xlsxwriter holds is no longer than it keeps one)
                         if len(value) > limit:  # maybe too long: xlsxwriter truncates it
-                            table.unique_count = unique
-                            self._write_text_cells(row, first_col, values, formats)
-                            return
-                        index = strings[value] = unique
-                        unique += 1
-                    indices.append(index)
+                            break
+                        index = strings[value] = sst.unique_count
+                        sst.unique_count += 1
+                    indices[k] = index
                 else:
-                    indices.append(None)
-                    mask |= bit
-                bit <<= 1
-            if len(indices) != len(formats):
-                raise ValueError("write_text_row: one format per value")
-            table.unique_count = unique
-            table.count += len(indices) - mask.bit_count()
-            self._text_rows[row] = (first_col, tuple(formats), mask, indices)
+                    shape = bytes(map(bool, values))
+                    sst.count += shape.count(1)
+                    text_rows[row] = (first_col, kept_formats, shape, indices)
+                    continue
+                self._write_text_cells(row, first_col, values, row_formats)
+
+        def _write_cells(
+            self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
+        ) -> None:
+            """write_text_row as xlsxwriter's write_string and write_blank, cell by cell."""
+            for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+                if value:
+                    self.write_string(row, first_col + col, value, cell_format)
+                else:
+                    self.write_blank(row, first_col + col, None, cell_format)
 
         def set_row(
             self,
@@ -431,15 +453,15 @@ def _define_table_worksheet() -> type:
             names = [xl_col_to_name(col) for col in range(self.dim_colmax + 1)]
             styles = _Styles()
             # A kept text row's cells in one format call: one template per (first column,
-            # formats, blank columns), `{0}` the row's number and `{n + 1}` column n's index.
-            templates: dict[tuple[int, tuple[Any, ...], int], str] = {}
+            # formats, shape), `{0}` the row's number and `{n + 1}` column n's index.
+            templates: dict[tuple[int, tuple[Any, ...], bytes], str] = {}
 
-            def template(key: tuple[int, tuple[Any, ...], int]) -> str:
-                first_col, formats, mask = key
+            def template(key: tuple[int, tuple[Any, ...], bytes]) -> str:
+                first_col, formats, shape = key
                 parts = []
                 for n, cell_format in enumerate(formats):
                     ref = f'<c r="{names[first_col + n]}{{0}}"{styles[cell_format]}'
-                    if mask >> n & 1:
+                    if not shape[n]:
                         parts.append(ref + "/>")
                     else:
                         parts.append(f'{ref} t="s"><v>{{{n + 1}}}</v></c>')

@@ -298,6 +298,44 @@ def test_a_row_given_only_a_height_is_set_as_xlsxwriter_sets_it(cells: bool) -> 
     assert answers[True] == answers[False] == [0, 0] + [0, 0] * cells + [0, -1, -1]
 
 
+def test_many_text_rows_at_once_are_the_cells_written_one_by_one() -> None:
+    """write_text_rows: rows of text after each other, among them a row with a blank
+    without a format, one past the sheet's last row, one with a text too long for a cell,
+    one over earlier cells, an empty one and one with the same new text twice; the file is
+    xlsxwriter's for the same cells written one by one."""
+
+    def fill(workbook: Any, ws: Any, table: bool) -> None:
+        wrap = workbook.add_format({"text_wrap": True, "border": 1})
+        first = workbook.add_format({"text_wrap": True, "border": 1, "top": 2})
+        ws.write_string(1_048_570, 1, "lebih dulu")
+        rows: list[list[str | None]] = []
+        formats: list[list[Any]] = []
+        for n in range(40):
+            rows.append([f"ID-{n}", "Unit A" if n < 20 else "Unit B", f"teks {n}", None])
+            formats.append([first if n == 20 else wrap] * 4)
+        rows[5] = ["sama", "sama", "", "baru"]
+        formats[6] = [wrap, None, wrap, wrap]
+        rows[9] = ["panjang " * 4500, "x", None, "y"]
+        rows[12] = []
+        formats[12] = []
+        if table:
+            ws.write_text_rows(10, 1, rows, formats)
+            ws.write_text_rows(1_048_570, 0, rows[:8], formats[:8])  # over a cell, then out
+        else:
+            for n, (values, row_formats) in enumerate(zip(rows, formats, strict=True)):
+                _text_row(ws, False, 10 + n, 1, values, row_formats)
+            for n, (values, row_formats) in enumerate(zip(rows[:8], formats[:8], strict=True)):
+                _text_row(ws, False, 1_048_570 + n, 0, values, row_formats)
+
+    assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)
+
+    def mismatched(workbook: Any, ws: Any, table: bool) -> None:
+        with pytest.raises(ValueError):
+            ws.write_text_row(0, 0, ["a", "b"], [workbook.add_format({"bold": True})])
+
+    _sheet_bytes(True, mismatched)
+
+
 def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:
     def fill(workbook: Any, ws: Any, table: bool) -> None:
         wrap = workbook.add_format({"text_wrap": True})

@@ -315,15 +315,17 @@ def write_approval_sheet(
         )  # fmt: skip
         blank: list[str | None] = [None] * len(pending)
         cells = zip(*(blank if texts is None else texts for texts in texts_by_col), strict=True)
-        write_row, set_row = ws.write_text_row, ws.set_row
-        previous_unit = None
-        for n, (item, values, height) in enumerate(zip(pending, cells, heights, strict=True)):
-            row = HEADER_ROW + 1 + n
-            first = item.unit != previous_unit and previous_unit is not None
-            previous_unit = item.unit
+        set_row = ws.set_row
+        for n, height in enumerate(heights):
             if height is not None:
-                set_row(row, height)
-            write_row(row, 0, values, first_formats if first else formats)
+                set_row(HEADER_ROW + 1 + n, height)
+        # A unit's first row (but the sheet's first) in the `_first` formats.
+        units = [item.unit for item in pending]
+        row_formats = [formats] + [
+            first_formats if unit != previous and previous is not None else formats
+            for previous, unit in zip(units[:-1], units[1:], strict=True)
+        ]
+        ws.write_text_rows(HEADER_ROW + 1, 0, cells, row_formats)
         last_row = HEADER_ROW + len(pending)
         ws.data_validation(
             HEADER_ROW + 1,
