@@ -1089,9 +1089,7 @@ def _index_hits(
             keep &= q.id[rows] != c.id[cols]
         if upper:
             keep &= cols > rows
-        rows, cols, s = rows[keep], cols[keep], s[keep]
-        order = np.argsort(rows, kind="stable")
-        return rows[order], cols[order], s[order]
+        return rows[keep], cols[keep], s[keep]  # (in any order: _ranked sorts them)
 
     # Item pairs made at once (INDEX_CHUNK_PAIRS, about), cut between two texts only.
     made = np.cumsum((q_hi - q_lo)[x] * (c_hi - c_lo)[y])
@@ -1166,20 +1164,27 @@ def _ranked(
             if len(same):
                 differs[same] = c.folds(cols[same]) != q.folds(hit_rows[same])
             # By row, score (highest first), the same first, then the choice's rank: one
-            # sort of the four packed in one integer when they fit, else a lexsort.
-            values, score_at = np.unique(scores, return_inverse=True)
-            score_bits = len(values).bit_length()
+            # sort of the four packed in one integer when they fit, else a lexsort. A
+            # score is packed as how far its float32 bits are below the block's best
+            # (the bits of scores ≥ 0 are in the order of the scores: nothing to sort).
+            bits = scores.view(np.int32).astype(np.int64)
+            best_bits = int(bits.max())
+            bits -= best_bits
+            bits *= -1
+            score_bits = int(bits.max()).bit_length()
             rank_bits = len(choices).bit_length()
             if len(q.ids).bit_length() + score_bits + 1 + rank_bits <= PACKED_BITS:
                 key = hit_rows << (score_bits + 1 + rank_bits)
-                key |= (len(values) - 1 - score_at.reshape(-1)) << (1 + rank_bits)
+                key |= bits << (1 + rank_bits)
+                del bits
                 key |= differs.astype(np.int64) << rank_bits
                 key |= rank[cols]
                 key.sort()
                 cols = by_rank[key & ((1 << rank_bits) - 1)]
                 differs = (key >> rank_bits & 1).astype(np.bool_)
                 key >>= 1 + rank_bits
-                scores = values[len(values) - 1 - (key & ((1 << score_bits) - 1))]
+                below = key & ((1 << score_bits) - 1)
+                scores = (best_bits - below).astype(np.int32).view(np.float32)
                 at_row = key >> score_bits
             else:
                 best = np.lexsort((rank[cols], differs, -scores, hit_rows))

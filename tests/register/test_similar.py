@@ -185,7 +185,7 @@ def test_matches_sorted_by_one_packed_integer_or_by_four_keys_give_the_same_note
     seed: int, monkeypatch
 ) -> None:
     register = corpus(300, seed, pending=0.4)
-    for threshold in (50, 85, 100):
+    for threshold in (0, 50, 85, 100):  # (from 0 a score of 0 is a match)
         packed = near_duplicates(register, threshold), approval_notes(register, threshold)
         matches = similar._matches(register, register, threshold)
         monkeypatch.setattr(similar, "PACKED_BITS", 0)  # never fits: lexsort
