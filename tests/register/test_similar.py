@@ -165,8 +165,14 @@ def test_identical_ringkasan_of_two_units_get_one_note_on_the_approval_sheet(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("weighed", [False, True])
 @pytest.mark.parametrize("seed", range(6))
-def test_notes_and_counts_are_those_of_the_pairwise_loop_on_a_varied_register(seed: int) -> None:
+def test_notes_and_counts_are_those_of_the_pairwise_loop_on_a_varied_register(
+    seed: int, weighed: bool, monkeypatch
+) -> None:
+    if weighed:  # every query's pairs weighed first, however short or alike its text
+        monkeypatch.setattr(similar, "DENSE_LENGTH", -1)
+        monkeypatch.setattr(similar, "DENSE_SHARE", 1.0)
     register = corpus(300, seed, pending=0.4)
     for threshold in (50, 80, 90, 100):
         notes = near_duplicates(register, threshold)
@@ -412,19 +418,28 @@ _words = st.sampled_from(
         max_size=12,
     ),
     st.integers(50, 100),
+    st.booleans(),
 )
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None)
-def test_odd_ringkasan_units_and_repeated_ids_match_the_pairwise_loop(rows, threshold) -> None:
+def test_odd_ringkasan_units_and_repeated_ids_match_the_pairwise_loop(
+    rows, threshold, weighed
+) -> None:
     register = [
         item(n, unit, text or "-", status="pending" if p else "approved")
         for n, unit, text, p in rows
     ]
-    notes = near_duplicates(register, threshold)
-    assert list(notes.items()) == list(reference_near_duplicates(register, threshold).items())
-    pending = approval_notes(register, threshold)
-    assert list(pending.items()) == list(reference_approval_notes(register, threshold).items())
-    assert count_pairs(register, threshold) == reference_count_pairs(register, threshold)
+    dense = similar.DENSE_LENGTH, similar.DENSE_SHARE
+    if weighed:  # every query's pairs weighed first, however short or alike its text
+        similar.DENSE_LENGTH, similar.DENSE_SHARE = -1, 1.0
+    try:
+        notes = near_duplicates(register, threshold)
+        assert list(notes.items()) == list(reference_near_duplicates(register, threshold).items())
+        pending = approval_notes(register, threshold)
+        assert list(pending.items()) == list(reference_approval_notes(register, threshold).items())
+        assert count_pairs(register, threshold) == reference_count_pairs(register, threshold)
+    finally:
+        similar.DENSE_LENGTH, similar.DENSE_SHARE = dense
 
 
 # ---- the index's memory: parts, chunks, each pair once, built once per night ----
