@@ -94,6 +94,16 @@ def _plain_workbook_class() -> type:
                 else:
                     self.write_blank(row, first_col + col, None, cell_format)
 
+        def write_text_rows(
+            self,
+            first_row: int,
+            first_col: int,
+            rows: Iterable[Sequence[str | None]],
+            formats: Iterable[Sequence[Any]],
+        ) -> None:
+            for n, (values, row_formats) in enumerate(zip(rows, formats, strict=True)):
+                self.write_text_row(first_row + n, first_col, values, row_formats)
+
     class PlainWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
         worksheet_class = PlainTableWorksheet
 

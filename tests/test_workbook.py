@@ -181,6 +181,12 @@ def _fill_everything(workbook: Any, ws: Any, table: bool) -> None:
             ws.write_number(row, 9, n)  # another cell in a text row, beyond it
     odd = ["<r>teks</r>", " depan", "belakang\u00a0", "\x01kendali", "_x0041_", "a\ufffeb"]
     _text_row(ws, table, 320, 0, odd, [wrap] * 6)
+    rows: list[list[str | None]] = [[f"blok {n}", None, "a&b", "Rp 1.000"] for n in range(20)]
+    if table:  # many rows at once (write_text_rows), or cell by cell
+        ws.write_text_rows(330, 1, rows, [[wrap, unlocked, wrap, first]] * 20)
+    else:
+        for n, values in enumerate(rows):
+            _text_row(ws, False, 330 + n, 1, values, [wrap, unlocked, wrap, first])
     ws.data_validation(11, 1, 300, 1, {"validate": "list", "source": ["YA", "TIDAK"]})
     ws.autofilter(10, 0, 310, 8)
     ws.freeze_panes(11, 0)
