@@ -206,7 +206,7 @@ class _Corpus:
             return self.of.folds(self.at[rows])
         if self._fold is None:
             self._fold = np.full(len(self.ids), -1, np.int64)
-        new = np.unique(rows[self._fold[rows] < 0])
+        new = _distinct(rows[self._fold[rows] < 0])
         if len(new):
             self._fold[new] = self.codes.folds([self.ringkasan[r] for r in new.tolist()])
         return self._fold[rows]
@@ -230,6 +230,31 @@ class _Corpus:
         part.ringkasan = [self.ringkasan[r] for r in rows]
         part.unit, part.text = self.unit[at], self.text[at]
         return part
+
+
+def _distinct(values: Codes) -> Codes:
+    """The distinct values, sorted (np.unique without the import of numpy.ma it makes
+    to ask whether the array is masked: about 20 ms once a night)."""
+    import numpy as np
+
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def _word_values(n: int) -> npt.NDArray[np.uint64]:
+    """A random-looking 64-bit value for each of n index words, the same every night:
+    splitmix64 of the word's number (numpy.random would be 30–40 ms to import, once a
+    night, for these few thousand numbers)."""
+    import numpy as np
+
+    z = np.arange(1, n + 1, dtype=np.uint64) * np.uint64(0x9E37_79B9_7F4A_7C15)  # (wraps)
+    z += np.uint64(20250315)
+    z ^= z >> np.uint64(30)
+    z *= np.uint64(0xBF58_476D_1CE4_E5B9)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(0x94D0_49BB_1331_11EB)
+    z ^= z >> np.uint64(31)
+    return z
 
 
 def _one_unit_per_id(queries: _Corpus, choices: _Corpus) -> bool:
@@ -262,7 +287,7 @@ def _dense_blocks(
 
     one_unit_per_id = _one_unit_per_id(queries, choices)
     unit_of = queries.unit[rows]
-    for unit in np.unique(unit_of):
+    for unit in _distinct(unit_of):
         mine = rows[unit_of == unit]
         cols = np.flatnonzero(choices.unit > unit if later_units else choices.unit != unit)
         if not len(cols):
@@ -457,8 +482,7 @@ class _Signed:
         # the texts of each class: self.texts[self.first[c]:self.first[c + 1]]
         self.texts = np.argsort(self.text_class, kind="stable")
         self.first = np.searchsorted(self.text_class[self.texts], np.arange(len(coded) + 1))
-        rng = np.random.default_rng(20250315)
-        self.value = rng.integers(0, np.iinfo(np.uint64).max, len(words), np.uint64, endpoint=True)
+        self.value = _word_values(len(words))
         by_count: dict[int, list[int]] = {}
         for number, ws in enumerate(coded):
             by_count.setdefault(len(ws), []).append(number)
@@ -1095,7 +1119,7 @@ def _index_hits(
     made = np.cumsum((q_hi - q_lo)[x] * (c_hi - c_lo)[y])
     cuts = np.searchsorted(made, np.arange(INDEX_CHUNK_PAIRS, int(made[-1]) if len(made) else 0,
                                            INDEX_CHUNK_PAIRS))  # fmt: skip
-    cuts = np.unique(np.searchsorted(x, x[np.minimum(cuts, len(x) - 1)], "left"))
+    cuts = _distinct(np.searchsorted(x, x[np.minimum(cuts, len(x) - 1)], "left"))
     bounds = [0, *(int(k) for k in cuts if 0 < k < len(x)), len(x)]
     return (items(x[lo:hi], y[lo:hi], s[lo:hi]) for lo, hi in zip(bounds, bounds[1:], strict=False))
 
