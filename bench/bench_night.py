@@ -636,6 +636,11 @@ def main() -> None:
         help="folder to keep (default: temp): forms, ws/ and ws-before-night-4/ (the big register "
         "before the small night, to run night 4 again on a copy: its form is small/)",
     )
+    parser.add_argument(
+        "--first-night-only",
+        action="store_true",
+        help="stop after night 1 and its floor (to compare night 1 before/after in turns)",
+    )
     parser.add_argument("--night", nargs=2, help=argparse.SUPPRESS)  # run_night's child
     parser.add_argument("--floor", nargs=2, help=argparse.SUPPRESS)  # irreducible's child
     args = parser.parse_args()
@@ -659,6 +664,11 @@ def main() -> None:
     night_1 = outputs_since(ws, set())
     floor = irreducible(forms, night_1, base / "floor", ws / "var" / "ppid.sqlite")
     r1 = show("night 1", (took, took_cpu), stages, floor, pack)
+    if args.first_night_only:
+        print(f"load: {os.getloadavg()[0]:.1f}")
+        if args.keep is None:
+            shutil.rmtree(base)
+        return
     (sheet,) = (ws / "output" / "persetujuan").glob("*.xlsx")
     signed = base / "Persetujuan-ditandatangani.xlsx"
     fill_approval_sheet(sheet, signed, atasan=ATASAN, day=dt.date(2026, 11, 23))
