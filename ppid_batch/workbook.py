@@ -77,6 +77,18 @@ def _workbook_class() -> type:
     return _table_workbook_class() if release in TABLE_XLSXWRITER else _plain_workbook_class()
 
 
+def _write_cells(
+    sheet: Any, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
+) -> None:
+    """A text row as xlsxwriter's write_string and write_blank, cell by cell (what
+    write_text_row stands for, and the table sheet's way for a row it cannot keep whole)."""
+    for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+        if value:
+            sheet.write_string(row, first_col + col, value, cell_format)
+        else:
+            sheet.write_blank(row, first_col + col, None, cell_format)
+
+
 @functools.cache
 def _plain_workbook_class() -> type:
     """xlsxwriter's own Workbook and Worksheet, with write_text_row as the cell-by-cell
@@ -88,11 +100,7 @@ def _plain_workbook_class() -> type:
         def write_text_row(
             self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
         ) -> None:
-            for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
-                if value:
-                    self.write_string(row, first_col + col, value, cell_format)
-                else:
-                    self.write_blank(row, first_col + col, None, cell_format)
+            _write_cells(self, row, first_col, values, formats)
 
         def write_text_rows(
             self,
@@ -271,7 +279,7 @@ def _define_table_worksheet() -> type:
                     or len(kept_formats) != len(values)
                     or not (0 <= row < row_max and 0 <= first_col and last_col < col_max)
                 ):
-                    self._write_cells(row, first_col, values, row_formats)
+                    _write_cells(self, row, first_col, values, row_formats)
                     continue
                 # _check_dimensions(row, first_col) and (row, last_col), inline
                 if dims.dim_rowmin is None or row < dims.dim_rowmin:
@@ -307,16 +315,6 @@ def _define_table_worksheet() -> type:
                     text_rows[row] = (first_col, kept_formats, shape, indices)
                     continue
                 self._write_text_cells(row, first_col, values, row_formats)
-
-        def _write_cells(
-            self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
-        ) -> None:
-            """write_text_row as xlsxwriter's write_string and write_blank, cell by cell."""
-            for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
-                if value:
-                    self.write_string(row, first_col + col, value, cell_format)
-                else:
-                    self.write_blank(row, first_col + col, None, cell_format)
 
         def set_row(
             self,
