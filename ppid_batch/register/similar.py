@@ -7,12 +7,13 @@ that, so the approval sheet shows a note beside each such item and the
 Atasan PPID decides. Items of the same unit are never compared: the register
 already handles those.
 
-A small register has every cross-unit pair scored. A big one (more than
-EXACT_PAIRS pairs to score) first asks a candidate index which pairs are worth
-scoring (`_index_hits`: items whose ringkasan have the same words but for at
-most two or three, each word cut to its first letters and numbers masked), and
-scores those with the same measure. That index may miss a pair the full search
-would note; docs/reports.md ("Kemiripan antar-unit") says which and how often.
+A small register, or a few pending items (EXACT_QUERIES), has every cross-unit
+pair scored. A big one (more than EXACT_PAIRS pairs to score) first asks a
+candidate index which pairs are worth scoring (`_index_hits`: items whose
+ringkasan have the same words but for at most two or three, each word cut to its
+first letters and numbers masked), and scores those with the same measure. That
+index may miss a pair the full search would note; docs/reports.md ("Kemiripan
+antar-unit") says which and how often.
 """
 
 from __future__ import annotations
@@ -40,8 +41,14 @@ def normalise(ringkasan: str) -> str:
 
 
 # Above this many (pending × register) pairs the candidate index is used, if the
-# threshold allows it (INDEX_DELETIONS): 2 million pairs take about a second to score.
+# threshold allows it (INDEX_DELETIONS), unless the queries are few (EXACT_QUERIES).
 EXACT_PAIRS = 2_000_000
+# Up to this many queries (pending items) every pair is scored, however big the register:
+# the full search costs the queries × the register (0.3 s for 50 pending on the 40,000-item
+# register, 0.87 s for 250, 1.29 s for 500), the index the whole register's signatures
+# whatever the queries (1.1-1.6 s), and the full search misses nothing. (A year's near-
+# duplicate count compares the year with itself: above EXACT_PAIRS, it is never this few.)
+EXACT_QUERIES = 300
 # Threshold from which the index is trusted → (words that may differ on each side of a
 # pair, on both sides together). From 90 a pair whose two texts each lack three words
 # of the other is not proposed: such pairs are 40% of the candidates of the national
@@ -1129,11 +1136,11 @@ def _hits(
 ) -> Iterator[tuple[Codes, Codes, npt.NDArray[np.float32]]]:
     """(query row, choice column, score) of every noted pair: all of a row's in one yield.
 
-    Through the index when the pairs are many and the threshold allows it, else
-    every cross-unit pair scored. With `upper` (q and c the same list) each
-    unordered pair is given once.
+    Through the index when the pairs are many, the queries more than EXACT_QUERIES
+    and the threshold allows it, else every cross-unit pair scored. With `upper` (q
+    and c the same list) each unordered pair is given once.
     """
-    if len(q.texts) * len(c.texts) > EXACT_PAIRS:
+    if len(q.texts) * len(c.texts) > EXACT_PAIRS and len(q.texts) > EXACT_QUERIES:
         found = _index_hits(q, c, threshold, upper=upper)
         if found is not None:
             return found

@@ -107,6 +107,7 @@ def test_a_register_all_pending_gets_the_notes_of_every_item_against_all(
 ) -> None:
     """Night 1: every item pending, so the queries are the register itself."""
     monkeypatch.setattr(similar, "EXACT_PAIRS", exact_pairs)  # full search, then the index
+    monkeypatch.setattr(similar, "EXACT_QUERIES", min(exact_pairs, similar.EXACT_QUERIES))
     monkeypatch.setattr(similar, "_LAST", None)
     register = corpus(300, 4, pending=1.0)
     notes = approval_notes(register, 95)
@@ -242,6 +243,7 @@ def test_the_index_gives_the_notes_of_the_pairwise_loop_on_the_varied_register(
     seed: int, monkeypatch
 ) -> None:
     monkeypatch.setattr(similar, "EXACT_PAIRS", 0)  # the index even for 300 items
+    monkeypatch.setattr(similar, "EXACT_QUERIES", 0)
     monkeypatch.setattr(similar, "_LAST", None)
     made = []  # whether each call of the index gave pairs (not the every-pair fallback)
     cached = similar._cached_text_hits
@@ -268,6 +270,33 @@ def test_the_index_gives_the_notes_of_the_pairwise_loop_on_the_varied_register(
         assert len(set(found.items()) & set(wanted.items())) >= 0.95 * len(wanted)
         assert all(any(kind in n for n in found.values()) for kind in (SAME, "Mirip", "lainnya"))
     assert made and all(made)  # the index answered every call: it is what was compared
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_few_pending_on_a_big_register_are_searched_in_full(seed: int, monkeypatch) -> None:
+    """A night of a few forms on years of register: every pair of its pending items is
+    scored (the index would build the whole register's signatures for them, and may miss
+    a pair), unless the queries are more than EXACT_QUERIES."""
+    monkeypatch.setattr(similar, "EXACT_PAIRS", 0)  # the register counts as big
+    asked = []  # the index's calls
+    cached = similar._cached_text_hits
+
+    def spy(*args: object, **kwargs: object) -> object:
+        asked.append(1)
+        return cached(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(similar, "_cached_text_hits", spy)
+    register = corpus(300, seed, pending=0.4)
+    pending = sum(i.status == "pending" for i in register)
+    assert 60 < pending <= similar.EXACT_QUERIES
+    for threshold in (90, 95):
+        monkeypatch.setattr(similar, "_LAST", None)
+        notes = approval_notes(register, threshold)
+        assert list(notes.items()) == list(reference_approval_notes(register, threshold).items())
+    assert not asked
+    monkeypatch.setattr(similar, "EXACT_QUERIES", pending - 1)  # one query more: the index
+    approval_notes(register, 90)
+    assert asked
 
 
 def _scored_pairs(monkeypatch) -> list[int]:
@@ -327,6 +356,7 @@ def test_a_low_threshold_or_a_register_where_all_match_is_searched_in_full(monke
     register = national_corpus(400, 2, pending=0.5)
     expected = reference_approval_notes(register, 80)
     monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "EXACT_QUERIES", 0)
     searched = _searched_in_full(monkeypatch)
     assert approval_notes(register, 80) == expected
     assert searched == [80]  # no index below 85: every cross-unit pair weighed
@@ -448,6 +478,7 @@ def test_odd_ringkasan_units_and_repeated_ids_match_the_pairwise_loop(
 def test_the_index_in_parts_and_small_chunks_gives_the_same_notes(monkeypatch) -> None:
     register = national_corpus(1200, 5, pending=0.5)
     monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "EXACT_QUERIES", 0)
     monkeypatch.setattr(similar, "_LAST", None)
     whole = approval_notes(register, 90), count_pairs(register, 90), near_duplicates(register, 90)
     texts = sorted({similar._sorted_tokens(i.ringkasan) for i in register})
@@ -470,6 +501,7 @@ def test_the_index_scores_each_candidate_pair_once(monkeypatch) -> None:
 
     register = national_corpus(1500, 6, pending=1.0)
     monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "EXACT_QUERIES", 0)
     monkeypatch.setattr(similar, "_LAST", None)
     pairs: list[tuple[str, str]] = []
     cpdist = process.cpdist
@@ -492,6 +524,7 @@ def test_the_annual_count_reuses_the_index_of_the_approval_notes(monkeypatch) ->
 
     register = national_corpus(800, 8, pending=1.0)
     monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "EXACT_QUERIES", 0)
     monkeypatch.setattr(similar, "_LAST", None)
     built: list[int] = []
     text_hits = similar._text_hits
@@ -653,6 +686,7 @@ def test_a_few_pending_against_a_big_register_go_through_the_index(monkeypatch) 
     pairs (a quarter of them, the earlier rule, scored every pair of 2,000 pending items
     against 40,000: 16.8 s where the index takes 1.5 s)."""
     monkeypatch.setattr(similar, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(similar, "EXACT_QUERIES", 0)
     monkeypatch.setattr(similar, "_LAST", None)
     register = corpus(300, 0, pending=0.2)  # 67 pending, 23,979 bucket pairs at least
     pending = sum(i.status == "pending" for i in register)
