@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -291,60 +292,17 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
     # Tonight's forms are one transaction: one durable commit for all of them instead of
     # one per form, each form a savepoint in it (undone alone when it fails). Nothing
     # leaves input/ before that commit, so a crash before it only means reading them again.
-    forms = contextlib.ExitStack()
-    with forms:
-        in_forms = False
-        for item in inputs:
-            if in_forms and item.kind == "persetujuan":
-                forms.close()  # the forms so far are committed before a sheet is applied
-                in_forms = False
-            elif not in_forms and item.kind != "persetujuan":
-                forms.enter_context(store.begin())
-                in_forms = True
-            name = item.candidate.name
-            try:
-                if item.kind == "persetujuan":
-                    outcome, decided = _apply_sheet(
-                        store, item, night.today, run_db_id, night.config, conflicts,
-                        counted.pop(item.report.sha256, None),
-                    )  # fmt: skip
-                    approved, refused = approved + decided[0], refused + decided[1]
-                    refused_units.update(decided[2])
-                else:
-                    outcome = _register_form(store, item, night.today, run_db_id)
-            except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
-                # One file the program cannot handle must not stop the others; what it
-                # wrote is rolled back, and it stays in input/ for one more try.
-                log.exception("%s: not registered", log_text(name))
-                again = quarantine.failed_again(item.candidate, night.previous)
-                if again is not None:
-                    shown = tuple(f.to_json() for f in again.errors)
-                    outcome = Outcome(item.candidate, again, REJECTED, rejection_note(again), shown)
-                    night.progress.advance(f"{name}: {outcome.verdict}")
-                    outcomes.append(outcome)
-                    continue
-                outcome = Outcome(
-                    item.candidate,
-                    item.report,
-                    FAILED,
-                    "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya",
+    # An approval sheet (read() puts them first) is applied in transactions of its own.
+    for sheets, group in itertools.groupby(inputs, key=lambda i: i.kind == "persetujuan"):
+        with contextlib.nullcontext() if sheets else store.begin():
+            for item in group:
+                outcome, decided = _register_input(
+                    night, store, item, run_db_id, conflicts, counted, errors
                 )
-                # PpidError speaks Indonesian already; anything else is a bug whose English
-                # text belongs in the log, not on the PPID's morning page.
-                reason = str(exc) if isinstance(exc, PpidError) else "galat program"
-                errors.append(
-                    f"{name}: {reason} (untuk pemelihara: {exc.__class__.__name__}, rincian di "
-                    "var/logs/ppid-batch.log)"
-                )
-            else:
-                if outcome.verdict in (REJECTED, PARTIAL):
-                    shown = tuple(f.to_json() for f in outcome.report.errors[:MAX_ERRORS_SHOWN])
-                    outcome = replace(
-                        outcome, errors=shown, note=outcome.note or rejection_note(outcome.report)
-                    )
-                log.info("%s: %s %s", name, outcome.verdict, outcome.note)
-            night.progress.advance(f"{name}: {outcome.verdict}")
-            outcomes.append(outcome.shed())
+                approved, refused = approved + decided[0], refused + decided[1]
+                refused_units.update(decided[2])
+                night.progress.advance(f"{item.candidate.name}: {outcome.verdict}")
+                outcomes.append(outcome.shed())
     issue_nota_dinas(store, night.config, today=night.today, run_id=run_db_id)
     return Registered(
         run_db_id,
@@ -356,6 +314,64 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
         left.run_ids,
         interrupted.note(left),
         interrupted.nota_dinas_names(store, (*left.run_ids, run_db_id)),
+    )
+
+
+_NOTHING_DECIDED: tuple[int, int, frozenset[str]] = (0, 0, frozenset())
+
+
+def _register_input(
+    night: Night,
+    store: Any,
+    item: ReadInput,
+    run_db_id: int,
+    conflicts: Mapping[str, Mapping[str, str]],
+    counted: dict[str, Any],
+    errors: list[str],
+) -> tuple[Outcome, tuple[int, int, frozenset[str]]]:
+    """One input's outcome and what it decided (an approval sheet: approved, refused, the
+    refused units). A file the program cannot handle does not stop the others."""
+    try:
+        if item.kind == "persetujuan":
+            outcome, decided = _apply_sheet(
+                store, item, night.today, run_db_id, night.config, conflicts,
+                counted.pop(item.report.sha256, None),
+            )  # fmt: skip
+        else:
+            outcome = _register_form(store, item, night.today, run_db_id)
+            decided = _NOTHING_DECIDED
+    except (PpidError, OSError, ValueError, LookupError, TypeError) as exc:
+        return _failed(night, item, exc, errors), _NOTHING_DECIDED
+    if outcome.verdict in (REJECTED, PARTIAL):
+        shown = tuple(f.to_json() for f in outcome.report.errors[:MAX_ERRORS_SHOWN])
+        outcome = replace(
+            outcome, errors=shown, note=outcome.note or rejection_note(outcome.report)
+        )
+    log.info("%s: %s %s", item.candidate.name, outcome.verdict, outcome.note)
+    return outcome, decided
+
+
+def _failed(night: Night, item: ReadInput, exc: Exception, errors: list[str]) -> Outcome:
+    """The outcome of an input the program failed on: what it wrote is rolled back, and it
+    stays in input/ for one more try (rejected when it failed the night before too)."""
+    name = item.candidate.name
+    log.exception("%s: not registered", log_text(name))
+    again = quarantine.failed_again(item.candidate, night.previous)
+    if again is not None:
+        shown = tuple(f.to_json() for f in again.errors)
+        return Outcome(item.candidate, again, REJECTED, rejection_note(again), shown)
+    # PpidError speaks Indonesian already; anything else is a bug whose English text
+    # belongs in the log, not on the PPID's morning page.
+    reason = str(exc) if isinstance(exc, PpidError) else "galat program"
+    errors.append(
+        f"{name}: {reason} (untuk pemelihara: {exc.__class__.__name__}, rincian di "
+        "var/logs/ppid-batch.log)"
+    )
+    return Outcome(
+        item.candidate,
+        item.report,
+        FAILED,
+        "tidak dapat diproses karena galat program; dicoba lagi malam berikutnya",
     )
 
 
