@@ -123,7 +123,7 @@ def write_documents(
         if year_changes is None:
             year_changes = changes_from_store(store, year=today.year)
         facts = year_changes
-        as_of = last_change_on(store, [{"Tanggal": c.changed_on} for c in facts], today)
+        as_of = last_change_on(store, facts, today)
         folder = out / REGISTER_DIR
         # The 'Riwayat Perubahan' rows (change_rows, one dict per change of the year) are
         # made only to be written; the key takes the changes they are made from, whole.
@@ -233,30 +233,32 @@ def write_annual_reports(
 
 
 def _texts_digest(items: Sequence[Any]) -> str:
-    """SHA-256 of the items' (id, unit, ringkasan), all the near-duplicate count reads: the
-    repr of a few thousand such tuples at a time, not of each string through the memo."""
-    import hashlib
+    """SHA-256 of the items' (id, unit, ringkasan), all the near-duplicate count reads."""
+    from operator import attrgetter
 
-    digest = hashlib.sha256(b"texts\0")
-    for start in range(0, len(items), 5000):
-        part = repr([(i.id, i.unit, i.ringkasan) for i in items[start : start + 5000]])
-        digest.update(b"%d:" % len(part) + part.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return _rows_digest(b"texts", items, attrgetter("id", "unit", "ringkasan"))
 
 
 def _changes_digest(changes: Sequence[Any]) -> str:
-    """SHA-256 of the year's register changes (ChangeFact: every field, in order), the repr
-    of a few thousand at a time: all change_rows makes the 'Riwayat Perubahan' rows from."""
+    """SHA-256 of the year's register changes (ChangeFact: every field, in order): all
+    change_rows makes the 'Riwayat Perubahan' rows from."""
     import dataclasses
-    import hashlib
     from operator import attrgetter
 
     from ..models import ChangeFact
 
     fields = attrgetter(*(f.name for f in dataclasses.fields(ChangeFact)))
-    digest = hashlib.sha256(b"changes\0")
-    for start in range(0, len(changes), 5000):
-        part = repr([fields(c) for c in changes[start : start + 5000]])
+    return _rows_digest(b"changes", changes, fields)
+
+
+def _rows_digest(label: bytes, values: Sequence[Any], row: Callable[[Any], tuple[Any, ...]]) -> str:
+    """SHA-256 of `row` of each value, the repr of a few thousand rows at a time (not of
+    each string through the memo: tens of thousands of items a night)."""
+    import hashlib
+
+    digest = hashlib.sha256(label + b"\0")
+    for start in range(0, len(values), 5000):
+        part = repr([row(v) for v in values[start : start + 5000]])
         digest.update(b"%d:" % len(part) + part.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 

@@ -125,12 +125,12 @@ def changes_from_store(
     return sorted(out, key=lambda fact: fact.changed_on)
 
 
-def last_change_on(store: Store, rows: Sequence[Mapping[str, Any]], today: dt.date) -> dt.date:
+def last_change_on(store: Store, changes: Sequence[ChangeFact], today: dt.date) -> dt.date:
     """The day the published lists last changed, no later than `today`: the date the DIP
     and its files carry ('Keadaan per'), so that a night that changes nothing in them
-    writes them byte for byte as before. `rows` are this year's `change_rows`; without
-    any, the earlier years' changes are asked; `today` when there never was one."""
-    days = [row["Tanggal"] for row in rows]
+    writes them byte for byte as before. `changes` are this year's (`changes_from_store`);
+    without any, the earlier years' changes are asked; `today` when there never was one."""
+    days = [change.changed_on for change in changes]
     if not days:
         days = [fact.changed_on for fact in changes_from_store(store)]
     return max((d for d in days if d <= today), default=today)
