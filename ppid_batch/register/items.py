@@ -97,13 +97,8 @@ def _iso(value: object) -> str:
 
 
 def _values(row: Mapping[str, Any]) -> dict[str, Any]:
-    # db_text, then stripped: once per cell of every row, so written out inline
-    out = {
-        key: (value.replace("\x00", "").strip() or None) if isinstance(value, str) else value
-        for key, value in zip(ITEM_FIELDS, map(row.get, ITEM_FIELDS), strict=True)
-    }
-    out["waktu_pembuatan"] = _iso(out["waktu_pembuatan"])
-    return out
+    """One row's item values, cleaned as a form's new rows are (_value_columns)."""
+    return {key: column[0] for key, column in zip(ITEM_FIELDS, _value_columns([row]), strict=True)}
 
 
 _WAKTU = ITEM_FIELDS.index("waktu_pembuatan")
@@ -114,9 +109,10 @@ def _value_columns(rows: Sequence[Mapping[str, Any]] | RowColumns) -> list[list[
     """The rows' `_values`, a column at a time: one list per field of ITEM_FIELDS, in
     that order (a form's new rows are most of a night's rows)."""
     table = rows if isinstance(rows, RowColumns) else RowColumns(rows)
+    # db_text, then stripped: once per cell of every row, so written out inline
     columns = [
         [
-            (v.replace("\x00", "").strip() or None) if isinstance(v, str) else v  # as _values
+            (v.replace("\x00", "").strip() or None) if isinstance(v, str) else v
             for v in table.get(key)
         ]
         for key in ITEM_FIELDS

@@ -343,6 +343,15 @@ def test_a_forms_new_rows_get_the_values_and_match_keys_of_one_row_at_a_time() -
         pairs = [(v[_RINGKASAN] or "", v[_WAKTU]) for v in one_at_a_time]
         assert match_keys(unit, pairs) == [match_key(unit, r, w) for r, w in pairs]
     assert one_at_a_time and _value_columns([]) == [[] for _ in ITEM_FIELDS]
+    # the cleaning itself: NUL dropped and stripped, blanks None, waktu as ISO text
+    first, dated, blank, _ = (_values(row) for row in odd)
+    assert (first["ringkasan"], first["keterangan"], first["tautan"]) == (
+        "Laporan  Keuangan",
+        None,
+        None,
+    )
+    assert (dated["waktu_pembuatan"], dated["konsekuensi"]) == ("2024-03-01", 7)
+    assert (blank["ringkasan"], blank["waktu_pembuatan"], blank["penguasa"]) == (None, "2023", None)
 
 
 def test_new_rows_between_corrections_and_tindakan_keep_the_order_of_the_form(
