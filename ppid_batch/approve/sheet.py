@@ -76,11 +76,7 @@ def _notes(items: Sequence[RegisterItem], given: Mapping[str, str] | None) -> di
     ringkasan too) is not named a second time: one note per pair.
     """
     notes = dict(given or {})
-    # fold(ringkasan) inline for text (a call per item costs as much as the folding)
-    keys = [
-        " ".join(text.split()).casefold() if type(text) is str else fold(text)
-        for text in [item.ringkasan for item in items]
-    ]
+    keys = [fold(item.ringkasan) for item in items]
     counts = Counter(keys)
     by_text: dict[str, list[RegisterItem]] = {}
     for key, item in zip(keys, items, strict=True):
