@@ -103,25 +103,33 @@ _values_of = operator.attrgetter(*_SORTED_FIELDS)  # an item's values in that or
 _quoted = json.encoder.encode_basestring  # json.dumps' own quoting with ensure_ascii=False
 
 
+def _content_values(item: RegisterItem | Mapping[str, Any]) -> tuple[Any, ...]:
+    """The item's content fields' values, in _SORTED_FIELDS order (None: no such field)."""
+    if isinstance(item, Mapping):
+        return tuple(map(item.get, _SORTED_FIELDS))
+    try:
+        return _values_of(item)  # type: ignore[no-any-return]
+    except AttributeError:  # an object without some field: that field is empty
+        return tuple(getattr(item, key, None) for key in _SORTED_FIELDS)
+
+
+def _content_part(prefix: str, value: Any) -> str:
+    """One field of content_json, `"key": "text"`, its text as content_text makes it
+    (white space made single spaces, ends trimmed); "" when that leaves nothing."""
+    text = " ".join((value if type(value) is str else str(value)).split())
+    return prefix + _quoted(text) if text else ""
+
+
 def content_json(item: RegisterItem | Mapping[str, Any]) -> str:
     """`json.dumps(content_of(item), ensure_ascii=False, sort_keys=True)`, written in one
     pass without the intermediate dict: the text the fingerprint hashes and the register
     keeps as the row's snapshot. Same characters as that call (tests/approve pin it)."""
-    if isinstance(item, Mapping):
-        values: tuple[Any, ...] = tuple(map(item.get, _SORTED_FIELDS))
-    else:
-        try:
-            values = _values_of(item)
-        except AttributeError:  # an object without some field: that field is empty
-            values = tuple(getattr(item, key, None) for key in _SORTED_FIELDS)
-    parts = []
-    for prefix, value in zip(_PREFIXES, values, strict=True):
-        if value is not None:
-            # content_text, inline: its white space made single spaces, its ends trimmed
-            text = " ".join((value if type(value) is str else str(value)).split())
-            if text:
-                parts.append(prefix + _quoted(text))
-    return "{" + ", ".join(parts) + "}"
+    parts = [
+        _content_part(prefix, value)
+        for prefix, value in zip(_PREFIXES, _content_values(item), strict=True)
+        if value is not None
+    ]
+    return "{" + ", ".join(filter(None, parts)) + "}"
 
 
 def content_jsons(items: Sequence[RegisterItem | Mapping[str, Any]]) -> list[str]:
@@ -132,26 +140,17 @@ def content_jsons(items: Sequence[RegisterItem | Mapping[str, Any]]) -> list[str
     prefixes = _PREFIXES
     out = []
     for item in items:
-        if type(item) is RegisterItem:
-            values: tuple[Any, ...] = _values_of(item)
-        elif isinstance(item, Mapping):
-            values = tuple(map(item.get, _SORTED_FIELDS))
-        else:
-            out.append(content_json(item))
-            continue
         parts = []
-        for k, value in enumerate(values):
+        for k, value in enumerate(_content_values(item)):
             if value is None:
                 continue
             if type(value) is str:
                 known = made[k]
                 part = known.get(value)
                 if part is None:
-                    text = " ".join(value.split())
-                    part = known[value] = prefixes[k] + _quoted(text) if text else ""
+                    part = known[value] = _content_part(prefixes[k], value)
             else:
-                text = " ".join(str(value).split())
-                part = prefixes[k] + _quoted(text) if text else ""
+                part = _content_part(prefixes[k], value)
             if part:
                 parts.append(part)
         out.append("{" + ", ".join(parts) + "}")
@@ -179,8 +178,7 @@ def integrity_code(
     mac = hmac.new(secret, _DOMAIN + f"{number}\n{issued_on.isoformat()}\n".encode(), "sha256")
     # The rows fed in one piece (the same bytes as one message; appending to a bytes
     # message row by row copied it each time: quadratic in the sheet's rows).
-    # (shown_fingerprint inline: a call per row costs as much as the row's text)
-    mac.update("".join([f"{r[0]} {r[1][:SHOWN_FINGERPRINT].upper()}\n" for r in rows]).encode())
+    mac.update("".join([f"{r[0]} {shown_fingerprint(r[1])}\n" for r in rows]).encode())
     return mac.hexdigest()
 
 
