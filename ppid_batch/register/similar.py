@@ -439,8 +439,11 @@ class _IndexWords(dict[str, int]):
     def __init__(self) -> None:
         super().__init__()
         self.words: dict[str, int] = {}  # index word → number
+        self.odd = False  # a word asked holds white space (it was not cut by split())
 
     def __missing__(self, word: str) -> int:
+        if not word.isprintable():  # (white space other than " " is not printable)
+            self.odd = self.odd or len(word.split()) != 1
         masked = _DIGITS.sub("#", word)
         short = len(masked) <= INDEX_SHORT
         number = -1 if short else self.words.setdefault(masked[:INDEX_WORD], len(self.words))
@@ -449,6 +452,95 @@ class _IndexWords(dict[str, int]):
 
 
 _DIGITS = re.compile(r"\d+")
+
+
+def _index_classes(
+    texts: Sequence[str], seen: _IndexWords
+) -> tuple[Codes, Codes, Callable[[Codes, int], Codes]]:
+    """(each text's class, each class's number of index words, a function giving the
+    sorted index words of some classes of one count: classes × count).
+
+    A class is the texts of the same multiset of index words (`seen` numbers the words
+    in the order of the texts), numbered in the order of its first text. The words of
+    all texts are numbered in one pass and each text's multiset summed from random word
+    values: texts of the same sum are the same class once their words are compared
+    (another multiset of the same sum, never seen, is grouped as the sorted tuples are,
+    one per text: _index_classes_slowly).
+    """
+    from itertools import repeat
+
+    import numpy as np
+
+    # The words of all texts in one list, cut at single spaces (a text's words are
+    # its spaces and one; an empty word, of an empty text or two spaces, is not indexed,
+    # as split() would drop it): a word holding other white space is odd (_IndexWords).
+    counts = np.fromiter(map(str.count, texts, repeat(" ")), np.int64, len(texts)) + 1
+    numbers = np.fromiter(
+        map(seen.__getitem__, " ".join(texts).split(" ")), np.int64, int(counts.sum())
+    )
+    if seen.odd:  # (never in texts of sorted words) numbered again, text by text
+        seen.clear()
+        seen.words.clear()
+        seen.odd = False
+        return _index_classes_slowly(texts, seen)
+    kept = numbers >= 0
+    row = np.repeat(np.arange(len(texts), dtype=np.int64), counts)[kept]
+    # each text's index words sorted: by (text, word) in one sort
+    key = row * max(len(seen.words), 1) + numbers[kept]
+    key.sort()
+    words = key % max(len(seen.words), 1)
+    del key, numbers, kept
+    count = np.bincount(row, minlength=len(texts))
+    del row
+    end = np.cumsum(count)
+    start = end - count
+    summed = np.r_[np.uint64(0), np.cumsum(_word_values(len(seen.words))[words], dtype=np.uint64)]
+    digest = summed[end] - summed[start]  # (wrapping: the sum of the text's values)
+    del summed
+    order = np.lexsort((digest, count))  # by count and sum, texts in order within
+    new = np.r_[True, (count[order][1:] != count[order][:-1])
+                | (digest[order][1:] != digest[order][:-1])][: len(order)]  # fmt: skip
+    # the same count and sum: the same class only if their words are the same
+    x, y = order[:-1][~new[1:]], order[1:][~new[1:]]
+    which, at = _ranges(start[x], end[x])
+    if not np.array_equal(words[at], words[at - start[x][which] + start[y][which]]):
+        return _index_classes_slowly(texts, seen)
+    first = order[new]  # each class's first text
+    rank = np.empty(len(first), np.int64)
+    rank[np.argsort(first)] = np.arange(len(first), dtype=np.int64)
+    text_class = np.empty(len(texts), np.int64)
+    text_class[order] = rank[np.cumsum(new) - 1]
+    first.sort()  # class → its first text
+
+    def words_of(classes: Codes, n: int) -> Codes:
+        return words[start[first[classes]][:, None] + np.arange(n, dtype=np.int64)]
+
+    return text_class, count[first], words_of
+
+
+def _index_classes_slowly(
+    texts: Sequence[str], seen: _IndexWords
+) -> tuple[Codes, Codes, Callable[[Codes, int], Codes]]:
+    """_index_classes by a tuple of sorted words per text (for sums that collide)."""
+    import numpy as np
+
+    classes: dict[tuple[int, ...], int] = {}
+    text_class = np.array(
+        [
+            classes.setdefault(
+                tuple(sorted([k for k in map(seen.__getitem__, t.split()) if k >= 0])),
+                len(classes),
+            )
+            for t in texts
+        ],
+        np.int64,
+    )
+    coded = list(classes)
+
+    def words_of(members: Codes, n: int) -> Codes:
+        return np.array([coded[m] for m in members.tolist()], np.int64).reshape(len(members), n)
+
+    return text_class, np.fromiter(map(len, coded), np.int64, len(coded)), words_of
 
 
 class _Signed:
@@ -471,28 +563,18 @@ class _Signed:
 
         seen = _IndexWords()  # word → number of its index word (−1: not indexed)
         # Texts with the same index words (the same title but for its numbers, a typo
-        # far in) have the same signatures: they are signed once, as a class.
-        classes: dict[tuple[int, ...], int] = {}
-        self.text_class = np.array(
-            [
-                classes.setdefault(
-                    tuple(sorted([k for k in map(seen.__getitem__, t.split()) if k >= 0])),
-                    len(classes),
-                )
-                for t in texts
-            ],
-            np.int64,
-        )
+        # far in) have the same signatures: they are signed once, as a class (numbered
+        # in the order of their first text).
+        self.text_class, count_of, words_of = _index_classes(texts, seen)
         words = seen.words
         self.usable = len(words) < 1 << LEFT_OUT_BITS
-        coded = list(classes)
+        classes = len(count_of)
         # the texts of each class: self.texts[self.first[c]:self.first[c + 1]]
         self.texts = np.argsort(self.text_class, kind="stable")
-        self.first = np.searchsorted(self.text_class[self.texts], np.arange(len(coded) + 1))
+        self.first = np.searchsorted(self.text_class[self.texts], np.arange(classes + 1))
         self.value = _word_values(len(words))
-        by_count: dict[int, list[int]] = {}
-        for number, ws in enumerate(coded):
-            by_count.setdefault(len(ws), []).append(number)
+        by_count = np.argsort(count_of, kind="stable")  # the classes of each count, in order
+        count_starts = np.flatnonzero(np.r_[True, np.diff(count_of[by_count]) != 0][:classes])
         # (owners, their words: texts × count, the choices of words left out by size,
         # the texts with a repeated word, and which of their signatures repeat one before)
         self.groups: list[
@@ -500,7 +582,10 @@ class _Signed:
         ] = []
         self.size = 0
         self.steps: list[list[tuple[Codes, Codes]]] = []
-        for count, members in sorted(by_count.items()):
+        ends = [*count_starts[1:].tolist(), classes]
+        for low, high in zip(count_starts.tolist(), ends, strict=False):  # (none: no class)
+            members = by_count[low:high]
+            count = int(count_of[members[0]])
             most = min(deletions, count - INDEX_KEEP)
             while most > 1 and len(list(combinations(range(count), most))) > 1_000:
                 most -= 1
@@ -508,14 +593,12 @@ class _Signed:
             for k in range(0, max(most, 0) + 1):
                 choices = list(combinations(range(count), k))
                 drops.append(np.array(choices, np.int64).reshape(len(choices), k))
-            word_ids = np.array([coded[m] for m in members], np.int64).reshape(len(members), count)
+            word_ids = words_of(members, count)  # members × count, each row sorted
             # A text with a repeated word makes some signatures twice (leaving out either
             # copy): the second is dropped, so that the text proposes a pair once.
-            ordered = np.sort(word_ids, axis=1)
-            repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
-            v = self.value[word_ids[repeats]]
-            again = [_repeated(v[:, d].sum(axis=2, dtype=np.uint64)) for d in drops]
-            self.groups.append((np.array(members, np.int32), word_ids, drops, repeats, again))
+            repeats = np.flatnonzero((word_ids[:, 1:] == word_ids[:, :-1]).any(axis=1))
+            again = [_repeated(word_ids[repeats], d) for d in drops]
+            self.groups.append((members.astype(np.int32), word_ids, drops, repeats, again))
             # each choice of k words left out: (the same choice without its last word,
             # that last word), to sum the signatures of k from those of k − 1
             steps = []
@@ -741,17 +824,21 @@ class _LeftOut:
         return (int(np.dot(self.held, self.held)) - int(self.held.sum())) // 2
 
 
-def _repeated(sig: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-    """Each row's values that an earlier place of the same row already holds."""
+def _repeated(words: Codes, drop: Codes) -> npt.NDArray[np.bool_]:
+    """Of each row of sorted words (rows × count), the choices of places left out (`drop`,
+    in the order of itertools.combinations) that leave out the same words as an earlier
+    choice: all but the first of those, which leaves out the first places of each run of
+    equal words (the smallest places, so the first in that order)."""
     import numpy as np
 
-    order = np.argsort(sig, axis=1, kind="stable")
-    ordered = np.take_along_axis(sig, order, axis=1)
-    again = np.zeros(sig.shape, np.bool_)
-    again[:, 1:] = ordered[:, 1:] == ordered[:, :-1]
-    out = np.zeros(sig.shape, np.bool_)
-    np.put_along_axis(out, order, again, axis=1)
-    return out
+    follows = np.zeros(words.shape, np.bool_)  # the place holds the word of the place before
+    follows[:, 1:] = words[:, 1:] == words[:, :-1]
+    again = np.zeros((len(words), len(drop)), np.bool_)
+    for k in range(drop.shape[1]):
+        # a place left out after its run's first must have the place before it left out too
+        after = drop[:, k - 1] == drop[:, k] - 1 if k else np.zeros(len(drop), np.bool_)
+        again |= follows[:, drop[:, k]] & ~after
+    return again
 
 
 def _disjoint(x: npt.NDArray[np.uint64], y: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:

@@ -704,3 +704,97 @@ def test_a_few_pending_against_a_big_register_go_through_the_index(monkeypatch) 
     assert made == [(similar.INDEX_PAIR_FACTOR * pending * len(register), True)]
     # ...where a quarter of those pairs would not have let the index answer
     assert similar._LAST is not None and similar._LAST[1] > pending * len(register) // 4
+
+
+# ---- the index's classes and the sorted words, made at once ----
+
+
+def _slow_signed(texts: list[str], monkeypatch) -> similar._Signed:
+    monkeypatch.setattr(similar, "_index_classes", similar._index_classes_slowly)
+    try:
+        return similar._Signed(texts, 3)
+    finally:
+        monkeypatch.undo()
+
+
+def _same_signed(one: similar._Signed, other: similar._Signed) -> None:
+    import numpy as np
+
+    assert one.text_class.tolist() == other.text_class.tolist()
+    assert one.first.tolist() == other.first.tolist() and one.size == other.size
+    assert len(one.groups) == len(other.groups)
+    for a, b in zip(one.groups, other.groups, strict=True):
+        assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()
+        assert a[3].tolist() == b[3].tolist()
+        assert all(np.array_equal(x, y) for x, y in zip(a[4], b[4], strict=True))
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_the_index_classes_summed_at_once_are_those_of_a_tuple_per_text(seed, monkeypatch) -> None:
+    """Texts are classed by the sum of their index words' values, then their words
+    compared; a text by text tuple of sorted words gives the same classes, numbered
+    alike, and the same words of each."""
+    register = national_corpus(1500, seed) + corpus(200, seed)
+    texts = sorted({similar._sorted_tokens(i.ringkasan) for i in register})
+    texts += ["", "laporan", "laporan laporan", "tahun tahunan tahunan laporan 2024 2025"]
+    fast = similar._Signed(texts, 3)
+    classes = len(fast.first) - 1
+    assert len(texts) > classes > len(texts) // 2  # many texts share their index words
+    _same_signed(fast, _slow_signed(texts, monkeypatch))
+
+
+def test_index_words_of_the_same_sum_are_told_apart_by_their_words(monkeypatch) -> None:
+    """Sums that collide (here every word's value the same) are caught by comparing the
+    words: the texts are classed one tuple at a time, and the index finds the same."""
+    import numpy as np
+
+    register = national_corpus(600, 2)
+    texts = sorted({similar._sorted_tokens(i.ringkasan) for i in register})
+    want = similar._text_hits(texts, 90, 3, 10**12, 5)
+    slow = _slow_signed(texts, monkeypatch)
+    called = []
+    slowly = similar._index_classes_slowly
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        called.append(1)
+        return slowly(*args)
+
+    monkeypatch.setattr(similar, "_index_classes_slowly", spy)
+    values = similar._word_values
+    monkeypatch.setattr(similar, "_word_values", lambda n: np.ones(n, np.uint64))
+    from ppid_batch.register.similar import _index_classes
+
+    classed = _index_classes(texts, similar._IndexWords())
+    assert called and classed[0].tolist() == slow.text_class.tolist()
+    monkeypatch.setattr(similar, "_word_values", values)
+    got = similar._text_hits(texts, 90, 3, 10**12, 5)
+    assert got[:2] == want[:2] and want[2] is not None and got[2] is not None
+    assert [x.tolist() for x in got[2]] == [x.tolist() for x in want[2]]
+
+
+def test_texts_that_are_not_sorted_words_are_classed_as_split_would(monkeypatch) -> None:
+    texts = ["laporan\tkeuangan tahunan", "laporan  keuangan tahunan ", " keuangan laporan",
+             "tahunan\u00a0laporan keuangan", "", "  ", "laporan keuangan tahunan"]  # fmt: skip
+    _same_signed(similar._Signed(texts, 3), _slow_signed(texts, monkeypatch))
+    fast = similar._Signed(texts, 3)
+    assert fast.text_class[1] == fast.text_class[6] == fast.text_class[0]
+
+
+def test_a_repeated_word_makes_each_signature_once() -> None:
+    """A choice of words left out that leaves out the same words as an earlier choice
+    (either copy of a repeated word) is dropped: the multisets left are each made once."""
+    from itertools import combinations
+
+    import numpy as np
+
+    words = np.array([[1, 1, 1, 2, 3, 3], [1, 2, 3, 4, 5, 6], [4, 4, 4, 4, 4, 4]], np.int64)
+    for k in range(4):
+        choices = list(combinations(range(6), k))
+        drop = np.array(choices, np.int64).reshape(len(choices), k)
+        again = similar._repeated(words, drop)
+        for row, again_row in zip(words.tolist(), again.tolist(), strict=True):
+            seen: set[tuple[int, ...]] = set()
+            for choice, twice in zip(drop.tolist(), again_row, strict=True):
+                left = tuple(row[p] for p in choice)
+                assert twice == (left in seen), (row, choice)
+                seen.add(left)
