@@ -18,7 +18,6 @@ antar-unit") says which and how often.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -116,7 +115,6 @@ DENSE_LENGTH = 64
 DENSE_SHARE = 0.3
 
 
-@functools.lru_cache(maxsize=65_536)
 def _sorted_tokens(ringkasan: str) -> str:
     """The normalised ringkasan with its words sorted.
 
@@ -128,6 +126,36 @@ def _sorted_tokens(ringkasan: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+# ASCII: a word character casefolded, any other a space; NUL kept (_sorted_texts' cut).
+_ASCII_WORDS = {c: (chr(c).lower() if _WORD.match(chr(c)) else " ") for c in range(1, 128)}
+# The last _sorted_texts asked (ringkasan → its sorted words): the approval notes and
+# the annual count of one night ask the same ringkasan; one register's at most.
+_TEXTS: dict[str, str] = {}
+
+
+def _sorted_texts(ringkasan: Sequence[str]) -> list[str]:
+    """_sorted_tokens of each ringkasan, computed once per distinct one.
+
+    The ASCII ringkasan (nearly all) are cased and cut in one pass over them joined by
+    NUL: there casefold is lower() and a word character one of [0-9A-Za-z_], so
+    mapping every other character to a space and splitting at spaces gives findall's
+    words; the others go through _sorted_tokens one by one.
+    """
+    global _TEXTS
+    known = _TEXTS
+    try:  # all asked before (the annual count after the notes)
+        return list(map(known.__getitem__, ringkasan))
+    except KeyError:
+        pass
+    distinct = dict.fromkeys(ringkasan)
+    plain = [r for r in distinct if r not in known and r.isascii()]
+    joined = "\0".join(plain)
+    if plain and joined.count("\0") == len(plain) - 1:  # (no ringkasan holds a NUL)
+        cut = joined.translate(_ASCII_WORDS).split("\0")
+        known.update(zip(plain, [" ".join(sorted(r.split())) for r in cut], strict=True))
+    texts = {r: known[r] if r in known else _sorted_tokens(r) for r in distinct}
+    _TEXTS = texts
+    return list(map(texts.__getitem__, ringkasan))
 
 
 class _Codes:
@@ -157,11 +185,10 @@ class _Codes:
         """(sorted words, their number) of each ringkasan."""
         import numpy as np
 
-        texts = list(map(_sorted_tokens, ringkasan))
+        texts = _sorted_texts(ringkasan)
         table = self.text
-        return texts, np.fromiter(
-            (table.setdefault(t, len(table)) for t in texts), np.int64, len(texts)
-        )
+        number = {t: table.setdefault(t, len(table)) for t in dict.fromkeys(texts)}
+        return texts, np.fromiter(map(number.__getitem__, texts), np.int64, len(texts))
 
     def folds(self, ringkasan: Sequence[str]) -> Codes:
         """The number of store.fold of each ringkasan."""

@@ -798,3 +798,15 @@ def test_a_repeated_word_makes_each_signature_once() -> None:
                 left = tuple(row[p] for p in choice)
                 assert twice == (left in seen), (row, choice)
                 seen.add(left)
+
+
+@given(st.lists(st.lists(_words | st.sampled_from(["A\x00b", "x\ty", "Ab-c", ""]), max_size=5)
+                .map(" ".join), max_size=10))  # fmt: skip
+@settings(max_examples=200, deadline=None)
+def test_sorted_words_made_at_once_are_those_of_each_ringkasan(ringkasan) -> None:
+    similar._TEXTS = {}
+    assert similar._sorted_texts(ringkasan) == [similar._sorted_tokens(r) for r in ringkasan]
+    again = ringkasan[::-1] + ["Laporan Keuangan 2024"]  # partly known from the last call
+    assert similar._sorted_texts(again) == [similar._sorted_tokens(r) for r in again]
+    known = ringkasan[:3]  # all known from the last call
+    assert similar._sorted_texts(known) == [similar._sorted_tokens(r) for r in known]
