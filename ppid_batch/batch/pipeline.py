@@ -125,8 +125,10 @@ def _night(
         opening.remove_orphan_temps(config.output_dir)
     with opening.scratch_output(night) as night:
         read = timed("baca", stages.read, night, scanned)
-        with opening.open_store(night) as store:
+        with opening.open_store(night) as store, contextlib.ExitStack() as ahead:
             before = store.status_counts()
+            # The approval notes' near-duplicate index, built on the other core meanwhile.
+            ahead.enter_context(stages.index_ahead(night, store, read, before))
             registered = timed("register", stages.register, night, store, read.inputs)
             read = read.registered()  # the parsed inputs are not kept through the writing
             written = timed("hasil", stages.write, night, store, registered)

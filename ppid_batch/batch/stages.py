@@ -270,6 +270,17 @@ def read(night: Night, scanned: Scanned) -> Read:
 # ---- register ----
 
 
+def index_ahead(
+    night: Night, store: Any, read: Read, counts: Mapping[str, int]
+) -> contextlib.AbstractContextManager[Any]:
+    """The near-duplicate index of the register tonight's forms give, computed in a
+    child process while they are registered (register/prefetch.py), until the block ends."""
+    from ..register.prefetch import index_ahead
+
+    reports = [i.report for i in read.inputs]
+    return index_ahead(store, reports, night.config.similarity_threshold, counts)
+
+
 def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registered:
     run_db_id = store.start_run()
     left = interrupted.find(store, run_db_id)

@@ -1151,15 +1151,28 @@ def _text_hits(
 _LAST: tuple[tuple[object, ...], int, int, TextHits | None] | None = None
 
 
+# An answer computed before it is asked (register/prefetch.py): given the key and the
+# limit, (least, most, hits) exactly as _text_hits would give them, or None.
+ahead: Callable[[tuple[object, ...], int], tuple[int, int, TextHits | None] | None] | None = None
+
+
+def _index_key(
+    texts: Sequence[str], threshold: int, deletions: int, together: int | None
+) -> tuple[object, ...]:
+    """What _cached_text_hits knows an answer by: a digest of the texts, the settings."""
+    import hashlib
+
+    digest = hashlib.sha256("\0".join(texts).encode()).digest()
+    return (digest, len(texts), threshold, deletions, together, INDEX_WORD, INDEX_SHORT,
+            INDEX_KEEP)  # fmt: skip
+
+
 def _cached_text_hits(
     texts: Sequence[str], threshold: int, deletions: int, limit: int, together: int | None = None
 ) -> TextHits | None:
     """_text_hits of these texts (sorted), reusing the last answer for the same texts."""
-    import hashlib
-
     global _LAST
-    digest = hashlib.sha256("\0".join(texts).encode()).digest()
-    key = (digest, len(texts), threshold, deletions, together, INDEX_WORD, INDEX_SHORT, INDEX_KEEP)
+    key = _index_key(texts, threshold, deletions, together)
     if _LAST is not None and _LAST[0] == key:
         least, most, hits = _LAST[1], _LAST[2], _LAST[3]
         if hits is not None:  # already made: whatever the limit, they cost nothing now
@@ -1168,7 +1181,8 @@ def _cached_text_hits(
             return None
         # (else not known: the buckets are made again and counted)
     _LAST = None  # the old answer is let go before the new one is built
-    least, most, hits = _text_hits(texts, threshold, deletions, limit, together)
+    found = ahead(key, limit) if ahead is not None else None
+    least, most, hits = found or _text_hits(texts, threshold, deletions, limit, together)
     _LAST = (key, least, most, hits)
     return hits
 

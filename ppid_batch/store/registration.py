@@ -60,6 +60,16 @@ def insert_item_columns(
             insert_columns(conn, items, length, columns, shared)
 
 
+_RINGKASAN = sa.select(items.c.ringkasan).distinct()
+
+
+def ringkasan_values(store: Store) -> list[str]:
+    """Every distinct ringkasan of the register's items (whatever their status), in no
+    particular order."""
+    with store.begin() as conn:
+        return [r for r in conn.scalars(_RINGKASAN) if r is not None]
+
+
 def highest_seq(store: Store, year: int) -> int:
     """The highest item number in use for `year` (0 when none): the next ID is this plus one."""
     with store.begin() as conn:
