@@ -291,7 +291,10 @@ def night_here(ws: Path, now: dt.datetime) -> None:
     if progress.peaks:
         peak = max(p for p, _ in progress.peaks.values())
         heavy = sorted(progress.peaks.items(), key=lambda kv: -kv[1][1])[:6]
-        print(f"  peak RSS of the night: {peak:.0f} MB; the steps that grew it most "
+        # its child processes (the near-duplicate index computed ahead): the largest one's
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"  peak RSS of the night: {peak:.0f} MB, of its largest child {children:.0f} MB; "
+              "the steps that grew it most "
               "(+MB above the RSS they began with → their peak): "
               + ", ".join(f"{k} +{g:.0f} → {p:.0f}" for k, (p, g) in heavy))  # fmt: skip
     result = {
