@@ -332,6 +332,22 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
             insert_columns(conn, submissions, 3, varying, shared)
 
 
+def test_the_register_gives_each_ringkasan_once(store: Store) -> None:
+    """`ringkasan_values` (what the near-duplicate index computed ahead starts from): every
+    item's ringkasan, whatever its status, each text once."""
+    from ppid_batch.store.registration import ringkasan_values
+
+    assert ringkasan_values(store) == []
+    _register(store, "Form-A.xlsx", "Laporan Keuangan 2025", "Daftar Pemilih Tetap")
+    _register(store, "Form-B.xlsx", "Laporan Keuangan 2025", unit="Subbagian Teknis")
+    _register(store, "Form-C.xlsx", "laporan keuangan 2025", unit="Sekretariat")
+    assert sorted(ringkasan_values(store)) == [
+        "Daftar Pemilih Tetap",
+        "Laporan Keuangan 2025",
+        "laporan keuangan 2025",
+    ]
+
+
 def test_the_preload_gives_the_oldest_id_of_each_known_match_key(store: Store) -> None:
     """`ids_by_match_key` (the driver's SQL, compiled once per number of keys) for no key,
     one, a few and more than one IN list: each key the register knows → the oldest item

@@ -87,6 +87,7 @@ from test_store import (  # noqa: F401
     test_reopening_does_not_migrate_twice,
     test_runs_record_start_finish_and_counts,
     test_the_preload_gives_the_oldest_id_of_each_known_match_key,
+    test_the_register_gives_each_ringkasan_once,
 )
 
 from ppid_batch.approve.apply import apply_approval, check_approval
