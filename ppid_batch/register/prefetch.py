@@ -259,13 +259,14 @@ class Ahead:
 
 def _die_with_parent(parent: int) -> None:
     """Linux: be killed when the night's process ends, however it ends."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
+    if not sys.platform.startswith("linux"):
+        return  # (on Windows a venv's python.exe starts the interpreter as its own child)
+    import ctypes
+    import signal
 
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent already gone
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent already gone before that
         sys.exit(4)
 
 
