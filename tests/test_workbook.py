@@ -140,6 +140,21 @@ def _text_row(ws: Any, table: bool, row: int, col: int, values: list[str | None]
             ws.write_blank(row, col + n, None, cell_format)
 
 
+def _text_columns(ws: Any, table: bool, row: int, col: int, columns: list[list[str | None]],
+                  formats: list[list[Any]], heights: list[float | None]) -> None:  # fmt: skip
+    """The rows' heights and a table given column by column: workbook.py's set_row_heights
+    and write_text_columns, or xlsxwriter's set_row and cells one by one."""
+    if table:
+        ws.set_row_heights(row, heights)
+        ws.write_text_columns(row, col, columns, formats)
+        return
+    for n, height in enumerate(heights):
+        if height is not None:
+            ws.set_row(row + n, height)
+    for n, row_formats in enumerate(formats):
+        _text_row(ws, False, row + n, col, [column[n] for column in columns], row_formats)
+
+
 def _fill_everything(workbook: Any, ws: Any, table: bool) -> None:
     """Every kind of cell and row the generated workbooks use, around rows of text."""
     wrap = workbook.add_format({"text_wrap": True, "border": 1, "valign": "top"})
@@ -187,6 +202,14 @@ def _fill_everything(workbook: Any, ws: Any, table: bool) -> None:
     else:
         for n, values in enumerate(rows):
             _text_row(ws, False, 330 + n, 1, values, [wrap, unlocked, wrap, first])
+    # A table given column by column, with its rows' heights (write_text_columns).
+    columns: list[list[str | None]] = [
+        [f"kolom {n}" for n in range(12)],
+        ["a&b", None, "", "Rp 1.000", "blok 3", "kolom 5"] * 2,
+        [None] * 12,
+    ]
+    heights = [None, 30.0, None, 15.0, 12.75 * 4 + 3] + [None] * 7
+    _text_columns(ws, table, 360, 2, columns, [[wrap, first, unlocked]] * 12, heights)
     ws.data_validation(11, 1, 300, 1, {"validate": "list", "source": ["YA", "TIDAK"]})
     ws.autofilter(10, 0, 310, 8)
     ws.freeze_panes(11, 0)
@@ -340,6 +363,67 @@ def test_many_text_rows_at_once_are_the_cells_written_one_by_one() -> None:
             ws.write_text_row(0, 0, ["a", "b"], [workbook.add_format({"bold": True})])
 
     _sheet_bytes(True, mismatched)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["plain", "known", "over", "over a row", "unformatted", "too long", "past the end", "one row"],
+)
+def test_a_table_given_column_by_column_is_the_cells_written_one_by_one(case: str) -> None:
+    """write_text_columns (and set_row_heights): a table's texts new and repeated across
+    rows and columns, some in the shared strings already, blanks as None or "", rows
+    formatted apart; and the tables it hands to write_text_rows: rows that hold a cell or
+    a text row already (and a hidden row), a blank without a format, a text too long for
+    a cell, rows past the sheet's end. The file is xlsxwriter's for the same cells and
+    heights set one by one."""
+
+    def fill(workbook: Any, ws: Any, table: bool) -> None:
+        wrap = workbook.add_format({"text_wrap": True, "border": 1})
+        first = workbook.add_format({"text_wrap": True, "border": 1, "top": 2})
+        ws.write_string(0, 0, "Unit A")  # in the shared strings before the table
+        top = 1_048_570 if case == "past the end" else 3
+        rows = 1 if case == "one row" else 40
+        columns: list[list[str | None]] = [
+            [f"ID-{n}" for n in range(rows)],
+            [("Unit A" if n < 20 else "Unit B") for n in range(rows)],
+            [f"teks {n % 7}" if n % 5 else "" for n in range(rows)],
+            [None] * rows,
+            [("ID-3" if n % 4 == 0 else None) for n in range(rows)],
+        ]
+        formats: list[list[Any]] = [[first if n == 20 else wrap] * 5 for n in range(rows)]
+        heights: list[float | None] = [12.75 * (n % 4) + 3 if n % 3 else None for n in range(rows)]
+        heights += [None, 40.0]  # a row's height beyond the table
+        if case == "over":
+            ws.write_string(top + rows - 1, 2, "lebih dulu")  # under the table's cell
+        elif case == "over a row":
+            _text_row(ws, table, top + 5, 0, ["ditimpa", "x"], [wrap, wrap])
+            heights[7] = 0  # hidden
+        elif case == "plain":  # placed by the rows' heights
+            chart = workbook.add_chart({"type": "line"})
+            chart.add_series({"values": "=Lembar!$A$1:$A$3"})
+            ws.insert_chart(top + 30, 7, chart)
+        elif case == "unformatted":
+            formats[6] = [wrap, None, wrap, wrap, wrap]
+        elif case == "too long":
+            columns[2][9] = "panjang " * 4500
+        elif case == "known":
+            ws.write_string(1, 0, "teks 3")
+            _text_row(ws, table, 2, 1, ["ID-39", None], [wrap, wrap])
+        _text_columns(ws, table, top, 1, columns, formats, heights)
+
+    assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)
+
+
+def test_a_table_given_column_by_column_needs_a_value_per_row_in_every_column() -> None:
+    def fill(workbook: Any, ws: Any, table: bool) -> None:
+        wrap = workbook.add_format({"text_wrap": True})
+        with pytest.raises(ValueError):
+            ws.write_text_columns(0, 0, [["a", "b"], ["c"]], [[wrap, wrap]] * 2)
+        with pytest.raises(ValueError):
+            ws.write_text_columns(0, 0, [["a"], ["c"]], [[wrap, wrap]] * 2)
+        ws.write_text_columns(0, 0, [], [])  # no column, no row: nothing
+
+    _sheet_bytes(True, fill)
 
 
 def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:

@@ -310,18 +310,20 @@ def write_approval_sheet(
              if texts is not None],
         )  # fmt: skip
         blank: list[str | None] = [None] * len(pending)
-        cells = zip(*(blank if texts is None else texts for texts in texts_by_col), strict=True)
-        set_row = ws.set_row
-        for n, height in enumerate(heights):
-            if height is not None:
-                set_row(HEADER_ROW + 1 + n, height)
+        ws.set_row_heights(HEADER_ROW + 1, heights)
         # A unit's first row (but the sheet's first) in the `_first` formats.
         units = [item.unit for item in pending]
-        row_formats = [formats] + [
-            first_formats if unit != previous and previous is not None else formats
+        plain, first = tuple(formats), tuple(first_formats)
+        row_formats = [plain] + [
+            first if unit != previous and previous is not None else plain
             for previous, unit in zip(units[:-1], units[1:], strict=True)
         ]
-        ws.write_text_rows(HEADER_ROW + 1, 0, cells, row_formats)
+        ws.write_text_columns(
+            HEADER_ROW + 1,
+            0,
+            [blank if texts is None else texts for texts in texts_by_col],
+            row_formats,
+        )
         last_row = HEADER_ROW + len(pending)
         ws.data_validation(
             HEADER_ROW + 1,
