@@ -764,33 +764,40 @@ def _per_line(width: float) -> int:
     return max(int(width * 1.1) - 1, 1)
 
 
-@functools.lru_cache(maxsize=64)
-def _line_pattern(per_line: int) -> re.Pattern[str]:
-    """One wrapped line of a text whose words are single-space separated: the most whole
-    words that fit (the longest run of at most `per_line` characters from a word's start
-    to just before a space or the end), else the next `per_line` characters of a word too
-    long for a line (its rest then starts the following line, and words may join it)."""
-    return re.compile(f"[^ ].{{0,{per_line - 1}}}(?= |$)|[^ ]{{{per_line}}}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _wrapped_lines(text: str, per_line: int) -> int:
-    """wrapped_lines of a longer text; remembered, as a register repeats its unit names,
-    retention periods and places on thousands of rows (a bounded cache: memory stays small).
+def _lines_of(text: str, per_line: int) -> int:
+    """wrapped_lines of a longer text (_wrapped_lines remembers them).
 
     Greedy, word by word: a word goes on the current line when it fits after a space,
-    else it starts the next line; a word longer than a line is broken across lines. The
-    lines are found by one regular expression per paragraph (`_line_pattern`), which counts
-    exactly as that loop (tests/test_workbook.py compares them) at a fraction of its cost.
+    else it starts the next line; a word longer than a line is broken across lines (its
+    rest starts the next line, and words may join it). In a paragraph whose words are
+    single-spaced, a line from position p ends at the last space within its `per_line`
+    characters (one `rfind`), or after `per_line` characters of a word too long for it:
+    the same count as that loop (tests/test_workbook.py compares them) at a fraction of
+    its cost.
     """
-    pattern = _line_pattern(per_line)
     total = 0
     for part in text.split("\n"):
         if len(part) <= per_line:
             total += 1  # its words, single-spaced, are no longer than the paragraph
             continue
-        total += max(len(pattern.findall(" ".join(part.split()))), 1)
+        if "  " in part or part[0] == " " or part[-1] == " " or not part.isprintable():
+            # (any white space but single spaces between words is not printable)
+            part = " ".join(part.split())
+        end = len(part)
+        lines, start = 0, 0
+        while start < end:
+            lines += 1
+            if end - start <= per_line:
+                break
+            space = part.rfind(" ", start + 1, start + per_line + 1)
+            start = start + per_line if space < 0 else space + 1
+        total += max(lines, 1)
     return total
+
+
+# _lines_of, remembered: a register repeats its unit names, retention periods and places on
+# thousands of rows (a bounded cache: memory stays small).
+_wrapped_lines = functools.lru_cache(maxsize=4096)(_lines_of)
 
 
 def row_height(values: Sequence[object], widths: Sequence[float]) -> float | None:
@@ -838,7 +845,8 @@ def row_heights(
     line) + 1 lines (any two lines after each other hold at least a line's characters:
     the second starts with the word that did not fit on the first), so a cell that cannot
     reach the lines its row already needs is not counted. The narrowest columns are
-    counted first: their texts take the most lines.
+    counted first: their texts take the most lines. A column whose texts all fit on a line
+    is passed over, and one whose few texts repeat has each text counted once.
     """
     if not columns:
         return []
@@ -847,13 +855,24 @@ def row_heights(
     order = sorted(range(len(columns)), key=lambda c: int(widths[c]))
     for c in order:
         per_line = _per_line(int(widths[c]))
-        for r, value in enumerate(columns[c]):
+        column = columns[c]
+        texts = list(filter(None, column))
+        if max(map(len, texts), default=0) <= per_line and "\n" not in "".join(texts):
+            continue  # every text on one line (IDs, choices, codes)
+        texts = list(dict.fromkeys(texts))  # distinct
+        if len(texts) * 8 <= rows:
+            # Texts repeated on many rows (units, places, kinds): each counted once.
+            counts: dict[str | None, int] = {text: _lines_of(text, per_line) for text in texts}
+            found: Iterable[int] = map(counts.get, column, itertools.repeat(1))  # type: ignore[arg-type]
+            lines = list(map(max, lines, found))
+            continue
+        for r, value in enumerate(column):
             if not value or len(value) <= per_line and "\n" not in value:
                 continue
             most = lines[r]
             if "\n" not in value and 2 * (len(value) // per_line) + 1 <= most:
                 continue  # cannot take more lines than the row has already
-            n = _wrapped_lines(value, per_line)
+            n = _lines_of(value, per_line)  # (mostly texts of their own: not remembered)
             if n > most:
                 lines[r] = n
     return [min(LINE_POINTS * n + 3, MAX_ROW_POINTS) if n > 1 else None for n in lines]

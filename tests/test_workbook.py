@@ -78,9 +78,12 @@ def test_row_heights_column_by_column_are_row_height_of_each_row() -> None:
     rng = random.Random(11)
     pool = texts(3, 400) + ["kata " * n for n in range(1, 40)] + ["x" * n for n in range(1, 90)]
     pool += ["Ringkasan " + "panjang sekali " * n for n in range(12)] + [None, "", "\u00a0 a\t b "]
+    short = [None, "", "a", "YA", "x" * 5, "DIP-2026-00001", "a\nb"]
     for widths in ([14, 24, 48, 24], [5, 5], [48], [1, 30, 7, 60, 12]):
         for _ in range(30):
-            rows = [[rng.choice(pool) for _ in widths] for _ in range(rng.randint(0, 60))]
+            # Some columns draw from a few texts (repeated on many rows), or short ones only.
+            pools = [rng.choice([pool, pool, rng.sample(pool, 3), short]) for _ in widths]
+            rows = [[rng.choice(p) for p in pools] for _ in range(rng.randint(0, 60))]
             columns = [[row[c] for row in rows] for c in range(len(widths))]
             one_by_one = row_height_of(widths)
             assert row_heights(columns, widths) == [one_by_one(row) for row in rows]
