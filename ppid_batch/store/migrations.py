@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
+from . import sqlite_schema
 from .ids import match_key
 from .schema import STATUS_CHECK_V1, STATUS_CHECK_V3, schema_metadata, schema_version
 from .text import now_utc, timestamp
@@ -94,16 +95,45 @@ def database_version(conn: Connection) -> int:
     return int(conn.scalar(sa.select(sa.func.max(schema_version.c.version))) or 0)
 
 
+def sqlite_statements(conn: Connection) -> list[str]:
+    """The SQL SQLite keeps for the tables and indexes of the database behind `conn`, in
+    the order they were created (an index behind a UNIQUE or PRIMARY KEY has none: its
+    table's statement makes it)."""
+    rows = conn.exec_driver_sql("SELECT sql FROM sqlite_master ORDER BY rowid")
+    return [sql for (sql,) in rows if sql is not None]
+
+
+def _create_current_sqlite(conn: Connection) -> bool:
+    """Create the current schema in an empty SQLite database with the statements that
+    create_v1 and every migration after it leave there (sqlite_schema.STATEMENTS, the
+    same text in the same order), instead of building each version's tables and DDL:
+    most of what a new office's first night spent opening its register. False, with
+    nothing done, for another database, one that is not empty, or statements of another
+    version than this code's."""
+    if conn.dialect.name != "sqlite" or sqlite_schema.VERSION != SCHEMA_VERSION:
+        return False
+    if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
+        return False
+    for statement in sqlite_schema.STATEMENTS:
+        conn.exec_driver_sql(statement)
+    return True
+
+
 def migrate(conn: Connection, clock: Callable[[], dt.datetime] = now_utc) -> int:
-    """Apply every migration the database lacks, in order; return the version reached."""
+    """Apply every migration the database lacks, in order; return the version reached.
+
+    An empty SQLite database gets the current schema at once (_create_current_sqlite), and
+    the same schema_version rows as when each migration ran."""
     current = database_version(conn)
     if current > SCHEMA_VERSION:
         raise StoreError(
             f"Basis data register berversi {current}, lebih baru dari ppid-batch ini "
             f"(versi {SCHEMA_VERSION}); perbarui ppid-batch."
         )
+    created = current == 0 and _create_current_sqlite(conn)
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        MIGRATIONS[version - 1](conn)
+        if not created:
+            MIGRATIONS[version - 1](conn)
         conn.execute(
             sa.insert(schema_version).values(version=version, applied_at=timestamp(clock()))
         )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -162,3 +164,135 @@ def test_version_3_allows_withdrawn_items_and_still_refuses_other_statuses(
         with pytest.raises(sa.exc.IntegrityError), store.begin() as conn:
             conn.execute(sa.update(items).values(status="hilang"))
         assert store.item("DIP-2025-0001").status == "withdrawn"  # type: ignore[union-attr]
+
+
+# ---- a new SQLite register: the current schema at once (store/sqlite_schema.py) ----
+
+
+def _migrated_statements() -> list[str]:
+    """What create_v1 and every migration after it leave in an empty SQLite database."""
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as conn:
+        for step in migrations.MIGRATIONS:
+            step(conn)
+        statements = migrations.sqlite_statements(conn)
+    engine.dispose()
+    return statements
+
+
+def _literals(text: str, width: int = 84) -> list[str]:
+    """Python string literals, each within `width`, whose concatenation is `text`."""
+    parts: list[str] = []
+    for line in text.splitlines(keepends=True):
+        while len(repr(line)) > width:
+            cut = line.rfind(" ", 0, width - 8) + 1
+            parts.append(line[:cut])
+            line = line[cut:]
+        parts.append(line)
+    shown = [repr(p) for p in parts]
+    return [f'"{s[1:-1]}"' if s[0] == "'" and '"' not in s else s for s in shown]
+
+
+def sqlite_schema_source(statements: list[str]) -> str:
+    """ppid_batch/store/sqlite_schema.py for these statements (the indexes one migration
+    creates together in their names' order, not a set's)."""
+    ordered: list[str] = []
+    for is_index, run in itertools.groupby(statements, lambda s: s.startswith("CREATE INDEX")):
+        group = list(run)
+        ordered += sorted(group) if is_index else group
+    body = "".join(
+        "".join(f"    {literal}\n" for literal in [*_literals(statement)[:-1], last + ","])
+        for statement in ordered
+        for last in _literals(statement)[-1:]
+    )
+    return (
+        '"""The SQL that create_v1 and every migration after it leave in an empty SQLite\n'
+        "database (migrations.sqlite_statements), in the order they create it: a new\n"
+        "register is created with it at once. Written by `python\n"
+        "tests/store/test_migration.py`, which holds it to the migrations; a version\n"
+        'other than SCHEMA_VERSION is never used."""\n\n'
+        f"VERSION = {migrations.SCHEMA_VERSION}\n\n"
+        "# fmt: off\n"
+        f"STATEMENTS: tuple[str, ...] = (\n{body})\n"
+        "# fmt: on\n"
+    )
+
+
+def test_the_new_sqlite_schema_is_what_the_migrations_leave() -> None:
+    """When this fails after a new migration, rewrite store/sqlite_schema.py with
+    `python tests/store/test_migration.py` (until then a new register is migrated)."""
+    from ppid_batch.store import sqlite_schema
+
+    assert sqlite_schema.VERSION == SCHEMA_VERSION
+    # migrate_v2 creates its indexes in the order of a set: compared as a multiset (the
+    # creation test below shows the file's order creates each table before its indexes)
+    assert sorted(sqlite_schema.STATEMENTS) == sorted(_migrated_statements())
+
+
+def _master(url: str) -> list[tuple[Any, ...]]:
+    """Every table and index SQLite keeps, with its SQL (sorted: see above)."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master").all()
+    engine.dispose()
+    return sorted((tuple(row) for row in rows), key=repr)
+
+
+def test_a_new_sqlite_register_is_created_at_once_as_migrating_would(
+    new_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The schema created at once equals, table for table and index for index, the one
+    each migration in turn makes; the version rows are the same too."""
+    clock = lambda: dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)  # noqa: E731
+    at_once, stepwise = new_url(), new_url()
+    ran: list[str] = []
+    steps = tuple(
+        (lambda conn, step=step: (ran.append(step.__name__), step(conn))[1])
+        for step in migrations.MIGRATIONS
+    )
+    monkeypatch.setattr(migrations, "MIGRATIONS", steps)
+    Store.open(at_once, clock=clock).close()
+    assert ran == []
+    monkeypatch.setattr(migrations, "_create_current_sqlite", lambda conn: False)
+    Store.open(stepwise, clock=clock).close()
+    assert ran == ["create_v1", "migrate_v2", "migrate_v3", "migrate_v4"]
+    assert _master(at_once) == _master(stepwise)
+    versions = "SELECT version, applied_at FROM schema_version ORDER BY version"
+    engines = [sa.create_engine(u) for u in (at_once, stepwise)]
+    try:
+        rows = [e.connect().exec_driver_sql(versions).all() for e in engines]
+    finally:
+        for e in engines:
+            e.dispose()
+    assert rows[0] == rows[1] and [v for v, _ in rows[0]] == [1, 2, 3, 4]
+    assert _shape(at_once) == _shape(stepwise)
+    with Store.open(at_once) as store:  # and it opens as a current register
+        assert store.version == SCHEMA_VERSION
+
+
+def test_a_register_not_empty_or_of_another_version_is_migrated(
+    new_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Statements of another version, or a database holding anything already, are never
+    run: the migrations are (a version-1 register is brought forward as before)."""
+    from ppid_batch.store import sqlite_schema
+
+    old = new_url()
+    _make_v1(old)
+    monkeypatch.setattr(sqlite_schema, "STATEMENTS", ("CREATE TABLE not_the_schema (x INTEGER)",))
+    with Store.open(old) as store:
+        assert store.version == SCHEMA_VERSION and len(store.items()) == 1
+    assert "not_the_schema" not in _shape(old)
+    monkeypatch.setattr(sqlite_schema, "VERSION", SCHEMA_VERSION - 1)
+    fresh = new_url()
+    Store.open(fresh).close()
+    assert "not_the_schema" not in _shape(fresh)
+    assert _shape(fresh) == _shape(old)
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(migrations.__file__).with_name("sqlite_schema.py")
+    target.write_text(sqlite_schema_source(_migrated_statements()), encoding="utf-8")
+    print(f"wrote {target}")
