@@ -388,7 +388,10 @@ def _write_nota_dinas(
     keys = [memo.key(nota, config.letter, config.nota_dinas, folder) for nota in notas]
     kept = [memo.kept(slot, key) for slot, key in zip(slots, keys, strict=True)]
     missing = [n for n, k in zip(notas, kept, strict=True) if k is None]
-    fresh = iter(write_nota_dinas_all(missing, config.letter, config.nota_dinas, folder))
+    # None to render (the first nights, most nights): the template is not even opened.
+    fresh = iter(
+        write_nota_dinas_all(missing, config.letter, config.nota_dinas, folder) if missing else ()
+    )
     written: list[Path] = []
     for slot, key, files in zip(slots, keys, kept, strict=True):
         written += files if files is not None else memo.record(slot, key, [next(fresh)])

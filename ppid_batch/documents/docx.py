@@ -579,8 +579,10 @@ def _docxtpl(data: bytes) -> Any:
     return _template_class()(io.BytesIO(data))
 
 
-def load_template(templates_dir: Path, name: str) -> LoadedTemplate:
-    """Read a template once; raise TemplateError when it is missing or not a docx."""
+def read_template(templates_dir: Path, name: str) -> LoadedTemplate:
+    """Read a template's bytes; raise TemplateError when it is missing. Whether it is a
+    docx is not looked at: for a caller that checks it anyway (check_template) or knows
+    its bytes (a bundled template's fingerprint)."""
     path = template_path(templates_dir, name)
     try:
         data = path.read_bytes()
@@ -589,8 +591,14 @@ def load_template(templates_dir: Path, name: str) -> LoadedTemplate:
             f"Templat {name} tidak ditemukan di {path.parent}; salin templat bawaan ke sana "
             "atau kosongkan 'lokasi.templat' di ppid.toml."
         ) from exc
-    _open_docx(name, data)
     return LoadedTemplate(name, data)
+
+
+def load_template(templates_dir: Path, name: str) -> LoadedTemplate:
+    """Read a template once; raise TemplateError when it is missing or not a docx."""
+    template = read_template(templates_dir, name)
+    _open_docx(name, template.data)
+    return template
 
 
 _CACHE: dict[tuple[Path, int, int], LoadedTemplate] = {}
@@ -696,8 +704,8 @@ def check_templates(templates_dir: Path) -> dict[str, LoadedTemplate]:
 
     loaded = {}
     for name, known in TEMPLATE_VARIABLES.items():
-        template = load_template(templates_dir, name)
-        check_template(name, template.data, known)
+        template = read_template(templates_dir, name)
+        check_template(name, template.data, known)  # opens it as a docx first
         loaded[name] = template
     check_html_template(templates_dir)
     return loaded

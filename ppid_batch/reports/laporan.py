@@ -12,8 +12,8 @@ from ..documents.docx import (
     COMMON_VARIABLES,
     TEMPLATE_CHECK_VERSION,
     check_template,
-    load_template,
     office_images,
+    read_template,
     render_bytes,
 )
 from ..documents.fields import office_fields, officer_fields
@@ -212,7 +212,9 @@ def write_annual_report(
     `render_chart` may keep a chart already drawn from the same inputs (charts.ChartRenderer).
     """
     out_dir = Path(out_dir)
-    template = load_template(letter.templates_dir, TEMPLATE)
+    # The bundled template is known good; another is opened and checked (whether it is a
+    # docx too) before anything is drawn. Either way it is parsed once more to render.
+    template = read_template(letter.templates_dir, TEMPLATE)
     if template_fingerprint(template.data) != SHIPPED_TEMPLATE_FINGERPRINT:
         check_template(TEMPLATE, template.data, TEMPLATE_VARIABLES)
     # No activity: the document says so in one sentence and shows no (empty) charts.

@@ -320,6 +320,29 @@ def test_a_nota_dinas_key_follows_every_item_it_holds(tmp_path: Path) -> None:
     assert night.key(nota, "other folder") != key
 
 
+def test_a_night_with_no_nota_dinas_to_render_does_not_open_its_template(
+    config: Any, new_url: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most nights render no Nota Dinas (none issued yet, or all kept by the memo): the
+    template is not read and parsed for nothing."""
+    from ppid_batch.batch.outputs import _write_nota_dinas
+    from ppid_batch.documents import nota_dinas
+    from ppid_batch.store.core import Store
+
+    opened: list[str] = []
+    real = nota_dinas.cached_template
+    monkeypatch.setattr(
+        nota_dinas,
+        "cached_template",
+        lambda folder, name: opened.append(name) or real(folder, name),
+    )
+    with Store.open(new_url()) as store:
+        written = _write_nota_dinas(
+            store, [], config, tmp_path / "nd", wrote=Path, memo=OutputMemo.disabled()
+        )
+    assert written == [] and opened == []
+
+
 def _item(n: int, **fields: Any) -> Any:
     """An approved register item numbered `n`, with `fields` set as given."""
     from ppid_batch.models import RegisterItem
