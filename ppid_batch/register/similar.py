@@ -836,11 +836,11 @@ class _LeftOut:
         """Signatures of the texts `who` (rows), their top BUCKET_FILTER_BITS, which left out."""
         import numpy as np
 
-        row, choice = np.nonzero(gone)
-        key = top[row, choice] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)
+        key = top[gone] >> np.uint64(BUCKET_FILTER_BITS - COUNT_BITS)  # (by row, in order)
         if self.held is None:
             self.held = np.zeros(1 << COUNT_BITS, np.int64)
-        np.add.at(self.held, key.astype(np.intp), self.size[who[row]])
+        size = np.broadcast_to(self.size[who][:, None], gone.shape)[gone]
+        np.add.at(self.held, key.astype(np.intp), size)
 
     def pairs(self) -> int:
         """The pairs of each sum, added: (Σ h² − Σ h) / 2, without a temporary table."""
