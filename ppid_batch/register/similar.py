@@ -18,6 +18,7 @@ antar-unit") says which and how often.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -570,6 +571,35 @@ def _index_classes_slowly(
     return text_class, np.fromiter(map(len, coded), np.int64, len(coded)), words_of
 
 
+@functools.lru_cache(maxsize=256)
+def _drop_choices(count: int, deletions: int) -> tuple[list[Codes], list[tuple[Codes, Codes]]]:
+    """(the choices of places left out of `count` words, by how many: none first, in
+    the order of itertools.combinations; each choice of k places as (the same choice
+    without its last place, that last place), to sum the signatures of k from those of
+    k − 1). At least INDEX_KEEP words are kept, and at most 1,000 choices of the most
+    places made. The same every night: made once per count (read-only arrays)."""
+    from itertools import combinations
+    from math import comb
+
+    import numpy as np
+
+    most = min(deletions, count - INDEX_KEEP)
+    while most > 1 and comb(count, most) > 1_000:
+        most -= 1
+    drops = []
+    for k in range(0, max(most, 0) + 1):
+        choices = list(combinations(range(count), k))
+        drops.append(np.array(choices, np.int64).reshape(len(choices), k))
+    steps = []
+    for fewer, drop in zip(drops, drops[1:], strict=False):
+        place = {tuple(c): n for n, c in enumerate(fewer.tolist())}
+        before = [place[tuple(c[:-1])] for c in drop.tolist()]
+        steps.append((np.array(before, np.int64), drop[:, -1].copy()))
+    for array in (*drops, *(a for step in steps for a in step)):
+        array.setflags(write=False)
+    return drops, steps
+
+
 class _Signed:
     """Every distinct text's index words, ready to give its signatures part by part.
 
@@ -584,7 +614,6 @@ class _Signed:
     """
 
     def __init__(self, texts: Sequence[str], deletions: int) -> None:
-        from itertools import combinations
 
         import numpy as np
 
@@ -613,26 +642,13 @@ class _Signed:
         for low, high in zip(count_starts.tolist(), ends, strict=False):  # (none: no class)
             members = by_count[low:high]
             count = int(count_of[members[0]])
-            most = min(deletions, count - INDEX_KEEP)
-            while most > 1 and len(list(combinations(range(count), most))) > 1_000:
-                most -= 1
-            drops = []  # the choices of words left out, by how many (none first)
-            for k in range(0, max(most, 0) + 1):
-                choices = list(combinations(range(count), k))
-                drops.append(np.array(choices, np.int64).reshape(len(choices), k))
+            drops, steps = _drop_choices(count, deletions)
             word_ids = words_of(members, count)  # members × count, each row sorted
             # A text with a repeated word makes some signatures twice (leaving out either
             # copy): the second is dropped, so that the text proposes a pair once.
             repeats = np.flatnonzero((word_ids[:, 1:] == word_ids[:, :-1]).any(axis=1))
             again = [_repeated(word_ids[repeats], d) for d in drops]
             self.groups.append((members.astype(np.int32), word_ids, drops, repeats, again))
-            # each choice of k words left out: (the same choice without its last word,
-            # that last word), to sum the signatures of k from those of k − 1
-            steps = []
-            for fewer, drop in zip(drops, drops[1:], strict=False):
-                place = {tuple(c): n for n, c in enumerate(fewer.tolist())}
-                before = [place[tuple(c[:-1])] for c in drop.tolist()]
-                steps.append((np.array(before, np.int64), drop[:, -1].copy()))
             self.steps.append(steps)
             self.size += len(members) * sum(len(d) for d in drops)
 

@@ -810,3 +810,22 @@ def test_sorted_words_made_at_once_are_those_of_each_ringkasan(ringkasan) -> Non
     assert similar._sorted_texts(again) == [similar._sorted_tokens(r) for r in again]
     known = ringkasan[:3]  # all known from the last call
     assert similar._sorted_texts(known) == [similar._sorted_tokens(r) for r in known]
+
+
+def test_the_choices_of_words_left_out_are_made_once_per_count_and_never_changed() -> None:
+    from itertools import combinations
+    from math import comb
+
+    for count, most in ((2, 0), (4, 2), (17, 3), (20, 2), (60, 1)):  # ≤ 1,000 of the most
+        drops, steps = similar._drop_choices(count, 3)
+        assert len(drops) == most + 1 and len(steps) == most
+        for k, drop in enumerate(drops):
+            assert drop.tolist() == [list(c) for c in combinations(range(count), k)]
+            assert not drop.flags.writeable and len(drop) == comb(count, k)
+        for (before, last), fewer, drop in zip(steps, drops, drops[1:], strict=False):
+            assert (fewer[before].tolist(), last.tolist()) == (drop[:, :-1].tolist(),
+                                                              drop[:, -1].tolist())  # fmt: skip
+    assert similar._drop_choices(17, 3) is similar._drop_choices(17, 3)
+    long = " ".join(sorted(f"kata{n:02d}x" for n in range(60)))  # 60 index words
+    signed = similar._Signed([long, long.replace("kata07x", "kita07x")], 3)
+    assert signed.size == 2 * (1 + 60)
