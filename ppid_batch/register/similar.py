@@ -159,6 +159,15 @@ def _sorted_texts(ringkasan: Sequence[str]) -> list[str]:
     return list(map(texts.__getitem__, ringkasan))
 
 
+def remember_sorted_texts(ringkasan: Sequence[str], texts: Sequence[str]) -> None:
+    """Take these ringkasan's sorted words (_sorted_texts of them, made elsewhere: the
+    index's child process) as the last asked, so that the notes do not make them again."""
+    global _TEXTS
+    if len(ringkasan) != len(texts):
+        raise ValueError("one text per ringkasan")
+    _TEXTS = dict(zip(ringkasan, texts, strict=True))
+
+
 class _Codes:
     """The small integers the corpora of one comparison share."""
 

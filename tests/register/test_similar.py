@@ -829,3 +829,26 @@ def test_the_choices_of_words_left_out_are_made_once_per_count_and_never_changed
     long = " ".join(sorted(f"kata{n:02d}x" for n in range(60)))  # 60 index words
     signed = similar._Signed([long, long.replace("kata07x", "kita07x")], 3)
     assert signed.size == 2 * (1 + 60)
+
+
+def test_sorted_words_made_elsewhere_are_taken_as_the_last_asked(monkeypatch) -> None:
+    """The index's child process makes the register's sorted words; given to the parent,
+    its notes map them instead of making them again, and make only the ones not given."""
+    ringkasan = ["Laporan Keuangan 2024", "Daftar Pemilih, Tetap", "laporan keuangan 2024"]
+    similar.remember_sorted_texts(ringkasan, similar._sorted_texts(ringkasan))
+    made = []
+    tokens = similar._sorted_tokens
+
+    def spy(r: str) -> str:
+        made.append(r)
+        return tokens(r)
+
+    monkeypatch.setattr(similar, "_sorted_tokens", spy)
+    assert similar._sorted_texts(ringkasan[::-1]) == [tokens(r) for r in ringkasan[::-1]]
+    assert similar._sorted_texts([*ringkasan, "Renstra Ñ"]) == [
+        *map(tokens, ringkasan),
+        "renstra ñ",
+    ]
+    assert made == ["Renstra Ñ"]  # (not ASCII: one by one)
+    with pytest.raises(ValueError, match="one text per ringkasan"):
+        similar.remember_sorted_texts(ringkasan, ["a"])
