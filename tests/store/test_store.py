@@ -47,6 +47,7 @@ def test_open_creates_the_current_schema_and_the_sqlite_pragmas(tmp_path: Path) 
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -16 * 1024  # KiB
     tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
     assert {
         "schema_version",
