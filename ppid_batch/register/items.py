@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from ..forms.reader import CellRefs
@@ -109,16 +110,24 @@ def _value_columns(rows: Sequence[Mapping[str, Any]] | RowColumns) -> list[list[
     """The rows' `_values`, a column at a time: one list per field of ITEM_FIELDS, in
     that order (a form's new rows are most of a night's rows)."""
     table = rows if isinstance(rows, RowColumns) else RowColumns(rows)
-    # db_text, then stripped: once per cell of every row, so written out inline
-    columns = [
-        [
-            (v.replace("\x00", "").strip() or None) if isinstance(v, str) else v
-            for v in table.get(key)
-        ]
-        for key in ITEM_FIELDS
-    ]
+    columns = [_cleaned(table.get(key)) for key in ITEM_FIELDS]
     columns[_WAKTU] = list(map(_iso, columns[_WAKTU]))
     return columns
+
+
+def _cleaned(values: list[Any]) -> list[Any]:
+    """Each text of a column as `db_text` leaves it, then stripped (None when blank); other
+    values as they are. Once per cell of every new row, so written out inline."""
+    try:
+        # one search of the column's texts for a NUL (a clerk's `_x0000_`): seldom any
+        nul = "\x00" in "".join(filter(None, values))
+    except TypeError:  # a value that is not text (a number, a date)
+        nul = True
+    if nul:
+        return [
+            (v.replace("\x00", "").strip() or None) if isinstance(v, str) else v for v in values
+        ]
+    return [(v.strip() or None) if isinstance(v, str) else v for v in values]
 
 
 # An item's provenance columns, in the order `source_values` gives them.
@@ -287,23 +296,32 @@ class _Registrar:
         if year not in self._last_seq:
             self._last_seq[year] = highest_seq(self.store, year)
         seq = self._last_seq[year]
-        known, events, rows, excel_rows = self._known, self._events, new.rows, new.excel_rows
+        known, events, rows = self._known, self._events, new.rows
         prefix = format_item_id(year, 0)[:-4]  # `DIP-<year>-`, the number padded to 4
-        kept: list[int] = []
-        ids: list[str] = []
-        seqs: list[int] = []
-        for n, key in enumerate(new.keys[start:stop], start):
-            existing = known.get(key)
-            if existing:
-                self.duplicate(rows[n], existing)
-                continue
-            seq += 1
-            item_id = f"{prefix}{seq:04d}"
-            known[key] = item_id
-            kept.append(n)
-            ids.append(item_id)
-            seqs.append(seq)
-            events.append(("item_registered", item_id, self._row_detail(excel_rows[n])))
+        keys = new.keys[start:stop]
+        if known.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
+            # the common run: no row is in the register or repeats an earlier one
+            kept: list[int] = list(range(start, stop))
+            seqs = list(range(seq + 1, seq + 1 + len(keys)))
+            ids = [f"{prefix}{n:04d}" for n in seqs]
+            seq += len(keys)
+            known.update(zip(keys, ids, strict=True))
+            events.extend(zip(repeat("item_registered"), ids, self._row_details(new, start, stop)))
+        else:
+            kept, ids, seqs = [], [], []
+            details = self._row_details(new, start, stop)
+            for n, key in enumerate(keys, start):
+                existing = known.get(key)
+                if existing:
+                    self.duplicate(rows[n], existing)
+                    continue
+                seq += 1
+                item_id = f"{prefix}{seq:04d}"
+                known[key] = item_id
+                kept.append(n)
+                ids.append(item_id)
+                seqs.append(seq)
+                events.append(("item_registered", item_id, details[n - start]))
         self._last_seq[year] = seq
         if not kept:
             return
@@ -341,14 +359,16 @@ class _Registrar:
         )
         self.log("item_duplicate", existing, row=row.get("_row"))
 
-    def _row_detail(self, excel_row: object) -> str:
-        """`dumps({"file": …, "row": excel_row})`, the detail of a row's event, from a
-        prefix made once per form."""
-        if type(excel_row) is not int:
-            return dumps({"file": self.report.path.name, "row": excel_row})
+    def _row_details(self, new: _NewRows, start: int, stop: int) -> list[str]:
+        """`dumps({"file": …, "row": excel_row})` of the new rows `start` to `stop`, the
+        detail of each one's event, from a prefix made once per form."""
         if self._detail_prefix is None:
             self._detail_prefix = dumps({"file": self.report.path.name, "row": 0})[:-2]
-        return self._detail_prefix + str(excel_row) + "}"
+        prefix = self._detail_prefix
+        return [
+            prefix + str(r) + "}" if type(r) is int else dumps({"file": self.file, "row": r})
+            for r in new.excel_rows[start:stop]
+        ]
 
     def refuse(self, row: Mapping[str, Any], item_id: str | None, type_: str, message: str) -> None:
         """A correction the register cannot take: an error at the row's ID cell, and an event."""
@@ -566,7 +586,8 @@ def register_form(
         year = _year(report, received)
         # the new rows' values and match keys, worked out once: the preload needs the keys
         every = RowColumns(report.items)
-        ids = list(map(normalise_id, every.get("id")))
+        # most rows are new: no ID to clean
+        ids = [None if v is None else normalise_id(v) for v in every.get("id")]
         is_new = [
             not item_id and tindakan not in (UBAH, HAPUS)
             for item_id, tindakan in zip(ids, every.get("tindakan"), strict=True)
