@@ -126,7 +126,21 @@ def insert_columns(
     column's distinct value) goes through the dialect's bind processor once."""
     if not length:
         return
-    constants = constants or {}
+    for key, column in columns.items():
+        if len(column) != length:
+            raise ValueError(f"column {key} has {len(column)} values, not {length}")
+    # A NULL every row has is what a column without a default gets when the INSERT leaves
+    # it out: no value to bind for each row (an undecided item's four decision columns, a
+    # form's empty Keterangan), and binding a NULL costs the sqlite3 module more than a
+    # text does.
+    constants = {
+        k: v for k, v in (constants or {}).items() if v is not None or _has_default(table.c[k])
+    }
+    columns = {
+        k: v
+        for k, v in columns.items()
+        if not (v[0] is None and v.count(None) == length) or _has_default(table.c[k])
+    }
     keys = (*columns, *constants)
     sql, order, processors = _insert_plan(conn.dialect, table, keys)
     names = order if order is not None else keys
@@ -136,8 +150,6 @@ def insert_columns(
         process = process_at.get(n)
         if key in columns:
             column = columns[key]
-            if len(column) != length:
-                raise ValueError(f"column {key} has {len(column)} values, not {length}")
             ordered.append(column if process is None else _processed(process, column))
         else:
             value = constants[key]
@@ -146,6 +158,11 @@ def insert_columns(
     if order is None:
         values = [dict(zip(names, row, strict=True)) for row in values]
     conn.exec_driver_sql(sql, values)
+
+
+def _has_default(column: sa.Column[Any]) -> bool:
+    """Whether an INSERT that leaves `column` out stores something other than NULL."""
+    return column.default is not None or column.server_default is not None
 
 
 def _execute_plan(

@@ -306,7 +306,10 @@ def test_insert_many_stores_what_a_core_insert_stores(tmp_path) -> None:
     keys = tuple(reversed(rows[0]))
     tuples = [tuple(row[k] for k in keys) for row in rows]
     # insert_columns: a column each, the values every row shares (a date among them) once
-    shared = {k: rows[0][k] for k in ("received", "petugas", "verdict", "run_id", "recorded_at")}
+    # (nip: a NULL every row has, which the INSERT leaves out)
+    shared = {
+        k: rows[0][k] for k in ("received", "petugas", "nip", "verdict", "run_id", "recorded_at")
+    }
     varying = {k: [row[k] for row in rows] for k in keys if k not in shared}
     stored = []
     for name, write in (
@@ -346,6 +349,43 @@ def test_the_register_gives_each_ringkasan_once(store: Store) -> None:
         "Daftar Pemilih Tetap",
         "Laporan Keuangan 2025",
         "laporan keuangan 2025",
+    ]
+
+
+def test_insert_columns_binds_a_null_constant_where_the_column_has_a_default(tmp_path) -> None:
+    """A NULL constant is left out of the INSERT only where leaving it out stores NULL: a
+    column with a default gets NULL bound, not its default."""
+    import sqlalchemy as sa
+
+    from ppid_batch.store.core import insert_columns
+
+    md = sa.MetaData()
+    table = sa.Table(
+        "t",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("plain", sa.Text),
+        sa.Column("served", sa.Text, server_default="bawaan"),
+    )
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/t.sqlite")
+    with engine.begin() as conn:
+        md.create_all(conn)
+        insert_columns(conn, table, 2, {"id": [1, 2]}, dict.fromkeys(("plain", "served")))
+        insert_columns(conn, table, 1, {"id": [3]}, {})
+        # a column of NULLs alone, beside one with a value
+        insert_columns(conn, table, 2, {"id": [4, 5], "plain": [None, None], "served": [None] * 2})
+        insert_columns(conn, table, 2, {"id": [6, 7], "plain": [None, "isi"]}, {})
+        with pytest.raises(ValueError, match="column plain has 1 values, not 2"):
+            insert_columns(conn, table, 2, {"id": [8, 9], "plain": [None]})
+        stored = conn.exec_driver_sql("SELECT * FROM t ORDER BY id").all()
+    assert stored == [
+        (1, None, None),
+        (2, None, None),
+        (3, None, "bawaan"),
+        (4, None, None),
+        (5, None, None),
+        (6, None, "bawaan"),
+        (7, "isi", "bawaan"),
     ]
 
 
