@@ -177,6 +177,21 @@ class _Codes:
         self.id: dict[str, int] = {}
         self.fold: dict[str, int] = {}  # store.fold of a ringkasan → number
         self.text: dict[str, int] = {}  # sorted words of a ringkasan → number (in order)
+        self._sorted: tuple[list[str], Codes] | None = None  # (sorted_texts)
+
+    def sorted_texts(self) -> tuple[list[str], Codes]:
+        """(the texts numbered so far, sorted; each number's place among them), made
+        again only once texts were added (numbers are never taken back)."""
+        import numpy as np
+
+        if self._sorted is None or len(self._sorted[0]) != len(self.text):
+            numbers = self.text
+            distinct = sorted(numbers)
+            place = np.empty(len(distinct), np.int64)  # number → place among the sorted
+            at = np.fromiter(map(numbers.__getitem__, distinct), np.int64, len(distinct))
+            place[at] = np.arange(len(distinct))
+            self._sorted = distinct, place
+        return self._sorted
 
     def units(self, units: Sequence[str]) -> Codes:
         import numpy as np
@@ -274,6 +289,31 @@ class _Corpus:
         part.ringkasan = [self.ringkasan[r] for r in rows]
         part.unit, part.text = self.unit[at], self.text[at]
         return part
+
+
+# The last register a corpus was made of (its items, the corpus, how many texts its codes
+# held then): the annual count of a night asks the very items of its approval notes.
+_LAST_CORPUS: tuple[list[RegisterItem], _Corpus, int] | None = None
+
+
+def _corpus(items: Sequence[RegisterItem]) -> _Corpus:
+    """_Corpus(items), the last one again if these are its items (the same objects, in
+    the same order: items are frozen) and its codes were not added to since."""
+    from operator import is_
+
+    global _LAST_CORPUS
+    last = _LAST_CORPUS
+    if (
+        last is not None
+        and len(last[0]) == len(items)
+        and len(last[1].codes.text) == last[2]
+        and all(map(is_, last[0], items))
+    ):
+        return last[1]
+    _LAST_CORPUS = None
+    corpus = _Corpus(items)
+    _LAST_CORPUS = (list(items), corpus, len(corpus.codes.text))
+    return corpus
 
 
 def _distinct(values: Codes) -> Codes:
@@ -1230,12 +1270,7 @@ def _index_hits(
         return None
     deletions, together = settings
     # The texts of both (their numbers: all the texts of the codes q and c share), sorted.
-    numbers = q.codes.text  # text → its number (in order of numbers)
-    distinct = sorted(numbers)
-    place = np.empty(len(distinct), np.int64)  # number → place among the sorted
-    place[np.fromiter(map(numbers.__getitem__, distinct), np.int64, len(distinct))] = np.arange(
-        len(distinct)
-    )
+    distinct, place = q.codes.sorted_texts()
     q_text, c_text = place[q.text], place[c.text]
     limit = int(len(q.texts) * len(c.texts) * INDEX_PAIR_FACTOR)
     found = _cached_text_hits(distinct, threshold, deletions, limit, together)
@@ -1320,7 +1355,7 @@ def _ranked(
 
     if not queries or not choices:
         return None, None, iter(())
-    c = _Corpus(choices)
+    c = _corpus(choices)
     if rows is not None:
         # every choice a query, in order (a night where all is pending): the same corpus
         every = len(rows) == len(choices) and np.array_equal(rows, np.arange(len(choices)))
@@ -1506,7 +1541,7 @@ def count_pairs(items: Sequence[RegisterItem], threshold: int) -> int:
     side is which). A register never repeats an id; should a list do so, the
     matches are counted per id as the approval notes would see them.
     """
-    if len({i.id for i in items}) != len(items):
+    corpus = _corpus(items)
+    if not corpus.unique_ids():
         return sum(count for count, _ in _matches(items, items, threshold, keep=0).values()) // 2
-    corpus = _Corpus(items)
     return sum(len(rows) for rows, _, _ in _hits(corpus, corpus, threshold, upper=True))

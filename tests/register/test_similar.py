@@ -852,3 +852,44 @@ def test_sorted_words_made_elsewhere_are_taken_as_the_last_asked(monkeypatch) ->
     assert made == ["Renstra Ñ"]  # (not ASCII: one by one)
     with pytest.raises(ValueError, match="one text per ringkasan"):
         similar.remember_sorted_texts(ringkasan, ["a"])
+
+
+def test_the_annual_count_reuses_the_corpus_of_the_notes_of_the_same_items(monkeypatch) -> None:
+    """A night's count asks the very items (the same objects) of its approval notes: their
+    corpus is made once. Equal items that are other objects, or a corpus whose codes took
+    other texts since, are made again; the count is the same either way."""
+    import dataclasses
+
+    register = national_corpus(400, 6, pending=0.5)
+    monkeypatch.setattr(similar, "_LAST_CORPUS", None)
+    made: list[int] = []
+
+    class Spy(similar._Corpus):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            made.append(len(args[0]))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(similar, "_Corpus", Spy)
+    notes = approval_notes(register, 85)
+    count = count_pairs(register, 85)
+    assert made == [400] and count == reference_count_pairs(register, 85) > 50
+    assert list(notes.items()) == list(reference_approval_notes(register, 85).items())
+    copy = [dataclasses.replace(i) for i in register]  # equal, not the same objects
+    assert count_pairs(copy, 85) == count and made == [400, 400]
+    assert count_pairs(copy, 85) == count and made == [400, 400]
+    new = [item(999, HUKUM, "Jadwal kampanye pemilihan yang belum pernah ada")]
+    similar._matches(new, copy, 85)  # (its text is numbered in the codes of copy's corpus)
+    assert made == [400, 400, 1]
+    assert count_pairs(copy, 85) == count and made == [400, 400, 1, 400]
+
+
+def test_the_sorted_texts_of_the_codes_are_made_again_once_texts_are_added() -> None:
+    codes = similar._Codes()
+    codes.ringkasans(["Laporan Keuangan", "Daftar Pemilih"])
+    first = codes.sorted_texts()
+    assert first[0] == ["daftar pemilih", "keuangan laporan"] and first[1].tolist() == [1, 0]
+    assert codes.sorted_texts() is first
+    codes.ringkasans(["Arsip", "laporan keuangan"])
+    again = codes.sorted_texts()
+    assert again[0] == ["arsip", "daftar pemilih", "keuangan laporan"]
+    assert again[1].tolist() == [2, 1, 0]
