@@ -19,11 +19,19 @@ antar-unit") says which and how often.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models import RegisterItem
+
+# numpy's OpenBLAS starts a thread per core when numpy is imported, and they spin a while:
+# about 0.07 s of CPU a process (the night's and the index's child), where nothing here
+# uses BLAS (integer arrays only). Set before numpy is first imported (this module
+# imports it, lazily, first in a night), and inherited by the child; a value the
+# user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 if TYPE_CHECKING:
     import numpy as np

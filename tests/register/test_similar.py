@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -893,3 +895,25 @@ def test_the_sorted_texts_of_the_codes_are_made_again_once_texts_are_added() -> 
     again = codes.sorted_texts()
     assert again[0] == ["arsip", "daftar pemilih", "keuangan laporan"]
     assert again[1].tolist() == [2, 1, 0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads counted on Linux")
+@pytest.mark.parametrize("chosen", [None, "2"])
+def test_numpy_imported_for_the_notes_starts_no_blas_threads_unless_asked(chosen) -> None:
+    """OpenBLAS's threads spin at numpy's import (CPU for nothing: the search uses no
+    BLAS); a process that imports this module first gets one, unless its user chose."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if chosen:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    probe = (
+        "import os, ppid_batch.register.similar as s, numpy; "
+        "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == [chosen or "1", chosen or "1"]  # (the threads of the process)
