@@ -41,14 +41,18 @@ def _normaliser(f: Field) -> Callable[[Any], Any]:
 
 def _normalise_column(norm: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """Normalise a column, once per distinct value (categories repeat on every row)."""
-    if bool in set(map(type, raw)):
-        # TRUE == 1 == 1.0 as a dict key (whichever comes first wins): keep them apart the
-        # slow way. Checked on `raw`, not on the distinct keys, where a bool can hide.
-        return [None if v == "" else norm(v) for v in raw]
     distinct = dict.fromkeys(raw)
+    # TRUE == 1 == 1.0 as a dict key (whichever comes first wins): keep them apart the slow
+    # way. A bool can hide behind an equal number among the distinct keys, never behind a
+    # text: only a column with a number or a bool among them has its every cell looked at.
+    if not _TEXT_ONLY.issuperset(map(type, distinct)) and bool in set(map(type, raw)):
+        return [None if v == "" else norm(v) for v in raw]
     # every normaliser maps "" (calamine's empty cell) to None already
     mapping = dict(zip(distinct, map(norm, distinct), strict=True))
     return list(map(mapping.__getitem__, raw))
+
+
+_TEXT_ONLY = frozenset({str, type(None)})
 
 
 # ---- from SheetRead to SheetReport ------------------------------------------------------

@@ -281,6 +281,9 @@ def test_a_boolean_after_an_equal_number_keeps_its_own_text() -> None:
         None,
     ]
     assert to_text(True) != to_text(1.0)
+    # a bool among texts is a distinct key of its own; texts alone are taken once each
+    assert _normalise_column(to_text, ["ya", True, "ya", "", 1]) == ["ya", "TRUE", "ya", None, "1"]
+    assert _normalise_column(to_text, [" a ", None, "a", " a "]) == ["a", None, "a", "a"]
 
 
 def test_sheet_rows_read_from_the_columns_like_the_dicts_of_their_row(
