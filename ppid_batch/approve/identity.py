@@ -209,6 +209,18 @@ class Issued:
     computed: Mapping[int, tuple[RegisterItem, str]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # The rows issue() was given and their fingerprints, in order (fingerprints_of).
+    hashed: tuple[tuple[Any, ...], tuple[str, ...]] = field(
+        default=((), ()), compare=False, repr=False
+    )
+
+    def fingerprints_of(self, items: Sequence[RegisterItem]) -> list[str]:
+        """fingerprint_of each item: at once when they are the very objects issue() hashed,
+        in its order (the sheet's rows), else item by item."""
+        given, fingerprints = self.hashed
+        if len(items) == len(given) and all(map(operator.is_, items, given)):
+            return list(fingerprints)
+        return [self.fingerprint_of(item) for item in items]
 
     def fingerprint_of(self, item: RegisterItem) -> str:
         """fingerprint(item), taken from what issue() computed when it is the same object
@@ -254,6 +266,7 @@ def issue(
         rows.append((it.id, fp, raw))
         if type(it) is RegisterItem:
             computed[id(it)] = (it, fp)
+    hashed = (tuple(pending), tuple(fp for _, fp, _ in rows))
     last = latest_issued_sheet(store)
     if last is not None and [(r.item_id, r.fingerprint) for r in last.rows] == [
         (i, fp) for i, fp, _ in rows
@@ -261,7 +274,7 @@ def issue(
         if hmac.compare_digest(
             last.code, integrity_code(secret, last.number, last.issued_on, rows)
         ):
-            return Issued(last, reused=True, computed=computed)
+            return Issued(last, reused=True, computed=computed, hashed=hashed)
     sheet = record_issue(
         store,
         year=today.year,
@@ -271,4 +284,4 @@ def issue(
         rows=rows,
         run_id=run_id,
     )
-    return Issued(sheet, reused=False, computed=computed)
+    return Issued(sheet, reused=False, computed=computed, hashed=hashed)

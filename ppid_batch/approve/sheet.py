@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -96,6 +97,17 @@ def _notes(items: Sequence[RegisterItem], given: Mapping[str, str] | None) -> di
                 text = f"Ringkasan sama dengan {same}."
                 notes[item.id] = f"{named}; {text}" if named else text
     return notes
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
+
+
+def _cell_texts(values: list[Any]) -> list[str | None]:
+    """Each value as its cell's text, None for an empty one (a column of texts and None
+    without an empty text is that already)."""
+    if _TEXT_OR_NONE.issuperset(map(type, values)) and "" not in values:
+        return values
+    return [(v if type(v) is str else str(v)) if v else None for v in values]
 
 
 def sheet_rows(
@@ -295,15 +307,22 @@ def write_approval_sheet(
                 texts_by_col.append(None)
                 continue
             if field == "catatan":
-                found: list[object] = [notes_by_id.get(i) for i in ids]
+                found: list[Any] = list(map(notes_by_id.get, ids))
             elif field == "tindakan":
-                found = [tindakan_of.get(i) for i in ids]
+                found = list(map(tindakan_of.get, ids))
             elif field == "sidik":
-                fingerprint_of = identity.fingerprint_of if identity else fingerprint
-                found = [shown_fingerprint(fingerprint_of(item)) for item in pending]
+                hashed = (
+                    identity.fingerprints_of(pending)
+                    if identity
+                    else [fingerprint(item) for item in pending]
+                )
+                found = list(map(shown_fingerprint, hashed))
             else:
-                found = [getattr(item, field, None) for item in pending]
-            texts_by_col.append([(v if type(v) is str else str(v)) if v else None for v in found])
+                try:
+                    found = list(map(operator.attrgetter(field), pending))
+                except AttributeError:
+                    found = [getattr(item, field, None) for item in pending]
+            texts_by_col.append(_cell_texts(found))
         heights = row_heights(
             [texts for texts in texts_by_col if texts is not None],
             [f.width for f, texts in zip(schema.fields, texts_by_col, strict=True)

@@ -629,6 +629,13 @@ def test_the_sheet_shows_each_row_the_fingerprint_of_its_own_content(office) -> 
     # another object, with other content, under the same id: hashed afresh
     edited = dataclasses.replace(first, ringkasan=first.ringkasan + " (revisi)")
     assert identity.fingerprint_of(edited) == fingerprint(edited) != fingerprint(first)
+    # All rows at once: the very objects in issue()'s order, or each as above.
+    expected = [fingerprint(i) for i in pending]
+    assert identity.fingerprints_of(pending) == expected
+    assert identity.fingerprints_of(list(pending)) == expected
+    assert identity.fingerprints_of([edited, *pending[1:]]) == [fingerprint(edited), *expected[1:]]
+    assert identity.fingerprints_of(pending[::-1]) == expected[::-1]
+    assert identity.fingerprints_of(pending[1:]) == expected[1:]
 
 
 def test_the_content_text_is_json_of_the_content_and_the_code_is_pinned() -> None:
