@@ -221,6 +221,7 @@ _SPECIAL_TEXT = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 # Between the strings when the whole shared-string part is escaped at once: a control
 # character, so no plain string holds it.
 _STRING_END = "\x00"
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + _STRING_END.encode("ascii")
 _ESCAPE_LIKE = re.compile("_x[0-9a-fA-F]{4}_")  # a literal one is escaped
 
 
@@ -235,7 +236,10 @@ def _plain_strings(strings: Sequence[str]) -> str | None:
         return None
     # Printable: no control character, non-character or white space but the space (all
     # of them non-printable), so no special character and no other blank at an end.
-    if not joined.replace(_STRING_END, " ").isprintable():
+    if joined.isascii():  # (known in O(1)) printable ASCII is 0x20-0x7E: delete it, see
+        if joined.encode("ascii").translate(None, _PRINTABLE_ASCII):  # what is left
+            return None
+    elif not joined.replace(_STRING_END, " ").isprintable():
         return None
     if "_x" in joined and _ESCAPE_LIKE.search(joined):
         return None
