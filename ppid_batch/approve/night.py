@@ -7,7 +7,6 @@ from typing import Any
 
 from ..models import SheetReport
 from ..register.items import normalise_id
-from .apply import decision_of
 
 
 def conflicting_decisions(
@@ -27,6 +26,10 @@ def conflicting_decisions(
         and not (known and known(r.sha256))
         and (counts is None or counts(r))
     ]
+    if not sheets:
+        return {}  # a night of forms alone: apply.py is not even imported
+    from .apply import decision_of
+
     for report in sheets:
         for row in report.items:
             item_id = normalise_id(row.get("id"))

@@ -35,12 +35,16 @@ def issue_nota_dinas(store: Any, config: Config, *, today: dt.date, run_id: int)
     this step issues exactly the same numbers on the next night.
     """
     todo: dict[str, list[str]] = {}
-    from ..register.impor import PENETAPAN_SEBELUMNYA
     from ..store.nota_dinas import first_decisions, number_nota_dinas, undocumented_approved
 
     # Only the approved items without a Nota Dinas are read: a night's cost here follows
     # what it approved, not the register's size.
-    for item_id, unit, atasan in undocumented_approved(store):
+    undocumented = undocumented_approved(store)
+    if not undocumented:
+        return  # most nights: nothing approved tonight (register/impor.py is not imported)
+    from ..register.impor import PENETAPAN_SEBELUMNYA
+
+    for item_id, unit, atasan in undocumented:
         # An imported item was set by the office's earlier penetapan: nothing to document.
         if atasan != PENETAPAN_SEBELUMNYA:
             todo.setdefault(unit, []).append(item_id)
@@ -326,13 +330,17 @@ def _write_disposisi(
     store: Any, everything: Sequence[Any], config: Config, folder: Path, *, wrote: Wrote,
     memo: OutputMemo,
 ) -> list[Path]:  # fmt: skip
-    from ..documents.disposisi import Disposisi, write_disposisi
     from ..register.changes import sheet_change_decisions
+
+    sheets = _approval_sheets(store)
+    if not sheets:
+        return []  # no approval sheet merged yet (documents/disposisi.py is not imported)
+    from ..documents.disposisi import Disposisi, write_disposisi
 
     by_id = {it.id: it for it in everything}
     written: list[Path] = []
     changes_by_sheet = sheet_change_decisions(store, by_id)
-    for sheet, decisions in _approval_sheets(store):
+    for sheet, decisions in sheets:
         # What the sheet decided, not the items' status today: an item withdrawn later
         # was still approved by this sheet, and its Disposisi never changes.
         decided = [(by_id[item_id], decision) for item_id, decision, _ in decisions

@@ -289,17 +289,18 @@ def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registere
     errors: list[str] = []
     approved = refused = 0
     refused_units: set[str] = set()
-    from ..approve.apply import sheet_counts
     from ..approve.night import conflicting_decisions
+
+    def counts(report: Any) -> bool:
+        # asked of approval sheets only: a night of forms alone does not import apply.py
+        from ..approve.apply import sheet_counts
+
+        return sheet_counts(store, report, night.config, counted)
 
     # Two sheets deciding one item differently tonight: neither decision is applied.
     # The whole-sheet checks made here are kept (by sha256) for applying the sheet.
     counted: dict[str, Any] = {}
-    conflicts = conflicting_decisions(
-        [i.report for i in inputs],
-        store.submission_known,
-        lambda report: sheet_counts(store, report, night.config, counted),
-    )
+    conflicts = conflicting_decisions([i.report for i in inputs], store.submission_known, counts)
     # Tonight's forms are one transaction: one durable commit for all of them instead of
     # one per form, each form a savepoint in it (undone alone when it fails). Nothing
     # leaves input/ before that commit, so a crash before it only means reading them again.
