@@ -164,15 +164,18 @@ class Ahead:
         self.keyed = threading.Event()
         self.failure: str | None = None
         # One thread feeds the child and reads its answer: neither side waits on a full pipe.
-        self.talk = threading.Thread(target=self._talk, args=(payload,), daemon=True)
+        self.payload: bytes | None = payload  # (let go once written)
+        self.talk = threading.Thread(target=self._talk, daemon=True)
         self.talk.start()
 
-    def _talk(self, payload: bytes) -> None:
+    def _talk(self) -> None:
         stdin, stdout = self.proc.stdin, self.proc.stdout
         assert stdin is not None and stdout is not None
         try:
             with stdin:
+                payload, self.payload = self.payload or b"", None
                 stdin.write(payload)
+                del payload
             line = stdout.readline()
             if line:
                 self.key = line.decode("utf-8", "replace").rstrip("\n")
@@ -198,6 +201,7 @@ class Ahead:
         self.talk.join()
         code = self.proc.wait()
         found = self._answer() if code == 0 else None
+        self.answer = b""  # (the arrays are copies)
         if found is None:
             self._failed(code)
             return None
