@@ -17,11 +17,12 @@ computed in-process as before. So is a child that fails (crashed, out of memory,
 killed): its failure goes to the log, never to the clerk.
 
 The child is `python -m ppid_batch.register.prefetch PARENT_PID PACKAGE`: it reads the
-settings and the texts from its stdin, writes the key, then the answer, to its stdout,
-and touches no database nor file. On Linux it dies with the night (PR_SET_PDEATHSIG);
-elsewhere a night killed meanwhile leaves it to finish its sum and exit on the closed
-pipe. A night whose notes score every pair (a small register or few pending items)
-starts no child.
+settings and the texts from its stdin, writes the key and each text's sorted words
+(which the parent hands to the notes at once: similar.remember_sorted_texts), then the
+answer, to its stdout, and touches no database nor file. On Linux it dies with the
+night (PR_SET_PDEATHSIG); elsewhere a night killed meanwhile leaves it to finish its sum
+and exit on the closed pipe. A night whose notes score every pair (a small register or
+few pending items) starts no child.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def tonight_texts(reports: Sequence[Any]) -> tuple[int, list[str]]:
             if tindakan in (UBAH, HAPUS) or ringkasan is None:
                 continue
             new += not item_id
-            texts.append(str(ringkasan))
+            texts.append(str(ringkasan).strip())  # (as the register keeps it)
     return new, texts
 
 
@@ -121,8 +122,11 @@ def start(
     everything = sum(counts.values()) + new
     if pending * everything <= similar.EXACT_PAIRS or pending <= similar.EXACT_QUERIES:
         return None
-    ringkasan = set(ringkasan_values(store))
-    ringkasan.update(texts)
+    # (NUL is no word and the register keeps none: a ringkasan has the same words without)
+    distinct = {r.replace("\0", "") for r in ringkasan_values(store)}
+    distinct.update(r.replace("\0", "") for r in texts)
+    ringkasan = list(distinct)
+    del distinct, texts
     deletions, together = settings
     header = {
         "threshold": threshold,
@@ -131,8 +135,7 @@ def start(
         "limit": int(pending * everything * similar.INDEX_PAIR_FACTOR),
         "count": len(ringkasan),
     }
-    # (NUL is no word: without it a ringkasan has the same index words)
-    body = "\0".join(r.replace("\0", "") for r in ringkasan).encode("utf-8", "surrogatepass")
+    body = "\0".join(ringkasan).encode("utf-8", "surrogatepass")
     payload = json.dumps(header).encode() + b"\n" + body
     errors = tempfile.TemporaryFile()
     try:
@@ -148,7 +151,7 @@ def start(
         log.warning("near-duplicate index not computed ahead: %s", exc)
         return None
     log.info("near-duplicate index of %d texts computed ahead (pid %d)", len(ringkasan), proc.pid)
-    ahead = Ahead(proc, payload, errors)
+    ahead = Ahead(proc, payload, errors, ringkasan)
     similar.ahead = ahead.take
     return ahead
 
@@ -156,7 +159,13 @@ def start(
 class Ahead:
     """A child computing the index, and its answer once given (`take`)."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], payload: bytes, errors: IO[bytes]):
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes],
+        payload: bytes,
+        errors: IO[bytes],
+        ringkasan: Sequence[str] = (),
+    ):
         self.proc = proc
         self.errors = errors
         self.key: str | None = None  # the repr of the key of the child's texts
@@ -165,6 +174,7 @@ class Ahead:
         self.failure: str | None = None
         # One thread feeds the child and reads its answer: neither side waits on a full pipe.
         self.payload: bytes | None = payload  # (let go once written)
+        self.ringkasan: Sequence[str] = ringkasan  # what the payload holds, in its order
         self.talk = threading.Thread(target=self._talk, daemon=True)
         self.talk.start()
 
@@ -179,12 +189,25 @@ class Ahead:
             line = stdout.readline()
             if line:
                 self.key = line.decode("utf-8", "replace").rstrip("\n")
+                self._remember(stdout.readline())
             self.keyed.set()
             self.answer = stdout.read()
         except (OSError, ValueError) as exc:  # a child gone, or stopped by close()
             self.failure = f"{exc.__class__.__name__}: {exc}"
         finally:
             self.keyed.set()
+
+    def _remember(self, line: bytes) -> None:
+        """The sorted words of each ringkasan sent, made by the child, given to the notes
+        (similar.remember_sorted_texts) while the night registers the forms: the write
+        stage then does not make them again. Words the child did not give whole are made
+        there as before."""
+        ringkasan, self.ringkasan = self.ringkasan, ()
+        if not line.endswith(b"\n"):
+            return
+        words = line[:-1].decode("utf-8", "surrogatepass").split("\0") if len(line) > 1 else []
+        if len(words) == len(ringkasan):
+            similar.remember_sorted_texts(ringkasan, words)
 
     def take(self, key: tuple[object, ...], limit: int) -> tuple[int, int, TextHits | None] | None:
         """The child's answer for `key` within `limit`, as _text_hits would give it; None
@@ -275,7 +298,8 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    """The child: settings and texts from stdin; the key, then the answer, to stdout."""
+    """The child: settings and texts from stdin; the key, the texts' sorted words, then
+    the answer, to stdout."""
     import numpy as np
 
     parent, package = int(argv[0]), argv[1]
@@ -289,13 +313,18 @@ def main(argv: Sequence[str]) -> int:
     if len(ringkasan) != head["count"]:
         print(f"prefetch: {len(ringkasan)} texts, {head['count']} sent", file=sys.stderr)
         return 2
+    words = similar._sorted_texts(ringkasan)
     # As similar._index_hits sorts the register's texts: the distinct sorted words.
-    texts = sorted(set(map(similar._sorted_tokens, ringkasan)))
+    texts = sorted(set(words))
     del ringkasan, body
     threshold, deletions, together = head["threshold"], head["deletions"], head["together"]
     out = sys.stdout.buffer
     out.write(repr(similar._index_key(texts, threshold, deletions, together)).encode() + b"\n")
+    # each ringkasan's words, in the order sent (\w+ joined by spaces: no NUL, no newline)
+    out.write("\0".join(words).encode("utf-8", "surrogatepass") + b"\n")
     out.flush()
+    del words
+    similar._TEXTS = {}  # (the child's copy of them, not needed here)
     least, most, hits = similar._text_hits(texts, threshold, deletions, head["limit"], together)
     n = None if hits is None else len(hits[0])
     answer = {"least": least, "most": most, "hits": n, "texts": len(texts)}

@@ -211,6 +211,25 @@ def test_an_answer_not_whole_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     assert Answer(b'{"least": 9, "most": 9, "hits": null, "texts": 3}\n')._answer() == (9, 9, None)
 
 
+def test_the_childs_sorted_words_are_given_to_the_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The words the child sends are taken only whole, one text's per ringkasan sent."""
+
+    class Words(prefetch.Ahead):
+        def __init__(self, ringkasan: list[str]) -> None:
+            self.ringkasan = ringkasan
+
+    monkeypatch.setattr(similar, "_TEXTS", {})
+    sent = ["Laporan Keuangan 2025", "DPT  kecamatan Mesuji"]
+    words = similar._sorted_texts(sent)
+    monkeypatch.setattr(similar, "_TEXTS", {})
+    Words(sent)._remember("\0".join(words).encode() + b"\n")
+    assert similar._TEXTS == {r: similar._sorted_tokens(r) for r in sent}
+    for cut in ("\0".join(words).encode(), words[0].encode() + b"\n"):  # cut short, one missing
+        monkeypatch.setattr(similar, "_TEXTS", {})
+        Words(sent)._remember(cut)
+        assert similar._TEXTS == {}
+
+
 def test_a_small_night_starts_no_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[Any] = []
     real = prefetch.start
