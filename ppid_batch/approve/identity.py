@@ -105,6 +105,8 @@ _quoted = json.encoder.encode_basestring  # json.dumps' own quoting with ensure_
 
 def _content_values(item: RegisterItem | Mapping[str, Any]) -> tuple[Any, ...]:
     """The item's content fields' values, in _SORTED_FIELDS order (None: no such field)."""
+    if type(item) is RegisterItem:  # (no Mapping: without the ABC check, per item)
+        return _values_of(item)  # type: ignore[no-any-return]
     if isinstance(item, Mapping):
         return tuple(map(item.get, _SORTED_FIELDS))
     try:
