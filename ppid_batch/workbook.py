@@ -90,18 +90,6 @@ def _write_cells(
             sheet.write_blank(row, first_col + col, None, cell_format)
 
 
-def _rows_of(
-    columns: Sequence[Sequence[str | None]], formats: Sequence[Sequence[Any]]
-) -> Iterable[Sequence[str | None]]:
-    """The rows of a table given column by column (`columns[c][r]`); with no column, as
-    many empty rows as `formats` has."""
-    if not columns:
-        return [()] * len(formats)
-    if any(len(column) != len(formats) for column in columns):
-        raise ValueError("every column needs one value per row of formats")
-    return zip(*columns, strict=True)
-
-
 def _set_row_heights(sheet: Any, first_row: int, heights: Iterable[float | None]) -> None:
     """set_row(first_row + n, heights[n]) for each height that is not None."""
     for n, height in enumerate(heights):
@@ -131,15 +119,6 @@ def _plain_workbook_class() -> type:
         ) -> None:
             for n, (values, row_formats) in enumerate(zip(rows, formats, strict=True)):
                 self.write_text_row(first_row + n, first_col, values, row_formats)
-
-        def write_text_columns(
-            self,
-            first_row: int,
-            first_col: int,
-            columns: Sequence[Sequence[str | None]],
-            formats: Sequence[Sequence[Any]],
-        ) -> None:
-            self.write_text_rows(first_row, first_col, _rows_of(columns, formats), formats)
 
         def set_row_heights(self, first_row: int, heights: Iterable[float | None]) -> None:
             _set_row_heights(self, first_row, heights)
@@ -351,77 +330,6 @@ def _define_table_worksheet() -> type:
                     text_rows[row] = (first_col, kept_formats, shape, indices)
                     continue
                 self._write_text_cells(row, first_col, values, row_formats)
-
-        def write_text_columns(
-            self,
-            first_row: int,
-            first_col: int,
-            columns: Sequence[Sequence[str | None]],
-            formats: Sequence[Sequence[Any]],
-        ) -> None:
-            """write_text_rows(first_row, first_col, rows, formats) for the rows of a table
-            given column by column (`columns[c][r]`, text or None/"" for a blank; `formats`
-            one sequence per row): the same cells, shared strings and dimensions, with the
-            strings looked up and added a column at a time rather than cell by cell.
-
-            A table that is not plain (rows that hold cells already, a blank without a
-            format, a row past the sheet's end, a text too long for a cell, a streamed
-            sheet) is written by write_text_rows."""
-            rows = _rows_of(columns, formats)
-            count = len(formats)
-            end = first_row + count
-            last_col = first_col + len(columns) - 1
-            kept_formats = list(map(tuple, formats))
-            taken = range(first_row, end)
-            if (
-                not columns
-                or not count
-                or self.constant_memory
-                or not (0 <= first_row and end <= self.xls_rowmax)
-                or not (0 <= first_col and last_col < self.xls_colmax)
-                or any(
-                    None in row_formats or len(row_formats) != len(columns)
-                    for row_formats in {id(f): f for f in kept_formats}.values()
-                )
-                or any(row in taken for row in self._text_rows)
-                or any(row in taken for row in self.table)
-            ):
-                self.write_text_rows(first_row, first_col, rows, formats)
-                return
-            sst = self.str_table
-            strings = sst.string_table
-            # The texts not in the table yet, in the order the rows' cells bring them (row
-            # by row, left to right): the order write_text_rows adds them in.
-            new: dict[Any, None] = dict.fromkeys(itertools.chain.from_iterable(rows))
-            for known in (None, "", *(text for text in strings if text in new)):
-                new.pop(known, None)
-            if max(map(len, new), default=0) > self.xls_strmax // 2 or "" in strings:
-                # maybe too long: xlsxwriter truncates it ("" a text: not xlsxwriter's)
-                self.write_text_rows(first_row, first_col, _rows_of(columns, formats), formats)
-                return
-            strings.update(zip(new, itertools.count(sst.unique_count)))
-            sst.unique_count += len(new)
-            indices = [list(map(strings.get, column)) for column in columns]
-            shapes = [bytes(map(bool, column)) for column in columns]
-            sst.count += sum(shape.count(1) for shape in shapes)
-            kept = zip(
-                itertools.repeat(first_col),
-                kept_formats,
-                map(bytes, zip(*shapes, strict=True)),
-                zip(*indices, strict=True),
-                strict=False,  # (repeat: endless)
-            )
-            self._text_rows.update(zip(taken, kept, strict=False))  # (kept: one per row)
-            # _check_dimensions of the table's corners, inline
-            dims: Any = self
-            if dims.dim_rowmin is None or first_row < dims.dim_rowmin:
-                dims.dim_rowmin = first_row
-            if dims.dim_rowmax is None or end - 1 > dims.dim_rowmax:
-                dims.dim_rowmax = end - 1
-            if dims.dim_colmin is None or first_col < dims.dim_colmin:
-                dims.dim_colmin = first_col
-            if dims.dim_colmax is None or last_col > dims.dim_colmax:
-                dims.dim_colmax = last_col
 
         def set_row_heights(self, first_row: int, heights: Iterable[float | None]) -> None:
             """set_row(first_row + n, heights[n]) for each height that is not None (a table's

@@ -146,10 +146,10 @@ def _text_row(ws: Any, table: bool, row: int, col: int, values: list[str | None]
 def _text_columns(ws: Any, table: bool, row: int, col: int, columns: list[list[str | None]],
                   formats: list[list[Any]], heights: list[float | None]) -> None:  # fmt: skip
     """The rows' heights and a table given column by column: workbook.py's set_row_heights
-    and write_text_columns, or xlsxwriter's set_row and cells one by one."""
+    and write_text_rows, or xlsxwriter's set_row and cells one by one."""
     if table:
         ws.set_row_heights(row, heights)
-        ws.write_text_columns(row, col, columns, formats)
+        ws.write_text_rows(row, col, zip(*columns, strict=True), formats)
         return
     for n, height in enumerate(heights):
         if height is not None:
@@ -205,7 +205,7 @@ def _fill_everything(workbook: Any, ws: Any, table: bool) -> None:
     else:
         for n, values in enumerate(rows):
             _text_row(ws, False, 330 + n, 1, values, [wrap, unlocked, wrap, first])
-    # A table given column by column, with its rows' heights (write_text_columns).
+    # A table given column by column, with its rows' heights (set_row_heights).
     columns: list[list[str | None]] = [
         [f"kolom {n}" for n in range(12)],
         ["a&b", None, "", "Rp 1.000", "blok 3", "kolom 5"] * 2,
@@ -376,12 +376,11 @@ def test_many_text_rows_at_once_are_the_cells_written_one_by_one() -> None:
     ["plain", "known", "over", "over a row", "unformatted", "too long", "past the end", "one row"],
 )
 def test_a_table_given_column_by_column_is_the_cells_written_one_by_one(case: str) -> None:
-    """write_text_columns (and set_row_heights): a table's texts new and repeated across
-    rows and columns, some in the shared strings already, blanks as None or "", rows
-    formatted apart; and the tables it hands to write_text_rows: rows that hold a cell or
-    a text row already (and a hidden row), a blank without a format, a text too long for
-    a cell, rows past the sheet's end. The file is xlsxwriter's for the same cells and
-    heights set one by one."""
+    """set_row_heights and write_text_rows of a table: texts new and repeated across rows
+    and columns, some in the shared strings already, blanks as None or "", rows formatted
+    apart, rows that hold a cell or a text row already, a hidden row, a blank without a
+    format, a text too long for a cell, rows past the sheet's end. The file is
+    xlsxwriter's for the same cells and heights set one by one."""
 
     def fill(workbook: Any, ws: Any, table: bool) -> None:
         wrap = workbook.add_format({"text_wrap": True, "border": 1})
@@ -418,18 +417,6 @@ def test_a_table_given_column_by_column_is_the_cells_written_one_by_one(case: st
         _text_columns(ws, table, top, 1, columns, formats, heights)
 
     assert _sheet_bytes(True, fill) == _sheet_bytes(False, fill)
-
-
-def test_a_table_given_column_by_column_needs_a_value_per_row_in_every_column() -> None:
-    def fill(workbook: Any, ws: Any, table: bool) -> None:
-        wrap = workbook.add_format({"text_wrap": True})
-        with pytest.raises(ValueError):
-            ws.write_text_columns(0, 0, [["a", "b"], ["c"]], [[wrap, wrap]] * 2)
-        with pytest.raises(ValueError):
-            ws.write_text_columns(0, 0, [["a"], ["c"]], [[wrap, wrap]] * 2)
-        ws.write_text_columns(0, 0, [], [])  # no column, no row: nothing
-
-    _sheet_bytes(True, fill)
 
 
 def test_a_blank_without_a_format_is_no_cell_in_a_table_row_either() -> None:

@@ -337,12 +337,8 @@ def write_approval_sheet(
             first if unit != previous and previous is not None else plain
             for previous, unit in zip(units[:-1], units[1:], strict=True)
         ]
-        ws.write_text_columns(
-            HEADER_ROW + 1,
-            0,
-            [blank if texts is None else texts for texts in texts_by_col],
-            row_formats,
-        )
+        cells = zip(*(blank if texts is None else texts for texts in texts_by_col), strict=True)
+        ws.write_text_rows(HEADER_ROW + 1, 0, cells, row_formats)
         last_row = HEADER_ROW + len(pending)
         ws.data_validation(
             HEADER_ROW + 1,
