@@ -15,8 +15,8 @@ Two registers of each size:
   kegiatan i%37" for every item, all pending: every cross-unit pair scores ≥ 85, the
   worst case for building the notes.
 For each: wall time of near_duplicates (all × all), approval_notes (pending × all) and
-count_pairs (the annual report), at --threshold (85), new code, each call as a night's first (what similar keeps of the last register let go:
-cold()); the old loop
+count_pairs (the annual report), at --threshold (85), new code, each call as a night's
+first (what similar keeps of the last register let go: cold()); the old loop
 (tests/similar_util.reference_*) only up to --old-up-to items (it takes minutes beyond),
 with a check that both give the same result (when they differ, the share of the pairs the
 new code found or of its notes word for word the old's: the index's recall). Times are
