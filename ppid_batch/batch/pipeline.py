@@ -123,12 +123,13 @@ def _night(
     if not dry_run:
         state.mark(config.var_dir, started, state.RUNNING)
         opening.remove_orphan_temps(config.output_dir)
-    with opening.scratch_output(night) as night:
-        read = timed("baca", stages.read, night, scanned)
+    with opening.scratch_output(night) as night, stages.warming() as warm:
+        # (enough forms read, the near-duplicate index's child starts: see index_ahead)
+        read = timed("baca", stages.read, night, scanned, warm)
         with opening.open_store(night) as store, contextlib.ExitStack() as ahead:
             before = store.status_counts()
             # The approval notes' near-duplicate index, built on the other core meanwhile.
-            ahead.enter_context(stages.index_ahead(night, store, read, before))
+            ahead.enter_context(stages.index_ahead(night, store, read, before, warm))
             registered = timed("register", stages.register, night, store, read.inputs)
             read = read.registered()  # the parsed inputs are not kept through the writing
             written = timed("hasil", stages.write, night, store, registered)

@@ -226,7 +226,9 @@ def check_templates(night: Night, default_templates: Path = DEFAULT_TEMPLATES) -
 # ---- read and validate ----
 
 
-def read(night: Night, scanned: Scanned) -> Read:
+def read(night: Night, scanned: Scanned, warm: Any = None) -> Read:
+    """Every ready file read and checked; each form read is counted by `warm` (a
+    register/prefetch.Warm), which may start the near-duplicate index's child meanwhile."""
     from ..forms.validate import validate_files
 
     night.progress.stage("baca", "Membaca dan memeriksa berkas", total=len(scanned.ready))
@@ -257,6 +259,8 @@ def read(night: Night, scanned: Scanned) -> Read:
         # The office's units, and the approval folder when ppid.toml names one.
         checked = place_check(check_unit(report, night.config.units), night.config.approval_dir)
         inputs.append(ReadInput(candidate, checked))
+        if warm is not None:
+            warm.read(checked)
         night.progress.advance(candidate.name)
     # A file rewritten between the scan and the read is still being worked on.
     changed = [i for i in inputs if i.report.sha256 != i.candidate.sha256]
@@ -270,15 +274,24 @@ def read(night: Night, scanned: Scanned) -> Read:
 # ---- register ----
 
 
+def warming() -> contextlib.AbstractContextManager[Any]:
+    """What starts the near-duplicate index's child while the forms are still read, once
+    they are enough for it (register/prefetch.Warm); an untaken child ends with the block."""
+    from ..register.prefetch import warming
+
+    return warming()
+
+
 def index_ahead(
-    night: Night, store: Any, read: Read, counts: Mapping[str, int]
+    night: Night, store: Any, read: Read, counts: Mapping[str, int], warm: Any = None
 ) -> contextlib.AbstractContextManager[Any]:
     """The near-duplicate index of the register tonight's forms give, computed in a
-    child process while they are registered (register/prefetch.py), until the block ends."""
+    child process (the one `warm` started while they were read, if any) while they are
+    registered (register/prefetch.py), until the block ends."""
     from ..register.prefetch import index_ahead
 
     reports = [i.report for i in read.inputs]
-    return index_ahead(store, reports, night.config.similarity_threshold, counts)
+    return index_ahead(store, reports, night.config.similarity_threshold, counts, warm)
 
 
 def register(night: Night, store: Any, inputs: Sequence[ReadInput]) -> Registered:

@@ -62,15 +62,97 @@ def _package() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+class Warm:
+    """A child started while the forms are still read, once they hold enough rows for the
+    notes to use the index (its interpreter and imports, about 0.25 s, then overlap the
+    reading, not the registering): `start` gives it the texts, or stops it."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.spawned: tuple[subprocess.Popen[bytes], IO[bytes]] | None = None
+        self.tried = False
+
+    def read(self, report: Any) -> None:
+        """Count a form just read; start the child when tonight's rows alone would make
+        the notes use the index (the test of similar._hits with only these rows pending)."""
+        if self.tried:
+            return
+        if getattr(report, "kind", None) == "form_dip" and not report.errors:
+            self.rows += len(report.items or ())
+        if self.rows > similar.EXACT_QUERIES and self.rows * self.rows > similar.EXACT_PAIRS:
+            self.tried = True
+            self.spawned = _spawn()
+
+    def take(self) -> tuple[subprocess.Popen[bytes], IO[bytes]] | None:
+        """The child started, if it still waits for its texts (then it is the caller's)."""
+        spawned, self.spawned = self.spawned, None
+        if spawned is not None and spawned[0].poll() is not None:
+            _stop(*spawned)  # (gone already: the caller starts another)
+            return None
+        return spawned
+
+    def close(self) -> None:
+        """Stop a child nobody took."""
+        spawned, self.spawned = self.spawned, None
+        if spawned is not None:
+            _stop(*spawned)
+
+
+@contextlib.contextmanager
+def warming() -> Iterator[Warm]:
+    """A Warm for the read stage; its child, if `start` did not take it, is stopped when
+    the block ends."""
+    warm = Warm()
+    try:
+        yield warm
+    finally:
+        warm.close()
+
+
+def _spawn() -> tuple[subprocess.Popen[bytes], IO[bytes]] | None:
+    """The child started, waiting for its texts on stdin; None if it could not start."""
+    errors = tempfile.TemporaryFile()
+    try:
+        proc = subprocess.Popen(
+            _command(os.getpid(), str(_package())),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            cwd=_package().parent,  # (`-m` imports the package from there first)
+        )
+    except OSError as exc:
+        errors.close()
+        log.warning("near-duplicate index not computed ahead: %s", exc)
+        return None
+    return proc, errors
+
+
+def _stop(proc: subprocess.Popen[bytes], errors: IO[bytes]) -> None:
+    """A child that was never given its texts, stopped and let go."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    errors.close()
+
+
 @contextlib.contextmanager
 def index_ahead(
-    store: Store, reports: Sequence[Any], threshold: int, counts: Mapping[str, int]
+    store: Store,
+    reports: Sequence[Any],
+    threshold: int,
+    counts: Mapping[str, int],
+    warm: Warm | None = None,
 ) -> Iterator[Ahead | None]:
     """While the block runs, the near-duplicate index of the register these forms are
-    about to give is computed in a child process (when the notes will ask for it);
-    the child is stopped, if still running, when the block ends."""
+    about to give is computed in a child process (when the notes will ask for it: the
+    one `warm` started while they were read, else a new one); the child is stopped, if
+    still running, when the block ends."""
     try:
-        ahead = start(store, reports, threshold, counts)
+        ahead = start(store, reports, threshold, counts, warm)
     except Exception:  # only ever a speed-up: the notes compute the index themselves
         log.exception("near-duplicate index not computed ahead")
         ahead = None
@@ -106,21 +188,30 @@ def tonight_texts(reports: Sequence[Any]) -> tuple[int, list[str]]:
 
 
 def start(
-    store: Store, reports: Sequence[Any], threshold: int, counts: Mapping[str, int]
+    store: Store,
+    reports: Sequence[Any],
+    threshold: int,
+    counts: Mapping[str, int],
+    warm: Warm | None = None,
 ) -> Ahead | None:
-    """The child computing tonight's index, or None when the notes will not use the
-    index (`counts`: the register's items by status before tonight) or the child could
-    not be started."""
+    """The child computing tonight's index (the one `warm` started, if any), or None
+    when the notes will not use the index (`counts`: the register's items by status
+    before tonight) or the child could not be started."""
     from ..store.registration import ringkasan_values
 
+    spawned = warm.take() if warm is not None else None
     settings = similar._deletions(threshold)
-    if settings is None:
-        return None
     new, texts = tonight_texts(reports)
     # The notes' test (similar._hits), with tonight's new rows pending in the register.
     pending = counts.get("pending", 0) + new
     everything = sum(counts.values()) + new
-    if pending * everything <= similar.EXACT_PAIRS or pending <= similar.EXACT_QUERIES:
+    if (
+        settings is None
+        or pending * everything <= similar.EXACT_PAIRS
+        or pending <= similar.EXACT_QUERIES
+    ):
+        if spawned is not None:  # (started for rows that turn out not to need it)
+            _stop(*spawned)
         return None
     # (NUL is no word and the register keeps none: a ringkasan has the same words without)
     distinct = {r.replace("\0", "") for r in ringkasan_values(store)}
@@ -137,19 +228,11 @@ def start(
     }
     body = "\0".join(ringkasan).encode("utf-8", "surrogatepass")
     payload = json.dumps(header).encode() + b"\n" + body
-    errors = tempfile.TemporaryFile()
-    try:
-        proc = subprocess.Popen(
-            _command(os.getpid(), str(_package())),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            cwd=_package().parent,  # (`-m` imports the package from there first)
-        )
-    except OSError as exc:
-        errors.close()
-        log.warning("near-duplicate index not computed ahead: %s", exc)
+    if spawned is None:
+        spawned = _spawn()
+    if spawned is None:
         return None
+    proc, errors = spawned
     log.info("near-duplicate index of %d texts computed ahead (pid %d)", len(ringkasan), proc.pid)
     ahead = Ahead(proc, payload, errors, ringkasan)
     similar.ahead = ahead.take
@@ -299,8 +382,10 @@ def _die_with_parent(parent: int) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """The child: settings and texts from stdin; the key, the texts' sorted words, then
-    the answer, to stdout."""
+    the answer, to stdout. What it imports comes first: a child started while the forms
+    are read (Warm) imports meanwhile, then waits for its texts."""
     import numpy as np
+    from rapidfuzz import fuzz, process  # noqa: F401  (the index scores with them)
 
     parent, package = int(argv[0]), argv[1]
     _die_with_parent(parent)

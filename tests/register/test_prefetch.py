@@ -143,6 +143,65 @@ def test_the_childs_index_writes_the_same_sheet(
     assert notes(written) > 20  # there were near-duplicates to note
 
 
+@pytest.fixture
+def spawns(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The children the night starts (each a Popen), in order."""
+    started: list[Any] = []
+    real = prefetch._spawn
+
+    def spawn() -> Any:
+        got = real()
+        started.append(got[0] if got else None)
+        return got
+
+    monkeypatch.setattr(prefetch, "_spawn", spawn)
+    return started
+
+
+@pytest.mark.parametrize("while_reading", [True, False], ids=["warm", "cold"])
+def test_the_child_started_while_reading_is_the_one_given_the_texts(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    indexed: None,
+    in_process: Any,
+    spawns: list[Any],
+    while_reading: bool,
+) -> None:
+    """Started while the forms are read (enough rows), the child is the one that computes
+    the index; started after them (Warm counting nothing), a child does the same. One
+    child either way, and the same outputs as without any."""
+    taken: list[Any] = []
+    real_take = prefetch.Warm.take
+    monkeypatch.setattr(
+        prefetch.Warm, "take", lambda self: taken.append(real_take(self)) or taken[-1]
+    )
+    if not while_reading:
+        monkeypatch.setattr(prefetch.Warm, "read", lambda self, report: None)
+    forms = write_forms(tmp_path / "forms")
+    written, built, log = night(tmp_path, "ahead", forms, monkeypatch)
+    assert len(spawns) == 1 and spawns[0] is not None
+    assert (taken[0] is not None) == while_reading  # the reading's child was the one
+    assert spawns[0].returncode == 0  # it gave its answer and ended
+    assert "computed ahead (pid" in log and "not used" not in log and "failed" not in log
+    assert built == 0
+    assert written == in_process(forms)
+
+
+def test_a_child_started_while_reading_but_not_needed_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: None, spawns: list[Any]
+) -> None:
+    """Enough rows read to start the child, but the notes will score every pair (here:
+    no threshold the index is trusted for): the child is stopped, not left waiting."""
+    monkeypatch.setattr(similar, "INDEX_DELETIONS", {})
+    forms = write_forms(tmp_path / "forms")
+    written, built, log = night(tmp_path, "exact", forms, monkeypatch)
+    assert len(spawns) == 1 and spawns[0] is not None
+    assert spawns[0].poll() is not None  # stopped (killed) by the night
+    assert "computed ahead" not in log
+    assert built == 0  # (every pair scored: no index at all)
+    assert notes(written) > 20
+
+
 def notes(written: dict[str, bytes]) -> int:
     """How many cells of the approval sheet note a near-duplicate."""
     import io
