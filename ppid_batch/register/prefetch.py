@@ -187,6 +187,21 @@ def tonight_texts(reports: Sequence[Any]) -> tuple[int, list[str]]:
     return new, texts
 
 
+def tonight_decisions(reports: Sequence[Any]) -> int:
+    """Rows of tonight's approval sheets that carry a decision: at most the items they
+    take out of pending (a sheet refused later takes none; the index is then computed
+    in-process, as for any other night the child was not started for)."""
+    from ..forms.validate import RowColumns
+
+    decided = 0
+    for report in reports:
+        if getattr(report, "kind", None) != "persetujuan" or report.errors or not report.items:
+            continue
+        column = RowColumns(report.items).get("persetujuan")
+        decided += sum(1 for v in column if v is not None and str(v).strip())
+    return decided
+
+
 def start(
     store: Store,
     reports: Sequence[Any],
@@ -202,8 +217,9 @@ def start(
     spawned = warm.take() if warm is not None else None
     settings = similar._deletions(threshold)
     new, texts = tonight_texts(reports)
-    # The notes' test (similar._hits), with tonight's new rows pending in the register.
-    pending = counts.get("pending", 0) + new
+    # The notes' test (similar._hits), with tonight's new rows pending in the register
+    # and the items tonight's approval sheets decide no longer pending.
+    pending = max(counts.get("pending", 0) + new - tonight_decisions(reports), 0)
     everything = sum(counts.values()) + new
     if (
         settings is None

@@ -202,6 +202,30 @@ def test_a_child_started_while_reading_but_not_needed_is_stopped(
     assert notes(written) > 20
 
 
+def test_a_night_that_decides_the_pending_items_starts_no_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: None, spawns: list[Any]
+) -> None:
+    """The signed approval sheet decides every pending item: the notes will have nothing
+    to note through the index (the register then has no pending item), so no child."""
+    from python_calamine import CalamineWorkbook
+    from store_util import fill_approval_sheet
+
+    forms = write_forms(tmp_path / "forms")
+    ws = make_workspace(tmp_path / "ws", settle=0)
+    drop(ws, forms)
+    monkeypatch.setattr(similar, "_LAST", None)
+    run(load_config(ws), now=NIGHT)
+    assert len(spawns) == 1  # night 1: the forms' 240 pending items
+    (sheet,) = sorted((ws / "output" / "persetujuan").glob("*.xlsx"))
+    rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_index(0).to_python()
+    ids = [r[0] for r in rows if r and str(r[0]).startswith("DIP-")]
+    assert len(ids) > 200
+    fill_approval_sheet(sheet, ws / "input" / "Persetujuan.xlsx", {i: ("YA", None) for i in ids})
+    report = run(load_config(ws), now=NIGHT + dt.timedelta(days=1))
+    assert f"{len(ids)} disetujui, 0 menunggu persetujuan" in report.summary
+    assert len(spawns) == 1  # night 2 started none
+
+
 def notes(written: dict[str, bytes]) -> int:
     """How many cells of the approval sheet note a near-duplicate."""
     import io
