@@ -346,19 +346,10 @@ def _define_table_worksheet() -> type:
                 for row, height in given:
                     self.set_row(row, height)
                 return
-            # set_row_pixels' _check_dimensions(row, the first column or 0) for the first
-            # and the last row: the rows in between change nothing more.
-            dims: Any = self
-            min_col = dims.dim_colmin if dims.dim_colmin is not None else 0
-            for row in (given[0][0], given[-1][0]):
-                if dims.dim_rowmin is None or row < dims.dim_rowmin:
-                    dims.dim_rowmin = row
-                if dims.dim_rowmax is None or row > dims.dim_rowmax:
-                    dims.dim_rowmax = row
-                if dims.dim_colmin is None:
-                    dims.dim_colmin = min_col
-                if dims.dim_colmax is None or min_col > dims.dim_colmax:
-                    dims.dim_colmax = min_col
+            # set_row_pixels' dimension check for the first and the last row: the rows in
+            # between change nothing more.
+            self._row_dimensions(given[0][0])
+            self._row_dimensions(given[-1][0])
             # A RowInfo per height (xlsxwriter only reads them); a size list per row.
             infos = {h: RowInfo(height=p) for h, p in pixels.items()}
             self.row_info.update((row, infos[h]) for row, h in given)
@@ -376,10 +367,16 @@ def _define_table_worksheet() -> type:
             if height is None or cell_format is not None or options or self.constant_memory:
                 return int(super().set_row(row, height, cell_format, options))
             pixels = int(height * 4.0 / 3.0 + 0.5)
-            dims: Any = self
             if pixels == 0 or not 0 <= row < self.xls_rowmax:
                 return int(super().set_row(row, height, cell_format, options))
-            # set_row_pixels' _check_dimensions(row, the first column or 0), inline
+            self._row_dimensions(row)
+            self.row_info[row] = RowInfo(height=pixels)
+            self.row_sizes[row] = [pixels, False]
+            return 0
+
+        def _row_dimensions(self, row: int) -> None:
+            """set_row_pixels' _check_dimensions(row, the first column or 0), inline."""
+            dims: Any = self
             min_col = dims.dim_colmin if dims.dim_colmin is not None else 0
             if dims.dim_rowmin is None or row < dims.dim_rowmin:
                 dims.dim_rowmin = row
@@ -389,9 +386,6 @@ def _define_table_worksheet() -> type:
                 dims.dim_colmin = min_col
             if dims.dim_colmax is None or min_col > dims.dim_colmax:
                 dims.dim_colmax = min_col
-            self.row_info[row] = RowInfo(height=pixels)
-            self.row_sizes[row] = [pixels, False]
-            return 0
 
         def _write_text_cells(
             self, row: int, first_col: int, values: Sequence[str | None], formats: Sequence[Any]
