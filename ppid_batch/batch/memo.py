@@ -96,6 +96,15 @@ def _repr_fields(cls: type) -> tuple[str, ...] | None:
     return _FIELDS[cls]
 
 
+@dataclasses.dataclass(frozen=True)
+class MemoDelta:
+    """Slots a memo set and the counts it added since a mark (OutputMemo.since)."""
+
+    slots: dict[str, dict[str, Any]]
+    reused: int = 0
+    rendered: int = 0
+
+
 class OutputMemo:
     """What the night may skip rendering; `save` records what it wrote for the next night."""
 
@@ -255,6 +264,23 @@ class OutputMemo:
         self.rendered += 1
         if self.enabled:
             self._new[slot] = {"key": self.key(*inputs), "holds": True}
+
+    def mark(self) -> tuple[dict[str, dict[str, Any]], int, int]:
+        """What the memo holds now, for `since`."""
+        return dict(self._new), self.reused, self.rendered
+
+    def since(self, mark: tuple[dict[str, dict[str, Any]], int, int]) -> MemoDelta:
+        """The slots set since `mark` and the counts added: what work done in a child
+        process (batch/beside.py) hands back to the night's memo (`absorb`)."""
+        before, reused, rendered = mark
+        slots = {k: v for k, v in self._new.items() if before.get(k) is not v}
+        return MemoDelta(slots, self.reused - reused, self.rendered - rendered)
+
+    def absorb(self, delta: MemoDelta) -> None:
+        """Take in what a child's copy of this memo recorded (`since`)."""
+        self._new.update(delta.slots)
+        self.reused += delta.reused
+        self.rendered += delta.rendered
 
     def save(self) -> None:
         """Record tonight's slots (those not used tonight are dropped)."""

@@ -26,9 +26,11 @@ from .hasil import OutputWatch, unfinished_since
 from .memo import MEMO_FILE, OutputMemo, fingerprint
 from .outputs import (
     FEEDBACK_DIR,
+    annual_reports_beside,
+    approval_notes,
+    finish_annual_reports,
     issue_nota_dinas,
     tonight_changes,
-    write_annual_reports,
     write_documents,
     write_feedback,
     write_print_pack,
@@ -519,31 +521,38 @@ def write(night: Night, store: Any, registered: Registered) -> Written:
     # This year's changes to the DIP: listed by the register's workbook and counted by the
     # annual records, read once (nothing between the two writes an approval).
     year_changes = changes_from_store(store, year=night.today.year)
-    errors = write_documents(
-        store,
-        everything,
-        night.config,
-        out,
-        today=night.today,
-        pdf=night.config.pdf and not night.dry_run,
-        wrote=wrote,
-        run_id=registered.run_db_id,
-        memo=memo,
+    # The notes first: the annual records' count of near-duplicates reuses their index
+    # (similar._LAST), which a child started before would build again.
+    notes = approval_notes(everything, night.config)
+    # The annual records are written beside the rest, in a child process on the other
+    # core (batch/beside.py); what they read of the database is read now.
+    with annual_reports_beside(
+        store, night.config, out, today=night.today, everything=everything, memo=memo,
         year_changes=year_changes,
-    )
-    memo.save()
-    notices: list[str] = []
-    if not night.dry_run:
-        # One PDF of what needs a signature or a desk in the morning, in handling order.
-        notices += write_print_pack(
-            outputs, out, today=night.today, wrote=wrote,
-            created=watch.created, changed=watch.changed,
-        )  # fmt: skip
-    changes = tuple(tonight_changes(store, registered.run_db_id))
-    write_annual_reports(
-        store, night.config, out, today=night.today, wrote=wrote, everything=everything,
-        memo=memo, year_changes=year_changes,
-    )  # fmt: skip
+    ) as annual:  # fmt: skip
+        errors = write_documents(
+            store,
+            everything,
+            night.config,
+            out,
+            today=night.today,
+            pdf=night.config.pdf and not night.dry_run,
+            wrote=wrote,
+            run_id=registered.run_db_id,
+            memo=memo,
+            year_changes=year_changes,
+            notes=notes,
+        )
+        memo.save()
+        notices: list[str] = []
+        if not night.dry_run:
+            # One PDF of what needs a signature or a desk in the morning, in handling order.
+            notices += write_print_pack(
+                outputs, out, today=night.today, wrote=wrote,
+                created=watch.created, changed=watch.changed,
+            )  # fmt: skip
+        changes = tuple(tonight_changes(store, registered.run_db_id))
+        finish_annual_reports(annual, memo, wrote=wrote)
     memo.save()
     feedback = {o.candidate.name: copy for o, copy in zip(rejected, copies, strict=True)}
     return Written(

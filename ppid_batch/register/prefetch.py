@@ -383,7 +383,7 @@ class Ahead:
 # ---- the child ----
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Linux: be killed when the night's process ends, however it ends."""
     if not sys.platform.startswith("linux"):
         return  # (on Windows a venv's python.exe starts the interpreter as its own child)
@@ -404,7 +404,7 @@ def main(argv: Sequence[str]) -> int:
     from rapidfuzz import fuzz, process  # noqa: F401  (the index scores with them)
 
     parent, package = int(argv[0]), argv[1]
-    _die_with_parent(parent)
+    die_with_parent(parent)
     if str(_package()) != package:
         print(f"prefetch: this is {_package()}, the night runs {package}", file=sys.stderr)
         return 3

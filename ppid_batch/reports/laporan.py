@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from ..models import ChangeFact, RegisterItem
     from ..store.core import Store
-    from .queries import PairCounter
+    from .queries import PairCounter, YearRecords
 
 TEMPLATE = "laporan-tahunan.docx"
 CHART_WIDTH_MM = 160.0  # the text width of an A4 page with the office's margins
@@ -248,6 +248,7 @@ def write_reports(
     near_duplicates: PairCounter | None = None,
     render_chart: ChartRenderer = draw_always,
     changes: Sequence[ChangeFact] | None = None,
+    records: YearRecords | None = None,
 ) -> list[Path]:
     """The SOP records of `year` into output/laporan/: matrix, annual report and its charts.
 
@@ -258,20 +259,26 @@ def write_reports(
     the register it already read and `near_duplicates` its pair counter
     (queries.load_facts), and `changes` the year's register changes it already read;
     `render_chart` may keep a chart already drawn from the same
-    inputs (the night passes its output memo's).
+    inputs (the night passes its output memo's). With `records` (queries.load_records,
+    read by the caller) the database is not read at all.
     """
     from ..register.similar import count_pairs
     from ..store.core import Store
     from ..store.engine import database_exists
     from .matrix import write_matrix
-    from .queries import load_facts
+    from .queries import facts_of, load_facts
 
     if not FIRST_YEAR <= year <= today.year:
         raise UsageError(
             f"Tahun {year} tidak dapat dilaporkan; pilih tahun {FIRST_YEAR} sampai {today.year}."
         )
     threshold = config.similarity_threshold
-    if store is not None:
+    if records is not None:
+        facts = facts_of(
+            records, today=today, similarity_threshold=threshold,
+            near_duplicates=near_duplicates or count_pairs,
+        )  # fmt: skip
+    elif store is not None:
         facts = load_facts(
             store, year, today=today, similarity_threshold=threshold, items=items,
             near_duplicates=near_duplicates or count_pairs, changes=changes,

@@ -167,6 +167,62 @@ def load_runs(store: Store, year: int) -> tuple[list[RunFact], list[NotaDinasFac
     return out, notas
 
 
+@dataclass(frozen=True)
+class YearRecords:
+    """What a year's facts take from the database (load_records), read at one moment:
+    the facts are made from it without the database (facts_of), so that the night can
+    draw them beside its other work (batch/beside.py)."""
+
+    year: int
+    items: Sequence[RegisterItem]
+    runs: Sequence[RunFact]
+    nota_dinas: Sequence[NotaDinasFact]
+    changes: Sequence[ChangeFact]
+
+
+def load_records(
+    store: Store,
+    year: int,
+    *,
+    items: Sequence[RegisterItem] | None = None,
+    changes: Sequence[ChangeFact] | None = None,
+) -> YearRecords:
+    """`year`'s part of the register (read only). `items` is the register when the caller
+    already holds it (the night does: not read a second time), `changes` the year's
+    register changes when it already read them (the night's DIP lists did)."""
+    register = store.items() if items is None else items
+    year_items = [i for i in register if i.received_on and i.received_on.year == year]
+    run_facts, notas = load_runs(store, year)
+    return YearRecords(
+        year,
+        year_items,
+        run_facts,
+        notas,
+        changes_from_store(store, year=year) if changes is None else changes,
+    )
+
+
+def facts_of(
+    records: YearRecords,
+    *,
+    today: dt.date,
+    similarity_threshold: int,
+    near_duplicates: PairCounter = count_pairs,
+) -> AnnualFacts:
+    """The year's facts from its records; `near_duplicates` counts the year's
+    near-duplicate pairs (the night passes one that reuses last night's count when the
+    year's texts are unchanged)."""
+    return build_facts(
+        records.year,
+        items=records.items,
+        runs=records.runs,
+        nota_dinas=records.nota_dinas,
+        changes=records.changes,
+        near_duplicates=near_duplicates(records.items, similarity_threshold),
+        today=today,
+    )
+
+
 def load_facts(
     store: Store,
     year: int,
@@ -177,22 +233,9 @@ def load_facts(
     near_duplicates: PairCounter = count_pairs,
     changes: Sequence[ChangeFact] | None = None,
 ) -> AnnualFacts:
-    """One year's facts from the register (read only).
-
-    `items` is the register when the caller already holds it (the night does: not read a
-    second time), `changes` the year's register changes when it already read them (the
-    night's DIP lists did); `near_duplicates` counts the year's near-duplicate pairs (the night
-    passes one that reuses last night's count when the year's texts are unchanged).
-    """
-    register = store.items() if items is None else items
-    year_items = [i for i in register if i.received_on and i.received_on.year == year]
-    run_facts, notas = load_runs(store, year)
-    return build_facts(
-        year,
-        items=year_items,
-        runs=run_facts,
-        nota_dinas=notas,
-        changes=changes_from_store(store, year=year) if changes is None else changes,
-        near_duplicates=near_duplicates(year_items, similarity_threshold),
-        today=today,
-    )
+    """One year's facts from the register (read only): load_records, then facts_of."""
+    records = load_records(store, year, items=items, changes=changes)
+    return facts_of(
+        records, today=today, similarity_threshold=similarity_threshold,
+        near_duplicates=near_duplicates,
+    )  # fmt: skip

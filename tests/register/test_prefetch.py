@@ -327,8 +327,8 @@ def test_a_small_night_starts_no_child(tmp_path: Path, monkeypatch: pytest.Monke
 def test_the_child_dies_with_the_night(tmp_path: Path) -> None:
     """A night killed while its child computes leaves no orphan behind."""
     child = (
-        "import os, time; from ppid_batch.register.prefetch import _die_with_parent; "
-        "_die_with_parent(os.getppid()); print(os.getpid(), flush=True); time.sleep(600)"
+        "import os, time; from ppid_batch.register.prefetch import die_with_parent; "
+        "die_with_parent(os.getppid()); print(os.getpid(), flush=True); time.sleep(600)"
     )
     parent = subprocess.Popen(
         [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, "
