@@ -687,3 +687,97 @@ def test_pictures_in_streamed_rows_are_numbered_as_docxtpl_numbers_them(
     with zipfile.ZipFile(io.BytesIO(ours)) as z:
         ids = re.findall(rb'<wp:docPr id="(\d+)"', z.read("word/document.xml"))
     assert [int(i) for i in ids] == list(range(1001, 1033))
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def _zipped(members, *, deflate_once: bool, monkeypatch) -> bytes:
+    with monkeypatch.context() as m:
+        if not deflate_once:
+            m.setattr(docx_render, "_write_deflated", lambda *args: False)
+        out = io.BytesIO()
+        docx_render._zip_into(out, members)
+        return out.getvalue()
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATE_VARIABLES))
+def test_large_members_deflated_once_give_zipfiles_own_bytes(name: str, monkeypatch) -> None:
+    """A large member's deflate is kept for the next document with the same bytes: the
+    zip is writestr's, byte for byte, the first time and when the deflate is reused."""
+    members = _members((DEFAULT_TEMPLATES / name).read_bytes())
+    assert max(map(len, members.values())) >= docx_render._DEFLATE_ONCE_BYTES
+    docx_render._DEFLATED.clear()
+    plain = _zipped(members, deflate_once=False, monkeypatch=monkeypatch)
+    first = _zipped(members, deflate_once=True, monkeypatch=monkeypatch)
+    assert docx_render._DEFLATED  # kept
+    again = _zipped(members, deflate_once=True, monkeypatch=monkeypatch)
+    assert first == plain and again == plain
+    with zipfile.ZipFile(io.BytesIO(again)) as z:
+        assert z.testzip() is None
+
+
+def test_a_member_with_other_bytes_under_the_same_name_is_deflated_anew(monkeypatch) -> None:
+    """The kept deflate is keyed by the bytes, not only the name: an office template with
+    its own styles gets its own styles, after a document of the bundled one."""
+    members = _members((DEFAULT_TEMPLATES / "nota-dinas.docx").read_bytes())
+    _zipped(members, deflate_once=True, monkeypatch=monkeypatch)
+    styles = members["word/styles.xml"]
+    other = {
+        **members,
+        "word/styles.xml": styles.replace(b"</w:styles>", b"<!-- kantor --></w:styles>"),
+    }
+    assert other["word/styles.xml"] != styles and len(styles) >= 16 * 1024
+    data = _zipped(other, deflate_once=True, monkeypatch=monkeypatch)
+    assert _members(data)["word/styles.xml"] == other["word/styles.xml"]
+    assert data == _zipped(other, deflate_once=False, monkeypatch=monkeypatch)
+
+
+def test_a_file_that_cannot_seek_gets_zipfiles_own_way(monkeypatch) -> None:
+    members = _members((DEFAULT_TEMPLATES / "disposisi.docx").read_bytes())
+
+    class Stream(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def seekable(self) -> bool:
+            return False
+
+        def write(self, b) -> int:  # type: ignore[no-untyped-def]
+            self.data += b
+            return len(b)
+
+    out = Stream()
+    docx_render._zip_into(out, members)
+    assert _members(bytes(out.data)) == members
+
+
+def test_a_rendered_documents_styles_are_the_templates_own_bytes(config, tmp_path) -> None:
+    """styles.xml is not parsed and written back for each document (_lazy_styles_part):
+    the template's bytes go out as they are, and python-docx still reads the styles."""
+    items = tuple(fixture_register())
+    nota = NotaDinas("1/HM.02-ND/1811/2025", TODAY, "Hukum", items)
+    template = load_template(config.templates_dir, "nota-dinas.docx")
+    data = render_bytes(
+        template, nota_context(nota, config.letter, config.nota_dinas), when=WHEN, title="ND"
+    )
+    assert _members(data)["word/styles.xml"] == _members(template.data)["word/styles.xml"]
+    document = Document(io.BytesIO(data))
+    assert "Normal" in [style.name for style in document.styles]
+    assert "Hukum" in docx_text(data)
+
+
+def test_styles_changed_through_python_docx_are_the_ones_written(tmp_path) -> None:
+    """Code that reads or changes the styles gets python-docx's tree, and its change is
+    what is saved (the lazy part is python-docx's own once read)."""
+    docx_render._lazy_styles_part()
+    document = Document(str(DEFAULT_TEMPLATES / "nota-dinas.docx"))
+    document.styles["Normal"].font.name = "Cambria"
+    path = tmp_path / "ubah.docx"
+    document.save(str(path))
+    assert Document(str(path)).styles["Normal"].font.name == "Cambria"
