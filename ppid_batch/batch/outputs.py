@@ -108,6 +108,7 @@ def write_documents(
     memo: OutputMemo | None = None,
     year_changes: Sequence[Any] | None = None,
     notes: Mapping[str, str] | None = None,
+    after_sheet: Callable[[], object] | None = None,
 ) -> list[str]:
     """Approval sheet, the year's DIP, Keputusan PPID, Disposisi, Nota Dinas and their PDFs.
 
@@ -116,7 +117,7 @@ def write_documents(
     `memo` vouches that their inputs and files are as the last night wrote them.
     `year_changes` is this year's changes_from_store when the night already read it;
     `notes` the approval sheet's near-duplicate notes when it already made them
-    (approval_notes).
+    (approval_notes); `after_sheet` is called once the approval sheet is written.
     """
     memo = memo or OutputMemo.disabled()
     from ..documents.exemptions import write_covering_letter
@@ -128,6 +129,8 @@ def write_documents(
         store, everything, config, out / APPROVAL_DIR, today=today, wrote=wrote,
         changes=store_pending_changes(store), notes=notes,
     )  # fmt: skip
+    if after_sheet is not None:
+        after_sheet()
     # The DIP is the standing list as of tonight, whatever year each item was filed in;
     # only this year's files are written, so earlier years' stay as their last run left them.
     # They are dated by their last change, not tonight: unchanged lists keep their bytes.
@@ -249,15 +252,14 @@ def annual_reports_beside(
 
 
 def finish_annual_reports(
-    beside: Beside[tuple[list[Path], MemoDelta]], memo: OutputMemo, *, wrote: Wrote
-) -> None:
-    """The annual records' files, listed as written, and their memo slots kept."""
+    beside: Beside[tuple[list[Path], MemoDelta]], memo: OutputMemo
+) -> list[Path]:
+    """The annual records' files once written, their memo slots kept in `memo`."""
     forked = beside.forked
     paths, delta = beside.result()
     if forked:  # (done in-process, the work recorded them in this very memo)
         memo.absorb(delta)
-    for path in paths:
-        wrote(path)
+    return paths
 
 
 def _annual_work(

@@ -23,8 +23,15 @@ from ppid_batch.batch.pipeline import run
 from ppid_batch.config_file import load_config
 
 needs_fork = pytest.mark.skipif(
-    not beside._usable(), reason="no fork() or a single core: Beside always works in-process"
+    not (hasattr(os, "fork") and beside._cores() > 1 and beside._resident_mb() is not None),
+    reason="no fork(), a single core or no /proc: Beside always works in-process",
 )
+
+
+@pytest.fixture(autouse=True)
+def _any_night_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test process that has grown (a long pytest worker) still forks its children."""
+    monkeypatch.setattr(beside, "MAX_NIGHT_MB", 1e9)
 
 
 def _gone(pid: int) -> bool:
@@ -195,9 +202,9 @@ def test_a_night_with_the_annual_records_beside_writes_the_same_bytes(
     forked: list[bool] = []
     finish = stages.finish_annual_reports
 
-    def spy(job, memo, *, wrote):  # type: ignore[no-untyped-def]
+    def spy(job, memo):  # type: ignore[no-untyped-def]
         forked.append(job.forked)
-        return finish(job, memo, wrote=wrote)
+        return finish(job, memo)
 
     monkeypatch.setattr(stages, "finish_annual_reports", spy)
 
@@ -225,3 +232,18 @@ def test_a_night_with_the_annual_records_beside_writes_the_same_bytes(
     assert '"grafik/' in with_child[3]  # the child's slots are kept  # type: ignore[operator]
     for got, expected in zip(with_child, in_process, strict=True):
         assert got == expected
+
+
+def test_a_night_already_holding_much_memory_forks_no_child(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The child copies what it touches of the night: a night past MAX_NIGHT_MB (and one
+    whose memory cannot be read) works in-process, with the same answer."""
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(beside, "MAX_NIGHT_MB", 1.0)
+    job = Beside(os.getpid, "uji")
+    assert not job.forked and job.result() == os.getpid()
+    assert "no child beside the night" in caplog.text
+    monkeypatch.setattr(beside, "MAX_NIGHT_MB", 1e9)
+    monkeypatch.setattr(beside, "_resident_mb", lambda: None)
+    assert not Beside(os.getpid, "uji").forked
