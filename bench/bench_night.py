@@ -258,17 +258,66 @@ def run_night(ws: Path, now: dt.datetime) -> tuple[float, float, dict[str, float
     what this bench process still holds from the nights and lower bounds before it."""
     import subprocess
 
-    proc = subprocess.run(
-        [sys.executable, __file__, "--night", str(ws), now.isoformat()],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    lines = proc.stdout.splitlines()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--night", str(ws), now.isoformat()],
+            stdout=out, stderr=err, text=True,
+        )  # fmt: skip
+        together = tree_peak_mb(proc)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    lines = stdout.splitlines()
     if proc.returncode != 0 or not lines or not lines[-1].startswith("RESULT "):
-        sys.exit(f"the night of {now} failed:\n{proc.stdout}\n{proc.stderr}")
+        sys.exit(f"the night of {now} failed:\n{stdout}\n{stderr}")
     for line in lines[:-1]:
         print(line)
+    if together is not None:
+        print(f"  peak memory of the night and its children together (summed PSS, sampled "
+              f"every {TREE_SAMPLE_S * 1000:.0f} ms): {together[0]:.0f} MB "
+              f"in {together[1]} process(es)")  # fmt: skip
     got = json.loads(lines[-1].removeprefix("RESULT "))
     return got["took"], got["cpu"], got["durations"], got["summary"], got["spent"]
+
+
+TREE_SAMPLE_S = 0.25  # reading a 700 MB process's smaps_rollup takes about 10 ms
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as kids:
+            children = [int(k) for k in kids.read().split()]
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in _tree(child))]
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_peak_mb(proc: Any) -> tuple[float, int] | None:
+    """Wait for `proc`, sampling the summed PSS of it and its descendants (a forked child
+    shares pages with the night: PSS counts each page once across them, RSS would count
+    it in both); (peak MB, processes then), or None without /proc."""
+    if not Path(f"/proc/{proc.pid}/smaps_rollup").exists():
+        proc.wait()
+        return None
+    peak, count = 0.0, 1
+    while proc.poll() is None:
+        pids = _tree(proc.pid)
+        total = sum(map(_pss_mb, pids))
+        if total > peak:
+            peak, count = total, len(pids)
+        time.sleep(TREE_SAMPLE_S)
+    return peak, count
 
 
 def night_here(ws: Path, now: dt.datetime) -> None:
