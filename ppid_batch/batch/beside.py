@@ -5,7 +5,9 @@ rest of the writing stage changes, and the night's main process is busy with the
 approval sheet meanwhile: about 0.2 s at 10,000 items, 0.4 s at 40,000, a fixed
 0.15 s of it on any night (python-docx, docxtpl and Pillow imported, the report's
 template parsed). So that work runs in a child forked from the night, which holds the
-register already read, while the night writes the rest; `Beside.result` waits for it.
+register already read, while the night writes the approval sheet; the night takes the
+child's answer (`Beside.result`) before it renders the documents, so that the child's
+memory is never added to theirs (batch/stages.write).
 
 What the child may do is narrow: compute from what the night holds in memory and write
 files atomically (files.atomic_write), nothing else. It touches no database (the
