@@ -32,6 +32,7 @@ import logging
 import os
 import pickle
 import select
+import signal
 import sys
 import time
 import traceback
@@ -220,8 +221,6 @@ class Beside(Generic[T]):
             self._read_fd = None
         if pid is None:
             return None
-        import signal
-
         with contextlib.suppress(OSError):
             if kill:
                 os.kill(pid, signal.SIGKILL)

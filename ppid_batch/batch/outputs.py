@@ -207,26 +207,6 @@ def tonight_changes(store: Any, run_id: int) -> list[dict[str, Any]]:
     return change_rows(changes_from_store(store, run_id=run_id))
 
 
-def write_annual_reports(
-    store: Any,
-    config: Config,
-    out: Path,
-    *,
-    today: dt.date,
-    wrote: Wrote,
-    everything: Sequence[Any] | None = None,
-    memo: OutputMemo | None = None,
-    year_changes: Sequence[Any] | None = None,
-) -> None:
-    """The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in
-    them, written in-process (annual_reports_beside: the same, beside other work)."""
-    memo = memo or OutputMemo.disabled()
-    work = _annual_work(store, config, out, today=today, everything=everything, memo=memo,
-                        year_changes=year_changes)  # fmt: skip
-    for path in work()[0]:
-        wrote(path)
-
-
 def annual_reports_beside(
     store: Any,
     config: Config,
@@ -237,8 +217,10 @@ def annual_reports_beside(
     memo: OutputMemo,
     year_changes: Sequence[Any] | None = None,
 ) -> Beside[tuple[list[Path], MemoDelta]]:
-    """write_annual_reports started in a child process (batch/beside.py) while the night
-    writes its other outputs; `finish_annual_reports` takes its files and memo slots.
+    """The SOP records (matriks kegiatan, laporan tahunan) of the year, with tonight in
+    them, started in a child process (batch/beside.py) while the night writes the approval
+    sheet, or in-process on a small register; `finish_annual_reports` takes their files
+    and memo slots.
 
     Their part of the database is read here, now: nothing the writing stage records (the
     approval sheet's issue, a Keputusan) is in the annual records, so they are what the

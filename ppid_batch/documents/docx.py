@@ -881,15 +881,19 @@ def _zip_into(fh: Any, members: Mapping[str, Any]) -> None:
                     member(stream)
 
 
-# A member this large is compressed once per content (_write_deflated).
+# A member of this size is compressed once per content (_write_deflated): the templates'
+# styles are 350-440 KB; a document's own body (up to hundreds of MB when it is not
+# streamed) is never the same twice and is not kept.
 _DEFLATE_ONCE_BYTES = 16 * 1024
+_DEFLATE_ONCE_MAX_BYTES = 4 * 1024 * 1024
 _DEFLATED: dict[str, tuple[bytes, int, bytes]] = {}  # member name → (bytes, CRC, deflated)
 _DEFLATED_MAX = 32
 
 
 def _write_deflated(dst: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> bool:
-    """Write a large member as zipfile's writestr would, its deflate kept for the next
-    document with the same bytes; False (nothing written) where that cannot be done.
+    """Write a member of 16 KB to 4 MB as zipfile's writestr would, its deflate kept for
+    the next document with the same bytes; False (nothing written) where that cannot be
+    done or the member is outside those sizes.
 
     Every document of a template carries its styles (styles.xml 350 KB and
     stylesWithEffects.xml 440 KB in the bundled Nota Dinas) unchanged: zipfile
@@ -901,9 +905,11 @@ def _write_deflated(dst: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) ->
     writestr's header does) and a zipfile that has its usual internals; otherwise the
     caller's writestr does it.
     """
-    if len(data) < _DEFLATE_ONCE_BYTES or not getattr(dst, "_seekable", False):
+    if not _DEFLATE_ONCE_BYTES <= len(data) <= _DEFLATE_ONCE_MAX_BYTES:
         return False
-    if len(data) * 1.05 > zipfile.ZIP64_LIMIT or getattr(dst, "_writing", True):
+    if not getattr(dst, "_seekable", False):
+        return False
+    if getattr(dst, "_writing", True):
         return False
     import zlib
 

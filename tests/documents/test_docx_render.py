@@ -781,3 +781,16 @@ def test_styles_changed_through_python_docx_are_the_ones_written(tmp_path) -> No
     path = tmp_path / "ubah.docx"
     document.save(str(path))
     assert Document(str(path)).styles["Normal"].font.name == "Cambria"
+
+
+def test_a_member_past_the_size_kept_is_not_kept_and_zips_the_same(monkeypatch) -> None:
+    """A document's own body (hundreds of MB when it is not streamed) is never the same
+    twice: past _DEFLATE_ONCE_MAX_BYTES it goes through writestr and is not held."""
+    members = _members((DEFAULT_TEMPLATES / "nota-dinas.docx").read_bytes())
+    plain = _zipped(members, deflate_once=False, monkeypatch=monkeypatch)
+    docx_render._DEFLATED.clear()
+    monkeypatch.setattr(docx_render, "_DEFLATE_ONCE_MAX_BYTES", 400 * 1024)
+    assert _zipped(members, deflate_once=True, monkeypatch=monkeypatch) == plain
+    kept = set(docx_render._DEFLATED)
+    assert "word/styles.xml" in kept  # 350 KB: under the size kept
+    assert "word/stylesWithEffects.xml" not in kept  # 440 KB: past it
